@@ -1,0 +1,309 @@
+"""The ``hntai`` command: every stateful command goes through a real engine process.
+
+Global options: ``--data-dir`` (or HNTAI_DATA_DIR), ``--user`` (or HNTAI_USER); the password
+comes from HNTAI_PASSWORD (automation) or a prompt. Exit codes: 0 success, 1 some input
+failed, 2 usage/authentication/engine error, 3 audit chain broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from engine import __version__
+from engine import protocol as p
+from engine.client import EngineClient
+from engine.errors import AuthFailed, HntaiError, InvalidRequest
+from engine.paths import default_data_dir
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_AUDIT_BROKEN = 0, 1, 2, 3
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _print_json(obj: Any, out: TextIO = sys.stdout) -> None:
+    out.write(json.dumps(_plain(obj), sort_keys=True, default=str) + "\n")
+    out.flush()
+
+
+def _password(prompt: str, env: str = "HNTAI_PASSWORD", confirm: bool = False) -> str:
+    if value := os.environ.get(env):
+        return value
+    if not sys.stdin.isatty():
+        raise InvalidRequest(f"no terminal to ask for a password: set {env}")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat: ") != first:
+        raise InvalidRequest("the two passwords differ")
+    return first
+
+
+class Cli:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+        self._client: EngineClient | None = None
+
+    @property
+    def client(self) -> EngineClient:
+        if self._client is None:
+            self._client = EngineClient(self.data_dir).start()
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def login(self) -> None:
+        user = self.args.user or os.environ.get("HNTAI_USER")
+        if not user:
+            raise AuthFailed("name a user with --user or HNTAI_USER")
+        self.client.request(p.Unlock(username=user, password=_password(f"Password for {user}: ")))
+
+    # --- commands ---------------------------------------------------------------------
+
+    def init(self) -> int:
+        password = _password(f"New password for {self.args.admin}: ", confirm=True)
+        result: p.InitResult = self.client.request(
+            p.InitStore(admin=self.args.admin, password=password))
+        out = {"data_dir": str(self.data_dir), "admin": result.admin,
+               "recovery_key": result.recovery_key}
+        if self.args.json:
+            _print_json(out)
+        else:
+            print(f"Created the HNTAI store in {self.data_dir} with admin '{result.admin}'.")
+            print("Recovery key (shown once; store it offline, e.g. printed in a safe):")
+            print(f"    {result.recovery_key}")
+        return EXIT_OK
+
+    def user(self) -> int:
+        self.login()
+        action = self.args.user_action
+        if action == "add":
+            password = _password(f"Password for new user {self.args.name}: ",
+                                 env="HNTAI_NEW_PASSWORD", confirm=True)
+            value = self.client.request(p.AddUser(username=self.args.name, role=self.args.role,
+                                                  password=password))
+        elif action in ("disable", "enable"):
+            value = self.client.request(p.DisableUser(username=self.args.name,
+                                                      disabled=action == "disable"))
+        elif action == "passwd":
+            password = _password(f"New password for {self.args.name}: ",
+                                 env="HNTAI_NEW_PASSWORD", confirm=True)
+            value = self.client.request(p.SetPassword(username=self.args.name, password=password))
+        else:
+            value = self.client.request(p.ListUsers())
+        self._emit(value)
+        return EXIT_OK
+
+    def process(self) -> int:
+        self.login()
+        files = list(_expand(self.args.paths))
+        if not files:
+            raise InvalidRequest("no files found to process")
+        jobs: dict[str, Path] = {}
+        results: list[dict[str, Any]] = []
+        for path in files:
+            try:
+                info: p.JobInfo = self.client.request(p.ProcessDocument(
+                    path=str(path), record_id=self.args.record, priority=self.args.priority))
+                jobs[info.id] = path
+            except HntaiError as exc:
+                results.append(_file_result(path, "failed", None, p.ErrorInfo.of(exc)))
+        progress = _Progress(jobs) if sys.stderr.isatty() and not self.args.json else None
+        done = self.client.wait_jobs(jobs, on_event=progress.update if progress else None)
+        if progress:
+            progress.finish()
+        for job_id, path in jobs.items():
+            info = done[job_id]
+            doc_id = (info.result or {}).get("document_id")
+            results.append(_file_result(path, info.state, doc_id, info.error))
+        for row in results:
+            if self.args.json:
+                _print_json(row)
+            else:
+                err = row["error"]
+                detail = f"{err['code']}: {err['message']}" if err else row["document_id"]
+                print(f"{row['status']:<10} {row['file']}  {detail}")
+        return EXIT_FAILED if any(r["status"] != "succeeded" for r in results) else EXIT_OK
+
+    def jobs(self) -> int:
+        self.login()
+        jobs = self.client.request(p.ListJobs(limit=self.args.limit))
+        if self.args.json:
+            for job in jobs:
+                _print_json(job)
+        else:
+            for job in jobs:
+                err = f"{job.error.code}" if job.error else ""
+                print(f"{job.id}  {job.state:<10} {job.stage or '':<9} {job.created_at}  {err}")
+        return EXIT_OK
+
+    def status(self) -> int:
+        if self.args.user or os.environ.get("HNTAI_USER"):
+            self.login()
+        status: p.EngineStatus = self.client.request(p.GetStatus())
+        out = {"engine_alive": self.client.alive(), **asdict(status)}
+        if self.args.json:
+            _print_json(out)
+        else:
+            mem = status.memory
+            print(f"engine     alive (pid {status.pid}), version {status.engine_version}")
+            print(f"store      {'unlocked as ' + str(status.user) if status.unlocked else 'locked'}"
+                  f"{'' if status.store_ok in (None, True) else ' - NOT OK'}")
+            print(f"jobs       {dict(status.jobs) or '-'}")
+            print(f"memory     {mem['available_bytes'] / 2**30:.1f} GiB free of "
+                  f"{mem['total_bytes'] / 2**30:.1f} GiB")
+            print(f"ocr        {'available' if status.ocr_available else 'MISSING'}")
+            print("versions   " + ", ".join(f"{k} {v}" for k, v in status.versions.items()))
+            for model in status.models:
+                print(f"model      {model}")
+        return EXIT_OK
+
+    def audit(self) -> int:
+        self.login()
+        if self.args.audit_action == "verify":
+            result: p.AuditVerifyInfo = self.client.request(p.AuditVerify())
+            if self.args.json:
+                _print_json(result)
+            elif result.ok:
+                print(f"audit chain intact: {result.entries} entries")
+            else:
+                print(f"audit chain BROKEN at entry {result.first_broken_id}: {result.reason}")
+            return EXIT_OK if result.ok else EXIT_AUDIT_BROKEN
+        text = self.client.request(p.AuditExport(fmt=self.args.format))
+        if self.args.output:
+            fd = os.open(self.args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+
+    def _emit(self, value: Any) -> None:
+        if value is None:
+            return
+        if self.args.json:
+            _print_json(value)
+        else:
+            for item in value if isinstance(value, list) else [value]:
+                print(" ".join(f"{k}={v}" for k, v in _plain(item).items()))
+
+
+def _file_result(path: Path, status: str, doc_id: str | None,
+                 error: p.ErrorInfo | None) -> dict[str, Any]:
+    return {"file": str(path), "status": status, "document_id": doc_id,
+            "error": {"code": error.code, "message": error.message} if error else None}
+
+
+def _expand(paths: Sequence[str]):
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            yield from sorted(f for f in path.rglob("*") if f.is_file()
+                              and not f.name.startswith("."))
+        else:
+            yield path
+
+
+class _Progress:
+    """One live line on stderr per running file: name, stage and a bar."""
+
+    def __init__(self, jobs: dict[str, Path]) -> None:
+        self.jobs = jobs
+        self.done = 0
+
+    def update(self, event: p.Event) -> None:
+        if isinstance(event, p.JobProgress) and event.job_id in self.jobs:
+            width = 24
+            filled = width * event.value // max(event.maximum, 1)
+            name = self.jobs[event.job_id].name[:32]
+            sys.stderr.write(f"\r[{self.done}/{len(self.jobs)}] {name:<32} {event.stage:<8} "
+                             f"[{'#' * filled}{'.' * (width - filled)}] "
+                             f"{event.value}/{event.maximum}   ")
+            sys.stderr.flush()
+        elif isinstance(event, (p.JobFinished, p.JobFailed)) and event.job_id in self.jobs:
+            self.done += 1
+
+    def finish(self) -> None:
+        sys.stderr.write("\r" + " " * 100 + "\r")
+        sys.stderr.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hntai", description="HNTAI offline clinical engine")
+    parser.add_argument("--version", action="version", version=f"hntai {__version__}")
+    parser.add_argument("--data-dir", default=None, help="data directory (HNTAI_DATA_DIR)")
+    parser.add_argument("--user", default=None, help="user name (HNTAI_USER)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[[Cli], int], help_text: str,
+                json_flag: bool = True) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.set_defaults(handler=handler)
+        if json_flag:
+            cmd.add_argument("--json", action="store_true", help="machine-readable output")
+        return cmd
+
+    init = command("init", Cli.init, "create the encrypted store and its first admin")
+    init.add_argument("--admin", required=True)
+
+    user = command("user", Cli.user, "manage staff accounts (admin)")
+    user_sub = user.add_subparsers(dest="user_action", required=True)
+    add = user_sub.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--role", choices=("admin", "clinician", "clerk"), required=True)
+    for action in ("disable", "enable", "passwd"):
+        user_sub.add_parser(action).add_argument("name")
+    user_sub.add_parser("list")
+
+    process = command("process", Cli.process, "extract, scrub and store documents")
+    process.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    process.add_argument("--record", default=None, help="add to this record (default: new)")
+    process.add_argument("--priority", type=int, default=0)
+
+    jobs = command("jobs", Cli.jobs, "list recent jobs")
+    jobs.add_argument("--limit", type=int, default=50)
+
+    command("status", Cli.status, "engine, store, memory and model status")
+
+    audit = command("audit", Cli.audit, "verify or export the audit trail (admin)")
+    audit_sub = audit.add_subparsers(dest="audit_action", required=True)
+    audit_sub.add_parser("verify")
+    export = audit_sub.add_parser("export")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="jsonl")
+    export.add_argument("--output", default=None, help="write to this file (mode 0600)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cli = Cli(args)
+    try:
+        return args.handler(cli)
+    except HntaiError as exc:
+        if getattr(args, "json", False):
+            _print_json({"error": {"code": exc.code.value, "message": exc.message}}, sys.stderr)
+        else:
+            print(f"error: {exc.code.value}: {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        cli.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

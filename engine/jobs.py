@@ -1,0 +1,196 @@
+"""The durable job queue's policy: run order, retries after a crash, timeouts, cancellation.
+
+Rows live in the store (engine/store/jobs.py); this module runs them one at a time on a
+worker thread of the engine process. A job's result and its audit row are written in the
+same transaction as its final state, so a crash can never record a job as done twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from engine.errors import Cancelled, HntaiError, InternalError, JobTimeout, WorkerCrashed
+from engine.protocol import ErrorInfo, Event, JobFailed, JobFinished, JobProgress
+from engine.store import Store, audit
+from engine.store import jobs as job_rows
+
+log = logging.getLogger("hntai.jobs")
+
+ResultWriter = Callable[[Any], Mapping[str, Any]]
+"""Called with the open connection inside the job's final transaction; returns the result."""
+
+
+class JobHandler(Protocol):
+    def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter: ...
+
+
+@dataclass
+class JobContext:
+    """What a running job sees: its progress reporter and its cancel/timeout checkpoint."""
+
+    job_id: str
+    deadline: float
+    cancelled: threading.Event
+    emit: Callable[[Event], None]
+    clock: Callable[[], float] = time.monotonic
+
+    def checkpoint(self) -> None:
+        if self.cancelled.is_set():
+            raise Cancelled("the job was cancelled")
+        if self.clock() > self.deadline:
+            raise JobTimeout("the job ran past its time limit")
+
+    def progress(self, stage: str, label: str, value: int, maximum: int) -> None:
+        self.emit(JobProgress(self.job_id, stage, label, value, maximum))
+
+
+class JobRunner:
+    """One worker thread taking the most urgent queued job; wake it after each submit."""
+
+    def __init__(
+        self, store: Store, handlers: Mapping[str, JobHandler], emit: Callable[[Event], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.handlers = dict(handlers)
+        self.emit = emit
+        self.clock = clock
+        self._wake = threading.Condition()
+        self._stop = False
+        self._running: dict[str, threading.Event] = {}
+        self._thread = threading.Thread(target=self._loop, name="job-runner", daemon=True)
+
+    # --- lifecycle --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        with self._wake:
+            self._stop = True
+            for flag in self._running.values():
+                flag.set()
+            self._wake.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def wake(self) -> None:
+        with self._wake:
+            self._wake.notify_all()
+
+    def recover(self) -> None:
+        """Jobs left ``running`` by a dead engine are retried, or failed once out of tries."""
+        with self.store.db.transaction() as conn:
+            for job in job_rows.list_recent(conn, limit=1_000_000, states=("running",)):
+                if job.cancel_requested:
+                    self._finish_failed(conn, job, Cancelled("the job was cancelled"))
+                elif job.attempts >= job.max_attempts:
+                    self._finish_failed(conn, job, WorkerCrashed(
+                        "the engine stopped while running this job too many times",
+                        {"attempts": job.attempts},
+                    ))
+                else:
+                    job_rows.requeue(conn, job.id)
+                    audit.append(conn, audit.AuditEvent(
+                        "job.retry", resource_type="job", resource_id=job.id,
+                        request_data={"attempts": job.attempts, "reason": "engine restart"},
+                    ))
+
+    # --- cancellation -----------------------------------------------------------------
+
+    def cancel(self, job_id: str, user: str | None) -> job_rows.JobRow:
+        with self.store.db.transaction() as conn:
+            job = job_rows.request_cancel(conn, job_id)
+            if job.state == "queued":
+                self._finish_failed(conn, job, Cancelled("the job was cancelled"), user)
+            elif job.state == "running":
+                audit.append(conn, audit.AuditEvent(
+                    "job.cancel_request", user_id=user, resource_type="job", resource_id=job_id,
+                ))
+        with self._wake:
+            flag = self._running.get(job_id)
+            if flag is not None:
+                flag.set()
+        with self.store.db.lock:
+            return job_rows.get(self.store.db.conn, job_id)
+
+    # --- the loop ---------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                if self._stop:
+                    return
+            try:
+                with self.store.db.transaction() as conn:
+                    job = job_rows.claim_next(conn)
+            except HntaiError:
+                log.exception("job_claim_failed")
+                job = None
+            if job is None:
+                with self._wake:
+                    if not self._stop:
+                        self._wake.wait(timeout=1.0)
+                continue
+            self._run(job)
+
+    def _run(self, job: job_rows.JobRow) -> None:
+        flag = threading.Event()
+        with self._wake:
+            self._running[job.id] = flag
+        ctx = JobContext(job.id, self.clock() + job.timeout_s, flag, self.emit, self.clock)
+        log.info("job_started", extra={"job_id": job.id, "kind": job.kind,
+                                       "attempt": job.attempts})
+        try:
+            handler = self.handlers[job.kind]
+            writer = handler(ctx, job)
+            ctx.checkpoint()
+            with self.store.db.transaction() as conn:
+                result = dict(writer(conn))
+                if job_rows.finish(conn, job.id, "succeeded", result=result):
+                    audit.append(conn, audit.AuditEvent(
+                        "job.finish", user_id=job.submitted_by, resource_type="job",
+                        resource_id=job.id, request_data=_audit_summary(result),
+                    ))
+            log.info("job_succeeded", extra={"job_id": job.id})
+            self.emit(JobFinished(job.id, result))
+        except HntaiError as exc:
+            self._fail(job, exc)
+        except Exception as exc:  # never let one job take the engine down
+            log.exception("job_crashed", extra={"job_id": job.id})
+            self._fail(job, InternalError("unexpected failure while processing",
+                                          {"error": type(exc).__name__}))
+        finally:
+            with self._wake:
+                self._running.pop(job.id, None)
+
+    def _fail(self, job: job_rows.JobRow, exc: HntaiError) -> None:
+        log.info("job_failed", extra={"job_id": job.id, "code": exc.code.value})
+        try:
+            with self.store.db.transaction() as conn:
+                self._finish_failed(conn, job, exc)
+        except HntaiError:
+            log.exception("job_fail_write_failed", extra={"job_id": job.id})
+
+    def _finish_failed(self, conn, job: job_rows.JobRow, exc: HntaiError,
+                       user: str | None = None) -> None:
+        state = "cancelled" if isinstance(exc, Cancelled) else "failed"
+        if job_rows.finish(conn, job.id, state, error_code=exc.code.value,
+                           error_message=exc.message):
+            audit.append(conn, audit.AuditEvent(
+                "job.cancel" if state == "cancelled" else "job.fail",
+                user_id=user or job.submitted_by, resource_type="job", resource_id=job.id,
+                response_status="failure", error_message=exc.code.value,
+            ))
+            self.emit(JobFailed(job.id, ErrorInfo.of(exc)))
+
+
+def _audit_summary(result: Mapping[str, Any]) -> dict[str, Any]:
+    """Only ids and counts from a result go into the audit row (never text)."""
+    return {k: v for k, v in result.items() if k.endswith(("_id", "_count", "counts"))}

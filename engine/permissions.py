@@ -1,0 +1,32 @@
+"""Who may do what: enforced in the engine for every request, not only hidden in the GUI."""
+
+from __future__ import annotations
+
+from engine.errors import PermissionDenied
+from engine.store.users import Role
+
+_ALL = frozenset(Role)
+_CLINICAL = frozenset({Role.ADMIN, Role.CLINICIAN})
+_ADMIN = frozenset({Role.ADMIN})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "document.submit": _ALL,
+    "document.list": _ALL,
+    "document.read": _CLINICAL,  # scrubbed text and extracted data
+    "record.list": _ALL,
+    "job.view": _ALL,
+    "job.control": _ALL,
+    "summary.create": _CLINICAL,
+    "export": _CLINICAL,
+    "audit.read": _ADMIN,
+    "user.admin": _ADMIN,
+    "settings.write": _ADMIN,
+    "models.admin": _ADMIN,
+}
+
+
+def require(role: Role, permission: str) -> None:
+    if role not in PERMISSIONS[permission]:
+        raise PermissionDenied(
+            "your role does not allow this action", {"permission": permission, "role": role.value}
+        )

@@ -1,0 +1,141 @@
+"""``process_document``: extract → scrub → clinical → store, as named stages of one job.
+
+Only scrubbed text leaves this module: the extracted original text lives in memory for the
+length of the job and is dropped; the store stage receives the scrubbed text, PHI spans
+(types and offsets, no values) and the clinical extraction of the scrubbed text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.clinical import extract_clinical
+from engine.documents import ExtractedDocument, ExtractionLimits, extract_document
+from engine.errors import FileNotFound
+from engine.jobs import JobContext, ResultWriter
+from engine.phi import PhiSpan, Scrubber, ScrubPolicy
+from engine.store import Store, audit, documents, records
+from engine.store import jobs as job_rows
+from engine.store import settings as store_settings
+
+STAGES = ("extract", "scrub", "clinical", "store")
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    limits: ExtractionLimits
+    scrub_policy: ScrubPolicy
+
+    @classmethod
+    def from_store(cls, conn) -> PipelineSettings:
+        s = store_settings.all_settings(conn)
+        mb = 1024 * 1024
+        return cls(
+            limits=ExtractionLimits(
+                max_file_bytes=int(s["limits.max_file_mb"] * mb),
+                max_pages=int(s["limits.max_pages"]),
+                max_image_pixels=int(s["limits.max_image_megapixels"] * 1_000_000),
+                max_docx_uncompressed_bytes=int(s["limits.max_docx_uncompressed_mb"] * mb),
+                ocr_dpi=int(s["ocr.dpi"]),
+                ocr_lang=str(s["ocr.lang"]),
+            ),
+            scrub_policy=ScrubPolicy(s["scrub.policy"]),
+        )
+
+
+def map_offset(offset: int, spans: Sequence[PhiSpan]) -> int:
+    """Where an offset of the original text lands in the scrubbed text."""
+    shift = 0
+    for span in spans:
+        if span.orig_end <= offset:
+            shift = span.end - span.orig_end
+        elif span.orig_start < offset:  # inside a replaced span: snap to its end
+            return span.end
+        else:
+            break
+    return offset + shift
+
+
+def scrubbed_pages(extracted: ExtractedDocument, spans: Sequence[PhiSpan]) -> list[dict]:
+    ordered = sorted(spans, key=lambda s: s.orig_start)
+    return [
+        {"number": p.number, "start": map_offset(p.start, ordered),
+         "end": map_offset(p.end, ordered), "ocr": p.ocr}
+        for p in extracted.pages
+    ]
+
+
+def page_of(offset: int, pages: Sequence[Mapping[str, Any]]) -> int | None:
+    starts = [p["start"] for p in pages]
+    i = bisect.bisect_right(starts, offset) - 1
+    return pages[i]["number"] if i >= 0 else None
+
+
+class DocumentPipeline:
+    """The ``process_document`` job handler."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
+        path = Path(job.payload["path"])
+        with self.store.db.lock:
+            conn = self.store.db.conn
+            settings = PipelineSettings.from_store(conn)
+            record = records.get(conn, job.payload["record_id"])
+            job_rows.set_stage(conn, job.id, "extract")
+        if not path.is_file():
+            raise FileNotFound("the file is no longer where it was submitted from")
+
+        ctx.progress("extract", "Reading document", 0, 1)
+        extracted = extract_document(
+            path, settings.limits, checkpoint=ctx.checkpoint,
+            on_progress=lambda done, total: ctx.progress("extract", "Reading pages", done, total),
+        )
+        self._stage(ctx, job.id, "scrub", "Removing protected health information")
+        scrubbed = Scrubber(settings.scrub_policy, record_secret=record.secret).scrub(
+            extracted.text
+        )
+        pages = scrubbed_pages(extracted, scrubbed.spans)
+        self._stage(ctx, job.id, "clinical", "Extracting clinical data")
+        clinical = extract_clinical(scrubbed.text).to_dict()
+        self._stage(ctx, job.id, "store", "Saving")
+        new_doc = documents.NewDocument(
+            record_id=record.id, job_id=job.id,
+            source_name=job.payload.get("source_name") or path.name,
+            sha256=extracted.sha256, kind=extracted.kind, mime=extracted.mime,
+            size_bytes=extracted.size_bytes, page_count=extracted.page_count,
+            ocr_pages=extracted.ocr_page_count, status="processed",
+            scrubbed_text=scrubbed.text,
+            phi_spans=[
+                {"type": s.type.value, "start": s.start, "end": s.end} for s in scrubbed.spans
+            ],
+            pages=pages, extraction=clinical,
+        )
+        phi_counts = scrubbed.counts()
+        entity_count = len(clinical.get("entities", ()))
+
+        def write(conn) -> Mapping[str, Any]:
+            doc_id = documents.insert(conn, new_doc)
+            audit.append(conn, audit.AuditEvent(
+                "document.store", user_id=job.submitted_by, resource_type="document",
+                resource_id=doc_id, phi_accessed=True,
+                request_data={"job_id": job.id, "record_id": record.id, "kind": new_doc.kind,
+                              "pages": new_doc.page_count, "phi_counts": phi_counts,
+                              "policy": settings.scrub_policy.value},
+            ))
+            return {"document_id": doc_id, "record_id": record.id, "kind": new_doc.kind,
+                    "page_count": new_doc.page_count, "ocr_page_count": new_doc.ocr_pages,
+                    "phi_counts": phi_counts, "entity_count": entity_count}
+
+        return write
+
+    def _stage(self, ctx: JobContext, job_id: str, stage: str, label: str) -> None:
+        ctx.checkpoint()
+        with self.store.db.lock:
+            job_rows.set_stage(self.store.db.conn, job_id, stage)
+        ctx.progress(stage, label, 0, 1)

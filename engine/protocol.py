@@ -1,0 +1,267 @@
+"""Messages crossing the queue between a client (desktop, CLI, tests) and the engine.
+
+Only plain, picklable data crosses: frozen dataclasses of str/int/float/bool/tuples/dicts.
+Every request gets exactly one ``Reply`` carrying either a value or an ``ErrorInfo``; job
+progress arrives as separate events. The engine says ``EngineReady`` first (version
+handshake).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import HntaiError, error_from_code
+
+PROTOCOL_VERSION = 1
+
+
+# --- errors -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    code: str
+    message: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, exc: HntaiError) -> ErrorInfo:
+        return cls(exc.code.value, exc.message, dict(exc.details))
+
+    def to_exception(self) -> HntaiError:
+        return error_from_code(self.code, self.message, dict(self.details))
+
+
+# --- requests -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Request:
+    request_id: int = 0  # set by the client
+
+
+@dataclass(frozen=True)
+class InitStore(Request):
+    admin: str = ""
+    password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Unlock(Request):
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class UnlockWithRecovery(Request):
+    username: str = ""
+    recovery_key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Lock(Request):
+    pass
+
+
+@dataclass(frozen=True)
+class AddUser(Request):
+    username: str = ""
+    role: str = "clinician"
+    password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class DisableUser(Request):
+    username: str = ""
+    disabled: bool = True
+
+
+@dataclass(frozen=True)
+class SetPassword(Request):
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class ListUsers(Request):
+    pass
+
+
+@dataclass(frozen=True)
+class ProcessDocument(Request):
+    path: str = ""
+    record_id: str | None = None
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class CancelJob(Request):
+    job_id: str = ""
+
+
+@dataclass(frozen=True)
+class RetryJob(Request):
+    job_id: str = ""
+
+
+@dataclass(frozen=True)
+class GetJob(Request):
+    job_id: str = ""
+
+
+@dataclass(frozen=True)
+class ListJobs(Request):
+    limit: int = 200
+    states: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListRecords(Request):
+    pass
+
+
+@dataclass(frozen=True)
+class ListDocuments(Request):
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GetDocument(Request):
+    """Read a document's scrubbed content (audited as a PHI-bearing read)."""
+
+    document_id: str = ""
+
+
+@dataclass(frozen=True)
+class GetStatus(Request):
+    pass
+
+
+@dataclass(frozen=True)
+class GetSettings(Request):
+    pass
+
+
+@dataclass(frozen=True)
+class PutSetting(Request):
+    key: str = ""
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class AuditVerify(Request):
+    pass
+
+
+@dataclass(frozen=True)
+class AuditExport(Request):
+    fmt: str = "jsonl"
+
+
+@dataclass(frozen=True)
+class Shutdown(Request):
+    pass
+
+
+# --- values carried in replies ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class JobInfo:
+    id: str
+    kind: str
+    state: str
+    priority: int
+    attempts: int
+    stage: str | None
+    source_name: str | None
+    created_at: str
+    finished_at: str | None
+    result: Mapping[str, Any] | None
+    error: ErrorInfo | None
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    role: str
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class InitResult:
+    admin: str
+    recovery_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AuditVerifyInfo:
+    ok: bool
+    entries: int
+    first_broken_id: int | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    engine_version: str
+    protocol_version: int
+    pid: int
+    unlocked: bool
+    user: str | None
+    role: str | None
+    store_ok: bool | None
+    jobs: Mapping[str, int]
+    memory: Mapping[str, Any]
+    versions: Mapping[str, str]
+    models: tuple[Mapping[str, Any], ...]
+    ocr_available: bool
+
+
+# --- events -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Event:
+    pass
+
+
+@dataclass(frozen=True)
+class EngineReady(Event):
+    protocol_version: int
+    engine_version: str
+    pid: int
+
+
+@dataclass(frozen=True)
+class Reply(Event):
+    request_id: int
+    value: Any = None
+    error: ErrorInfo | None = None
+
+
+@dataclass(frozen=True)
+class JobProgress(Event):
+    job_id: str
+    stage: str
+    label: str
+    value: int
+    maximum: int
+
+
+@dataclass(frozen=True)
+class JobFinished(Event):
+    job_id: str
+    result: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class JobFailed(Event):
+    job_id: str
+    error: ErrorInfo
+
+
+@dataclass(frozen=True)
+class EngineRestarted(Event):
+    """Made by the client when it found the engine dead and started a new one."""
+
+    reason: str
+    restarts: int

@@ -1,0 +1,346 @@
+"""The engine process: request loop, store session and job runner.
+
+``engine_main`` is the child-process entry point (multiprocessing, spawn). Requests are
+answered on the main thread one at a time; documents are processed on the job runner's thread,
+so status and job queries answer while a long job runs. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from engine import __version__
+from engine import protocol as p
+from engine.errors import (
+    AuthFailed,
+    HntaiError,
+    InternalError,
+    InvalidRequest,
+    PermissionDenied,
+)
+from engine.jobs import JobRunner
+from engine.logs import setup_logging
+from engine.permissions import require
+from engine.pipeline import DocumentPipeline
+from engine.status import collect_status
+from engine.store import Store, audit, documents, records, users
+from engine.store import create as create_store
+from engine.store import jobs as job_rows
+from engine.store import settings as store_settings
+from engine.store import unlock as unlock_store
+from engine.store import unlock_with_recovery as recover_store
+
+log = logging.getLogger("hntai.service")
+PROCESS_DOCUMENT = "process_document"
+
+
+def job_info(job: job_rows.JobRow) -> p.JobInfo:
+    error = p.ErrorInfo(job.error_code, job.error_message or "") if job.error_code else None
+    return p.JobInfo(
+        id=job.id, kind=job.kind, state=job.state, priority=job.priority, attempts=job.attempts,
+        stage=job.stage, source_name=job.payload.get("source_name"), created_at=job.created_at,
+        finished_at=job.finished_at, result=job.result, error=error,
+    )
+
+
+class EngineService:
+    def __init__(self, data_dir: Path, emit: Callable[[p.Event], None]) -> None:
+        self.data_dir = data_dir
+        self.emit = emit
+        self.store: Store | None = None
+        self.runner: JobRunner | None = None
+        self.running = True
+        self._handlers: dict[type, Callable[[Any], Any]] = {
+            p.InitStore: self._init, p.Unlock: self._unlock,
+            p.UnlockWithRecovery: self._unlock_recovery, p.Lock: self._lock,
+            p.AddUser: self._add_user, p.DisableUser: self._disable_user,
+            p.SetPassword: self._set_password, p.ListUsers: self._list_users,
+            p.ProcessDocument: self._process, p.CancelJob: self._cancel, p.RetryJob: self._retry,
+            p.GetJob: self._get_job, p.ListJobs: self._list_jobs,
+            p.ListRecords: self._list_records, p.ListDocuments: self._list_documents,
+            p.GetDocument: self._get_document, p.GetStatus: self._status,
+            p.GetSettings: self._get_settings, p.PutSetting: self._put_setting,
+            p.AuditVerify: self._audit_verify, p.AuditExport: self._audit_export,
+            p.Shutdown: self._shutdown,
+        }
+
+    # --- dispatch ---------------------------------------------------------------------
+
+    def handle(self, request: p.Request) -> p.Reply:
+        handler = self._handlers.get(type(request))
+        try:
+            if handler is None:
+                raise InvalidRequest("unknown request", {"type": type(request).__name__})
+            return p.Reply(request.request_id, value=handler(request))
+        except HntaiError as exc:
+            return p.Reply(request.request_id, error=p.ErrorInfo.of(exc))
+        except Exception as exc:  # a bug in one request must not end the engine
+            log.exception("request_crashed", extra={"request": type(request).__name__})
+            err = InternalError("unexpected engine failure", {"error": type(exc).__name__})
+            return p.Reply(request.request_id, error=p.ErrorInfo.of(err))
+
+    def serve(self, requests: multiprocessing.Queue) -> None:
+        parent = multiprocessing.parent_process()
+        while self.running:
+            try:
+                request = requests.get(timeout=0.5)
+            except queue.Empty:
+                if parent is not None and not parent.is_alive():
+                    log.info("parent_gone")  # the client died: finish cleanly, jobs stay queued
+                    self._shutdown(None)
+                continue
+            self.emit(self.handle(request))
+
+    # --- session ----------------------------------------------------------------------
+
+    def _open(self, store: Store) -> None:
+        self.store = store
+        self.runner = JobRunner(store, {PROCESS_DOCUMENT: DocumentPipeline(store)}, self.emit)
+        self.runner.start()
+
+    def _session_store(self) -> Store:
+        if self.store is None:
+            raise AuthFailed("the store is locked: log in first")
+        return self.store
+
+    def _require(self, permission: str, resource_type: str | None = None,
+                 resource_id: str | None = None) -> Store:
+        store = self._session_store()
+        try:
+            require(store.session.role, permission)
+        except PermissionDenied as exc:
+            with store.db.transaction() as conn:
+                audit.append(conn, audit.AuditEvent(
+                    permission, user_id=store.session.username, resource_type=resource_type,
+                    resource_id=resource_id, response_status="denied",
+                    error_message=exc.code.value,
+                ))
+            raise
+        return store
+
+    def _init(self, req: p.InitStore) -> p.InitResult:
+        if self.store is not None:
+            raise InvalidRequest("a store is already open")
+        store, recovery = create_store(self.data_dir, req.admin, req.password)
+        self._open(store)
+        return p.InitResult(req.admin, recovery)
+
+    def _unlock(self, req: p.Unlock) -> p.UserInfo:
+        return self._adopt(unlock_store(self.data_dir, req.username, req.password))
+
+    def _unlock_recovery(self, req: p.UnlockWithRecovery) -> p.UserInfo:
+        return self._adopt(recover_store(self.data_dir, req.recovery_key, req.username))
+
+    def _adopt(self, store: Store) -> p.UserInfo:
+        """First login opens the store; a later one (unlock after idle lock, user switch)
+        only changes who is acting, so running jobs carry on."""
+        if self.store is None:
+            self._open(store)
+        else:
+            self.store.session = store.session
+            store.close()
+        return p.UserInfo(self.store.session.username, self.store.session.role.value, False)
+
+    def _lock(self, _req: Any) -> None:
+        if self.runner is not None:
+            self.runner.stop()
+            self.runner = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def _shutdown(self, _req: Any) -> None:
+        self._lock(None)
+        self.running = False
+
+    # --- users ------------------------------------------------------------------------
+
+    def _add_user(self, req: p.AddUser) -> p.UserInfo:
+        store = self._require("user.admin", "user", req.username)
+        users.check_username(req.username)
+        users.check_password(req.password)
+        try:
+            role = users.Role(req.role)
+        except ValueError:
+            raise InvalidRequest("role must be admin, clinician or clerk") from None
+        with store.db.transaction() as conn:
+            users.insert(conn, req.username, role)
+            audit.append(conn, audit.AuditEvent(
+                "user.add", user_id=store.session.username, resource_type="user",
+                resource_id=req.username, request_data={"role": role.value},
+            ))
+        store.set_password(req.username, req.password)
+        return p.UserInfo(req.username, role.value, False)
+
+    def _disable_user(self, req: p.DisableUser) -> p.UserInfo:
+        store = self._require("user.admin", "user", req.username)
+        if req.username == store.session.username and req.disabled:
+            raise InvalidRequest("you cannot disable your own account")
+        with store.db.transaction() as conn:
+            users.set_disabled(conn, req.username, req.disabled)
+            audit.append(conn, audit.AuditEvent(
+                "user.disable" if req.disabled else "user.enable",
+                user_id=store.session.username, resource_type="user", resource_id=req.username,
+            ))
+            user = users.get(conn, req.username)
+        return p.UserInfo(user.username, user.role.value, user.disabled)
+
+    def _set_password(self, req: p.SetPassword) -> None:
+        store = self._session_store()
+        if req.username != store.session.username:
+            self._require("user.admin", "user", req.username)
+        users.check_password(req.password)
+        with store.db.transaction() as conn:
+            users.get(conn, req.username)
+            users.touch_password(conn, req.username)
+            audit.append(conn, audit.AuditEvent(
+                "user.passwd", user_id=store.session.username, resource_type="user",
+                resource_id=req.username,
+            ))
+        store.set_password(req.username, req.password)
+
+    def _list_users(self, _req: p.ListUsers) -> list[p.UserInfo]:
+        store = self._require("user.admin")
+        with store.db.lock:
+            return [p.UserInfo(u.username, u.role.value, u.disabled)
+                    for u in users.list_all(store.db.conn)]
+
+    # --- jobs -------------------------------------------------------------------------
+
+    def _process(self, req: p.ProcessDocument) -> p.JobInfo:
+        store = self._require("document.submit")
+        path = Path(req.path).expanduser().resolve()
+        with store.db.transaction() as conn:
+            record = (records.get(conn, req.record_id) if req.record_id
+                      else records.create(conn, store.session.username))
+            job = job_rows.insert(
+                conn, PROCESS_DOCUMENT,
+                {"path": str(path), "record_id": record.id, "source_name": path.name},
+                priority=req.priority,
+                max_attempts=int(store_settings.get(conn, "jobs.max_attempts")),
+                timeout_s=float(store_settings.get(conn, "jobs.timeout_s")),
+                submitted_by=store.session.username,
+            )
+            audit.append(conn, audit.AuditEvent(
+                "job.submit", user_id=store.session.username, resource_type="job",
+                resource_id=job.id, request_data={"kind": PROCESS_DOCUMENT,
+                                                  "record_id": record.id,
+                                                  "priority": req.priority},
+            ))
+        # Acknowledged only now that the row is committed.
+        assert self.runner is not None
+        self.runner.wake()
+        return job_info(job)
+
+    def _cancel(self, req: p.CancelJob) -> p.JobInfo:
+        store = self._require("job.control", "job", req.job_id)
+        assert self.runner is not None
+        return job_info(self.runner.cancel(req.job_id, store.session.username))
+
+    def _retry(self, req: p.RetryJob) -> p.JobInfo:
+        store = self._require("job.control", "job", req.job_id)
+        with store.db.transaction() as conn:
+            job = job_rows.get(conn, req.job_id)
+            if job.state not in ("failed", "cancelled"):
+                raise InvalidRequest("only failed or cancelled jobs can be retried")
+            job_rows.retry_failed(conn, job.id)
+            audit.append(conn, audit.AuditEvent(
+                "job.retry", user_id=store.session.username, resource_type="job",
+                resource_id=job.id, request_data={"reason": "user"},
+            ))
+            job = job_rows.get(conn, job.id)
+        assert self.runner is not None
+        self.runner.wake()
+        return job_info(job)
+
+    def _get_job(self, req: p.GetJob) -> p.JobInfo:
+        store = self._require("job.view")
+        with store.db.lock:
+            return job_info(job_rows.get(store.db.conn, req.job_id))
+
+    def _list_jobs(self, req: p.ListJobs) -> list[p.JobInfo]:
+        store = self._require("job.view")
+        with store.db.lock:
+            return [job_info(j) for j in job_rows.list_recent(store.db.conn, req.limit,
+                                                             tuple(req.states))]
+
+    # --- records and documents --------------------------------------------------------
+
+    def _list_records(self, _req: p.ListRecords) -> list[dict[str, Any]]:
+        store = self._require("record.list")
+        with store.db.lock:
+            return [{"id": r.id, "pseudonym": r.pseudonym, "created_at": r.created_at,
+                     "document_count": n} for r, n in records.list_all(store.db.conn)]
+
+    def _list_documents(self, req: p.ListDocuments) -> list[dict[str, Any]]:
+        store = self._require("document.list")
+        with store.db.lock:
+            return [asdict(m) for m in documents.list_meta(store.db.conn, req.record_id)]
+
+    def _get_document(self, req: p.GetDocument) -> dict[str, Any]:
+        store = self._require("document.read", "document", req.document_id)
+        with store.db.transaction() as conn:
+            content = documents.get_content(conn, req.document_id)
+            audit.append(conn, audit.AuditEvent(
+                "document.read", user_id=store.session.username, resource_type="document",
+                resource_id=req.document_id, phi_accessed=True,
+            ))
+        return asdict(content)
+
+    # --- status, settings, audit ------------------------------------------------------
+
+    def _status(self, _req: p.GetStatus) -> p.EngineStatus:
+        return collect_status(self.store)
+
+    def _get_settings(self, _req: p.GetSettings) -> dict[str, Any]:
+        store = self._session_store()
+        with store.db.lock:
+            return store_settings.all_settings(store.db.conn)
+
+    def _put_setting(self, req: p.PutSetting) -> None:
+        store = self._require("settings.write", "setting", req.key)
+        with store.db.transaction() as conn:
+            store_settings.put(conn, req.key, req.value)
+            audit.append(conn, audit.AuditEvent(
+                "settings.change", user_id=store.session.username, resource_type="setting",
+                resource_id=req.key, request_data={"value": req.value},
+            ))
+
+    def _audit_verify(self, _req: p.AuditVerify) -> p.AuditVerifyInfo:
+        store = self._require("audit.read", "audit_log")
+        with store.db.lock:
+            result = audit.verify(store.db.conn)
+        return p.AuditVerifyInfo(result.ok, result.entries, result.first_broken_id, result.reason)
+
+    def _audit_export(self, req: p.AuditExport) -> str:
+        store = self._require("audit.read", "audit_log")
+        if req.fmt not in ("csv", "jsonl"):
+            raise InvalidRequest("export format must be csv or jsonl")
+        with store.db.transaction() as conn:
+            text = "".join(audit.export(conn, req.fmt))
+            audit.append(conn, audit.AuditEvent(
+                "audit.export", user_id=store.session.username, resource_type="audit_log",
+                request_data={"format": req.fmt},
+            ))
+        return text
+
+
+def engine_main(requests: multiprocessing.Queue, events: multiprocessing.Queue,
+                data_dir: str) -> None:
+    """Child-process entry point."""
+    os.umask(0o077)  # every file the engine creates (db, wal, logs) is owner-only
+    path = Path(data_dir)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    setup_logging(path)
+    service = EngineService(path, events.put)
+    log.info("engine_started", extra={"pid": os.getpid(), "version": __version__})
+    events.put(p.EngineReady(p.PROTOCOL_VERSION, __version__, os.getpid()))
+    service.serve(requests)
+    log.info("engine_stopped")

@@ -1,0 +1,122 @@
+"""Numbered schema migrations, applied in order and tracked by ``PRAGMA user_version``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlcipher3
+
+MIGRATIONS: Sequence[str] = (
+    # 1: the foundation schema
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'clinician', 'clerk')),
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE records (
+        id TEXT PRIMARY KEY,
+        pseudonym TEXT NOT NULL,
+        secret BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT
+    );
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL
+            CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+        priority INTEGER NOT NULL DEFAULT 0,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        timeout_s REAL NOT NULL,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        stage TEXT,
+        submitted_by TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        result TEXT,
+        error_code TEXT,
+        error_message TEXT
+    );
+    CREATE INDEX jobs_pick ON jobs (state, priority DESC, created_at);
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        record_id TEXT NOT NULL REFERENCES records (id),
+        job_id TEXT UNIQUE REFERENCES jobs (id),
+        source_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        page_count INTEGER NOT NULL,
+        ocr_pages INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        scrubbed_text TEXT,
+        phi_spans TEXT,
+        pages TEXT,
+        extraction TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_record ON documents (record_id);
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        timestamp TEXT NOT NULL,
+        user_id TEXT,
+        action TEXT NOT NULL,
+        resource_type TEXT,
+        resource_id TEXT,
+        phi_accessed INTEGER NOT NULL DEFAULT 0,
+        workstation TEXT NOT NULL,
+        request_data TEXT NOT NULL,
+        response_status TEXT NOT NULL,
+        error_message TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    -- Accidental edits are refused outright; deliberate ones still break the hash chain.
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    """,
+)
+
+
+def migrate(conn) -> int:
+    """Apply pending migrations in one transaction each; return the resulting version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN")
+        try:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (trigger bodies hold inner semicolons)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines():
+        if not line.strip() or line.strip().startswith("--"):
+            continue
+        buf += line + "\n"
+        if sqlcipher3.complete_statement(buf):
+            out.append(buf)
+            buf = ""
+    return out

@@ -1,0 +1,46 @@
+"""Settings kept in the store, with typed defaults in code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from engine.errors import InvalidRequest
+
+DEFAULTS: Mapping[str, Any] = {
+    "scrub.policy": "surrogate",
+    "limits.max_file_mb": 200,
+    "limits.max_pages": 2000,
+    "limits.max_image_megapixels": 100,
+    "limits.max_docx_uncompressed_mb": 500,
+    "ocr.dpi": 200,
+    "ocr.lang": "eng",
+    "jobs.timeout_s": 1800,
+    "jobs.max_attempts": 3,
+    "security.idle_lock_minutes": 10,
+}
+
+
+def get(conn, key: str) -> Any:
+    if key not in DEFAULTS:
+        raise InvalidRequest("unknown setting", {"key": key})
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else DEFAULTS[key]
+
+
+def all_settings(conn) -> dict[str, Any]:
+    return {key: get(conn, key) for key in DEFAULTS}
+
+
+def put(conn, key: str, value: Any) -> None:
+    default = DEFAULTS.get(key)
+    if default is None:
+        raise InvalidRequest("unknown setting", {"key": key})
+    if not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
+        raise InvalidRequest("setting has the wrong type", {"key": key})
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value)),
+    )
