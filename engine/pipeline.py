@@ -8,6 +8,7 @@ length of the job and is dropped; the store stage receives the scrubbed text, PH
 from __future__ import annotations
 
 import bisect
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,19 @@ def page_of(offset: int, pages: Sequence[Mapping[str, Any]]) -> int | None:
     return pages[i]["number"] if i >= 0 else None
 
 
+class _StageTimer:
+    """Wall time per stage, reported in the job result (status views and bench/)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = round(now - self._last, 4)
+        self._last = now
+
+
 class DocumentPipeline:
     """The ``process_document`` job handler."""
 
@@ -91,18 +105,22 @@ class DocumentPipeline:
         if not path.is_file():
             raise FileNotFound("the file is no longer where it was submitted from")
 
+        timer = _StageTimer()
         ctx.progress("extract", "Reading document", 0, 1)
         extracted = extract_document(
             path, settings.limits, checkpoint=ctx.checkpoint,
             on_progress=lambda done, total: ctx.progress("extract", "Reading pages", done, total),
         )
+        timer.lap("extract")
         self._stage(ctx, job.id, "scrub", "Removing protected health information")
         scrubbed = Scrubber(settings.scrub_policy, record_secret=record.secret).scrub(
             extracted.text
         )
         pages = scrubbed_pages(extracted, scrubbed.spans)
+        timer.lap("scrub")
         self._stage(ctx, job.id, "clinical", "Extracting clinical data")
         clinical = extract_clinical(scrubbed.text).to_dict()
+        timer.lap("clinical")
         self._stage(ctx, job.id, "store", "Saving")
         new_doc = documents.NewDocument(
             record_id=record.id, job_id=job.id,
@@ -128,9 +146,11 @@ class DocumentPipeline:
                               "pages": new_doc.page_count, "phi_counts": phi_counts,
                               "policy": settings.scrub_policy.value},
             ))
+            timer.lap("store")
             return {"document_id": doc_id, "record_id": record.id, "kind": new_doc.kind,
                     "page_count": new_doc.page_count, "ocr_page_count": new_doc.ocr_pages,
-                    "phi_counts": phi_counts, "entity_count": entity_count}
+                    "phi_counts": phi_counts, "entity_count": entity_count,
+                    "stage_seconds": timer.seconds}
 
         return write
 

@@ -7,6 +7,7 @@ so status and job queries answer while a long job runs. Nothing here imports Qt.
 
 from __future__ import annotations
 
+import collections
 import logging
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from engine import __version__
+from engine import __version__, airgap
 from engine import protocol as p
 from engine.errors import (
     AuthFailed,
@@ -57,6 +58,7 @@ class EngineService:
         self.store: Store | None = None
         self.runner: JobRunner | None = None
         self.running = True
+        self._blocked: collections.deque[str] = collections.deque(maxlen=1000)
         self._handlers: dict[type, Callable[[Any], Any]] = {
             p.InitStore: self._init, p.Unlock: self._unlock,
             p.UnlockWithRecovery: self._unlock_recovery, p.Lock: self._lock,
@@ -73,9 +75,24 @@ class EngineService:
 
     # --- dispatch ---------------------------------------------------------------------
 
+    def note_blocked(self, event: str) -> None:
+        """Airgap reporter: may run on any thread; audited at the next request."""
+        self._blocked.append(event)
+
+    def _flush_blocked(self) -> None:
+        if self.store is None or not self._blocked:
+            return
+        with self.store.db.transaction() as conn:
+            while self._blocked:
+                audit.append(conn, audit.AuditEvent(
+                    "network.blocked", resource_type="network", response_status="denied",
+                    request_data={"event": self._blocked.popleft()},
+                ))
+
     def handle(self, request: p.Request) -> p.Reply:
         handler = self._handlers.get(type(request))
         try:
+            self._flush_blocked()
             if handler is None:
                 raise InvalidRequest("unknown request", {"type": type(request).__name__})
             return p.Reply(request.request_id, value=handler(request))
@@ -340,6 +357,7 @@ def engine_main(requests: multiprocessing.Queue, events: multiprocessing.Queue,
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     setup_logging(path)
     service = EngineService(path, events.put)
+    airgap.install(service.note_blocked)
     log.info("engine_started", extra={"pid": os.getpid(), "version": __version__})
     events.put(p.EngineReady(p.PROTOCOL_VERSION, __version__, os.getpid()))
     service.serve(requests)

@@ -89,6 +89,23 @@ MIGRATIONS: Sequence[str] = (
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     """,
+    # 2: patient summaries, doubling as the result cache (keyed by input+model+settings)
+    """
+    CREATE TABLE summaries (
+        id TEXT PRIMARY KEY,
+        record_id TEXT REFERENCES records (id),
+        document_ids TEXT NOT NULL,
+        cache_key TEXT NOT NULL,
+        model TEXT NOT NULL,
+        markdown TEXT NOT NULL,
+        content TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT,
+        last_used_at TEXT NOT NULL
+    );
+    CREATE INDEX summaries_cache ON summaries (cache_key);
+    CREATE INDEX summaries_record ON summaries (record_id);
+    """,
 )
 
 

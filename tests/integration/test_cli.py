@@ -1,0 +1,105 @@
+"""The `hntai` command as IT and scripts use it: real subprocesses, real engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.store import unlock
+
+PASSWORD = "cli admin password"
+
+
+def hntai(data_dir: Path, *args: str, user: str | None = "admin", password: str = PASSWORD,
+          **env_extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HNTAI_DATA_DIR": str(data_dir), "HNTAI_PASSWORD": password,
+           **env_extra}
+    env.pop("HNTAI_USER", None)
+    if user:
+        env["HNTAI_USER"] = user
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=600, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def cli_store(tmp_path: Path) -> Path:
+    data_dir = tmp_path / "data"
+    out = hntai(data_dir, "init", "--admin", "admin", "--json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert len(info["recovery_key"].replace("-", "")) >= 52
+    return data_dir
+
+
+def test_init_refuses_second_store(cli_store):
+    out = hntai(cli_store, "init", "--admin", "admin")
+    assert out.returncode == 2 and "ALREADY_EXISTS" in out.stderr
+
+
+def test_process_json_lines_and_exit_code(cli_store, eval_dir, tmp_path):
+    docs = eval_dir / "documents"
+    out = hntai(cli_store, "process", "--json", str(docs / "note_1315.txt"),
+                str(docs / "zero_bytes.pdf"), str(docs / "unknown_binary.dat"))
+    assert out.returncode == 1, out.stderr
+    rows = {Path(r["file"]).name: r for r in map(json.loads, out.stdout.splitlines())}
+    assert set(rows) == {"note_1315.txt", "zero_bytes.pdf", "unknown_binary.dat"}
+    assert rows["note_1315.txt"]["status"] == "succeeded"
+    assert rows["note_1315.txt"]["document_id"].startswith("D-")
+    assert rows["note_1315.txt"]["error"] is None
+    assert rows["zero_bytes.pdf"]["error"]["code"] in ("EMPTY_DOCUMENT", "UNSUPPORTED_FORMAT")
+    assert rows["unknown_binary.dat"]["error"]["code"] == "UNSUPPORTED_FORMAT"
+    jobs = [json.loads(line) for line in hntai(cli_store, "jobs", "--json").stdout.splitlines()]
+    assert sorted(j["state"] for j in jobs) == ["failed", "failed", "succeeded"]
+
+
+def test_users_roles_and_wrong_password(cli_store):
+    added = hntai(cli_store, "user", "add", "clerk1", "--role", "clerk",
+                  HNTAI_NEW_PASSWORD="clerk password 1")
+    assert added.returncode == 0, added.stderr
+    denied = hntai(cli_store, "audit", "verify", user="clerk1", password="clerk password 1")
+    assert denied.returncode == 2 and "PERMISSION_DENIED" in denied.stderr
+    wrong = hntai(cli_store, "jobs", password="not the password")
+    assert wrong.returncode == 2 and "AUTH_FAILED" in wrong.stderr
+    assert "not the password" not in wrong.stderr + wrong.stdout
+    assert hntai(cli_store, "user", "disable", "clerk1").returncode == 0
+    disabled = hntai(cli_store, "jobs", user="clerk1", password="clerk password 1")
+    assert disabled.returncode == 2 and "AUTH_FAILED" in disabled.stderr
+
+
+def test_status_json(cli_store):
+    out = hntai(cli_store, "status", "--json")
+    status = json.loads(out.stdout)
+    assert status["engine_alive"] and status["unlocked"] and status["store_ok"]
+    assert {"sqlcipher3", "pymupdf", "tesseract"} <= status["versions"].keys()
+    assert status["memory"]["total_bytes"] > 0
+    anonymous = json.loads(hntai(cli_store, "status", "--json", user=None).stdout)
+    assert anonymous["unlocked"] is False
+
+
+def test_audit_verify_detects_tampering(cli_store, eval_dir):
+    hntai(cli_store, "process", str(eval_dir / "documents" / "note_3914.txt"))
+    ok = hntai(cli_store, "audit", "verify")
+    assert ok.returncode == 0 and "intact" in ok.stdout
+    store = unlock(cli_store, "admin", PASSWORD)
+    conn = store.db.conn
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit_log SET user_id = 'someone-else' WHERE id = 2")
+    store.close()
+    broken = hntai(cli_store, "audit", "verify", "--json")
+    assert broken.returncode == 3
+    assert json.loads(broken.stdout)["first_broken_id"] == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_audit_export(cli_store, tmp_path, fmt):
+    target = tmp_path / f"audit.{fmt}"
+    out = hntai(cli_store, "audit", "export", "--format", fmt, "--output", str(target))
+    assert out.returncode == 0, out.stderr
+    text = target.read_text()
+    assert "store.create" in text and "login" in text
+    assert oct(target.stat().st_mode)[-3:] == "600"

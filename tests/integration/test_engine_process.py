@@ -1,0 +1,131 @@
+"""A real engine process: documents in, coded errors out, queries answered meanwhile."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine import protocol as p
+from engine.client import EngineClient
+from engine.errors import AuthFailed, PermissionDenied
+
+
+def _manifest(eval_dir: Path) -> dict:
+    return json.loads((eval_dir / "documents" / "MANIFEST.json").read_text())
+
+
+def test_eval_documents_good_and_bad(engine, eval_dir):
+    manifest = _manifest(eval_dir)
+    names = list(manifest["good"]) + list(manifest["bad"])
+    jobs = {}
+    for name in names:
+        info = engine.request(p.ProcessDocument(path=str(eval_dir / "documents" / name)))
+        jobs[info.id] = name
+    done = engine.wait_jobs(jobs, timeout=900)
+    outcome = {jobs[j]: info for j, info in done.items()}
+    for name in manifest["good"]:
+        assert outcome[name].state == "succeeded", (name, outcome[name].error)
+        assert outcome[name].result["page_count"] >= 1
+    for name, codes in manifest["bad"].items():
+        assert outcome[name].state == "failed", name
+        assert outcome[name].error.code in codes, (name, outcome[name].error)
+    status = engine.request(p.GetStatus())
+    assert status.unlocked and status.store_ok
+    assert engine.request(p.AuditVerify()).ok
+
+
+def test_queries_answer_while_a_long_job_runs(engine, eval_dir):
+    scanned = eval_dir / "documents" / "note_1315_scanned.pdf"
+    job = engine.request(p.ProcessDocument(path=str(scanned)))
+    seen_running = False
+    for _ in range(200):
+        info = engine.request(p.GetJob(job_id=job.id), timeout=10)
+        status = engine.request(p.GetStatus(), timeout=10)
+        assert status.unlocked
+        if info.state == "running":
+            seen_running = True
+            break
+    assert seen_running, "the job never was observed running while queries were answered"
+    assert engine.wait_jobs([job.id], timeout=300)[job.id].state == "succeeded"
+
+
+def test_wrong_password_opens_nothing(engine, tmp_path, credentials):
+    data_dir = engine.data_dir
+    engine.close()
+    with EngineClient(data_dir) as fresh:
+        with pytest.raises(AuthFailed):
+            fresh.request(p.Unlock(username=credentials[0], password="wrong password!"))
+        status = fresh.request(p.GetStatus())
+        assert not status.unlocked and status.store_ok is None
+        with pytest.raises(AuthFailed):
+            fresh.request(p.ListJobs())
+
+
+def test_store_bytes_hold_no_plaintext(engine, eval_dir, tmp_path):
+    manifest = _manifest(eval_dir)
+    markers = [m.encode() for m in manifest["plaintext_markers"]]
+    docs = [eval_dir / "documents" / n for n in ("note_1315.txt", "note_3914.txt",
+                                                  "note_4141.txt")]
+    jobs = [engine.request(p.ProcessDocument(path=str(d))).id for d in docs]
+    done = engine.wait_jobs(jobs, timeout=300)
+    stored_text = ""
+    for info in done.values():
+        content = engine.request(p.GetDocument(document_id=info.result["document_id"]))
+        stored_text += content["scrubbed_text"]
+    # The markers are clinical words: they survive scrubbing and are stored (encrypted)…
+    assert all(m.decode() in stored_text for m in markers[:1])
+    # …but no file of the data directory shows them in the clear.
+    for path in engine.data_dir.rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            for marker in markers:
+                assert marker not in raw, (path.name, marker)
+
+
+def test_clerk_is_refused_content_and_audit(engine, eval_dir):
+    engine.request(p.AddUser(username="clerk1", role="clerk", password="clerk password"))
+    job = engine.request(p.ProcessDocument(path=str(eval_dir / "documents" / "note_1315.txt")))
+    doc_id = engine.wait_jobs([job.id], timeout=120)[job.id].result["document_id"]
+    engine.request(p.Unlock(username="clerk1", password="clerk password"))
+    with pytest.raises(PermissionDenied):
+        engine.request(p.GetDocument(document_id=doc_id))
+    with pytest.raises(PermissionDenied):
+        engine.request(p.AuditVerify())
+    assert engine.request(p.ListDocuments())  # metadata is fine for a clerk
+    engine.request(p.Unlock(username="admin", password="integration pass 1"))
+    export = engine.request(p.AuditExport(fmt="jsonl"))
+    denied = [json.loads(line) for line in export.splitlines()
+              if json.loads(line)["response_status"] == "denied"]
+    assert {d["action"] for d in denied} == {"document.read", "audit.read"}
+    assert all(d["user_id"] == "clerk1" for d in denied)
+
+
+def test_missing_file_fails_alone(engine, tmp_path):
+    gone = tmp_path / "gone.txt"
+    gone.write_text("temporary")
+    job = engine.request(p.ProcessDocument(path=str(gone)))
+    gone.unlink()
+    ok_file = tmp_path / "ok.txt"
+    ok_file.write_text("Chest pain resolved after aspirin.")
+    ok_job = engine.request(p.ProcessDocument(path=str(ok_file)))
+    done = engine.wait_jobs([job.id, ok_job.id], timeout=120)
+    assert done[job.id].error.code in ("FILE_NOT_FOUND",)
+    assert done[ok_job.id].state == "succeeded"
+
+
+def test_cancel_and_retry(engine, eval_dir, tmp_path):
+    scanned = tmp_path / "scan.pdf"
+    shutil.copy(eval_dir / "documents" / "note_3914_scanned.pdf", scanned)
+    blocker = engine.request(p.ProcessDocument(path=str(scanned)))
+    queued = engine.request(p.ProcessDocument(path=str(scanned)))
+    cancelled = engine.request(p.CancelJob(job_id=queued.id))
+    assert cancelled.state == "cancelled"
+    engine.request(p.CancelJob(job_id=blocker.id))
+    done = engine.wait_jobs([blocker.id], timeout=300)
+    assert done[blocker.id].state in ("cancelled", "succeeded")  # it may finish first
+    retried = engine.request(p.RetryJob(job_id=queued.id))
+    assert retried.state == "queued"
+    assert engine.wait_jobs([queued.id], timeout=300)[queued.id].state == "succeeded"
