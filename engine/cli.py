@@ -192,6 +192,20 @@ class Cli:
             sys.stdout.write(text)
         return EXIT_OK
 
+    def scrub(self) -> int:
+        """Stateless: scrubs stdin in this process, keeps nothing, needs no login."""
+        from engine.phi import ScrubPolicy
+        from engine.phi.batch import run_scrub_stream
+
+        mode = "jsonl" if self.args.jsonl else "json" if self.args.json else "text"
+        return run_scrub_stream(sys.stdin, sys.stdout, ScrubPolicy(self.args.policy), mode)
+
+    def extract(self) -> int:
+        """Stateless: clinical extraction of stdin in this process, keeps nothing."""
+        from engine.clinical.batch import run_extract_stream
+
+        return run_extract_stream(sys.stdin, sys.stdout, "jsonl" if self.args.jsonl else "json")
+
     def _emit(self, value: Any) -> None:
         if value is None:
             return
@@ -285,6 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
     export = audit_sub.add_parser("export")
     export.add_argument("--format", choices=("csv", "jsonl"), default="jsonl")
     export.add_argument("--output", default=None, help="write to this file (mode 0600)")
+    scrub = command("scrub", Cli.scrub, "de-identify text from stdin (keeps nothing)")
+    scrub.add_argument("--policy", choices=("surrogate", "redact", "safe_harbor"),
+                       default="surrogate")
+    scrub.add_argument("--jsonl", action="store_true",
+                       help='stream lines {"id", "text"} to lines {"id", "text", "spans"}')
+
+    extract = command("extract", Cli.extract, "clinical entities from stdin text (keeps nothing)",
+                      json_flag=False)
+    extract.add_argument("--jsonl", action="store_true",
+                         help='stream lines {"id", "text"} to lines {"id", "entities"}')
     return parser
 
 

@@ -159,6 +159,46 @@ class AuditExport(Request):
 
 
 @dataclass(frozen=True)
+class Summarize(Request):
+    """Summarize a record (all its documents) or the listed documents, as a job."""
+
+    record_id: str | None = None
+    document_ids: tuple[str, ...] = ()
+    model: str | None = None
+    use_model: bool = True
+    use_cache: bool = True
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class GetSummary(Request):
+    summary_id: str = ""
+
+
+@dataclass(frozen=True)
+class Export(Request):
+    """A document or record's extracted data as a FHIR R4 Bundle or plain JSON (audited)."""
+
+    target_id: str = ""
+    fmt: str = "fhir"
+
+
+@dataclass(frozen=True)
+class ListModels(Request):
+    pass
+
+
+@dataclass(frozen=True)
+class LoadModel(Request):
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class UnloadModel(Request):
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Shutdown(Request):
     pass
 
@@ -245,6 +285,14 @@ class JobProgress(Event):
     label: str
     value: int
     maximum: int
+
+
+@dataclass(frozen=True)
+class JobText(Event):
+    """A piece of streamed output (summary tokens) for a running job."""
+
+    job_id: str
+    text: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""Records, settings and the summary cache on a real store."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import InvalidRequest, NotFound
+from engine.store import records, settings, summaries
+
+
+def test_records_have_their_own_secret(store):
+    with store.db.transaction() as conn:
+        a = records.create(conn, "admin")
+        b = records.create(conn, "admin")
+    assert a.id != b.id and a.secret != b.secret and len(a.secret) == 32
+    with store.db.lock:
+        assert records.get(store.db.conn, a.id).secret == a.secret
+        with pytest.raises(NotFound):
+            records.get(store.db.conn, "R-missing")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "ok"),
+    [("scrub.policy", "redact", True), ("jobs.max_attempts", 5, True),
+     ("jobs.max_attempts", "5", False), ("jobs.max_attempts", True, False),
+     ("no.such.key", 1, False)],
+)
+def test_settings_are_typed(store, key, value, ok):
+    with store.db.transaction() as conn:
+        if ok:
+            settings.put(conn, key, value)
+            assert settings.get(conn, key) == value
+        else:
+            with pytest.raises(InvalidRequest):
+                settings.put(conn, key, value)
+
+
+def test_summary_cache_hit_and_lru_prune(store):
+    with store.db.transaction() as conn:
+        rec = records.create(conn, "admin")
+        first = summaries.insert(conn, record_id=rec.id, document_ids=["D-1"], cache_key="k1",
+                                 model="extractive", markdown="# A", content={"a": 1},
+                                 created_by="admin")
+        summaries.insert(conn, record_id=rec.id, document_ids=["D-2"], cache_key="k2",
+                         model="extractive", markdown="# B", content={"b": 1}, created_by=None)
+        assert summaries.cached(conn, "k1").id == first.id  # touching k1 makes k2 the oldest
+        assert summaries.cached(conn, "nope") is None
+        assert summaries.prune(conn, keep=1) == 1
+        assert summaries.cached(conn, "k2") is None
+        assert summaries.get(conn, first.id).content == {"a": 1}
