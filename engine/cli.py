@@ -271,17 +271,24 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--json", action="store_true", help="machine-readable output")
         return cmd
 
+    def action(parent: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+        """A second-level command that also takes ``--json`` after its own name."""
+        cmd = parent.add_parser(name)
+        cmd.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                         help="machine-readable output")
+        return cmd
+
     init = command("init", Cli.init, "create the encrypted store and its first admin")
     init.add_argument("--admin", required=True)
 
     user = command("user", Cli.user, "manage staff accounts (admin)")
     user_sub = user.add_subparsers(dest="user_action", required=True)
-    add = user_sub.add_parser("add")
+    add = action(user_sub, "add")
     add.add_argument("name")
     add.add_argument("--role", choices=("admin", "clinician", "clerk"), required=True)
-    for action in ("disable", "enable", "passwd"):
-        user_sub.add_parser(action).add_argument("name")
-    user_sub.add_parser("list")
+    for name in ("disable", "enable", "passwd"):
+        action(user_sub, name).add_argument("name")
+    action(user_sub, "list")
 
     process = command("process", Cli.process, "extract, scrub and store documents")
     process.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
@@ -295,8 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = command("audit", Cli.audit, "verify or export the audit trail (admin)")
     audit_sub = audit.add_subparsers(dest="audit_action", required=True)
-    audit_sub.add_parser("verify")
-    export = audit_sub.add_parser("export")
+    action(audit_sub, "verify")
+    export = action(audit_sub, "export")
     export.add_argument("--format", choices=("csv", "jsonl"), default="jsonl")
     export.add_argument("--output", default=None, help="write to this file (mode 0600)")
     scrub = command("scrub", Cli.scrub, "de-identify text from stdin (keeps nothing)")

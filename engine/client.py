@@ -59,6 +59,7 @@ class EngineClient:
         self._login: p.Request | None = None
         self._inc: _Incarnation | None = None
         self._closing = False
+        self._restarting = False
         self._reader: threading.Thread | None = None
 
     # --- lifecycle --------------------------------------------------------------------
@@ -111,13 +112,15 @@ class EngineClient:
 
     def submit(self, request: p.Request) -> Future:
         with self._lock:
+            # Under the lock so that a death noticed meanwhile fails this future too.
+            if self._inc is None or self._restarting:
+                raise WorkerCrashed("the engine is not running (restarting)")
             request = replace(request, request_id=next(self._ids))
             future: Future = Future()
             self._pending[request.request_id] = future
-            inc = self._inc
-        if inc is None:
-            raise WorkerCrashed("the engine is not running")
-        inc.requests.put(request)
+            if isinstance(request, p.Shutdown):
+                self._closing = True  # the engine exiting now is no crash: do not restart it
+            self._inc.requests.put(request)
         if isinstance(request, (p.Unlock, p.UnlockWithRecovery)):
             future.add_done_callback(lambda f, r=request: self._remember_login(f, r))
         return future
@@ -245,8 +248,9 @@ class EngineClient:
         if self.on_event is not None:
             self.on_event(event)
 
-    def _fail_pending(self, message: str) -> None:
+    def _fail_pending(self, message: str, *, restarting: bool = False) -> None:
         with self._lock:
+            self._restarting = restarting
             pending, self._pending = self._pending, {}
         for future in pending.values():
             if not future.done():
@@ -256,7 +260,7 @@ class EngineClient:
         """Fail open requests, then (if allowed) start a new engine; False ends the reader."""
         code = self._inc.process.exitcode if self._inc else None
         log.warning("engine_died", extra={"exitcode": code})
-        self._fail_pending("the engine stopped unexpectedly")
+        self._fail_pending("the engine stopped unexpectedly", restarting=True)
         if not self.auto_restart or self.restarts >= self.max_restarts:
             self._dispatch(p.EngineRestarted(reason="engine died; not restarted",
                                              restarts=self.restarts))
@@ -269,6 +273,8 @@ class EngineClient:
         except Exception:
             log.exception("engine_restart_failed")
             return self.restarts < self.max_restarts
+        with self._lock:
+            self._restarting = False
         self._dispatch(p.EngineRestarted(reason=f"engine exited with code {code}",
                                          restarts=self.restarts))
         return True

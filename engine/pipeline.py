@@ -2,23 +2,22 @@
 
 Only scrubbed text leaves this module: the extracted original text lives in memory for the
 length of the job and is dropped; the store stage receives the scrubbed text, PHI spans
-(types and offsets, no values) and the clinical extraction of the scrubbed text.
+(types and offsets, no values) and the clinical extraction of the scrubbed text. Without a
+scrubber the text is withheld entirely: metadata, hash and page count are all that is kept.
 """
 
 from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from engine.clinical import extract_clinical
 from engine.documents import ExtractedDocument, ExtractionLimits, extract_document
 from engine.errors import FileNotFound
 from engine.jobs import JobContext, ResultWriter
-from engine.phi import PhiSpan, Scrubber, ScrubPolicy
 from engine.store import Store, audit, documents, records
 from engine.store import jobs as job_rows
 from engine.store import settings as store_settings
@@ -26,10 +25,38 @@ from engine.store import settings as store_settings
 STAGES = ("extract", "scrub", "clinical", "store")
 
 
+class SpanLike(Protocol):
+    @property
+    def type(self) -> Any: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def orig_start(self) -> int: ...
+    @property
+    def orig_end(self) -> int: ...
+
+
+class ScrubOutcome(Protocol):
+    @property
+    def text(self) -> str: ...
+    @property
+    def spans(self) -> Sequence[SpanLike]: ...
+    def counts(self) -> dict[str, int]: ...
+
+
+ScrubFn = Callable[[str, str, bytes], ScrubOutcome]
+"""(original text, policy name, record secret) → scrubbed text and spans."""
+
+ClinicalFn = Callable[[str], Mapping[str, Any]]
+"""Scrubbed text → the clinical extraction as plain JSON data."""
+
+
 @dataclass(frozen=True)
 class PipelineSettings:
     limits: ExtractionLimits
-    scrub_policy: ScrubPolicy
+    scrub_policy: str
 
     @classmethod
     def from_store(cls, conn) -> PipelineSettings:
@@ -44,11 +71,11 @@ class PipelineSettings:
                 ocr_dpi=int(s["ocr.dpi"]),
                 ocr_lang=str(s["ocr.lang"]),
             ),
-            scrub_policy=ScrubPolicy(s["scrub.policy"]),
+            scrub_policy=str(s["scrub.policy"]),
         )
 
 
-def map_offset(offset: int, spans: Sequence[PhiSpan]) -> int:
+def map_offset(offset: int, spans: Sequence[SpanLike]) -> int:
     """Where an offset of the original text lands in the scrubbed text."""
     shift = 0
     for span in spans:
@@ -61,7 +88,7 @@ def map_offset(offset: int, spans: Sequence[PhiSpan]) -> int:
     return offset + shift
 
 
-def scrubbed_pages(extracted: ExtractedDocument, spans: Sequence[PhiSpan]) -> list[dict]:
+def scrubbed_pages(extracted: ExtractedDocument, spans: Sequence[SpanLike]) -> list[dict]:
     ordered = sorted(spans, key=lambda s: s.orig_start)
     return [
         {"number": p.number, "start": map_offset(p.start, ordered),
@@ -92,8 +119,10 @@ class _StageTimer:
 class DocumentPipeline:
     """The ``process_document`` job handler."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, scrub: ScrubFn | None, clinical: ClinicalFn | None) -> None:
         self.store = store
+        self.scrub = scrub
+        self.clinical = clinical
 
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
         path = Path(job.payload["path"])
@@ -113,29 +142,30 @@ class DocumentPipeline:
         )
         timer.lap("extract")
         self._stage(ctx, job.id, "scrub", "Removing protected health information")
-        scrubbed = Scrubber(settings.scrub_policy, record_secret=record.secret).scrub(
-            extracted.text
-        )
-        pages = scrubbed_pages(extracted, scrubbed.spans)
-        timer.lap("scrub")
-        self._stage(ctx, job.id, "clinical", "Extracting clinical data")
-        clinical = extract_clinical(scrubbed.text).to_dict()
-        timer.lap("clinical")
-        self._stage(ctx, job.id, "store", "Saving")
+        scrubbed = (self.scrub(extracted.text, settings.scrub_policy, record.secret)
+                    if self.scrub else None)
         new_doc = documents.NewDocument(
             record_id=record.id, job_id=job.id,
             source_name=job.payload.get("source_name") or path.name,
             sha256=extracted.sha256, kind=extracted.kind, mime=extracted.mime,
             size_bytes=extracted.size_bytes, page_count=extracted.page_count,
-            ocr_pages=extracted.ocr_page_count, status="processed",
-            scrubbed_text=scrubbed.text,
-            phi_spans=[
-                {"type": s.type.value, "start": s.start, "end": s.end} for s in scrubbed.spans
-            ],
-            pages=pages, extraction=clinical,
+            ocr_pages=extracted.ocr_page_count,
+            status="processed" if scrubbed else "text_withheld",
+            scrubbed_text=scrubbed.text if scrubbed else None,
+            phi_spans=[{"type": str(getattr(s.type, "value", s.type)), "start": s.start,
+                        "end": s.end} for s in scrubbed.spans] if scrubbed else [],
+            pages=scrubbed_pages(extracted, scrubbed.spans) if scrubbed else [],
+            extraction=None,
         )
-        phi_counts = scrubbed.counts()
-        entity_count = len(clinical.get("entities", ()))
+        del extracted  # the original text goes no further than this line
+        timer.lap("scrub")
+        self._stage(ctx, job.id, "clinical", "Extracting clinical data")
+        if scrubbed is not None and self.clinical is not None:
+            new_doc = replace(new_doc, extraction=dict(self.clinical(scrubbed.text)))
+        timer.lap("clinical")
+        self._stage(ctx, job.id, "store", "Saving")
+        phi_counts = scrubbed.counts() if scrubbed else {}
+        entity_count = len((new_doc.extraction or {}).get("entities", ()))
 
         def write(conn) -> Mapping[str, Any]:
             doc_id = documents.insert(conn, new_doc)
@@ -144,7 +174,8 @@ class DocumentPipeline:
                 resource_id=doc_id, phi_accessed=True,
                 request_data={"job_id": job.id, "record_id": record.id, "kind": new_doc.kind,
                               "pages": new_doc.page_count, "phi_counts": phi_counts,
-                              "policy": settings.scrub_policy.value},
+                              "policy": settings.scrub_policy,
+                              "text_kept": new_doc.scrubbed_text is not None},
             ))
             timer.lap("store")
             return {"document_id": doc_id, "record_id": record.id, "kind": new_doc.kind,

@@ -119,7 +119,8 @@ class EngineService:
 
     def _open(self, store: Store) -> None:
         self.store = store
-        self.runner = JobRunner(store, {PROCESS_DOCUMENT: DocumentPipeline(store)}, self.emit)
+        pipeline = DocumentPipeline(store, scrub=None, clinical=None)
+        self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline}, self.emit)
         self.runner.start()
 
     def _session_store(self) -> Store:

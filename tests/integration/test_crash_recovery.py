@@ -5,34 +5,55 @@ from __future__ import annotations
 import collections
 import json
 import random
-import time
+import shutil
+
+import pymupdf
 
 from engine import protocol as p
 from engine.store import audit, unlock
 
 JOBS = 200
 KILLS = 3
+BIG_PAGES = 60
 
 
 def test_sigkill_with_200_jobs(engine, tmp_path, credentials, eval_dir):
     note = (eval_dir / "documents" / "note_1315.txt").read_text()
+    big = tmp_path / "big.pdf"
+    with pymupdf.open() as doc:  # long enough that a kill can land in the middle of it
+        for _ in range(BIG_PAGES):
+            doc.new_page().insert_textbox(pymupdf.Rect(50, 50, 545, 800), note, fontsize=9)
+        doc.save(big)
     files = []
     for i in range(JOBS):
-        path = tmp_path / f"in_{i:03d}.txt"
-        path.write_text(f"Visit {i}.\n{note}")
+        path = tmp_path / f"in_{i:03d}.{'pdf' if i % 10 == 0 else 'txt'}"
+        if i % 10 == 0:
+            shutil.copy(big, path)
+        else:
+            path.write_text(f"Visit {i}.\n{note}")
         files.append(path)
     job_ids = [engine.request(p.ProcessDocument(path=str(f))).id for f in files]
 
     rng = random.Random(20261124)
-    restarts_before = engine.restarts
+    killed_jobs = []
     for _ in range(KILLS):
-        # Let some work happen, then kill mid-stream at a random moment.
-        time.sleep(rng.uniform(0.5, 2.0))
-        engine.kill()
-        deadline = time.monotonic() + 120
-        while engine.restarts == restarts_before and time.monotonic() < deadline:
-            time.sleep(0.1)
-        restarts_before = engine.restarts
+        # After a random number of finished jobs, kill the engine as a long PDF reports its
+        # first page: with the rest of its pages to go, it is mid-run ("running" in the store).
+        finishes_to_wait = rng.randint(5, 40)
+        for event in engine.events(timeout=120):
+            if isinstance(event, p.JobFinished):
+                finishes_to_wait -= 1
+            elif (isinstance(event, p.JobProgress) and finishes_to_wait <= 0
+                  and event.stage == "extract" and event.value == 1
+                  and event.maximum == BIG_PAGES):
+                engine.kill()
+                killed_jobs.append(event.job_id)
+                break
+        else:
+            raise AssertionError("the engine stopped reporting progress")
+        for event in engine.events(timeout=120):
+            if isinstance(event, p.EngineRestarted):
+                break
 
     done = engine.wait_jobs(job_ids, timeout=1200)
     states = collections.Counter(info.state for info in done.values())
@@ -41,6 +62,8 @@ def test_sigkill_with_200_jobs(engine, tmp_path, credentials, eval_dir):
     failed = [i for i in done.values() if i.state == "failed"]
     assert all(i.error.code == "WORKER_CRASHED" for i in failed)
     assert engine.restarts >= KILLS
+    # The jobs running at the kills were retried (or failed as crashed after 3 attempts).
+    assert any(done[j].attempts >= 2 or done[j].state == "failed" for j in killed_jobs)
     data_dir = engine.data_dir
     engine.close()
 

@@ -1,0 +1,81 @@
+"""Text extraction: one module per kind, chosen by content sniffing.
+
+``extract_document`` is the single entry point the pipeline calls. Every failure is a coded
+``HntaiError`` whose message names the problem, never the document's content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.documents.image import read_image
+from engine.documents.pdf import read_pdf
+from engine.documents.sniff import detect
+from engine.documents.text import read_text
+from engine.documents.types import (
+    Checkpoint,
+    ExtractedDocument,
+    ExtractionLimits,
+    PageText,
+    Progress,
+    join_pages,
+)
+from engine.documents.word import read_docx
+from engine.errors import CorruptFile, FileNotFound, FileTooLarge, UnsupportedFormat
+
+__all__ = ["ExtractedDocument", "ExtractionLimits", "PageText", "detect_kind",
+           "extract_document"]
+
+Reader = Callable[[Path, ExtractionLimits, Checkpoint, Progress], list[tuple[str, bool]]]
+_READERS: dict[str, Reader] = {
+    "pdf": read_pdf,
+    "docx": read_docx,
+    "image": read_image,
+    "text": read_text,
+}
+
+
+def detect_kind(path: Path) -> str:
+    return detect(Path(path)).kind
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def extract_document(
+    path: Path, limits: ExtractionLimits | None = None, *,
+    checkpoint: Checkpoint | None = None, on_progress: Progress | None = None,
+) -> ExtractedDocument:
+    path = Path(path)
+    limits = limits or ExtractionLimits()
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise FileNotFound("the file does not exist") from None
+    if size > limits.max_file_bytes:
+        raise FileTooLarge("the file is larger than allowed",
+                           {"size": size, "max_bytes": limits.max_file_bytes})
+    sniffed = detect(path)
+    reader = _READERS.get(sniffed.kind)
+    if reader is None:
+        raise UnsupportedFormat(f"{sniffed.kind} files cannot be read as documents yet",
+                                {"kind": sniffed.kind})
+    try:
+        page_texts = reader(path, limits, checkpoint or (lambda: None),
+                            on_progress or (lambda done, total: None))
+    except MemoryError:
+        raise FileTooLarge("the document needs more memory than is available") from None
+    except RecursionError:
+        raise CorruptFile("the document's structure is too deeply nested") from None
+    # Readers raise EmptyDocument for documents with nothing in them. A scanned picture or
+    # an empty table with no readable words is still a document: it is kept, textless.
+    text, pages = join_pages(page_texts)
+    return ExtractedDocument(kind=sniffed.kind, mime=sniffed.mime, text=text, pages=pages,
+                             sha256=_sha256(path), size_bytes=size)
