@@ -43,9 +43,10 @@ def _is_m4a(head: bytes) -> bool:
     return head[4:8] == b"ftyp" and head[8:12] in (b"M4A ", b"mp42", b"isom", b"M4B ", b"3gp4")
 
 
+_TEXT_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
+
+
 def _looks_like_text(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        return True
     if b"\x00" in head:
         return False
     printable = sum(1 for b in head if b >= 32 or b in (9, 10, 12, 13))
@@ -63,6 +64,8 @@ def detect(path: Path) -> Sniffed:
         raise UnsupportedFormat("a folder is not a document") from None
     if size == 0:
         raise EmptyDocument("the file is empty (0 bytes)")
+    if head.startswith(_TEXT_BOMS):  # before the MP3 frame check: FF FE looks like a sync
+        return Sniffed("text", "text/plain")
     for magic, anywhere, sniffed in _MAGIC:
         if (magic in head[:1024]) if anywhere else head.startswith(magic):
             return sniffed

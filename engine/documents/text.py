@@ -19,10 +19,15 @@ def decode_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is None:
-            raise UnsupportedFormat("the text encoding could not be recognised") from None
-        return str(best)
+        matches = list(from_bytes(raw))
+    if not matches:
+        raise UnsupportedFormat("the text encoding could not be recognised")
+    # Short texts fit several code pages equally well; among the best-scored ones prefer
+    # Windows-1252, the legacy default of the clinics' own systems.
+    best = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos == best]
+    preferred = next((m for m in tied if "cp1252" in m.could_be_from_charset), tied[0])
+    return str(preferred)
 
 
 def read_text(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
