@@ -179,6 +179,8 @@ class EngineClient:
                     if info.state in TERMINAL:
                         done[job_id] = info
                         open_ids.discard(job_id)
+                if not open_ids:
+                    break
             try:
                 event = self._events.get(timeout=min(poll_s, 0.5))
             except queue.Empty:

@@ -38,6 +38,8 @@ class JobContext:
     cancelled: threading.Event
     emit: Callable[[Event], None]
     clock: Callable[[], float] = time.monotonic
+    min_interval_s: float = 0.1
+    _last_emit: float = float("-inf")
 
     def checkpoint(self) -> None:
         if self.cancelled.is_set():
@@ -46,6 +48,12 @@ class JobContext:
             raise JobTimeout("the job ran past its time limit")
 
     def progress(self, stage: str, label: str, value: int, maximum: int) -> None:
+        """Report progress, at most every ``min_interval_s`` except a stage's start and end:
+        a fast PDF would otherwise spend its time pickling events."""
+        now = self.clock()
+        if value not in (0, 1, maximum) and now - self._last_emit < self.min_interval_s:
+            return
+        self._last_emit = now
         self.emit(JobProgress(self.job_id, stage, label, value, maximum))
 
 
