@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -320,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # the engine child of a frozen (PyInstaller) build
     args = build_parser().parse_args(argv)
     cli = Cli(args)
     try:
