@@ -29,6 +29,7 @@ from engine.errors import (
 from engine.jobs import JobRunner
 from engine.logs import setup_logging
 from engine.permissions import require
+from engine.phi import Scrubber, ScrubPolicy, ScrubResult
 from engine.pipeline import DocumentPipeline
 from engine.status import collect_status
 from engine.store import Store, audit, documents, records, users
@@ -40,6 +41,10 @@ from engine.store import unlock_with_recovery as recover_store
 
 log = logging.getLogger("hntai.service")
 PROCESS_DOCUMENT = "process_document"
+
+
+def scrub_text(text: str, policy: str, record_secret: bytes) -> ScrubResult:
+    return Scrubber(ScrubPolicy(policy), record_secret=record_secret).scrub(text)
 
 
 def job_info(job: job_rows.JobRow) -> p.JobInfo:
@@ -119,7 +124,7 @@ class EngineService:
 
     def _open(self, store: Store) -> None:
         self.store = store
-        pipeline = DocumentPipeline(store, scrub=None, clinical=None)
+        pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=None)
         self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline}, self.emit)
         self.runner.start()
 

@@ -22,6 +22,11 @@ DEFAULTS: Mapping[str, Any] = {
 }
 
 
+CHOICES: Mapping[str, tuple[str, ...]] = {
+    "scrub.policy": ("surrogate", "redact", "safe_harbor"),
+}
+
+
 def get(conn, key: str) -> Any:
     if key not in DEFAULTS:
         raise InvalidRequest("unknown setting", {"key": key})
@@ -39,6 +44,9 @@ def put(conn, key: str, value: Any) -> None:
         raise InvalidRequest("unknown setting", {"key": key})
     if not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
         raise InvalidRequest("setting has the wrong type", {"key": key})
+    if key in CHOICES and value not in CHOICES[key]:
+        raise InvalidRequest("setting value is not one of the choices",
+                             {"key": key, "choices": list(CHOICES[key])})
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,0 +1,248 @@
+"""PHI de-identification quality and speed, HNTAI's scrubber beside Microsoft Presidio.
+
+Datasets (token level; a gold PHI token counts as caught when any detection covers it):
+  * asq_phi — ../shared/eval/phi/asq_phi: synthetic clinical queries with PHI strings;
+  * presidio_synth — ../shared/eval/phi/presidio_synth/synth_dataset_v2.json;
+  * synthetic — generated now from presidio-evaluator's templates (the copy in
+    ../shared/eval/phi/presidio_synth/templates.txt) filled by Faker with a fresh seed.
+Per HIPAA category: recall; overall: recall, precision, F2. Countries, states,
+nationalities, job titles and ages under 90 are not Safe Harbor identifiers: their tokens
+are left out of both recall and precision. Speed: notes per second on one core, both tools.
+Writes bench/results/phi_eval.{json,md}.
+
+    pip install -e .[bench] && python bench/phi_eval.py [--seed N] [--synthetic 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.phi import Scrubber, ScrubPolicy
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "phi"
+RESULTS = ROOT / "bench" / "results"
+
+ASQ_TYPES = {
+    "NAME": "NAME", "GEOGRAPHIC_LOCATION": "LOCATION", "DATE": "DATE",
+    "MEDICAL_RECORD_NUMBER": "MRN", "HEALTH_PLAN_BENEFICIARY_NUMBER": "HEALTH_PLAN",
+    "PHONE_NUMBER": "PHONE", "SOCIAL_SECURITY_NUMBER": "SSN", "EMAIL_ADDRESS": "EMAIL",
+    "UNIQUE_IDENTIFIER": "ID", "ACCOUNT_NUMBER": "ACCOUNT", "FAX_NUMBER": "FAX",
+    "CERTIFICATE_LICENSE_NUMBER": "LICENSE", "IP_ADDRESS": "IP",
+}
+PRESIDIO_TYPES = {
+    "PERSON": "NAME", "STREET_ADDRESS": "LOCATION", "ORGANIZATION": "ORGANIZATION",
+    "CREDIT_CARD": "ACCOUNT", "DATE_TIME": "DATE", "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL", "ZIP_CODE": "LOCATION", "DOMAIN_NAME": "URL", "IBAN_CODE": "ACCOUNT",
+    "US_SSN": "SSN", "IP_ADDRESS": "IP", "US_DRIVER_LICENSE": "LICENSE",
+    # not Safe Harbor identifiers (states/countries, nationalities, titles): ignored
+    "GPE": None, "NRP": None, "TITLE": None, "AGE": None,
+}
+TEMPLATE_FIELDS: dict[str, str | None] = {
+    "person": "NAME", "name": "NAME", "first_name": "NAME", "last_name": "NAME",
+    "name_female": "NAME", "name_male": "NAME", "first_name_male": "NAME",
+    "first_name_female": "NAME", "last_name_male": "NAME", "last_name_female": "NAME",
+    "first_name_nonbinary": "NAME", "city": "LOCATION", "address": "LOCATION",
+    "street_name": "LOCATION", "building_number": "LOCATION", "secondary_address": "LOCATION",
+    "postcode": "LOCATION", "zipcode": "LOCATION", "credit_card_number": "ACCOUNT",
+    "phone_number": "PHONE", "email": "EMAIL", "url": "URL", "iban": "ACCOUNT",
+    "date_of_birth": "DATE", "date_time": "DATE", "ssn": "SSN", "ip_address": "IP",
+    "us_driver_license": "LICENSE", "organization": "ORGANIZATION",
+}
+# Template fields whose Faker provider has another name.
+PROVIDERS = {"ip_address": "ipv4", "organization": "company", "zipcode": "zipcode",
+             "us_driver_license": "license_plate", "nation_woman": "country",
+             "nation_plural": "country", "nationality": "country"}
+_NOT_PHI_DATE = re.compile(r"\s*(?:(?:19|20)\d{2}|monday|tuesday|wednesday|thursday|friday|"
+                           r"saturday|sunday)\s*", re.I)
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass
+class Example:
+    text: str
+    gold: list[tuple[int, int, str | None]]  # (start, end, category or None = ignore)
+
+
+@dataclass
+class Score:
+    caught: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    predicted: int = 0
+    predicted_true: int = 0
+
+    def add(self, ex: Example, spans: Iterable[tuple[int, int]]) -> None:
+        spans = list(spans)
+        for tok in _TOKEN.finditer(ex.text):
+            s, e = tok.span()
+            labels = [c for gs, ge, c in ex.gold if gs < e and s < ge]
+            hit = any(ps < e and s < pe for ps, pe in spans)
+            if labels and all(c is None for c in labels):
+                continue  # an ignored entity: neither gold nor a false positive
+            category = next((c for c in labels if c), None)
+            if category:
+                self.total[category] += 1
+                self.caught[category] += hit
+            if hit:
+                self.predicted += 1
+                self.predicted_true += bool(category)
+
+    def table(self) -> dict:
+        recall = sum(self.caught.values()) / max(sum(self.total.values()), 1)
+        precision = self.predicted_true / max(self.predicted, 1)
+        f2 = 5 * precision * recall / max(4 * precision + recall, 1e-9)
+        return {
+            "recall": round(recall, 4), "precision": round(precision, 4), "f2": round(f2, 4),
+            "tokens": sum(self.total.values()),
+            "per_category": {c: {"recall": round(self.caught[c] / self.total[c], 4),
+                                 "tokens": self.total[c]} for c in sorted(self.total)},
+        }
+
+
+def load_asq() -> list[Example]:
+    raw = (EVAL / "asq_phi" / "synthetic_clinical_queries.txt").read_text("utf-8")
+    out = []
+    for block in raw.split("===QUERY===")[1:]:
+        text, _, tags = block.partition("===PHI_TAGS===")
+        text = text.strip()
+        gold = []
+        for line in tags.strip().splitlines():
+            tag = json.loads(line)
+            start = text.find(tag["value"])
+            while start >= 0:
+                gold.append((start, start + len(tag["value"]), ASQ_TYPES[tag["identifier_type"]]))
+                start = text.find(tag["value"], start + 1)
+        out.append(Example(text, gold))
+    return out
+
+
+def load_presidio_synth() -> list[Example]:
+    data = json.loads((EVAL / "presidio_synth" / "synth_dataset_v2.json").read_text("utf-8"))
+    def category(span: dict) -> str | None:
+        # A bare year or weekday is not a Safe Harbor date element.
+        if span["entity_type"] == "DATE_TIME" and _NOT_PHI_DATE.fullmatch(span["entity_value"]):
+            return None
+        return PRESIDIO_TYPES.get(span["entity_type"])
+
+    return [Example(r["full_text"], [(s["start_position"], s["end_position"], category(s))
+                                     for s in r["spans"]]) for r in data]
+
+
+def generate_synthetic(count: int, seed: int) -> list[Example]:
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    templates = [t.strip() for t in (EVAL / "presidio_synth" / "templates.txt")
+                 .read_text("utf-8").splitlines() if "{{" in t]
+    out = []
+    while len(out) < count:
+        template = rng.choice(templates)
+        text, gold, pos = "", [], 0
+        for m in re.finditer(r"\{\{(\w+)\}\}", template):
+            text += template[pos:m.start()]
+            name = m.group(1)
+            provider = getattr(fake, PROVIDERS.get(name, name), None)
+            value = str(provider()) if callable(provider) else fake.word()
+            category = TEMPLATE_FIELDS.get(name)
+            if name == "age":
+                value, category = str(rng.randint(18, 104)), None
+                category = "AGE" if int(value) > 89 else None
+            gold.append((len(text), len(text) + len(value), category))
+            text += value
+            pos = m.end()
+        text += template[pos:]
+        out.append(Example(text, gold))
+    return out
+
+
+def hntai_spans() -> Callable[[str], list[tuple[int, int]]]:
+    scrubber = Scrubber(ScrubPolicy.REDACT)
+    return lambda text: [(d.start, d.end) for d in scrubber.detect(text)]
+
+
+def presidio_spans() -> Callable[[str], list[tuple[int, int]]]:
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+    provider = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": _spacy_model()}],
+    })
+    registry = RecognizerRegistry()
+    registry.load_predefined_recognizers()
+    # Presidio's e-mail check asks the network for the public suffix list: stay offline.
+    import tldextract
+
+    registry.remove_recognizer("EmailRecognizer")
+    email = EmailRecognizer()
+    email_extract = tldextract.TLDExtract(suffix_list_urls=())
+    tldextract.extract = email_extract  # used inside the recognizer's validation
+    registry.add_recognizer(email)
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=provider.create_engine())
+    return lambda text: [(r.start, r.end) for r in analyzer.analyze(text, language="en")]
+
+
+def _spacy_model() -> str:
+    import importlib.metadata as md
+
+    for dist in md.distributions():
+        name = dist.metadata["Name"] or ""
+        if name.lower().startswith("en-core-web-sm"):
+            top = (dist.read_text("top_level.txt") or "").split()
+            return top[0] if top else "en_core_web_sm"
+    return "en_core_web_sm"
+
+
+def run(examples: list[Example], spans: Callable[[str], list[tuple[int, int]]]) -> dict:
+    score = Score()
+    start = time.process_time()
+    for ex in examples:
+        score.add(ex, spans(ex.text))
+    cpu = time.process_time() - start
+    return {**score.table(), "notes_per_s_one_core": round(len(examples) / max(cpu, 1e-9), 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", type=int, default=random.SystemRandom().randrange(1 << 30))
+    parser.add_argument("--synthetic", type=int, default=500)
+    parser.add_argument("--skip-presidio", action="store_true")
+    args = parser.parse_args()
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the issue asks
+    datasets = {"asq_phi": load_asq(), "presidio_synth": load_presidio_synth(),
+                "synthetic": generate_synthetic(args.synthetic, args.seed)}
+    tools = {"hntai": hntai_spans()}
+    if not args.skip_presidio:
+        tools["presidio"] = presidio_spans()
+    results = {"seed": args.seed, "datasets": {}}
+    for name, examples in datasets.items():
+        results["datasets"][name] = {tool: run(examples, fn) for tool, fn in tools.items()}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "phi_eval.json").write_text(json.dumps(results, indent=2) + "\n")
+    lines = ["# PHI de-identification (bench/phi_eval.py)", "",
+             f"Synthetic seed {args.seed}; token-level; one core.", "",
+             "| dataset | tool | recall | precision | F2 | notes/s | weakest categories |",
+             "|---|---|---|---|---|---|---|"]
+    for name, by_tool in results["datasets"].items():
+        for tool, r in by_tool.items():
+            weakest = sorted(r["per_category"].items(), key=lambda kv: kv[1]["recall"])[:3]
+            weak = ", ".join(f"{c} {v['recall']:.2f}" for c, v in weakest)
+            lines.append(f"| {name} | {tool} | {r['recall']:.3f} | {r['precision']:.3f} | "
+                         f"{r['f2']:.3f} | {r['notes_per_s_one_core']} | {weak} |")
+    (RESULTS / "phi_eval.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+"""De-identification: every HIPAA Safe Harbor identifier found, replaced by policy.
+
+``Scrubber(policy, record_secret).scrub(text)`` returns the scrubbed text and spans (type and
+offsets in both texts), never the original values.
+"""
+
+from engine.phi.scrubber import Scrubber, scrub
+from engine.phi.types import PhiSpan, PhiType, ScrubPolicy, ScrubResult
+
+__all__ = ["PhiSpan", "PhiType", "ScrubPolicy", "ScrubResult", "Scrubber", "scrub"]

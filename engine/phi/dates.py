@@ -1,0 +1,195 @@
+"""Dates in every common written form: detection, and parsing for shifting and reduction.
+
+One grammar serves both: each form is a regex with named parts (month, day, year), so the
+surrogate policy can shift a date and write it back in the style it came in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from engine.phi.types import Detection, PhiType
+
+_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MON = rf"(?P<mon>(?:{_MONTHS})\.?)"
+_DAY = r"(?P<day>3[01]|[12]\d|0?[1-9])(?P<ord>st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2}|'\d{2})"
+_YEAR2 = r"(?P<year>(?:19|20)\d{2}|'?\d{2})"
+_NUM_M = r"(?P<m>1[0-2]|0?[1-9])"
+_NUM_D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
+_UNITS = r"(?!\s*(?:mg|mcg|ml|g\b|kg|lb|%|units?|tabs?|caps?|puffs?|hours?|days?|weeks?|x\b))"
+# Words after which a bare m/d is a date ("seen on 3/4") rather than a ratio ("5/10 pain").
+_CUES = (r"(?:on|since|from|until|till|to|by|dated|date|dos|seen|admitted|discharged|"
+         r"between|and|of|effective|through|thru)")
+
+FORMS: dict[str, re.Pattern[str]] = {
+    "iso": re.compile(rf"\b(?P<Y>(?:19|20)\d{{2}})(?P<sep>[-/.]){_NUM_M}(?P=sep){_NUM_D}\b"),
+    "numeric": re.compile(
+        rf"(?<![\d/.\-]){_NUM_M}(?P<sep>[/\-.]){_NUM_D}(?P=sep)(?P<y>(?:19|20)\d{{2}}|\d{{2}})"
+        r"(?![\d/]|\.\d)"),
+    "the_of": re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I),
+    "month_day": re.compile(
+        rf"\b{_MON}\s+{_DAY}\b{_UNITS}(?:(?P<comma>,)?\s+{_YEAR})?(?!\d)", re.I),
+    "day_month": re.compile(
+        rf"\b{_DAY}(?P<dash>[\s\-]){_MON}(?:(?P=dash)?\s*{_YEAR2})?\b(?!\s*(?:mg|ml))", re.I),
+    "month_year": re.compile(rf"\b{_MON}(?P<sep>\s+(?:of\s+)?|-|\s*,\s*){_YEAR}\b", re.I),
+    "num_month_year": re.compile(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<Y>(?:19|20)\d{2})\b"),
+    "cued_month_day": re.compile(
+        rf"\b{_CUES}\s+(?P<md>{_NUM_M}/{_NUM_D})\b(?![/\d])", re.I),
+}
+# Order matters for overlaps: longer, more specific forms first.
+_ORDER = ("iso", "numeric", "the_of", "day_month", "month_day", "month_year",
+          "num_month_year", "cued_month_day")
+_MONTH_INDEX = {name[:3]: i for i, name in enumerate(calendar.month_name) if name}
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    form: str
+    match: re.Match[str]
+    month: int
+    day: int | None
+    year: int | None
+
+
+def _month_number(token: str) -> int:
+    return _MONTH_INDEX[token.rstrip(".").lower()[:3].title()]
+
+
+def _year(token: str | None) -> int | None:
+    if not token:
+        return None
+    digits = token.lstrip("'")
+    if len(digits) == 4:
+        return int(digits)
+    value = int(digits)
+    return 2000 + value if value <= 40 else 1900 + value
+
+
+def parse(form: str, match: re.Match[str]) -> ParsedDate | None:
+    g = match.groupdict()
+    if form in ("iso", "numeric", "num_month_year", "cued_month_day"):
+        month, day = int(g["m"]), int(g["d"]) if g.get("d") else None
+        year = _year(g.get("Y") or g.get("y"))
+    else:
+        month, year = _month_number(g["mon"]), _year(g.get("year"))
+        day = int(g["day"]) if g.get("day") else None
+    if day is not None:
+        try:
+            dt.date(year or 2000, month, day)  # 2000 is a leap year: Feb 29 allowed
+        except ValueError:
+            return None
+    return ParsedDate(form, match, month, day, year)
+
+
+def find_dates(text: str) -> Iterator[ParsedDate]:
+    taken: list[tuple[int, int]] = []
+    for form in _ORDER:
+        for match in FORMS[form].finditer(text):
+            span = match.span("md") if form == "cued_month_day" else match.span()
+            if any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            parsed = parse(form, match)
+            if parsed is None:
+                continue
+            taken.append(span)
+            yield parsed
+
+
+def date_span(parsed: ParsedDate) -> tuple[int, int]:
+    return parsed.match.span("md") if parsed.form == "cued_month_day" else parsed.match.span()
+
+
+# A month or weekday pinned to a moment ("last July", "next Friday") is a date element too.
+_RELATIVE = re.compile(
+    rf"\b(?:last|next|this|past|previous|early|late|mid-?|since)\s+(?:{_MONTHS}|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+class DateRecognizer:
+    name = "dates"
+
+    def analyze(self, text: str) -> Iterator[Detection]:
+        for m in _RELATIVE.finditer(text):
+            yield Detection(PhiType.DATE, m.start(), m.end(), 0.75, self.name)
+        for parsed in find_dates(text):
+            start, end = date_span(parsed)
+            # A bare month-year ("March 2019") is a little less certain than a full date.
+            score = 0.85 if parsed.day is None else 0.95
+            yield Detection(PhiType.DATE, start, end, score, self.name)
+
+
+# --- rewriting --------------------------------------------------------------------------
+
+def _fmt_month(original: str, month: int) -> str:
+    bare = original.rstrip(".")
+    dot = "." if original.endswith(".") else ""
+    name = calendar.month_name[month] if len(bare) > 3 and bare.lower() not in (
+        "sept",) else calendar.month_abbr[month]
+    if bare.isupper():
+        name = name.upper()
+    elif bare.islower():
+        name = name.lower()
+    return name + (dot if len(name) == 3 else "")
+
+
+def _fmt_year(original: str | None, year: int) -> str:
+    if original is None:
+        return ""
+    if original.startswith("'"):
+        return f"'{year % 100:02d}"
+    return f"{year % 100:02d}" if len(original) == 2 else str(year)
+
+
+def _ordinal(day: int) -> str:
+    return "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _pad_numeric(original: str, value: int) -> str:
+    return f"{value:02d}" if len(original) == 2 else str(value)
+
+
+def _pad(original: str, value: int) -> str:
+    return f"{value:02d}" if original.startswith("0") else str(value)
+
+
+def shifted(parsed: ParsedDate, days: int) -> str:
+    """The same date moved by ``days``, written the way the original was."""
+    base_year = parsed.year or 2001  # no year written: any non-leap year keeps Feb 28 stable
+    moved = dt.date(base_year, parsed.month, parsed.day or 15) + dt.timedelta(days=days)
+    if parsed.day is None:
+        moved = moved.replace(day=1)
+    return _rewrite(parsed, moved)
+
+
+def _rewrite(parsed: ParsedDate, when: dt.date) -> str:
+    m, g, text = parsed.match, parsed.match.groupdict(), parsed.match.group(0)
+    start = m.start("md") if parsed.form == "cued_month_day" else m.start()
+
+    def put(name: str, value: str, acc: list[tuple[int, int, str]]) -> None:
+        if g.get(name) is not None:
+            acc.append((m.start(name) - start, m.end(name) - start, value))
+
+    edits: list[tuple[int, int, str]] = []
+    put("m", _pad_numeric(g.get("m") or "", when.month), edits)
+    put("d", _pad_numeric(g.get("d") or "", when.day), edits)
+    put("Y", str(when.year), edits)
+    put("y", _fmt_year(g.get("y"), when.year), edits)
+    put("mon", _fmt_month(g.get("mon") or "", when.month), edits)
+    put("day", _pad(g.get("day") or "", when.day), edits)
+    put("ord", _ordinal(when.day), edits)
+    put("year", _fmt_year(g.get("year"), when.year), edits)
+    if parsed.form == "cued_month_day":
+        text = m.group("md")
+    for s, e, value in sorted(edits, reverse=True):
+        text = text[:s] + value + text[e:]
+    return text
+
+
+def year_only(parsed: ParsedDate) -> str | None:
+    return str(parsed.year) if parsed.year is not None else None

@@ -1,0 +1,123 @@
+"""Numbers and codes: SSN, phone/fax, e-mail, URL, IP, record/plan/account/license numbers,
+vehicle and device identifiers, biometric and photo references, other unique IDs."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from engine.phi.recognizer import Pattern, PatternRecognizer
+from engine.phi.types import PhiType
+
+I = re.IGNORECASE  # noqa: E741  (the regex flag, as the re module spells it)
+
+# An identifier: at least one digit, letters/digits/dashes, 4+ characters.
+_ID = r"(?=[A-Za-z0-9\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{2,}[A-Za-z0-9]"
+_SEP = r"(?:\s*(?:number|num|no\.?|nbr|#|id)\b\.?)?\s*(?:is|[:=#-])?\s*"
+# Words that are ordinary in notes ("visit", "order") name an identifier only when a
+# number word or a colon follows them.
+_STRICT_SEP = r"\s*(?:(?:number|num|no\.?|nbr|#|id)\b\.?\s*[:=#-]?|[:=#])\s*"
+
+
+def _labelled(labels: str, strict: bool = False) -> re.Pattern[str]:
+    sep = _STRICT_SEP if strict else _SEP
+    return re.compile(rf"\b(?:{labels}){sep}#?(?P<id>{_ID})", I)
+
+
+def valid_ssn(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) != 9:
+        return False
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def valid_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def luhn_ok(value: str) -> bool:
+    digits = [int(c) for c in value if c.isdigit()]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return len(digits) >= 12 and total % 10 == 0
+
+
+def _phone(value: str) -> bool:
+    digits = re.sub(r"\D", "", re.split(r"x|ext", value, flags=re.I)[0])
+    return len(digits) == 10 or (len(digits) in (11, 13) and digits.lstrip("0")[0] == "1")
+
+
+IDENTIFIERS = PatternRecognizer("identifiers", (
+    Pattern(PhiType.EMAIL, re.compile(
+        r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b"), 0.95),
+    Pattern(PhiType.URL, re.compile(
+        r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", I), 0.9),
+    Pattern(PhiType.IP, re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), 0.85, validate=valid_ip),
+    Pattern(PhiType.IP, re.compile(
+        r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b",
+        I), 0.8, validate=valid_ip),
+    Pattern(PhiType.SSN, re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), 0.9, validate=valid_ssn),
+    Pattern(PhiType.SSN, re.compile(
+        r"\b(?:SSN|social security(?: number| no\.?)?|SS#)\s*[:#]?\s*"
+        r"(?P<id>\d{3}[- ]?\d{2}[- ]?\d{4})\b", I), 0.95, group="id"),
+    Pattern(PhiType.FAX, re.compile(
+        r"\bfax(?:\s*(?:number|no\.?|#))?\s*[:#]?\s*(?P<id>(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b",
+        I), 0.95, group="id"),
+    Pattern(PhiType.PHONE, re.compile(
+        r"(?<![\w/.\-])(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-])\d{3}[\s.\-]\d{4}"
+        r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
+        0.7, validate=_phone),
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:phone|tel|telephone|cell|mobile|pager|call)\b\.?\s*(?:number|no\.?|#)?\s*[:#]?\s*"
+        r"(?P<id>\d{3}[\s.\-]\d{4}|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b", I),
+        0.9, group="id"),
+    Pattern(PhiType.MRN, _labelled(
+        r"MRN|medical record|med(?:ical)? rec(?:ord)?|patient id|pt id|hospital number|"
+        r"unit number"), 0.95, group="id"),
+    Pattern(PhiType.MRN, _labelled(r"MR|chart|record", strict=True), 0.9, group="id"),
+    Pattern(PhiType.HEALTH_PLAN, _labelled(
+        r"member(?: id)?|subscriber|policy|insurance(?: id)?|health plan(?: id)?|plan id|"
+        r"beneficiary|medicare|medicaid|HICN|MBI"), 0.9, group="id"),
+    Pattern(PhiType.HEALTH_PLAN, _labelled(r"group", strict=True), 0.85, group="id"),
+    Pattern(PhiType.ACCOUNT, _labelled(r"account|acct|billing|invoice|FIN|CSN|HAR"), 0.9,
+            group="id"),
+    Pattern(PhiType.ACCOUNT, _labelled(r"claim|encounter|visit", strict=True), 0.85,
+            group="id"),
+    Pattern(PhiType.ACCOUNT, re.compile(r"\b(?:\d[ -]?){13,19}\b"), 0.8, validate=luhn_ok),
+    Pattern(PhiType.LICENSE, _labelled(
+        r"licen[cs]e|DEA|NPI|certificate|cert|driver'?s licen[cs]e"), 0.9, group="id"),
+    Pattern(PhiType.LICENSE, _labelled(r"DL|registration", strict=True), 0.85, group="id"),
+    Pattern(PhiType.LICENSE, re.compile(r"\b[A-Z]{2}\d{7}\b"), 0.6),  # DEA number shape
+    Pattern(PhiType.VEHICLE, re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-Z])"
+                                        r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85),
+    Pattern(PhiType.VEHICLE, re.compile(
+        r"\b(?:VIN|license plate|plate(?: number| no\.?)?|tag|registration plate)\s*[:#]?\s*"
+        r"(?P<id>[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
+    Pattern(PhiType.DEVICE, _labelled(r"serial|S/N|device id|UDI|IMEI"), 0.85, group="id"),
+    Pattern(PhiType.DEVICE, _labelled(r"SN|device|model|lot|implant|pacemaker|MAC",
+                                      strict=True), 0.8, group="id"),
+    Pattern(PhiType.BIOMETRIC, re.compile(
+        r"\b(?:fingerprint|finger print|retina(?:l)? scan|iris scan|voice ?print|palm ?print|"
+        r"face ?print|biometric)(?:\s+(?:id|template|record|scan|sample))?\s*[:#]?\s*"
+        r"(?P<id>" + _ID + ")", I), 0.9, group="id"),
+    Pattern(PhiType.PHOTO, re.compile(
+        r"\b(?:photo(?:graph)?|picture|image|headshot|portrait)\s*(?:id|file|on file)?\s*[:#]?"
+        r"\s*(?P<id>[\w\-]+\.(?:jpe?g|png|gif|bmp|tiff?|heic))\b", I), 0.9, group="id"),
+    Pattern(PhiType.PHOTO, re.compile(r"\b[\w\-]+\.(?:jpe?g|png|heic)\b", I), 0.7),
+    Pattern(PhiType.ID, _labelled(r"ID|identifier|accession|requisition"), 0.8, group="id"),
+    Pattern(PhiType.ID, _labelled(r"case|ref(?:erence)?|specimen|order|sample", strict=True),
+            0.75, group="id"),
+    # Code-shaped tokens: letters, a dash, four or more digits ("HMO-234567", "SH-456789").
+    Pattern(PhiType.ID, re.compile(r"#?\b[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b"), 0.7),
+    Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65),
+    # Long bare digit runs are identifiers; clinical values do not run to seven digits.
+    Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75),
+))

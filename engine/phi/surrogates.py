@@ -1,0 +1,159 @@
+"""What replaces each detected identifier under each policy.
+
+Surrogates are derived from an HMAC of the record's secret and the normalised original, so
+the same person, number or place gets the same fake everywhere in a record, and a different
+one in another record. Dates move by one offset per record, keeping intervals and order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from engine.phi import dates
+from engine.phi.lexicons import Lexicons, load
+from engine.phi.types import PhiType, ScrubPolicy
+
+# HHS: three-digit ZIP prefixes of areas with 20,000 people or fewer become 000.
+RESTRICTED_ZIP3 = frozenset({"036", "059", "063", "102", "203", "556", "692", "790", "821",
+                             "823", "830", "831", "878", "879", "884", "890", "893"})
+_INSTITUTION = re.compile(r"\b(Hospital|Medical Center|Clinic|Health|Infirmary|Associates|"
+                          r"Laboratory|Pharmacy|Center|Institute|University|College|Memorial|"
+                          r"Medicine|Practice|Group|Care)\b.*$")
+
+
+class Replacer:
+    def __init__(self, policy: ScrubPolicy, secret: bytes | None = None,
+                 lexicons: Lexicons | None = None) -> None:
+        self.policy = policy
+        self.secret = secret if secret is not None else secrets.token_bytes(32)
+        self.lex = lexicons or load()
+        span = int.from_bytes(self._digest("date-offset")[:4], "big") % 700
+        # A shift of 30–365 days either way: never zero, never more than a year.
+        self.date_offset = (30 + span % 336) * (1 if span < 350 else -1)
+
+    def _digest(self, key: str) -> bytes:
+        return hmac.new(self.secret, key.encode("utf-8"), hashlib.sha256).digest()
+
+    def _number(self, key: str) -> int:
+        return int.from_bytes(self._digest(key)[:8], "big")
+
+    def _pick(self, items: tuple[str, ...], key: str) -> str:
+        return items[self._number(key) % len(items)]
+
+    def replace(self, phi_type: PhiType, original: str) -> str:
+        if self.policy is ScrubPolicy.REDACT:
+            return f"[{phi_type.value}]"
+        if phi_type is PhiType.AGE:
+            return "90+"
+        if self.policy is ScrubPolicy.SAFE_HARBOR:
+            return self._safe_harbor(phi_type, original)
+        return self._surrogate(phi_type, original)
+
+    # --- safe harbor ------------------------------------------------------------------
+
+    def _safe_harbor(self, phi_type: PhiType, original: str) -> str:
+        if phi_type is PhiType.DATE:
+            parsed = _parse_date(original)
+            year = dates.year_only(parsed) if parsed else None
+            return year or "[DATE]"
+        if phi_type is PhiType.LOCATION and re.fullmatch(r"\d{5}(?:-\d{4})?", original):
+            zip3 = original[:3]
+            return "000" if zip3 in RESTRICTED_ZIP3 else zip3
+        return f"[{phi_type.value}]"
+
+    # --- surrogates -------------------------------------------------------------------
+
+    def _surrogate(self, phi_type: PhiType, original: str) -> str:
+        key = f"{phi_type.value}:{' '.join(original.lower().split())}"
+        if phi_type is PhiType.NAME:
+            return self._name(original)
+        if phi_type is PhiType.DATE:
+            parsed = _parse_date(original)
+            return dates.shifted(parsed, self.date_offset) if parsed else "[DATE]"
+        if phi_type is PhiType.EMAIL:
+            user = self._pick(self.lex.given_list, key).lower()
+            return f"{user}.{self._pick(self.lex.surname_list, key + 's').lower()}@example.org"
+        if phi_type is PhiType.URL:
+            return f"https://example.org/{self._digest(key).hex()[:10]}"
+        if phi_type is PhiType.IP:
+            return f"192.0.2.{self._number(key) % 254 + 1}"
+        if phi_type is PhiType.LOCATION:
+            return self._location(original, key)
+        if phi_type is PhiType.ORGANIZATION:
+            return self._organization(original, key)
+        if phi_type is PhiType.SSN:
+            # 9xx areas are never issued: the fake cannot be someone's real number.
+            return "9" + self._shape(original, key)[1:]
+        if phi_type in (PhiType.PHONE, PhiType.FAX):
+            fake = self._shape(original, key)
+            digits = [i for i, c in enumerate(fake) if c.isdigit()]
+            if len(digits) >= 7:  # 555-01xx numbers are reserved for fiction
+                chars = list(fake)
+                for index, digit in zip(digits[-7:-4], "555", strict=True):
+                    chars[index] = digit
+                fake = "".join(chars)
+            return fake
+        if phi_type is PhiType.PHOTO:
+            return f"photo_{self._digest(key).hex()[:8]}{original[original.rfind('.'):]}"
+        return self._shape(original, key)
+
+    def _shape(self, original: str, key: str) -> str:
+        """Same length and character classes, different characters."""
+        stream = self._digest(key) + self._digest(key + "+")
+        out = []
+        for i, ch in enumerate(original):
+            b = stream[i % len(stream)] + i
+            if ch.isdigit():
+                out.append(str(b % 10))
+            elif ch.isalpha():
+                letter = chr(ord("A") + b % 26)
+                out.append(letter if ch.isupper() else letter.lower())
+            else:
+                out.append(ch)
+        return "".join(out)
+
+    def _name(self, original: str) -> str:
+        words = original.split()
+        out = []
+        for index, word in enumerate(words):
+            core = word.rstrip(",")
+            tail = word[len(core):]
+            plain = core.lower()
+            if re.fullmatch(r"[A-Za-z]\.?", core):
+                fake = chr(ord("A") + self._number("initial:" + plain) % 26) + (
+                    "." if core.endswith(".") else "")
+            else:
+                given = plain in self.lex.given_names and (index == 0 or len(words) == 1)
+                pool = self.lex.given_list if given else self.lex.surname_list
+                fake = self._pick(pool, ("given:" if given else "surname:") + plain)
+                fake = fake.upper() if core.isupper() and len(core) > 1 else fake
+            out.append(fake + tail)
+        return " ".join(out)
+
+    def _location(self, original: str, key: str) -> str:
+        if re.fullmatch(r"\d{5}(?:-\d{4})?", original):
+            return self._shape(original, key)
+        street = re.match(r"(\d+)\s+.*?(\b\w+\.?)$", original)
+        if street and any(c.isdigit() for c in original[:6]):
+            number = str(self._number(key) % 9000 + 100)
+            return f"{number} {self._pick(self.lex.surname_list, key)} {street.group(2)}"
+        if original.lower().startswith("p") and "box" in original.lower():
+            return f"PO Box {self._number(key) % 9000 + 100}"
+        place = self._pick(self.lex.place_list, key)
+        return place + (" County" if original.endswith(("County", "Parish")) else "")
+
+    def _organization(self, original: str, key: str) -> str:
+        suffix = _INSTITUTION.search(original)
+        name = self._pick(self.lex.surname_list, key)
+        return f"{name} {suffix.group(0)}" if suffix else f"{name} Associates"
+
+
+def _parse_date(text: str) -> dates.ParsedDate | None:
+    for parsed in dates.find_dates(text):
+        start, end = dates.date_span(parsed)
+        if start == 0 and end == len(text):
+            return parsed
+    return None
