@@ -197,10 +197,10 @@ def _spacy_model() -> str:
     import importlib.metadata as md
 
     for dist in md.distributions():
-        name = dist.metadata["Name"] or ""
-        if name.lower().startswith("en-core-web-sm"):
+        name = (dist.metadata["Name"] or "").lower().replace("-", "_")
+        if name.startswith("en_core_web_sm"):
             top = (dist.read_text("top_level.txt") or "").split()
-            return top[0] if top else "en_core_web_sm"
+            return top[0] if top else name
     return "en_core_web_sm"
 
 

@@ -107,7 +107,7 @@ def date_span(parsed: ParsedDate) -> tuple[int, int]:
 
 # A month or weekday pinned to a moment ("last July", "next Friday") is a date element too.
 _RELATIVE = re.compile(
-    rf"\b(?:last|next|this|past|previous|early|late|mid-?|since)\s+(?:{_MONTHS}|monday|tuesday|"
+    rf"\b(?:last|next|this|past|previous|early|late|mid-?)\s+(?:{_MONTHS}|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 

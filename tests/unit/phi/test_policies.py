@@ -1,0 +1,91 @@
+"""Replacement policies, offsets, consistency within a record, and the batch stream."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from engine.phi import PhiType, Scrubber, ScrubPolicy
+from engine.phi.batch import run_scrub_stream
+
+NOTE = ("Patient: Margaret Thornbury  DOB: 04/17/1948  MRN: 00482913\n"
+        "Mrs. Thornbury lives at 1184 Willow Creek Road, Dayton, OH 45419. "
+        "Call 937-555-0148. She is a 93-year-old widow.")
+ORIGINALS = ["Margaret", "Thornbury", "04/17/1948", "00482913", "1184 Willow Creek Road",
+             "Dayton", "45419", "937-555-0148", "93"]
+
+
+@pytest.mark.parametrize("policy", list(ScrubPolicy))
+def test_no_original_survives(policy):
+    out = Scrubber(policy, record_secret=b"a" * 32).scrub(NOTE).text
+    for value in ORIGINALS:
+        assert value not in out, (policy, value)
+
+
+@pytest.mark.parametrize("policy", list(ScrubPolicy))
+def test_spans_point_at_original_and_replacement(policy):
+    result = Scrubber(policy, record_secret=b"a" * 32).scrub(NOTE)
+    assert result.spans
+    for span in result.spans:
+        assert NOTE[span.orig_start:span.orig_end].strip()
+        replaced = result.text[span.start:span.end]
+        assert replaced and replaced != NOTE[span.orig_start:span.orig_end]
+    # text outside spans is unchanged
+    rebuilt, cursor = [], 0
+    for span in result.spans:
+        rebuilt.append(NOTE[cursor:span.orig_start] + result.text[span.start:span.end])
+        cursor = span.orig_end
+    assert "".join(rebuilt) + NOTE[cursor:] == result.text
+
+
+def test_surrogates_consistent_within_record_and_differ_between():
+    a1 = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"a" * 32).scrub(NOTE)
+    a2 = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"a" * 32).scrub(NOTE)
+    b = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"b" * 32).scrub(NOTE)
+    assert a1.text == a2.text and a1.text != b.text
+    names = [a1.text[s.start:s.end] for s in a1.spans if s.type is PhiType.NAME]
+    surnames = [n.split()[-1] for n in names]
+    assert len(set(surnames)) == 1  # "Margaret Thornbury" and "Mrs. Thornbury": one fake
+
+
+def test_redact_tags_and_safe_harbor():
+    redact = Scrubber(ScrubPolicy.REDACT).scrub(NOTE).text
+    assert "[NAME]" in redact and "[DATE]" in redact and "[MRN]" in redact
+    harbor = Scrubber(ScrubPolicy.SAFE_HARBOR).scrub(NOTE).text
+    assert "1948" in harbor and "454" in harbor and "90+" in harbor
+    assert "[NAME]" in harbor
+
+
+def test_restricted_zip3_becomes_000():
+    out = Scrubber(ScrubPolicy.SAFE_HARBOR).scrub("Lives in Jackson, WY 83001.").text
+    assert "830" not in out and "000" in out
+
+
+def test_counts_have_types_not_values():
+    counts = Scrubber().scrub(NOTE).counts()
+    assert counts["NAME"] >= 2 and counts["DATE"] == 1
+    assert not any(v in json.dumps(counts) for v in ORIGINALS)
+
+
+def test_jsonl_stream_and_bad_lines():
+    lines = [json.dumps({"id": 1, "text": NOTE}), "not json", json.dumps({"id": 2, "text": ""})]
+    out = io.StringIO()
+    code = run_scrub_stream(io.StringIO("\n".join(lines) + "\n"), out, ScrubPolicy.REDACT,
+                            "jsonl")
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert code == 1 and len(rows) == 3
+    assert rows[0]["id"] == 1 and "Thornbury" not in rows[0]["text"]
+    span = rows[0]["spans"][0]
+    assert {"start", "end", "type", "orig_start", "orig_end"} <= span.keys()
+    assert rows[1]["error"]["code"] == "INVALID_REQUEST"
+    assert rows[2] == {"id": 2, "text": "", "spans": []}
+
+
+@pytest.mark.parametrize("mode", ["text", "json"])
+def test_plain_modes(mode):
+    out = io.StringIO()
+    assert run_scrub_stream(io.StringIO(NOTE), out, ScrubPolicy.REDACT, mode) == 0
+    body = json.loads(out.getvalue())["text"] if mode == "json" else out.getvalue()
+    assert "Thornbury" not in body
