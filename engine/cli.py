@@ -207,6 +207,18 @@ class Cli:
 
         return run_extract_stream(sys.stdin, sys.stdout, "jsonl" if self.args.jsonl else "json")
 
+    def export(self) -> int:
+        self.login()
+        data = self.client.request(p.Export(target_id=self.args.target, fmt=self.args.format))
+        text = json.dumps(data, indent=2)
+        if self.args.output:
+            fd = os.open(self.args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        else:
+            print(text)
+        return EXIT_OK
+
     def _emit(self, value: Any) -> None:
         if value is None:
             return
@@ -307,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = action(audit_sub, "export")
     export.add_argument("--format", choices=("csv", "jsonl"), default="jsonl")
     export.add_argument("--output", default=None, help="write to this file (mode 0600)")
+    export_data = command("export", Cli.export, "a document's or record's data (audited)",
+                          json_flag=False)
+    export_data.add_argument("target", metavar="DOCUMENT_OR_RECORD")
+    export_data.add_argument("--format", choices=("fhir", "json"), default="fhir")
+    export_data.add_argument("--output", default=None, help="write to this file (mode 0600)")
+
     scrub = command("scrub", Cli.scrub, "de-identify text from stdin (keeps nothing)")
     scrub.add_argument("--policy", choices=("surrogate", "redact", "safe_harbor"),
                        default="surrogate")

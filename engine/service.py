@@ -19,6 +19,7 @@ from typing import Any
 
 from engine import __version__, airgap
 from engine import protocol as p
+from engine.clinical import ClinicalExtraction, extract_clinical, to_fhir_bundle
 from engine.errors import (
     AuthFailed,
     HntaiError,
@@ -45,6 +46,10 @@ PROCESS_DOCUMENT = "process_document"
 
 def scrub_text(text: str, policy: str, record_secret: bytes) -> ScrubResult:
     return Scrubber(ScrubPolicy(policy), record_secret=record_secret).scrub(text)
+
+
+def clinical_data(scrubbed_text: str) -> dict[str, Any]:
+    return extract_clinical(scrubbed_text).to_dict()
 
 
 def job_info(job: job_rows.JobRow) -> p.JobInfo:
@@ -75,6 +80,7 @@ class EngineService:
             p.GetDocument: self._get_document, p.GetStatus: self._status,
             p.GetSettings: self._get_settings, p.PutSetting: self._put_setting,
             p.AuditVerify: self._audit_verify, p.AuditExport: self._audit_export,
+            p.Export: self._export,
             p.Shutdown: self._shutdown,
         }
 
@@ -124,7 +130,7 @@ class EngineService:
 
     def _open(self, store: Store) -> None:
         self.store = store
-        pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=None)
+        pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=clinical_data)
         self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline}, self.emit)
         self.runner.start()
 
@@ -316,6 +322,35 @@ class EngineService:
                 resource_id=req.document_id, phi_accessed=True,
             ))
         return asdict(content)
+
+    def _export(self, req: p.Export) -> dict[str, Any]:
+        """A document's or record's extracted data as FHIR R4 or JSON (audited, PHI-free:
+        everything in it comes from scrubbed text)."""
+        if req.fmt not in ("fhir", "json"):
+            raise InvalidRequest("export format must be fhir or json")
+        store = self._require("export", "export", req.target_id)
+        with store.db.transaction() as conn:
+            if req.target_id.startswith("R-"):
+                record = records.get(conn, req.target_id)
+                doc_ids = [m.id for m in documents.list_meta(conn, record.id)]
+            else:
+                doc_ids = [documents.get_meta(conn, req.target_id).id]
+            contents = [documents.get_content(conn, d) for d in doc_ids]
+            audit.append(conn, audit.AuditEvent(
+                "export", user_id=store.session.username, resource_type="export",
+                resource_id=req.target_id, phi_accessed=True,
+                request_data={"format": req.fmt, "documents": len(doc_ids)},
+            ))
+        if req.fmt == "json":
+            return {"documents": [{"document_id": c.meta.id, "record_id": c.meta.record_id,
+                                   "extraction": c.extraction} for c in contents]}
+        entries: list[dict[str, Any]] = []
+        for content in contents:
+            extraction = ClinicalExtraction.from_dict(content.extraction or {})
+            bundle = to_fhir_bundle(extraction, patient_id=content.meta.record_id,
+                                    document_id=content.meta.id)
+            entries += bundle["entry"] if not entries else bundle["entry"][1:]
+        return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
     # --- status, settings, audit ------------------------------------------------------
 

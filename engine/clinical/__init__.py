@@ -1,0 +1,9 @@
+"""Structured clinical data from scrubbed text: problems, medications, procedures, labs,
+vitals and allergies, with assertions, sections, codes and FHIR R4 export."""
+
+from engine.clinical.extract import extract_clinical
+from engine.clinical.fhir_export import to_fhir_bundle
+from engine.clinical.schema import ClinicalEntity, ClinicalExtraction, Code, Section
+
+__all__ = ["ClinicalEntity", "ClinicalExtraction", "Code", "Section", "extract_clinical",
+           "to_fhir_bundle"]

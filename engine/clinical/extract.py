@@ -1,0 +1,101 @@
+"""``extract_clinical``: sections → vocabulary matches and measurements → assertions."""
+
+from __future__ import annotations
+
+import re
+
+from engine.clinical.context import assertion_for
+from engine.clinical.measurements import LOINC, find_vitals, lab_attributes
+from engine.clinical.medications import attributes as medication_attributes
+from engine.clinical.schema import ClinicalEntity, ClinicalExtraction, Code
+from engine.clinical.sections import find_sections, section_at
+from engine.clinical.vocabulary import load
+
+_NKDA = re.compile(r"\b(?:NKDA|NKA|no known (?:drug )?allergies|no known drug allergy|"
+                   r"allergies:\s*none)\b", re.I)
+_ALLERGY_CUE = re.compile(r"\b(?:allergic to|allergy to|allergies to|intolerant of|"
+                          r"intolerance to)\s+", re.I)
+_REACTION = re.compile(r"^\s*(?:\((?P<r1>[^)]{2,40})\)|[-–:,]\s*(?P<r2>(?:hives|rash|anaphylaxis|"
+                       r"swelling|angioedema|nausea|itching|wheezing|diarrhea|cough)\b[^,.;\n]*))",
+                       re.I)
+_SEVERITY = re.compile(r"\b(mild|moderate|severe|anaphyla\w+|life-threatening)\b", re.I)
+_SUBSTANCE = re.compile(r"[A-Za-z][\w-]*(?:\s+(?:drugs?|antibiotics?|allergy))?")
+
+
+def extract_clinical(text: str) -> ClinicalExtraction:
+    sections = find_sections(text)
+    entities: list[ClinicalEntity] = []
+    taken: list[tuple[int, int]] = []
+
+    def section_name(offset: int) -> str | None:
+        found = section_at(sections, offset)
+        return found.name if found else None
+
+    def add(kind: str, start: int, end: int, code: Code | None, attrs: dict,
+            assertion: str | None = None) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        sec = section_name(start)
+        entities.append(ClinicalEntity(
+            kind, text[start:end], start, end,
+            assertion or assertion_for(text, start, end, sec), code, attrs, sec))
+
+    for vital in find_vitals(text):
+        system, code, display = vital["code"]
+        add("vital", vital["start"], vital["end"], Code(system, code, display),
+            {"name": vital["name"], **vital["attributes"]}, "present")
+    allergy_spans = _allergy_spans(text, sections)
+    for start, end, term in load().find(text):
+        if term.type == "lab":
+            attrs = lab_attributes(text, end, term.code.code if term.code else None, term.extra)
+            if attrs is None:
+                continue
+            value_end = attrs.pop("value_end")
+            add("lab", start, end, term.code, {"name": term.term, **attrs}, "present")
+            taken.append((end, value_end))
+            continue
+        in_allergy = any(s <= start < e for s, e in allergy_spans)
+        if in_allergy and term.type in ("medication", "problem"):
+            continue  # recorded as the allergy's substance below
+        attrs = medication_attributes(text, start, end) if term.type == "medication" else {}
+        add(term.type, start, end, term.code, attrs)
+    for start, end, attrs in _allergies(text, allergy_spans):
+        add("allergy", start, end, None, attrs)
+    entities.sort(key=lambda e: e.start)
+    return ClinicalExtraction(tuple(entities), sections, bool(_NKDA.search(text)))
+
+
+def _allergy_spans(text: str, sections) -> list[tuple[int, int]]:
+    spans = [(s.start, s.end) for s in sections if s.name == "allergies"]
+    for m in _ALLERGY_CUE.finditer(text):
+        end = min(i for i in (text.find(".", m.end()), text.find("\n", m.end()), len(text))
+                  if i >= 0)
+        spans.append((m.end(), end))
+    return spans
+
+
+def _allergies(text: str, spans: list[tuple[int, int]]):
+    for start, end in spans:
+        body_start = text.find(":", start, end) + 1 or start
+        if _NKDA.search(text[start:end]):
+            continue
+        for part in re.finditer(r"[^,;\n]+", text[body_start:end]):
+            chunk = part.group(0)
+            sub = _SUBSTANCE.search(chunk)
+            if not sub or sub.group(0).lower() in ("none", "and", "the", "no", "allergies"):
+                continue
+            s = body_start + part.start() + sub.start()
+            e = s + len(sub.group(0))
+            after = text[e:body_start + part.end() + 40]
+            reaction = _REACTION.match(after)
+            severity = _SEVERITY.search(chunk)
+            yield s, e, {
+                "substance": sub.group(0),
+                "reaction": (reaction.group("r1") or reaction.group("r2")).strip()
+                if reaction else None,
+                "severity": severity.group(1).lower() if severity else None,
+            }
+
+
+__all__ = ["LOINC", "extract_clinical"]

@@ -1,0 +1,56 @@
+"""Medication attributes read from the words after a drug name."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_STRENGTH = re.compile(r"(?P<v>\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?)\s*(?P<u>mg|mcg|g|units?|iu|"
+                       r"ml|meq|%|mg/ml|mcg/hr)\b", re.I)
+_ROUTE = re.compile(r"\b(by mouth|orally|oral|po|iv|intravenous(?:ly)?|subcutaneous(?:ly)?|"
+                    r"sc|subq|im|intramuscular(?:ly)?|inhaled|inhalation|topical(?:ly)?|"
+                    r"sublingual(?:ly)?|sl|transdermal|rectal(?:ly)?|pr|nasal|intranasal)\b",
+                    re.I)
+_FREQUENCY = re.compile(
+    r"\b(once daily|twice daily|three times daily|four times daily|daily|nightly|weekly|"
+    r"monthly|bid|tid|qid|qd|qhs|qam|qpm|q\d+h|q\s?\d+\s?hours?|every\s+\d+(?:-\d+)?\s+hours?|"
+    r"every\s+(?:morning|evening|night|other day)|at bedtime|with meals|once|twice a day|"
+    r"once a day)\b", re.I)
+_FORM = re.compile(r"\b(tablets?|tabs?|capsules?|caps?|inhaler|injection|solution|suspension|"
+                   r"patch|cream|ointment|drops|puffs?|spray|syrup|pen)\b", re.I)
+_DURATION = re.compile(r"\bfor\s+(\d+\s+(?:days?|weeks?|months?))\b", re.I)
+_PRN = re.compile(r"\b(prn|as needed|as required)\b", re.I)
+_INDICATION = re.compile(r"\b(?:for|to treat)\s+(?!\d)((?:[a-z][\w-]*\s?){1,4})", re.I)
+_STATUS = (
+    ("stopped", re.compile(r"\b(stop(?:ped)?|discontinue[d]?|d/c|hold|held|off)\b", re.I)),
+    ("started", re.compile(r"\b(start(?:ed)?|add(?:ed)?|begin|began|initiate[d]?|new)\b", re.I)),
+    ("changed", re.compile(r"\b(increase[d]?|decrease[d]?|change[d]?|adjust(?:ed)?|titrate[d]?|"
+                           r"switch(?:ed)?|reduce[d]?)\b", re.I)),
+)
+
+
+def attributes(text: str, start: int, end: int) -> dict[str, Any]:
+    line_end = min(i for i in (text.find("\n", end), text.find(". ", end), len(text)) if i >= 0)
+    after = text[end:line_end]
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    attrs: dict[str, Any] = {}
+    if m := _STRENGTH.search(after):
+        attrs["strength"] = f"{m.group('v')} {m.group('u')}"
+        attrs["dose"] = {"value": m.group("v"), "unit": m.group("u").lower()}
+    if m := _ROUTE.search(after):
+        attrs["route"] = m.group(1).lower()
+    if m := _FREQUENCY.search(after):
+        attrs["frequency"] = m.group(1).lower()
+    if m := _FORM.search(after):
+        attrs["form"] = m.group(1).lower()
+    if m := _DURATION.search(after):
+        attrs["duration"] = m.group(1).lower()
+    attrs["prn"] = bool(_PRN.search(after))
+    if m := _INDICATION.search(after):
+        indication = m.group(1).strip().lower()
+        if not _DURATION.match("for " + indication):
+            attrs["indication"] = indication
+    attrs["status"] = next((s for s, rx in _STATUS if rx.search(before) or
+                            rx.search(after[:40])), "active")
+    return attrs
