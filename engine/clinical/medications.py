@@ -29,9 +29,13 @@ _STATUS = (
 )
 
 
+# A medication's details run to the end of its sentence or list item, across line wraps.
+_ITEM_END = re.compile(r"\.(?:\s|$)|\n\s*\n|\n\s*(?:\d+[.)]|[-•*])\s")
+
+
 def attributes(text: str, start: int, end: int) -> dict[str, Any]:
-    line_end = min(i for i in (text.find("\n", end), text.find(". ", end), len(text)) if i >= 0)
-    after = text[end:line_end]
+    stop = _ITEM_END.search(text, end)
+    after = text[end:stop.start() if stop else len(text)]
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     attrs: dict[str, Any] = {}

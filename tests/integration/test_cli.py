@@ -103,3 +103,19 @@ def test_audit_export(cli_store, tmp_path, fmt):
     text = target.read_text()
     assert "store.create" in text and "login" in text
     assert oct(target.stat().st_mode)[-3:] == "600"
+
+
+def test_export_fhir_and_json(cli_store, samples_dir, tmp_path):
+    from fhir.resources.R4B.bundle import Bundle
+
+    out = hntai(cli_store, "process", "--json", str(samples_dir / "clinic_note.txt"))
+    doc_id = json.loads(out.stdout)["document_id"]
+    fhir = hntai(cli_store, "export", doc_id, "--format", "fhir")
+    assert fhir.returncode == 0, fhir.stderr
+    bundle = Bundle.model_validate(json.loads(fhir.stdout))
+    assert any(e.resource.__resource_type__ == "MedicationStatement" for e in bundle.entry)
+    assert "Thornbury" not in fhir.stdout  # built from scrubbed text only
+    plain = json.loads(hntai(cli_store, "export", doc_id, "--format", "json").stdout)
+    assert plain["documents"][0]["extraction"]["entities"]
+    trail = hntai(cli_store, "audit", "export", "--format", "jsonl").stdout
+    assert sum(json.loads(x)["action"] == "export" for x in trail.splitlines()) == 2
