@@ -46,7 +46,8 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         add("vital", vital["start"], vital["end"], Code(system, code, display),
             {"name": vital["name"], **vital["attributes"]}, "present")
     allergy_spans = _allergy_spans(text, sections)
-    for start, end, term in load().find(text):
+    matches = list(load().find(text))
+    for index, (start, end, term) in enumerate(matches):
         if term.type == "lab":
             attrs = lab_attributes(text, end, term.code.code if term.code else None, term.extra)
             if attrs is None:
@@ -58,7 +59,11 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         in_allergy = any(s <= start < e for s, e in allergy_spans)
         if in_allergy and term.type in ("medication", "problem"):
             continue  # recorded as the allergy's substance below
-        attrs = medication_attributes(text, start, end) if term.type == "medication" else {}
+        # A drug's details end where the next drug begins ("add X; start Y 10 mg").
+        limit = next((m[0] for m in matches[index + 1:] if m[2].type == "medication"),
+                     len(text))
+        attrs = (medication_attributes(text, start, end, limit)
+                 if term.type == "medication" else {})
         add(term.type, start, end, term.code, attrs)
     for start, end, attrs in _allergies(text, allergy_spans):
         add("allergy", start, end, None, attrs)

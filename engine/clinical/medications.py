@@ -33,9 +33,9 @@ _STATUS = (
 _ITEM_END = re.compile(r"\.(?:\s|$)|\n\s*\n|\n\s*(?:\d+[.)]|[-•*])\s")
 
 
-def attributes(text: str, start: int, end: int) -> dict[str, Any]:
+def attributes(text: str, start: int, end: int, limit: int | None = None) -> dict[str, Any]:
     stop = _ITEM_END.search(text, end)
-    after = text[end:stop.start() if stop else len(text)]
+    after = text[end:min(stop.start() if stop else len(text), limit or len(text))]
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     attrs: dict[str, Any] = {}

@@ -1,0 +1,1 @@
+"""Model backends behind one interface; heavy libraries are imported only when used."""

@@ -1,0 +1,44 @@
+"""The interface every backend's loaded model offers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    max_tokens: int = 512
+    temperature: float = 0.3
+    top_p: float = 0.9
+    stop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadRequest:
+    name: str
+    path: Path | None
+    context_window: int
+    device: str  # "cuda" | "cpu"
+    threads: int
+
+
+class LoadedModel(Protocol):
+    name: str
+    device: str
+    context_window: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def generate(self, system: str, prompt: str, settings: GenerationSettings
+                 ) -> Iterator[str]: ...
+
+    def memory_bytes(self) -> int: ...
+
+    def unload(self) -> None: ...
+
+
+class Loader(Protocol):
+    def __call__(self, request: LoadRequest) -> LoadedModel: ...
