@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from engine import __version__
 from engine import protocol as p
 from engine.client import EngineClient
-from engine.errors import AuthFailed, HntaiError, InvalidRequest
+from engine.errors import AuthFailed, HntaiError, InvalidRequest, error_from_code
 from engine.paths import default_data_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_AUDIT_BROKEN = 0, 1, 2, 3
@@ -116,11 +116,14 @@ class Cli:
             raise InvalidRequest("no files found to process")
         jobs: dict[str, Path] = {}
         results: list[dict[str, Any]] = []
+        record = self.args.record
         for path in files:
             try:
                 info: p.JobInfo = self.client.request(p.ProcessDocument(
-                    path=str(path), record_id=self.args.record, priority=self.args.priority))
+                    path=str(path), record_id=record, priority=self.args.priority))
                 jobs[info.id] = path
+                if self.args.one_record:
+                    record = info.record_id
             except HntaiError as exc:
                 results.append(_file_result(path, "failed", None, p.ErrorInfo.of(exc)))
         progress = _Progress(jobs) if sys.stderr.isatty() and not self.args.json else None
@@ -130,7 +133,7 @@ class Cli:
         for job_id, path in jobs.items():
             info = done[job_id]
             doc_id = (info.result or {}).get("document_id")
-            results.append(_file_result(path, info.state, doc_id, info.error))
+            results.append(_file_result(path, info.state, doc_id, info.error, info.record_id))
         for row in results:
             if self.args.json:
                 _print_json(row)
@@ -156,7 +159,12 @@ class Cli:
         if self.args.user or os.environ.get("HNTAI_USER"):
             self.login()
         status: p.EngineStatus = self.client.request(p.GetStatus())
-        out = {"engine_alive": self.client.alive(), **asdict(status)}
+        if self.args.metrics:
+            fd = os.open(self.args.metrics, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(status.metrics)
+        out = {"engine_alive": self.client.alive(),
+               **{k: v for k, v in asdict(status).items() if k != "metrics"}}
         if self.args.json:
             _print_json(out)
         else:
@@ -207,6 +215,46 @@ class Cli:
 
         return run_extract_stream(sys.stdin, sys.stdout, "jsonl" if self.args.jsonl else "json")
 
+    def summarize(self) -> int:
+        self.login()
+        info: p.JobInfo = self.client.request(p.Summarize(
+            record_id=self.args.record, document_ids=tuple(self.args.documents or ()),
+            model=self.args.model, use_model=not self.args.extractive,
+            use_cache=not self.args.no_cache))
+        live = sys.stderr.isatty() and not self.args.json
+
+        def show(event: p.Event) -> None:
+            if live and isinstance(event, p.JobText) and event.job_id == info.id:
+                sys.stderr.write(event.text)
+                sys.stderr.flush()
+
+        done = self.client.wait_jobs([info.id], on_event=show)[info.id]
+        if live:
+            sys.stderr.write("\n")
+        if done.state != "succeeded":
+            err = done.error
+            raise error_from_code(err.code, err.message) if err else InvalidRequest("failed")
+        summary = self.client.request(p.GetSummary(summary_id=done.result["summary_id"]))
+        if self.args.json:
+            _print_json({"summary_id": summary["id"], "record_id": summary["record_id"],
+                         "model": summary["model"], "cached": done.result.get("cached"),
+                         **summary["content"]})
+        else:
+            print(summary["markdown"])
+        return EXIT_OK
+
+    def models(self) -> int:
+        self.login()
+        action = self.args.models_action
+        if action == "list":
+            value = self.client.request(p.ListModels())
+        elif action == "load":
+            value = self.client.request(p.LoadModel(name=self.args.name))
+        else:
+            value = {"unloaded": self.client.request(p.UnloadModel(name=self.args.name))}
+        self._emit(value)
+        return EXIT_OK
+
     def export(self) -> int:
         self.login()
         data = self.client.request(p.Export(target_id=self.args.target, fmt=self.args.format))
@@ -229,9 +277,9 @@ class Cli:
                 print(" ".join(f"{k}={v}" for k, v in _plain(item).items()))
 
 
-def _file_result(path: Path, status: str, doc_id: str | None,
-                 error: p.ErrorInfo | None) -> dict[str, Any]:
-    return {"file": str(path), "status": status, "document_id": doc_id,
+def _file_result(path: Path, status: str, doc_id: str | None, error: p.ErrorInfo | None,
+                 record_id: str | None = None) -> dict[str, Any]:
+    return {"file": str(path), "status": status, "document_id": doc_id, "record_id": record_id,
             "error": {"code": error.code, "message": error.message} if error else None}
 
 
@@ -306,12 +354,31 @@ def build_parser() -> argparse.ArgumentParser:
     process = command("process", Cli.process, "extract, scrub and store documents")
     process.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
     process.add_argument("--record", default=None, help="add to this record (default: new)")
+    process.add_argument("--one-record", action="store_true",
+                         help="put all the files into one new record (one patient)")
     process.add_argument("--priority", type=int, default=0)
 
     jobs = command("jobs", Cli.jobs, "list recent jobs")
     jobs.add_argument("--limit", type=int, default=50)
 
-    command("status", Cli.status, "engine, store, memory and model status")
+    status = command("status", Cli.status, "engine, store, memory and model status")
+    status.add_argument("--metrics", default=None, metavar="FILE",
+                        help="also write Prometheus-format model metrics to FILE")
+
+    summarize = command("summarize", Cli.summarize, "write a patient summary (clinician)")
+    target = summarize.add_mutually_exclusive_group(required=True)
+    target.add_argument("--record", default=None)
+    target.add_argument("--documents", nargs="+", default=None, metavar="DOCUMENT_ID")
+    summarize.add_argument("--model", default=None, help="a model from models_config.json")
+    summarize.add_argument("--extractive", action="store_true",
+                           help="sections from the extracted data only, no language model")
+    summarize.add_argument("--no-cache", action="store_true", help="ignore a cached summary")
+
+    models = command("models", Cli.models, "list, load or unload models")
+    models_sub = models.add_subparsers(dest="models_action", required=True)
+    action(models_sub, "list")
+    for name in ("load", "unload"):
+        action(models_sub, name).add_argument("name")
 
     audit = command("audit", Cli.audit, "verify or export the audit trail (admin)")
     audit_sub = audit.add_subparsers(dest="audit_action", required=True)

@@ -17,3 +17,17 @@ def default_data_dir() -> Path:
         return Path.home() / "Library" / "Application Support" / "HNTAI"
     base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
     return base / "hntai"
+
+
+def models_config_path() -> Path:
+    """The machine's model list: HNTAI_MODELS_CONFIG, else the one shipped with HNTAI."""
+    if env := os.environ.get("HNTAI_MODELS_CONFIG"):
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "models_config.json"
+
+
+def model_dirs(data_dir: Path) -> list[Path]:
+    """Where IT provisions model files: HNTAI_MODEL_DIR (os.pathsep-separated), then the
+    data directory's ``models``."""
+    dirs = [Path(p) for p in os.environ.get("HNTAI_MODEL_DIR", "").split(os.pathsep) if p]
+    return [*dirs, data_dir / "models"]

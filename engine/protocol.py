@@ -218,6 +218,7 @@ class JobInfo:
     finished_at: str | None
     result: Mapping[str, Any] | None
     error: ErrorInfo | None
+    record_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class EngineStatus:
     versions: Mapping[str, str]
     models: tuple[Mapping[str, Any], ...]
     ocr_available: bool
+    metrics: str = ""  # Prometheus text format
 
 
 # --- events -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import os
 import queue
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -29,16 +29,19 @@ from engine.errors import (
 )
 from engine.jobs import JobRunner
 from engine.logs import setup_logging
+from engine.models import ModelManager
+from engine.paths import model_dirs, models_config_path
 from engine.permissions import require
 from engine.phi import Scrubber, ScrubPolicy, ScrubResult
 from engine.pipeline import DocumentPipeline
 from engine.status import collect_status
-from engine.store import Store, audit, documents, records, users
+from engine.store import Store, audit, documents, records, summaries, users
 from engine.store import create as create_store
 from engine.store import jobs as job_rows
 from engine.store import settings as store_settings
 from engine.store import unlock as unlock_store
 from engine.store import unlock_with_recovery as recover_store
+from engine.summary_job import SUMMARIZE, SummaryJob
 
 log = logging.getLogger("hntai.service")
 PROCESS_DOCUMENT = "process_document"
@@ -58,6 +61,7 @@ def job_info(job: job_rows.JobRow) -> p.JobInfo:
         id=job.id, kind=job.kind, state=job.state, priority=job.priority, attempts=job.attempts,
         stage=job.stage, source_name=job.payload.get("source_name"), created_at=job.created_at,
         finished_at=job.finished_at, result=job.result, error=error,
+        record_id=job.payload.get("record_id"),
     )
 
 
@@ -69,6 +73,9 @@ class EngineService:
         self.runner: JobRunner | None = None
         self.running = True
         self._blocked: collections.deque[str] = collections.deque(maxlen=1000)
+        self.models = ModelManager.from_config(models_config_path(), model_dirs(data_dir),
+                                               on_event=self._model_event)
+        self.models.start_monitor()
         self._handlers: dict[type, Callable[[Any], Any]] = {
             p.InitStore: self._init, p.Unlock: self._unlock,
             p.UnlockWithRecovery: self._unlock_recovery, p.Lock: self._lock,
@@ -80,7 +87,9 @@ class EngineService:
             p.GetDocument: self._get_document, p.GetStatus: self._status,
             p.GetSettings: self._get_settings, p.PutSetting: self._put_setting,
             p.AuditVerify: self._audit_verify, p.AuditExport: self._audit_export,
-            p.Export: self._export,
+            p.Export: self._export, p.Summarize: self._summarize,
+            p.GetSummary: self._get_summary, p.ListModels: self._list_models,
+            p.LoadModel: self._load_model, p.UnloadModel: self._unload_model,
             p.Shutdown: self._shutdown,
         }
 
@@ -131,7 +140,8 @@ class EngineService:
     def _open(self, store: Store) -> None:
         self.store = store
         pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=clinical_data)
-        self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline}, self.emit)
+        self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline,
+                                        SUMMARIZE: SummaryJob(store, self.models)}, self.emit)
         self.runner.start()
 
     def _session_store(self) -> Store:
@@ -187,7 +197,72 @@ class EngineService:
 
     def _shutdown(self, _req: Any) -> None:
         self._lock(None)
+        self.models.close()
         self.running = False
+
+    # --- models and summaries ---------------------------------------------------------
+
+    def _model_event(self, event: Mapping[str, Any]) -> None:
+        """Loads, unloads and evictions go into the audit trail (no PHI in them)."""
+        store = self.store
+        if store is None:
+            return
+        with store.db.transaction() as conn:
+            audit.append(conn, audit.AuditEvent(
+                f"model.{event['action']}", user_id=store.session.username,
+                resource_type="model", resource_id=str(event["model"]),
+                request_data={k: v for k, v in event.items() if k not in ("action", "model")},
+            ))
+
+    def _summarize(self, req: p.Summarize) -> p.JobInfo:
+        store = self._require("summary.create", "record", req.record_id)
+        if not req.record_id and not req.document_ids:
+            raise InvalidRequest("name a record or documents to summarize")
+        with store.db.transaction() as conn:
+            job = job_rows.insert(
+                conn, SUMMARIZE,
+                {"record_id": req.record_id, "document_ids": list(req.document_ids),
+                 "model": req.model, "use_model": req.use_model, "use_cache": req.use_cache},
+                priority=req.priority, max_attempts=int(store_settings.get(conn,
+                                                                           "jobs.max_attempts")),
+                timeout_s=float(store_settings.get(conn, "jobs.timeout_s")),
+                submitted_by=store.session.username,
+            )
+            audit.append(conn, audit.AuditEvent(
+                "job.submit", user_id=store.session.username, resource_type="job",
+                resource_id=job.id, request_data={"kind": SUMMARIZE,
+                                                  "record_id": req.record_id,
+                                                  "documents": len(req.document_ids)},
+            ))
+        assert self.runner is not None
+        self.runner.wake()
+        return job_info(job)
+
+    def _get_summary(self, req: p.GetSummary) -> dict[str, Any]:
+        store = self._require("summary.create", "summary", req.summary_id)
+        with store.db.transaction() as conn:
+            summary = summaries.get(conn, req.summary_id)
+            audit.append(conn, audit.AuditEvent(
+                "summary.read", user_id=store.session.username, resource_type="summary",
+                resource_id=req.summary_id, phi_accessed=True,
+            ))
+        return asdict(summary)
+
+    def _list_models(self, _req: p.ListModels) -> list[dict[str, Any]]:
+        loaded = {s.name: asdict(s) for s in self.models.status()}
+        return [{"name": m.name, "task": m.task, "backend": m.backend,
+                 "is_default": m.is_default, "loaded": m.name in loaded,
+                 **loaded.get(m.name, {})} for m in self.models.config.models.values()]
+
+    def _load_model(self, req: p.LoadModel) -> dict[str, Any]:
+        self._require("models.admin", "model", req.name)
+        if req.name not in self.models.config.models:
+            raise InvalidRequest("no such model in models_config.json", {"model": req.name})
+        return asdict(self.models.load(req.name))
+
+    def _unload_model(self, req: p.UnloadModel) -> bool:
+        self._require("models.admin", "model", req.name)
+        return self.models.unload(req.name)
 
     # --- users ------------------------------------------------------------------------
 
@@ -355,7 +430,8 @@ class EngineService:
     # --- status, settings, audit ------------------------------------------------------
 
     def _status(self, _req: p.GetStatus) -> p.EngineStatus:
-        return collect_status(self.store)
+        return collect_status(self.store, tuple(asdict(m) for m in self.models.status()),
+                              self.models.metrics_text())
 
     def _get_settings(self, _req: p.GetSettings) -> dict[str, Any]:
         store = self._session_store()

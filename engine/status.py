@@ -16,7 +16,8 @@ from engine.protocol import PROTOCOL_VERSION, EngineStatus
 from engine.store import Store
 from engine.store import jobs as job_rows
 
-_LIBRARIES = ("pymupdf", "sqlcipher3", "python-docx", "pytesseract", "psutil")
+_LIBRARIES = ("pymupdf", "sqlcipher3", "python-docx", "pytesseract", "psutil",
+              "llama-cpp-python")
 
 
 @functools.cache
@@ -53,7 +54,8 @@ def memory_snapshot() -> dict[str, int | float]:
     }
 
 
-def collect_status(store: Store | None, models: tuple[dict, ...] = ()) -> EngineStatus:
+def collect_status(store: Store | None, models: tuple[dict, ...] = (),
+                   metrics: str = "") -> EngineStatus:
     store_ok: bool | None = None
     jobs: dict[str, int] = {}
     if store is not None:
@@ -68,6 +70,6 @@ def collect_status(store: Store | None, models: tuple[dict, ...] = ()) -> Engine
         engine_version=__version__, protocol_version=PROTOCOL_VERSION, pid=os.getpid(),
         unlocked=store is not None, user=store.session.username if store else None,
         role=store.session.role.value if store else None, store_ok=store_ok, jobs=jobs,
-        memory=memory_snapshot(), versions=versions, models=models,
+        memory=memory_snapshot(), versions=versions, models=models, metrics=metrics,
         ocr_available=versions["tesseract"] not in ("missing", "unusable"),
     )
