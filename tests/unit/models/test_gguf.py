@@ -1,0 +1,38 @@
+"""The embedded SmolLM2 GGUF through the real llama.cpp path: load, generate, unload."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import psutil
+import pytest
+
+from engine.models import ModelManager
+from engine.models.backends.base import GenerationSettings
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def manager(tmp_path_factory):
+    mm = ModelManager.from_config(ROOT / "models_config.json",
+                                  [tmp_path_factory.mktemp("models")])
+    yield mm
+    mm.close()
+
+
+def test_load_generate_unload_frees_memory(manager):
+    rss = psutil.Process().memory_info().rss
+    with manager.lease("summary") as model:  # phi-3 is not provisioned here: SmolLM2
+        assert model.name == "smollm2-135m-instruct-q4" and model.device == "cpu"
+        assert model.count_tokens("hypertension and diabetes") >= 3
+        pieces = list(model.generate("You are concise.", "Name one vegetable.",
+                                     GenerationSettings(max_tokens=12, temperature=0.0)))
+        assert pieces and "".join(pieces).strip()
+        loaded_rss = psutil.Process().memory_info().rss
+    assert loaded_rss - rss > 50 * 1024 * 1024
+    assert manager.unload("smollm2-135m-instruct-q4")
+    gc.collect()
+    assert psutil.Process().memory_info().rss < loaded_rss - 40 * 1024 * 1024
+    assert manager.status() == []
