@@ -17,7 +17,9 @@ class OpenVinoModel(TransformersModel):
                                   {"model": request.name, "extra": "openvino"}) from None
         device = "GPU" if request.device == "cuda" else "CPU"
         self.device = device.lower()
-        return OVModelForCausalLM.from_pretrained(request.path, device=device,
+        # An OpenVINO IR folder loads as is; a PyTorch checkpoint is converted on load.
+        export = not (request.path / "openvino_model.xml").exists()
+        return OVModelForCausalLM.from_pretrained(request.path, device=device, export=export,
                                                   local_files_only=True)
 
 
