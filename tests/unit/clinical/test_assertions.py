@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine.clinical import extract_clinical
 
-CASES = [
-    ("Patient denies chest pain.", "chest pain", "negated"),
-    ("No evidence of pneumonia on imaging.", "pneumonia", "negated"),
-    ("Negative for fever and nausea.", "nausea", "negated"),
-    ("Pulmonary embolism was ruled out.", "pulmonary embolism", "negated"),
-    ("She has hypertension.", "hypertension", "present"),
-    ("Possible pneumonia in the right lower lobe.", "pneumonia", "possible"),
-    ("Concern for sepsis.", "sepsis", "possible"),
-    ("Cannot rule out deep vein thrombosis.", "deep vein thrombosis", "possible"),
-    ("History of stroke in 2015.", "stroke", "historical"),
-    ("Status post appendectomy.", "appendectomy", "historical"),
-    ("Mother had breast cancer.", "breast cancer", "family"),
-    ("Father with coronary artery disease.", "coronary artery disease", "family"),
-    ("Return if fever develops.", "fever", "hypothetical"),
-    ("Denies chest pain but reports dyspnea.", "dyspnea", "present"),
-    ("No headache; has migraine.", "migraine", "present"),
-    ("He takes metformin daily.", "metformin", "present"),
-    ("She is not taking warfarin.", "warfarin", "negated"),
-]
+CASES = [tuple(line.split("\t")) for line in
+         (Path(__file__).resolve().parents[3] / "resources" / "clinical" /
+          "assertion_cases.tsv").read_text().splitlines() if not line.startswith("#")]
 
 
 @pytest.mark.parametrize(("sentence", "term", "expected"), CASES)
