@@ -35,7 +35,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _print_json(obj: Any, out: TextIO = sys.stdout) -> None:
+def _print_json(obj: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout  # looked up now, so that redirection (tests, demo) is honoured
     out.write(json.dumps(_plain(obj), sort_keys=True, default=str) + "\n")
     out.flush()
 

@@ -7,6 +7,9 @@ Run by ``bash packaging/setup.sh run`` (or ``python -m engine.demo [--keep DIR]`
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
 import os
 import secrets
 import sys
@@ -18,22 +21,33 @@ from engine.cli import main as cli_main
 SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
 
 
+def _step(base: list[str], title: str, args: list[str]) -> tuple[int, str]:
+    print(f"\n== {title}: hntai {' '.join(args)}", flush=True)
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        code = cli_main(base + args)
+    print(captured.getvalue(), end="", flush=True)
+    return code, captured.getvalue()
+
+
 def run(data_dir: Path) -> int:
     os.environ["HNTAI_PASSWORD"] = secrets.token_urlsafe(16)
     os.environ["HNTAI_USER"] = "demo-admin"
     base = ["--data-dir", str(data_dir)]
-    steps = [
-        ("Creating an encrypted store", ["init", "--admin", "demo-admin"]),
-        ("Processing the bundled samples", ["process", "--json", str(SAMPLES)]),
-        ("Engine status", ["status"]),
-        ("Verifying the audit trail", ["audit", "verify"]),
-    ]
-    worst = 0
-    for title, args in steps:
-        print(f"\n== {title}: hntai {' '.join(args)}", flush=True)
-        worst = max(worst, cli_main(base + args))
+    codes = [_step(base, "Creating an encrypted store", ["init", "--admin", "demo-admin"])[0]]
+    code, out = _step(base, "Processing the bundled samples",
+                      ["process", "--json", str(SAMPLES)])
+    codes.append(code)
+    rows = [json.loads(line) for line in out.splitlines()]
+    note = next((r["document_id"] for r in rows
+                 if r["file"].endswith("clinic_note.txt") and r["document_id"]), None)
+    if note:
+        codes.append(_step(base, "Summarizing the clinic note with the embedded model",
+                           ["summarize", "--documents", note])[0])
+    codes.append(_step(base, "Engine status", ["status"])[0])
+    codes.append(_step(base, "Verifying the audit trail", ["audit", "verify"])[0])
     print(f"\nData kept in {data_dir} (encrypted store, key slots, logs).")
-    return worst
+    return max(codes)
 
 
 def main(argv: list[str] | None = None) -> int:
