@@ -256,6 +256,41 @@ class Cli:
         self._emit(value)
         return EXIT_OK
 
+    def transcribe(self) -> int:
+        """Without --save: transcribe here, keep nothing, no login. With --save: each file
+        becomes a stored (scrubbed, extracted, audited) document through the engine."""
+        if self.args.save:
+            self.args.record, self.args.one_record, self.args.priority = None, False, 0
+            self.args.paths = self.args.files
+            return self.process()
+        from engine.documents.audio import transcribe
+        from engine.models import ModelManager
+        from engine.paths import model_dirs, models_config_path
+
+        manager = ModelManager.from_config(models_config_path(), model_dirs(self.data_dir))
+        failed = False
+        with manager.lease("transcription") as whisper:
+            for name in self.args.files:
+                try:
+                    t = transcribe(whisper.whisper, Path(name))
+                    row = {"file": name, "text": t.text, "language": t.language,
+                           "duration_s": t.duration_s,
+                           "segments": [asdict(s) for s in t.segments]}
+                except HntaiError as exc:
+                    failed = True
+                    row = {"file": name, "error": {"code": exc.code.value,
+                                                   "message": exc.message}}
+                if self.args.json:
+                    _print_json(row)
+                elif "error" in row:
+                    print(f"{name}: {row['error']['code']}: {row['error']['message']}")
+                else:
+                    print(f"{name} ({row['language']}, {row['duration_s']} s)")
+                    for seg in row["segments"]:
+                        print(f"  [{seg['start']:7.2f} - {seg['end']:7.2f}] {seg['text']}")
+        manager.close()
+        return EXIT_FAILED if failed else EXIT_OK
+
     def export(self) -> int:
         self.login()
         data = self.client.request(p.Export(target_id=self.args.target, fmt=self.args.format))
@@ -387,6 +422,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = action(audit_sub, "export")
     export.add_argument("--format", choices=("csv", "jsonl"), default="jsonl")
     export.add_argument("--output", default=None, help="write to this file (mode 0600)")
+    transcribe = command("transcribe", Cli.transcribe, "speech to text (keeps nothing "
+                         "unless --save)")
+    transcribe.add_argument("files", nargs="+", metavar="FILE")
+    transcribe.add_argument("--save", action="store_true",
+                            help="store each transcript as a document (needs a login)")
+
     export_data = command("export", Cli.export, "a document's or record's data (audited)",
                           json_flag=False)
     export_data.add_argument("target", metavar="DOCUMENT_OR_RECORD")

@@ -15,7 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from engine.documents import ExtractedDocument, ExtractionLimits, extract_document
+from engine.documents import (
+    ExtractedDocument,
+    ExtractionLimits,
+    detect_kind,
+    extract_document,
+)
 from engine.errors import FileNotFound
 from engine.jobs import JobContext, ResultWriter
 from engine.store import Store, audit, documents, records
@@ -51,6 +56,9 @@ ScrubFn = Callable[[str, str, bytes], ScrubOutcome]
 
 ClinicalFn = Callable[[str], Mapping[str, Any]]
 """Scrubbed text → the clinical extraction as plain JSON data."""
+
+TranscribeFn = Callable[[Path, Callable[[], None]], ExtractedDocument]
+"""An audio file (and the job's checkpoint) → its transcript as a document."""
 
 
 @dataclass(frozen=True)
@@ -119,10 +127,12 @@ class _StageTimer:
 class DocumentPipeline:
     """The ``process_document`` job handler."""
 
-    def __init__(self, store: Store, scrub: ScrubFn | None, clinical: ClinicalFn | None) -> None:
+    def __init__(self, store: Store, scrub: ScrubFn | None, clinical: ClinicalFn | None,
+                 transcribe: TranscribeFn | None = None) -> None:
         self.store = store
         self.scrub = scrub
         self.clinical = clinical
+        self.transcribe = transcribe
 
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
         path = Path(job.payload["path"])
@@ -136,10 +146,15 @@ class DocumentPipeline:
 
         timer = _StageTimer()
         ctx.progress("extract", "Reading document", 0, 1)
-        extracted = extract_document(
-            path, settings.limits, checkpoint=ctx.checkpoint,
-            on_progress=lambda done, total: ctx.progress("extract", "Reading pages", done, total),
-        )
+        if self.transcribe is not None and detect_kind(path) == "audio":
+            ctx.progress("extract", "Transcribing speech", 0, 1)
+            extracted = self.transcribe(path, ctx.checkpoint)
+        else:
+            extracted = extract_document(
+                path, settings.limits, checkpoint=ctx.checkpoint,
+                on_progress=lambda done, total: ctx.progress("extract", "Reading pages", done,
+                                                             total),
+            )
         timer.lap("extract")
         self._stage(ctx, job.id, "scrub", "Removing protected health information")
         scrubbed = (self.scrub(extracted.text, settings.scrub_policy, record.secret)

@@ -20,6 +20,8 @@ from typing import Any
 from engine import __version__, airgap
 from engine import protocol as p
 from engine.clinical import ClinicalExtraction, extract_clinical, to_fhir_bundle
+from engine.documents.audio import transcribe as transcribe_audio
+from engine.documents.audio import transcript_document
 from engine.errors import (
     AuthFailed,
     HntaiError,
@@ -139,7 +141,8 @@ class EngineService:
 
     def _open(self, store: Store) -> None:
         self.store = store
-        pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=clinical_data)
+        pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=clinical_data,
+                                    transcribe=self._transcribe)
         self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline,
                                         SUMMARIZE: SummaryJob(store, self.models)}, self.emit)
         self.runner.start()
@@ -201,6 +204,11 @@ class EngineService:
         self.running = False
 
     # --- models and summaries ---------------------------------------------------------
+
+    def _transcribe(self, path: Path, checkpoint: Callable[[], None]):
+        with self.models.lease("transcription") as whisper:
+            transcript = transcribe_audio(whisper.whisper, path, checkpoint=checkpoint)
+        return transcript_document(path, transcript)
 
     def _model_event(self, event: Mapping[str, Any]) -> None:
         """Loads, unloads and evictions go into the audit trail (no PHI in them)."""

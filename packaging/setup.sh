@@ -46,7 +46,7 @@ case "$MODE" in
         exec "$VENV/bin/python" -m engine.demo "${@:2}"
         ;;
     test)
-        export QT_QPA_PLATFORM=offscreen OMP_THREAD_LIMIT=1
+        export QT_QPA_PLATFORM=offscreen
         "$VENV/bin/ruff" check .
         set +e
         "$VENV/bin/python" -m pytest "${@:2}"

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import threading
 
 import pytesseract
 from PIL import Image
 
 from engine.errors import CorruptFile, JobTimeout, OcrUnavailable
 
-# Tesseract's OpenMP threads fight each other on small machines: one thread is ~4x faster
-# here, and the job runner already keeps the other core busy.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+_ENV_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _single_threaded_tesseract():
+    """Tesseract's OpenMP threads fight each other on small machines: one thread is ~4x
+    faster here. The limit is set only while tesseract starts, because the same variable in
+    the engine's own environment corrupts CTranslate2 (Whisper) output when it runs with
+    more than one thread."""
+    with _ENV_LOCK:
+        old = os.environ.get("OMP_THREAD_LIMIT")
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        try:
+            yield
+        finally:
+            if old is None:
+                os.environ.pop("OMP_THREAD_LIMIT", None)
+            else:
+                os.environ["OMP_THREAD_LIMIT"] = old
 
 
 @functools.cache
@@ -28,8 +46,9 @@ def ocr_image(image: Image.Image, lang: str, timeout_s: float) -> str:
     if image.mode not in ("L", "RGB"):
         image = image.convert("L")
     try:
-        return pytesseract.image_to_string(image, lang=lang, config="--psm 3",
-                                           timeout=timeout_s)
+        with _single_threaded_tesseract():
+            return pytesseract.image_to_string(image, lang=lang, config="--psm 3",
+                                               timeout=timeout_s)
     except RuntimeError as exc:  # pytesseract reports its timeout this way
         if "timeout" in str(exc).lower():
             raise JobTimeout("OCR of a page took too long") from None

@@ -42,9 +42,10 @@ def default_loaders() -> dict[str, Loader]:
     from engine.models.backends.gguf import load_gguf
     from engine.models.backends.openvino import load_openvino
     from engine.models.backends.transformers import load_transformers
+    from engine.models.backends.whisper import load_whisper
 
     return {"gguf": load_gguf, "transformers": load_transformers, "openvino": load_openvino,
-            "fallback": load_fallback}
+            "whisper": load_whisper, "fallback": load_fallback}
 
 
 @dataclass

@@ -169,3 +169,14 @@ def test_known_phi_is_nowhere_in_the_store_logs_or_audit(engine, samples_dir, tm
     for value in KNOWN_PHI:
         assert not any(value in row for row in dumped), value
         assert value not in logs and value not in audit_text, value
+
+
+def test_audio_becomes_a_scrubbed_document(engine, eval_dir):
+    clip = eval_dir / "audio" / "synthetic_dictation" / "dictation_4141.wav"
+    job = engine.request(p.ProcessDocument(path=str(clip)))
+    info = engine.wait_jobs([job.id], timeout=300)[job.id]
+    assert info.state == "succeeded", info.error
+    content = engine.request(p.GetDocument(document_id=info.result["document_id"]))
+    assert content["meta"]["kind"] == "audio"
+    assert len(content["scrubbed_text"].split()) > 50
+    assert content["extraction"]["entities"]
