@@ -172,7 +172,7 @@ def test_known_phi_is_nowhere_in_the_store_logs_or_audit(engine, samples_dir, tm
 
 
 def test_audio_becomes_a_scrubbed_document(engine, eval_dir):
-    clip = eval_dir / "audio" / "synthetic_dictation" / "dictation_4141.wav"
+    clip = eval_dir / "audio" / "synthetic_dictation" / "dictation_1315.wav"
     job = engine.request(p.ProcessDocument(path=str(clip)))
     info = engine.wait_jobs([job.id], timeout=300)[job.id]
     assert info.state == "succeeded", info.error
