@@ -78,3 +78,21 @@ def test_clerk_cannot_summarize(engine, eval_dir):
     engine.request(p.Unlock(username="clerk2", password="clerk password"))
     with pytest.raises(PermissionDenied):
         engine.request(p.Summarize(record_id=record))
+
+
+def test_one_model_limit_evicts_the_first_in_a_real_engine(tmp_path, monkeypatch):
+    config = json.loads((ROOT / "models_config.json").read_text())
+    config["policy"]["max_loaded_models"] = 1
+    path = tmp_path / "models_config.json"
+    path.write_text(json.dumps(config))
+    monkeypatch.setenv("HNTAI_MODELS_CONFIG", str(path))
+    with EngineClient(tmp_path / "data") as engine:
+        engine.request(p.InitStore(admin="admin", password="limit pass 12"))
+        engine.request(p.LoadModel(name="smollm2-135m-instruct-q4"))
+        assert [m["name"] for m in engine.request(p.GetStatus()).models] == [
+            "smollm2-135m-instruct-q4"]
+        engine.request(p.LoadModel(name="whisper-tiny-en"))
+        assert [m["name"] for m in engine.request(p.GetStatus()).models] == ["whisper-tiny-en"]
+        trail = [json.loads(x) for x in engine.request(p.AuditExport(fmt="jsonl")).splitlines()]
+        evicted = [t for t in trail if t["action"] == "model.evict"]
+        assert [t["resource_id"] for t in evicted] == ["smollm2-135m-instruct-q4"]

