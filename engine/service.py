@@ -227,34 +227,15 @@ class EngineService:
         if not req.record_id and not req.document_ids:
             raise InvalidRequest("name a record or documents to summarize")
         with store.db.transaction() as conn:
-            job = job_rows.insert(
-                conn, SUMMARIZE,
+            job = self._submit_job(
+                store, conn, SUMMARIZE,
                 {"record_id": req.record_id, "document_ids": list(req.document_ids),
                  "model": req.model, "use_model": req.use_model, "use_cache": req.use_cache},
-                priority=req.priority, max_attempts=int(store_settings.get(conn,
-                                                                           "jobs.max_attempts")),
-                timeout_s=float(store_settings.get(conn, "jobs.timeout_s")),
-                submitted_by=store.session.username,
-            )
-            audit.append(conn, audit.AuditEvent(
-                "job.submit", user_id=store.session.username, resource_type="job",
-                resource_id=job.id, request_data={"kind": SUMMARIZE,
-                                                  "record_id": req.record_id,
-                                                  "documents": len(req.document_ids)},
-            ))
-        assert self.runner is not None
-        self.runner.wake()
-        return job_info(job)
+                req.priority, {"record_id": req.record_id, "documents": len(req.document_ids)})
+        return self._acknowledge(job)
 
     def _get_summary(self, req: p.GetSummary) -> dict[str, Any]:
-        store = self._require("summary.create", "summary", req.summary_id)
-        with store.db.transaction() as conn:
-            summary = summaries.get(conn, req.summary_id)
-            audit.append(conn, audit.AuditEvent(
-                "summary.read", user_id=store.session.username, resource_type="summary",
-                resource_id=req.summary_id, phi_accessed=True,
-            ))
-        return asdict(summary)
+        return self._audited_read("summary.create", "summary", req.summary_id, summaries.get)
 
     def _list_models(self, _req: p.ListModels) -> list[dict[str, Any]]:
         loaded = {s.name: asdict(s) for s in self.models.status()}
@@ -326,30 +307,38 @@ class EngineService:
 
     # --- jobs -------------------------------------------------------------------------
 
+    def _submit_job(self, store: Store, conn, kind: str, payload: dict[str, Any],
+                    priority: int, audit_data: dict[str, Any]) -> job_rows.JobRow:
+        """Insert a job and its audit row in the caller's transaction."""
+        job = job_rows.insert(
+            conn, kind, payload, priority=priority,
+            max_attempts=int(store_settings.get(conn, "jobs.max_attempts")),
+            timeout_s=float(store_settings.get(conn, "jobs.timeout_s")),
+            submitted_by=store.session.username,
+        )
+        audit.append(conn, audit.AuditEvent(
+            "job.submit", user_id=store.session.username, resource_type="job",
+            resource_id=job.id, request_data={"kind": kind, "priority": priority, **audit_data},
+        ))
+        return job
+
+    def _acknowledge(self, job: job_rows.JobRow) -> p.JobInfo:
+        # Called after the transaction: a job is acknowledged only once its row is committed.
+        assert self.runner is not None
+        self.runner.wake()
+        return job_info(job)
+
     def _process(self, req: p.ProcessDocument) -> p.JobInfo:
         store = self._require("document.submit")
         path = Path(req.path).expanduser().resolve()
         with store.db.transaction() as conn:
             record = (records.get(conn, req.record_id) if req.record_id
                       else records.create(conn, store.session.username))
-            job = job_rows.insert(
-                conn, PROCESS_DOCUMENT,
+            job = self._submit_job(
+                store, conn, PROCESS_DOCUMENT,
                 {"path": str(path), "record_id": record.id, "source_name": path.name},
-                priority=req.priority,
-                max_attempts=int(store_settings.get(conn, "jobs.max_attempts")),
-                timeout_s=float(store_settings.get(conn, "jobs.timeout_s")),
-                submitted_by=store.session.username,
-            )
-            audit.append(conn, audit.AuditEvent(
-                "job.submit", user_id=store.session.username, resource_type="job",
-                resource_id=job.id, request_data={"kind": PROCESS_DOCUMENT,
-                                                  "record_id": record.id,
-                                                  "priority": req.priority},
-            ))
-        # Acknowledged only now that the row is committed.
-        assert self.runner is not None
-        self.runner.wake()
-        return job_info(job)
+                req.priority, {"record_id": record.id})
+        return self._acknowledge(job)
 
     def _cancel(self, req: p.CancelJob) -> p.JobInfo:
         store = self._require("job.control", "job", req.job_id)
@@ -368,9 +357,7 @@ class EngineService:
                 resource_id=job.id, request_data={"reason": "user"},
             ))
             job = job_rows.get(conn, job.id)
-        assert self.runner is not None
-        self.runner.wake()
-        return job_info(job)
+        return self._acknowledge(job)
 
     def _get_job(self, req: p.GetJob) -> p.JobInfo:
         store = self._require("job.view")
@@ -397,14 +384,20 @@ class EngineService:
             return [asdict(m) for m in documents.list_meta(store.db.conn, req.record_id)]
 
     def _get_document(self, req: p.GetDocument) -> dict[str, Any]:
-        store = self._require("document.read", "document", req.document_id)
+        return self._audited_read("document.read", "document", req.document_id,
+                                  documents.get_content)
+
+    def _audited_read(self, permission: str, resource_type: str, resource_id: str,
+                      fetch: Callable[[Any, str], Any]) -> dict[str, Any]:
+        """Read PHI-bearing content and record the read in the same transaction."""
+        store = self._require(permission, resource_type, resource_id)
         with store.db.transaction() as conn:
-            content = documents.get_content(conn, req.document_id)
+            value = fetch(conn, resource_id)
             audit.append(conn, audit.AuditEvent(
-                "document.read", user_id=store.session.username, resource_type="document",
-                resource_id=req.document_id, phi_accessed=True,
+                f"{resource_type}.read", user_id=store.session.username,
+                resource_type=resource_type, resource_id=resource_id, phi_accessed=True,
             ))
-        return asdict(content)
+        return asdict(value)
 
     def _export(self, req: p.Export) -> dict[str, Any]:
         """A document's or record's extracted data as FHIR R4 or JSON (audited, PHI-free:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.models import ModelManager
 from engine.store import create
 from engine.store.keyslots import ScryptParams
 
@@ -52,3 +53,12 @@ def store(data_dir: Path):
     store, _recovery = create(data_dir, "admin", ADMIN_PASSWORD, kdf=FAST_KDF)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def manager(tmp_path_factory):
+    """The shipped models_config.json with an empty model directory: the embedded models."""
+    mm = ModelManager.from_config(ROOT / "models_config.json",
+                                  [tmp_path_factory.mktemp("models")])
+    yield mm
+    mm.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Literal, TextIO
 
+from engine.jsonl import stream_jsonl
 from engine.phi.scrubber import Scrubber
 from engine.phi.types import ScrubPolicy, ScrubResult
 
@@ -20,32 +21,19 @@ def spans_json(result: ScrubResult) -> list[dict]:
              "orig_end": s.orig_end} for s in result.spans]
 
 
+def result_json(result: ScrubResult) -> dict:
+    return {"text": result.text, "spans": spans_json(result)}
+
+
 def run_scrub_stream(stdin: TextIO, stdout: TextIO, policy: ScrubPolicy,
                      mode: Literal["text", "json", "jsonl"]) -> int:
     if mode != "jsonl":
         result = Scrubber(policy).scrub(stdin.read())
         if mode == "json":
-            stdout.write(json.dumps({"text": result.text, "spans": spans_json(result)}) + "\n")
+            stdout.write(json.dumps(result_json(result)) + "\n")
         else:
             stdout.write(result.text)
         stdout.flush()
         return 0
-    failures = 0
-    for number, line in enumerate(stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            text = item["text"]
-            if not isinstance(text, str):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            failures += 1
-            out = {"id": None, "error": {"code": "INVALID_REQUEST",
-                                         "message": f"line {number} is not {{\"id\", \"text\"}}"}}
-        else:
-            result = Scrubber(policy).scrub(text)
-            out = {"id": item.get("id"), "text": result.text, "spans": spans_json(result)}
-        stdout.write(json.dumps(out) + "\n")
-        stdout.flush()
-    return 1 if failures else 0
+    # A fresh scrubber (and record secret) per line: surrogates never link two inputs.
+    return stream_jsonl(stdin, stdout, lambda text: result_json(Scrubber(policy).scrub(text)))

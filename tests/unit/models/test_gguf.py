@@ -6,20 +6,10 @@ import gc
 from pathlib import Path
 
 import psutil
-import pytest
 
-from engine.models import ModelManager
 from engine.models.backends.base import GenerationSettings
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def manager(tmp_path_factory):
-    mm = ModelManager.from_config(ROOT / "models_config.json",
-                                  [tmp_path_factory.mktemp("models")])
-    yield mm
-    mm.close()
 
 
 def test_load_generate_unload_frees_memory(manager):

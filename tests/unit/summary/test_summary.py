@@ -9,7 +9,6 @@ import pytest
 
 from engine.clinical import extract_clinical
 from engine.errors import Cancelled
-from engine.models import ModelManager
 from engine.phi import Scrubber
 from engine.summary import SummaryDocument, SummaryOptions, cache_key, summarize
 from engine.summary.grounding import ground
@@ -25,14 +24,6 @@ def docs(eval_dir) -> list[SummaryDocument]:
         text = scrubber.scrub((eval_dir / "documents" / name).read_text()).text
         out.append(SummaryDocument(name, name, None, text, extract_clinical(text).to_dict()))
     return out
-
-
-@pytest.fixture(scope="module")
-def manager(tmp_path_factory):
-    mm = ModelManager.from_config(ROOT / "models_config.json",
-                                  [tmp_path_factory.mktemp("models")])
-    yield mm
-    mm.close()
 
 
 def test_extractive_sections_cite_their_source(docs):
