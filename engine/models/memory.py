@@ -1,8 +1,10 @@
-"""Free memory on this machine: RAM via psutil, VRAM via NVML when a GPU is present."""
+"""Free memory on this machine: RAM via psutil, VRAM via NVML (or torch, when it is already
+loaded) when a GPU is present."""
 
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,14 +34,25 @@ def _nvml():
         return None
 
 
+def _torch_vram() -> tuple[int, int] | None:
+    """torch's view of the GPU, only when torch is already loaded (never import it here)."""
+    torch = sys.modules.get("torch")
+    if torch is None or not torch.cuda.is_available():
+        return None
+    free, total = torch.cuda.mem_get_info()
+    return int(free), int(total)
+
+
 def system_memory() -> MemoryState:
     vm = psutil.virtual_memory()
-    vram_free = vram_total = None
+    vram: tuple[int, int] | None = None
     nvml = _nvml()
-    if nvml is not None:
-        try:
+    try:
+        if nvml is not None:
             info = nvml.nvmlDeviceGetMemoryInfo(nvml.nvmlDeviceGetHandleByIndex(0))
-            vram_free, vram_total = int(info.free), int(info.total)
-        except Exception:  # driver went away: treat as CPU only
-            vram_free = vram_total = None
-    return MemoryState(vm.available, vm.total, vram_free, vram_total)
+            vram = int(info.free), int(info.total)
+        else:
+            vram = _torch_vram()
+    except Exception:  # driver went away: treat as CPU only
+        vram = None
+    return MemoryState(vm.available, vm.total, *(vram or (None, None)))

@@ -64,8 +64,10 @@ def summarize(docs: Sequence[SummaryDocument], manager: ModelManager | None,
     if options.use_model and manager is not None:
         with manager.lease("summary", options.model) as model:
             model_name = model.name
-            if manager.config.models[model.name].backend != "fallback":
-                draft = Generator(model, options, on_token, checkpoint).run(docs)
+            spec = manager.config.models[model.name]
+            if spec.backend != "fallback":
+                draft = Generator(model, options.resolved(spec.generation), on_token,
+                                  checkpoint).run(docs)
                 narrative, report = ground(draft, docs)
                 grounding = report.to_dict()
                 sections["overview"].extend(

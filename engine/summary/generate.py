@@ -29,7 +29,7 @@ class Generator:
                  checkpoint: Callable[[], None] | None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.model = model
-        self.options = options
+        self.options = options = options.resolved({})  # no-op once resolved against a model
         self.on_token = on_token
         self.checkpoint = checkpoint or (lambda: None)
         self.deadline = clock() + options.timeout_s

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.phi.dates import find_dates
@@ -20,12 +20,20 @@ class SummaryDocument:
 
 @dataclass(frozen=True)
 class SummaryOptions:
+    """None means: the model's own default from models_config.json, else the seed's."""
+
     model: str | None = None
-    max_tokens: int = 384
-    temperature: float = 0.3
-    top_p: float = 0.9
-    timeout_s: float = 300.0
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    timeout_s: float | None = None
     use_model: bool = True
+
+    def resolved(self, model_defaults: Mapping[str, Any]) -> SummaryOptions:
+        seed = {"max_tokens": 512, "temperature": 0.3, "top_p": 0.9, "timeout_s": 300.0}
+        return replace(self, **{
+            key: getattr(self, key) if getattr(self, key) is not None
+            else model_defaults.get(key, default) for key, default in seed.items()})
 
 
 def document_date(doc: SummaryDocument) -> str:

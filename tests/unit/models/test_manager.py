@@ -167,3 +167,11 @@ def test_metrics_text(model_dir):
     text = mm.metrics_text()
     assert 'hntai_model_loaded{model="m0",device="cpu"} 1' in text
     assert "# TYPE hntai_model_memory_bytes gauge" in text
+
+
+def test_system_probe_reports_cpu_only_here():
+    from engine.models.memory import system_memory
+
+    state = system_memory()
+    assert 0 < state.ram_free <= state.ram_total
+    assert state.vram_free is None  # no GPU on this machine or CI
