@@ -291,6 +291,57 @@ class Cli:
         manager.close()
         return EXIT_FAILED if failed else EXIT_OK
 
+    def dictate(self) -> int:
+        """Stream a WAV through the live dictation path in 200 ms frames, as a microphone
+        would, printing partial and final text as they arrive."""
+        import time as _time
+
+        import numpy as np
+        from faster_whisper.audio import decode_audio
+
+        if self.args.save:
+            self.login()
+        audio = decode_audio(str(self.args.from_wav), sampling_rate=16000)
+        pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+        frame = 3200 * 2  # 200 ms of 16-bit samples
+        session = self.client.request(p.StartDictation())
+
+        def show(event: p.Event) -> None:
+            if isinstance(event, p.DictationPartial) and event.session_id == session:
+                if self.args.json:
+                    _print_json({"partial": event.text})
+                else:
+                    sys.stderr.write(f"\r… {event.text[-90:]:<92}")
+                    sys.stderr.flush()
+            elif isinstance(event, p.DictationFinal) and event.session_id == session:
+                if self.args.json:
+                    _print_json({"final": event.utterance})
+                else:
+                    sys.stderr.write(f"\r{' ' * 95}\r")
+                    print(event.utterance, flush=True)
+
+        start = _time.monotonic()
+        for i in range(0, len(pcm), frame):
+            self.client.request(p.DictationAudio(session_id=session, pcm16=pcm[i:i + frame]))
+            for event in self.client.events(timeout=0):
+                show(event)
+            if not self.args.fast:  # pace like a live microphone
+                _time.sleep(max(0.0, start + (i + frame) / 32000 - _time.monotonic()))
+        result = self.client.request(p.StopDictation(session_id=session, save=self.args.save))
+        for event in self.client.events(timeout=0.2):
+            show(event)
+        saved = None
+        if result["job"] is not None:
+            done = self.client.wait_jobs([result["job"].id])[result["job"].id]
+            saved = (done.result or {}).get("document_id")
+        if self.args.json:
+            _print_json({"text": result["text"], "document_id": saved})
+        else:
+            print("\n" + result["text"])
+            if saved:
+                print(f"saved as {saved}")
+        return EXIT_OK
+
     def export(self) -> int:
         self.login()
         data = self.client.request(p.Export(target_id=self.args.target, fmt=self.args.format))
@@ -427,6 +478,13 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("files", nargs="+", metavar="FILE")
     transcribe.add_argument("--save", action="store_true",
                             help="store each transcript as a document (needs a login)")
+
+    dictate = command("dictate", Cli.dictate, "stream a WAV through live dictation")
+    dictate.add_argument("--from-wav", required=True, type=Path, metavar="FILE")
+    dictate.add_argument("--save", action="store_true",
+                         help="store the dictation as a document (needs a login)")
+    dictate.add_argument("--fast", action="store_true",
+                         help="send audio as fast as possible instead of in real time")
 
     export_data = command("export", Cli.export, "a document's or record's data (audited)",
                           json_flag=False)

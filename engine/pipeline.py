@@ -9,6 +9,7 @@ scrubber the text is withheld entirely: metadata, hash and page count are all th
 from __future__ import annotations
 
 import bisect
+import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 from engine.documents import (
     ExtractedDocument,
     ExtractionLimits,
+    PageText,
     detect_kind,
     extract_document,
 )
@@ -134,27 +136,31 @@ class DocumentPipeline:
         self.clinical = clinical
         self.transcribe = transcribe
 
-    def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
+    def extract(self, ctx: JobContext, job: job_rows.JobRow,
+                settings: PipelineSettings) -> ExtractedDocument:
+        """The extract stage: the submitted file's text (or transcript)."""
         path = Path(job.payload["path"])
+        if not path.is_file():
+            raise FileNotFound("the file is no longer where it was submitted from")
+        ctx.progress("extract", "Reading document", 0, 1)
+        if self.transcribe is not None and detect_kind(path) == "audio":
+            ctx.progress("extract", "Transcribing speech", 0, 1)
+            return self.transcribe(path, ctx.checkpoint)
+        return extract_document(
+            path, settings.limits, checkpoint=ctx.checkpoint,
+            on_progress=lambda done, total: ctx.progress("extract", "Reading pages", done,
+                                                         total),
+        )
+
+    def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
+        path = Path(job.payload.get("path") or job.payload.get("source_name") or "document")
         with self.store.db.lock:
             conn = self.store.db.conn
             settings = PipelineSettings.from_store(conn)
             record = records.get(conn, job.payload["record_id"])
             job_rows.set_stage(conn, job.id, "extract")
-        if not path.is_file():
-            raise FileNotFound("the file is no longer where it was submitted from")
-
         timer = _StageTimer()
-        ctx.progress("extract", "Reading document", 0, 1)
-        if self.transcribe is not None and detect_kind(path) == "audio":
-            ctx.progress("extract", "Transcribing speech", 0, 1)
-            extracted = self.transcribe(path, ctx.checkpoint)
-        else:
-            extracted = extract_document(
-                path, settings.limits, checkpoint=ctx.checkpoint,
-                on_progress=lambda done, total: ctx.progress("extract", "Reading pages", done,
-                                                             total),
-            )
+        extracted = self.extract(ctx, job, settings)
         timer.lap("extract")
         self._stage(ctx, job.id, "scrub", "Removing protected health information")
         scrubbed = (self.scrub(extracted.text, settings.scrub_policy, record.secret)
@@ -205,3 +211,26 @@ class DocumentPipeline:
         with self.store.db.lock:
             job_rows.set_stage(self.store.db.conn, job_id, stage)
         ctx.progress(stage, label, 0, 1)
+
+
+DICTATION = "dictation"
+
+
+class DictatedPipeline(DocumentPipeline):
+    """A finished dictation as a document. Its text is held in engine memory until the job
+    runs — never in the job row — so an engine crash loses it rather than storing raw PHI."""
+
+    def __init__(self, store: Store, scrub: ScrubFn | None, clinical: ClinicalFn | None,
+                 texts: dict[str, str]) -> None:
+        super().__init__(store, scrub, clinical)
+        self.texts = texts
+
+    def extract(self, ctx: JobContext, job: job_rows.JobRow,
+                settings: PipelineSettings) -> ExtractedDocument:
+        text = self.texts.pop(job.id, None)
+        if text is None:
+            raise FileNotFound("the dictation was lost when the engine restarted")
+        data = text.encode("utf-8")
+        return ExtractedDocument(kind="dictation", mime="text/plain", text=text,
+                                 pages=(PageText(1, 0, len(text), False),),
+                                 sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data))

@@ -199,6 +199,26 @@ class UnloadModel(Request):
 
 
 @dataclass(frozen=True)
+class StartDictation(Request):
+    """Open a live dictation session; audio follows as DictationAudio frames."""
+
+
+@dataclass(frozen=True)
+class DictationAudio(Request):
+    session_id: str = ""
+    pcm16: bytes = b""  # 16 kHz mono signed 16-bit little-endian
+
+
+@dataclass(frozen=True)
+class StopDictation(Request):
+    """End the session; with ``save`` the text becomes a stored document (login needed)."""
+
+    session_id: str = ""
+    save: bool = False
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Shutdown(Request):
     pass
 
@@ -295,6 +315,19 @@ class JobText(Event):
 
     job_id: str
     text: str
+
+
+@dataclass(frozen=True)
+class DictationPartial(Event):
+    session_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DictationFinal(Event):
+    session_id: str
+    utterance: str
+    text: str  # the whole dictation so far, spoken commands applied
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ so status and job queries answer while a long job runs. Nothing here imports Qt.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import multiprocessing
 import os
 import queue
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -20,10 +22,12 @@ from typing import Any
 from engine import __version__, airgap
 from engine import protocol as p
 from engine.clinical import ClinicalExtraction, extract_clinical, to_fhir_bundle
+from engine.dictation import DictationSession, DictationWorker
+from engine.documents.audio import hotwords, transcript_document
 from engine.documents.audio import transcribe as transcribe_audio
-from engine.documents.audio import transcript_document
 from engine.errors import (
     AuthFailed,
+    EmptyDocument,
     HntaiError,
     InternalError,
     InvalidRequest,
@@ -35,7 +39,7 @@ from engine.models import ModelManager
 from engine.paths import model_dirs, models_config_path
 from engine.permissions import require
 from engine.phi import Scrubber, ScrubPolicy, ScrubResult
-from engine.pipeline import DocumentPipeline
+from engine.pipeline import DICTATION, DictatedPipeline, DocumentPipeline
 from engine.status import collect_status
 from engine.store import Store, audit, documents, records, summaries, users
 from engine.store import create as create_store
@@ -78,6 +82,8 @@ class EngineService:
         self.models = ModelManager.from_config(models_config_path(), model_dirs(data_dir),
                                                on_event=self._model_event)
         self.models.start_monitor()
+        self._dictations: dict[str, tuple[DictationWorker, contextlib.ExitStack]] = {}
+        self._dictated_texts: dict[str, str] = {}  # job id → text, in memory only
         self._handlers: dict[type, Callable[[Any], Any]] = {
             p.InitStore: self._init, p.Unlock: self._unlock,
             p.UnlockWithRecovery: self._unlock_recovery, p.Lock: self._lock,
@@ -92,6 +98,8 @@ class EngineService:
             p.Export: self._export, p.Summarize: self._summarize,
             p.GetSummary: self._get_summary, p.ListModels: self._list_models,
             p.LoadModel: self._load_model, p.UnloadModel: self._unload_model,
+            p.StartDictation: self._start_dictation, p.DictationAudio: self._dictation_audio,
+            p.StopDictation: self._stop_dictation,
             p.Shutdown: self._shutdown,
         }
 
@@ -143,7 +151,9 @@ class EngineService:
         self.store = store
         pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=clinical_data,
                                     transcribe=self._transcribe)
-        self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline,
+        dictated = DictatedPipeline(store, scrub=scrub_text, clinical=clinical_data,
+                                    texts=self._dictated_texts)
+        self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline, DICTATION: dictated,
                                         SUMMARIZE: SummaryJob(store, self.models)}, self.emit)
         self.runner.start()
 
@@ -209,6 +219,56 @@ class EngineService:
         with self.models.lease("transcription") as whisper:
             transcript = transcribe_audio(whisper.whisper, path, checkpoint=checkpoint)
         return transcript_document(path, transcript)
+
+    # --- dictation --------------------------------------------------------------------
+
+    def _start_dictation(self, _req: p.StartDictation) -> str:
+        """Audio stays in engine memory only; nothing is kept unless the text is saved."""
+        session_id = "S-" + secrets.token_hex(6)
+        stack = contextlib.ExitStack()
+        whisper = stack.enter_context(self.models.lease("transcription"))
+
+        def recognize(audio) -> str:
+            segments, _ = whisper.whisper.transcribe(
+                audio, beam_size=1, vad_filter=False, condition_on_previous_text=False,
+                hotwords=hotwords())
+            return " ".join(seg.text.strip() for seg in segments).strip()
+
+        session = DictationSession(
+            recognize, lambda text: self.emit(p.DictationPartial(session_id, text)),
+            lambda utterance, text: self.emit(p.DictationFinal(session_id, utterance, text)))
+        self._dictations[session_id] = (DictationWorker(session), stack)
+        return session_id
+
+    def _dictation(self, session_id: str) -> tuple[DictationWorker, contextlib.ExitStack]:
+        found = self._dictations.get(session_id)
+        if found is None:
+            raise InvalidRequest("no such dictation session")
+        return found
+
+    def _dictation_audio(self, req: p.DictationAudio) -> None:
+        self._dictation(req.session_id)[0].feed(req.pcm16)
+
+    def _stop_dictation(self, req: p.StopDictation) -> dict[str, Any]:
+        worker, stack = self._dictation(req.session_id)
+        try:
+            text = worker.stop()
+        finally:
+            del self._dictations[req.session_id]
+            stack.close()
+        if not req.save:
+            return {"text": text, "job": None}
+        if not text.strip():
+            raise EmptyDocument("nothing was dictated")
+        store = self._require("document.submit")
+        with store.db.transaction() as conn:
+            record = (records.get(conn, req.record_id) if req.record_id
+                      else records.create(conn, store.session.username))
+            job = self._submit_job(store, conn, DICTATION,
+                                   {"record_id": record.id, "source_name": "dictation"},
+                                   0, {"record_id": record.id})
+        self._dictated_texts[job.id] = text
+        return {"text": text, "job": self._acknowledge(job)}
 
     def _model_event(self, event: Mapping[str, Any]) -> None:
         """Loads, unloads and evictions go into the audit trail (no PHI in them)."""

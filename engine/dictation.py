@@ -1,0 +1,142 @@
+"""Live dictation: 16 kHz mono PCM frames in, partial text while the clinician speaks and
+final text when an utterance ends; spoken commands applied; memory bounded.
+
+Silero VAD (shipped inside faster-whisper) finds where speech stops. An utterance ends at
+a pause of ``end_silence_s``, or at the last short pause once it reaches ``max_utterance_s``
+(speech read without breath pauses must still produce finals); only the open utterance is
+kept in memory. A worker thread per session does the recognition, so the engine's request
+loop never waits on it.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+SAMPLE_RATE = 16000
+_COMMANDS = (  # spoken command → text; order matters (longest first)
+    (re.compile(r"\s*\bnew paragraph\b[.,]?\s*", re.I), "\n\n"),
+    (re.compile(r"\s*\bnew line\b[.,]?\s*", re.I), "\n"),
+    (re.compile(r"\s*\bquestion mark\b[.,]?", re.I), "?"),
+    (re.compile(r"\s*\bfull stop\b[.,]?|\s*\bperiod\b[.,]?", re.I), "."),
+    (re.compile(r"\s*\bcomma\b[.,]?", re.I), ","),
+)
+_SCRATCH = re.compile(r"^\W*scratch that\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class DictationSettings:
+    partial_every_s: float = 1.0
+    end_silence_s: float = 0.6
+    max_utterance_s: float = 12.0
+
+
+def apply_commands(text: str) -> str:
+    for pattern, replacement in _COMMANDS:
+        text = pattern.sub(replacement, text)
+    return text.strip(" ")
+
+
+class DictationSession:
+    """Feed PCM; receive ``on_partial(text)`` and ``on_final(utterance, full_text)``."""
+
+    def __init__(self, recognize: Callable[[np.ndarray], str],
+                 on_partial: Callable[[str], None], on_final: Callable[[str, str], None],
+                 settings: DictationSettings | None = None) -> None:
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        self._vad = lambda audio: get_speech_timestamps(
+            audio, VadOptions(min_silence_duration_ms=200, speech_pad_ms=100))
+        self.recognize = recognize
+        self.on_partial = on_partial
+        self.on_final = on_final
+        self.settings = settings or DictationSettings()
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._since_step = 0
+        self.utterances: list[str] = []
+
+    @property
+    def text(self) -> str:
+        return "".join(self.utterances).strip()
+
+    def feed(self, pcm16: bytes) -> None:
+        samples = np.frombuffer(pcm16, dtype="<i2").astype(np.float32) / 32768.0
+        self._buffer = np.concatenate([self._buffer, samples])
+        self._since_step += len(samples)
+        if self._since_step >= self.settings.partial_every_s * SAMPLE_RATE:
+            self._since_step = 0
+            self._step()
+
+    def _step(self) -> None:
+        s = self.settings
+        speech = self._vad(self._buffer)
+        if not speech:
+            self._buffer = self._buffer[-SAMPLE_RATE // 2:]  # silence: keep only a tail
+            return
+        tail = len(self._buffer) - speech[-1]["end"]
+        if tail >= s.end_silence_s * SAMPLE_RATE:
+            self._finish(speech[-1]["end"])
+        elif len(self._buffer) >= s.max_utterance_s * SAMPLE_RATE:
+            cut = speech[-2]["end"] if len(speech) > 1 else len(self._buffer)
+            self._finish(cut)
+        else:
+            partial = self.recognize(self._buffer)
+            if partial:
+                self.on_partial(partial)
+
+    def _finish(self, cut: int) -> None:
+        audio, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        text = self.recognize(audio)
+        if not text:
+            return
+        if _SCRATCH.match(text):
+            if self.utterances:
+                self.utterances.pop()
+        else:
+            piece = apply_commands(text)
+            joiner = "" if not self.utterances or self.utterances[-1].endswith("\n") else " "
+            self.utterances.append(joiner + piece)
+        self.on_final(text, self.text)
+
+    def stop(self) -> str:
+        if len(self._buffer) > SAMPLE_RATE // 4:
+            self._finish(len(self._buffer))
+        self._buffer = np.zeros(0, dtype=np.float32)
+        return self.text
+
+
+class DictationWorker:
+    """Runs one session on its own thread, fed through a queue."""
+
+    def __init__(self, session: DictationSession) -> None:
+        self.session = session
+        self._frames: queue.Queue[bytes | None] = queue.Queue(maxsize=512)
+        self._done = threading.Event()
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="dictation", daemon=True)
+        self._thread.start()
+
+    def feed(self, pcm16: bytes) -> None:
+        self._frames.put(pcm16)
+
+    def _run(self) -> None:
+        try:
+            while (frame := self._frames.get()) is not None:
+                self.session.feed(frame)
+            self.session.stop()
+        except BaseException as exc:  # reported at stop(); the engine keeps serving
+            self.error = exc
+        finally:
+            self._done.set()
+
+    def stop(self, timeout: float = 120.0) -> str:
+        self._frames.put(None)
+        self._done.wait(timeout)
+        if self.error is not None:
+            raise self.error
+        return self.session.text

@@ -1,0 +1,85 @@
+"""Live dictation through a real engine, fed from WAV files in 200 ms frames exactly as the
+desktop's capture code sends them (there is no microphone on this machine or CI)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import jiwer
+import numpy as np
+import pytest
+from faster_whisper.audio import decode_audio
+
+from engine import protocol as p
+from engine.dictation import apply_commands
+from engine.documents.audio import transcribe
+from engine.errors import InvalidRequest
+
+FRAME = 3200 * 2  # 200 ms of 16 kHz 16-bit mono
+
+
+def _pcm(path) -> bytes:
+    audio = decode_audio(str(path), sampling_rate=16000)
+    return (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+def _normal(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower())
+                    .split())
+
+
+def _stream(engine, pcm: bytes, pace: float | None) -> tuple[dict, list, int | None]:
+    """Send frames (paced at ``pace`` × real time, or as fast as possible); return the
+    result, the events, and how many bytes had been sent when the first partial arrived."""
+    session = engine.request(p.StartDictation())
+    events, first_partial, start = [], None, time.monotonic()
+    for i in range(0, len(pcm), FRAME):
+        engine.request(p.DictationAudio(session_id=session, pcm16=pcm[i:i + FRAME]))
+        for event in engine.events(timeout=0):
+            events.append(event)
+            if isinstance(event, p.DictationPartial) and first_partial is None:
+                first_partial = i
+        if pace:
+            time.sleep(max(0.0, start + (i + FRAME) / 32000 / pace - time.monotonic()))
+    result = engine.request(p.StopDictation(session_id=session))
+    return result, events + list(engine.events(timeout=0.5)), first_partial
+
+
+def test_partial_text_arrives_while_speaking(engine, eval_dir):
+    pcm = _pcm(eval_dir / "audio" / "faster_whisper" / "jfk.flac")
+    result, events, first_partial = _stream(engine, pcm, pace=2.0)
+    assert first_partial is not None and first_partial < len(pcm) * 0.8
+    assert any(isinstance(e, p.DictationFinal) for e in events)
+    assert "fellow americans" in _normal(result["text"])
+
+
+def test_streamed_dictation_matches_file_transcription(engine, eval_dir, manager):
+    wav = eval_dir / "audio" / "synthetic_dictation" / "dictation_3914.wav"
+    result, events, _ = _stream(engine, _pcm(wav), pace=None)
+    assert sum(isinstance(e, p.DictationFinal) for e in events) >= 2  # cut into utterances
+    reference = _normal(json.loads((wav.parent / "references.json").read_text())[wav.stem])
+    with manager.lease("transcription") as whisper:
+        whole = transcribe(whisper.whisper, wav).text
+    # Streaming must not cost accuracy: its error against the reference stays within 0.05
+    # of the whole-file transcription's (the two make different mistakes of their own).
+    streamed_wer = jiwer.wer(reference, _normal(result["text"]))
+    file_wer = jiwer.wer(reference, _normal(whole))
+    assert streamed_wer <= file_wer + 0.05, (streamed_wer, file_wer)
+
+
+def test_stop_unknown_session_is_refused(engine):
+    with pytest.raises(InvalidRequest):
+        engine.request(p.StopDictation(session_id="S-nope"))
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [("blood pressure is stable period", "blood pressure is stable."),
+     ("pain in the left knee comma worse at night", "pain in the left knee, worse at night"),
+     ("any fever question mark", "any fever?"),
+     ("plan new paragraph continue metformin", "plan\n\ncontinue metformin"),
+     ("first line new line second line", "first line\nsecond line")],
+)
+def test_spoken_commands(spoken, written):
+    assert apply_commands(spoken) == written
