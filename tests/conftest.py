@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.models import ModelManager
+from engine.paths import model_dirs
 from engine.store import create
 from engine.store.keyslots import ScryptParams
 
@@ -57,8 +58,9 @@ def store(data_dir: Path):
 
 @pytest.fixture(scope="module")
 def manager(tmp_path_factory):
-    """The shipped models_config.json with an empty model directory: the embedded models."""
+    """The shipped models_config.json and the product's model directories (an empty data
+    directory): the embedded models, as an installed engine sees them."""
     mm = ModelManager.from_config(ROOT / "models_config.json",
-                                  [tmp_path_factory.mktemp("models")])
+                                  model_dirs(tmp_path_factory.mktemp("data")))
     yield mm
     mm.close()

@@ -46,15 +46,24 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         add("vital", vital["start"], vital["end"], Code(system, code, display),
             {"name": vital["name"], **vital["attributes"]}, "present")
     allergy_spans = _allergy_spans(text, sections)
-    matches = list(load().find(text))
+    vocabulary = load()
+    matches = list(vocabulary.find(text))
     for index, (start, end, term) in enumerate(matches):
         if term.type == "lab":
             attrs = lab_attributes(text, end, term.code.code if term.code else None, term.extra)
-            if attrs is None:
+            if attrs is not None:
+                value_end = attrs.pop("value_end")
+                add("lab", start, end, term.code, {"name": term.term, **attrs}, "present")
+                taken.append((end, value_end))
                 continue
-            value_end = attrs.pop("value_end")
-            add("lab", start, end, term.code, {"name": term.term, **attrs}, "present")
-            taken.append((end, value_end))
+            # a lab name without a value may still name a drug ("potassium supplements")
+            drug = vocabulary.get_typed(term.term, "medication")
+            if drug is None:
+                continue
+            term = drug
+        if term.type == "allergy":
+            add("allergy", start, end, term.code, {"substance": text[start:end],
+                                                   "reaction": None, "severity": None})
             continue
         in_allergy = any(s <= start < e for s, e in allergy_spans)
         if in_allergy and term.type in ("medication", "problem"):

@@ -8,28 +8,59 @@ from typing import Any
 
 LOINC = "http://loinc.org"
 
-# (name, LOINC code, UCUM unit, regex with a "v" group)
-_VITALS: tuple[tuple[str, str, str, re.Pattern[str]], ...] = (
-    ("heart rate", "8867-4", "/min", re.compile(
-        r"\b(?:HR|heart rate|pulse|P)\s*[:=]?\s*(?P<v>\d{2,3})\b(?:\s*(?:bpm|/min))?", re.I)),
-    ("respiratory rate", "9279-1", "/min", re.compile(
-        r"\b(?:RR|resp(?:iratory)? rate|respirations?|R)\s*[:=]?\s*(?P<v>\d{1,2})\b", re.I)),
-    ("oxygen saturation", "59408-5", "%", re.compile(
-        r"\b(?:SpO2|O2 sat(?:uration)?|sat(?:uration)?|pulse ox)\s*[:=]?\s*(?P<v>\d{2,3})\s*%",
-        re.I)),
-    ("body mass index", "39156-5", "kg/m2", re.compile(
-        r"\bBMI\s*[:=]?\s*(?P<v>\d{2}(?:\.\d+)?)", re.I)),
-    ("pain severity", "72514-3", "{score}", re.compile(
-        r"\bpain(?: score| scale)?\s*[:=]?\s*(?:is\s+)?(?P<v>\d{1,2})\s*/\s*10\b", re.I)),
+_SEP = r"[\s:=|]*(?:(?:of|was|is|at)\s+)?"
+_RANGE_BRACKET = r"(?:\[[^\]\n]{0,30}\][\s|]*)?"
+
+
+def _to_kg(v: float, u: str) -> float:
+    return v if u.startswith("k") else v * 0.45359237
+
+
+def _to_cm(v: float, u: str) -> float:
+    return v * 100 if u == "m" else v if u == "cm" else v * 2.54
+
+
+def _to_cel(v: float, u: str) -> float:
+    fahrenheit = "f" in u or (not u and v > 45)
+    return (v - 32) * 5 / 9 if fahrenheit else v
+
+
+# (name, LOINC, UCUM unit, names regex, units regex, unit required, to-canonical, valid range)
+_VITALS: tuple[tuple[str, str, str, str, str, bool, Any, tuple[float, float]], ...] = (
+    ("systolic blood pressure", "8480-6", "mm[Hg]",
+     r"systolic(?:\s*(?:blood\s*pressure|BP))?|BP[\s-]*sys(?:tolic)?|SBP",
+     r"mm\s*\[?hg\]?", False, None, (50, 300)),
+    ("diastolic blood pressure", "8462-4", "mm[Hg]",
+     r"diastolic(?:\s*(?:blood\s*pressure|BP))?|BP[\s-]*dia(?:stolic)?|DBP",
+     r"mm\s*\[?hg\]?", False, None, (20, 200)),
+    ("heart rate", "8867-4", "/min", r"heart\s*rate|HR|pulse(?:\s*rate)?|(?-i:P)",
+     r"bpm|/min|beats\s*(?:per|/)\s*min(?:ute)?", False, None, (20, 250)),
+    ("respiratory rate", "9279-1", "/min",
+     r"resp(?:iratory)?\s*rate|respirations?|resps?|RR|(?-i:R)",
+     r"/min|breaths\s*(?:per|/)\s*min(?:ute)?|rpm", False, None, (4, 80)),
+    ("oxygen saturation", "59408-5", "%",
+     r"SpO2|SaO2|O2\s*sat(?:uration)?s?|oxygen\s*saturation|sat(?:uration)?s?|pulse\s*ox(?:imetry)?",
+     r"%", True, None, (50, 100)),
+    ("body mass index", "39156-5", "kg/m2", r"BMI|body\s*mass\s*index(?:\s*calculated)?",
+     r"kg/m2|kg/m²", False, None, (10, 90)),
+    ("body temperature", "8310-5", "Cel", r"temp(?:erature)?|body\s*temperature|tmax|(?-i:T)",
+     r"°?\s*(?:F|C)\\b|\[degF\]|\[degC\]|Cel|degrees?\s*(?:F|C)\\b|fahrenheit|celsius",
+     False, _to_cel, (30, 45)),
+    ("body weight", "29463-7", "kg", r"(?:body\s*)?weight|wt",
+     r"kgs?|kilograms?|lbs?|pounds|\[lb_av\]", True, _to_kg, (0.3, 400)),
+    ("body height", "8302-2", "cm", r"(?:body\s*)?height|ht",
+     r"cm|m|in(?:ches)?|\[in_us\]|\"", True, _to_cm, (25, 250)),
 )
-_BP = re.compile(r"\b(?:BP|blood pressure)\s*[:=]?\s*(?:of\s+)?(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})"
-                 r"(?:\s*mm\s?Hg)?", re.I)
-_TEMP = re.compile(r"\b(?:T|temp(?:erature)?|Tmax)\s*[:=]?\s*(?P<v>\d{2,3}(?:\.\d+)?)\s*°?\s*"
-                   r"(?P<u>F|C|fahrenheit|celsius)?\b", re.I)
-_WEIGHT = re.compile(r"\b(?:weight|wt)\s*[:=]?\s*(?P<v>\d{2,3}(?:\.\d+)?)\s*(?P<u>kg|lbs?|pounds)",
-                     re.I)
-_HEIGHT = re.compile(r"\b(?:height|ht)\s*[:=]?\s*(?P<v>\d{2,3}(?:\.\d+)?)\s*(?P<u>cm|in|inches)",
-                     re.I)
+_VITAL_RX = tuple(
+    (name, code, unit, re.compile(
+        rf"(?<![\w/])(?:{names})(?![\w/]){_SEP}{_RANGE_BRACKET}(?P<v>\d{{1,3}}(?:\.\d+)?)"
+        rf"(?:\s*(?P<u>{units}))?(?![\d/])", re.IGNORECASE), needs_unit, convert, bounds)
+    for name, code, unit, names, units, needs_unit, convert, bounds in _VITALS)
+_BP = re.compile(r"(?<![\w/])(?:BP|blood\s*pressure)(?![\w/])[\s:=|]*(?:(?:of|was|is)\s+)?"
+                 r"(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?:\s*mm\s*\[?hg\]?)?", re.I)
+_PAIN = re.compile(r"\bpain(?:\s*(?:score|scale|level))?[\s:=|]*(?:(?:is|of)\s+)?"
+                   r"(?P<v>\d{1,2})\s*/\s*10\b", re.I)
+
 
 # Adult reference ranges for common tests (used when the note gives none).
 ADULT_RANGES: dict[str, tuple[float, float]] = {
@@ -57,25 +88,19 @@ def find_vitals(text: str) -> Iterator[dict[str, Any]]:
     for m in _BP.finditer(text):
         yield _vital("blood pressure", "85354-9", "mm[Hg]", m.start(), m.end(), m.group(0),
                      systolic=int(m.group("s")), diastolic=int(m.group("d")))
-    for name, code, unit, regex in _VITALS:
-        for m in regex.finditer(text):
-            yield _vital(name, code, unit, m.start(), m.end(), m.group(0),
+    for m in _PAIN.finditer(text):
+        if int(m.group("v")) <= 10:
+            yield _vital("pain severity", "72514-3", "{score}", m.start(), m.end(), m.group(0),
                          value=float(m.group("v")))
-    for m in _TEMP.finditer(text):
-        value = float(m.group("v"))
-        fahrenheit = (m.group("u") or "").lower().startswith("f") or value > 45
-        celsius = round((value - 32) * 5 / 9, 1) if fahrenheit else value
-        if 30 <= celsius <= 45:
-            yield _vital("body temperature", "8310-5", "Cel", m.start(), m.end(), m.group(0),
-                         value=celsius)
-    for m in _WEIGHT.finditer(text):
-        kg = float(m.group("v")) * (0.4536 if m.group("u").lower() != "kg" else 1)
-        yield _vital("body weight", "29463-7", "kg", m.start(), m.end(), m.group(0),
-                     value=round(kg, 1))
-    for m in _HEIGHT.finditer(text):
-        cm = float(m.group("v")) * (2.54 if m.group("u").lower() != "cm" else 1)
-        yield _vital("body height", "8302-2", "cm", m.start(), m.end(), m.group(0),
-                     value=round(cm, 1))
+    for name, code, unit, regex, needs_unit, convert, (low, high) in _VITAL_RX:
+        for m in regex.finditer(text):
+            raw_unit = (m.group("u") or "").lower().strip("[]° ")
+            if needs_unit and not raw_unit:
+                continue
+            value = float(m.group("v"))
+            value = round(convert(value, raw_unit), 1) if convert else value
+            if low <= value <= high:
+                yield _vital(name, code, unit, m.start(), m.end(), m.group(0), value=value)
 
 
 def lab_attributes(text: str, end: int, code: str | None, unit: str) -> dict[str, Any] | None:

@@ -32,6 +32,11 @@ class Transcript:
     segments: tuple[Segment, ...]
 
 
+def language(whisper) -> str | None:
+    """Dictation here is English; a multilingual model must not guess per utterance."""
+    return "en" if whisper.model.is_multilingual else None
+
+
 @functools.cache
 def hotwords() -> str:
     lines = TERMS.read_text("utf-8").splitlines()
@@ -49,7 +54,8 @@ def transcribe(whisper, audio, *, checkpoint: Checkpoint | None = None,
     try:
         segments, info = whisper.transcribe(
             str(audio) if isinstance(audio, Path) else audio, beam_size=beam_size,
-            vad_filter=True, hotwords=hotwords(), condition_on_previous_text=False)
+            vad_filter=True, hotwords=hotwords(), condition_on_previous_text=False,
+            language=language(whisper))
     except (av.error.InvalidDataError, av.error.FFmpegError, IndexError, ValueError):
         raise CorruptFile("the audio cannot be decoded") from None
     if info.duration > MAX_AUDIO_SECONDS:

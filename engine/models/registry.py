@@ -40,7 +40,12 @@ def _digest(path: str, size: int, mtime_ns: int) -> str:
 
 
 def verify(spec: ModelSpec, path: Path) -> None:
-    if not spec.sha256 or path.is_dir():
+    """A folder model (CTranslate2, Transformers) is checked by its ``model.bin``."""
+    if path.is_dir():
+        path = path / "model.bin"
+        if not path.exists():
+            return
+    if not spec.sha256:
         return
     stat = path.stat()
     if _digest(str(path), stat.st_size, stat.st_mtime_ns) != spec.sha256.lower():

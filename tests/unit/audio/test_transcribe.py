@@ -13,9 +13,6 @@ import pytest
 
 from engine.documents.audio import transcribe
 from engine.errors import HntaiError
-from engine.models import ModelManager
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _normal(text: str) -> str:
@@ -24,13 +21,10 @@ def _normal(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def whisper(tmp_path_factory):
-    manager = ModelManager.from_config(ROOT / "models_config.json",
-                                       [tmp_path_factory.mktemp("models")])
+def whisper(manager):
     with manager.lease("transcription") as model:
-        assert model.name == "whisper-tiny-en" and model.device == "cpu"
+        assert model.name == "whisper-base" and model.device == "cpu"  # assembled at set-up
         yield model.whisper
-    manager.close()
 
 
 def test_jfk_reference(whisper, eval_dir):
