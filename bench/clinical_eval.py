@@ -1,8 +1,12 @@
 """Clinical extraction quality against labels others wrote, and speed.
 
   * C-CDA (../shared/eval/ccda): each section's narrative <text> is extracted and scored
-    against the same section's coded entries (medications, problems, results, vital signs);
-    a prediction matches a coded display when one contains the other (case-insensitive).
+    against the same section's coded entries (medications, problems, results, vital signs).
+    Medications and problems: a prediction (its text, normalized name or code display) matches
+    a coded display when one contains the other. Labs and vitals: a coded observation with a
+    physical quantity matches when the value (after unit normalisation) agrees and the LOINC
+    code or the name does. The gold is incomplete in places (the HL7 samples code 3 of 14
+    results), which caps lab precision.
   * BioCreative V CDR sample: chemical ↔ medication and disease ↔ problem mentions, by
     span overlap (PubMed abstracts: a stand-in for name recognition, not clinical notes).
   * Assertions: resources/clinical/assertion_cases.tsv.
@@ -46,20 +50,79 @@ def _match(a: str, b: str) -> bool:
     return a in b or b in a
 
 
+def _names(entity) -> list[str]:
+    """What a prediction may be called: its text, normalized name and code display."""
+    names = [entity.text, str(entity.attributes.get("normalized") or "")]
+    if entity.code and entity.code.display:
+        names.append(entity.code.display)
+    return [n for n in names if n]
+
+
+# C-CDA units -> the UCUM units the extractor normalises to, with the factor.
+_TO_CANONICAL = {"[lb_av]": ("kg", 0.45359237), "lb": ("kg", 0.45359237),
+                 "lbs": ("kg", 0.45359237), "[in_us]": ("cm", 2.54), "in": ("cm", 2.54),
+                 "[degf]": ("Cel", None), "degf": ("Cel", None)}
+
+
+def _gold_measure(fact) -> tuple[str, str, float] | None:
+    if fact.value is None or fact.code is None:
+        return None
+    unit = (fact.unit or "").lower()
+    target, factor = _TO_CANONICAL.get(unit, (fact.unit, 1.0))
+    value = (fact.value - 32) * 5 / 9 if target == "Cel" else fact.value * factor
+    return fact.code.code, fact.display, round(value, 1)
+
+
+def _pred_measures(entity) -> list[tuple[str, str, float]]:
+    a = entity.attributes
+    if "systolic" in a:
+        return [("8480-6", "systolic blood pressure", float(a["systolic"])),
+                ("8462-4", "diastolic blood pressure", float(a["diastolic"]))]
+    code = entity.code.code if entity.code else ""
+    name = str(a.get("name") or entity.text)
+    return [(code, name, round(float(a["value"]), 1))] if "value" in a else []
+
+
+# LOINC codes that name the same measurement for scoring (measured vs. reported weight, …).
+_SAME_LOINC = {"3141-9": "29463-7", "41909-3": "39156-5", "8306-3": "8302-2",
+               "30313-1": "718-7", "33765-9": "6690-2", "26515-7": "777-3",
+               "2951-2": "2947-0", "2823-3": "6298-4", "2075-0": "2069-3", "2028-9": "1963-8"}
+
+
+def _same_measure(p: tuple[str, str, float], g: tuple[str, str, float]) -> bool:
+    """Same value (within rounding) and the same LOINC code or an overlapping name."""
+    same_value = abs(p[2] - g[2]) <= max(0.1, 0.01 * abs(g[2]))
+    same_code = _SAME_LOINC.get(p[0], p[0]) == _SAME_LOINC.get(g[0], g[0])
+    return same_value and (same_code or _match(p[1], g[1]))
+
+
 def ccda() -> dict[str, dict[str, float]]:
+    """Names for problems and medications; value and unit for labs and vital signs."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for path in sorted((EVAL / "ccda").glob("*.xml")):
         for section in read_sections(path):
             kind = section.kind
-            if kind not in ("medication", "problem", "lab", "vital") or not section.coded:
+            if kind not in ("medication", "problem", "lab", "vital"):
                 continue
-            gold = [d for d, _ in section.coded]
-            pred = [e.text for e in extract_clinical(section.narrative).entities
-                    if e.type == kind]
+            entities = [e for e in extract_clinical(section.narrative).entities if e.type == kind]
             c = counts[kind]
-            c[0] += sum(any(_match(p, g) for g in gold) for p in pred)
+            if kind in ("lab", "vital"):
+                gold_m = [g for g in map(_gold_measure, section.facts) if g]
+                if not gold_m:
+                    continue
+                pred_m = [m for e in entities for m in _pred_measures(e)]
+                c[0] += sum(any(_same_measure(p, g) for g in gold_m) for p in pred_m)
+                c[1] += len(pred_m)
+                c[2] += sum(any(_same_measure(p, g) for p in pred_m) for g in gold_m)
+                c[3] += len(gold_m)
+                continue
+            gold = [f.display for f in section.facts]
+            if not gold:
+                continue
+            pred = [_names(e) for e in entities]
+            c[0] += sum(any(_match(n, g) for n in names for g in gold) for names in pred)
             c[1] += len(pred)
-            c[2] += sum(any(_match(p, g) for p in pred) for g in gold)
+            c[2] += sum(any(_match(n, g) for names in pred for n in names) for g in gold)
             c[3] += len(gold)
     return {k: prf(*v) for k, v in counts.items()}
 

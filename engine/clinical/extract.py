@@ -71,7 +71,7 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         # A drug's details end where the next drug begins ("add X; start Y 10 mg").
         limit = next((m[0] for m in matches[index + 1:] if m[2].type == "medication"),
                      len(text))
-        attrs = (medication_attributes(text, start, end, limit)
+        attrs = ({**medication_attributes(text, start, end, limit), "normalized": term.extra}
                  if term.type == "medication" else {})
         add(term.type, start, end, term.code, attrs)
     for start, end, attrs in _allergies(text, allergy_spans):

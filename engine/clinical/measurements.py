@@ -54,7 +54,9 @@ _VITALS: tuple[tuple[str, str, str, str, str, bool, Any, tuple[float, float]], .
 _VITAL_RX = tuple(
     (name, code, unit, re.compile(
         rf"(?<![\w/])(?:{names})(?![\w/]){_SEP}{_RANGE_BRACKET}(?P<v>\d{{1,3}}(?:\.\d+)?)"
-        rf"(?:\s*(?P<u>{units}))?(?![\d/])", re.IGNORECASE), needs_unit, convert, bounds)
+        rf"(?:\s*(?P<u>{units}))?(?![\d/])", re.IGNORECASE),
+     re.compile(rf"[ \t]*\|[ \t]*(?P<v>\d{{1,3}}(?:\.\d+)?)(?:\s*(?P<u>{units}))?(?![\d/])",
+                re.IGNORECASE), needs_unit, convert, bounds)
     for name, code, unit, names, units, needs_unit, convert, bounds in _VITALS)
 _BP = re.compile(r"(?<![\w/])(?:BP|blood\s*pressure)(?![\w/])[\s:=|]*(?:(?:of|was|is)\s+)?"
                  r"(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?:\s*mm\s*\[?hg\]?)?", re.I)
@@ -68,13 +70,27 @@ ADULT_RANGES: dict[str, tuple[float, float]] = {
     "6298-4": (3.5, 5.1), "38483-4": (0.6, 1.3), "718-7": (12.0, 17.5), "6690-2": (4.5, 11.0),
     "777-3": (150, 400), "18262-6": (0, 100), "2085-9": (40, 200), "2093-3": (0, 200),
     "2571-8": (0, 150), "3016-3": (0.4, 4.0), "6301-6": (0.8, 1.2), "6299-2": (7, 20),
-    "1742-6": (7, 56), "1920-8": (10, 40), "1988-5": (0, 10),
+    "1742-6": (7, 56), "1920-8": (10, 40), "1988-5": (0, 10), "2951-2": (136, 145),
+    "2823-3": (3.5, 5.1), "2075-0": (98, 107), "2069-3": (98, 107), "2345-7": (70, 99),
+    "3094-0": (7, 20), "2160-0": (0.6, 1.3), "17861-6": (8.6, 10.3), "49765-1": (8.6, 10.3),
 }
-_RANGE = re.compile(r"\(?\s*(?:ref(?:erence)?(?:\s+range)?\s*:?\s*|normal\s*:?\s*)?"
+_RANGE = re.compile(r"\s*\(?\s*(?:ref(?:erence)?(?:\s+range)?\s*:?\s*|normal\s*:?\s*)?"
                     r"(?P<lo>\d+(?:\.\d+)?)\s*[-–]\s*(?P<hi>\d+(?:\.\d+)?)\s*\)?", re.I)
-_VALUE = re.compile(r"^\s*(?:\(\s*[^)]*\)\s*)?(?:of|was|is|at|=|:)?\s*(?P<v>[<>]?\d+(?:\.\d+)?)\s*"
-                    r"(?P<u>%|mg/dl|g/dl|mmol/l|meq/l|k/ul|10\*3/ul|x10\^?3/ul|/ul|u/l|iu/l|"
-                    r"ng/ml|pg/ml|mg/l|miu/l|m?iu/ml|ml/min(?:/1\.73\s?m2)?|ratio)?", re.I)
+_VALUE = re.compile(
+    r"^(?:\s+(?:level|count|total|result))?[\s|]*"
+    r"(?:(?:\((?P<r1>[^)\n]*)\)|\[(?P<r2>[^\]\n]*)\])[\s|]*)?(?:of|was|is|at|=|:)?"
+    r"[\s|]*(?P<v>[<>]?\d+(?:\.\d+)?)(?![\d/.])[\s|]*"
+    r"(?P<u>%|mg/dl|g/dl|mmol/l|meq/l|k/ul|10\*3/ul|10\+3/ul|x10\^?e?3/ul|/ul|u/l|iu/l|"
+    r"ng/ml|ng/dl|pg/ml|mg/l|miu/l|m?iu/ml|ml/min(?:/1\.73\s?m2)?|ratio|sec(?:onds)?)?", re.I)
+# Lower-cased units as written -> UCUM.
+_UCUM = {"mg/dl": "mg/dL", "g/dl": "g/dL", "mmol/l": "mmol/L", "meq/l": "meq/L",
+         "k/ul": "10*3/uL", "10*3/ul": "10*3/uL", "10+3/ul": "10*3/uL", "x10^3/ul": "10*3/uL",
+         "x103/ul": "10*3/uL", "x10e3/ul": "10*3/uL", "x10^e3/ul": "10*3/uL", "/ul": "/uL",
+         "u/l": "U/L", "iu/l": "[IU]/L", "ng/ml": "ng/mL", "ng/dl": "ng/dL", "pg/ml": "pg/mL",
+         "mg/l": "mg/L", "miu/l": "m[IU]/L", "miu/ml": "m[IU]/mL", "iu/ml": "[IU]/mL",
+         "ml/min": "mL/min", "ml/min/1.73m2": "mL/min/{1.73_m2}",
+         "ml/min/1.73 m2": "mL/min/{1.73_m2}", "sec": "s", "seconds": "s", "ratio": "{ratio}",
+         "%": "%"}
 _FLAG = re.compile(r"^\s*(?:\([^)]*\))?\s*(?P<f>H|L|HIGH|LOW|\*)\b")
 
 
@@ -84,16 +100,29 @@ def _vital(name: str, code: str, unit: str, start: int, end: int, text: str,
             "code": (LOINC, code, name), "attributes": {"unit": unit, **values}}
 
 
+def _with_row_cells(first: re.Match[str], cell: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """A match and the further " | value" cells of its table row (one column per visit)."""
+    m: re.Match[str] | None = first
+    while m is not None:
+        yield m
+        m = cell.match(m.string, m.end())
+
+
+_BP_CELL = re.compile(r"[ \t]*\|[ \t]*(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?:\s*mm\s*\[?hg\]?)?",
+                      re.I)
+
+
 def find_vitals(text: str) -> Iterator[dict[str, Any]]:
-    for m in _BP.finditer(text):
-        yield _vital("blood pressure", "85354-9", "mm[Hg]", m.start(), m.end(), m.group(0),
-                     systolic=int(m.group("s")), diastolic=int(m.group("d")))
+    for first in _BP.finditer(text):
+        for m in _with_row_cells(first, _BP_CELL):
+            yield _vital("blood pressure", "85354-9", "mm[Hg]", m.start(), m.end(), m.group(0),
+                         systolic=int(m.group("s")), diastolic=int(m.group("d")))
     for m in _PAIN.finditer(text):
         if int(m.group("v")) <= 10:
             yield _vital("pain severity", "72514-3", "{score}", m.start(), m.end(), m.group(0),
                          value=float(m.group("v")))
-    for name, code, unit, regex, needs_unit, convert, (low, high) in _VITAL_RX:
-        for m in regex.finditer(text):
+    for name, code, unit, regex, cell, needs_unit, convert, (low, high) in _VITAL_RX:
+        for m in (c for first in regex.finditer(text) for c in _with_row_cells(first, cell)):
             raw_unit = (m.group("u") or "").lower().strip("[]° ")
             if needs_unit and not raw_unit:
                 continue
@@ -109,17 +138,19 @@ def lab_attributes(text: str, end: int, code: str | None, unit: str) -> dict[str
     m = _VALUE.match(window)
     if m is None:
         return None
-    raw = m.group("v")
-    value = float(raw.lstrip("<>"))
-    attrs: dict[str, Any] = {"value": value, "unit": (m.group("u") or unit or "").strip()}
+    value = float(m.group("v").lstrip("<>"))
+    written = (m.group("u") or "").lower()
+    attrs: dict[str, Any] = {"value": value, "unit": _UCUM.get(written, written or unit or None),
+                             "reference_range": None}
     rest = window[m.end():]
-    low = high = None
-    if r := _RANGE.match(rest):
-        low, high = float(r.group("lo")), float(r.group("hi"))
-        attrs["reference_range"] = f"{r.group('lo')}-{r.group('hi')}"
-        rest = rest[r.end():]
-    elif code in ADULT_RANGES:
-        low, high = ADULT_RANGES[code]
+    stated = _RANGE.search(m.group("r1") or m.group("r2") or "") or _RANGE.match(rest)
+    if stated:
+        low, high = float(stated.group("lo")), float(stated.group("hi"))
+        attrs["reference_range"] = f"{stated.group('lo')}-{stated.group('hi')}"
+        if stated.string is rest:
+            rest = rest[stated.end():]
+    else:
+        low, high = ADULT_RANGES.get(code or "", (None, None))
     flag = _FLAG.match(rest)
     if flag:
         attrs["abnormal"] = "L" if flag.group("f").upper().startswith("L") else "H"
