@@ -31,8 +31,9 @@ _SCRATCH = re.compile(r"^\W*scratch that\W*$", re.I)
 
 @dataclass(frozen=True)
 class DictationSettings:
-    partial_every_s: float = 1.0
-    end_silence_s: float = 0.6
+    check_every_s: float = 0.4  # VAD is cheap: look for the end of speech often
+    partial_every_s: float = 1.0  # recognition is not: partial text at most this often
+    end_silence_s: float = 0.5
     max_utterance_s: float = 25.0
 
 
@@ -58,36 +59,47 @@ class DictationSession:
         self.settings = settings or DictationSettings()
         self._buffer = np.zeros(0, dtype=np.float32)
         self._since_step = 0
+        self._since_partial = 0
         self.utterances: list[str] = []
 
     @property
     def text(self) -> str:
         return "".join(self.utterances).strip()
 
-    def feed(self, pcm16: bytes) -> None:
+    def feed(self, pcm16: bytes, behind: bool = False) -> None:
+        """``behind``: more audio is already waiting, so skip partial text (recognising a
+        long open utterance every second would fall further behind); finals still run."""
         samples = np.frombuffer(pcm16, dtype="<i2").astype(np.float32) / 32768.0
         self._buffer = np.concatenate([self._buffer, samples])
         self._since_step += len(samples)
-        if self._since_step >= self.settings.partial_every_s * SAMPLE_RATE:
+        self._since_partial += len(samples)
+        if self._since_step >= self.settings.check_every_s * SAMPLE_RATE:
             self._since_step = 0
-            self._step()
+            due = self._since_partial >= self.settings.partial_every_s * SAMPLE_RATE
+            if self._step(partial=due and not behind):
+                self._since_partial = 0
 
-    def _step(self) -> None:
+    def _step(self, partial: bool) -> bool:
+        """Finish the utterance if speech has stopped; else maybe show partial text.
+        Returns True when recognition ran."""
         s = self.settings
         speech = self._vad(self._buffer)
         if not speech:
             self._buffer = self._buffer[-SAMPLE_RATE // 2:]  # silence: keep only a tail
-            return
+            return False
         tail = len(self._buffer) - speech[-1]["end"]
         if tail >= s.end_silence_s * SAMPLE_RATE:
             self._finish(speech[-1]["end"])
         elif len(self._buffer) >= s.max_utterance_s * SAMPLE_RATE:
             cut = speech[-2]["end"] if len(speech) > 1 else len(self._buffer)
             self._finish(cut)
+        elif partial:
+            text = self.recognize(self._buffer, self.text)
+            if text:
+                self.on_partial(text)
         else:
-            partial = self.recognize(self._buffer, self.text)
-            if partial:
-                self.on_partial(partial)
+            return False
+        return True
 
     def _finish(self, cut: int) -> None:
         audio, self._buffer = self._buffer[:cut], self._buffer[cut:]
@@ -127,7 +139,7 @@ class DictationWorker:
     def _run(self) -> None:
         try:
             while (frame := self._frames.get()) is not None:
-                self.session.feed(frame)
+                self.session.feed(frame, behind=not self._frames.empty())
             self.session.stop()
         except BaseException as exc:  # reported at stop(); the engine keeps serving
             self.error = exc
