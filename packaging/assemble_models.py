@@ -8,12 +8,13 @@ in ``models_config.json``. Run by ``packaging/setup.sh``; safe to run again.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import shutil
 import sys
 from pathlib import Path
+
+from engine.hashing import file_sha256
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = Path(sys.prefix) / "share" / "hntai" / "models"
@@ -35,21 +36,13 @@ def _package_file(package: str, relative: str) -> Path:
     return Path(spec.origin).parent / relative
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def main() -> int:
     config = json.loads((ROOT / "models_config.json").read_text())
     expected = {m["name"]: m.get("sha256") for m in config["models"]}
     for name, layout in SPLIT_MODELS.items():
         folder = TARGET / name
         joined = folder / layout["joined"]
-        if joined.exists() and _sha256(joined) == expected.get(name):
+        if joined.exists() and file_sha256(joined) == expected.get(name):
             continue
         folder.mkdir(parents=True, exist_ok=True)
         tmp = joined.with_suffix(".partial")
@@ -57,7 +50,7 @@ def main() -> int:
             for package, relative in layout["parts"]:
                 with _package_file(package, relative).open("rb") as part:
                     shutil.copyfileobj(part, out, 1 << 22)
-        if expected.get(name) and _sha256(tmp) != expected[name]:
+        if expected.get(name) and file_sha256(tmp) != expected[name]:
             tmp.unlink()
             raise SystemExit(f"{name}: the joined parts do not match models_config.json")
         tmp.replace(joined)

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from engine.documents.types import (
 )
 from engine.documents.word import read_docx
 from engine.errors import CorruptFile, FileNotFound, FileTooLarge, UnsupportedFormat
+from engine.hashing import file_sha256
 
 __all__ = ["ExtractedDocument", "ExtractionLimits", "PageText", "detect_kind",
            "extract_document"]
@@ -39,14 +39,6 @@ _READERS: dict[str, Reader] = {
 
 def detect_kind(path: Path) -> str:
     return detect(Path(path)).kind
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def extract_document(
@@ -78,4 +70,4 @@ def extract_document(
     # an empty table with no readable words is still a document: it is kept, textless.
     text, pages = join_pages(page_texts)
     return ExtractedDocument(kind=sniffed.kind, mime=sniffed.mime, text=text, pages=pages,
-                             sha256=_sha256(path), size_bytes=size)
+                             sha256=file_sha256(path), size_bytes=size)

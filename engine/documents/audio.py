@@ -4,7 +4,6 @@ text with timestamps, through a leased Whisper model. VAD drops silence."""
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 from engine.documents.sniff import detect
 from engine.documents.types import Checkpoint, ExtractedDocument, PageText
 from engine.errors import CorruptFile, EmptyDocument, FileTooLarge, UnsupportedFormat
+from engine.hashing import file_sha256
 
 TERMS = Path(__file__).resolve().parents[2] / "resources" / "asr" / "medical_terms.txt"
 MAX_AUDIO_SECONDS = 4 * 3600
@@ -78,7 +78,7 @@ def transcribe(whisper, audio, *, checkpoint: Checkpoint | None = None,
 
 def transcript_document(path: Path, transcript: Transcript) -> ExtractedDocument:
     """A transcript as a one-page document for the scrub → clinical → store stages."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = file_sha256(path)
     page = PageText(1, 0, len(transcript.text), False)
     return ExtractedDocument(kind="audio", mime="audio/*", text=transcript.text, pages=(page,),
                              sha256=digest, size_bytes=path.stat().st_size)

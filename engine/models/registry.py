@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
 from engine.errors import ModelChecksumMismatch, ModelNotFound
+from engine.hashing import file_sha256
 from engine.models.config import ModelSpec
 
 
@@ -32,11 +32,7 @@ def locate(spec: ModelSpec, model_dirs: Sequence[Path]) -> Path:
 
 @functools.lru_cache(maxsize=64)
 def _digest(path: str, size: int, mtime_ns: int) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            sha.update(block)
-    return sha.hexdigest()
+    return file_sha256(Path(path))  # cached per (size, mtime): a model is hashed once
 
 
 def verify(spec: ModelSpec, path: Path) -> None:
