@@ -22,7 +22,13 @@ from engine.documents.types import (
     join_pages,
 )
 from engine.documents.word import read_docx
-from engine.errors import CorruptFile, FileNotFound, FileTooLarge, UnsupportedFormat
+from engine.errors import (
+    CorruptFile,
+    FileNotFound,
+    FileTooLarge,
+    HntaiError,
+    UnsupportedFormat,
+)
 from engine.hashing import file_sha256
 
 __all__ = ["ExtractedDocument", "ExtractionLimits", "PageText", "detect_kind",
@@ -38,19 +44,69 @@ _READERS: dict[str, Reader] = {
 
 
 def detect_kind(path: Path) -> str:
+    """"pdf" | "docx" | "image" | "text" | "audio", from the file's bytes."""
     return detect(Path(path)).kind
+
+
+class _CallerRaised(BaseException):
+    """Carries what the caller's checkpoint or progress callback raised (a cancel) past the
+    readers' broad handlers, unchanged. A BaseException so that ``except Exception`` in a
+    reader cannot turn a cancel into a corrupt file."""
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__()
+        self.exc = exc
+
+
+def _guarded(callback):
+    if callback is None:
+        return lambda *args: None
+
+    def call(*args):
+        try:
+            callback(*args)
+        except BaseException as exc:
+            raise _CallerRaised(exc) from None
+
+    return call
 
 
 def extract_document(
     path: Path, limits: ExtractionLimits | None = None, *,
     checkpoint: Checkpoint | None = None, on_progress: Progress | None = None,
 ) -> ExtractedDocument:
+    """The text of one document, page by page, with exact page offsets.
+
+    ``checkpoint()`` runs before each page (it raises to stop: the exception comes out
+    unchanged); ``on_progress(done, total)`` after each page. Every other failure is a coded
+    ``HntaiError``; an unexpected exception from a parsing library becomes ``CorruptFile``
+    with only the exception's class name in its details.
+    """
     path = Path(path)
     limits = limits or ExtractionLimits()
     try:
+        return _extract(path, limits, _guarded(checkpoint), _guarded(on_progress))
+    except _CallerRaised as raised:
+        raise raised.exc from None
+    except HntaiError:
+        raise
+    except MemoryError:
+        raise FileTooLarge("the document needs more memory than is available") from None
+    except RecursionError:
+        raise CorruptFile("the document's structure is too deeply nested") from None
+    except Exception as exc:  # library internals: the message may quote the document
+        raise CorruptFile("the document is damaged and cannot be read",
+                          {"error": type(exc).__name__}) from None
+
+
+def _extract(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
+             progress: Progress) -> ExtractedDocument:
+    try:
         size = path.stat().st_size
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise FileNotFound("the file does not exist") from None
+    except PermissionError:
+        raise FileNotFound("the file cannot be opened: permission denied") from None
     if size > limits.max_file_bytes:
         raise FileTooLarge("the file is larger than allowed",
                            {"size": size, "max_bytes": limits.max_file_bytes})
@@ -59,13 +115,7 @@ def extract_document(
     if reader is None:
         raise UnsupportedFormat(f"{sniffed.kind} files cannot be read as documents yet",
                                 {"kind": sniffed.kind})
-    try:
-        page_texts = reader(path, limits, checkpoint or (lambda: None),
-                            on_progress or (lambda done, total: None))
-    except MemoryError:
-        raise FileTooLarge("the document needs more memory than is available") from None
-    except RecursionError:
-        raise CorruptFile("the document's structure is too deeply nested") from None
+    page_texts = reader(path, limits, checkpoint, progress)
     # Readers raise EmptyDocument for documents with nothing in them. A scanned picture or
     # an empty table with no readable words is still a document: it is kept, textless.
     text, pages = join_pages(page_texts)

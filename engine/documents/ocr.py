@@ -1,11 +1,25 @@
-"""Tesseract OCR through pytesseract, one page image at a time."""
+"""Tesseract OCR, one page image at a time.
+
+Layout analysis is Tesseract's automatic one (``--psm 3``). Measured at 200 dpi on the
+evaluation scans: on the single-column scanned notes psm 3, 4 and 6 read the same words
+(recall 0.99-1.0 against the notes' text); on multi-column pages (the two-column LaTeX
+paper, the Vicksburg pages, side-by-side figures) psm 6 reads straight across the columns
+and interleaves them (word error rate against the text layer 0.29 mean, up to 0.88, against
+0.05 for psm 3), psm 4 likewise on two-column text. psm 1 equals psm 3 and is 20% slower.
+
+Tesseract runs as a child process fed through a pipe, so no page image is written to disk,
+and with ``OMP_THREAD_LIMIT=1`` in the child's environment only: one OpenMP thread is about
+4x faster on this hardware (0.77 against 0.18 pages/s), and the same variable in the engine's
+own environment corrupts CTranslate2 (Whisper) output. The command is pytesseract's
+``tesseract_cmd``, so the one setting points both at the same binary.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import functools
+import io
 import os
 import shutil
+import subprocess
 import threading
 
 import pytesseract
@@ -13,47 +27,96 @@ from PIL import Image
 
 from engine.errors import CorruptFile, JobTimeout, OcrUnavailable
 
-_ENV_LOCK = threading.Lock()
+PSM = "3"
+_LOCK = threading.Lock()
+_LANGUAGES: dict[str, frozenset[str]] = {}  # executable -> installed languages (successes only)
 
 
-@contextlib.contextmanager
-def _single_threaded_tesseract():
-    """Tesseract's OpenMP threads fight each other on small machines: one thread is ~4x
-    faster here. The limit is set only while tesseract starts, because the same variable in
-    the engine's own environment corrupts CTranslate2 (Whisper) output when it runs with
-    more than one thread."""
-    with _ENV_LOCK:
-        old = os.environ.get("OMP_THREAD_LIMIT")
-        os.environ["OMP_THREAD_LIMIT"] = "1"
-        try:
-            yield
-        finally:
-            if old is None:
-                os.environ.pop("OMP_THREAD_LIMIT", None)
-            else:
-                os.environ["OMP_THREAD_LIMIT"] = old
+def _env() -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-@functools.cache
-def _tesseract_ok(cmd: str) -> bool:
-    return shutil.which(cmd) is not None
-
-
-def ocr_image(image: Image.Image, lang: str, timeout_s: float) -> str:
-    cmd = pytesseract.pytesseract.tesseract_cmd
-    if not _tesseract_ok(cmd):
+def _executable() -> str:
+    cmd = str(pytesseract.pytesseract.tesseract_cmd)
+    exe = shutil.which(cmd)
+    if exe is None:
         raise OcrUnavailable("OCR is not installed on this workstation (Tesseract missing)")
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("L")
+    return exe
+
+
+def _languages(exe: str) -> frozenset[str]:
+    with _LOCK:
+        known = _LANGUAGES.get(exe)
+    if known is not None:
+        return known
     try:
-        with _single_threaded_tesseract():
-            return pytesseract.image_to_string(image, lang=lang, config="--psm 3",
-                                               timeout=timeout_s)
-    except RuntimeError as exc:  # pytesseract reports its timeout this way
-        if "timeout" in str(exc).lower():
-            raise JobTimeout("OCR of a page took too long") from None
-        raise CorruptFile("the page image could not be read by OCR") from None
-    except pytesseract.TesseractNotFoundError:
-        raise OcrUnavailable("OCR is not installed on this workstation") from None
-    except pytesseract.TesseractError:
-        raise CorruptFile("the page image could not be read by OCR") from None
+        run = subprocess.run([exe, "--list-langs"], capture_output=True, timeout=30,
+                             env=_env(), check=False)
+    except (OSError, subprocess.SubprocessError):
+        raise OcrUnavailable("OCR is installed but does not start (Tesseract)") from None
+    if run.returncode != 0:
+        raise OcrUnavailable("OCR is installed but does not start (Tesseract)")
+    lines = run.stdout.decode("utf-8", "replace").splitlines()[1:]  # first: "List of …"
+    known = frozenset(line.strip() for line in lines if line.strip())
+    with _LOCK:
+        _LANGUAGES[exe] = known
+    return known
+
+
+def check_ocr(lang: str) -> str:
+    """The Tesseract executable, once it is known to run with every language in ``lang``."""
+    exe = _executable()
+    missing = sorted(set(lang.split("+")) - _languages(exe))
+    if missing:
+        raise OcrUnavailable("the OCR language is not installed on this workstation",
+                             {"missing": missing})
+    return exe
+
+
+def prepare(image: Image.Image) -> Image.Image:
+    """Any PIL image as 8-bit grey or RGB on white, the way Tesseract reads best."""
+    if image.mode in ("L", "RGB"):
+        return image
+    if image.mode == "1":  # fax bilevel
+        return image.convert("L")
+    if image.mode == "P" or "A" in image.getbands() or "a" in image.mode:
+        rgba = image.convert("RGBA")  # transparent areas are paper, not black
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    if image.mode in ("I", "F") or image.mode.startswith("I;"):
+        return _deep_grey(image)
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, HSV
+
+
+def _deep_grey(image: Image.Image) -> Image.Image:
+    """16-bit and float grey (medical scanners write them) stretched to 8 bits."""
+    grey = image.convert("F")
+    low, high = grey.getextrema()
+    if high <= low:
+        return Image.new("L", image.size, 255)
+    scale = 255.0 / (high - low)
+    return grey.point(lambda v: v * scale - low * scale).convert("L")
+
+
+def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None = None) -> str:
+    """The text Tesseract reads in one page image. ``dpi`` is the image's resolution when
+    known (rendered pages, image files that state it); otherwise Tesseract estimates it."""
+    exe = check_ocr(lang)
+    image = prepare(image)
+    buf = io.BytesIO()
+    image.save(buf, format="PPM")  # PGM/PPM: no compression to spend time on
+    cmd = [exe, "stdin", "stdout", "-l", lang, "--psm", PSM]
+    if dpi and 70 <= dpi <= 2400:
+        cmd += ["--dpi", str(int(dpi))]
+    try:
+        run = subprocess.run(cmd, input=buf.getvalue(), capture_output=True,
+                             timeout=timeout_s, env=_env(), check=False)
+    except subprocess.TimeoutExpired:
+        raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s}) from None
+    except OSError:
+        raise OcrUnavailable("OCR is installed but does not start (Tesseract)") from None
+    if run.returncode != 0:
+        raise CorruptFile("the page image could not be read by OCR",
+                          {"tesseract_exit": run.returncode})
+    return run.stdout.decode("utf-8", "replace").rstrip("\f")

@@ -1,63 +1,117 @@
-"""PDF text with PyMuPDF, page by page; pages without a text layer are rendered and OCRed."""
+"""PDF text with PyMuPDF, page by page; pages without a usable text layer are rendered and
+OCRed.
+
+A page whose text layer is long and clean costs one ``get_text()`` and two string checks:
+nothing is rendered or inspected. Only a page with little or no text, or with text that is
+mostly U+FFFD (fonts without a Unicode map), is looked at further:
+  * no text: OCR when the page draws anything (an image, or vector paths such as text
+    converted to outlines); a truly blank page stays blank without OCR;
+  * unreadable glyphs: OCR replaces the text layer;
+  * a short text layer (a fax header, a stamp, a Bates number) over images that cover most
+    of the page: a scan with a note on it. OCR reads the page; the text layer is kept in
+    front of the OCR text unless OCR already read every word of it.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pymupdf
 from PIL import Image
 
-from engine.documents.ocr import ocr_image
+from engine.documents.ocr import check_ocr, ocr_image
 from engine.documents.types import Checkpoint, ExtractionLimits, Progress
 from engine.errors import CorruptFile, EmptyDocument, EncryptedDocument, FileTooLarge
 
 pymupdf.TOOLS.mupdf_display_errors(False)  # MuPDF would print to stderr; we raise coded errors
+
+SHORT_TEXT = 100  # characters: below this a text layer may be a note on a scanned page
+SCAN_COVERAGE = 0.5  # share of the page covered by images for a page to count as a scan
+BAD_GLYPHS = 0.3  # share of U+FFFD among non-space characters that makes a layer unusable
 
 
 def read_pdf(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
              progress: Progress) -> list[tuple[str, bool]]:
     try:
         doc = pymupdf.open(path, filetype="pdf")
-    except (pymupdf.FileDataError, RuntimeError, ValueError):
+    except Exception:  # FileDataError, RuntimeError, ValueError … on damage
         raise CorruptFile("the PDF is damaged and cannot be opened") from None
-    with doc:
-        # An empty user password opens owner-password-only files; others stay closed.
-        if doc.needs_pass and not doc.authenticate(""):
-            raise EncryptedDocument("the PDF is protected by a password")
-        try:
-            total = doc.page_count
-        except (RuntimeError, ValueError):
-            raise CorruptFile("the PDF page tree is damaged") from None
-        if total == 0:
-            raise EmptyDocument("the PDF has no pages")
-        if total > limits.max_pages:
-            raise FileTooLarge("the PDF has more pages than allowed",
-                               {"pages": total, "max_pages": limits.max_pages})
-        pages: list[tuple[str, bool]] = []
-        for index in range(total):
-            checkpoint()
-            try:
-                page = doc.load_page(index)
-                text = page.get_text()
-                # Only pages that carry a picture are worth OCR; blank ones stay blank.
-                ocr = not text.strip() and bool(page.get_images(full=False))
-                if ocr:
-                    text = _ocr_page(page, limits)
-            except (RuntimeError, ValueError):
-                raise CorruptFile("a PDF page is damaged", {"page": index + 1}) from None
-            pages.append((text, ocr))
-            progress(index + 1, total)
-        if not any(text.strip() or ocr for text, ocr in pages):
-            raise EmptyDocument("the PDF pages are blank")
-        return pages
+    try:
+        with doc:
+            return _read(doc, limits, checkpoint, progress)
+    finally:
+        pymupdf.TOOLS.reset_mupdf_warnings()  # the engine is long-lived: don't pile them up
+
+
+def _read(doc: pymupdf.Document, limits: ExtractionLimits, checkpoint: Checkpoint,
+          progress: Progress) -> list[tuple[str, bool]]:
+    # An empty user password opens owner-password-only files; others stay closed.
+    if doc.needs_pass and not doc.authenticate(""):
+        raise EncryptedDocument("the PDF is protected by a password")
+    total = doc.page_count
+    if total == 0:
+        if doc.is_repaired:  # MuPDF rebuilt a broken file and found no page in it
+            raise CorruptFile("the PDF is damaged: no page could be read")
+        raise EmptyDocument("the PDF has no pages")
+    if total > limits.max_pages:
+        raise FileTooLarge("the PDF has more pages than allowed",
+                           {"pages": total, "max_pages": limits.max_pages})
+    pages: list[tuple[str, bool]] = []
+    for index in range(total):
+        checkpoint()
+        page = doc.load_page(index)
+        text = page.get_text()
+        ocr = False
+        if len(text) < SHORT_TEXT or "\ufffd" in text:  # the lean path ends here for most
+            text, ocr = _second_look(page, text, limits)
+        pages.append((text, ocr))
+        progress(index + 1, total)
+    if not any(text.strip() or ocr for text, ocr in pages):
+        raise EmptyDocument("the PDF pages are blank")
+    return pages
+
+
+def _second_look(page: pymupdf.Page, text: str, limits: ExtractionLimits) -> tuple[str, bool]:
+    stripped = text.strip()
+    if not stripped:
+        if page.get_images(full=False) or page.get_cdrawings():
+            return _ocr_page(page, limits), True
+        return text, False
+    visible = len(stripped) - stripped.count(" ") - stripped.count("\n")
+    if stripped.count("\ufffd") >= BAD_GLYPHS * max(visible, 1):
+        return _ocr_page(page, limits), True
+    if len(stripped) < SHORT_TEXT and _image_coverage(page) >= SCAN_COVERAGE:
+        read = _ocr_page(page, limits)
+        if _words(stripped) <= _words(read):
+            return read, True
+        return f"{stripped}\n{read}", True
+    return text, False
+
+
+def _image_coverage(page: pymupdf.Page) -> float:
+    if not page.get_images(full=False):
+        return 0.0
+    area = abs(page.rect)
+    if not area:
+        return 0.0
+    covered = 0.0
+    for info in page.get_image_info():
+        covered += abs(pymupdf.Rect(info["bbox"]) & page.rect)
+    return min(covered / area, 1.0)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
 
 
 def _ocr_page(page: pymupdf.Page, limits: ExtractionLimits) -> str:
+    check_ocr(limits.ocr_lang)  # before rendering: a workstation without OCR fails fast
     zoom = limits.ocr_dpi / 72
     width, height = page.rect.width * zoom, page.rect.height * zoom
     if width * height > limits.max_image_pixels:
         raise FileTooLarge("a PDF page is too large to read by OCR",
                            {"pixels": int(width * height)})
-    pix = page.get_pixmap(dpi=limits.ocr_dpi, colorspace=pymupdf.csGRAY)
+    pix = page.get_pixmap(dpi=limits.ocr_dpi, colorspace=pymupdf.csGRAY, alpha=False)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
-    return ocr_image(image, limits.ocr_lang, limits.ocr_timeout_s)
+    return ocr_image(image, limits.ocr_lang, limits.ocr_timeout_s, dpi=limits.ocr_dpi)

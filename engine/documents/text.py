@@ -1,4 +1,4 @@
-"""Plain text with its encoding detected (BOMs, UTF-8/16, legacy code pages)."""
+"""Plain text with its encoding detected (BOMs, UTF-8/16/32, legacy code pages)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from engine.documents.sniff import bom_encoding, bomless_utf16
 from engine.documents.types import Checkpoint, ExtractionLimits, Progress
-from engine.errors import EmptyDocument, UnsupportedFormat
-
-_BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+from engine.errors import EmptyDocument, FileTooLarge, UnsupportedFormat
 
 
 def decode_text(raw: bytes) -> str:
-    for encoding, bom in _BOMS:
-        if raw.startswith(bom):
-            return raw.decode(encoding, errors="replace")
+    encoding = bom_encoding(raw)
+    if encoding:
+        text = raw.decode(encoding, errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text  # utf-16/32-xx keep the mark
+    encoding = bomless_utf16(raw)
+    if encoding:
+        return raw.decode(encoding, errors="replace")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -34,8 +37,13 @@ def read_text(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
               progress: Progress) -> list[tuple[str, bool]]:
     checkpoint()
     text = decode_text(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
-    progress(1, 1)
+    text = text.replace("\x00", "")  # stray NULs (padding, damage) are not text
     if not text.strip():
         raise EmptyDocument("the text file holds only blank space")
     # Form feeds are how text reports mark pages; keep them as page breaks.
-    return [(page, False) for page in text.split("\f")]
+    pages = text.split("\f")
+    if len(pages) > limits.max_pages:
+        raise FileTooLarge("the text has more pages than allowed",
+                           {"pages": len(pages), "max_pages": limits.max_pages})
+    progress(1, 1)
+    return [(page, False) for page in pages]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from engine.errors import InvalidConfig
 
 Checkpoint = Callable[[], None]
 """Called between pages; raises (e.g. ``Cancelled``) to stop the extraction."""
@@ -13,6 +16,8 @@ Progress = Callable[[int, int], None]
 
 PAGE_SEPARATOR = "\n\f\n"
 
+_OCR_LANG = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z][A-Za-z0-9_]*)*")
+
 
 @dataclass(frozen=True)
 class ExtractionLimits:
@@ -21,8 +26,21 @@ class ExtractionLimits:
     max_image_pixels: int = 100_000_000
     max_docx_uncompressed_bytes: int = 500 * 1024 * 1024
     ocr_dpi: int = 200
-    ocr_lang: str = "eng"
-    ocr_timeout_s: float = 120.0
+    ocr_lang: str = "eng"  # Tesseract language(s): "eng", "eng+fra"
+    ocr_timeout_s: float = 120.0  # one page
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_bytes", "max_pages", "max_image_pixels",
+                     "max_docx_uncompressed_bytes", "ocr_dpi", "ocr_timeout_s"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise InvalidConfig("an extraction limit must be a positive number",
+                                    {"limit": name})
+        if not 36 <= self.ocr_dpi <= 1200:
+            raise InvalidConfig("the OCR resolution must be between 36 and 1200 dpi",
+                                {"ocr_dpi": self.ocr_dpi})
+        if not isinstance(self.ocr_lang, str) or not _OCR_LANG.fullmatch(self.ocr_lang):
+            raise InvalidConfig("the OCR language must be Tesseract language names joined by +")
 
 
 @dataclass(frozen=True)
@@ -35,7 +53,7 @@ class PageText:
 
 @dataclass(frozen=True)
 class ExtractedDocument:
-    kind: str  # "pdf" | "docx" | "image" | "text"
+    kind: str  # "pdf" | "docx" | "image" | "text" (| "audio" for transcripts)
     mime: str
     text: str
     pages: tuple[PageText, ...]

@@ -1,27 +1,60 @@
-"""DOCX text with python-docx: headers, body paragraphs and tables in order, footers."""
+"""DOCX text with python-docx: headers first, then body paragraphs and tables in document
+order (with text boxes after the paragraph that anchors them), footnotes and endnotes, and
+footers last.
+
+python-docx opens the package and finds its parts; the text itself is read from the XML,
+because ``Paragraph.text`` leaves out content controls, tracked insertions, smart tags,
+simple fields and text boxes, which clinic templates use. Deleted (tracked) text, field
+codes and comments are not document text and are left out.
+"""
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
-import docx
-from docx.document import Document as DocumentObject
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import PartFactory
+from docx.oxml import parse_xml
+from docx.package import Package
+from docx.parts.document import DocumentPart
 
 from engine.documents.types import Checkpoint, ExtractionLimits, Progress
 from engine.errors import CorruptFile, EmptyDocument, EncryptedDocument, FileTooLarge
 
-_MAX_TABLE_DEPTH = 20  # deeper nesting is hostile input, not a clinic letter
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_MAX_DEPTH = 20  # tables and text boxes nested deeper are hostile input, not a clinic letter
+_MAX_MEMBERS = 10_000  # zip entries: a letter has tens
+
+# Macro-enabled documents and templates are Word documents too (python-docx reads them
+# once their main part is known as a document part).
+_WORD_MAIN_TYPES = (
+    CT.WML_DOCUMENT_MAIN,
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+for _content_type in _WORD_MAIN_TYPES[1:]:
+    PartFactory.part_type_for.setdefault(_content_type, DocumentPart)
+
+# Containers whose children are blocks (paragraphs, tables) or runs like their parent's.
+_WRAPPERS = {W + t for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag",
+                             "fldSimple", "hyperlink", "r", "dir", "bdo")}
+_SKIPPED = {W + t for t in ("del", "moveFrom", "delText", "instrText", "rPr", "pPr", "sdtPr",
+                            "sdtEndPr", "tblPr", "trPr", "tcPr", "sectPr")} | {MC + "Fallback"}
 
 
 def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
               progress: Progress) -> list[tuple[str, bool]]:
     _check_archive(path, limits)
     try:
-        document = docx.Document(str(path))
+        document_part = Package.open(str(path)).main_document_part
+        if document_part.content_type not in _WORD_MAIN_TYPES:
+            raise ValueError("not a Word document")
+        document = document_part.document
     except Exception:  # python-docx raises many types for damaged packages
         raise CorruptFile("the Word document is damaged and cannot be opened") from None
     checkpoint()
@@ -30,69 +63,127 @@ def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
     for section in document.sections:
         for header in (section.first_page_header, section.header, section.even_page_header):
             _add_part(header, lines, seen_parts)
-    _add_blocks(document, lines, 0)
+    body = document.element.body
+    _add_blocks(body, lines, 0)
+    for reltype, note_tag in ((RT.FOOTNOTES, "footnote"), (RT.ENDNOTES, "endnote")):
+        _add_notes(document_part, reltype, note_tag, lines)
     for section in document.sections:
         for footer in (section.first_page_footer, section.footer, section.even_page_footer):
             _add_part(footer, lines, seen_parts)
     progress(1, 1)
-    body = document.element.body
-    if not any(line.strip() for line in lines) and not (
-        document.tables or body.findall(".//" + qn("w:drawing"))
-    ):
+    if not lines and not (body.find(".//" + W + "tbl") is not None
+                          or body.find(".//" + W + "drawing") is not None
+                          or body.find(".//" + W + "pict") is not None):
         raise EmptyDocument("the Word document is blank")
     # Word has no stored pages: the whole document is one logical page.
     return [("\n".join(lines), False)]
 
 
 def _check_archive(path: Path, limits: ExtractionLimits) -> None:
-    """Refuse zip bombs before python-docx inflates anything."""
+    """Refuse zip bombs before python-docx inflates anything (it reads every part)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        if path.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise EncryptedDocument("the Word document is protected by a password") from None
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        with path.open("rb") as fh:
+            if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # sniffed as encrypted
+                raise EncryptedDocument("the document is protected by a password") from None
         raise CorruptFile("the Word document is damaged and cannot be opened") from None
+    if len(infos) > _MAX_MEMBERS:
+        raise FileTooLarge("the Word document has too many parts", {"parts": len(infos)})
+    total = sum(info.file_size for info in infos)  # zipfile never inflates past these
     if total > limits.max_docx_uncompressed_bytes:
         raise FileTooLarge("the Word document expands beyond the allowed size",
-                           {"uncompressed_bytes": total})
-    if "word/document.xml" not in names:
-        raise CorruptFile("the Word document has no body")
+                           {"uncompressed_bytes": total,
+                            "max_bytes": limits.max_docx_uncompressed_bytes})
 
 
 def _add_part(part, lines: list[str], seen: set[int]) -> None:
-    if part is None or part.is_linked_to_previous:
+    if part is None or part.is_linked_to_previous:  # no definition of its own
         return
-    key = id(part._element)
-    if key in seen:
+    element = part._element
+    if id(element) in seen:  # sections may share one header part
         return
-    seen.add(key)
-    _add_blocks(part, lines, 0)
+    seen.add(id(element))
+    _add_blocks(element, lines, 0)
+
+
+def _add_notes(document_part, reltype: str, tag: str, lines: list[str]) -> None:
+    for rel in document_part.rels.values():
+        if rel.reltype != reltype or rel.is_external:
+            continue
+        root = parse_xml(rel.target_part.blob)  # python-docx's parser: no entities, no DTD
+        for note in root.iterchildren(W + tag):
+            if note.get(W + "type") in ("separator", "continuationSeparator",
+                                        "continuationNotice"):
+                continue
+            _add_blocks(note, lines, 0)
 
 
 def _add_blocks(container, lines: list[str], depth: int) -> None:
-    if depth > _MAX_TABLE_DEPTH:
-        raise CorruptFile("the Word document nests tables too deeply")
-    body = container.element.body if isinstance(container, DocumentObject) else container._element
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = Paragraph(child, container).text
+    if depth > _MAX_DEPTH:
+        raise CorruptFile("the Word document nests tables or text boxes too deeply")
+    for child in _block_children(container):
+        if child.tag == W + "p":
+            boxes: list = []
+            parts: list[str] = []
+            _inline(child, parts, boxes)
+            text = "".join(parts)
             if text.strip():
                 lines.append(text)
-        elif tag == "tbl":
-            _add_table(Table(child, container), lines, depth + 1)
+            for box in boxes:
+                _add_blocks(box, lines, depth + 1)
+        else:
+            _add_table(child, lines, depth + 1)
 
 
-def _add_table(table: Table, lines: list[str], depth: int) -> None:
-    for row in table.rows:
+def _block_children(container) -> Iterator:
+    """Paragraphs and tables, also those inside content controls and tracked insertions."""
+    for child in container.iterchildren():
+        tag = child.tag
+        if tag in (W + "p", W + "tbl"):
+            yield child
+        elif tag in _WRAPPERS:
+            yield from _block_children(child)
+
+
+def _inline(element, out: list[str], boxes: list) -> None:
+    for child in element.iterchildren():
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIPPED:  # comments, processing instructions
+            continue
+        if tag == W + "t":
+            out.append(child.text or "")
+        elif tag in (W + "tab", W + "ptab"):
+            out.append("\t")
+        elif tag in (W + "br", W + "cr"):
+            out.append("\n")
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
+        elif tag == W + "txbxContent":
+            boxes.append(child)
+        else:  # runs, hyperlinks, content controls, insertions, drawings around text boxes
+            _inline(child, out, boxes)
+
+
+def _add_table(table, lines: list[str], depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        raise CorruptFile("the Word document nests tables or text boxes too deeply")
+    for row in _tagged(table, W + "tr"):
         cells: list[str] = []
-        for cell in row.cells:
+        for cell in _tagged(row, W + "tc"):
             inner: list[str] = []
             _add_blocks(cell, inner, depth)
-            cells.append(" ".join(inner))
-        # Merged cells repeat in python-docx; keep each distinct run once.
-        deduped = [c for i, c in enumerate(cells) if c and (i == 0 or c != cells[i - 1])]
-        if deduped:
-            lines.append(" | ".join(deduped))
+            text = " ".join(inner)
+            if text.strip():  # vertically merged continuations are empty cells
+                cells.append(text)
+        if cells:
+            lines.append(" | ".join(cells))
+
+
+def _tagged(element, tag: str) -> Iterator:
+    for child in element.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:  # row- and cell-level content controls
+            yield from _tagged(child, tag)
