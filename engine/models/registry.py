@@ -47,9 +47,3 @@ def verify(spec: ModelSpec, path: Path) -> None:
     if _digest(str(path), stat.st_size, stat.st_mtime_ns) != spec.sha256.lower():
         raise ModelChecksumMismatch("the model file differs from the provisioned one",
                                     {"model": spec.name, "path": str(path)})
-
-
-def size_on_disk(path: Path) -> int:
-    if path.is_dir():
-        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-    return path.stat().st_size

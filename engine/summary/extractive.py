@@ -7,11 +7,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from engine.summary.record import SummaryDocument, timeline
+from engine.clinical.vocabulary import key as term_key
+from engine.summary.record import SummaryDocument, event_date, timeline
+from engine.summary.sentences import sentence_spans
 
 SECTIONS = ("overview", "active_problems", "medications", "allergies", "labs_vitals",
             "procedures", "timeline", "plan")
+_TITLE = re.compile(r"[A-Z][A-Z /&-]+:\s*")
 _KEEP = ("present", "possible")
+_KEEP_PROCEDURE = (*_KEEP, "historical")  # a past operation still belongs in the summary
 
 
 def _cite(doc: SummaryDocument, start: int, end: int) -> dict[str, Any]:
@@ -43,9 +47,15 @@ def _describe_measure(e: Mapping[str, Any]) -> str:
     return f"{name}: {value.strip()}{flag}"
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(start + m.start(), start + m.end())
-            for m in re.finditer(r"[^.\n]+(?:\.|$)", text[start:end]) if m.group(0).strip()]
+def _prose(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of at least four words, without a leading "ASSESSMENT AND PLAN:" title."""
+    spans = []
+    for s, e in sentence_spans(text, start, end):
+        if title := _TITLE.match(text, s, e):
+            s = title.end()
+        if len(text[s:e].split()) >= 4:
+            spans.append((s, e))
+    return spans
 
 
 def build_sections(docs: Sequence[SummaryDocument]) -> dict[str, list[dict[str, Any]]]:
@@ -54,6 +64,7 @@ def build_sections(docs: Sequence[SummaryDocument]) -> dict[str, list[dict[str, 
 
     def add(section: str, key: str, text: str, doc: SummaryDocument, start: int, end: int,
             **extra: Any) -> None:
+        text = " ".join(text.split())  # a term broken across lines reads as one line
         if key in seen[section]:  # the newest mention wins, every mention is cited
             item = seen[section][key]
             item.update(text=text, **extra)
@@ -67,8 +78,9 @@ def build_sections(docs: Sequence[SummaryDocument]) -> dict[str, list[dict[str, 
     no_allergies: SummaryDocument | None = None
     for date, doc in ordered:
         for e in _entities(doc):
-            kind, key = e["type"], e["text"].lower()
-            if e.get("assertion") not in _KEEP and kind != "allergy":
+            kind, key = e["type"], term_key(e["text"])  # "total knee\narthroplasty" is one
+            keep = _KEEP_PROCEDURE if kind == "procedure" else _KEEP
+            if e.get("assertion") not in keep and kind != "allergy":
                 continue
             if kind == "problem":
                 add("active_problems", key, e["text"], doc, e["start"], e["end"],
@@ -84,27 +96,33 @@ def build_sections(docs: Sequence[SummaryDocument]) -> dict[str, list[dict[str, 
             elif kind in ("lab", "vital"):
                 name = (e.get("attributes", {}).get("name") or key)
                 add("labs_vitals", name, _describe_measure(e), doc, e["start"], e["end"],
-                    abnormal=e.get("attributes", {}).get("abnormal"), date=date or None)
+                    abnormal=e.get("attributes", {}).get("abnormal"),
+                    date=event_date(doc, e["start"]) or None)
             elif kind == "procedure":
-                add("procedures", key, e["text"], doc, e["start"], e["end"], date=date or None)
+                when = event_date(doc, e["start"])
+                add("procedures", key, e["text"], doc, e["start"], e["end"], date=when or None)
+                if when and when != date:  # a dated past procedure is its own timeline event
+                    add("timeline", f"{when}:{key}", f"{when} — {e['text']}", doc,
+                        e["start"], e["end"], date=when)
         if (doc.clinical or {}).get("no_known_allergies"):
             no_allergies = doc
         for sec in (doc.clinical or {}).get("sections", ()):
             if sec["name"] == "assessment_plan":
-                for s, e in _sentences(doc.text, sec["start"], sec["end"])[:6]:
-                    sentence = doc.text[s:e].strip()
-                    if len(sentence) > 12:
-                        add("plan", f"{doc.document_id}:{s}", sentence, doc, s, e)
+                for s, e in _prose(doc.text, sec["start"], sec["end"])[:6]:
+                    add("plan", f"{doc.document_id}:{s}", doc.text[s:e], doc, s, e)
         # The timeline line: the first sentence of the assessment, else of the history.
         by_name = {sec["name"]: sec for sec in (doc.clinical or {}).get("sections", ())}
         focus = by_name.get("assessment_plan") or by_name.get("hpi")
-        first = (_sentences(doc.text, focus["start"], focus["end"]) if focus
-                 else _sentences(doc.text, 0, min(len(doc.text), 600)))
+        first = (_prose(doc.text, focus["start"], focus["end"]) if focus else []) or \
+            _prose(doc.text, 0, min(len(doc.text), 600)) or \
+            sentence_spans(doc.text, 0, min(len(doc.text), 600))  # short visit lines
         if first:
             s, e = first[0]
             label = date or "undated"
-            add("timeline", doc.document_id, f"{label} — {doc.title}: {doc.text[s:e].strip()}",
-                doc, s, e)
+            add("timeline", doc.document_id, f"{label} — {doc.title}: {doc.text[s:e]}",
+                doc, s, e, date=date or None)
+    # Stable: undated entries stay after the dated ones, in document order.
+    sections["timeline"].sort(key=lambda item: (item["date"] is None, item["date"] or ""))
     if not sections["allergies"] and no_allergies is not None:
         sections["allergies"].append({"text": "No known drug allergies", "citations": []})
     abnormal = [i for i in sections["labs_vitals"] if i.get("abnormal")]

@@ -1,5 +1,7 @@
 """The model-written overview: token budget from the model's own tokenizer, a single pass
-when the record fits, otherwise map-reduce over document-sized chunks."""
+when the record fits, otherwise map-reduce: chunks cut at document boundaries (a document
+too long for one chunk is cut at paragraphs, then lines, then sentences), one overview per
+chunk, then combining passes until one overview is left."""
 
 from __future__ import annotations
 
@@ -12,15 +14,13 @@ from engine.models.backends.base import GenerationSettings, LoadedModel
 from engine.summary.record import SummaryDocument, SummaryOptions, timeline
 
 PROMPTS = Path(__file__).resolve().parents[2] / "resources" / "prompts"
-_MAX_DOC_CHARS = 6000  # a single document's share of a chunk; longer text is cut
+PROMPT_FILES = ("summary_system.txt", "summary_user.txt", "combine_user.txt")
+_CHAT_TEMPLATE_TOKENS = 32  # role markers the chat template adds around the messages
+_SEPARATORS = ("\n\n", "\n", ". ", " ")  # where an over-long document may be cut, in order
 
 
-def _prompt(name: str) -> str:
+def prompt(name: str) -> str:
     return (PROMPTS / name).read_text("utf-8")
-
-
-def _block(date: str, doc: SummaryDocument) -> str:
-    return f"[{date or 'undated'}] {doc.title}\n{doc.text[:_MAX_DOC_CHARS].strip()}\n"
 
 
 class Generator:
@@ -34,50 +34,88 @@ class Generator:
         self.checkpoint = checkpoint or (lambda: None)
         self.deadline = clock() + options.timeout_s
         self.clock = clock
-        self.system = _prompt("summary_system.txt")
+        self.system = prompt("summary_system.txt")
+        self.user = prompt("summary_user.txt")
+        self.combine = prompt("combine_user.txt")
+        # The output share is clamped so that a record always has room in the context.
         self.max_tokens = min(options.max_tokens, model.context_window // 4)
 
     def budget(self) -> int:
         """Tokens the record may use: context minus system prompt, template and output."""
-        overhead = self.model.count_tokens(self.system + _prompt("summary_user.txt")) + 32
+        template = max(self.model.count_tokens(t) for t in (self.user, self.combine))
+        overhead = self.model.count_tokens(self.system) + template + _CHAT_TEMPLATE_TOKENS
         return self.model.context_window - overhead - self.max_tokens
 
     def run(self, docs: Sequence[SummaryDocument]) -> str:
-        blocks = [_block(date, doc) for date, doc in timeline(docs)]
         budget = self.budget()
-        if budget <= 64:
+        if budget <= 2 * self.max_tokens:  # a combining pass must fit two overviews
             raise TokenLimit("the model's context is too small for a summary",
                              {"context": self.model.context_window})
-        chunks = self._chunks(blocks, budget)
-        if len(chunks) == 1:
-            return self._complete(_prompt("summary_user.txt").format(record=chunks[0]))
-        partials = [self._complete(_prompt("summary_user.txt").format(record=c)) for c in chunks]
-        return self._complete(_prompt("combine_user.txt").format(
-            record="\n\n".join(partials)))
+        blocks = [piece for date, doc in timeline(docs)
+                  for piece in self.split(f"[{date or 'undated'}] {doc.title}",
+                                          doc.text.strip(), budget)]
+        chunks = self.pack(blocks, budget)
+        partials = [self._complete(self.user.format(record=c)) for c in chunks]
+        while len(partials) > 1:
+            groups = self.pack(partials, budget)
+            if len(groups) == len(partials):
+                raise TokenLimit("partial overviews do not fit the model's context together",
+                                 {"context": self.model.context_window})
+            partials = [self._complete(self.combine.format(record=g)) for g in groups]
+        return partials[0]
 
-    def _chunks(self, blocks: list[str], budget: int) -> list[str]:
-        """Whole documents per chunk; a document larger than the budget is cut to fit."""
+    def split(self, header: str, text: str, budget: int) -> list[str]:
+        """A document as one block, or as parts each under the budget with its header."""
+        whole = f"{header}\n{text}\n"
+        if self.model.count_tokens(whole) <= budget:
+            return [whole]
+        limit = budget - self.model.count_tokens(header) - 8
+        parts = self.pack(self._units(text, limit, 0), limit)
+        return [f"{header} (part {i} of {len(parts)})\n{p}" for i, p in enumerate(parts, 1)]
+
+    def _units(self, text: str, limit: int, level: int) -> list[str]:
+        if self.model.count_tokens(text) <= limit:
+            return [text]
+        if level == len(_SEPARATORS):  # one unbroken run longer than the budget: cut it
+            cut = max(1, len(text) * limit // (2 * self.model.count_tokens(text)))
+            return [u for i in range(0, len(text), cut)
+                    for u in self._units(text[i:i + cut], limit, level)]
+        sep = _SEPARATORS[level]
+        pieces = text.split(sep)
+        pieces = [p + sep for p in pieces[:-1]] + pieces[-1:]
+        return [u for p in pieces if p for u in self._units(p, limit, level + 1)]
+
+    def pack(self, units: list[str], budget: int) -> list[str]:
+        """Consecutive units joined while they fit; a join may cost a token, so count one."""
         chunks: list[str] = []
-        current = ""
-        for block in blocks:
-            while self.model.count_tokens(block) > budget:
-                block = block[: int(len(block) * 0.8)]
-            if current and self.model.count_tokens(current + block) > budget:
-                chunks.append(current)
-                current = ""
-            current += block + "\n"
-        return [*chunks, current] if current else chunks
+        current: list[str] = []
+        used = 0
+        for unit in units:
+            cost = self.model.count_tokens(unit) + 1
+            if current and used + cost > budget:
+                chunks.append("\n".join(current))
+                current, used = [], 0
+            current.append(unit)
+            used += cost
+        return [*chunks, "\n".join(current)] if current else chunks
 
-    def _complete(self, prompt: str) -> str:
+    def _complete(self, user_prompt: str) -> str:
         settings = GenerationSettings(max_tokens=self.max_tokens,
                                       temperature=self.options.temperature,
                                       top_p=self.options.top_p)
         pieces: list[str] = []
-        for piece in self.model.generate(self.system, prompt, settings):
-            self.checkpoint()
-            if self.clock() > self.deadline:
-                raise JobTimeout("the summary took longer than its time limit")
-            pieces.append(piece)
-            if self.on_token is not None:
-                self.on_token(piece)
+        stream = self.model.generate(self.system, user_prompt, settings)
+        try:
+            for piece in stream:
+                self.checkpoint()
+                if self.clock() > self.deadline:
+                    raise JobTimeout("the summary took longer than its time limit")
+                pieces.append(piece)
+                if self.on_token is not None:
+                    self.on_token(piece)
+        finally:
+            # Closing the stream on cancel or timeout stops the backend's generation at once.
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
         return "".join(pieces).strip()

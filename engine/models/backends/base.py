@@ -13,6 +13,7 @@ class GenerationSettings:
     max_tokens: int = 512
     temperature: float = 0.3
     top_p: float = 0.9
+    repeat_penalty: float = 1.1  # small models loop on their own phrases without it
     stop: tuple[str, ...] = ()
 
 

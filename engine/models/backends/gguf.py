@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from engine.errors import ModelLoadFailed
 from engine.models.backends.base import GenerationSettings, LoadRequest
+from engine.models.footprint import kv_cache_bytes
 
 
 class GgufModel:
@@ -40,19 +41,20 @@ class GgufModel:
             messages=[{"role": "system", "content": system},
                       {"role": "user", "content": prompt}],
             max_tokens=settings.max_tokens, temperature=settings.temperature,
-            top_p=settings.top_p, stop=list(settings.stop) or None, stream=True,
+            top_p=settings.top_p, repeat_penalty=settings.repeat_penalty,
+            stop=list(settings.stop) or None, stream=True,
         )
-        for chunk in stream:
-            piece = chunk["choices"][0]["delta"].get("content")
-            if piece:
-                yield piece
+        # Closing the stream when the caller stops early (cancel, timeout) ends llama.cpp's
+        # generation loop at once instead of whenever the generator is collected.
+        with contextlib.closing(stream):
+            for chunk in stream:
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
 
     def memory_bytes(self) -> int:
-        # Weights (mapped) plus the KV cache: f16 keys and values per layer and position.
-        meta = self._llm.metadata
-        layers = int(next((v for k, v in meta.items() if k.endswith("block_count")), 0) or 0)
-        width = int(next((v for k, v in meta.items() if k.endswith("embedding_length")), 0) or 0)
-        return self._size + 2 * 2 * layers * width * self.context_window
+        # Weights (mapped) plus the KV cache for the context actually allocated.
+        return self._size + kv_cache_bytes(self._llm.metadata, self.context_window)
 
     def unload(self) -> None:
         self._llm.close()

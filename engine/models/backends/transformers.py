@@ -54,7 +54,8 @@ class TransformersModel:
             self._model.device)
         streamer = TextIteratorStreamer(self._tok, skip_prompt=True, skip_special_tokens=True)
         kwargs = {**inputs, "max_new_tokens": settings.max_tokens, "streamer": streamer,
-                  "do_sample": settings.temperature > 0, "pad_token_id": self._tok.eos_token_id}
+                  "do_sample": settings.temperature > 0, "pad_token_id": self._tok.eos_token_id,
+                  "repetition_penalty": settings.repeat_penalty}
         if settings.temperature > 0:
             kwargs.update(temperature=settings.temperature, top_p=settings.top_p)
         worker = threading.Thread(target=self._model.generate, kwargs=kwargs, daemon=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InsufficientMemory
+from engine.errors import InsufficientMemory, InvalidRequest
 from engine.models import ModelManager, parse_config
 from engine.models.memory import MemoryState
 
@@ -95,7 +95,7 @@ def test_leased_model_is_never_evicted(model_dir):
     with mm.lease("summary", "m0"):
         with pytest.raises(InsufficientMemory):
             mm.load("m1")
-        with pytest.raises(InsufficientMemory):
+        with pytest.raises(InvalidRequest):
             mm.unload("m0")
         assert [s.name for s in mm.status()] == ["m0"]
     mm.load("m1")  # once released it can go
@@ -175,3 +175,93 @@ def test_system_probe_reports_cpu_only_here():
     state = system_memory()
     assert 0 < state.ram_free <= state.ram_total
     assert state.vram_free is None  # no GPU on this machine or CI
+
+
+def test_idle_gpu_model_is_evicted_for_the_gpu_before_settling_for_cpu(model_dir):
+    probe = ScriptedProbe(vram_free=3 * GB)
+    events = []
+    mm = manager(model_dir, events, max_loaded=3, probe=probe)
+    assert mm.load("m0").device == "cuda"
+    probe.vram_free = 1 * GB  # m0 holds the T4 now
+    evicted_gpu = []
+
+    def unload_frees_vram(model=mm._slots["m0"].model, original=FakeModel.unload):
+        evicted_gpu.append(model.name)
+        probe.vram_free = 3 * GB
+        original(model)
+
+    mm._slots["m0"].model.unload = unload_frees_vram
+    assert mm.load("m1").device == "cuda"
+    assert evicted_gpu == ["m0"]
+    assert [e["reason"] for e in events if e["action"] == "evict"] == ["GPU memory for m1"]
+
+
+def test_gpu_memory_pressure_evicts_idle_gpu_models_only(model_dir):
+    probe = ScriptedProbe(vram_free=15 * GB)
+    mm = manager(model_dir, max_loaded=3, probe=probe, device="auto")
+    mm.load("m0")  # cuda
+    probe.vram_free = None  # pretend the GPU filled up: the CPU model goes there
+    mm.load("m1")
+    probe.vram_free = 1 * GB  # 94% of 16 GB used
+    mm.check_pressure()
+    assert [s.name for s in mm.status()] == ["m1"]
+
+
+class CrashingLoader:
+    """A fake backend with a bug: raises something that is no engine error."""
+
+    def __call__(self, request):
+        raise KeyError("tensor")
+
+
+def test_a_crashing_backend_is_a_load_failure_and_the_chain_goes_on(model_dir):
+    from engine.models.backends.fallback import load_fallback
+
+    events = []
+    mm = ModelManager(config(sizes=(1,)), [model_dir], probe=ScriptedProbe(), clock=Clock(),
+                      loaders={"gguf": CrashingLoader(), "fallback": load_fallback},
+                      on_event=events.append)
+    with mm.lease("summary") as model:
+        assert model.name == "extractive"
+    assert [e["reason"] for e in events if e["action"] == "fallback"] == ["MODEL_LOAD_FAILED"]
+    assert 'hntai_model_events_total{action="fallback"} 1' in mm.metrics_text()
+
+
+def test_status_answers_while_a_slow_model_loads(model_dir):
+    """Loads run outside the table lock: status and leases of loaded models do not wait."""
+    import threading
+
+    from engine.models.backends.fallback import load_fallback
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_fake_loader(request):
+        entered.set()
+        release.wait()
+        return FakeModel(request)
+
+    mm = ModelManager(config(), [model_dir], probe=ScriptedProbe(), clock=Clock(),
+                      loaders={"gguf": slow_fake_loader, "fallback": load_fallback})
+    mm.load("extractive")
+    loading = threading.Thread(target=mm.load, args=("m0",))
+    loading.start()
+    entered.wait()
+    answered: list = []
+    asking = threading.Thread(target=lambda: answered.append(
+        ([s.name for s in mm.status()], mm.load("extractive").leases)))
+    asking.start()
+    asking.join(timeout=30)
+    release.set()
+    loading.join()
+    assert answered == [(["extractive"], 0)]  # answered while m0 was still loading
+    assert sorted(s.name for s in mm.status()) == ["extractive", "m0"]
+
+
+def test_monitor_thread_starts_once_and_stops(model_dir):
+    mm = manager(model_dir)
+    mm.start_monitor(interval_s=0.01)
+    first = mm._monitor
+    mm.start_monitor(interval_s=0.01)
+    assert mm._monitor is first and first.is_alive()
+    mm.close()
+    assert not first.is_alive()
