@@ -23,6 +23,7 @@ from engine import protocol as p
 from engine.client import EngineClient
 from engine.errors import AuthFailed, HntaiError, InvalidRequest, error_from_code
 from engine.paths import default_data_dir
+from engine.policy import machine_policy
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_AUDIT_BROKEN = 0, 1, 2, 3
 
@@ -245,8 +246,10 @@ class Cli:
         return EXIT_OK
 
     def models(self) -> int:
-        self.login()
         action = self.args.models_action
+        if action in ("pack", "import"):
+            return self.models_bundle()
+        self.login()
         if action == "list":
             value = self.client.request(p.ListModels())
         elif action == "load":
@@ -254,6 +257,17 @@ class Cli:
         else:
             value = {"unloaded": self.client.request(p.UnloadModel(name=self.args.name))}
         self._emit(value)
+        return EXIT_OK
+
+    def models_bundle(self) -> int:
+        """Offline provisioning, in this process with no engine and no login: import writes
+        machine files, so it is the OS account that must be allowed to write them."""
+        from engine.models import bundle
+
+        if self.args.models_action == "pack":
+            self._emit(bundle.pack_folder(Path(self.args.source), Path(self.args.output)))
+        else:
+            self._emit(bundle.import_to_machine(Path(self.args.bundle)))
         return EXIT_OK
 
     def transcribe(self) -> int:
@@ -352,6 +366,23 @@ class Cli:
                 fh.write(text + "\n")
         else:
             print(text)
+        return EXIT_OK
+
+    def backup(self) -> int:
+        """An encrypted copy of the store, made by the engine while it goes on serving."""
+        self.login()
+        self._emit(self.client.request(p.BackupStore(path=str(Path(self.args.output).resolve()))))
+        return EXIT_OK
+
+    def restore(self) -> int:
+        """The backup is checked, as one of its own admins, before anything is replaced."""
+        user = self.args.user or os.environ.get("HNTAI_USER")
+        if not user:
+            raise AuthFailed("name an admin of the backup with --user or HNTAI_USER")
+        self._emit(self.client.request(p.RestoreStore(
+            path=str(Path(self.args.backup).resolve()), username=user,
+            password=_password(f"Password for {user} in the backup: "),
+            check_only=self.args.check)))
         return EXIT_OK
 
     def _emit(self, value: Any) -> None:
@@ -461,11 +492,15 @@ def build_parser() -> argparse.ArgumentParser:
                            help="sections from the extracted data only, no language model")
     summarize.add_argument("--no-cache", action="store_true", help="ignore a cached summary")
 
-    models = command("models", Cli.models, "list, load or unload models")
+    models = command("models", Cli.models, "list, load, unload, pack or import models")
     models_sub = models.add_subparsers(dest="models_action", required=True)
     action(models_sub, "list")
     for name in ("load", "unload"):
         action(models_sub, name).add_argument("name")
+    pack = action(models_sub, "pack")
+    pack.add_argument("source", metavar="DIR", help="a folder of model files")
+    pack.add_argument("-o", "--output", required=True, metavar="BUNDLE.tar")
+    action(models_sub, "import").add_argument("bundle", metavar="BUNDLE.tar")
 
     audit = command("audit", Cli.audit, "verify or export the audit trail (admin)")
     audit_sub = audit.add_subparsers(dest="audit_action", required=True)
@@ -492,6 +527,15 @@ def build_parser() -> argparse.ArgumentParser:
     export_data.add_argument("--format", choices=("fhir", "json"), default="fhir")
     export_data.add_argument("--output", default=None, help="write to this file (mode 0600)")
 
+    backup = command("backup", Cli.backup, "write an encrypted, checked copy of the store "
+                     "with its key slots (admin)")
+    backup.add_argument("output", metavar="OUT", help="the backup file to create")
+    restore = command("restore", Cli.restore, "check a backup, then make it the store (admin "
+                      "of the backup)")
+    restore.add_argument("backup", metavar="IN")
+    restore.add_argument("--check", action="store_true",
+                         help="only check the backup (hashes, key, integrity, audit chain)")
+
     scrub = command("scrub", Cli.scrub, "de-identify text from stdin (keeps nothing)")
     scrub.add_argument("--policy", choices=("surrogate", "redact", "safe_harbor"),
                        default="surrogate")
@@ -508,8 +552,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # the engine child of a frozen (PyInstaller) build
     args = build_parser().parse_args(argv)
-    cli = Cli(args)
+    cli: Cli | None = None
     try:
+        machine_policy()  # validated at start: a bad policy file stops here, naming its key
+        cli = Cli(args)
         return args.handler(cli)
     except HntaiError as exc:
         if getattr(args, "json", False):
@@ -520,7 +566,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        cli.close()
+        if cli is not None:
+            cli.close()
 
 
 if __name__ == "__main__":

@@ -27,10 +27,18 @@ from typing import Any
 
 from engine import protocol as p
 from engine.errors import JobTimeout, VersionMismatch, WorkerCrashed
-from engine.service import engine_main
 
 log = logging.getLogger("hntai.client")
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+
+
+def _engine_entry(requests: multiprocessing.Queue, events: multiprocessing.Queue,
+                  data_dir: str) -> None:
+    """Child-process target. The engine's heavy imports (models, PyMuPDF, the store) happen
+    here, in the child only, so that the desktop process never loads them."""
+    from engine.service import engine_main
+
+    engine_main(requests, events, data_dir)
 
 
 @dataclass
@@ -44,12 +52,16 @@ class EngineClient:
     def __init__(
         self, data_dir: Path, *, auto_restart: bool = True, max_restarts: int = 20,
         start_timeout: float = 120.0, on_event: Callable[[p.Event], None] | None = None,
+        queue_events: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.auto_restart = auto_restart
         self.max_restarts = max_restarts
         self.start_timeout = start_timeout
         self.on_event = on_event
+        # A front end that takes events only through ``on_event`` (the desktop) turns the
+        # queue off, or it would grow for as long as the window is open.
+        self.queue_events = queue_events
         self.restarts = 0
         self._ctx = multiprocessing.get_context("spawn")
         self._ids = itertools.count(1)
@@ -200,7 +212,7 @@ class EngineClient:
         requests = self._ctx.Queue()
         events = self._ctx.Queue()
         process = self._ctx.Process(
-            target=engine_main, args=(requests, events, str(self.data_dir)),
+            target=_engine_entry, args=(requests, events, str(self.data_dir)),
             name="hntai-engine", daemon=True,
         )
         process.start()
@@ -246,7 +258,8 @@ class EngineClient:
             if future is not None:
                 future.set_result(event)
             return
-        self._events.put(event)
+        if self.queue_events:
+            self._events.put(event)
         if self.on_event is not None:
             self.on_event(event)
 

@@ -6,10 +6,17 @@ import os
 import sys
 from pathlib import Path
 
+from engine.policy import machine_policy
+
+STORE_FILE = "hntai.db"  # the SQLCipher database inside the data directory
+
 
 def default_data_dir() -> Path:
+    """HNTAI_DATA_DIR, else the machine policy's ``storage.data_dir``, else per user."""
     if env := os.environ.get("HNTAI_DATA_DIR"):
         return Path(env).expanduser()
+    if (fixed := machine_policy().data_dir) is not None:
+        return fixed
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
         return base / "HNTAI"
@@ -26,9 +33,40 @@ def models_config_path() -> Path:
     return Path(__file__).resolve().parents[1] / "models_config.json"
 
 
+def models_overlay_path() -> Path:
+    """The models IT imported on this machine (``hntai models import``), merged over the
+    shipped list; it lives beside the models it describes."""
+    return machine_model_dir() / "models_config.json"
+
+
+def machine_model_dir() -> Path:
+    """Where ``hntai models import`` provisions models: the first model directory."""
+    if dirs := machine_policy().model_dirs:
+        return dirs[0]
+    if env := [p for p in os.environ.get("HNTAI_MODEL_DIR", "").split(os.pathsep) if p]:
+        return Path(env[0])
+    if sys.platform == "win32":
+        return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "HNTAI" / "models"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/HNTAI/models")
+    return Path("/var/lib/hntai/models")
+
+
+def bundled_model_dir() -> Path:
+    """The embedded default models installed with HNTAI: inside a frozen (PyInstaller)
+    bundle, its ``models`` folder; otherwise ``<prefix>/share/hntai/models``."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "models"
+    return Path(sys.prefix) / "share" / "hntai" / "models"
+
+
 def model_dirs(data_dir: Path) -> list[Path]:
-    """Where model files are looked for: HNTAI_MODEL_DIR (os.pathsep-separated, where IT
-    provisions them), the data directory's ``models``, then the models installed with HNTAI
-    (``<prefix>/share/hntai/models``)."""
+    """Where model files are looked for. A machine policy's ``models.dirs`` replace the
+    provisioned ones; otherwise HNTAI_MODEL_DIR (os.pathsep-separated, where IT provisions
+    them), the machine model directory and the data directory's ``models``. The embedded
+    defaults installed with HNTAI come last in either case."""
+    if policy_dirs := machine_policy().model_dirs:
+        return [*policy_dirs, bundled_model_dir()]
     dirs = [Path(p) for p in os.environ.get("HNTAI_MODEL_DIR", "").split(os.pathsep) if p]
-    return [*dirs, data_dir / "models", Path(sys.prefix) / "share" / "hntai" / "models"]
+    return list(dict.fromkeys([*dirs, machine_model_dir(), data_dir / "models",
+                               bundled_model_dir()]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine.errors import PermissionDenied
+from engine.policy import machine_policy
 from engine.store.users import Role
 
 _ALL = frozenset(Role)
@@ -26,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 
 def require(role: Role, permission: str) -> None:
+    machine_policy().check_role(role.value)  # IT may keep roles off this workstation
     if role not in PERMISSIONS[permission]:
         raise PermissionDenied(
             "your role does not allow this action", {"permission": permission, "role": role.value}

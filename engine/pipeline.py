@@ -23,13 +23,14 @@ from engine.documents import (
     detect_kind,
     extract_document,
 )
-from engine.errors import FileNotFound
+from engine.errors import FileNotFound, FileTooLarge
 from engine.jobs import JobContext, ResultWriter
+from engine.protocol import DOCUMENT_STAGES
 from engine.store import Store, audit, documents, records
 from engine.store import jobs as job_rows
 from engine.store import settings as store_settings
 
-STAGES = ("extract", "scrub", "clinical", "store")
+STAGES = DOCUMENT_STAGES
 
 
 class SpanLike(Protocol):
@@ -143,6 +144,10 @@ class DocumentPipeline:
         if not path.is_file():
             raise FileNotFound("the file is no longer where it was submitted from")
         ctx.progress("extract", "Reading document", 0, 1)
+        size = path.stat().st_size
+        if size > settings.limits.max_file_bytes:  # before sniffing: audio has no reader check
+            raise FileTooLarge("the file is larger than allowed",
+                               {"size": size, "max_bytes": settings.limits.max_file_bytes})
         if self.transcribe is not None and detect_kind(path) == "audio":
             ctx.progress("extract", "Transcribing speech", 0, 1)
             return self.transcribe(path, ctx.checkpoint)

@@ -16,6 +16,26 @@ from engine.errors import HntaiError, error_from_code
 
 PROTOCOL_VERSION = 1
 
+# The named stages of a document job, in order (progress events carry one of them).
+DOCUMENT_STAGES = ("extract", "scrub", "clinical", "store")
+
+# Summary sections in display order, with their titles (stored summaries use these keys).
+SUMMARY_SECTIONS: Mapping[str, str] = {
+    "overview": "Overview", "active_problems": "Active problems", "medications": "Medications",
+    "allergies": "Allergies", "labs_vitals": "Key labs and vitals", "procedures": "Procedures",
+    "timeline": "Timeline", "plan": "Plan and follow-up",
+}
+
+# File types a front end may offer to submit. The engine decides by content, not by name;
+# this list only lets the desktop refuse an obvious wrong file before it is queued.
+DOCUMENT_SUFFIXES: Mapping[str, str] = {
+    ".pdf": "PDF", ".docx": "Word document", ".txt": "text", ".text": "text", ".md": "text",
+    ".csv": "text", ".json": "EHR / FHIR JSON", ".xml": "C-CDA XML",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+    ".gif": "image", ".webp": "image",
+    ".wav": "audio", ".flac": "audio", ".mp3": "audio", ".m4a": "audio", ".ogg": "audio",
+}
+
 
 # --- errors -------------------------------------------------------------------------------
 
@@ -219,8 +239,45 @@ class StopDictation(Request):
 
 
 @dataclass(frozen=True)
+class SaveDictation(Request):
+    """Store dictated text (as edited by the clinician) as a document (login needed)."""
+
+    text: str = field(default="", repr=False)
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ListAudit(Request):
+    """Audit entries for the viewer, newest first (admin only); empty filters match all."""
+
+    user_id: str | None = None
+    action: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True)
 class Shutdown(Request):
     pass
+
+
+@dataclass(frozen=True)
+class BackupStore(Request):
+    """Write an encrypted, checked copy of the store and its key slots to ``path`` (admin)."""
+
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class RestoreStore(Request):
+    """Check a backup (hashes, key, integrity, audit chain) and, unless ``check_only``, make
+    it the store. ``username``/``password`` are those of an admin account in the backup."""
+
+    path: str = ""
+    username: str = ""
+    password: str = field(default="", repr=False)
+    check_only: bool = False
 
 
 # --- values carried in replies ------------------------------------------------------------
@@ -277,6 +334,7 @@ class EngineStatus:
     models: tuple[Mapping[str, Any], ...]
     ocr_available: bool
     metrics: str = ""  # Prometheus text format
+    initialized: bool = True  # False until ``hntai init`` (or the first-run wizard) ran
 
 
 # --- events -------------------------------------------------------------------------------

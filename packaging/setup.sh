@@ -2,6 +2,7 @@
 # One-step set-up for a fresh Debian machine (run as root, or with sudo available).
 #   bash packaging/setup.sh run    install, then process the bundled samples headless
 #   bash packaging/setup.sh test   install with dev extras, then run lint and the test suite
+#   bash packaging/setup.sh install  install only (packaging/build.sh uses it)
 set -euo pipefail
 
 MODE="${1:-run}"
@@ -15,10 +16,11 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- system packages: Tesseract for OCR; the libraries Qt needs even offscreen ----------
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr tesseract-ocr-eng)
+# (libpulse: QtMultimedia will not import without it, even with no sound device.)
 for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 \
-           libxcb-cursor.so.0; do
+           libxcb-cursor.so.0 libpulse.so.0; do
     ldconfig -p | grep -q "$lib" || need_apt+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 \
-                                              libdbus-1-3 libxcb-cursor0)
+                                              libdbus-1-3 libxcb-cursor0 libpulse0)
 done
 if [ "${#need_apt[@]}" -gt 0 ]; then
     echo "== apt-get install ${need_apt[*]}"
@@ -59,8 +61,10 @@ case "$MODE" in
         fi
         exit "$status"
         ;;
+    install)
+        ;;
     *)
-        echo "usage: $0 run|test [pytest args]" >&2
+        echo "usage: $0 run|test|install [pytest args]" >&2
         exit 2
         ;;
 esac

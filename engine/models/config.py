@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidConfig
+from engine.paths import models_overlay_path
+from engine.policy import MachinePolicy, machine_policy
 
 BACKENDS = ("gguf", "transformers", "openvino", "whisper", "fallback")
 DEVICES = ("auto", "cuda", "cpu")
@@ -121,12 +123,60 @@ def parse_config(raw: Mapping[str, Any]) -> ModelsConfig:
     return ModelsConfig(models, chains, policy)
 
 
-def load_config(path: Path) -> ModelsConfig:
+def read_json(path: Path) -> dict[str, Any]:
     try:
-        raw = json.loads(Path(path).read_text("utf-8"))
+        return json.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError:
         raise InvalidConfig("models_config.json is missing", {"path": str(path)}) from None
     except ValueError as exc:
         raise InvalidConfig("models_config.json is not valid JSON",
-                            {"line": getattr(exc, "lineno", None)}) from None
-    return parse_config(raw)
+                            {"path": str(path), "line": getattr(exc, "lineno", None)}) from None
+
+
+def merge_overlay(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """The shipped list with the imported models: an imported model replaces a shipped one
+    of the same name; a new one goes first in its task's chain (IT imported it to use it).
+    The chain is derived here, not stored, so that an upgraded shipped list stays valid."""
+    merged = dict(base)
+    models = {m["name"]: m for m in base.get("models", []) if isinstance(m, dict)}
+    chains = {task: list(names) for task, names in base.get("fallback_chains", {}).items()}
+    entries = overlay.get("models")
+    if not isinstance(entries, list) or not all(isinstance(m, dict) for m in entries):
+        raise InvalidConfig("the imported models list must hold model objects",
+                            {"field": "overlay.models", "path": str(models_overlay_path())})
+    for entry in entries:
+        if entry.get("name") not in models and entry.get("task") in chains:
+            chains[entry["task"]].insert(0, entry["name"])
+        models[entry.get("name")] = entry
+    merged["models"] = list(models.values())
+    merged["fallback_chains"] = chains
+    return merged
+
+
+def apply_policy(config: ModelsConfig, policy: MachinePolicy) -> ModelsConfig:
+    """The machine policy's chains per task and memory thresholds, checked against the list."""
+    chains = dict(config.chains)
+    for task, names in policy.models_per_task.items():
+        for name in names:
+            if name not in config.models or config.models[name].task != task:
+                raise InvalidConfig(f"policy key models.tasks.{task} names a model that is not "
+                                    f"a {task} model in models_config.json",
+                                    {"key": f"models.tasks.{task}", "model": name,
+                                     "path": str(policy.source)})
+        chains[task] = names
+    limits = {"max_memory_fraction": policy.max_memory_fraction,
+              "max_loaded_models": policy.max_loaded_models}
+    runtime = replace(config.policy, **{k: v for k, v in limits.items() if v is not None})
+    return ModelsConfig(config.models, chains, runtime)
+
+
+def load_config(path: Path, *, machine: bool = True) -> ModelsConfig:
+    """The model list at ``path``; with ``machine``, merged with the models imported on this
+    workstation (``paths.models_overlay_path``) and adjusted by its machine policy."""
+    raw = read_json(path)
+    if not machine:
+        return parse_config(raw)
+    overlay = models_overlay_path()
+    if overlay.exists():
+        raw = merge_overlay(raw, read_json(overlay))
+    return apply_policy(parse_config(raw), machine_policy())

@@ -113,9 +113,48 @@ def entries(conn, *, after_id: int = 0, limit: int | None = None) -> Iterator[Au
         sql += " LIMIT ?"
         params += (limit,)
     for row in conn.execute(sql, params).fetchall():
-        data = dict(zip(_COLUMNS, row, strict=True))
-        data["phi_accessed"] = bool(data["phi_accessed"])
-        yield AuditEntry(**data)
+        yield _entry(row)
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters for the audit viewer; empty fields match everything. Dates are ISO prefixes
+    ("2026-12-01") compared with the stored UTC timestamps."""
+
+    user_id: str | None = None
+    action: str | None = None  # a prefix: "document" matches "document.read"
+    since: str | None = None
+    until: str | None = None  # inclusive of that whole day when it is a date
+    limit: int = 500
+
+
+def search(conn, query: AuditQuery) -> list[AuditEntry]:
+    """Newest first, at most ``query.limit`` entries."""
+    clauses, params = [], []
+    if query.user_id:
+        clauses.append("user_id = ?")
+        params.append(query.user_id)
+    if query.action:
+        clauses.append("action LIKE ? ESCAPE '\\'")
+        params.append(query.action.replace("%", r"\%").replace("_", r"\_") + "%")
+    if query.since:
+        clauses.append("timestamp >= ?")
+        params.append(query.since)
+    if query.until:
+        clauses.append("timestamp <= ?")
+        params.append(query.until + ("T99" if len(query.until) == 10 else ""))
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = conn.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM audit_log {where} ORDER BY id DESC LIMIT ?",
+        (*params, max(1, min(query.limit, 10_000))),
+    ).fetchall()
+    return [_entry(row) for row in rows]
+
+
+def _entry(row: tuple) -> AuditEntry:
+    data = dict(zip(_COLUMNS, row, strict=True))
+    data["phi_accessed"] = bool(data["phi_accessed"])
+    return AuditEntry(**data)
 
 
 def verify(conn) -> VerifyResult:

@@ -6,15 +6,16 @@ import errno
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlcipher3
 
 from engine.errors import AuthFailed, HntaiError, StorageFull, StorageUnavailable
+from engine.paths import STORE_FILE
 from engine.store.migrations import migrate
 
-DB_FILE = "hntai.db"
+DB_FILE = STORE_FILE
 
 
 def map_storage_error(exc: BaseException) -> HntaiError:
@@ -23,6 +24,19 @@ def map_storage_error(exc: BaseException) -> HntaiError:
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "full" in text:
         return StorageFull("the data disk is full", {"error": type(exc).__name__})
     return StorageUnavailable("the data store cannot be written", {"error": type(exc).__name__})
+
+
+_DISK_TROUBLE = ("full", "readonly", "disk i/o", "unable to open")
+
+
+def storage_failure(exc: BaseException) -> HntaiError | None:
+    """The coded error for a failed read or write of the store or the data disk, or None
+    when ``exc`` is something else (a bug such as bad SQL, a bad input)."""
+    if (isinstance(exc, sqlcipher3.OperationalError)
+            and any(s in str(exc).lower() for s in _DISK_TROUBLE)) or (
+            isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT)):
+        return map_storage_error(exc)
+    return None
 
 
 class Database:
@@ -43,6 +57,9 @@ class Database:
         self.conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.OperationalError as exc:  # cannot open (read-only disk …): no key issue
+            self.conn.close()
+            raise map_storage_error(exc) from None
         except sqlcipher3.DatabaseError:
             self.conn.close()
             raise AuthFailed("wrong user name or password") from None
@@ -64,7 +81,11 @@ class Database:
                 yield self.conn
                 self.conn.execute("COMMIT")
             except BaseException as exc:
-                self.conn.execute("ROLLBACK")
+                # A COMMIT that failed on a full or read-only disk may already have rolled
+                # back: a second ROLLBACK would then raise and hide the real cause.
+                if self.conn.in_transaction:
+                    with suppress(sqlcipher3.Error):
+                        self.conn.execute("ROLLBACK")
                 if isinstance(exc, (sqlcipher3.OperationalError, OSError)):
                     raise map_storage_error(exc) from None
                 raise

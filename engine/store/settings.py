@@ -1,4 +1,4 @@
-"""Settings kept in the store, with typed defaults in code."""
+"""Settings kept in the store, with typed defaults in code; the machine policy fixes some."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from engine.errors import InvalidRequest
+from engine.errors import InvalidRequest, PermissionDenied
+from engine.policy import machine_policy
 
 DEFAULTS: Mapping[str, Any] = {
     "scrub.policy": "surrogate",
@@ -19,6 +20,7 @@ DEFAULTS: Mapping[str, Any] = {
     "jobs.timeout_s": 1800,
     "jobs.max_attempts": 3,
     "security.idle_lock_minutes": 10,
+    "retention.days": 0,  # 0 = keep; how long documents are kept (IT policy)
 }
 
 
@@ -30,6 +32,9 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
 def get(conn, key: str) -> Any:
     if key not in DEFAULTS:
         raise InvalidRequest("unknown setting", {"key": key})
+    fixed = machine_policy().fixed_settings()
+    if key in fixed:  # the machine policy wins over whatever a user stored
+        return fixed[key]
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return json.loads(row[0]) if row else DEFAULTS[key]
 
@@ -42,6 +47,10 @@ def put(conn, key: str, value: Any) -> None:
     default = DEFAULTS.get(key)
     if default is None:
         raise InvalidRequest("unknown setting", {"key": key})
+    policy = machine_policy()
+    if key in policy.fixed_settings():
+        raise PermissionDenied("this setting is fixed by the machine policy",
+                               {"key": key, "policy": str(policy.source)})
     if not isinstance(value, type(default)) or isinstance(value, bool) != isinstance(default, bool):
         raise InvalidRequest("setting has the wrong type", {"key": key})
     if key in CHOICES and value not in CHOICES[key]:

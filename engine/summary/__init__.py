@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from engine.models import ModelManager
+from engine.protocol import SUMMARY_SECTIONS
 from engine.summary.extractive import SECTIONS, build_sections
 from engine.summary.generate import PROMPT_FILES, Generator, prompt
 from engine.summary.grounding import ground
@@ -17,10 +18,6 @@ from engine.summary.record import SummaryDocument, SummaryOptions
 
 __all__ = ["SummaryDocument", "SummaryOptions", "SummaryResult", "cache_key", "summarize"]
 EXTRACTIVE = "extractive"
-_TITLES = {"overview": "Overview", "active_problems": "Active problems",
-           "medications": "Medications", "allergies": "Allergies",
-           "labs_vitals": "Key labs and vitals", "procedures": "Procedures",
-           "timeline": "Timeline", "plan": "Plan and follow-up"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ def render_markdown(sections: dict[str, list[dict[str, Any]]], model: str,
                     grounding: dict[str, int]) -> str:
     lines = ["# Patient summary", ""]
     for name in SECTIONS:
-        lines.append(f"## {_TITLES[name]}")
+        lines.append(f"## {SUMMARY_SECTIONS[name]}")
         items = sections.get(name) or []
         lines += [_markdown_item(item) for item in items] or ["- none recorded"]
         lines.append("")

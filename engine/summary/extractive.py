@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.clinical.vocabulary import key as term_key
+from engine.protocol import SUMMARY_SECTIONS
 from engine.summary.record import SummaryDocument, event_date, timeline
 from engine.summary.sentences import sentence_spans
 
-SECTIONS = ("overview", "active_problems", "medications", "allergies", "labs_vitals",
-            "procedures", "timeline", "plan")
+SECTIONS = tuple(SUMMARY_SECTIONS)
 _TITLE = re.compile(r"[A-Z][A-Z /&-]+:\s*")
 _KEEP = ("present", "possible")
 _KEEP_PROCEDURE = (*_KEEP, "historical")  # a past operation still belongs in the summary

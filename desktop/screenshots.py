@@ -1,0 +1,171 @@
+"""``hntai-desktop --screenshots DIR``: drive the real window offscreen against a throwaway
+store, as a new user would, and write a PNG of each main view.
+
+It uses the same engine process, requests and widgets as a person at the workstation; only
+the microphone is replaced by a WAV file played in real time (``WavFileSource``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ADMIN, PASSWORD = "admin", "screenshot-pass-1"
+_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+# A note in three forms (text PDF, Word, scanned PDF) plus the bundled samples.
+_EVAL_SAMPLES = ("documents/note_1315_text.pdf", "documents/note_3914.docx",
+                 "documents/note_4141_scanned.pdf")
+_DICTATION = "audio/synthetic_dictation/dictation_1315.wav"
+VIEWS = ("login", "first_run", "main_jobs", "document_phi", "clinical_data", "summary",
+         "dictation", "audit", "models")
+
+
+def sample_files(samples: Path | None) -> list[Path]:
+    from desktop.theme import resources_dir
+
+    if samples is not None:
+        return sorted(p for p in samples.iterdir() if p.is_file())
+    bundled = sorted(p for p in (resources_dir() / "samples").iterdir() if p.is_file())
+    shared = [_EVAL / name for name in _EVAL_SAMPLES if (_EVAL / name).exists()]
+    return shared + bundled
+
+
+def dictation_wav() -> Path | None:
+    path = _EVAL / _DICTATION
+    return path if path.exists() else None
+
+
+class Driver:
+    """Spins the event loop until a condition holds: the window stays live meanwhile."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def until(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        from desktop.qt import QtCore
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"screenshots: timed out waiting for {what}")
+            self.app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.01)
+
+    def settle(self, seconds: float = 0.3) -> None:
+        end = time.monotonic() + seconds
+        self.until(lambda: time.monotonic() >= end, seconds + 5, "the window to settle")
+
+
+def render_all(out_dir: Path, samples: Path | None = None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop import theme
+    from desktop.audio_capture import WavFileSource
+    from desktop.engine_link import EngineLink
+    from desktop.first_run import FirstRunWizard
+    from desktop.main_window import MainWindow
+    from desktop.qt import QtCore, QtWidgets
+    from engine import protocol as p
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    theme.apply(app)
+    drive = Driver(app)
+    work = Path(tempfile.mkdtemp(prefix="hntai-screens-"))
+    settings = QtCore.QSettings(str(work / "desktop.ini"), QtCore.QSettings.Format.IniFormat)
+    wav = dictation_wav()
+    link = EngineLink(work / "data")
+    written: list[str] = []
+
+    def shot(widget, name: str) -> None:
+        drive.settle()
+        widget.grab().save(str(out_dir / f"{name}.png"))
+        written.append(name)
+
+    try:
+        wizard = FirstRunWizard(work / "data", lambda _d: link)
+        wizard.resize(720, 480)
+        wizard.show()
+        wizard.next()
+        wizard.admin.name.setText(ADMIN)
+        shot(wizard, "first_run")
+        wizard.close()
+
+        window = MainWindow(link, settings, dictation_source=(
+            (lambda _device: WavFileSource(wav, speed=1.0)) if wav else None))
+        window.resize(1366, 860)
+        window.show()
+        link.start()
+        drive.until(lambda: link.running, 120, "the engine to start")
+        created: list[object] = []
+        link.call(p.InitStore(admin=ADMIN, password=PASSWORD)).success(created.append).run()
+        drive.until(lambda: bool(created), 60, "the store to be created")
+        link.forget_credentials()
+        window.login.set_engine_ready(True)
+        window.login.username.setText(ADMIN)
+        shot(window, "login")
+
+        window.login.password.setText(PASSWORD)
+        window.login.submit()
+        drive.until(lambda: window.user is not None, 60, "sign-in")
+        window.home.one_record.setChecked(True)
+        files = sample_files(samples)
+        window.home.drop_zone.take(files)
+        drive.until(lambda: len(window.jobs.job_ids()) >= len(files), 60, "the jobs to queue")
+        shot(window, "main_jobs")
+        drive.until(lambda: not window.jobs.open_job_ids(), 600, "the jobs to finish")
+        drive.until(lambda: window.records.tree.topLevelItemCount() > 0, 30, "the records")
+
+        record = window.records.tree.topLevelItem(0)
+        record.setExpanded(True)
+        note = next((record.child(i) for i in range(record.childCount())
+                     if record.child(i).text(0).endswith("clinic_note.txt")), record.child(0))
+        window.records.tree.setCurrentItem(note)
+        drive.until(lambda: window.document.legend.layout().count() > 1, 60, "the document")
+        shot(window, "document_phi")
+        window.document.tabs.setCurrentIndex(1)
+        shot(window, "clinical_data")
+
+        window.document.tabs.setCurrentIndex(3)
+        window.document.summary.start()
+        drive.until(lambda: window.document.summary.job_id is not None, 60, "the summary job")
+        drive.until(lambda: window.document.summary.job_id is None, 600, "the summary")
+        drive.until(lambda: bool(window.document.summary.result.toPlainText()), 60,
+                    "the summary text")
+        shot(window, "summary")
+
+        if wav is not None:
+            window.dictation_dock.show()
+            panel = window.dictation
+            panel.start_recording()
+            drive.until(lambda: panel.editor.toPlainText().strip() != "", 120,
+                        "dictated text")
+            drive.settle(6)
+            shot(window, "dictation")
+            panel.stop_recording()
+            drive.until(lambda: not panel.is_recording, 60, "dictation to stop")
+            window.dictation_dock.hide()
+
+        window.open_admin()
+        admin = window.admin
+        admin.resize(1100, 680)
+        admin.tabs.setCurrentWidget(admin.audit_tab)
+        admin.audit_tab.verify()
+        drive.until(lambda: admin.audit_tab.model.rowCount() > 0, 60, "audit entries")
+        drive.settle(1)
+        shot(admin, "audit")
+        admin.tabs.setCurrentWidget(admin.models_tab)
+        drive.until(lambda: admin.models_tab.table.rowCount() > 0, 60, "the model list")
+        shot(admin, "models")
+        admin.close()
+        window.close_quietly()
+    finally:
+        link.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"wrote {len(written)} screenshots to {out_dir}: {', '.join(written)}",
+          file=sys.stderr)
+    return 0

@@ -1,0 +1,173 @@
+"""One document under review: scrubbed text with PHI highlights, the clinical tables, its FHIR
+export and the summary of its record. Every read goes through the engine, which audits it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from desktop.engine_link import EngineLink
+from desktop.messages import describe
+from desktop.qt import QtGui, QtWidgets, Signal
+from desktop.theme import icon
+from desktop.views.clinical import ClinicalTables
+from desktop.views.phi_text import PhiLegend, PhiTextView
+from desktop.views.summary import SummaryView
+from engine import protocol as p
+
+TEXT_TAB, CLINICAL_TAB, FHIR_TAB, SUMMARY_TAB = range(4)
+
+
+class FhirPanel(QtWidgets.QWidget):
+    """The FHIR R4 bundle is produced on request only: an export is an audited event."""
+
+    def __init__(self, link: EngineLink, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.link = link
+        self.target: str | None = None
+        self.show_button = QtWidgets.QPushButton(icon("export"), "Build FHIR bundle")
+        self.show_button.setAccessibleName("Build FHIR bundle")
+        self.show_button.setToolTip("Export this document's extracted data as FHIR R4 "
+                                    "(recorded in the audit log)")
+        self.save_button = QtWidgets.QPushButton("Save as…")
+        self.save_button.setAccessibleName("Save FHIR bundle")
+        self.save_button.setEnabled(False)
+        self.state = QtWidgets.QLabel("")
+        self.state.setProperty("role", "subtitle")
+        self.text = QtWidgets.QPlainTextEdit(readOnly=True)
+        self.text.setAccessibleName("FHIR bundle JSON")
+        self.text.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.show_button)
+        row.addWidget(self.save_button)
+        row.addWidget(self.state, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.text, 1)
+        self.show_button.clicked.connect(self.build)
+        self.save_button.clicked.connect(self.save)
+
+    def set_target(self, target: str | None) -> None:
+        self.target = target
+        self.text.clear()
+        self.state.setText("")
+        self.save_button.setEnabled(False)
+        self.show_button.setEnabled(target is not None)
+
+    def build(self) -> None:
+        if not self.target:
+            return
+        self.show_button.setEnabled(False)
+        self.state.setText("Building…")
+        self.link.call(p.Export(target_id=self.target, fmt="fhir")) \
+            .success(self._built).failure(self._refused) \
+            .always(lambda: self.show_button.setEnabled(True)).run()
+
+    def _built(self, bundle: Mapping[str, Any]) -> None:
+        self.text.setPlainText(json.dumps(bundle, indent=2))
+        self.state.setText(f"{len(bundle.get('entry', ()))} resources, FHIR R4 Bundle")
+        self.save_button.setEnabled(True)
+
+    def _refused(self, error: p.ErrorInfo) -> None:
+        self.state.setText(describe(error))
+
+    def save(self) -> None:
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Save FHIR bundle", str(Path.home() / f"{self.target}.fhir.json"),
+            "FHIR JSON (*.json)")
+        if name:
+            Path(name).write_text(self.text.toPlainText(), encoding="utf-8")
+            self.state.setText("Saved.")
+
+
+class DocumentView(QtWidgets.QWidget):
+    open_document = Signal(str)  # a citation in another document of the record
+
+    def __init__(self, link: EngineLink, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.link = link
+        self.document_id: str | None = None
+        self._pending_jump: tuple[int, int] | None = None
+        self.heading = QtWidgets.QLabel("")
+        self.heading.setProperty("role", "title")
+        self.heading.setAccessibleName("Document title")
+        self.facts = QtWidgets.QLabel("")
+        self.facts.setProperty("role", "subtitle")
+        self.text = PhiTextView()
+        self.legend = PhiLegend()
+        self.clinical = ClinicalTables()
+        self.fhir = FhirPanel(link)
+        self.summary = SummaryView(link)
+        text_page = QtWidgets.QWidget()
+        text_layout = QtWidgets.QVBoxLayout(text_page)
+        text_layout.addWidget(self.legend)
+        text_layout.addWidget(self.text, 1)
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.setAccessibleName("Document views")
+        self.tabs.addTab(text_page, "Scrubbed text")
+        self.tabs.addTab(self.clinical, "Clinical data")
+        self.tabs.addTab(self.fhir, "FHIR export")
+        self.tabs.addTab(self.summary, "Summary")
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.tabs, 1)
+        self.clinical.span_activated.connect(self.show_span)
+        self.summary.citation_clicked.connect(self._citation)
+
+    def load(self, document_id: str) -> None:
+        self.document_id = document_id
+        self.heading.setText("Opening…")
+        self.link.call(p.GetDocument(document_id=document_id)) \
+            .success(self._show).failure(self._refused).run()
+
+    def show_record(self, record_id: str) -> None:
+        """A record without a chosen document: its summary and its FHIR export."""
+        self.document_id = None
+        self.heading.setText(f"Record {record_id}")
+        self.facts.setText("Summary and export of every document in this record.")
+        self.text.show_text("", [])
+        self.legend.show_counts({})
+        self.clinical.show_extraction(None)
+        self.fhir.set_target(record_id)
+        self.summary.set_record(record_id)
+        self.tabs.setCurrentIndex(SUMMARY_TAB)
+
+    def _show(self, content: Mapping[str, Any]) -> None:
+        meta = content["meta"]
+        if meta["id"] != self.document_id:
+            return  # the user moved on while it loaded
+        self.heading.setText(meta["source_name"])
+        ocr = f", {meta['ocr_pages']} read by OCR" if meta["ocr_pages"] else ""
+        self.facts.setText(f"{meta['kind'].upper()} · {meta['page_count']} page(s){ocr} · "
+                           f"record {meta['record_id']} · added "
+                           f"{meta['created_at'][:16].replace('T', ' ')} UTC")
+        text = content.get("scrubbed_text")
+        if text is None:
+            self.text.show_text("The text of this document was withheld.", [])
+            self.legend.show_counts({})
+        else:
+            self.legend.show_counts(self.text.show_text(text, content.get("phi_spans") or []))
+        self.clinical.show_extraction(content.get("extraction"))
+        self.fhir.set_target(meta["id"])
+        self.summary.set_record(meta["record_id"])
+        if self._pending_jump is not None:
+            self.show_span(*self._pending_jump)
+            self._pending_jump = None
+
+    def _refused(self, error: p.ErrorInfo) -> None:
+        self.heading.setText("This document cannot be shown")
+        self.facts.setText(describe(error))
+
+    def show_span(self, start: int, end: int) -> None:
+        self.tabs.setCurrentIndex(TEXT_TAB)
+        self.text.jump_to(start, end)
+
+    def _citation(self, document_id: str, start: int, end: int) -> None:
+        if document_id == self.document_id:
+            self.show_span(start, end)
+            return
+        self._pending_jump = (start, end)
+        self.open_document.emit(document_id)
