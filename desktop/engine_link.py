@@ -159,17 +159,12 @@ class EngineLink(QtCore.QObject):
             self.started.emit()
         elif isinstance(event, p.ErrorInfo):
             self.start_failed.emit(event)
-        elif isinstance(event, p.JobProgress):
-            self.job_progress.emit(event)
-        elif isinstance(event, p.JobText):
-            self.job_text.emit(event)
-        elif isinstance(event, p.JobFinished):
-            self.job_finished.emit(event)
-        elif isinstance(event, p.JobFailed):
-            self.job_failed.emit(event)
-        elif isinstance(event, p.DictationPartial):
-            self.dictation_partial.emit(event)
-        elif isinstance(event, p.DictationFinal):
-            self.dictation_final.emit(event)
-        elif isinstance(event, p.EngineRestarted):
-            self.engine_restarted.emit(event)
+        else:
+            routes = {p.JobProgress: self.job_progress, p.JobText: self.job_text,
+                      p.JobFinished: self.job_finished, p.JobFailed: self.job_failed,
+                      p.DictationPartial: self.dictation_partial,
+                      p.DictationFinal: self.dictation_final,
+                      p.EngineRestarted: self.engine_restarted}
+            signal = routes.get(type(event))
+            if signal is not None:
+                signal.emit(event)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.engine_link import EngineLink
-from desktop.qt import Qt, QtGui, QtWidgets
+from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.theme import icon
 from engine import protocol as p
 
@@ -31,7 +31,13 @@ class _LocationPage(QtWidgets.QWizardPage):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addStretch(1)
-        self.registerField("data_dir*", self.path)
+        # Not a mandatory ("*") field: QWizard counts those as filled only once they differ
+        # from their initial value, and the default location is a fine answer.
+        self.registerField("data_dir", self.path)
+        self.path.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:
+        return bool(self.path.text().strip())
 
     def _browse(self) -> None:
         chosen = QtWidgets.QFileDialog.getExistingDirectory(self, "Data folder", self.path.text())
@@ -139,6 +145,9 @@ class _RecoveryPage(QtWidgets.QWizardPage):
     def initializePage(self) -> None:
         self.key.setText(self.admin.recovery_key)
         self.wizard().button(QtWidgets.QWizard.WizardButton.BackButton).setEnabled(False)
+        # Space ticks it, Enter finishes: no mouse needed. Deferred: QWizard moves the focus
+        # itself once the page is shown.
+        QtCore.QTimer.singleShot(0, self.saved.setFocus)
 
     def cleanupPage(self) -> None:
         pass

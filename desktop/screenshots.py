@@ -25,14 +25,18 @@ VIEWS = ("login", "first_run", "main_jobs", "document_phi", "clinical_data", "su
          "dictation", "audit", "models")
 
 
-def sample_files(samples: Path | None) -> list[Path]:
+def sample_files(samples: Path | None) -> tuple[list[Path], list[Path]]:
+    """(one patient's documents, other documents): the first become one record whose
+    summary is shown; the rest fill the list and the job queue."""
     from desktop.theme import resources_dir
 
     if samples is not None:
-        return sorted(p for p in samples.iterdir() if p.is_file())
+        files = sorted(p for p in samples.iterdir() if p.is_file())
+        return files[:2], files[2:]
     bundled = sorted(p for p in (resources_dir() / "samples").iterdir() if p.is_file())
+    patient = [p for p in bundled if p.name in ("clinic_note.txt", "referral_letter.docx")]
     shared = [_EVAL / name for name in _EVAL_SAMPLES if (_EVAL / name).exists()]
-    return shared + bundled
+    return patient, shared + [p for p in bundled if p not in patient]
 
 
 def dictation_wav() -> Path | None:
@@ -68,7 +72,7 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
     from desktop.engine_link import EngineLink
     from desktop.first_run import FirstRunWizard
     from desktop.main_window import MainWindow
-    from desktop.qt import QtCore, QtWidgets
+    from desktop.qt import Qt, QtCore, QtWidgets
     from engine import protocol as p
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -112,19 +116,27 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
         window.login.password.setText(PASSWORD)
         window.login.submit()
         drive.until(lambda: window.user is not None, 60, "sign-in")
+        patient, others = sample_files(samples)
         window.home.one_record.setChecked(True)
-        files = sample_files(samples)
-        window.home.drop_zone.take(files)
-        drive.until(lambda: len(window.jobs.job_ids()) >= len(files), 60, "the jobs to queue")
+        window.home.drop_zone.take(patient)
+        drive.until(lambda: len(window.jobs.job_ids()) >= len(patient), 60, "the jobs to queue")
+        window.home.one_record.setChecked(False)
+        window.home.drop_zone.take(others)
+        total = len(patient) + len(others)
+        drive.until(lambda: len(window.jobs.job_ids()) >= total, 60, "the jobs to queue")
         shot(window, "main_jobs")
         drive.until(lambda: not window.jobs.open_job_ids(), 600, "the jobs to finish")
+        window.refresh()  # the list as it stands after the last job, not a moment before
+        drive.settle(1)
         drive.until(lambda: window.records.tree.topLevelItemCount() > 0, 30, "the records")
 
-        record = window.records.tree.topLevelItem(0)
+        tree = window.records.tree
+        record = max((tree.topLevelItem(i) for i in range(tree.topLevelItemCount())),
+                     key=lambda item: item.childCount())  # the patient's record
         record.setExpanded(True)
         note = next((record.child(i) for i in range(record.childCount())
                      if record.child(i).text(0).endswith("clinic_note.txt")), record.child(0))
-        window.records.tree.setCurrentItem(note)
+        tree.setCurrentItem(note)
         drive.until(lambda: window.document.legend.layout().count() > 1, 60, "the document")
         shot(window, "document_phi")
         window.document.tabs.setCurrentIndex(1)
@@ -135,16 +147,17 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
         drive.until(lambda: window.document.summary.job_id is not None, 60, "the summary job")
         drive.until(lambda: window.document.summary.job_id is None, 600, "the summary")
         drive.until(lambda: bool(window.document.summary.result.toPlainText()), 60,
-                    "the summary text")
+                    "the summary text: " + window.document.summary.state.text())
         shot(window, "summary")
 
         if wav is not None:
+            window.resize(1600, 860)
             window.dictation_dock.show()
+            window.resizeDocks([window.dictation_dock], [560], Qt.Orientation.Horizontal)
             panel = window.dictation
             panel.start_recording()
-            drive.until(lambda: panel.editor.toPlainText().strip() != "", 120,
+            drive.until(lambda: len(panel.editor.toPlainText().split()) > 40, 180,
                         "dictated text")
-            drive.settle(6)
             shot(window, "dictation")
             panel.stop_recording()
             drive.until(lambda: not panel.is_recording, 60, "dictation to stop")

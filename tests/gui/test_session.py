@@ -51,16 +51,22 @@ def test_first_run_creates_the_store_and_shows_the_recovery_key_once(qtbot, tmp_
     qtbot.addWidget(wizard)
     wizard.show()
     try:
-        wizard.next()  # the location page accepts the default
+        next_button = wizard.button(QtWidgets.QWizard.WizardButton.NextButton)
+        assert next_button.isEnabled()  # the default location is an answer
+        wizard.location.path.clear()
+        assert not next_button.isEnabled()
+        wizard.location.path.setText(str(tmp_path / "new-data"))
+        next_button.click()
+        assert wizard.currentPage() is wizard.admin
         wizard.admin.name.setText("chief")
         wizard.admin.password.setText("short")
         wizard.admin.confirm.setText("short")
-        wizard.next()
+        next_button.click()
         assert "at least" in wizard.admin.message.text()
         assert not links  # nothing started for an invalid form
         wizard.admin.password.setText("a long enough one")
         wizard.admin.confirm.setText("a long enough one")
-        wizard.next()
+        next_button.click()
         qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery, timeout=120_000)
         key = wizard.recovery.key.text()
         assert len(key) >= 20
