@@ -59,8 +59,8 @@ TEMPLATE_FIELDS: dict[str, str | None] = {
     "us_driver_license": "LICENSE", "organization": "ORGANIZATION",
 }
 # Template fields whose Faker provider has another name.
-PROVIDERS = {"ip_address": "ipv4", "organization": "company", "zipcode": "zipcode",
-             "us_driver_license": "license_plate", "nation_woman": "country",
+PROVIDERS = {"person": "name", "ip_address": "ipv4", "organization": "company",
+             "zipcode": "zipcode", "us_driver_license": "license_plate", "nation_woman": "country",
              "nation_plural": "country", "nationality": "country"}
 _NOT_PHI_DATE = re.compile(r"\s*(?:(?:19|20)\d{2}|monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday)\s*", re.I)
@@ -143,8 +143,9 @@ def generate_synthetic(count: int, seed: int) -> list[Example]:
     fake = Faker("en_US")
     fake.seed_instance(seed)
     rng = random.Random(seed)
-    templates = [t.strip() for t in (EVAL / "presidio_synth" / "templates.txt")
-                 .read_text("utf-8").splitlines() if "{{" in t]
+    # Templates write line breaks as a backslash and "n", as presidio-evaluator reads them.
+    templates = [t.strip().replace("\\n", "\n") for t in (EVAL / "presidio_synth" /
+                 "templates.txt").read_text("utf-8").splitlines() if "{{" in t]
     out = []
     while len(out) < count:
         template = rng.choice(templates)

@@ -107,8 +107,13 @@ def date_span(parsed: ParsedDate) -> tuple[int, int]:
 
 # A month or weekday pinned to a moment ("last July", "next Friday") is a date element too.
 _RELATIVE = re.compile(
-    rf"\b(?:last|next|this|past|previous|early|late|mid-?)\s+(?:{_MONTHS}|monday|tuesday|"
+    rf"\b(?:last|next|this|past|previous|early|late|mid-?)\s+(?:{_MONTHS.replace('may|', '')}|"
+    r"(?-i:May)|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+TIME_TAIL = re.compile(r"(?:[ T]|,? at )\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+                       r"(?:\s?[AaPp]\.?[Mm]\.?)?(?!\d)")
 
 
 class DateRecognizer:
@@ -119,6 +124,8 @@ class DateRecognizer:
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.75, self.name)
         for parsed in find_dates(text):
             start, end = date_span(parsed)
+            time = TIME_TAIL.match(text, end)
+            end = time.end() if time else end  # the time of day goes with its date
             # A bare month-year ("March 2019") is a little less certain than a full date.
             score = 0.85 if parsed.day is None else 0.95
             yield Detection(PhiType.DATE, start, end, score, self.name)

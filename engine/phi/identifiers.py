@@ -12,7 +12,7 @@ from engine.phi.types import PhiType
 I = re.IGNORECASE  # noqa: E741  (the regex flag, as the re module spells it)
 
 # An identifier: at least one digit, letters/digits/dashes, 4+ characters.
-_ID = r"(?=[A-Za-z0-9\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{2,}[A-Za-z0-9]"
+_ID = r"(?=[A-Za-z0-9\-]{0,40}\d)[A-Za-z0-9][A-Za-z0-9\-]{2,40}[A-Za-z0-9]"
 _SEP = r"(?:\s*(?:number|num|no\.?|nbr|#|id)\b\.?)?\s*(?:is|[:=#-])?\s*"
 # Words that are ordinary in notes ("visit", "order") name an identifier only when a
 # number word or a colon follows them.
@@ -55,9 +55,15 @@ def _phone(value: str) -> bool:
     return len(digits) == 10 or (len(digits) in (11, 13) and digits.lstrip("0")[0] == "1")
 
 
+def _intl_phone(value: str) -> bool:
+    """7 to 15 digits (E.164), and not the shape of an (invalid) SSN."""
+    return 7 <= sum(c.isdigit() for c in value) <= 15 and not re.fullmatch(
+        r"\d{3}-\d{2}-\d{4}", value)
+
+
 IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.EMAIL, re.compile(
-        r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b"), 0.95),
+        r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,}\b"), 0.95),
     Pattern(PhiType.URL, re.compile(
         r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", I), 0.9),
     Pattern(PhiType.IP, re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), 0.85, validate=valid_ip),
@@ -75,6 +81,22 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"(?<![\w/.\-])(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-])\d{3}[\s.\-]\d{4}"
         r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
         0.7, validate=_phone),
+    # International shapes: "+46 (0)8 928 571 38", "0490 75 40 81", "03.93.92.16.85",
+    # "(37) 788-063", "60-56-85-91" — a plus, parentheses, a leading zero or three dashed/dotted
+    # groups; bare space-separated groups need a cue word (vital signs are such groups too).
+    Pattern(PhiType.PHONE, re.compile(
+        r"(?<![\w.+\-/])(?:\+\d{1,3}[\s.\-]?(?:\(0\)\s?)?(?:\(\d{1,4}\)\s?)?\d{1,5}(?:[\s.\-]\d{2,5}){1,4}"
+        r"|\(\d{1,4}\)\s?\d{2,5}(?:[\s.\-]\d{2,5}){1,3}|0\d{1,4}(?:[\s.\-]\d{2,5}){2,4}"
+        r"|\d{2,4}(?:([.\-])\d{2,4})(?:\1\d{2,4}){2,3})(?![\w/]|[\-.]\d)"),
+        0.6, validate=_intl_phone),
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:phone|tel|telephone|cell|mobile|call|desk|office|contact|reach|text|dial|"
+        r"number|at|on|to)\b\W{1,3}(?P<id>\d{2,8}(?:[ \-]\d{2,8}){1,4})(?![\w/]|[\-.]\d)", I),
+        0.8, group="id", validate=_intl_phone),
+    # A number labelled after it: "416 60 039 office", "3660170548-Fax".
+    Pattern(PhiType.PHONE, re.compile(
+        r"(?<![\w.+\-/])(?P<id>\+?\d[\d \-.()]{5,18}\d)(?=[ \t]*-?[ \t]*(?:office|fax|mobile|"
+        r"cell|home|work|desk|phone)\b)", I), 0.65, group="id", validate=_intl_phone),
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:phone|tel|telephone|cell|mobile|pager|call)\b\.?\s*(?:number|no\.?|#)?\s*[:#]?\s*"
         r"(?P<id>\d{3}[\s.\-]\d{4}|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b", I),
@@ -96,6 +118,12 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"licen[cs]e|DEA|NPI|certificate|cert|driver'?s licen[cs]e"), 0.9, group="id"),
     Pattern(PhiType.LICENSE, _labelled(r"DL|registration", strict=True), 0.85, group="id"),
     Pattern(PhiType.LICENSE, re.compile(r"\b[A-Z]{2}\d{7}\b"), 0.6),  # DEA number shape
+    # Plates and licences written in groups: "license number is 6GQ H02", "plate ABC 1234".
+    Pattern(PhiType.LICENSE, re.compile(
+        r"\b(?:licen[cs]e|plate|DL)\b(?:\s+(?:number|no\.?|#))?\s*(?:is|[:#])?\s*"
+        r"(?P<id>(?-i:(?=[A-Z\d \-]*\d)[A-Z\d]{1,4}[ \-][A-Z\d]{2,4}(?:[ \-][A-Z\d]{1,4})?))\b",
+        I),
+        0.85, group="id"),
     Pattern(PhiType.VEHICLE, re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-Z])"
                                         r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85),
     Pattern(PhiType.VEHICLE, re.compile(
@@ -111,13 +139,13 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.PHOTO, re.compile(
         r"\b(?:photo(?:graph)?|picture|image|headshot|portrait)\s*(?:id|file|on file)?\s*[:#]?"
         r"\s*(?P<id>[\w\-]+\.(?:jpe?g|png|gif|bmp|tiff?|heic))\b", I), 0.9, group="id"),
-    Pattern(PhiType.PHOTO, re.compile(r"\b[\w\-]+\.(?:jpe?g|png|heic)\b", I), 0.7),
+    Pattern(PhiType.PHOTO, re.compile(r"\b[\w\-]{1,100}\.(?:jpe?g|png|heic)\b", I), 0.7),
     Pattern(PhiType.ID, _labelled(r"ID|identifier|accession|requisition"), 0.8, group="id"),
     Pattern(PhiType.ID, _labelled(r"case|ref(?:erence)?|specimen|order|sample", strict=True),
             0.75, group="id"),
     # Code-shaped tokens: letters, a dash, four or more digits ("HMO-234567", "SH-456789").
     # (FDA application and drug codes — NDA020800, NDC — name products, not people.)
-    Pattern(PhiType.ID, re.compile(r"#?\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b"),
+    Pattern(PhiType.ID, re.compile(r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b"),
             0.7),
     Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65),
     # Long bare digit runs are identifiers; clinical values do not run to seven digits.

@@ -23,10 +23,56 @@ class Lexicons:
     state_names: frozenset[str]  # lower case
     clinical_terms: frozenset[str]  # lower case phrases
     clinical_words: frozenset[str]  # lower case single words of those phrases
+    terms_by_first_word: dict[str, tuple[str, ...]]  # "parkinson" -> ("parkinson disease", …)
     common_words: frozenset[str]  # lower case English words that are not names in text
+    english_rank: dict[str, int]  # frequency rank of common English words (0 = most frequent)
+    vocabulary: frozenset[str]  # every word of ICD-10-CM and drug names: known, not names
     given_list: tuple[str, ...]  # title case, for surrogates
     surname_list: tuple[str, ...]
     place_list: tuple[str, ...]
+
+    def known(self, plain: str) -> bool:
+        """An English, clinical or state word, or an inflection of one ("biopsies", "bruits",
+        "diffusely", "ambulates"): not evidence of a name by itself."""
+        return any(self._known(form) for form in _stems(plain))
+
+    def _known(self, plain: str) -> bool:
+        return (plain in self.english_rank or plain in self.vocabulary
+                or plain in self.common_words or plain in self.clinical_words
+                or plain in self.state_names)
+
+    def named(self, plain: str) -> bool:
+        """On the Census given-name or surname list."""
+        return plain in self.surnames or plain in self.given_names
+
+
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ly", ""), ("ing", ""), ("ing", "e"),
+                ("ed", ""), ("ed", "e"), ("ally", "al"), ("ized", ""), ("ised", ""),
+                ("i", "us"), ("ae", "a"))
+_NEGATIONS = ("non-", "non", "un", "anti-", "anti", "dis", "re", "pre")
+
+
+def _stems(plain: str) -> list[str]:
+    """The word and what it may be built from: an inflection (plural, adverb, -ing, -ed,
+    Latin plurals) and a negating prefix ("uncircumcised", "non-contributory")."""
+    bases = [plain] + [plain[len(p):] for p in _NEGATIONS
+                       if plain.startswith(p) and len(plain) - len(p) >= 4]
+    forms = list(bases)
+    for base in bases:
+        for ending, replacement in _INFLECTIONS:
+            if base.endswith(ending) and len(base) - len(ending) >= 3:
+                forms.append(base[:-len(ending)] + replacement)
+    return forms
+
+
+def _by_first_word(terms: list[str]) -> dict[str, tuple[str, ...]]:
+    """Phrases by their first word, with and without a possessive ("crohn's" and "crohn")."""
+    index: dict[str, list[str]] = {}
+    for term in terms:
+        first = term.split()[0]
+        for key in {first, first.replace("'s", "")}:
+            index.setdefault(key, []).append(term)
+    return {key: tuple(value) for key, value in index.items()}
 
 
 @functools.cache
@@ -46,7 +92,10 @@ def load() -> Lexicons:
         state_names=frozenset(name.lower() for _, name in states),
         clinical_terms=frozenset(terms),
         clinical_words=frozenset(words),
+        terms_by_first_word=_by_first_word(terms),
         common_words=frozenset(common),
+        english_rank={w: i for i, w in enumerate(_lines("english_words.txt"))},
+        vocabulary=frozenset(_lines("clinical_vocab.txt")),
         given_list=tuple(g for g in given if g.isalpha() and len(g) > 2),
         surname_list=tuple(s for s in surnames[:5000] if s.isalpha() and len(s) > 2),
         place_list=tuple(p for p in places if p.replace(" ", "").isalpha() and

@@ -14,9 +14,11 @@ from engine.phi.lexicons import Lexicons, load
 from engine.phi.types import Detection, PhiType
 
 _LOWER = "a-zà-öø-ÿ"
-WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][{_LOWER}]+(?:[-'’][A-Z]?[{_LOWER}]+)*|[A-Z]\.)"
-CAPS = r"(?:[A-Z]{2,}(?:[-'][A-Z]+)*|[A-Z]\.)"
-_TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Sister|Rev|Professor)"
+# A capitalised word; at most four hyphenated parts, so that a match never runs on along an
+# endless hyphen chain (that would make every search quadratic).
+WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][{_LOWER}]+(?:[-'’][A-Z]?[{_LOWER}]+){{0,3}}|[A-Z]\.)"
+CAPS = r"(?:[A-Z]{2,}(?:[-'][A-Z]+){0,3}|[A-Z]\.)"
+_TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Sister|Rev|Professor|Mister)"
 _LABELS = (
     r"patient(?:\s+name)?|pt(?:\s+name)?|name|provider|attending(?:\s+physician)?|physician|"
     r"surgeon|anesthesiologist|referring(?:\s+(?:physician|provider|doctor))?|pcp|"
@@ -24,12 +26,14 @@ _LABELS = (
     r"electronically\s+signed\s+by|signed\s+by|signed|dictated\s+by|transcribed\s+by|"
     r"reviewed\s+by|cc|contact|emergency\s+contact|mother|father|spouse|wife|husband|son|"
     r"daughter|guardian|sister|brother|next\s+of\s+kin|caregiver|witness|interpreter|author|"
-    r"patient's\s+name|legal\s+name|alias|aka"
+    r"patient's\s+name|legal\s+name|alias|aka|surname|last\s+name|first\s+name|"
+    r"maiden\s+name|family\s+name|given\s+name"
 )
 _VERBS = (
     r"seen|referred|examined|evaluated|treated|followed|signed|dictated|reviewed|discussed|"
     r"accompanied|attended|managed|consulted|operated|visited|called|spoke|spoken|cared\s+for|"
-    r"transcribed|prescribed|performed|read|interpreted|supervised|assisted"
+    r"transcribed|prescribed|performed|read|interpreted|supervised|assisted|follow[\s-]?up|"
+    r"met|meet|speak|talk(?:ed)?"
 )
 _CREDENTIALS = r"(?:M\.?D|D\.?O|RN|NP|PA(?:-C)?|PhD|DDS|DMD|MBBS|FACP|FACS|CNM|LPN|APRN|DPM|MSN)"
 _CREDENTIAL_WORD = re.compile(rf"{_CREDENTIALS}\.?,?")
@@ -39,19 +43,69 @@ INSTITUTION_WORDS = frozenset({
     "healthcare", "university", "college", "institute", "associates", "cardiology",
     "oncology", "pediatrics", "radiology", "laboratory", "lab", "pharmacy", "infirmary",
     "hospice", "rehabilitation", "nursing", "home", "family", "practice", "group", "county",
-    "general", "community", "children's", "women's", "veterans", "surgical", "care",
+    "general", "community", "children's", "women's", "veterans", "surgical", "care", "city",
+    "children", "women",
 })
 
+_TITLE_ONLY = re.compile(rf"{_TITLE}\.?")
 _GAP = r"[ \t]{1,2}"  # words of one name sit close together on one line
 _TITLED = re.compile(rf"\b{_TITLE}\.?{_GAP}(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
 _LABELLED = re.compile(
-    rf"\b(?i:{_LABELS})[ \t]*[:\-–][ \t]*(?:{_TITLE}\.?{_GAP})?"
+    rf"\b(?i:{_LABELS})[ \t]*[:\-–?][ \t]*(?:{_TITLE}\.?{_GAP})?"
     rf"(?P<n>{WORD}(?:,?{_GAP}{WORD}){{0,3}}|{CAPS}(?:,?{_GAP}{CAPS}){{0,3}})")
-_CARE = re.compile(rf"\b(?:{_VERBS})\s+(?:by|with|to|for)\s+(?:{_TITLE}\.?{_GAP})?"
+_CARE = re.compile(rf"\b(?i:{_VERBS})\s+(?:by|with|to|for)\s+(?:{_TITLE}\.?{_GAP})?"
                    rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
+# Who said or was called what: "says Hicks", "starring Lee", "a daughter named Kelly".
+_SPOKEN = re.compile(rf"\b(?:says|said|asked|told|starring|featuring|named|nicknamed|called|"
+                     rf"Dear|Hi|Hello|Hey|name\s+is|name\s+was)"
+                     rf"\s+(?:{_TITLE}\.?{_GAP})?(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
-_SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*")
+_SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
+# Any word in any script (not inside an e-mail, URL, path or identifier).
+_ANY_WORD = re.compile(r"(?<![\w@/\\.\-])[^\W\d_]+(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
+# Medical word-building: an unknown word shaped like these is clinical, not a name
+# ("Normocephalic", "Nontender", "Conjunctivae", "Hemostasis", "Nephrology").
+_MEDICAL_SHAPE = re.compile(
+    r"(?:non|hyper|hypo|post|peri|intra|extra|trans|supra|infra|anti|micro|neuro|cardio|"
+    r"gastro|hemo|naso|oro|osteo|endo|oxy|multi)[a-z]{3,}|[a-z]+(?:ology|ologic|ological|"
+    r"ologist|itis|emia|osis|asis|iasis|ectomy|ostomy|otomy|oscopy|oscopic|plasty|pathy|algia|"
+    r"ic|ical|ically|ally|ation|ations|ive|ary|ae|ous|pril|olol|artan|statin|mab|nib|cillin|"
+    r"mycin|cycline|azole|caine|pam|lam|done|ium|ase|gram|graphy|meter|metry|ics|ility|"
+    r"cocet|codin|ar|al|rrhea|rrhoea|ynx|alis|ism|oid|oma|ulum|us|"
+    # drug-name stems (USAN): "-sone", "-vir", "-floxacin", "-prazole", "-lukast" …
+    r"sone|olone|vir|tide|parin|floxacin|dipine|profen|triptan|azepam|oxetine|afil|gliptin|"
+    r"gliflozin|terol|tropium|dronate|semide|thiazide|conazole|prazole|tidine|setron|lukast|"
+    r"zosin|trel|vax|caps|met|ory|ories)")
+# Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
+_WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "semi", "self",
+                            "multi", "sub", "over", "under", "mid", "de"})
+# Plural abbreviations ("WBCs") and lab-style capitals inside a word ("IgE", "NT-proBNP").
+_ABBREVIATION = re.compile(r"[A-Z]{2,}s|.+[A-Z]|.*[A-Z]{2}.*")
+# Words rarer than this in English are names when a name list holds them ("Hughes" is 6254th).
+RARE_RANK = 5000
+COMMON_RANK = 2000  # the everyday words of English
+FUNCTION_RANK = 300  # "no", "do", "how": never a name by their capital alone
+# A capitalised word beside a name, rarer than this, is part of it ("Tilly Nicholson").
+NEIGHBOUR_RANK = 8000
+
+
+# A title before a name and a generational suffix or credential after it belong to the
+# name's span (the replacement keeps them as written: "Dr. Okafor" → "Dr. Lindqvist").
+TITLE_BEFORE = re.compile(rf"\b{_TITLE}\.?[ \t]{{1,2}}$")
+_SUFFIX = rf"(?:,?[ \t](?:Jr|Sr|II|III|IV|{_CREDENTIALS}|DVM)\b\.?)+"
+SUFFIX_AFTER = re.compile(_SUFFIX)
+NAME_PARTS = re.compile(rf"(?P<title>{_TITLE}\.?[ \t]{{1,2}})?(?P<core>.+?)(?P<suffix>{_SUFFIX})?",
+                        re.S)
+_POSSESSIVE = re.compile(r"['’]s$")
+_LOWER_PAIR = re.compile(r"(?<![\w@./\-])(?P<g>[a-zà-ÿ]{3,})(?=[ \t](?:[a-z]\.?[ \t])?"
+                         r"(?P<f>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?![\w@/\-]))")
+# What links two names: "and", a comma in a list, an initial without its full stop.
+_LINK = r"(?P<link>,?[ \t]+(?:and|&)[ \t]+|,[ \t]+|[ \t][A-ZÀ-Þ]\.?[ \t])"
+_POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<w>[A-Z][{_LOWER}]+)['’]s\b")
+_WORD_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<w>{WORD})(?:{_LINK}|[ \t]{{1,2}})$")
+_WORD_AFTER = re.compile(rf"(?:{_LINK}|[ \t]{{1,2}})(?P<w>{WORD})(?![\w'’\-])")
+_INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ]\b\.?(?![\w\-])")  # "John D seen", "Paul M's"
 
 
 class NameRecognizer:
@@ -74,6 +128,41 @@ class NameRecognizer:
             w not in self.lex.given_names)
         return w in self.lex.common_words or clinical or w in INSTITUTION_WORDS
 
+    def department(self, words: list[str]) -> bool:
+        """A unit of a hospital, not its name: everyday or clinical words with the
+        institution's ("Urology Clinic", "Intensive Care Unit", "Emergency Department") — but
+        "General Hospital" and "Children's Hospital" are names made of institution words."""
+        plains = [self._plain(w).rstrip(".,").removesuffix("'s") for w in words]
+        if all(p in INSTITUTION_WORDS for p in plains):
+            return False
+        return all(p in INSTITUTION_WORDS or self._unit_word(p, w)
+                   for p, w in zip(plains, words, strict=True))
+
+    def _unit_word(self, plain: str, word: str) -> bool:
+        """A clinical or everyday word that names no one and no place ("Urology", "Pain")."""
+        if self.lex.named(plain) or plain in self.lex.places or word.isupper():
+            return False
+        return plain in self.lex.clinical_words or self._sentence_word(word)
+
+    def _opens_sentence(self, word: str) -> bool:
+        """After "X." a word that is no name and ordinary English starts a new sentence."""
+        plain = self._plain(word).rstrip(".,")
+        return self._sentence_word(word) or (
+            not self.lex.named(plain) and self.lex.english_rank.get(plain, RARE_RANK) < RARE_RANK)
+
+    def _sentence_word(self, word: str) -> bool:
+        """A word that opens sentences rather than names people ("She", "The", "Under")."""
+        plain = self._plain(word).rstrip(".,")
+        rank = self.lex.english_rank.get(plain, RARE_RANK)
+        return self._ordinary(word) or rank < FUNCTION_RANK or (
+            rank < COMMON_RANK and not self.lex.named(plain))
+
+    def _ordinary(self, word: str) -> bool:
+        """Weak, or a word of the clinical vocabulary, or built like a medical word."""
+        plain = self._plain(word).rstrip(".,")
+        return self.is_weak(word) or (not self.lex.named(plain) and (
+            plain in self.lex.vocabulary or _MEDICAL_SHAPE.fullmatch(plain) is not None))
+
     def _not_name(self, word: str) -> bool:
         """Trailing words a context match must not keep: credentials, institutions."""
         w = self._plain(word).rstrip(".,")
@@ -82,8 +171,9 @@ class NameRecognizer:
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Drop trailing non-name words ("Dr. Okafor, MD" → "Okafor")."""
         words = list(re.finditer(r"\S+", text[start:end]))
-        while len(words) > 1 and self._not_name(words[-1].group(0)):
-            words.pop()
+        while len(words) > 1 and (self._not_name(words[-1].group(0)) or (
+                words[-2].group(0).endswith(".") and self._opens_sentence(words[-1].group(0)))):
+            words.pop()  # "Dr. X. She said": the sentence ended after the initial
         if not words:
             return None
         last = words[-1]
@@ -91,19 +181,105 @@ class NameRecognizer:
 
     def analyze(self, text: str) -> Iterator[Detection]:
         for regex, score, source in ((_TITLED, 0.95, "title"), (_LABELLED, 0.95, "label"),
-                                     (_CARE, 0.85, "care"), (_CREDENTIALED, 0.95, "credential")):
+                                     (_CARE, 0.85, "care"), (_SPOKEN, 0.8, "spoken"),
+                                     (_CREDENTIALED, 0.95, "credential")):
             for m in regex.finditer(text):
                 span = self._trim(text, *m.span("n"))
                 if span is None:
                     continue
                 words = text[span[0]:span[1]].split()
-                if source in ("care", "label") and all(self.is_weak(w) for w in words):
-                    continue  # "Patient: Alert and oriented", "seen by Cardiology"
+                if _TITLE_ONLY.fullmatch(words[0]) and len(words) == 1:
+                    continue  # "seen by Dr." with the name on the next line
+                if source in ("care", "label") and all(self._sentence_word(w) for w in words):
+                    continue  # "Patient: Alert", "Patient: Yes", "treated with Fludrocortisone"
+                if source == "spoken" and all(self._sentence_word(w) and not self.lex.named(
+                        self._plain(w).rstrip(".,")) for w in words):
+                    continue  # "she said Yes", "called Cardiology" — but "says Wood"
                 yield Detection(PhiType.NAME, span[0], span[1], score, f"names.{source}")
         yield from self._lexicon(text)
+        yield from self._unknown(text)
+        yield from self._lower_case(text)
+        yield from self._possessive(text)
+
+    def _possessive(self, text: str) -> Iterator[Detection]:
+        """Someone's: a capitalised word on a name list before "'s", mid-sentence and no
+        eponym ("Taylor's address", "Price's song"; not "Crohn's", "Bell's palsy")."""
+        lex = self.lex
+        for m in _POSSESSOR.finditer(text):
+            plain = self._plain(m.group("w"))
+            if (lex.named(plain) and plain not in lex.clinical_words
+                    and plain not in INSTITUTION_WORDS and not _starts_sentence(text, m.start())):
+                yield Detection(PhiType.NAME, m.start(), m.end("w"), 0.65, "names.possessive")
+
+    def _rare(self, plain: str) -> bool:
+        """Rare in English, and no clinical or common word."""
+        lex = self.lex
+        return (lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK and plain not in lex.vocabulary
+                and plain not in lex.clinical_words and plain not in lex.common_words)
+
+    def _lower_case(self, text: str) -> Iterator[Detection]:
+        """Names typed in lower case: a given name that is no English word, then (after an
+        initial, perhaps) a surname or a word no vocabulary knows ("eva kleist")."""
+        lex = self.lex
+        for m in _LOWER_PAIR.finditer(text):
+            given, family = m.group("g"), m.group("f")
+            if given in lex.given_names and self._rare(given) and self._rare(family) and (
+                    family in lex.surnames or given not in lex.english_rank):
+                yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.65, "names.lower")
+
+    def widen(self, text: str, det: Detection) -> Detection:
+        """A name's span with its title and suffix, without a possessive "'s"."""
+        if det.type is not PhiType.NAME:
+            return det
+        start, end = det.start, det.end
+        if _POSSESSIVE.search(text, start, end):
+            end -= 2
+        title = TITLE_BEFORE.search(text, max(0, start - 12), start)
+        initial = _INITIAL_AFTER.match(text, end)
+        end = initial.end() if initial else end
+        suffix = SUFFIX_AFTER.match(text, end)
+        start = title.start() if title else start
+        end = suffix.end() if suffix else end
+        if (start, end) == (det.start, det.end):
+            return det
+        return Detection(det.type, start, end, det.score, det.source)
+
+    def neighbours(self, text: str, found: list[Detection]) -> Iterator[Detection]:
+        """A capitalised word right beside a found name, rare in English and no clinical or
+        common word, is part of that name ("Tilly" + "Nicholson", "Philippe" + "Guernon")."""
+        for det in found:
+            if det.type is not PhiType.NAME or det.score < 0.6:
+                continue
+            before = _WORD_BEFORE.search(text, max(0, det.start - 40), det.start)
+            after = _WORD_AFTER.match(text, det.end)
+            for m in (before, after):
+                if m is not None and (self._neighbour(m.group("w")) or (
+                        m.group("link") and self._coordinated(m.group("w")))):
+                    yield Detection(PhiType.NAME, m.start("w"), m.end("w"), 0.65,
+                                    "names.neighbour")
+
+    def _coordinated(self, word: str) -> bool:
+        """Beside a name across "and", a comma or an initial ("Marrero and Murphy", "Brad L
+        Key"), any word on a name list, or known to no vocabulary, is a name too."""
+        plain = self._plain(word).removesuffix("'s")
+        if plain in self.lex.state_names:
+            return False
+        return self.lex.named(plain) or (
+            plain not in self.lex.clinical_words and self.unfamiliar(plain))
+
+    def _neighbour(self, word: str) -> bool:
+        plain = self._plain(word).removesuffix("'s")
+        lex = self.lex
+        rank = lex.english_rank.get(plain, NEIGHBOUR_RANK)
+        if self.is_weak(plain) or plain in lex.state_names or plain in lex.clinical_words:
+            return False
+        if lex.named(plain):  # "Mikayla Bowman": a surname beside a name is that name's
+            return rank >= COMMON_RANK
+        return (plain not in lex.vocabulary and _MEDICAL_SHAPE.fullmatch(plain) is None
+                and rank >= NEIGHBOUR_RANK)
 
     def _namelike(self, word: str) -> bool:
-        plain = self._plain(word).rstrip(".")
+        plain = self._plain(word).rstrip(".").removesuffix("'s")
         return (len(plain) == 1 or plain in self.lex.surnames or plain in self.lex.given_names
                 or not self.is_weak(word))
 
@@ -114,12 +290,13 @@ class NameRecognizer:
             i = 0
             while i < len(words):
                 start, word = words[i]
-                plain = self._plain(word).rstrip(".")
+                plain = self._plain(word).rstrip(".").removesuffix("'s")
                 j = i + 1
                 nxt = words[i + 1][1] if i + 1 < len(words) else ""
                 initial_next = bool(re.fullmatch(r"[A-Z]\.", nxt))
                 if plain in lex.given_names and (not self.is_weak(word) or initial_next or (
-                        nxt and self._plain(nxt) in lex.surnames and not self.is_weak(nxt))):
+                        self._plain(nxt).removesuffix("'s") in lex.surnames
+                        and not self.is_weak(nxt))):
                     while j < len(words) and self._namelike(words[j][1]):
                         j += 1
                 elif plain in lex.surnames and initial_next:  # "Smith J."
@@ -127,16 +304,57 @@ class NameRecognizer:
                 if j - i >= 2:  # a given name and what follows it: "Mary Poppins", "Anna S."
                     end = words[j - 1][0] + len(words[j - 1][1])
                     yield Detection(PhiType.NAME, start, end, 0.85, "names.lexicon")
-                elif (not _starts_sentence(text, start) and not self.is_weak(word)
-                      and plain in lex.given_names):
-                    # A lone surname is too often an ordinary word ("Body Weight", "Day
-                    # Pack"); a lone given name mid-sentence is a name far more often.
+                elif not self.is_weak(word) and plain in lex.given_names:
+                    # A lone common surname is too often an ordinary word ("Body Weight");
+                    # a given name that is no common word is a name ("Kevin had given...").
                     yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
                 i = j
         for m in _INVERTED.finditer(text):
             if (m.group("s").lower() in lex.surnames and m.group("g").lower() in lex.given_names
                     and not self.is_weak(m.group("s")) and not self.is_weak(m.group("g"))):
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.inverted")
+
+
+    def unfamiliar(self, plain: str) -> bool:
+        """No vocabulary knows it, and it is not shaped like a medical word."""
+        if self.lex.known(plain):
+            return False
+        return self.lex.named(plain) or _MEDICAL_SHAPE.fullmatch(plain) is None
+
+    def _rare_name(self, plain: str) -> bool:
+        """On a name list, rare as an English word, and no clinical word ("Jensen")."""
+        lex = self.lex
+        return ((plain in lex.surnames or plain in lex.given_names)
+                and lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK
+                and plain not in lex.vocabulary and plain not in lex.common_words
+                and plain not in lex.clinical_words)
+
+    def _unknown(self, text: str) -> Iterator[Detection]:
+        """Capitalised words no vocabulary knows ("Szöllösy", "Verdafero") are names, places or
+        organisations; so are rare words on the name lists away from a sentence start."""
+        for m in _ANY_WORD.finditer(text):
+            word = m.group(0)
+            if not word[0].isupper() or len(word) < 2 or _ABBREVIATION.fullmatch(word):
+                continue
+            if "-" in word and self.lex.known(self._plain(word)):
+                continue  # "Non-contributory", "Anti-inflammatory": known as a whole
+            parts = [p for p in re.split(r"['’\-]", self._plain(word))
+                     if p and p != "s" and p not in _WORD_PREFIXES]
+            # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
+            # unless a name list holds them.
+            if not word.isupper() and any(self.unfamiliar(p) for p in parts):
+                score = 0.7
+            elif (len(word) > 4 or not word.isupper()) and any(
+                    self._rare_name(p) for p in parts) and not _starts_sentence(
+                    text, m.start()):
+                score = 0.65
+            else:
+                continue
+            kind = PhiType.LOCATION if (
+                self._plain(word) in self.lex.places and not any(
+                    p in self.lex.surnames or p in self.lex.given_names for p in parts)
+            ) else PhiType.NAME
+            yield Detection(kind, m.start(), m.end(), score, "names.unknown")
 
 
 def _starts_sentence(text: str, index: int) -> bool:

@@ -10,15 +10,28 @@ from engine.phi.names import WORD
 from engine.phi.recognizer import Pattern, PatternRecognizer
 from engine.phi.types import Detection, PhiType
 
-_STREET_TYPES = (
-    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
+STREET_TYPES = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
     r"Terrace|Ter|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Trail|Trl|Square|Sq|Loop|Pike|Alley|"
-    r"Row|Crescent|Close|Path|Run|Point|Pt|Ridge|Plaza|Expressway|Route|Rte"
+    r"Row|Crescent|Close|Path|Run|Point|Pt|Ridge|Plaza|Expressway|Route|Rte|"
+    # the rest of the USPS street suffixes
+    r"(?:Spring|Junction|Shore|Lock|Cliff|Cove|Island|Fall|Manor|Mill|Mountain|Port|Rapid|"
+    r"Shoal|Valley|View|Village|Walk|Well|Harbor|Hill|Key|Knoll|Lake|Light|Meadow|Park|Pine|"
+    r"Plain|Crossroad|Estate|Field|Flat|Ford|Forge|Fork|Garden|Glen|Green|Grove|Center|"
+    r"Common|Corner|Bluff|Brook|Burg|Creek|Heights|Island|Isle|Orchard|Square|Station|Stream|"
+    r"Summit|Mission|Prairie|Ranch|Haven|Hollow|Inlet|Landing|Lodge|Mews|Oval|Pass|Passage|"
+    r"Canyon|Cape|Causeway|Crest|Dale|Dam|Divide|Extension|Ferry|Freeway|Gateway|Crossing|"
+    r"Curve|Spur|Mall|Trace|Track|Turnpike|Underpass|Union|Via|Vista|Ville|Wall|Bypass|Camp|"
+    r"Club|Course|Bend|Bottom|Branch|Bridge|Beach|Arcade|Annex|Skyway|Stravenue|Throughway|"
+    r"Radial|Trafficway|Tunnel|Neck|Loaf|Motorway|Overpass|Ramp|Rest|Forest|Fort|Shoal|Land|"
+    r"Mount|River|Viaduct|Rapid|Cliff|Drive|Glen|Plain|Point|Port|Ridge|Road|Shore|Spring|Way|"
+    r"Walk|View|Manor|Mill|Fork|Ford|Forge|Green|Grove|Knoll|Lake|Light|Lock|Meadow|Pine|Street|"
+    r"Valley|Village|Well|Unions?)s?)"
 )
 _UNIT = (r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?"
          r"\s*#?[\w\-]+)?")
 _STATE_CODES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
+    "AS|GU|MP|VI|FM|MH|PW|AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
     "NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
 )
 _STATE_NAMES = "|".join(
@@ -44,9 +57,22 @@ ADDRESSES = PatternRecognizer("addresses", (
         r"examined|imaged|tested|scanned)\s+(?:at|to|in|from|by)\s+(?:the\s+|our\s+)?"
         rf"(?P<o>{_SITE})"), 0.75, group="o"),
     Pattern(PhiType.LOCATION, re.compile(
-        rf"\b\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:{WORD}|\d+(?:st|nd|rd|th))\s+){{1,4}}"
-        rf"(?:{_STREET_TYPES})\b\.?{_UNIT}"), 0.9),
-    Pattern(PhiType.LOCATION, re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+\b", re.I), 0.9),
+        rf"\b(?:\d{{1,6}}\s+)?\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:{WORD}|\d+(?:st|nd|rd|th))\s+){{1,4}}"
+        rf"(?:{STREET_TYPES})\b\.?{_UNIT}"), 0.9),
+    Pattern(PhiType.LOCATION, re.compile(r"\b(?:\d{1,6}\s+)?P\.?\s?O\.?\s+Box\s+\d+\b", re.I),
+            0.9),
+    # Military mail: "APO AE 09012", "USNS Comfort", "PSC 3294, Box 9168".
+    Pattern(PhiType.LOCATION, re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I),
+            0.9),
+    Pattern(PhiType.LOCATION, re.compile(rf"\b(?:USS|USNS|USNV|USCGC)\s+{WORD}"), 0.85),
+    Pattern(PhiType.LOCATION, re.compile(
+        r"\b(?:Apt|Apartment|Suite|Ste|Unit|Flat|Bldg|PSC|Box)\.?\s*#?\d+[A-Z]?\b"), 0.8),
+    # A postcode closing an address line: "Estonia 62488", "SK 53650", "ZIP: 3520".
+    Pattern(PhiType.LOCATION, re.compile(
+        r"(?<=[A-Za-z])[ \t]{1,5}(?P<zip>\d{5}(?:-\d{4})?)(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M),
+        0.6, group="zip"),
+    Pattern(PhiType.LOCATION, re.compile(r"\b(?:zip|postcode|postal)\s*[:#]?\s*(?P<zip>\d{4,6})\b",
+                                         re.I), 0.9, group="zip"),
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip"),
     Pattern(PhiType.LOCATION, re.compile(
@@ -59,15 +85,25 @@ ADDRESSES = PatternRecognizer("addresses", (
         0.9, group="a"),
     Pattern(PhiType.AGE, re.compile(r"\b(?:aged?|age:)\s*(?P<a>9\d|1[0-1]\d)\b", re.I),
             0.9, group="a"),
+    # "when he was 103", "she turned 95" — not "she was 98.6", "he is 95 kg" or "was 96%".
+    Pattern(PhiType.AGE, re.compile(
+        r"\b(?:I|he|she|they|patient|pt)\s+(?:just\s+)?(?:is|was|am|turned|turns|is\s+now)\s+"
+        r"(?P<a>9\d|1[0-1]\d)\b(?![.,]\d)(?!\s*(?:%|/|°|kg|lbs?|pounds|cm|mm|mg|bpm|beats|"
+        r"degrees|percent|F\b|C\b))", re.I), 0.8, group="a"),
     Pattern(PhiType.ORGANIZATION, re.compile(
-        rf"\b(?:(?:St|Mt|Saint|Mount)\.?\s+)?(?:{WORD}\s+|&\s+|of\s+|the\s+){{0,4}}?"
-        rf"(?:[A-Z][\w'’.\-]*\s+)(?:{_ORG_SUFFIX})(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85),
+        rf"\b(?:(?:St|Mt|Saint|Mount)\.?\s+)?(?:{WORD}\s+(?:(?:&|of|the|and)\s+)?){{0,4}}?"
+        rf"(?:[A-Z][\w'’.\-]{{0,40}}\s+)(?:{_ORG_SUFFIX})(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85),
     Pattern(PhiType.ORGANIZATION, re.compile(r"\b(?:St|Mt|Saint|Mount)\.?\s+[A-Z][a-z]+(?:['’]s)?"),
             0.8),
     Pattern(PhiType.ORGANIZATION, re.compile(
         rf"\b(?:works?\s+(?:at|for)|employed\s+(?:at|by)|employer\s*(?:is|:))\s+(?:the\s+)?"
         rf"(?P<o>{WORD}(?:\s+(?:{WORD}|&|of))*)"), 0.85, group="o"),
 ))
+
+
+_ZIP_AFTER = re.compile(r"[ \t]+\d{5}(?:-\d{4})?\b(?![.,]\d)")
+_PLACE_PREFIX = re.compile(r"(?<![\w.])(?:North|South|East|West|New|Port|Lake|Fort|Mount|Mt\.?|"
+                           r"Saint|St\.|Glen|Upper|Lower)[ \t]$")
 
 
 class PlaceRecognizer:
@@ -81,17 +117,72 @@ class PlaceRecognizer:
         rf"traveled|travelled|visiting|visited|from|near|in|at|to)\s+(?:in\s+|to\s+)?"
         rf"(?P<place>{WORD}(?:\s+{WORD}){{0,2}})")
 
+    _RUN = re.compile(rf"{WORD}(?:[ \t]{WORD})+")
+    _STREETS = (
+        re.compile(rf"\b(?:on|of|off|along|near)\s+(?:the\s+)?"
+                   rf"(?P<s>(?P<w>{WORD})\s+(?:{STREET_TYPES}))\b"),
+        re.compile(rf"\b(?P<s>(?P<w>{WORD})\s+(?:{STREET_TYPES}))\s+street\b"),
+    )
+    # The town after an institution: "Johns Hopkins Hospital, Baltimore".
+    _AFTER_INSTITUTION = re.compile(
+        r"\b(?:Hospital|Hosp\.?|Clinic|Center|Centre|Health|General|Institute|University|"
+        rf"Infirmary|Medical|Med\.?),[ \t]+(?P<place>{WORD}(?:[ \t]{WORD}){{0,2}})")
+
     def __init__(self, lexicons: Lexicons | None = None) -> None:
         self.lex = lexicons or load()
 
+    def _multiword(self, text: str) -> Iterator[Detection]:
+        """Place names of two or three capitalised words are places anywhere ("New York")."""
+        for m in self._RUN.finditer(text):
+            words = list(re.finditer(r"\S+", m.group(0)))
+            i = 0
+            while i < len(words) - 1:
+                for n in (3, 2):
+                    chunk = words[i:i + n]
+                    name = " ".join(w.group(0) for w in chunk)
+                    if len(chunk) == n and name.lower() in self.lex.places:
+                        yield Detection(PhiType.LOCATION, m.start() + chunk[0].start(),
+                                        m.start() + chunk[-1].end(), 0.7, "places.multiword")
+                        i += n - 1
+                        break
+                i += 1
+
+    def around(self, text: str, found: list[Detection]) -> Iterator[Detection]:
+        """A town named with a direction or a water word before a name: "North Jamesview",
+        "Port Laura", "Lake Shawn" — the prefix belongs to the place; so does a ZIP code
+        right after a place ("Brownview 97518")."""
+        for det in found:
+            if det.type in (PhiType.NAME, PhiType.LOCATION) and det.score < 0.9:
+                m = _PLACE_PREFIX.search(text, max(0, det.start - 8), det.start)
+                if m is not None:
+                    yield Detection(PhiType.LOCATION, m.start(), det.end, 0.75,
+                                    "places.prefixed")
+            if det.type is PhiType.LOCATION:
+                zip_code = _ZIP_AFTER.match(text, det.end)
+                if zip_code is not None:
+                    yield Detection(PhiType.LOCATION, det.start, zip_code.end(), det.score,
+                                    "places.zip")
+
+    def _streets(self, text: str) -> Iterator[Detection]:
+        """A street named without its number: "lives on Jones Unions street", "the north side
+        of Haas Bridge" — the name must be a person's or unknown, so "at Cancer Center" stays."""
+        for m in (m for regex in self._STREETS for m in regex.finditer(text)):
+            plain = m.group("w").lower()
+            if (self.lex.named(plain) and plain not in self.lex.clinical_words) or not (
+                    self.lex.known(plain)):
+                yield Detection(PhiType.LOCATION, m.start("s"), m.end("s"), 0.75,
+                                "places.street")
+
     def analyze(self, text: str) -> Iterator[Detection]:
+        yield from self._multiword(text)
+        yield from self._streets(text)
         lex = self.lex
         for m in self._CITY_STATE.finditer(text):
             city = m.group("city")
             if city.lower() in lex.places or city.lower() not in lex.common_words:
-                yield Detection(PhiType.LOCATION, m.start("city"), m.end("city"), 0.9,
+                yield Detection(PhiType.LOCATION, m.start("city"), m.end(), 0.9,
                                 "places.city_state")
-        for m in self._CUED.finditer(text):
+        for m in (*self._CUED.finditer(text), *self._AFTER_INSTITUTION.finditer(text)):
             words = m.group("place").split()
             for n in range(len(words), 0, -1):  # the longest known place name wins
                 candidate = " ".join(words[:n])

@@ -1,23 +1,40 @@
-"""The fixed pipeline: recognize → propagate names → filter clinical words → merge → replace."""
+"""The fixed pipeline: recognize → extend (a strong name everywhere, words beside names,
+place prefixes, address blocks) → filter clinical words → widen names over titles → merge
+overlapping spans → replace."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
+from engine.phi.addresses import AddressBlocks, NumberedStreetRecognizer
 from engine.phi.dates import DateRecognizer
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.names import NameRecognizer
+from engine.phi.organizations import OrganizationRecognizer
 from engine.phi.places import ADDRESSES, PlaceRecognizer
 from engine.phi.recognizer import Recognizer
 from engine.phi.surrogates import Replacer
 from engine.phi.types import Detection, PhiSpan, PhiType, ScrubPolicy, ScrubResult
 
 THRESHOLD = 0.5
+# What follows an eponym: "Chaddock reflex", "McIsaac score", "Framingham Risk Score".
+_EPONYM_HEAD = re.compile(
+    r"(?:['’]s?)?(?:[ \t]+(?:[A-Z][a-z]+|risk|heart|pain|coma|stool|bleeding|depression|"
+    r"anxiety|severity|performance|status|frailty)){0,2}[ \t]+"
+    r"(?i:disease|syndrome|signs?|reflex(?:es)?|study|trial|cohort|"
+    r"scores?|scales?|index|criteria|tests?|maneuver|manoeuvre|classification|staging|palsy|"
+    r"phenomenon|triad|lymphoma|tumou?r|sarcoma|ulcer|fracture|node|cyst|murmur|rule|formula|"
+    r"equation|questionnaire|inventory|incision|forceps|stain(?:ing)?|pouch|ligament|canal|"
+    r"duct|gland|cells?|bod(?:y|ies)|virus|protein|method|technique|block|valve|shunt|"
+    r"catheter|tube|line|needle|splint|nodules?|an(?:a)?emia|disorder|diverticulum|"
+    r"aneurysm|hernia|contracture|deformity|dystrophy|encephalopathy|neuralgia|neuroma|"
+    r"operation|procedure|repair|position)\b")
 # Context rules are trusted over the clinical word list ("Mr. Parkinson" is a person);
 # lexicon-only guesses are not ("Parkinson disease" is a condition).
 _STRONG = 0.9
+_JUDGED_WHOLE = frozenset({"organizations", "names.neighbour", "names.spoken"})
 _FILTERED_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION, PhiType.ORGANIZATION})
 
 
@@ -28,15 +45,22 @@ class Scrubber:
         self.lex = lexicons or load()
         self.replacer = Replacer(self.policy, record_secret, self.lex)
         self.names = NameRecognizer(self.lex)
+        self.places = PlaceRecognizer(self.lex)
         self.recognizers: tuple[Recognizer, ...] = (
-            IDENTIFIERS, DateRecognizer(), ADDRESSES, PlaceRecognizer(self.lex), self.names,
+            IDENTIFIERS, DateRecognizer(), ADDRESSES, self.places,
+            NumberedStreetRecognizer(self.lex), OrganizationRecognizer(self.lex), self.names,
         )
+        self.blocks = AddressBlocks(self.lex)
 
     def detect(self, text: str) -> list[Detection]:
         found = [d for r in self.recognizers for d in r.analyze(text)]
         found += self._propagate(text, found)
-        kept = [d for d in found if d.score >= THRESHOLD and not self._clinical(text, d)]
-        return _merge(kept)
+        found += list(self.names.neighbours(text, found))
+        found += list(self.places.around(text, found))
+        found += list(self.blocks.analyze(text, found))
+        kept = [self.names.widen(text, d) for d in found
+                if d.score >= THRESHOLD and not self._clinical(text, d)]
+        return _merge(text, kept)
 
     def scrub(self, text: str) -> ScrubResult:
         out: list[str] = []
@@ -59,11 +83,21 @@ class Scrubber:
             return False
         value = text[det.start:det.end].lower().replace("’", "'")
         following = text[det.end:det.end + 30].lower()
+        first = value.split()[0] if value.split() else ""
         if value in self.lex.clinical_terms or f"{value} {following}".startswith(
-                tuple(t for t in _terms_starting(self.lex, value))):
+                self.lex.terms_by_first_word.get(first, ())):
             return True
+        if det.type is PhiType.ORGANIZATION and det.source == "addresses" and (
+                self.names.department(text[det.start:det.end].split())):
+            return True  # "seen at Emergency Department": a kind of place, not its name
+        if " " not in value and _EPONYM_HEAD.match(text, det.end):
+            return True  # "Chaddock reflex", "Framingham Risk Score": an eponym, not a person
         words = re.findall(r"[a-z]+", value.replace("'s", ""))
-        return bool(words) and all(w in self.lex.clinical_words for w in words)
+        # A company's name by its shape is judged whole ("Blood Group" is a term, "Jones
+        # Group" not), and so is a name by its context ("Szczepanik and Murphy", "name is
+        # Johnson"); any other guess made only of clinical words is clinical ("Murphy").
+        return (det.source not in _JUDGED_WHOLE and bool(words)
+                and all(w in self.lex.clinical_words for w in words))
 
     def _propagate(self, text: str, found: Iterable[Detection]) -> list[Detection]:
         """A name found in a strong context is a name wherever else it appears."""
@@ -71,7 +105,10 @@ class Scrubber:
         for det in found:
             if det.type is PhiType.NAME and det.score >= _STRONG:
                 for word in re.findall(r"[A-Za-zÀ-ÿ'’\-]{3,}", text[det.start:det.end]):
-                    if not self.names.is_weak(word):
+                    plain = word.lower()
+                    english = plain in self.lex.english_rank and not (
+                        plain in self.lex.given_names or plain in self.lex.surnames)
+                    if not self.names.is_weak(word) and not english:  # not "She" after "X."
                         tokens.add(word)
         if not tokens:
             return []
@@ -82,38 +119,86 @@ class Scrubber:
                 for m in pattern.finditer(text) if m.group(0)[0].isupper()]
 
 
-def _terms_starting(lex: Lexicons, value: str) -> list[str]:
-    return _TERM_INDEX.setdefault(id(lex), _index(lex)).get(value.split()[0], []) if value else []
+# What may sit between two parts of one name or place: a space, a hyphen, an initial, a
+# particle ("Dyan van Gijn", "Maika van de Noort").
+_JOINABLE = re.compile(r"[ \t]{1,2}(?:[A-Z]\.?[ \t]{1,2})?|-|[ \t](?:van|von|de|der|den|ten|"
+                       r"ter|da|di|du|le|la|del|della|dos|das|bin|ibn|al)(?:[ \t](?:de|der|den|"
+                       r"la))?[ \t]")
+# Two streets of a crossing: "the corner of Elm Street and 5th Avenue".
+_CROSSING = re.compile(r"[ \t.]+(?:and|&)[ \t]+")
+_CORNER = re.compile(r"\b(?:corner|intersection|junction)\s+of\s+$", re.I)
+_JOINED_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION})
+_WORD_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION, PhiType.ORGANIZATION})
+# Numbers and codes that overlap ("0341 8387176" a phone, "8387176" an ID) become one span.
+_NUMBER_TYPES = frozenset({PhiType.PHONE, PhiType.FAX, PhiType.SSN, PhiType.MRN, PhiType.ID,
+                           PhiType.HEALTH_PLAN, PhiType.ACCOUNT, PhiType.LICENSE,
+                           PhiType.VEHICLE, PhiType.DEVICE, PhiType.BIOMETRIC})
+# A span ending in a full stop that is not an initial's ("Jr.", "MD.") ends its sentence.
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])\.$")
 
 
-_TERM_INDEX: dict[int, dict[str, list[str]]] = {}
+# An institution and where it is: "Mayo Clinic in Rochester, MN", "Hospital of Philadelphia".
+_ORG_PLACE = re.compile(r",[ \t]*|[ \t]+(?:in|of)[ \t]+|[ \t]")
 
 
-def _index(lex: Lexicons) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
-    for term in lex.clinical_terms:
-        index.setdefault(term.split()[0].replace("'s", ""), []).append(term)
-        index.setdefault(term.split()[0], []).append(term)
-    return index
+def _with_places(text: str, detections: list[Detection]) -> list[Detection]:
+    """An organisation followed by its town becomes one organisation span."""
+    places = {d.start: d for d in detections if d.type is PhiType.LOCATION}
+    out = []
+    for det in detections:
+        if det.type is PhiType.ORGANIZATION:
+            gap = _ORG_PLACE.match(text, det.end)
+            place = places.get(gap.end()) if gap else None
+            if place is not None:
+                det = Detection(det.type, det.start, place.end, max(det.score, place.score),
+                                det.source)
+        out.append(det)
+    return out
 
 
-def _coalesce(detections: list[Detection]) -> list[Detection]:
-    """Join overlapping detections of one type ("Eleanor Whitcombe" + "Whitcombe")."""
+def _joinable(text: str, last: Detection, det: Detection) -> bool:
+    """Parts of one name or place ("Szabina J Gelencsér"), or the two streets of a corner."""
+    if det.type is not last.type or det.type not in _JOINED_TYPES:
+        return False
+    if det.type is PhiType.LOCATION and _CROSSING.fullmatch(text, last.end, det.start) and (
+            _CORNER.search(text, max(0, last.start - 30), last.start)):
+        return True
+    return (not _SENTENCE_END.search(text, last.start, last.end)
+            and _JOINABLE.fullmatch(text, last.end, det.start) is not None)
+
+
+def _coalesce(text: str, detections: list[Detection]) -> list[Detection]:
+    """Join overlapping detections of one type ("Eleanor Whitcombe" + "Whitcombe"), and
+    neighbouring names ("Szabina" + "J" + "Gelencsér") into one. Names, places and
+    organisations that overlap become one span, so that none of them is lost: it takes the
+    type of the one that starts first ("Mayo Clinic in Rochester" + "Rochester, MN"); so do
+    overlapping numbers and codes."""
+    detections = _with_places(text, detections)
+
+    def group(det: Detection) -> str:
+        if det.type in _WORD_TYPES:
+            return "words"
+        return "numbers" if det.type in _NUMBER_TYPES else det.type.value
+
     out: list[Detection] = []
-    for det in sorted(detections, key=lambda d: (d.type.value, d.start)):
+    for det in sorted(detections, key=lambda d: (group(d), d.start, -d.score)):
         last = out[-1] if out else None
-        if last is not None and last.type is det.type and det.start < last.end:
-            out[-1] = Detection(det.type, last.start, max(last.end, det.end),
+        if last is not None and group(last) == group(det) and (
+                det.start < last.end or _joinable(text, last, det)):
+            # Words take the type of the first ("Mayo Clinic in" + "Rochester"); numbers
+            # that of the surest ("MRN #SF-9988" over the bare code shape).
+            kind = det.type if group(det) == "numbers" and det.score > last.score else last.type
+            out[-1] = Detection(kind, last.start, max(last.end, det.end),
                                 max(last.score, det.score), last.source)
         else:
             out.append(det)
     return out
 
 
-def _merge(detections: list[Detection]) -> list[Detection]:
+def _merge(text: str, detections: list[Detection]) -> list[Detection]:
     """Non-overlapping detections: higher score first, then the longer span."""
     chosen: list[Detection] = []
-    for det in sorted(_coalesce(detections),
+    for det in sorted(_coalesce(text, detections),
                       key=lambda d: (-d.score, -(d.end - d.start), d.start)):
         if all(det.end <= c.start or det.start >= c.end for c in chosen):
             chosen.append(det)

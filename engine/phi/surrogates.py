@@ -11,17 +11,24 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 
 from engine.phi import dates
 from engine.phi.lexicons import Lexicons, load
+from engine.phi.names import NAME_PARTS
+from engine.phi.places import STREET_TYPES
 from engine.phi.types import PhiType, ScrubPolicy
 
 # HHS: three-digit ZIP prefixes of areas with 20,000 people or fewer become 000.
 RESTRICTED_ZIP3 = frozenset({"036", "059", "063", "102", "203", "556", "692", "790", "821",
                              "823", "830", "831", "878", "879", "884", "890", "893"})
-_INSTITUTION = re.compile(r"\b(Hospital|Medical Center|Clinic|Health|Infirmary|Associates|"
+_INSTITUTION = re.compile(r"\b(?:Hospital|Medical Center|Clinic|Health|Infirmary|Associates|"
                           r"Laboratory|Pharmacy|Center|Institute|University|College|Memorial|"
-                          r"Medicine|Practice|Group|Care)\b.*$")
+                          r"Medicine|Practice|Group|Care|Ltd|PLC|Inc|LLC)\b", re.I)
+
+_STREET_TYPE = re.compile(rf"\b(?:{STREET_TYPES})\b\.?")
+_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+_PART_SEPARATOR = re.compile(r"(\s*[\n,]\s*)")
 
 
 class Replacer:
@@ -44,6 +51,14 @@ class Replacer:
         return items[self._number(key) % len(items)]
 
     def replace(self, phi_type: PhiType, original: str) -> str:
+        parts = NAME_PARTS.fullmatch(original) if phi_type is PhiType.NAME else None
+        if parts and (parts.group("title") or parts.group("suffix")):
+            # "Dr." and "Jr., MD" say nothing about who: they stay, the name goes.
+            return (f"{parts.group('title') or ''}{self._replace(phi_type, parts.group('core'))}"
+                    f"{parts.group('suffix') or ''}")
+        return self._replace(phi_type, original)
+
+    def _replace(self, phi_type: PhiType, original: str) -> str:
         if self.policy is ScrubPolicy.REDACT:
             return f"[{phi_type.value}]"
         if phi_type is PhiType.AGE:
@@ -57,12 +72,36 @@ class Replacer:
     def _safe_harbor(self, phi_type: PhiType, original: str) -> str:
         if phi_type is PhiType.DATE:
             parsed = _parse_date(original)
-            year = dates.year_only(parsed) if parsed else None
+            year = dates.year_only(parsed[0]) if parsed else None
             return year or "[DATE]"
-        if phi_type is PhiType.LOCATION and re.fullmatch(r"\d{5}(?:-\d{4})?", original):
-            zip3 = original[:3]
-            return "000" if zip3 in RESTRICTED_ZIP3 else zip3
+        if phi_type is PhiType.LOCATION:
+            return self._by_part(original, self._harbor_part)
         return f"[{phi_type.value}]"
+
+    def _harbor_part(self, part: str) -> str:
+        if _ZIP.fullmatch(part):
+            return "000" if part[:3] in RESTRICTED_ZIP3 else part[:3]
+        return "[LOCATION]"
+
+    def _by_part(self, original: str, replace_part: Callable[[str], str]) -> str:
+        """An address over several lines or comma-separated parts, part by part: states stay
+        (Safe Harbor allows them), a trailing ZIP code is its own part."""
+        out = []
+        for piece in _PART_SEPARATOR.split(original):
+            if not piece or _PART_SEPARATOR.fullmatch(piece):
+                out.append(piece)
+                continue
+            head, _, tail = piece.rpartition(" ")
+            if head and _ZIP.fullmatch(tail):
+                out.append(f"{self._keep_state(head, replace_part)} {replace_part(tail)}")
+            else:
+                out.append(self._keep_state(piece, replace_part))
+        return "".join(out)
+
+    def _keep_state(self, part: str, replace_part: Callable[[str], str]) -> str:
+        if part in self.lex.state_codes or part.lower() in self.lex.state_names:
+            return part
+        return replace_part(part)
 
     # --- surrogates -------------------------------------------------------------------
 
@@ -72,7 +111,9 @@ class Replacer:
             return self._name(original)
         if phi_type is PhiType.DATE:
             parsed = _parse_date(original)
-            return dates.shifted(parsed, self.date_offset) if parsed else "[DATE]"
+            if parsed is None:
+                return "[DATE]"
+            return dates.shifted(parsed[0], self.date_offset) + parsed[1]
         if phi_type is PhiType.EMAIL:
             user = self._pick(self.lex.given_list, key).lower()
             return f"{user}.{self._pick(self.lex.surname_list, key + 's').lower()}@example.org"
@@ -134,26 +175,35 @@ class Replacer:
         return " ".join(out)
 
     def _location(self, original: str, key: str) -> str:
-        if re.fullmatch(r"\d{5}(?:-\d{4})?", original):
+        if _PART_SEPARATOR.search(original) or _ZIP.search(original[-6:]):
+            return self._by_part(original, lambda part: self._location_part(part, f"{key}:{part}"))
+        return self._location_part(original, key)
+
+    def _location_part(self, original: str, key: str) -> str:
+        if _ZIP.fullmatch(original):
             return self._shape(original, key)
-        street = re.match(r"(\d+)\s+.*?(\b\w+\.?)$", original)
-        if street and any(c.isdigit() for c in original[:6]):
+        if any(c.isdigit() for c in original[:6]) and re.match(r"\d+\s", original):
             number = str(self._number(key) % 9000 + 100)
-            return f"{number} {self._pick(self.lex.surname_list, key)} {street.group(2)}"
+            kinds = _STREET_TYPE.findall(original)  # "Road" stays; names and numbers do not
+            street = kinds[-1] if kinds else "Street"
+            return f"{number} {self._pick(self.lex.surname_list, key)} {street}"
         if original.lower().startswith("p") and "box" in original.lower():
             return f"PO Box {self._number(key) % 9000 + 100}"
         place = self._pick(self.lex.place_list, key)
         return place + (" County" if original.endswith(("County", "Parish")) else "")
 
     def _organization(self, original: str, key: str) -> str:
+        # Only the kind of institution stays ("Clinic"), never a name or town after it.
         suffix = _INSTITUTION.search(original)
         name = self._pick(self.lex.surname_list, key)
-        return f"{name} {suffix.group(0)}" if suffix else f"{name} Associates"
+        return f"{name} {suffix.group(0).title()}" if suffix else f"{name} Associates"
 
 
-def _parse_date(text: str) -> dates.ParsedDate | None:
+def _parse_date(text: str) -> tuple[dates.ParsedDate, str] | None:
+    """The date the span holds, and the time of day after it (kept as written)."""
     for parsed in dates.find_dates(text):
         start, end = dates.date_span(parsed)
-        if start == 0 and end == len(text):
-            return parsed
+        tail = dates.TIME_TAIL.fullmatch(text, end) if end < len(text) else None
+        if start == 0 and (end == len(text) or tail):
+            return parsed, text[end:]
     return None

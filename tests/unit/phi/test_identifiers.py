@@ -72,3 +72,30 @@ def test_fax_is_not_a_phone():
 
 def test_phi_types_cover_safe_harbor():
     assert len(PhiType) >= 19
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("reach me on 416 60 039 office hours", "PHONE", "416 60 039"),
+        ("nobody answers at 99 668472", "PHONE", "99 668472"),
+        ("(37) 788-063-Office, 07700 063 966-Fax", "PHONE", "07700 063 966"),
+        ("Mobile: 0341 8387176", "PHONE", "0341 8387176"),
+        ("his driver's license number is 7KQ M41", "LICENSE", "7KQ M41"),
+        ("plate ABC 1234 seen", "LICENSE", "ABC 1234"),
+    ],
+)
+def test_grouped_numbers_are_found(text, kind, value):
+    assert any(v == value for _, v in found(text)), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vitals at 0800: BP 120 80, pulse 72.",
+        "Platelets 250 and plateau pressure 30.",
+        "Licensed practical nurse 2 years ago.",
+    ],
+)
+def test_grouped_clinical_numbers_are_left_alone(text):
+    assert not found(text), found(text)

@@ -89,3 +89,32 @@ def test_plain_modes(mode):
     assert run_scrub_stream(io.StringIO(NOTE), out, ScrubPolicy.REDACT, mode) == 0
     body = json.loads(out.getvalue())["text"] if mode == "json" else out.getvalue()
     assert "Thornbury" not in body
+
+
+@pytest.mark.parametrize("policy", list(ScrubPolicy))
+def test_titles_and_suffixes_stay_the_name_goes(policy):
+    text = "Dr. Okafor saw Mr. Brandauer Jr. today."
+    out = Scrubber(policy, record_secret=b"a" * 32).scrub(text).text
+    assert "Okafor" not in out and "Brandauer" not in out
+    assert out.startswith("Dr. ") and " Mr. " in out and " Jr. today." in out, out
+
+
+def test_safe_harbor_keeps_state_and_zip3_of_an_address_line():
+    text = "Lives at 1184 Willow Creek Road, Dayton, OH 45419."
+    out = Scrubber(ScrubPolicy.SAFE_HARBOR).scrub(text).text
+    assert "Dayton" not in out and "Willow" not in out and "45419" not in out
+    assert "OH 454" in out, out
+
+
+@pytest.mark.parametrize(
+    ("text", "originals"),
+    [
+        ("Seen at Marlowe Clinic in Rochester, MN today.", ["Marlowe", "Rochester"]),
+        ("Billing address:\n28245 Puruntie 82 Apt. 595\nLAPPEENRANTA\n53650",
+         ["Puruntie", "595", "LAPPEENRANTA", "53650"]),
+    ],
+)
+def test_surrogates_keep_no_part_of_a_joined_span(text, originals):
+    out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"a" * 32).scrub(text).text
+    for value in originals:
+        assert value not in out, (value, out)

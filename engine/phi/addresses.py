@@ -1,0 +1,161 @@
+"""Street addresses written the international way, and address blocks over several lines.
+
+``NumberedStreetRecognizer`` finds a street name followed by its house number ("Puruntie 82",
+"Rua do Arenque 1634", "Μεγάλη Άμμος 184"), which the US street-suffix pattern misses.
+``address_blocks`` grows a found street line over the lines that complete the address
+(town, region code, postcode, country), as in a letter head or a billing address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from engine.phi.lexicons import Lexicons, load
+from engine.phi.names import RARE_RANK, NameRecognizer
+from engine.phi.types import Detection, PhiType
+
+# Upper-case letters of the Latin, Greek and Cyrillic scripts (and their accented forms).
+_UP = r"[A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪŁŃŇŐŒŘŚŞŠŤŪŮŰŹŻŽΆΈΉΊΌΎΏΑ-ΩА-ЯЁ]"
+_CAPWORD = rf"{_UP}[^\W_]*(?:['’.\-][^\W\d_]+){{0,3}}\.?"
+PARTICLES = frozenset({"de", "do", "da", "dos", "das", "del", "della", "delle", "dei", "di",
+                       "du", "des", "la", "le", "van", "von", "der", "den", "ten", "y", "e"})
+_PARTICLE = "|".join(sorted(PARTICLES, key=len, reverse=True))
+# Street words written before the name ("Rua", "Via", "ul.") or, in lower case, after it
+# ("Erzsébet tér", "Király u.").
+_PREFIX = (r"Rua|Rue|Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Calle|Avda|Avenida|Av|Ul|ul|"
+           r"Ulica|Aleja|Al|Strada|Rambla|Plaza|Praça|Travessa|Camino|Carrer|Chemin|Allée|"
+           r"Impasse|Quai|Cours|Λεωφόρος|Λ|Οδός|Οδ")
+LOCAL_TYPES = frozenset({"u.", "utca", "tér", "út", "rkp.", "krt.", "str", "str.", "ul.", "st",
+                         "st."})
+_LOCAL = "|".join(re.escape(t) for t in sorted(LOCAL_TYPES, key=len, reverse=True))
+# Street-type endings of one-word street names in European languages.
+_STREET_ENDINGS = (
+    "strasse", "straße", "str", "gasse", "weg", "vej", "vegen", "veien", "gata", "gatan", "gade",
+    "katu", "tie", "kuja", "polku", "laan", "straat", "steeg", "plein", "gracht", "allee", "ring",
+    "platz", "utca", "ulica", "vägen", "väg", "stræde", "vænget", "gränd", "torget", "plads")
+_NOT_HOUSE = (r"(?![.,]\d)(?![ \t]*(?:mg|mcg|ml|g\b|kg|lbs?|%|units?|tabs?|caps?|years?|yrs?|"
+              r"yo\b|y/o|weeks?|days?|months?|hours?|hrs?|minutes?|min\b|cm|mm|bpm|/|x\b|"
+              r"times|puffs?|doses?|am\b|pm\b))")
+_NUMBERED = re.compile(
+    rf"(?<![\w.,/\-])(?P<lead>(?:\d{{1,6}}[ \t]+){{1,2}})?"
+    rf"(?:(?P<prefix>{_PREFIX})\.?[ \t]+(?:(?:{_PARTICLE})[ \t]+)?)?"
+    rf"(?P<words>{_CAPWORD}(?:[ \t]+(?:(?:{_PARTICLE})[ \t]+)?{_CAPWORD}){{0,3}})"
+    rf"(?:[ \t]+(?:{_LOCAL}))?[ \t]+\d{{1,5}}[A-Za-z]?\b\.?{_NOT_HOUSE}")
+# Words before a street named without its number: "lives on Grössgstötten 50".
+_CUE_BEFORE = re.compile(r"\b(?:at|on|to|of|in|is|address:?|and)[ \t]+$", re.I)
+_ANCHORS = frozenset({"addresses", "places.street_number"})
+_RUN_TOKEN = re.compile(r"[^\s?!:;\"|>]+")
+_COLUMN_GAP = re.compile(r"\t| {3,}")
+# A token closing a sentence: a number or a long word before a full stop (not "St.", "Apt.").
+_SENTENCE_END = re.compile(r"(?:\d+|[^\W\d_]{5,})\.")
+
+
+class NumberedStreetRecognizer:
+    """A capitalised street name with its house number, the name unknown to every
+    vocabulary or built like a street ("Pfarrgasse 91") — never a drug and its dose."""
+
+    name = "places.street_number"
+
+    def __init__(self, lexicons: Lexicons | None = None) -> None:
+        self.lex = lexicons or load()
+        self.names = NameRecognizer(self.lex)
+
+    def _street_like(self, words: list[str], prefixed: bool, evidence: bool) -> bool:
+        """No clinical word, and named a street ("Rua …", "Pfarrgasse") or, with other
+        evidence (a house number on either side, "lives on"), unknown to every vocabulary —
+        lab values ("Hgb 13", "GCS 15") are neither."""
+        plains = [w.lower().strip(".") for w in words if w.lower() not in PARTICLES]
+        if any(p in self.lex.vocabulary or p in self.lex.clinical_words for p in plains):
+            return False
+        if any(len(w) <= 4 and w.isupper() for w in words):
+            return False
+        return prefixed or any(p.endswith(_STREET_ENDINGS) or (evidence and len(p) > 3 and all(
+            self.names.unfamiliar(part) for part in re.split(r"['’.\-]", p) if part))
+            for p in plains)
+
+    def analyze(self, text: str) -> Iterator[Detection]:
+        for m in _NUMBERED.finditer(text):
+            evidence = m.group("lead") is not None or _CUE_BEFORE.search(
+                text, max(0, m.start() - 12), m.start()) is not None
+            if self._street_like(m.group("words").split(), m.group("prefix") is not None,
+                                 evidence):
+                yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
+
+
+class AddressBlocks:
+    """The lines that complete an address found on an earlier line."""
+
+    MAX_LINES = 5
+    MAX_TOKENS = 6
+
+    def __init__(self, lexicons: Lexicons | None = None) -> None:
+        self.lex = lexicons or load()
+
+    def _good(self, token: str) -> bool:
+        if token.startswith("(") and not token.rstrip(".,").endswith(")"):
+            return False  # "(Phone" opens an aside; "(Greek)" is part of the address
+        t = token.strip(".,()#")
+        if not t:
+            return True
+        if t[0].isdigit():
+            return re.fullmatch(r"\d{1,6}[A-Za-z]?(?:-\d{1,4})?", t) is not None
+        return t.lower() in PARTICLES or t.lower() in LOCAL_TYPES or t[0].isupper()
+
+    def _informative(self, token: str) -> bool:
+        t = token.strip(".,()#")
+        return t[:1].isdigit() or t.isupper() or (
+            self.lex.english_rank.get(t.lower(), RARE_RANK) >= RARE_RANK)
+
+    def _run(self, text: str, pos: int, end: int) -> tuple[int, bool, list[str]]:
+        """The end of the address-like tokens from ``pos``; whether they reach ``end``."""
+        cursor, tokens = pos, []
+        for m in _RUN_TOKEN.finditer(text, pos, end):
+            token, gap = m.group(0), text[cursor:m.start()]
+            if gap.strip() or _COLUMN_GAP.search(gap) or not self._good(token):
+                break  # punctuation, the next column of a form, or no address word
+            if text.startswith(":", m.end()):
+                break  # "Phone:" labels what follows
+            tokens.append(token)
+            cursor = m.end()
+            if _SENTENCE_END.fullmatch(token):
+                break  # "…, OH 45419. Call me" — the address ends with its sentence
+        reached = not text[cursor:end].strip()
+        return (end if reached else cursor), reached, tokens
+
+    def analyze(self, text: str, found: Iterable[Detection]) -> Iterator[Detection]:
+        locations = [d for d in found if d.type is PhiType.LOCATION]
+        done = -1
+        for anchor in sorted((d for d in locations if d.source in _ANCHORS),
+                             key=lambda d: d.start):
+            if anchor.start < done:
+                continue
+            line_end = _line_end(text, anchor.end)
+            end, whole, _ = self._run(text, anchor.end, line_end)
+            if not whole and not text[anchor.end:end].lstrip().startswith(","):
+                end = anchor.end
+            for _ in range(self.MAX_LINES if whole else 0):
+                start = line_end + 1
+                while start < len(text) and text[start] in " \t>•*-":
+                    start += 1
+                line_end = _line_end(text, start)
+                run_end, whole, tokens = self._run(text, start, line_end)
+                if not tokens:
+                    break
+                has_place = any(start <= d.start < run_end for d in locations)
+                if whole and len(tokens) <= self.MAX_TOKENS and any(
+                        self._informative(t) for t in tokens):
+                    end = run_end
+                    continue
+                if has_place:
+                    end = max(d.end for d in locations if start <= d.start < run_end)
+                break
+            end = len(text[:end].rstrip(" \t,."))
+            if end > anchor.end:
+                yield Detection(PhiType.LOCATION, anchor.start, end, 0.97, "places.block")
+            done = max(end, anchor.end)
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end

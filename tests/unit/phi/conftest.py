@@ -1,0 +1,23 @@
+"""Shared helpers of the PHI tables: one redacting scrubber, and the check that no listed
+original survives."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.phi import Scrubber, ScrubPolicy
+
+
+@pytest.fixture(scope="session")
+def redactor() -> Scrubber:
+    return Scrubber(ScrubPolicy.REDACT)
+
+
+@pytest.fixture
+def assert_removed(redactor):
+    def check(text: str, leaks: list[str]) -> str:
+        out = redactor.scrub(text).text
+        for leak in leaks:
+            assert leak not in out, (leak, out)
+        return out
+    return check

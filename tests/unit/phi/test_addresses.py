@@ -1,0 +1,64 @@
+"""Streets with the house number after the name, and address blocks over several lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.phi import Scrubber, ScrubPolicy
+
+REDACT = Scrubber(ScrubPolicy.REDACT)
+
+
+def redacted(text: str) -> str:
+    return REDACT.scrub(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "leaks"),
+    [
+        ("Send it to 4417 Keskuskatu 19 Apt. 12 please", ["4417", "Keskuskatu", "19", "12"]),
+        ("She lives at Rua das Flores 230, Coimbra", ["Flores", "230", "Coimbra"]),
+        ("Address: Lindenstrasse 42", ["Lindenstrasse", "42"]),
+        ("The clinic is on Pod Hradbami 1677", ["Hradbami", "1677"]),
+        ("Mail to PSC 1234, Box 5678\nAPO AE 09012", ["1234", "5678", "09012"]),
+        ("Stationed on USNS Mercy this year", ["Mercy"]),
+        ("Karin Holm\n88 Birkenweg 7\nOSTERBURG\nGermany 39606\n", ["OSTERBURG", "39606"]),
+        ("Sent to 12 Elm Street\nSpringfield, IL 62704. Call her.", ["Springfield", "IL 6"]),
+        ("Lives at 3 Main St, Dayton, OH 45419 (phone on file)", ["Dayton", "45419"]),
+        ("Home: 1987 74 Orchard Street, Tulsa", ["1987", "74", "Tulsa"]),
+        ("Meet at the corner of Kowalski Street and Brandt Avenue", ["Kowalski", "and Brandt"]),
+    ],
+)
+def test_addresses_are_removed(text, leaks, assert_removed):
+    assert "[LOCATION]" in assert_removed(text, leaks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Labs: Hgb 13.2, Plt 295, Hct 39.",
+        "Tylenol 500 mg and Lipitor 20 at night.",
+        "GCS 15, Apgar 9 and 9, BUN 14.",
+        "Peronei 3 of 5 strength on the left.",
+        "Darvocet-N 100 one tablet as needed.",
+    ],
+)
+def test_numbers_after_clinical_words_are_no_street(text):
+    assert not [d for d in REDACT.detect(text) if d.type.value == "LOCATION"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Lives at 12 Elm Street.\nPlan\nContinue metformin.", ["Plan", "Continue metformin"]),
+        ("Moved to 12 Elm Street, Dayton. Call her daughter.", ["Call her daughter"]),
+        ("PO Box 4411\nAssessment: stable\n", ["Assessment: stable"]),
+        ("Address: 5 Oak Road (Phone: on file)", ["(Phone: on file)"]),
+        ("Address: 5 Oak Road, Dayton, OH 45419 Phone: 937", ["Phone: "]),
+        ("Address: 5 Oak Road, Dayton        Referred by: self", ["Referred by: self"]),
+    ],
+)
+def test_an_address_block_ends_where_the_address_does(text, kept):
+    out = redacted(text)
+    for words in kept:
+        assert words in out, out

@@ -1,0 +1,74 @@
+"""Words no vocabulary knows are names; clinical words the vocabularies know survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.phi import Scrubber, ScrubPolicy
+
+REDACT = Scrubber(ScrubPolicy.REDACT)
+
+
+@pytest.mark.parametrize(
+    ("text", "leak"),
+    [
+        ("Krisztián Szöllösy listed his top 20 songs.", "Szöllösy"),
+        ("Krisztián Szöllösy listed his top 20 songs.", "Krisztián"),
+        ("My name is Rubija", "Rubija"),
+        ("Unlike the Jensen novel, it is short.", "Jensen"),
+        ("Verdafero is the brainchild of our founders.", "Verdafero"),
+        ("Kevin had given Alma his address.", "Kevin"),
+        ("Hanne I. Kreutzmann is the keynote speaker.", "Kreutzmann"),
+        ("Follow up with Dr. Oyelaran-Whitfield next week.", "Oyelaran"),
+    ],
+)
+def test_unknown_capitalised_words_are_scrubbed(text, leak):
+    assert leak not in REDACT.scrub(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HEENT: Normocephalic, atraumatic. Extraocular movements intact. PERRLA.",
+        "The wound was closed with 3-0 Vicryl and Steri-Strips.",
+        "Abdomen: Nontender, nondistended. Bowel sounds present.",
+        "WBCs and LFTs were within normal limits; BUN 14, AST 22, ALT 30.",
+        "Cerebellar exam is normal. Plantar responses are flexor.",
+        "Peanut IgE Ab in Serum; NT-proBNP pending.",
+        "She was placed on BiPAP overnight and given Percocet for pain.",
+        "NEUROLOGIC: Grossly intact. IMMUNIZATIONS: Up to date.",
+        "Past history of hyperglycemia and dysmenorrhea.",
+    ],
+)
+def test_clinical_words_survive(text):
+    assert REDACT.scrub(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("Phone: 0490 75 40 81", "0490 75 40 81", "PHONE"),
+        ("Call me at +46 (0)8 928 571 38 today", "+46 (0)8 928 571 38", "PHONE"),
+        ("Mobile: 03.93.92.16.85", "03.93.92.16.85", "PHONE"),
+        ("Can someone call me on 9472 7916?", "9472 7916", "PHONE"),
+        ("When: 2000-04-16 11:34:35 Where: clinic", "2000-04-16 11:34:35", "DATE"),
+        ("Lives at 28245 Puruntie 82 Apt. 595", "Apt. 595", "LOCATION"),
+        ("Riisa, Estonia 62488", "62488", "LOCATION"),
+        ("2819 Castro Springs Apt. 199", "2819 Castro Springs Apt. 199", "LOCATION"),
+    ],
+)
+def test_international_shapes(text, value, kind):
+    result = REDACT.scrub(text)
+    assert value not in result.text
+    assert kind in {s.type.value for s in result.spans}
+
+
+def test_vital_signs_are_not_phones():
+    text = "Vitals: BP 120 80, pulse 72, respirations 18."
+    assert REDACT.scrub(text).text == text
+
+
+def test_surrogate_keeps_the_time_of_day():
+    result = Scrubber(record_secret=b"k" * 32).scrub("Seen 2000-04-16 11:34:35.")
+    assert "11:34:35" in result.text
+    assert "2000-04-16" not in result.text
