@@ -151,9 +151,10 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
         shot(window, "summary")
 
         if wav is not None:
-            window.resize(1600, 860)
+            window.resize(1800, 860)
             window.dictation_dock.show()
-            window.resizeDocks([window.dictation_dock], [560], Qt.Orientation.Horizontal)
+            window.resizeDocks([window.dictation_dock], [620], Qt.Orientation.Horizontal)
+            window.splitter.setSizes([330, 850])
             panel = window.dictation
             panel.start_recording()
             drive.until(lambda: len(panel.editor.toPlainText().split()) > 40, 180,
