@@ -18,6 +18,7 @@ from engine.errors import Cancelled, HntaiError, InternalError, JobTimeout, Work
 from engine.protocol import ErrorInfo, Event, JobFailed, JobFinished, JobProgress
 from engine.store import Store, audit
 from engine.store import jobs as job_rows
+from engine.store.database import storage_failure
 
 log = logging.getLogger("hntai.jobs")
 
@@ -71,6 +72,8 @@ class JobRunner:
         self._wake = threading.Condition()
         self._stop = False
         self._running: dict[str, threading.Event] = {}
+        # Failures that could not be written (disk full, read-only): retried each round.
+        self._unwritten: dict[str, tuple[job_rows.JobRow, HntaiError]] = {}
         self._thread = threading.Thread(target=self._loop, name="job-runner", daemon=True)
 
     # --- lifecycle --------------------------------------------------------------------
@@ -135,6 +138,7 @@ class JobRunner:
             with self._wake:
                 if self._stop:
                     return
+            self._write_unwritten()
             try:
                 with self.store.db.transaction() as conn:
                     job = job_rows.claim_next(conn)
@@ -168,9 +172,17 @@ class JobRunner:
                     ))
             log.info("job_succeeded", extra={"job_id": job.id})
             self.emit(JobFinished(job.id, result))
+        except Cancelled as exc:
+            if self._interrupted(job):
+                log.info("job_interrupted", extra={"job_id": job.id})
+            else:
+                self._fail(job, exc)
         except HntaiError as exc:
             self._fail(job, exc)
         except Exception as exc:  # never let one job take the engine down
+            if (storage := storage_failure(exc)) is not None:  # e.g. a stage update on a full disk
+                self._fail(job, storage)
+                return
             log.exception("job_crashed", extra={"job_id": job.id})
             self._fail(job, InternalError("unexpected failure while processing",
                                           {"error": type(exc).__name__}))
@@ -178,16 +190,36 @@ class JobRunner:
             with self._wake:
                 self._running.pop(job.id, None)
 
-    def _fail(self, job: job_rows.JobRow, exc: HntaiError) -> None:
-        log.info("job_failed", extra={"job_id": job.id, "code": exc.code.value})
+    def _interrupted(self, job: job_rows.JobRow) -> bool:
+        """A stop (lock, shutdown, the client gone) rather than the user's cancel: the job
+        stays ``running`` in the store and the next start's ``recover`` queues it again."""
+        with self._wake:
+            if not self._stop:
+                return False
+        with self.store.db.lock:
+            return not job_rows.get(self.store.db.conn, job.id).cancel_requested
+
+    def _fail(self, job: job_rows.JobRow, exc: HntaiError, announce: bool = True) -> None:
+        """Record a failure; ``announce`` is False for the quiet retries of an unwritten one."""
+        if announce:
+            log.info("job_failed", extra={"job_id": job.id, "code": exc.code.value})
         try:
             with self.store.db.transaction() as conn:
-                self._finish_failed(conn, job, exc)
+                self._finish_failed(conn, job, exc, announce=announce)
+            self._unwritten.pop(job.id, None)
         except HntaiError:
-            log.exception("job_fail_write_failed", extra={"job_id": job.id})
+            # The disk is full or read-only: say so now, write the outcome once it can be.
+            if announce:
+                log.exception("job_fail_write_failed", extra={"job_id": job.id})
+                self.emit(JobFailed(job.id, ErrorInfo.of(exc)))
+            self._unwritten[job.id] = (job, exc)
+
+    def _write_unwritten(self) -> None:
+        for job, exc in list(self._unwritten.values()):
+            self._fail(job, exc, announce=False)
 
     def _finish_failed(self, conn, job: job_rows.JobRow, exc: HntaiError,
-                       user: str | None = None) -> None:
+                       user: str | None = None, announce: bool = True) -> None:
         state = "cancelled" if isinstance(exc, Cancelled) else "failed"
         if job_rows.finish(conn, job.id, state, error_code=exc.code.value,
                            error_message=exc.message):
@@ -196,7 +228,8 @@ class JobRunner:
                 user_id=user or job.submitted_by, resource_type="job", resource_id=job.id,
                 response_status="failure", error_message=exc.code.value,
             ))
-            self.emit(JobFailed(job.id, ErrorInfo.of(exc)))
+            if announce:
+                self.emit(JobFailed(job.id, ErrorInfo.of(exc)))
 
 
 def _audit_summary(result: Mapping[str, Any]) -> dict[str, Any]:

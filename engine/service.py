@@ -15,11 +15,11 @@ import os
 import queue
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from engine import __version__, airgap
+from engine import __version__, airgap, tempfiles
 from engine import protocol as p
 from engine.clinical import ClinicalExtraction, extract_clinical, to_fhir_bundle
 from engine.dictation import DictationSession, DictationWorker
@@ -36,12 +36,14 @@ from engine.errors import (
 from engine.jobs import JobRunner
 from engine.logs import setup_logging
 from engine.models import ModelManager
-from engine.paths import model_dirs, models_config_path
+from engine.models import bundle as model_bundle
+from engine.models.config import load_config
+from engine.paths import STORE_FILE, model_dirs, models_config_path
 from engine.permissions import require
 from engine.phi import Scrubber, ScrubPolicy, ScrubResult
 from engine.pipeline import DICTATION, DictatedPipeline, DocumentPipeline
 from engine.status import collect_status
-from engine.store import Store, audit, documents, records, summaries, users
+from engine.store import Store, audit, backup, documents, records, summaries, users
 from engine.store import create as create_store
 from engine.store import jobs as job_rows
 from engine.store import settings as store_settings
@@ -97,10 +99,13 @@ class EngineService:
             p.AuditVerify: self._audit_verify, p.AuditExport: self._audit_export,
             p.Export: self._export, p.Summarize: self._summarize,
             p.GetSummary: self._get_summary, p.ListModels: self._list_models,
+            p.ImportModels: self._import_models,
             p.LoadModel: self._load_model, p.UnloadModel: self._unload_model,
             p.StartDictation: self._start_dictation, p.DictationAudio: self._dictation_audio,
-            p.StopDictation: self._stop_dictation,
+            p.StopDictation: self._stop_dictation, p.SaveDictation: self._save_dictation,
+            p.ListAudit: self._list_audit,
             p.Shutdown: self._shutdown,
+            p.BackupStore: self._backup, p.RestoreStore: self._restore,
         }
 
     # --- dispatch ---------------------------------------------------------------------
@@ -259,17 +264,23 @@ class EngineService:
             stack.close()
         if not req.save:
             return {"text": text, "job": None}
+        return {"text": text, "job": self._store_dictation(text, req.record_id)}
+
+    def _save_dictation(self, req: p.SaveDictation) -> p.JobInfo:
+        return self._store_dictation(req.text, req.record_id)
+
+    def _store_dictation(self, text: str, record_id: str | None) -> p.JobInfo:
         if not text.strip():
             raise EmptyDocument("nothing was dictated")
         store = self._require("document.submit")
         with store.db.transaction() as conn:
-            record = (records.get(conn, req.record_id) if req.record_id
+            record = (records.get(conn, record_id) if record_id
                       else records.create(conn, store.session.username))
             job = self._submit_job(store, conn, DICTATION,
                                    {"record_id": record.id, "source_name": "dictation"},
                                    0, {"record_id": record.id})
         self._dictated_texts[job.id] = text
-        return {"text": text, "job": self._acknowledge(job)}
+        return self._acknowledge(job)
 
     def _model_event(self, event: Mapping[str, Any]) -> None:
         """Loads, unloads and evictions go into the audit trail (no PHI in them)."""
@@ -309,6 +320,28 @@ class EngineService:
         if req.name not in self.models.config.models:
             raise InvalidRequest("no such model in models_config.json", {"model": req.name})
         return asdict(self.models.load(req.name))
+
+    def _import_models(self, req: p.ImportModels) -> dict[str, Any]:
+        """The same verified import as ``hntai models import``, audited, and the new models
+        usable at once (no restart, no file edited by hand)."""
+        store = self._require("models.admin", "model_bundle")
+        try:
+            result = model_bundle.import_to_machine(Path(req.path))
+        except HntaiError as exc:
+            with store.db.transaction() as conn:
+                audit.append(conn, audit.AuditEvent(
+                    "models.import", user_id=store.session.username,
+                    resource_type="model_bundle", response_status="failure",
+                    error_message=exc.code.value))
+            raise
+        self.models.reload_config(load_config(models_config_path()))
+        with store.db.transaction() as conn:
+            audit.append(conn, audit.AuditEvent(
+                "models.import", user_id=store.session.username, resource_type="model_bundle",
+                resource_id=result.bundle_sha256[:16],
+                request_data={"models": list(result.models), "files": result.files,
+                              "bytes": result.bytes}))
+        return {"models": list(result.models), "files": result.files, "bytes": result.bytes}
 
     def _unload_model(self, req: p.UnloadModel) -> bool:
         self._require("models.admin", "model", req.name)
@@ -492,8 +525,12 @@ class EngineService:
     # --- status, settings, audit ------------------------------------------------------
 
     def _status(self, _req: p.GetStatus) -> p.EngineStatus:
-        return collect_status(self.store, tuple(asdict(m) for m in self.models.status()),
-                              self.models.metrics_text())
+        status = collect_status(self.store, tuple(asdict(m) for m in self.models.status()),
+                                self.models.metrics_text())
+        probe = self.models.probe()  # the device the manager would place models on
+        memory = {**status.memory, "device": "cuda" if probe.vram_total else "cpu",
+                  "vram_total_bytes": probe.vram_total, "vram_free_bytes": probe.vram_free}
+        return replace(status, memory=memory, initialized=(self.data_dir / STORE_FILE).exists())
 
     def _get_settings(self, _req: p.GetSettings) -> dict[str, Any]:
         store = self._session_store()
@@ -515,6 +552,12 @@ class EngineService:
             result = audit.verify(store.db.conn)
         return p.AuditVerifyInfo(result.ok, result.entries, result.first_broken_id, result.reason)
 
+    def _list_audit(self, req: p.ListAudit) -> list[dict[str, Any]]:
+        store = self._require("audit.read", "audit_log")
+        query = audit.AuditQuery(req.user_id, req.action, req.since, req.until, req.limit)
+        with store.db.lock:
+            return [asdict(e) for e in audit.search(store.db.conn, query)]
+
     def _audit_export(self, req: p.AuditExport) -> str:
         store = self._require("audit.read", "audit_log")
         if req.fmt not in ("csv", "jsonl"):
@@ -527,17 +570,79 @@ class EngineService:
             ))
         return text
 
+    # --- backup and restore -----------------------------------------------------------
+
+    def _audit_store(self, store: Store, action: str, error: HntaiError | None,
+                     data: Mapping[str, Any] | None = None) -> None:
+        with store.db.transaction() as conn:
+            audit.append(conn, audit.AuditEvent(
+                action, user_id=store.session.username, resource_type="store",
+                request_data=data, response_status="failure" if error else "success",
+                error_message=error.code.value if error else None,
+            ))
+
+    def _backup(self, req: p.BackupStore) -> dict[str, Any]:
+        store = self._require("user.admin", "store")
+        try:
+            manifest = backup.write_backup(store.db, store.data_dir, Path(req.path))
+        except HntaiError as exc:
+            with contextlib.suppress(HntaiError):  # a full disk refuses the audit row too
+                self._audit_store(store, "store.backup", exc)
+            raise
+        self._audit_store(store, "store.backup", None, {
+            "audit_entries": manifest.audit_entries, "db_bytes": manifest.db_bytes})
+        return asdict(manifest)
+
+    def _restore(self, req: p.RestoreStore) -> dict[str, Any]:
+        """Only a backup that passed every check replaces the store (admin of the backup,
+        and of the open store if one is open); the replaced files are kept aside."""
+        live = self._require("user.admin", "store") if self.store is not None else None
+        replaced = None
+        try:
+            with backup.checked_backup(self.data_dir, Path(req.path), req.username,
+                                       req.password) as checked:
+                if not req.check_only:
+                    self._lock(None)
+                    replaced = backup.swap_in(checked, self.data_dir)
+        except HntaiError as exc:
+            if live is not None and self.store is live:
+                with contextlib.suppress(HntaiError):
+                    self._audit_store(live, "store.restore", exc)
+            raise
+        info = {**asdict(checked.manifest), "restored": not req.check_only,
+                "replaced": replaced}
+        if req.check_only:
+            if live is not None:
+                self._audit_store(live, "store.restore_check", None,
+                                  {"audit_entries": checked.manifest.audit_entries})
+            return info
+        store = unlock_store(self.data_dir, req.username, req.password)
+        self._audit_store(store, "store.restore", None, {
+            "backup_created_at": checked.manifest.created_at,
+            "audit_entries": checked.manifest.audit_entries, "replaced": replaced})
+        self._open(store)
+        return info
+
 
 def engine_main(requests: multiprocessing.Queue, events: multiprocessing.Queue,
                 data_dir: str) -> None:
     """Child-process entry point."""
     os.umask(0o077)  # every file the engine creates (db, wal, logs) is owner-only
     path = Path(data_dir)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    setup_logging(path)
+    tmp, leftovers = None, 0
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        setup_logging(path)
+        tmp, leftovers = tempfiles.use_private_tmp(path)
+    except OSError:  # a read-only or full data disk must not keep the engine from starting:
+        log.warning("data_dir_unwritable")  # store requests then fail with STORAGE_* codes
     service = EngineService(path, events.put)
     airgap.install(service.note_blocked)
-    log.info("engine_started", extra={"pid": os.getpid(), "version": __version__})
+    log.info("engine_started", extra={"pid": os.getpid(), "version": __version__,
+                                      "temp_leftovers_removed": leftovers})
     events.put(p.EngineReady(p.PROTOCOL_VERSION, __version__, os.getpid()))
     service.serve(requests)
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            tempfiles.clear(tmp)
     log.info("engine_stopped")

@@ -42,10 +42,17 @@ def _rules() -> tuple[list[tuple[str, re.Pattern[str], str]], re.Pattern[str]]:
 _SECTION_DEFAULT = {"family_history": "family", "pmh": "historical"}
 
 
+# ConText scopes reach a few words (8 before an entity, 5 after): looking no further than
+# this many characters keeps a sentence megabytes long (one-line text dumps) from costing
+# time in proportion to its length for every entity in it.
+_WINDOW = 400
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(ch, 0, start) for ch in ".\n;") + 1
-    rights = [i for i in (text.find(ch, end) for ch in ".\n;") if i >= 0]
-    return left, min(rights) if rights else len(text)
+    low, high = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
+    left = max(low, max(text.rfind(ch, low, start) for ch in ".\n;") + 1)
+    rights = [i for i in (text.find(ch, end, high) for ch in ".\n;") if i >= 0]
+    return left, min(rights) if rights else high
 
 
 def assertion_for(text: str, start: int, end: int, section: str | None) -> str:

@@ -25,7 +25,7 @@ _SUBSTANCE = re.compile(r"[A-Za-z][\w-]*(?:\s+(?:drugs?|antibiotics?|allergy))?"
 def extract_clinical(text: str) -> ClinicalExtraction:
     sections = find_sections(text)
     entities: list[ClinicalEntity] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an entity (or a lab's value) already stands
 
     def section_name(offset: int) -> str | None:
         found = section_at(sections, offset)
@@ -33,9 +33,9 @@ def extract_clinical(text: str) -> ClinicalExtraction:
 
     def add(kind: str, start: int, end: int, code: Code | None, attrs: dict,
             assertion: str | None = None) -> None:
-        if any(s < end and start < e for s, e in taken):
+        if any(taken[start:end]):
             return
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         sec = section_name(start)
         entities.append(ClinicalEntity(
             kind, text[start:end], start, end,
@@ -48,13 +48,18 @@ def extract_clinical(text: str) -> ClinicalExtraction:
     allergy_spans = _allergy_spans(text, sections)
     vocabulary = load()
     matches = list(vocabulary.find(text))
+    next_drug = [len(text)] * len(matches)  # where the next medication mention starts
+    for index in range(len(matches) - 2, -1, -1):
+        following = matches[index + 1]
+        next_drug[index] = following[0] if following[2].type == "medication" \
+            else next_drug[index + 1]
     for index, (start, end, term) in enumerate(matches):
         if term.type == "lab":
             attrs = lab_attributes(text, end, term.code.code if term.code else None, term.extra)
             if attrs is not None:
                 value_end = attrs.pop("value_end")
                 add("lab", start, end, term.code, {"name": term.term, **attrs}, "present")
-                taken.append((end, value_end))
+                taken[end:value_end] = b"\x01" * (value_end - end)
                 continue
             # a lab name without a value may still name a drug ("potassium supplements")
             drug = vocabulary.get_typed(term.term, "medication")
@@ -69,9 +74,8 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         if in_allergy and term.type in ("medication", "problem"):
             continue  # recorded as the allergy's substance below
         # A drug's details end where the next drug begins ("add X; start Y 10 mg").
-        limit = next((m[0] for m in matches[index + 1:] if m[2].type == "medication"),
-                     len(text))
-        attrs = ({**medication_attributes(text, start, end, limit), "normalized": term.extra}
+        attrs = ({**medication_attributes(text, start, end, next_drug[index]),
+                  "normalized": term.extra}
                  if term.type == "medication" else {})
         add(term.type, start, end, term.code, attrs)
     for start, end, attrs in _allergies(text, allergy_spans):

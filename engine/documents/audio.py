@@ -51,6 +51,8 @@ def transcribe(whisper, audio, *, checkpoint: Checkpoint | None = None,
 
     if isinstance(audio, Path) and detect(audio).kind != "audio":
         raise UnsupportedFormat("the file is not an audio recording")
+    if isinstance(audio, Path):
+        _check_duration(audio)
     try:
         segments, info = whisper.transcribe(
             str(audio) if isinstance(audio, Path) else audio, beam_size=beam_size,
@@ -74,6 +76,20 @@ def transcribe(whisper, audio, *, checkpoint: Checkpoint | None = None,
         raise EmptyDocument("no speech was found in the recording",
                             {"seconds": round(info.duration, 1)})
     return Transcript(text, info.language, round(info.duration, 2), tuple(out))
+
+
+def _check_duration(path: Path) -> None:
+    """Refuse an over-long recording from its header: faster-whisper decodes the whole file
+    into memory (4 bytes a sample at 16 kHz) before it says how long it was."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            seconds = (container.duration or 0) / 1_000_000
+    except (av.error.FFmpegError, IndexError, ValueError, OSError):
+        raise CorruptFile("the audio cannot be decoded") from None
+    if seconds > MAX_AUDIO_SECONDS:
+        raise FileTooLarge("the recording is longer than allowed", {"seconds": round(seconds)})
 
 
 def transcript_document(path: Path, transcript: Transcript) -> ExtractedDocument:
