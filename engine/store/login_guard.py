@@ -2,7 +2,9 @@
 
 A failed login cannot be written to the encrypted audit log (no key), so it is appended to
 ``auth_failures.jsonl`` (user name and time only, no secrets) and moved into the audit log at
-the next successful unlock.
+the next successful unlock. The same file drives throttling, so an unlock by one user keeps
+the other users' recent failures (marked as audited): one login must not lift another
+account's lockout.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class FailedLogin:
     timestamp: str
     reason: str
     epoch: float
+    audited: bool = False  # already written to the audit log; kept for throttling only
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class LoginGuard:
         self.clock = clock
 
     def pending(self) -> list[FailedLogin]:
+        """Failures not yet in the audit log."""
+        return [f for f in self._all() if not f.audited]
+
+    def _all(self) -> list[FailedLogin]:
         try:
             lines = self.path.read_text("utf-8").splitlines()
         except FileNotFoundError:
@@ -61,7 +68,7 @@ class LoginGuard:
         """Refuse early (without running the KDF) when the user is locked out."""
         now = self.clock()
         recent = [
-            f.epoch for f in self.pending()
+            f.epoch for f in self._all()
             if f.username == username and now - f.epoch < self.policy.window_s
         ]
         if len(recent) >= self.policy.max_failures:
@@ -78,5 +85,17 @@ class LoginGuard:
         with os.fdopen(fd, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry.__dict__) + "\n")
 
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def audited(self, username: str) -> None:
+        """After a successful unlock by ``username`` has audited the pending failures: drop
+        that user's failures and those out of the throttle window, keep the others'."""
+        now = self.clock()
+        keep = [{**f.__dict__, "audited": True} for f in self._all()
+                if f.username != username and now - f.epoch < self.policy.window_s]
+        if not keep:
+            self.path.unlink(missing_ok=True)
+            return
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(entry) + "\n" for entry in keep)
+        os.replace(tmp, self.path)

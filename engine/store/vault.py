@@ -161,7 +161,7 @@ def _open(data_dir: Path, key: bytes, username: str, guard: LoginGuard, action: 
             else:
                 audit.append(conn, audit.AuditEvent(action, user_id=username,
                                                     resource_type="session"))
-        guard.clear()
+        guard.audited(username)
     except BaseException:
         db.close()
         raise

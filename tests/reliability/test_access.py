@@ -65,6 +65,7 @@ def test_every_gated_request_is_refused_and_audited(harness, tally):
 
 def test_throttling_disabled_users_and_recovery_key(harness, tally):
     harness.request(p.AddUser(username="clerk1", role="clerk", password="clerk password"))
+    harness.request(p.AddUser(username="clerk2", role="clerk", password="clerk2 password"))
     policy = ThrottlePolicy()
     for _ in range(policy.max_failures):
         with pytest.raises(AuthFailed):
@@ -72,26 +73,30 @@ def test_throttling_disabled_users_and_recovery_key(harness, tally):
     with pytest.raises(AuthFailed) as locked:  # the right password, too soon
         harness.login("clerk1", "clerk password")
     assert 0 < locked.value.details["retry_after_s"] <= policy.lockout_s
-    harness.request(p.DisableUser(username="clerk1"))
-    with pytest.raises(AuthFailed):
-        harness.request(p.UnlockWithRecovery(username="clerk1",
-                                             recovery_key=harness.recovery_key))
-    harness.login()  # an admin's login moves the failures into the audit trail (and ends
-    # the lockout): the disabled account still cannot unlock with its right password
-    with pytest.raises(AuthFailed):
+    harness.login()  # an admin's login moves the failures into the audit trail ...
+    with pytest.raises(AuthFailed) as still:  # ... and does not lift clerk1's lockout
         harness.login("clerk1", "clerk password")
+    assert still.value.details["retry_after_s"] > 0
+    harness.login()
+    harness.request(p.DisableUser(username="clerk2"))
+    with pytest.raises(AuthFailed):
+        harness.request(p.UnlockWithRecovery(username="clerk2",
+                                             recovery_key=harness.recovery_key))
+    with pytest.raises(AuthFailed):  # a disabled account, with its right password
+        harness.login("clerk2", "clerk2 password")
     harness.request(p.UnlockWithRecovery(username=ADMIN, recovery_key=harness.recovery_key))
     trail = _trail(harness)
     failed = [e for e in trail if e["action"].startswith("login")
               and e["response_status"] == "failure"]
     reasons = [e["error_message"] for e in failed if e["user_id"] == "clerk1"]
-    assert reasons.count("wrong user name or password") == policy.max_failures
-    assert "account disabled" in reasons
+    assert reasons.count("wrong user name or password") == policy.max_failures  # once each
+    assert "account disabled" in [e["error_message"] for e in failed
+                                  if e["user_id"] == "clerk2"]
     assert any(e["action"] == "login.recovery" and e["response_status"] == "success"
                for e in trail)
     assert not any("guessing wrong" in json.dumps(e) for e in trail)  # no secret in the trail
     tally.record("access", throttled_after=policy.max_failures, disabled_refused=True,
-                 recovery_key_unlocks=True)
+                 recovery_key_unlocks=True, lockout_survives_other_logins=True)
 
 
 def test_password_change_rewraps_without_reencrypting(tmp_path, tally):

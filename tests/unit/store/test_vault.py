@@ -60,6 +60,33 @@ def test_throttle_after_repeated_failures(store, data_dir, admin_password):
     unlock(data_dir, "admin", admin_password, guard=guard).close()
 
 
+def test_one_users_login_keeps_another_users_lockout_and_audits_each_failure_once(
+        store, data_dir, admin_password):
+    with store.db.transaction() as conn:
+        users.insert(conn, "bob", users.Role.CLINICIAN)
+    store.set_password("bob", "bob password 1")
+    store.close()
+    now = [1000.0]
+    guard = LoginGuard(data_dir, ThrottlePolicy(max_failures=3, window_s=60, lockout_s=30),
+                       clock=lambda: now[0])
+    for _ in range(3):
+        with pytest.raises(AuthFailed):
+            unlock(data_dir, "bob", "guessing", guard=guard)
+    with pytest.raises(AuthFailed):
+        unlock(data_dir, "admin", "a typo here", guard=guard)
+    unlock(data_dir, "admin", admin_password, guard=guard).close()  # admin's own slate clears
+    with pytest.raises(AuthFailed) as locked:  # ... but bob stays locked out
+        unlock(data_dir, "bob", "bob password 1", guard=guard)
+    assert locked.value.details["retry_after_s"] > 0
+    now[0] += 31
+    reopened = unlock(data_dir, "bob", "bob password 1", guard=guard)
+    failures = [(r.user_id, r.response_status) for r in audit.entries(reopened.db.conn)
+                if r.action == "login" and r.response_status == "failure"]
+    assert failures == [("bob", "failure")] * 3 + [("admin", "failure")]  # once each
+    reopened.close()
+    assert not (data_dir / "auth_failures.jsonl").exists()  # nothing left to keep
+
+
 def test_recovery_key_unlocks_and_password_change_rewraps(data_dir, admin_password, fast_kdf):
     store, recovery = create(data_dir, "admin", admin_password, kdf=fast_kdf)
     marker = store.db.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
