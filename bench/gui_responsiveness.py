@@ -32,33 +32,11 @@ from desktop.qt import QtCore, QtWidgets  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 
 
-class Sampler(QtCore.QObject):
-    """Every lateness of a 10 ms timer, in milliseconds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.late: list[float] = []
-        self._timer = QtCore.QTimer(self, interval=10)
-        self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._tick)
-        self._last = 0.0
-
-    def start(self) -> None:
-        self.late = []
-        self._last = time.perf_counter()
-        self._timer.start()
-
-    def stop(self) -> dict[str, float]:
-        self._timer.stop()
-        ordered = sorted(self.late)
-        return {"samples": len(ordered), "longest_ms": round(ordered[-1], 1),
-                "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
-                "median_ms": round(statistics.median(ordered), 2)}
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.late.append(max(0.0, (now - self._last) * 1000 - 10))
-        self._last = now
+def stall_figures(late_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(late_ms)
+    return {"samples": len(ordered), "longest_ms": round(ordered[-1], 1),
+            "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "median_ms": round(statistics.median(ordered), 2)}
 
 
 def make_pdf(path: Path, pages: int) -> Path:
@@ -78,6 +56,7 @@ def main() -> int:
     from desktop.engine_link import EngineLink
     from desktop.main_window import MainWindow
     from desktop.screenshots import Driver
+    from desktop.stall import StallMonitor
     from engine import protocol as p
 
     app = QtWidgets.QApplication([])
@@ -94,7 +73,7 @@ def main() -> int:
     link.call(p.InitStore(admin="bench", password="bench password")).success(done.append).run()
     drive.until(lambda: bool(done), 60, "store")
     window.enter_workspace(p.UserInfo("bench", "admin", False))
-    sampler = Sampler()
+    sampler = StallMonitor(interval_ms=10)
     pdf = make_pdf(work / "heavy.pdf", args.pages)
 
     started = time.monotonic()
@@ -108,13 +87,15 @@ def main() -> int:
     window.document.summary.start()
     drive.until(lambda: window.document.summary.job_id is not None, 60, "summary job")
     drive.until(lambda: window.document.summary.job_id is None, 900, "summary")
-    busy = sampler.stop()
+    sampler.stop()
+    busy = stall_figures(sampler.late_ms)
     busy_s = time.monotonic() - started
 
     sampler.start()
     end = time.monotonic() + busy_s
     drive.until(lambda: time.monotonic() >= end, busy_s + 10, "idle sampling")
-    idle = sampler.stop()
+    sampler.stop()
+    idle = stall_figures(sampler.late_ms)
     window.close_quietly()
     link.stop()
 

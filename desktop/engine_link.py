@@ -88,6 +88,12 @@ class EngineLink(QtCore.QObject):
         self.client = EngineClient(self.data_dir, on_event=self._event.emit, queue_events=False)
         self._ops: set[Op] = set()  # keep in-flight ops alive until their reply
         self._running = False
+        # Which signal carries each kind of engine event (looked up for every streamed token).
+        self._routes = {p.JobProgress: self.job_progress, p.JobText: self.job_text,
+                        p.JobFinished: self.job_finished, p.JobFailed: self.job_failed,
+                        p.DictationPartial: self.dictation_partial,
+                        p.DictationFinal: self.dictation_final,
+                        p.EngineRestarted: self.engine_restarted}
         self._completed.connect(self._on_completed, QtCore.Qt.ConnectionType.QueuedConnection)
         self._event.connect(self._on_event, QtCore.Qt.ConnectionType.QueuedConnection)
 
@@ -159,12 +165,5 @@ class EngineLink(QtCore.QObject):
             self.started.emit()
         elif isinstance(event, p.ErrorInfo):
             self.start_failed.emit(event)
-        else:
-            routes = {p.JobProgress: self.job_progress, p.JobText: self.job_text,
-                      p.JobFinished: self.job_finished, p.JobFailed: self.job_failed,
-                      p.DictationPartial: self.dictation_partial,
-                      p.DictationFinal: self.dictation_final,
-                      p.EngineRestarted: self.engine_restarted}
-            signal = routes.get(type(event))
-            if signal is not None:
-                signal.emit(event)
+        elif (signal := self._routes.get(type(event))) is not None:
+            signal.emit(event)

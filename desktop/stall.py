@@ -17,16 +17,23 @@ class StallMonitor(QtCore.QObject):
         super().__init__(parent)
         self.interval_ms = interval_ms
         self.warn_ms = warn_ms
-        self.longest_ms = 0.0
-        self.samples = 0
+        self.late_ms: list[float] = []  # how late each tick was
         self._last = 0.0
         self._timer = QtCore.QTimer(self)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
 
+    @property
+    def samples(self) -> int:
+        return len(self.late_ms)
+
+    @property
+    def longest_ms(self) -> float:
+        return max(self.late_ms, default=0.0)
+
     def start(self) -> None:
-        self.longest_ms, self.samples = 0.0, 0
+        self.late_ms = []
         self._last = time.perf_counter()
         self._timer.start()
 
@@ -35,9 +42,8 @@ class StallMonitor(QtCore.QObject):
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        late_ms = (now - self._last) * 1000 - self.interval_ms
+        late_ms = max(0.0, (now - self._last) * 1000 - self.interval_ms)
         self._last = now
-        self.samples += 1
-        self.longest_ms = max(self.longest_ms, late_ms)
+        self.late_ms.append(late_ms)
         if late_ms > self.warn_ms:
             log.warning("gui_thread_stalled", extra={"ms": round(late_ms)})

@@ -39,12 +39,17 @@ def models_overlay_path() -> Path:
     return machine_model_dir() / "models_config.json"
 
 
+def _env_model_dirs() -> list[Path]:
+    """HNTAI_MODEL_DIR: os.pathsep-separated folders where IT provisions models."""
+    return [Path(p) for p in os.environ.get("HNTAI_MODEL_DIR", "").split(os.pathsep) if p]
+
+
 def machine_model_dir() -> Path:
     """Where ``hntai models import`` provisions models: the first model directory."""
     if dirs := machine_policy().model_dirs:
         return dirs[0]
-    if env := [p for p in os.environ.get("HNTAI_MODEL_DIR", "").split(os.pathsep) if p]:
-        return Path(env[0])
+    if env := _env_model_dirs():
+        return env[0]
     if sys.platform == "win32":
         return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "HNTAI" / "models"
     if sys.platform == "darwin":
@@ -67,6 +72,6 @@ def model_dirs(data_dir: Path) -> list[Path]:
     defaults installed with HNTAI come last in either case."""
     if policy_dirs := machine_policy().model_dirs:
         return [*policy_dirs, bundled_model_dir()]
-    dirs = [Path(p) for p in os.environ.get("HNTAI_MODEL_DIR", "").split(os.pathsep) if p]
+    dirs = _env_model_dirs()
     return list(dict.fromkeys([*dirs, machine_model_dir(), data_dir / "models",
                                bundled_model_dir()]))

@@ -38,12 +38,12 @@ from engine.logs import setup_logging
 from engine.models import ModelManager
 from engine.models import bundle as model_bundle
 from engine.models.config import load_config
-from engine.paths import STORE_FILE, model_dirs, models_config_path
+from engine.paths import model_dirs, models_config_path
 from engine.permissions import require
 from engine.phi import Scrubber, ScrubPolicy, ScrubResult
 from engine.pipeline import DICTATION, DictatedPipeline, DocumentPipeline
 from engine.status import collect_status
-from engine.store import Store, audit, backup, documents, records, summaries, users
+from engine.store import Store, audit, backup, documents, records, store_exists, summaries, users
 from engine.store import create as create_store
 from engine.store import jobs as job_rows
 from engine.store import settings as store_settings
@@ -328,20 +328,13 @@ class EngineService:
         try:
             result = model_bundle.import_to_machine(Path(req.path))
         except HntaiError as exc:
-            with store.db.transaction() as conn:
-                audit.append(conn, audit.AuditEvent(
-                    "models.import", user_id=store.session.username,
-                    resource_type="model_bundle", response_status="failure",
-                    error_message=exc.code.value))
+            self._audit_outcome(store, "models.import", exc, resource_type="model_bundle")
             raise
         self.models.reload_config(load_config(models_config_path()))
-        with store.db.transaction() as conn:
-            audit.append(conn, audit.AuditEvent(
-                "models.import", user_id=store.session.username, resource_type="model_bundle",
-                resource_id=result.bundle_sha256[:16],
-                request_data={"models": list(result.models), "files": result.files,
-                              "bytes": result.bytes}))
-        return {"models": list(result.models), "files": result.files, "bytes": result.bytes}
+        summary = {"models": list(result.models), "files": result.files, "bytes": result.bytes}
+        self._audit_outcome(store, "models.import", None, summary, resource_type="model_bundle",
+                            resource_id=result.bundle_sha256[:16])
+        return summary
 
     def _unload_model(self, req: p.UnloadModel) -> bool:
         self._require("models.admin", "model", req.name)
@@ -530,7 +523,7 @@ class EngineService:
         probe = self.models.probe()  # the device the manager would place models on
         memory = {**status.memory, "device": "cuda" if probe.vram_total else "cpu",
                   "vram_total_bytes": probe.vram_total, "vram_free_bytes": probe.vram_free}
-        return replace(status, memory=memory, initialized=(self.data_dir / STORE_FILE).exists())
+        return replace(status, memory=memory, initialized=store_exists(self.data_dir))
 
     def _get_settings(self, _req: p.GetSettings) -> dict[str, Any]:
         store = self._session_store()
@@ -572,12 +565,15 @@ class EngineService:
 
     # --- backup and restore -----------------------------------------------------------
 
-    def _audit_store(self, store: Store, action: str, error: HntaiError | None,
-                     data: Mapping[str, Any] | None = None) -> None:
+    def _audit_outcome(self, store: Store, action: str, error: HntaiError | None,
+                       data: Mapping[str, Any] | None = None, *, resource_type: str = "store",
+                       resource_id: str | None = None) -> None:
+        """One audit row for an admin operation that succeeded or failed (with its code)."""
         with store.db.transaction() as conn:
             audit.append(conn, audit.AuditEvent(
-                action, user_id=store.session.username, resource_type="store",
-                request_data=data, response_status="failure" if error else "success",
+                action, user_id=store.session.username, resource_type=resource_type,
+                resource_id=resource_id, request_data=data,
+                response_status="failure" if error else "success",
                 error_message=error.code.value if error else None,
             ))
 
@@ -587,9 +583,9 @@ class EngineService:
             manifest = backup.write_backup(store.db, store.data_dir, Path(req.path))
         except HntaiError as exc:
             with contextlib.suppress(HntaiError):  # a full disk refuses the audit row too
-                self._audit_store(store, "store.backup", exc)
+                self._audit_outcome(store, "store.backup", exc)
             raise
-        self._audit_store(store, "store.backup", None, {
+        self._audit_outcome(store, "store.backup", None, {
             "audit_entries": manifest.audit_entries, "db_bytes": manifest.db_bytes})
         return asdict(manifest)
 
@@ -607,17 +603,17 @@ class EngineService:
         except HntaiError as exc:
             if live is not None and self.store is live:
                 with contextlib.suppress(HntaiError):
-                    self._audit_store(live, "store.restore", exc)
+                    self._audit_outcome(live, "store.restore", exc)
             raise
         info = {**asdict(checked.manifest), "restored": not req.check_only,
                 "replaced": replaced}
         if req.check_only:
             if live is not None:
-                self._audit_store(live, "store.restore_check", None,
+                self._audit_outcome(live, "store.restore_check", None,
                                   {"audit_entries": checked.manifest.audit_entries})
             return info
         store = unlock_store(self.data_dir, req.username, req.password)
-        self._audit_store(store, "store.restore", None, {
+        self._audit_outcome(store, "store.restore", None, {
             "backup_created_at": checked.manifest.created_at,
             "audit_entries": checked.manifest.audit_entries, "replaced": replaced})
         self._open(store)

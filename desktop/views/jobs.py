@@ -9,8 +9,8 @@ from desktop.messages import describe
 from desktop.qt import Qt, QtGui, QtWidgets, Signal
 from desktop.theme import icon
 from engine import protocol as p
+from engine.client import TERMINAL
 
-TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 _KINDS = {"process_document": "Document", "summarize": "Summary", "dictation": "Dictation"}
 _STATE_TEXT = {"queued": "Waiting", "running": "Working", "succeeded": "Done",
                "failed": "Failed", "cancelled": "Cancelled"}

@@ -76,12 +76,18 @@ def test_a_refused_new_user_keeps_the_dialog_open_with_the_code(admin, qtbot):
     assert "shorty" not in _usernames(admin)
 
 
-def test_disable_then_enable(admin, call, qtbot):
-    call(p.AddUser(username="dana", role="clerk", password="dana password 1"))
+def _added_and_selected(admin, call, qtbot, username: str, role: str):
+    """A user added through the engine, listed after a refresh and selected in the tab."""
+    call(p.AddUser(username=username, role=role, password=f"{username} password 1"))
     tab = admin.users_tab
     tab.refresh()
-    qtbot.waitUntil(lambda: "dana" in _usernames(admin), timeout=WAIT_MS)
-    tab.select("dana")
+    qtbot.waitUntil(lambda: username in _usernames(admin), timeout=WAIT_MS)
+    tab.select(username)
+    return tab
+
+
+def test_disable_then_enable(admin, call, qtbot):
+    tab = _added_and_selected(admin, call, qtbot, "dana", "clerk")
     assert tab.toggle_button.text().replace("&", "") == "Disable"
     tab.toggle_button.click()
     qtbot.waitUntil(lambda: _usernames(admin)["dana"][1] == "Disabled", timeout=WAIT_MS)
@@ -102,11 +108,7 @@ def test_disabling_yourself_is_refused_calmly(admin, qtbot):
 
 
 def test_reset_password_lets_the_user_sign_in_with_the_new_one(admin, call, qtbot):
-    call(p.AddUser(username="erin", role="clinician", password="erin password 1"))
-    tab = admin.users_tab
-    tab.refresh()
-    qtbot.waitUntil(lambda: "erin" in _usernames(admin), timeout=WAIT_MS)
-    tab.select("erin")
+    tab = _added_and_selected(admin, call, qtbot, "erin", "clinician")
     tab.password_button.click()
     dialog = tab.dialog
     assert dialog.name.text() == "erin" and dialog.name.isReadOnly()

@@ -45,11 +45,16 @@ def test_wrong_password_is_auth_failed_and_audited_at_next_unlock(store, data_di
     reopened.close()
 
 
+def _clocked_guard(data_dir, now: list[float]) -> LoginGuard:
+    """Three failures in a minute lock an account for 30 s, on a clock the test moves."""
+    return LoginGuard(data_dir, ThrottlePolicy(max_failures=3, window_s=60, lockout_s=30),
+                      clock=lambda: now[0])
+
+
 def test_throttle_after_repeated_failures(store, data_dir, admin_password):
     store.close()
     now = [1000.0]
-    guard = LoginGuard(data_dir, ThrottlePolicy(max_failures=3, window_s=60, lockout_s=30),
-                       clock=lambda: now[0])
+    guard = _clocked_guard(data_dir, now)
     for _ in range(3):
         with pytest.raises(AuthFailed):
             unlock(data_dir, "admin", "bad-password", guard=guard)
@@ -67,8 +72,7 @@ def test_one_users_login_keeps_another_users_lockout_and_audits_each_failure_onc
     store.set_password("bob", "bob password 1")
     store.close()
     now = [1000.0]
-    guard = LoginGuard(data_dir, ThrottlePolicy(max_failures=3, window_s=60, lockout_s=30),
-                       clock=lambda: now[0])
+    guard = _clocked_guard(data_dir, now)
     for _ in range(3):
         with pytest.raises(AuthFailed):
             unlock(data_dir, "bob", "guessing", guard=guard)
