@@ -14,7 +14,7 @@ from faster_whisper.audio import decode_audio
 from engine import protocol as p
 from engine.dictation import apply_commands
 from engine.documents.audio import transcribe
-from engine.errors import InvalidRequest
+from engine.errors import EmptyDocument, InvalidRequest
 
 FRAME = 3200 * 2  # 200 ms of 16 kHz 16-bit mono
 
@@ -83,3 +83,14 @@ def test_stop_unknown_session_is_refused(engine):
 )
 def test_spoken_commands(spoken, written):
     assert apply_commands(spoken) == written
+
+
+def test_edited_dictation_text_is_saved_and_empty_text_refused(engine):
+    with pytest.raises(EmptyDocument):
+        engine.request(p.SaveDictation(text="   \n"))
+    edited = "Patient reports improved cough. Continue albuterol as needed."
+    job = engine.request(p.SaveDictation(text=edited))
+    done = engine.wait_jobs([job.id], timeout=120)[job.id]
+    assert done.state == "succeeded" and done.kind == "dictation"
+    doc = engine.request(p.GetDocument(document_id=done.result["document_id"]))
+    assert "albuterol" in doc["scrubbed_text"]

@@ -80,3 +80,29 @@ def test_export_has_every_entry(store, fmt):
         lines = text.strip().splitlines()
         assert lines[0].startswith("id,timestamp,user_id,action")
         assert len(lines) == 5
+
+
+@pytest.mark.parametrize(("query", "expected_ids"), [
+    (audit.AuditQuery(), ["J-2", "J-1", "J-0", "R-1", "R-0"]),  # newest first
+    (audit.AuditQuery(user_id="bob"), ["R-1", "R-0"]),
+    (audit.AuditQuery(action="record"), ["R-1", "R-0"]),  # a prefix of the action
+    (audit.AuditQuery(action="rec%"), []),  # LIKE wildcards are literal
+    (audit.AuditQuery(since="2026-03-02"), ["J-2", "J-1", "J-0"]),
+    (audit.AuditQuery(until="2026-03-01"), ["R-1", "R-0"]),  # the whole day of a date
+    (audit.AuditQuery(limit=2), ["J-2", "J-1"]),
+])
+def test_search_filters_for_the_viewer(store, query, expected_ids):
+    rows = [("record.read", "bob", "2026-03-01T08:00:00+00:00"),
+            ("record.read", "bob", "2026-03-01T23:59:59+00:00"),
+            *[("job.submit", "admin", "2026-03-02T09:00:00+00:00")] * 3]
+    counters = {"record.read": 0, "job.submit": 0}
+    for action, user, stamp in rows:
+        prefix = "R" if action.startswith("record") else "J"
+        with store.db.transaction() as conn:
+            audit.append(conn, audit.AuditEvent(
+                action, user_id=user, resource_type="x",
+                resource_id=f"{prefix}-{counters[action]}", timestamp=stamp))
+        counters[action] += 1
+    found = [e.resource_id for e in audit.search(store.db.conn, query)
+             if e.resource_id and e.resource_id[:2] in ("R-", "J-")]
+    assert found == expected_ids
