@@ -6,6 +6,11 @@ a pause of ``end_silence_s``, or at the last short pause once it reaches ``max_u
 (speech read without breath pauses must still produce finals); only the open utterance is
 kept in memory. A worker thread per session does the recognition, so the engine's request
 loop never waits on it.
+
+Finals come fast because recognition starts at the first sign of a pause, not when the
+pause is confirmed: the text of the open utterance is kept with how much audio it covers,
+and when the pause reaches ``end_silence_s`` with no speech after that audio, that text is
+the final — no second recognition.
 """
 
 from __future__ import annotations
@@ -37,6 +42,14 @@ class DictationSettings:
     max_utterance_s: float = 25.0
 
 
+@dataclass(frozen=True)
+class _Guess:
+    """Recognised text of the open utterance's first ``covers`` samples."""
+
+    covers: int
+    text: str
+
+
 def apply_commands(text: str) -> str:
     for pattern, replacement in _COMMANDS:
         text = pattern.sub(replacement, text)
@@ -60,7 +73,14 @@ class DictationSession:
         self._buffer = np.zeros(0, dtype=np.float32)
         self._since_step = 0
         self._since_partial = 0
+        self._guess: _Guess | None = None
         self.utterances: list[str] = []
+
+    def warm_up(self) -> None:
+        """Run VAD and the recognizer once on silence: their first calls are slow."""
+        silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
+        self._vad(silence)
+        self.recognize(silence, "")
 
     @property
     def text(self) -> str:
@@ -76,34 +96,41 @@ class DictationSession:
         if self._since_step >= self.settings.check_every_s * SAMPLE_RATE:
             self._since_step = 0
             due = self._since_partial >= self.settings.partial_every_s * SAMPLE_RATE
-            if self._step(partial=due and not behind):
+            if self._step(due, behind):
                 self._since_partial = 0
 
-    def _step(self, partial: bool) -> bool:
+    def _step(self, due: bool, behind: bool) -> bool:
         """Finish the utterance if speech has stopped; else maybe show partial text.
         Returns True when recognition ran."""
         s = self.settings
         speech = self._vad(self._buffer)
         if not speech:
             self._buffer = self._buffer[-SAMPLE_RATE // 2:]  # silence: keep only a tail
+            self._guess = None
             return False
-        tail = len(self._buffer) - speech[-1]["end"]
+        end = speech[-1]["end"]
+        tail = len(self._buffer) - end
+        guessed = self._guess is not None and self._guess.covers >= end
         if tail >= s.end_silence_s * SAMPLE_RATE:
-            self._finish(speech[-1]["end"])
+            self._finish(end, self._guess if guessed else None)
         elif len(self._buffer) >= s.max_utterance_s * SAMPLE_RATE:
             cut = speech[-2]["end"] if len(speech) > 1 else len(self._buffer)
-            self._finish(cut)
-        elif partial:
+            self._finish(cut, None)  # the guess may cover speech after the cut
+        elif not behind and (due or (tail > 0 and not guessed)):
+            # due, or a pause has begun that no recognition covers yet
             text = self.recognize(self._buffer, self.text)
+            self._guess = _Guess(len(self._buffer), text)
             if text:
                 self.on_partial(text)
         else:
             return False
         return True
 
-    def _finish(self, cut: int) -> None:
+    def _finish(self, cut: int, guess: _Guess | None) -> None:
         audio, self._buffer = self._buffer[:cut], self._buffer[cut:]
-        text = self.recognize(audio, self.text)  # the text so far carries context across cuts
+        self._guess = None
+        # the text so far carries context across cuts
+        text = guess.text if guess is not None else self.recognize(audio, self.text)
         if not text:
             return
         if _SCRATCH.match(text):
@@ -116,8 +143,10 @@ class DictationSession:
         self.on_final(text, self.text)
 
     def stop(self) -> str:
-        if len(self._buffer) > SAMPLE_RATE // 4:
-            self._finish(len(self._buffer))
+        # the open utterance, if it holds speech: Whisper makes up words for silence
+        if len(self._buffer) > SAMPLE_RATE // 4 and self._vad(self._buffer):
+            whole = self._guess is not None and self._guess.covers == len(self._buffer)
+            self._finish(len(self._buffer), self._guess if whole else None)
         self._buffer = np.zeros(0, dtype=np.float32)
         return self.text
 
@@ -138,6 +167,7 @@ class DictationWorker:
 
     def _run(self) -> None:
         try:
+            self.session.warm_up()
             while (frame := self._frames.get()) is not None:
                 self.session.feed(frame, behind=not self._frames.empty())
             self.session.stop()

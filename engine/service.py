@@ -50,6 +50,7 @@ from engine.store import settings as store_settings
 from engine.store import unlock as unlock_store
 from engine.store import unlock_with_recovery as recover_store
 from engine.summary_job import SUMMARIZE, SummaryJob
+from engine.utterance_asr import UtteranceRecognizer
 
 log = logging.getLogger("hntai.service")
 PROCESS_DOCUMENT = "process_document"
@@ -233,13 +234,7 @@ class EngineService:
         stack = contextlib.ExitStack()
         whisper = stack.enter_context(self.models.lease("transcription"))
 
-        def recognize(audio, context: str) -> str:
-            segments, _ = whisper.whisper.transcribe(
-                audio, beam_size=1, vad_filter=False, condition_on_previous_text=False,
-                hotwords=None if context else hotwords(),
-                initial_prompt=context[-400:] or None, language=language(whisper.whisper))
-            return " ".join(seg.text.strip() for seg in segments).strip()
-
+        recognize = UtteranceRecognizer(whisper.whisper, hotwords(), language(whisper.whisper))
         session = DictationSession(
             recognize, lambda text: self.emit(p.DictationPartial(session_id, text)),
             lambda utterance, text: self.emit(p.DictationFinal(session_id, utterance, text)))

@@ -119,3 +119,26 @@ def test_export_fhir_and_json(cli_store, samples_dir, tmp_path):
     assert plain["documents"][0]["extraction"]["entities"]
     trail = hntai(cli_store, "audit", "export", "--format", "jsonl").stdout
     assert sum(json.loads(x)["action"] == "export" for x in trail.splitlines()) == 2
+
+
+def test_dictate_from_wav_streams_partials_then_the_file_transcription(tmp_path, eval_dir):
+    """`hntai dictate --from-wav` paced like a microphone: partial text while the file
+    plays, and final text within 0.05 WER of `hntai transcribe` on the same file."""
+    import jiwer
+
+    wav = eval_dir / "audio" / "faster_whisper" / "jfk.flac"
+    out = hntai(tmp_path / "data", "dictate", "--from-wav", str(wav), "--json", user=None)
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    kinds = ["partial" if "partial" in line else "final" if "final" in line else "result"
+             for line in lines]
+    assert "partial" in kinds and kinds.index("partial") < kinds.index("final")
+    assert kinds[-1] == "result" and lines[-1]["document_id"] is None  # kept nothing
+    ref = hntai(tmp_path / "data", "transcribe", str(wav), "--json", user=None)
+    assert ref.returncode == 0, ref.stderr
+
+    def words(text: str) -> str:
+        return " ".join("".join(c for c in text.lower() if c.isalnum() or c == " ").split())
+
+    file_text = words(json.loads(ref.stdout)["text"])
+    assert jiwer.wer(file_text, words(lines[-1]["text"])) <= 0.05, (file_text, lines[-1])
