@@ -15,6 +15,7 @@ import wave
 import jiwer
 import numpy as np
 import pytest
+from transcripts import normal
 
 from desktop.audio_capture import (
     FRAME_BYTES,
@@ -29,11 +30,6 @@ from desktop.views.dictation import DictationPanel, meter_value
 from engine import protocol as p
 
 WAIT_MS = 120_000
-
-
-def _normal(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower())
-                    .split())
 
 
 def _sine(rate: int, seconds: float, amplitude: float, hz: float = 440.0) -> np.ndarray:
@@ -213,7 +209,7 @@ def test_dictation_streams_edits_and_saves_as_a_document(link, call, qtbot, dict
     text = panel.editor.toPlainText()
     assert not _grey_text(panel.editor) and not panel.editor.isReadOnly()
     reference = json.loads((dictation_wav.parent / "references.json").read_text())
-    wer = jiwer.wer(_normal(reference[dictation_wav.stem]), _normal(text))
+    wer = jiwer.wer(normal(reference[dictation_wav.stem]), normal(text))
     assert wer <= 0.3, (wer, text)
 
     panel.editor.moveCursor(QtGui.QTextCursor.MoveOperation.End)

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jiwer
 import pytest
+from transcripts import normal
 
 from engine.store import unlock
 
@@ -124,8 +126,6 @@ def test_export_fhir_and_json(cli_store, samples_dir, tmp_path):
 def test_dictate_from_wav_streams_partials_then_the_file_transcription(tmp_path, eval_dir):
     """`hntai dictate --from-wav` paced like a microphone: partial text while the file
     plays, and final text within 0.05 WER of `hntai transcribe` on the same file."""
-    import jiwer
-
     wav = eval_dir / "audio" / "faster_whisper" / "jfk.flac"
     out = hntai(tmp_path / "data", "dictate", "--from-wav", str(wav), "--json", user=None)
     assert out.returncode == 0, out.stderr
@@ -136,9 +136,5 @@ def test_dictate_from_wav_streams_partials_then_the_file_transcription(tmp_path,
     assert kinds[-1] == "result" and lines[-1]["document_id"] is None  # kept nothing
     ref = hntai(tmp_path / "data", "transcribe", str(wav), "--json", user=None)
     assert ref.returncode == 0, ref.stderr
-
-    def words(text: str) -> str:
-        return " ".join("".join(c for c in text.lower() if c.isalnum() or c == " ").split())
-
-    file_text = words(json.loads(ref.stdout)["text"])
-    assert jiwer.wer(file_text, words(lines[-1]["text"])) <= 0.05, (file_text, lines[-1])
+    file_text = normal(json.loads(ref.stdout)["text"])
+    assert jiwer.wer(file_text, normal(lines[-1]["text"])) <= 0.05, (file_text, lines[-1])

@@ -10,6 +10,7 @@ import jiwer
 import numpy as np
 import pytest
 from faster_whisper.audio import decode_audio
+from transcripts import normal
 
 from engine import protocol as p
 from engine.dictation import apply_commands
@@ -22,11 +23,6 @@ FRAME = 3200 * 2  # 200 ms of 16 kHz 16-bit mono
 def _pcm(path) -> bytes:
     audio = decode_audio(str(path), sampling_rate=16000)
     return (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
-
-
-def _normal(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower())
-                    .split())
 
 
 def _stream(engine, pcm: bytes, pace: float | None) -> tuple[dict, list, int | None]:
@@ -51,20 +47,20 @@ def test_partial_text_arrives_while_speaking(engine, eval_dir):
     result, events, first_partial = _stream(engine, pcm, pace=2.0)
     assert first_partial is not None and first_partial < len(pcm) * 0.8
     assert any(isinstance(e, p.DictationFinal) for e in events)
-    assert "fellow americans" in _normal(result["text"])
+    assert "fellow americans" in normal(result["text"])
 
 
 def test_streamed_dictation_matches_file_transcription(engine, eval_dir, manager):
     wav = eval_dir / "audio" / "synthetic_dictation" / "dictation_3914.wav"
     result, events, _ = _stream(engine, _pcm(wav), pace=None)
     assert sum(isinstance(e, p.DictationFinal) for e in events) >= 2  # cut into utterances
-    reference = _normal(json.loads((wav.parent / "references.json").read_text())[wav.stem])
+    reference = normal(json.loads((wav.parent / "references.json").read_text())[wav.stem])
     with manager.lease("transcription") as whisper:
         whole = transcribe(whisper.whisper, wav).text
     # Streaming must not cost accuracy: its error against the reference stays within 0.05
     # of the whole-file transcription's (the two make different mistakes of their own).
-    streamed_wer = jiwer.wer(reference, _normal(result["text"]))
-    file_wer = jiwer.wer(reference, _normal(whole))
+    streamed_wer = jiwer.wer(reference, normal(result["text"]))
+    file_wer = jiwer.wer(reference, normal(whole))
     assert streamed_wer <= file_wer + 0.05, (streamed_wer, file_wer)
 
 

@@ -10,14 +10,10 @@ from pathlib import Path
 
 import jiwer
 import pytest
+from transcripts import normal
 
 from engine.documents.audio import transcribe
 from engine.errors import HntaiError
-
-
-def _normal(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower())
-                    .split())
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +27,7 @@ def test_jfk_reference(whisper, eval_dir):
     result = transcribe(whisper, eval_dir / "audio" / "faster_whisper" / "jfk.flac")
     reference = ("And so my fellow Americans, ask not what your country can do for you, "
                  "ask what you can do for your country.")
-    assert jiwer.wer(_normal(reference), _normal(result.text)) <= 0.15
+    assert jiwer.wer(normal(reference), normal(result.text)) <= 0.15
     assert result.language == "en" and 10 <= result.duration_s <= 12
     assert result.segments[0].start >= 0 and result.segments[-1].end <= result.duration_s + 1
 
@@ -44,8 +40,8 @@ def test_librispeech_wer(whisper, eval_dir):
             utt, text = line.split(" ", 1)
             audio = trans.parent / f"{utt}.flac"
             if audio.exists():
-                refs.append(_normal(text))
-                hyps.append(_normal(transcribe(whisper, audio).text))
+                refs.append(normal(text))
+                hyps.append(normal(transcribe(whisper, audio).text))
     assert len(refs) == 4
     assert jiwer.wer(refs, hyps) <= 0.25  # the bench reports the exact figure
 

@@ -7,16 +7,12 @@ import jiwer
 import numpy as np
 import pytest
 from faster_whisper.audio import decode_audio
+from transcripts import normal
 
 from engine.documents.audio import hotwords, language
 from engine.utterance_asr import UtteranceRecognizer, looks_looped
 
 SAMPLE_RATE = 16000
-
-
-def _normal(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower())
-                    .split())
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +28,8 @@ def test_short_utterances_are_recognised(recognizer, eval_dir):
         for line in trans.read_text().splitlines():
             utt, text = line.split(" ", 1)
             audio = decode_audio(str(trans.parent / f"{utt}.flac"), sampling_rate=SAMPLE_RATE)
-            refs.append(_normal(text))
-            hyps.append(_normal(recognizer(audio)))
+            refs.append(normal(text))
+            hyps.append(normal(recognizer(audio)))
     assert len(refs) == 4 and jiwer.wer(refs, hyps) <= 0.15, hyps
 
 
@@ -42,7 +38,7 @@ def test_two_seconds_of_speech_do_not_loop(recognizer, eval_dir):
     # sized to the audio alone; the 10 s minimum window stops that
     audio = decode_audio(str(eval_dir / "audio" / "faster_whisper" / "jfk.flac"),
                          sampling_rate=SAMPLE_RATE)[:int(2.4 * SAMPLE_RATE)]
-    text = _normal(recognizer(audio))
+    text = normal(recognizer(audio))
     assert text.startswith("and so my") and len(text.split()) <= 6, text
 
 
