@@ -1,6 +1,7 @@
 """C-CDA documents: coded entries of the problem, medication, allergy, result, vital sign
 and procedure sections, plus each section's narrative <text> (tables rendered one row a
-line, cells joined by " | ", so rows stay readable and extractable).
+line, cells joined by " | ", so rows stay readable and extractable; a row whose first cell
+is empty starts with "| ").
 Parsed with defusedxml: hostile XML (entity bombs, external entities) is refused."""
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def _render(element: Element | None) -> str:
             parts.append(child.tail or "")
 
     walk(element)
-    lines = (" ".join(line.split()).strip(" |") for line in "".join(parts).split("\n"))
+    # a row whose first cell is empty keeps its leading "| ": it continues the row above
+    # (the coding rows under a problem, say) and its cells stay under their headers
+    lines = (" ".join(line.split()).rstrip(" |") for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from engine.clinical import abbreviations, disease_shapes
 from engine.clinical.context import assertion_for
+from engine.clinical.drug_mentions import resolve as resolve_drugs
 from engine.clinical.measurements import LOINC, find_vitals, lab_attributes
 from engine.clinical.medications import attributes as medication_attributes
 from engine.clinical.schema import ClinicalEntity, ClinicalExtraction, Code
 from engine.clinical.sections import find_sections, section_at
-from engine.clinical.vocabulary import load
+from engine.clinical.tables import RowValue, row_values
+from engine.clinical.vocabulary import Term, load
 
 _NKDA = re.compile(r"\b(?:NKDA|NKA|no known (?:drug )?allergies|no known drug allergy|"
                    r"allergies:\s*none)\b", re.I)
@@ -47,7 +51,9 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             {"name": vital["name"], **vital["attributes"]}, "present")
     allergy_spans = _allergy_spans(text, sections)
     vocabulary = load()
-    matches = list(vocabulary.find(text))
+    rows = row_values(text) if " | " in text else {}
+    drugs = resolve_drugs(text, abbreviations.expand(text, list(vocabulary.find(text))))
+    matches = drugs.matches
     next_drug = [len(text)] * len(matches)  # where the next medication mention starts
     for index in range(len(matches) - 2, -1, -1):
         following = matches[index + 1]
@@ -55,11 +61,13 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             else next_drug[index + 1]
     for index, (start, end, term) in enumerate(matches):
         if term.type == "lab":
-            attrs = lab_attributes(text, end, term.code.code if term.code else None, term.extra)
-            if attrs is not None:
-                value_end = attrs.pop("value_end")
-                add("lab", start, end, term.code, {"name": term.term, **attrs}, "present")
-                taken[end:value_end] = b"\x01" * (value_end - end)
+            reading = _lab_reading(text, start, end, term, rows)
+            # a value another lab of the row already took is not this one's
+            if reading is not None and not any(taken[reading.value_start:reading.value_end]):
+                add("lab", start, end, reading.code, {"name": term.term, **reading.attributes},
+                    "present")
+                taken[reading.value_start:reading.value_end] = \
+                    b"\x01" * (reading.value_end - reading.value_start)
                 continue
             # a lab name without a value may still name a drug ("potassium supplements")
             drug = vocabulary.get_typed(term.term, "medication")
@@ -75,13 +83,46 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             continue  # recorded as the allergy's substance below
         # A drug's details end where the next drug begins ("add X; start Y 10 mg").
         attrs = ({**medication_attributes(text, start, end, next_drug[index]),
-                  "normalized": term.extra}
+                  "normalized": term.extra, "drug_class": term.drug_class,
+                  "synonyms": drugs.synonyms.get(start, [])}
                  if term.type == "medication" else {})
         add(term.type, start, end, term.code, attrs)
+    for start, end in disease_shapes.find(text):  # after every listed term: they come first
+        if not any(s <= start < e for s, e in allergy_spans):
+            add("problem", start, end, None, {"by_shape": True})
     for start, end, attrs in _allergies(text, allergy_spans):
         add("allergy", start, end, None, attrs)
     entities.sort(key=lambda e: e.start)
     return ClinicalExtraction(tuple(entities), sections, bool(_NKDA.search(text)))
+
+
+@dataclass(frozen=True)
+class _LabReading:
+    code: Code | None
+    attributes: dict
+    value_start: int
+    value_end: int
+
+
+def _lab_reading(text: str, start: int, end: int, term: Term,
+                 rows: dict[int, RowValue]) -> _LabReading | None:
+    """The value written after the lab name or, in a result table, in the row's Value column
+    (with its Unit column and any LOINC code the row states)."""
+    code = term.code
+    attrs = lab_attributes(text, end, code.code if code else None, term.extra)
+    if attrs is not None:
+        return _LabReading(code, attrs, end, attrs.pop("value_end"))
+    row = rows.get(text.rfind("\n", 0, start) + 1)
+    if row is None:
+        return None
+    code = Code(LOINC, row.loinc, term.term) if row.loinc else code
+    # the value and unit cells read as if written after the name
+    attrs = lab_attributes(f" {row.text} {row.unit}", 0, code.code if code else None,
+                           term.extra)
+    if attrs is None:
+        return None
+    attrs.pop("value_end")
+    return _LabReading(code, attrs, row.start, row.end)
 
 
 def _allergy_spans(text: str, sections) -> list[tuple[int, int]]:

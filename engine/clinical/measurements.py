@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from engine.clinical.tables import headed_cells
+
 LOINC = "http://loinc.org"
 
 _SEP = r"[\s:=|]*(?:(?:of|was|is|at)\s+)?"
@@ -58,6 +60,15 @@ _VITAL_RX = tuple(
      re.compile(rf"[ \t]*\|[ \t]*(?P<v>\d{{1,3}}(?:\.\d+)?)(?:\s*(?P<u>{units}))?(?![\d/])",
                 re.IGNORECASE), needs_unit, convert, bounds)
     for name, code, unit, names, units, needs_unit, convert, bounds in _VITALS)
+# The same names and units for tables whose header names the cell ("HR(bpm)" over "84",
+# "Weight Measured | 82 kg"): the name starts the header, the value starts the cell.
+_HEADED_RX = tuple(
+    (name, code, unit, re.compile(rf"(?:{names})(?![a-z])", re.IGNORECASE),
+     re.compile(rf"(?P<v>\d{{1,3}}(?:\.\d+)?)(?:\s*(?P<u>{units}))?(?![\d/.])", re.IGNORECASE),
+     needs_unit, convert, bounds)
+    for name, code, unit, names, units, needs_unit, convert, bounds in _VITALS)
+_HEADER_UNIT = re.compile(r"\s*\((?P<p>[^()]*)\)?$|\s+(?P<b>[^\s()]*[\[/%][^\s()]*)$")
+_CELL_REST = re.compile(r"$|[\s(*]")  # what may follow a cell's value: not "-2010", ":00"
 _BP = re.compile(r"(?<![\w/])(?:BP|blood\s*pressure)(?![\w/])[\s:=|]*(?:(?:of|was|is)\s+)?"
                  r"(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?:\s*mm\s*\[?hg\]?)?", re.I)
 _PAIN = re.compile(r"\bpain(?:\s*(?:score|scale|level))?[\s:=|]*(?:(?:is|of)\s+)?"
@@ -76,10 +87,14 @@ ADULT_RANGES: dict[str, tuple[float, float]] = {
 }
 _RANGE = re.compile(r"\s*\(?\s*(?:ref(?:erence)?(?:\s+range)?\s*:?\s*|normal\s*:?\s*)?"
                     r"(?P<lo>\d+(?:\.\d+)?)\s*[-–]\s*(?P<hi>\d+(?:\.\d+)?)\s*\)?", re.I)
+# Specimen, property and method parts of LOINC short names ("Hct Fr Bld Auto 51.2 %").
+_LOINC_PARTS = (r"(?:[\s-]+(?:Bld[ACV]?|Ser|Plas|SerPl|Ur|CSF|#|M?Fr|[MmSsNn]Cnc|Auto|Calc|"
+                r"Manual|Cnt)(?![\w/]))*")
 _VALUE = re.compile(
     r"^(?:\s+(?:level|count|total|result))?[\s|]*"
-    r"(?:(?:\((?P<r1>[^)\n]*)\)|\[(?P<r2>[^\]\n]*)\])[\s|]*)?(?:of|was|is|at|=|:)?"
-    r"[\s|]*(?P<v>[<>]?\d+(?:\.\d+)?)(?![\d/.])[\s|]*"
+    r"(?:,\s*[A-Za-z]+)?" + _LOINC_PARTS +  # "Glucose, Random", "Hgb Bld-mCnc"
+    r"[\s|]*(?:(?:\((?P<r1>[^)\n]*)\)|\[(?P<r2>[^\]\n]*)\])[\s|]*)?(?:of|was|is|at|=|:)?"
+    r"[\s|]*(?P<v>[<>]?(?:\d+(?:\.\d+)?|\.\d+))(?![\d/.])[\s|]*"
     r"(?P<u>%|mg/dl|g/dl|mmol/l|meq/l|k/ul|10\*3/ul|10\+3/ul|x10\^?e?3/ul|/ul|u/l|iu/l|"
     r"ng/ml|ng/dl|pg/ml|mg/l|miu/l|m?iu/ml|ml/min(?:/1\.73\s?m2)?|ratio|sec(?:onds)?)?", re.I)
 # Lower-cased units as written -> UCUM.
@@ -112,6 +127,41 @@ _BP_CELL = re.compile(r"[ \t]*\|[ \t]*(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?:\s*m
                       re.I)
 
 
+def _checked(name: str, code: str, unit: str, m: re.Match[str], needs_unit: bool, convert: Any,
+             bounds: tuple[float, float], start: int, end: int, text: str
+             ) -> dict[str, Any] | None:
+    raw_unit = (m.group("u") or "").lower().strip("[]° ")
+    if needs_unit and not raw_unit:
+        return None
+    value = float(m.group("v"))
+    value = round(convert(value, raw_unit), 1) if convert else value
+    if not bounds[0] <= value <= bounds[1]:
+        return None
+    return _vital(name, code, unit, start, end, text, value=value)
+
+
+def find_table_vitals(text: str) -> Iterator[dict[str, Any]]:
+    """Vital signs in table cells named by their column or row header; a unit the header
+    gives ("Weight [lb_av]") applies to a bare number in the cell."""
+    for cell in headed_cells(text):
+        unit_in_header = _HEADER_UNIT.search(cell.header)
+        header_unit = (unit_in_header.group("p") or unit_in_header.group("b") or "") \
+            if unit_in_header else ""
+        header_name = cell.header[:unit_in_header.start()] if unit_in_header else cell.header
+        bare = not re.search(r"[^\d.\s]", cell.text)
+        probe = f"{cell.text} {header_unit}" if bare and header_unit else cell.text
+        for name, code, unit, name_rx, value_rx, needs_unit, convert, bounds in _HEADED_RX:
+            if not name_rx.match(header_name.strip()) or not (m := value_rx.match(probe)) \
+                    or not _CELL_REST.match(probe, m.end()):
+                continue
+            end = cell.start + min(m.end(), len(cell.text))
+            found = _checked(name, code, unit, m, needs_unit, convert, bounds, cell.start, end,
+                             text[cell.start:end])
+            if found:
+                yield found
+                break
+
+
 def find_vitals(text: str) -> Iterator[dict[str, Any]]:
     for first in _BP.finditer(text):
         for m in _with_row_cells(first, _BP_CELL):
@@ -121,15 +171,14 @@ def find_vitals(text: str) -> Iterator[dict[str, Any]]:
         if int(m.group("v")) <= 10:
             yield _vital("pain severity", "72514-3", "{score}", m.start(), m.end(), m.group(0),
                          value=float(m.group("v")))
-    for name, code, unit, regex, cell, needs_unit, convert, (low, high) in _VITAL_RX:
+    for name, code, unit, regex, cell, needs_unit, convert, bounds in _VITAL_RX:
         for m in (c for first in regex.finditer(text) for c in _with_row_cells(first, cell)):
-            raw_unit = (m.group("u") or "").lower().strip("[]° ")
-            if needs_unit and not raw_unit:
-                continue
-            value = float(m.group("v"))
-            value = round(convert(value, raw_unit), 1) if convert else value
-            if low <= value <= high:
-                yield _vital(name, code, unit, m.start(), m.end(), m.group(0), value=value)
+            found = _checked(name, code, unit, m, needs_unit, convert, bounds, m.start(),
+                             m.end(), m.group(0))
+            if found:
+                yield found
+    if " | " in text:
+        yield from find_table_vitals(text)
 
 
 def lab_attributes(text: str, end: int, code: str | None, unit: str) -> dict[str, Any] | None:

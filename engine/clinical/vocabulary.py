@@ -1,11 +1,14 @@
 """The term lists under resources/clinical, and longest-match lookup over word tokens.
 
-Four lists, highest priority first (the first list that names a term decides its type and
+Five lists, highest priority first (the first list that names a term decides its type and
 code): ``vocabulary.tsv`` (curated, coded), ``synthea_codes.tsv`` (coded pairs from Synthea),
-``lexicon_diseases.tsv`` (ICD-10-CM titles) and ``lexicon_drugs.tsv`` (drug names and
-synonyms, coded through their canonical name when the curated list codes it). See
-SOURCES.md there. Matching is a hash lookup of token n-grams, longest first: one regex
-alternation over 120,000 names would be slow to build and to run.
+``lexicon_diseases.tsv`` (ICD-10-CM titles), ``lexicon_mesh_diseases.tsv`` (MeSH disease
+headings and entry terms) and ``lexicon_drugs.tsv`` (drug names and synonyms, coded through
+their canonical name when the curated list codes it; pharmacological classes flagged). See
+SOURCES.md there. A word not found as written may be found as its singular or, for
+problems, as the noun of a disease adjective ("hypertensive" -> hypertension). Matching is
+a hash lookup of token n-grams, longest first, extended only while the words so far begin
+some term: one regex alternation over 120,000 names would be slow to build and to run.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from engine.clinical.schema import Code
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "clinical"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+MESH = "http://id.nlm.nih.gov/mesh"
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[^\sA-Za-z0-9]")
 _MAX_TOKENS = 8
+_AE_OE = re.compile(r"(?<=[a-z])[ao]e(?=[a-z])")  # British ae/oe inside a word
 
 
 @dataclass(frozen=True)
@@ -30,11 +35,30 @@ class Term:
     term: str
     code: Code | None
     extra: str  # display for coded terms, UCUM unit for labs
+    drug_class: bool = False  # a pharmacological class ("statins"), not one drug
+
+
+def _tokens(text: str) -> list[re.Match[str]]:
+    """Word and punctuation tokens; a hyphen inside a word is dropped, so "Troponin-T",
+    "troponin T" and "hemolytic-uremic" / "hemolytic uremic" compare equal."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        s, e = m.span()
+        if m.group(0) == "-" and s > 0 and e < len(text) and text[s - 1].isalnum() \
+                and text[e].isalnum():
+            continue
+        out.append(m)
+    return out
+
+
+def _word(token: str) -> str:
+    """Lower case, without a possessive: "Parkinson's disease" is "parkinson disease"."""
+    return token.lower().removesuffix("'s").removesuffix("’s")
 
 
 def key(text: str) -> str:
-    """Lower-cased tokens joined by one space: how terms and text are compared."""
-    return " ".join(m.group(0) for m in _TOKEN.finditer(text.lower()))
+    """Normalised tokens joined by one space: how terms and text are compared."""
+    return " ".join(_word(m.group(0)) for m in _tokens(text))
 
 
 def _singular(word: str) -> str | None:
@@ -45,10 +69,28 @@ def _singular(word: str) -> str | None:
     return None
 
 
+# Disease adjectives and their nouns: "hypertensive", "nephrotoxic", "psychotic", "anemic".
+_ADJECTIVE_TO_NOUN = (("tensive", "tension"), ("toxic", "toxicity"), ("otic", "osis"),
+                      ("emic", "emia"), ("itic", "itis"), ("plegic", "plegia"),
+                      ("paretic", "paresis"), ("pathic", "pathy"))
+
+
+_ADJECTIVE_ENDINGS = tuple(a for a, _ in _ADJECTIVE_TO_NOUN)
+
+
+def _disease_nouns(word: str) -> Iterator[str]:
+    if not word.endswith(_ADJECTIVE_ENDINGS):  # the common case, checked once
+        return
+    for adjective, noun in _ADJECTIVE_TO_NOUN:
+        if len(word) > len(adjective) + 2 and word.endswith(adjective):
+            yield word[:-len(adjective)] + noun
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     terms: dict[str, Term]
     drugs_named_like_labs: dict[str, Term]  # "potassium": a lab with a value, else a drug
+    prefixes: frozenset[str]  # the first words of every term of two words or more
 
     def get_typed(self, phrase: str, kind: str) -> Term | None:
         k = key(phrase)
@@ -57,19 +99,44 @@ class Vocabulary:
             return term
         return self.drugs_named_like_labs.get(k) if kind == "medication" else None
 
+    def _lookup(self, phrase: list[str]) -> Term | None:
+        term = self.terms.get(" ".join(phrase))
+        if term is not None:
+            return term
+        head, last = phrase[:-1], phrase[-1]
+        if single := _singular(last):
+            term = self.terms.get(" ".join([*head, single]))
+            if term is not None:
+                return term
+        for noun in _disease_nouns(last):
+            term = self.terms.get(" ".join([*head, noun]))
+            if term is not None and term.type == "problem":
+                return term
+        return None
+
     def find(self, text: str) -> Iterator[tuple[int, int, Term]]:
-        """Longest, leftmost, non-overlapping matches; a plural last word also matches."""
-        tokens = list(_TOKEN.finditer(text))
-        words = [t.group(0).lower() for t in tokens]
+        """Longest, leftmost, non-overlapping matches; a plural last word also matches, and
+        British spellings match American ones ("haemolytic", "oedema")."""
+        tokens = _tokens(text)
+        words = [_word(t.group(0)) for t in tokens]
+        american = [_AE_OE.sub("e", w) for w in words]
+        changed = [0]  # changed[j]: how many of the first j words are spelt differently
+        for w, a in zip(words, american, strict=True):
+            changed.append(changed[-1] + (w != a))
         i = 0
         while i < len(tokens):
             hit = None
             if words[i].isalnum():  # a term starts on a word, never on punctuation
-                for n in range(min(_MAX_TOKENS, len(tokens) - i), 0, -1):
-                    phrase = words[i:i + n]
-                    term = self.terms.get(" ".join(phrase))
-                    if term is None and (single := _singular(phrase[-1])):
-                        term = self.terms.get(" ".join([*phrase[:-1], single]))
+                # longer phrases only while their first words begin some term
+                longest = 1
+                while longest < min(_MAX_TOKENS, len(tokens) - i) and (
+                        " ".join(words[i:i + longest]) in self.prefixes
+                        or " ".join(american[i:i + longest]) in self.prefixes):
+                    longest += 1
+                for n in range(longest, 0, -1):
+                    term = self._lookup(words[i:i + n])
+                    if term is None and changed[i + n] != changed[i]:
+                        term = self._lookup(american[i:i + n])
                     if term is not None:
                         hit = (n, term)
                         break
@@ -92,25 +159,37 @@ def load() -> Vocabulary:
     terms: dict[str, Term] = {}
     shadowed: dict[str, Term] = {}
 
-    def add(kind: str, term: str, code: Code | None, extra: str) -> None:
+    def add(kind: str, term: str, code: Code | None, extra: str, drug_class: bool = False,
+            curated: bool = False) -> None:
         k = key(term)
         if not k:
             return
         if k not in terms:
-            terms[k] = Term(kind, k, code, extra)
-        elif kind == "medication" and terms[k].type == "lab":
-            shadowed.setdefault(k, Term(kind, k, code, extra))
+            terms[k] = Term(kind, k, code, extra, drug_class)
+        elif curated and kind == "medication" and terms[k].type == "lab":
+            # only curated drugs: the lexicon names lab analytes too ("creatinine", "glucose")
+            shadowed.setdefault(k, Term(kind, k, code, extra, drug_class))
 
     for row in _rows("vocabulary.tsv"):
         kind, term, system, code, extra = (row + [""] * 5)[:5]
         display = extra if kind != "lab" else term
-        add(kind, term, Code(system, code, display) if code else None, extra)
+        add(kind, term, Code(system, code, display) if code else None, extra, curated=True)
+        *head, last = key(term).split(" ")
+        if kind == "lab" and (single := _singular(last)):  # "Platelet # Bld Auto 246"
+            add(kind, " ".join([*head, single]), Code(system, code, display), extra)
     for kind, term, system, code, display in _rows("synthea_codes.tsv"):
         add(kind, term, Code(system, code, display) if code else None, display)
     for term, code, title in _rows("lexicon_diseases.tsv"):
         add("problem", term, Code(ICD10CM, code, title), title)
-    for term, canonical in _rows("lexicon_drugs.tsv"):
+    for term, mesh_id, heading in _rows("lexicon_mesh_diseases.tsv"):
+        *head, last = key(term).split(" ")
+        single = _singular(last)
+        if single is None or " ".join([*head, single]) not in terms:  # else the singular's code
+            add("problem", term, Code(MESH, mesh_id, heading), heading)
+    for term, canonical, kind in _rows("lexicon_drugs.tsv"):
         known = terms.get(key(canonical))
         coded = known.code if known is not None and known.type == "medication" else None
-        add("medication", term, coded, canonical)
-    return Vocabulary(terms, shadowed)
+        add("medication", term, coded, canonical, kind == "class")
+    prefixes = frozenset(" ".join(words[:n]) for words in map(str.split, terms)
+                         for n in range(1, len(words)))
+    return Vocabulary(terms, shadowed, prefixes)

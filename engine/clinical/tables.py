@@ -1,0 +1,97 @@
+"""Tables as C-CDA narratives are rendered (one row a line, cells joined by " | "): the
+header that names each cell, read both ways.
+
+* Column headers: the first row of a run of table lines names the cells below it
+  ("Date | BP-Sys(mm[Hg] | HR(bpm)" over "1/21/2013 | 130 mmHg | 84").
+* Row headers: a row's first cell names the cells after it ("Weight Measured | 82 kg").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_CELL = re.compile(r"[^|\n]+")
+
+
+@dataclass(frozen=True)
+class Cell:
+    header: str
+    text: str
+    start: int
+    end: int
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    out = [("", start, start)] if text.startswith("|", start) else []  # an empty first cell
+    for m in _CELL.finditer(text, start, end):
+        raw = m.group(0)
+        lead = len(raw) - len(raw.lstrip())
+        out.append((raw.strip(), m.start() + lead, m.start() + lead + len(raw.strip())))
+    return out
+
+
+def _rows(text: str) -> Iterator[list[list[tuple[str, int, int]]]]:
+    """Runs of consecutive table lines, each line as its cells."""
+    block: list[list[tuple[str, int, int]]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if " | " in line:
+            block.append(_cells(text, offset, offset + len(line)))
+        elif block:
+            yield block
+            block = []
+        offset += len(line) + 1
+    if block:
+        yield block
+
+
+def headed_cells(text: str) -> Iterator[Cell]:
+    for block in _rows(text):
+        header = block[0]
+        if not any(cell[0][:1].isdigit() for cell in header):  # names, not values
+            for row in block[1:]:
+                for (name, _s, _e), (value, start, end) in zip(header, row, strict=False):
+                    if value:
+                        yield Cell(name, value, start, end)
+        for row in block:
+            for value, start, end in row[1:]:
+                yield Cell(row[0][0], value, start, end)
+
+
+@dataclass(frozen=True)
+class RowValue:
+    """A result row's value cell, with the unit and LOINC code its other cells give."""
+    text: str
+    start: int
+    end: int
+    unit: str
+    loinc: str | None
+
+
+_NUMBER = re.compile(r"[<>]?(?:\d+(?:\.\d+)?|\.\d+)$")
+_LOINC_CODE = re.compile(r"\d{1,7}-\d$")
+
+
+def row_values(text: str) -> dict[int, RowValue]:
+    """Line start -> value of each row under a "Value" or "Result" column header."""
+    out: dict[int, RowValue] = {}
+    for block in _rows(text):
+        names = [cell[0].lower() for cell in block[0]]
+        column = next((i for i, n in enumerate(names) if n in ("value", "result")), None)
+        if column is None:
+            continue
+        unit_column = names.index("unit") if "unit" in names else None
+        for row in block[1:]:
+            if len(row) <= column or not _NUMBER.match(row[column][0]):
+                continue
+            cells = [c[0] for c in row]
+            unit = cells[unit_column] if unit_column is not None and unit_column < len(row) \
+                else ""
+            loinc = next((b for a, b in itertools.pairwise(cells)
+                          if a.upper() == "LOINC" and _LOINC_CODE.match(b)), None)
+            value, start, end = row[column]
+            out[text.rfind("\n", 0, start) + 1] = RowValue(value, start, end, unit, loinc)
+    return out
