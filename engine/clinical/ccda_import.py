@@ -2,11 +2,17 @@
 and procedure sections, plus each section's narrative <text> (tables rendered one row a
 line, cells joined by " | ", so rows stay readable and extractable; a row whose first cell
 is empty starts with "| ").
+Each section also records which narrative rows its coded entries describe: C-CDA links an
+entry to its narrative with <reference value="#ID"/> (under the entry's or observation's
+<text>, a code's <originalText>, a value, ...) pointing at an element with that ID in the
+section's <text>. A reference is resolved to the rendered line (table row, paragraph, list
+item) the element lands on; an element rendered over several lines (a whole table or list)
+says nothing about which row, and gives no span.
 Parsed with defusedxml: hostile XML (entity bombs, external entities) is refused."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -31,12 +37,18 @@ SECTIONS = {"10160-0": "medication", "11450-4": "problem", "48765-2": "allergy",
 _BLOCKS = {"paragraph", "item", "br", "thead", "tbody", "table", "list", "caption"}
 
 
+Span = tuple[int, int]  # [start, end) character offsets into a section's narrative
+
+
 @dataclass(frozen=True)
 class CcdaFact:
     display: str
     code: Code | None
     value: float | None = None  # results and vital signs with a physical quantity
     unit: str | None = None
+    # the narrative lines (rows) the fact's entry references; () when it references none
+    # or only elements spanning several lines
+    rows: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,19 +56,27 @@ class CcdaSection:
     kind: str
     narrative: str
     facts: tuple[CcdaFact, ...]
+    # every narrative line (row) some coded entry of the section references, sorted
+    referenced_spans: tuple[Span, ...] = ()
 
 
-def _render(element: Element | None) -> str:
-    """Narrative block as lines: one per paragraph, list item or table row."""
+def _render(element: Element | None) -> tuple[str, dict[str, tuple[Span, ...]]]:
+    """Narrative block as lines: one per paragraph, list item or table row; with, for each
+    element ID, the spans of the rendered lines that element's text lands on."""
     if element is None:
-        return ""
+        return "", {}
     parts: list[str] = []
+    ranges: dict[str, tuple[int, int]] = {}  # element ID -> [first, last) index into parts
 
     def walk(el: Element) -> None:
         tag = el.tag.removeprefix(V3)
+        first = len(parts)
         if tag == "tr":  # cells may hold paragraphs: a row is rendered flat, as one line
             cells = (" ".join("".join(cell.itertext()).split()) for cell in el)
             parts.append("\n" + " | ".join(cells) + "\n")
+            for inner in el.iter():  # the row, its cells and their content: this line
+                if ident := inner.get("ID"):
+                    ranges.setdefault(ident, (first, first + 1))
             return
         if tag in _BLOCKS:
             parts.append("\n")
@@ -64,12 +84,41 @@ def _render(element: Element | None) -> str:
         for child in el:
             walk(child)
             parts.append(child.tail or "")
+        if ident := el.get("ID"):
+            ranges.setdefault(ident, (first, len(parts)))
 
     walk(element)
+    raw = "".join(parts)
+    offsets = [0]
+    for part in parts:
+        offsets.append(offsets[-1] + len(part))
     # a row whose first cell is empty keeps its leading "| ": it continues the row above
     # (the coding rows under a problem, say) and its cells stay under their headers
-    lines = (" ".join(line.split()).rstrip(" |") for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines: list[str] = []
+    kept: list[tuple[int, int, Span]] = []  # each output line: raw start, raw end, its span
+    raw_start = out_start = 0
+    for raw_line in raw.split("\n"):
+        if line := " ".join(raw_line.split()).rstrip(" |"):
+            lines.append(line)
+            kept.append((raw_start, raw_start + len(raw_line), (out_start, out_start + len(line))))
+            out_start += len(line) + 1
+        raw_start += len(raw_line) + 1
+    spans: dict[str, tuple[Span, ...]] = {}
+    for ident, (first, last) in ranges.items():  # lines holding some of the element's text
+        start, end = offsets[first], offsets[last]
+        spans[ident] = tuple(span for a, b, span in kept
+                             if raw[max(a, start):min(b, end)].strip())
+    return "\n".join(lines), spans
+
+
+def _row_spans(entry: Element, spans: dict[str, tuple[Span, ...]]) -> tuple[Span, ...]:
+    """The narrative lines an entry references (IDs rendered over several lines left out)."""
+    rows = set()
+    for ref in entry.iter(f"{V3}reference"):
+        target = spans.get((ref.get("value") or "").strip().removeprefix("#"), ())
+        if len(target) == 1:
+            rows.add(target[0])
+    return tuple(sorted(rows))
 
 
 def _concept(code: Element | None) -> tuple[str, Code | None] | None:
@@ -129,13 +178,14 @@ def read_sections(path: Path) -> list[CcdaSection]:
         kind = SECTIONS.get(code.get("code", "") if code is not None else "")
         if kind is None:
             continue
+        narrative, spans = _render(section.find("v3:text", NS))
         facts: list[CcdaFact] = []
         for entry in section.findall("v3:entry", NS):
-            if kind in ("lab", "vital"):
-                facts.extend(_measurements(entry))
-            elif fact := _entry_fact(entry):
-                facts.append(fact)
-        out.append(CcdaSection(kind, _render(section.find("v3:text", NS)), tuple(facts)))
+            found = _measurements(entry) if kind in ("lab", "vital") else [_entry_fact(entry)]
+            rows = _row_spans(entry, spans)
+            facts.extend(replace(fact, rows=rows) for fact in found if fact)
+        referenced = tuple(sorted({row for fact in facts for row in fact.rows}))
+        out.append(CcdaSection(kind, narrative, tuple(facts), referenced))
     return out
 
 
