@@ -50,6 +50,13 @@ class _Guess:
     text: str
 
 
+def _fading(buffer: np.ndarray, speech_start: int) -> bool:
+    """The last 150 ms are 20 dB below the speech: a pause is probably beginning, and a
+    partial started now would hold up the final that the pause will bring."""
+    recent = buffer[-int(0.15 * SAMPLE_RATE):]
+    return float(np.mean(recent ** 2)) < 0.01 * float(np.mean(buffer[speech_start:] ** 2))
+
+
 def apply_commands(text: str) -> str:
     for pattern, replacement in _COMMANDS:
         text = pattern.sub(replacement, text)
@@ -116,8 +123,9 @@ class DictationSession:
         elif len(self._buffer) >= s.max_utterance_s * SAMPLE_RATE:
             cut = speech[-2]["end"] if len(speech) > 1 else len(self._buffer)
             self._finish(cut, None)  # the guess may cover speech after the cut
-        elif not behind and (due or (tail > 0 and not guessed)):
-            # due, or a pause has begun that no recognition covers yet
+        elif not behind and ((tail > 0 and not guessed) or (
+                due and tail == 0 and not _fading(self._buffer, speech[-1]["start"]))):
+            # a pause has begun that no recognition covers yet, or partial text is due
             text = self.recognize(self._buffer, self.text)
             self._guess = _Guess(len(self._buffer), text)
             if text:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from faster_whisper.audio import decode_audio
 
+from engine import dictation
 from engine.dictation import SAMPLE_RATE, DictationSession, DictationSettings
 
 FRAME = 3200  # 200 ms, as the desktop sends
@@ -80,3 +81,13 @@ def test_cut_at_the_length_limit_recognises_only_what_it_cuts(speech):
 def test_silence_alone_recognises_nothing():
     session, recognizer, log = _run(_silence(3.0))
     assert recognizer.calls == [] and log == [] and session.stop() == ""
+
+
+
+def test_a_fading_voice_is_told_from_speech(speech):
+    # where the voice has just faded, no partial starts: the pause's own recognition
+    # follows 200 ms later, and a partial begun now would hold it up
+    core = speech[6528:30560]
+    assert not dictation._fading(core[:16000], 0)  # mid-speech
+    assert dictation._fading(np.concatenate([core, _silence(0.15)]), 0)
+    assert not dictation._fading(np.concatenate([core, core[8000:10400]]), 0)
