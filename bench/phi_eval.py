@@ -7,7 +7,10 @@ Datasets (token level; a gold PHI token counts as caught when any detection cove
     ../shared/eval/phi/presidio_synth/templates.txt) filled by Faker with a fresh seed.
 Per HIPAA category: recall; overall: recall, precision, F2. Countries, states,
 nationalities, job titles and ages under 90 are not Safe Harbor identifiers: their tokens
-are left out of both recall and precision. Speed: notes per second on one core, both tools.
+are left out of both recall and precision. That holds inside presidio_synth's address spans
+too ("…, Utrecht, Netherlands"), which used to count the country as a street-address token;
+so does the "nan" that its generator wrote for a missing state ("KNIVSTA, nan 18237").
+Speed: notes per second on one core, both tools.
 Writes bench/results/phi_eval.{json,md}.
 
     pip install -e .[bench] && python bench/phi_eval.py [--seed N] [--synthetic 500]
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.phi import Scrubber, ScrubPolicy
+from engine.phi.lexicons import load as load_lexicons
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "phi"
@@ -133,8 +137,29 @@ def load_presidio_synth() -> list[Example]:
             return None
         return PRESIDIO_TYPES.get(span["entity_type"])
 
-    return [Example(r["full_text"], [(s["start_position"], s["end_position"], category(s))
-                                     for s in r["spans"]]) for r in data]
+    not_phi = _not_phi_in_addresses()
+    return [Example(r["full_text"], [part for s in r["spans"] for part in _split(
+        r["full_text"], s["start_position"], s["end_position"], category(s), not_phi)])
+        for r in data]
+
+
+def _not_phi_in_addresses() -> re.Pattern[str]:
+    """Country names (GeoNames, as the scrubber's resources hold them) and the "nan" of a
+    missing state, as whole words."""
+    names = sorted(load_lexicons().countries | {"nan"}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+
+
+def _split(text: str, start: int, end: int, category: str | None,
+           not_phi: re.Pattern[str]) -> list[tuple[int, int, str | None]]:
+    """A location span less the words in it that are no identifier (those are ignored)."""
+    if category != "LOCATION":
+        return [(start, end, category)]
+    parts, cursor = [], start
+    for m in not_phi.finditer(text, start, end):
+        parts += [(cursor, m.start(), category), (m.start(), m.end(), None)]
+        cursor = m.end()
+    return [p for p in [*parts, (cursor, end, category)] if p[0] < p[1]]
 
 
 def generate_synthetic(count: int, seed: int) -> list[Example]:

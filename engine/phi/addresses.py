@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from engine.phi.lexicons import Lexicons, load
-from engine.phi.names import RARE_RANK, NameRecognizer
+from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
+from engine.phi.names import FUNCTION_RANK, NameRecognizer
 from engine.phi.types import Detection, PhiType
 
 # Upper-case letters of the Latin, Greek and Cyrillic scripts (and their accented forms).
@@ -23,11 +23,12 @@ PARTICLES = frozenset({"de", "do", "da", "dos", "das", "del", "della", "delle", 
 _PARTICLE = "|".join(sorted(PARTICLES, key=len, reverse=True))
 # Street words written before the name ("Rua", "Via", "ul.") or, in lower case, after it
 # ("Erzsébet tér", "Király u.").
-_PREFIX = (r"Rua|Rue|Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Calle|Avda|Avenida|Av|Ul|ul|"
+_PREFIX = (r"C/|Rua|Rue|Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Calle|Avda|Avenida|Av|Ul|ul|"
            r"Ulica|Aleja|Al|Strada|Rambla|Plaza|Praça|Travessa|Camino|Carrer|Chemin|Allée|"
            r"Impasse|Quai|Cours|Λεωφόρος|Λ|Οδός|Οδ")
-LOCAL_TYPES = frozenset({"u.", "utca", "tér", "út", "rkp.", "krt.", "str", "str.", "ul.", "st",
-                         "st."})
+LOCAL_TYPES = frozenset({"u.", "utca", "tér", "út", "útja", "kapu", "köz", "körút", "rkp.",
+                         "krt.", "str", "str.", "ul.", "st", "st.", "gate", "gata", "vei", "vej",
+                         "tee", "põik", "terrasse"})
 _LOCAL = "|".join(re.escape(t) for t in sorted(LOCAL_TYPES, key=len, reverse=True))
 # Street-type endings of one-word street names in European languages.
 _STREET_ENDINGS = (
@@ -37,11 +38,29 @@ _STREET_ENDINGS = (
 _NOT_HOUSE = (r"(?![.,]\d)(?![ \t]*(?:mg|mcg|ml|g\b|kg|lbs?|%|units?|tabs?|caps?|years?|yrs?|"
               r"yo\b|y/o|weeks?|days?|months?|hours?|hrs?|minutes?|min\b|cm|mm|bpm|/|x\b|"
               r"times|puffs?|doses?|am\b|pm\b))")
-_NUMBERED = re.compile(
-    rf"(?<![\w.,/\-])(?P<lead>(?:\d{{1,6}}[ \t]+){{1,2}})?"
-    rf"(?:(?P<prefix>{_PREFIX})\.?[ \t]+(?:(?:{_PARTICLE})[ \t]+)?)?"
-    rf"(?P<words>{_CAPWORD}(?:[ \t]+(?:(?:{_PARTICLE})[ \t]+)?{_CAPWORD}){{0,3}})"
-    rf"(?:[ \t]+(?:{_LOCAL}))?[ \t]+\d{{1,5}}[A-Za-z]?\b\.?{_NOT_HOUSE}")
+
+
+def _numbered(word: str, lead_required: bool) -> re.Pattern[str]:
+    """A street name of ``word``s with its house number after it, and perhaps before it."""
+    return re.compile(
+        rf"(?<![\w.,/\-])(?P<lead>(?:\d{{1,6}}[ \t]+){{1,2}}){'' if lead_required else '?'}"
+        rf"(?:(?P<prefix>{_PREFIX})\.?[ \t]+(?:(?:{_PARTICLE})[ \t]+)?)?"
+        rf"(?P<words>{word}(?:[ \t]+(?:(?:{_PARTICLE})[ \t]+)?{word}){{0,3}})"
+        rf"(?:[ \t]+(?:{_LOCAL}))?[ \t]+\d{{1,5}}[A-Za-z]?\b\.?{_NOT_HOUSE}")
+
+
+_NUMBERED = _numbered(_CAPWORD, lead_required=False)
+# The same in lower case ("74678 midtvollen 130"), only with a number on both sides.
+_LOWER_NUMBERED = _numbered(r"[^\W\d_A-ZÀ-ÞΑ-ΩА-Я][^\W_]*", lead_required=True)
+_LONG_WORD = 6  # a lower-case street has a word this long ("38 segs 3" is a dose)
+# The French, Iberian, Italian and Slavic order: the house number, then the street word,
+# then the name ("31 Rue Al Imam Al Bakri", "36 rue de pologne", "2613 avenida praia 1").
+_FIRST_PREFIX = (r"rue|avenue|av|avda|avenida|boulevard|bd|blvd|via|viale|calle|rua|rúa|"
+                 r"piazza|strada|chemin|allée|quai|praça|travessa|carrer|camino|ul|ulica|trg")
+_NUMBER_FIRST = re.compile(
+    rf"(?<![\w.,/\-])(?:\d{{1,6}}[A-Za-z]?[ \t]+){{1,2}}(?i:{_FIRST_PREFIX})\.?(?=[ \t])")
+_NAME_TOKEN = re.compile(r"[ \t]+([^\W\d_][^\s,;:?!()\"]*|\d{1,5}[A-Za-z]?\b)")
+MAX_NAME_WORDS = 5
 # Words before a street named without its number: "lives on Grössgstötten 50".
 _CUE_BEFORE = re.compile(r"\b(?:at|on|to|of|in|is|address:?|and)[ \t]+$", re.I)
 _ANCHORS = frozenset({"addresses", "places.street_number"})
@@ -70,16 +89,53 @@ class NumberedStreetRecognizer:
             return False
         if any(len(w) <= 4 and w.isupper() for w in words):
             return False
+        # With evidence, a street may bear a person's full name ("the side of Joaquin Suarez
+        # 2906"), but one word on a name list is no street ("on August 22").
+        people = len(plains) >= 2 and all(w[:1].isupper() for w in words)
         return prefixed or any(p.endswith(_STREET_ENDINGS) or (evidence and len(p) > 3 and all(
-            self.names.unfamiliar(part) for part in re.split(r"['’.\-]", p) if part))
+            self.names.unfamiliar(part) or (people and self.lex.named(part))
+            for part in re.split(r"['’.\-]", p) if part))
             for p in plains)
 
+    def _name_word(self, word: str) -> bool:
+        """A word of a street's name: capitalised or a particle, or in lower case neither
+        clinical nor everyday English ("pologne", but not "street", "in", "mg")."""
+        plain = word.lower().strip(".")
+        if plain in PARTICLES or word[0].isupper():
+            return plain not in self.lex.clinical_words
+        return not self.lex.known(plain) or (
+            self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK
+            and plain not in self.lex.vocabulary and plain not in self.lex.clinical_words)
+
+    def _number_first(self, text: str) -> Iterator[Detection]:
+        for m in _NUMBER_FIRST.finditer(text):
+            end, words, named = m.end(), 0, False
+            for token in _NAME_TOKEN.finditer(text, m.end()):
+                word = token.group(1)
+                if token.start() != end or words == MAX_NAME_WORDS:
+                    break
+                if word[0].isdigit():  # a house number after the name ends it
+                    end = token.end() if named else end
+                    break
+                if not self._name_word(word):
+                    break
+                end, words = token.end(), words + 1
+                named = named or word.lower() not in PARTICLES
+            if named:
+                yield Detection(PhiType.LOCATION, m.start(), end, 0.8, self.name)
+
     def analyze(self, text: str) -> Iterator[Detection]:
+        yield from self._number_first(text)
         for m in _NUMBERED.finditer(text):
             evidence = m.group("lead") is not None or _CUE_BEFORE.search(
                 text, max(0, m.start() - 12), m.start()) is not None
             if self._street_like(m.group("words").split(), m.group("prefix") is not None,
                                  evidence):
+                yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
+        for m in _LOWER_NUMBERED.finditer(text):
+            words = m.group("words").split()
+            if any(len(w) >= _LONG_WORD for w in words) and self._street_like(
+                    words, m.group("prefix") is not None, evidence=True):
                 yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
 
@@ -92,7 +148,7 @@ class AddressBlocks:
     def __init__(self, lexicons: Lexicons | None = None) -> None:
         self.lex = lexicons or load()
 
-    def _good(self, token: str) -> bool:
+    def _good(self, token: str, lower: bool) -> bool:
         if token.startswith("(") and not token.rstrip(".,").endswith(")"):
             return False  # "(Phone" opens an aside; "(Greek)" is part of the address
         t = token.strip(".,()#")
@@ -100,19 +156,49 @@ class AddressBlocks:
             return True
         if t[0].isdigit():
             return re.fullmatch(r"\d{1,6}[A-Za-z]?(?:-\d{1,4})?", t) is not None
-        return t.lower() in PARTICLES or t.lower() in LOCAL_TYPES or t[0].isupper()
+        plain = t.lower()
+        if plain in PARTICLES or plain in LOCAL_TYPES or t[0].isupper():
+            return True
+        # Short lower-case words join place names ("Velká Bukovina u Decína"), and in an
+        # address typed in lower case any word does — but no sentence word ("for", "on") and
+        # no clinical word.
+        return (len(plain) <= 3 or lower) and plain not in self.lex.clinical_words and (
+            self.lex.english_rank.get(plain, FUNCTION_RANK) >= FUNCTION_RANK)
 
     def _informative(self, token: str) -> bool:
         t = token.strip(".,()#")
-        return t[:1].isdigit() or t.isupper() or (
+        return t[:1].isdigit() or t.isupper() or self.lex.place(t.lower()) or (
             self.lex.english_rank.get(t.lower(), RARE_RANK) >= RARE_RANK)
 
-    def _run(self, text: str, pos: int, end: int) -> tuple[int, bool, list[str]]:
+    def _closing(self, tokens: list[str]) -> int:
+        """How many tokens end an address line that the sentence goes on after: all up to a
+        postcode ("Belgium 92060 for this card"), a town ("… Apt. 3 Voormezele"), or the town
+        and region in capitals, as a postal address writes them ("Suite 019 CHARLEROI")."""
+        plain = [t.strip(".,()#") for t in tokens]
+        if re.fullmatch(r"\d{3,6}", plain[-1]):  # after a word: "Portugal 30971", no phone
+            return len(tokens) if any(t[:1].isalpha() for t in plain) else 0
+        if self.lex.place(" ".join(plain).lower()):
+            return len(tokens)
+        count = 0
+        while count < len(plain) and (
+                len(plain[count]) >= 2 and plain[count].isupper() and plain[count].isalpha()):
+            count += 1
+        return count
+
+    def _token_end(self, text: str, pos: int, count: int) -> int:
+        """The end of the ``count``-th address token from ``pos``."""
+        for i, m in enumerate(_RUN_TOKEN.finditer(text, pos)):
+            if i == count - 1:
+                return m.end()
+        return pos
+
+    def _run(self, text: str, pos: int, end: int,
+             lower: bool) -> tuple[int, bool, list[str]]:
         """The end of the address-like tokens from ``pos``; whether they reach ``end``."""
         cursor, tokens = pos, []
         for m in _RUN_TOKEN.finditer(text, pos, end):
             token, gap = m.group(0), text[cursor:m.start()]
-            if gap.strip() or _COLUMN_GAP.search(gap) or not self._good(token):
+            if gap.strip() or _COLUMN_GAP.search(gap) or not self._good(token, lower):
                 break  # punctuation, the next column of a form, or no address word
             if text.startswith(":", m.end()):
                 break  # "Phone:" labels what follows
@@ -131,15 +217,17 @@ class AddressBlocks:
             if anchor.start < done:
                 continue
             line_end = _line_end(text, anchor.end)
-            end, whole, _ = self._run(text, anchor.end, line_end)
+            lower = text[anchor.start:anchor.end].lower() == text[anchor.start:anchor.end]
+            end, whole, tokens = self._run(text, anchor.end, line_end, lower)
             if not whole and not text[anchor.end:end].lstrip().startswith(","):
-                end = anchor.end
+                closing = self._closing(tokens) if tokens else 0
+                end = self._token_end(text, anchor.end, closing) if closing else anchor.end
             for _ in range(self.MAX_LINES if whole else 0):
                 start = line_end + 1
                 while start < len(text) and text[start] in " \t>•*-":
                     start += 1
                 line_end = _line_end(text, start)
-                run_end, whole, tokens = self._run(text, start, line_end)
+                run_end, whole, tokens = self._run(text, start, line_end, lower)
                 if not tokens:
                     break
                 has_place = any(start <= d.start < run_end for d in locations)
@@ -149,6 +237,8 @@ class AddressBlocks:
                     continue
                 if has_place:
                     end = max(d.end for d in locations if start <= d.start < run_end)
+                elif closing := self._closing(tokens):
+                    end = self._token_end(text, start, closing)
                 break
             end = len(text[:end].rstrip(" \t,."))
             if end > anchor.end:

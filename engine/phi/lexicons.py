@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "phi"
+# Words rarer than this in English are names when a name list holds them ("Hughes" is 6254th).
+RARE_RANK = 5000
+COMMON_RANK = 2000  # the everyday words of English
+WIDE_USE = 12  # languages whose word lists hold a given name of wide use
 
 
 def _lines(name: str) -> list[str]:
@@ -30,6 +34,20 @@ class Lexicons:
     given_list: tuple[str, ...]  # title case, for surrogates
     surname_list: tuple[str, ...]
     place_list: tuple[str, ...]
+    # Given names of other countries, lower case, none an English word of note or a clinical
+    # word: evidence beside other evidence (a surname, a cue, a list), never alone.
+    world_given: frozenset[str] = frozenset()
+    # Those written in many languages: names of wide use, not a word of one language that is
+    # also a name somewhere ("Jens", "Magnus" — not "Lamina", "Sella")
+    widely_given: frozenset[str] = frozenset()
+    world_places: frozenset[str] = frozenset()  # towns of the world, no everyday English word
+    countries: frozenset[str] = frozenset()  # lower case; no Safe Harbor identifier
+
+    def place(self, plain: str) -> bool:
+        """A US place, or a town of the world that is no everyday English word — not a
+        country, though towns share their names ("Norway", Maine)."""
+        return (plain in self.places or plain in self.world_places) and (
+            plain not in self.countries)
 
     def known(self, plain: str) -> bool:
         """An English, clinical or state word, or an inflection of one ("biopsies", "bruits",
@@ -42,8 +60,12 @@ class Lexicons:
                 or plain in self.state_names)
 
     def named(self, plain: str) -> bool:
-        """On the Census given-name or surname list."""
-        return plain in self.surnames or plain in self.given_names
+        """On a given-name or surname list."""
+        return plain in self.surnames or self.given(plain)
+
+    def given(self, plain: str) -> bool:
+        """A given name of the Census list or of another country's."""
+        return plain in self.given_names or plain in self.world_given
 
 
 _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ly", ""), ("ing", ""), ("ing", "e"),
@@ -75,6 +97,11 @@ def _by_first_word(terms: list[str]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(value) for key, value in index.items()}
 
 
+def _foreign(words: list[str], known: set[str], rank: dict[str, int], floor: int) -> set[str]:
+    """The words of a world list that English or clinical text does not use as words."""
+    return {w for w in words if w not in known and rank.get(w, floor) >= floor}
+
+
 @functools.cache
 def load() -> Lexicons:
     given = _lines("given_names.txt")
@@ -84,6 +111,14 @@ def load() -> Lexicons:
     terms = [t.lower() for t in _lines("clinical_terms.txt")]
     words = {w for t in terms for w in t.replace("-", " ").replace("'s", "").split()}
     common = {w.lower() for w in _lines("common_words.txt")}
+    rank = {w: i for i, w in enumerate(_lines("english_words.txt"))}
+    vocabulary = set(_lines("clinical_vocab.txt"))
+    known = vocabulary | words | common
+    # Given names of other countries, rare in English and no clinical word ("Enrico", "Borna").
+    languages = dict(ln.split("\t") for ln in _lines("world_given_names.txt"))
+    world_given = _foreign(list(languages), known, rank, RARE_RANK)
+    world_places = _foreign([p.lower() for p in _lines("world_places.txt")], known, rank,
+                            COMMON_RANK)
     return Lexicons(
         given_names=frozenset(g.lower() for g in given),
         surnames=frozenset(s.lower() for s in surnames),
@@ -94,10 +129,14 @@ def load() -> Lexicons:
         clinical_words=frozenset(words),
         terms_by_first_word=_by_first_word(terms),
         common_words=frozenset(common),
-        english_rank={w: i for i, w in enumerate(_lines("english_words.txt"))},
-        vocabulary=frozenset(_lines("clinical_vocab.txt")),
+        english_rank=rank,
+        vocabulary=frozenset(vocabulary),
         given_list=tuple(g for g in given if g.isalpha() and len(g) > 2),
         surname_list=tuple(s for s in surnames[:5000] if s.isalpha() and len(s) > 2),
         place_list=tuple(p for p in places if p.replace(" ", "").isalpha() and
                          "County" not in p)[:5000],
+        world_given=frozenset(world_given),
+        widely_given=frozenset(n for n in world_given if int(languages[n]) >= WIDE_USE),
+        world_places=frozenset(world_places),
+        countries=frozenset(c.lower() for c in _lines("countries.txt")),
     )

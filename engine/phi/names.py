@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine.phi.lexicons import Lexicons, load
+from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.types import Detection, PhiType
 
 _LOWER = "a-zà-öø-ÿ"
@@ -46,6 +46,9 @@ INSTITUTION_WORDS = frozenset({
     "general", "community", "children's", "women's", "veterans", "surgical", "care", "city",
     "children", "women",
 })
+# The legal form of a company: "Microbilt Corporation", "Acme Inc".
+LEGAL_FORMS = frozenset({"corporation", "corp", "inc", "incorporated", "llc", "ltd", "plc",
+                         "company", "co", "gmbh", "limited"})
 
 _TITLE_ONLY = re.compile(rf"{_TITLE}\.?")
 _GAP = r"[ \t]{1,2}"  # words of one name sit close together on one line
@@ -82,9 +85,6 @@ _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "sem
                             "multi", "sub", "over", "under", "mid", "de"})
 # Plural abbreviations ("WBCs") and lab-style capitals inside a word ("IgE", "NT-proBNP").
 _ABBREVIATION = re.compile(r"[A-Z]{2,}s|.+[A-Z]|.*[A-Z]{2}.*")
-# Words rarer than this in English are names when a name list holds them ("Hughes" is 6254th).
-RARE_RANK = 5000
-COMMON_RANK = 2000  # the everyday words of English
 FUNCTION_RANK = 300  # "no", "do", "how": never a name by their capital alone
 # A capitalised word beside a name, rarer than this, is part of it ("Tilly Nicholson").
 NEIGHBOUR_RANK = 8000
@@ -100,11 +100,21 @@ NAME_PARTS = re.compile(rf"(?P<title>{_TITLE}\.?[ \t]{{1,2}})?(?P<core>.+?)(?P<s
 _POSSESSIVE = re.compile(r"['’]s$")
 _LOWER_PAIR = re.compile(r"(?<![\w@./\-])(?P<g>[a-zà-ÿ]{3,})(?=[ \t](?:[a-z]\.?[ \t])?"
                          r"(?P<f>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?![\w@/\-]))")
-# What links two names: "and", a comma in a list, an initial without its full stop.
-_LINK = r"(?P<link>,?[ \t]+(?:and|&)[ \t]+|,[ \t]+|[ \t][A-ZÀ-Þ]\.?[ \t])"
+# What links two names: "and", a comma in a list, an initial without its full stop, a
+# particle ("Willemine ten Pas", "Dyan van Gijn").
+_LINK = (r"(?P<link>,?[ \t]+(?:and|&)[ \t]+|,[ \t]+|[ \t][A-ZÀ-Þ]\.?[ \t]|[ \t](?:van|von|de|"
+         r"der|den|ten|ter|da|di|du|le|la|del|della|dos|das)(?:[ \t](?:de|der|den|la))?[ \t])")
+_INITIAL_LINK = re.compile(r"[ \t][A-ZÀ-Þ]\.?[ \t]")
 _POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<w>[A-Z][{_LOWER}]+)['’]s\b")
 _WORD_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<w>{WORD})(?:{_LINK}|[ \t]{{1,2}})$")
 _WORD_AFTER = re.compile(rf"(?:{_LINK}|[ \t]{{1,2}})(?P<w>{WORD})(?![\w'’\-])")
+# A name opening a sentence as its subject: "Enrico shouted at Gary", "Jens spent a year".
+SUBJECT_VERB = (r"(?:is|was|has|had|will|would|can|could|says|said|spent|began|went|came|"
+                r"took|gave|made|told|got|left|felt|knew|saw|wrote|ran|met|became|kept|held|"
+                r"lost|paid|sent|[a-z]{3,}ed)\b")
+# Where a sentence starts (as _starts_sentence() judges), so that only those words are tried.
+SENTENCE_START = r"(?:^|(?<=[.!?:\f•\-*#>]))[ \t]{0,2}"
+_SUBJECT = re.compile(rf"{SENTENCE_START}(?P<w>{WORD})(?=[ \t]+{SUBJECT_VERB})", re.M)
 _INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ]\b\.?(?![\w\-])")  # "John D seen", "Paul M's"
 
 
@@ -133,8 +143,8 @@ class NameRecognizer:
         institution's ("Urology Clinic", "Intensive Care Unit", "Emergency Department") — but
         "General Hospital" and "Children's Hospital" are names made of institution words."""
         plains = [self._plain(w).rstrip(".,").removesuffix("'s") for w in words]
-        if all(p in INSTITUTION_WORDS for p in plains):
-            return False
+        if all(p in INSTITUTION_WORDS for p in plains) or not LEGAL_FORMS.isdisjoint(plains):
+            return False  # "Microbilt Corporation" is a firm, no unit of a hospital
         return all(p in INSTITUTION_WORDS or self._unit_word(p, w)
                    for p, w in zip(plains, words, strict=True))
 
@@ -200,6 +210,16 @@ class NameRecognizer:
         yield from self._unknown(text)
         yield from self._lower_case(text)
         yield from self._possessive(text)
+        yield from self._subject(text)
+
+    def _subject(self, text: str) -> Iterator[Detection]:
+        """At a sentence start, where a capital says nothing, a rare given name followed by
+        a verb (surnames are too often rare English words: "Supple was noted")."""
+        for m in _SUBJECT.finditer(text):
+            plain = self._plain(m.group("w"))
+            if self.lex.given(plain) and (
+                    self._rare_name(plain) or plain in self.lex.widely_given):
+                yield Detection(PhiType.NAME, m.start("w"), m.end("w"), 0.65, "names.subject")
 
     def _possessive(self, text: str) -> Iterator[Detection]:
         """Someone's: a capitalised word on a name list before "'s", mid-sentence and no
@@ -224,7 +244,8 @@ class NameRecognizer:
         for m in _LOWER_PAIR.finditer(text):
             given, family = m.group("g"), m.group("f")
             if given in lex.given_names and self._rare(given) and self._rare(family) and (
-                    family in lex.surnames or given not in lex.english_rank):
+                    family in lex.surnames or given not in lex.english_rank
+                    or self.unfamiliar(family)):  # "olga krylova"
                 yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.65, "names.lower")
 
     def widen(self, text: str, det: Detection) -> Detection:
@@ -254,16 +275,20 @@ class NameRecognizer:
             after = _WORD_AFTER.match(text, det.end)
             for m in (before, after):
                 if m is not None and (self._neighbour(m.group("w")) or (
-                        m.group("link") and self._coordinated(m.group("w")))):
+                        m.group("link") and self._coordinated(m.group("w"), m.group("link")))):
                     yield Detection(PhiType.NAME, m.start("w"), m.end("w"), 0.65,
                                     "names.neighbour")
 
-    def _coordinated(self, word: str) -> bool:
+    def _coordinated(self, word: str, link: str) -> bool:
         """Beside a name across "and", a comma or an initial ("Marrero and Murphy", "Brad L
-        Key"), any word on a name list, or known to no vocabulary, is a name too."""
+        Key"), any word on a name list, or known to no vocabulary, is a name too — across an
+        initial even one built like a drug's name ("Alvir D. Pušaver")."""
         plain = self._plain(word).removesuffix("'s")
         if plain in self.lex.state_names:
             return False
+        if _INITIAL_LINK.fullmatch(link):
+            return self.lex.named(plain) or not (
+                self.lex.known(plain) or plain in self.lex.clinical_words)
         return self.lex.named(plain) or (
             plain not in self.lex.clinical_words and self.unfamiliar(plain))
 
@@ -280,7 +305,7 @@ class NameRecognizer:
 
     def _namelike(self, word: str) -> bool:
         plain = self._plain(word).rstrip(".").removesuffix("'s")
-        return (len(plain) == 1 or plain in self.lex.surnames or plain in self.lex.given_names
+        return (len(plain) == 1 or self.lex.named(plain)
                 or not self.is_weak(word))
 
     def _lexicon(self, text: str) -> Iterator[Detection]:
@@ -294,7 +319,7 @@ class NameRecognizer:
                 j = i + 1
                 nxt = words[i + 1][1] if i + 1 < len(words) else ""
                 initial_next = bool(re.fullmatch(r"[A-Z]\.", nxt))
-                if plain in lex.given_names and (not self.is_weak(word) or initial_next or (
+                if lex.given(plain) and (not self.is_weak(word) or initial_next or (
                         self._plain(nxt).removesuffix("'s") in lex.surnames
                         and not self.is_weak(nxt))):
                     while j < len(words) and self._namelike(words[j][1]):
@@ -310,7 +335,7 @@ class NameRecognizer:
                     yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
                 i = j
         for m in _INVERTED.finditer(text):
-            if (m.group("s").lower() in lex.surnames and m.group("g").lower() in lex.given_names
+            if (m.group("s").lower() in lex.surnames and lex.given(m.group("g").lower())
                     and not self.is_weak(m.group("s")) and not self.is_weak(m.group("g"))):
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.inverted")
 
@@ -322,7 +347,7 @@ class NameRecognizer:
         return self.lex.named(plain) or _MEDICAL_SHAPE.fullmatch(plain) is None
 
     def _rare_name(self, plain: str) -> bool:
-        """On a name list, rare as an English word, and no clinical word ("Jensen")."""
+        """On a Census name list, rare as an English word, and no clinical word ("Jensen")."""
         lex = self.lex
         return ((plain in lex.surnames or plain in lex.given_names)
                 and lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK
@@ -352,7 +377,7 @@ class NameRecognizer:
                 continue
             kind = PhiType.LOCATION if (
                 self._plain(word) in self.lex.places and not any(
-                    p in self.lex.surnames or p in self.lex.given_names for p in parts)
+                    self.lex.named(p) for p in parts)
             ) else PhiType.NAME
             yield Detection(kind, m.start(), m.end(), score, "names.unknown")
 

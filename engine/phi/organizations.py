@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from engine.phi.lexicons import Lexicons, load
+from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import WORD, NameRecognizer
 from engine.phi.types import Detection, PhiType
 
@@ -48,6 +48,29 @@ _AT_SITE = re.compile(
     rf"\b(?:at|from)[ \t]+(?:the[ \t]+)?(?P<n>{_CAP}(?:[ \t]{_CAP}){{1,2}})"
     r"(?=[ \t]+(?:on|in|since|last|this|during|for|until)\b)")
 
+# An organisation named by what is said of it: someone "of" or "from" it ("Vilma Holm of
+# Guidestar", "Tom I. Holzman from Predilytics"), or its office ("the Propublica office").
+_MEMBER = re.compile(
+    rf"(?<=[ \t])(?:of|from)[ \t]+(?P<n>(?:\d+[ \t]+)?{_CAP}(?:[ \t]+{_CAP}){{0,3}})")
+# What it is: "Transunion is a 501(c)3", "Wolfram Research is a multinational".
+_IS_A_FIRM = re.compile(
+    r"[ \t]+is[ \t]+(?:a|an|the)[ \t]+(?:[\w\-]+[ \t]+){0,3}?(?:company|firm|agency|"
+    r"organi[sz]ation|non-?profit|start-?up|corporation|business|bank|brand|multinational|"
+    r"501\(c\)\(?3\)?)(?!\w)")
+_NAME_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<n>{_CAP}(?:[ \t]+(?:{_CAP}|&|of))*)$")
+# Searched only before a match of _MEMBER: scanning every word for a person is slow.
+_PERSON_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<g>{WORD})(?:[ \t]+[A-Z]\.)?[ \t]+{WORD}[ \t]+$")
+_OFFICE = re.compile(rf"\b(?i:the)[ \t]+(?P<n>{_CAP}(?:[ \t]+{_CAP}){{0,3}})[ \t]+"
+                     r"(?:office|offices|headquarters|website|web[ \t]+site)\b")
+# The same shapes typed in lower case: "stillwater supercomputing inc.", "hubbard, fox and
+# gillespie", "rosales-mcguire".
+_LW = r"[a-z][a-z'’]+"
+_LOWER_LEGAL = re.compile(r"(?<=[a-z'’])[ \t]+(?:inc|llc|ltd|corp|plc|gmbh)\b\.?")
+_LOWER_OWNER = re.compile(rf"(?<![\w'’\-])(?P<n>{_LW}(?:[ \t]+{_LW}){{0,3}})$")  # before it
+_LOWER_FIRM = re.compile(rf"(?<![\w'’\-])(?P<a>{_LW}),[ \t]+(?P<b>{_LW}),?[ \t]+and[ \t]+"
+                         rf"(?P<c>{_LW})(?![\w'’\-])")
+_LOWER_BARREL = re.compile(r"(?<![\w'’\-])(?P<a>[a-z]{3,})-(?P<b>[a-z]{3,})(?![\w'’\-])")
+
 
 class OrganizationRecognizer:
     name = "organizations"
@@ -71,6 +94,16 @@ class OrganizationRecognizer:
         return bool(parts) and all(
             self.lex.named(p) or p in self.lex.places or self.names.unfamiliar(p)
             for p in parts) and not self.names.is_weak(plain)
+
+    def _after_person(self, text: str, index: int) -> bool:
+        person = _PERSON_BEFORE.search(text, max(0, index - 60), index)
+        return person is not None and self.lex.given(self._plain(person["g"]))
+
+    def _cued(self, word: str, acronyms: bool = False) -> bool:
+        """Where the context says "organisation", any word no vocabulary knows is its name,
+        however it is built ("Predilytics", "Guidestar")."""
+        return self._namelike(word, acronyms) or not (
+            self.lex.known(self._plain(word)) or self.names.is_weak(word))
 
     def _owner(self, word: str, acronyms: bool = False) -> bool:
         """Before "Ltd" or "and Sons" any surname names a company, even "Hickman" or "Young"."""
@@ -102,9 +135,14 @@ class OrganizationRecognizer:
                 if words:
                     start = m.start("n") + m.group("n").index(words[0])
                     yield Detection(PhiType.ORGANIZATION, start, m.end(), score, self.name)
-        for m in _AT_SITE.finditer(text):
+        staff = [m for m in _MEMBER.finditer(text) if self._after_person(text, m.start())]
+        described = [m for m in (_NAME_BEFORE.search(text, max(0, d.start() - 60), d.start())
+                                 for d in _IS_A_FIRM.finditer(text)) if m]
+        cued = [(m, self._namelike) for m in _AT_SITE.finditer(text)] + [
+            (m, self._cued) for m in (*staff, *_OFFICE.finditer(text), *described)]
+        for m, namelike in cued:
             words = m.group("n").replace("-", " ").split()
-            if any(self._namelike(w, acronyms=True) for w in words) and not any(
+            if any(namelike(w, acronyms=True) for w in words) and not any(
                     self._plain(w) in self.lex.clinical_words for w in words):
                 yield Detection(PhiType.ORGANIZATION, m.start("n"), m.end("n"), 0.7, self.name)
         for m in _FIRM.finditer(text):
@@ -121,6 +159,28 @@ class OrganizationRecognizer:
                 for g in "ab":  # two people: "and" is no part of either name
                     yield Detection(PhiType.NAME, m.start(g), m.end(g), 0.7, self.name)
         yield from self._double_barrelled(text)
+        yield from self._lower_case(text)
+
+    def _lower_case(self, text: str) -> Iterator[Detection]:
+        """Firms typed in lower case: the words before a legal form, less the sentence words
+        that lead to them ("is from stillwater supercomputing inc."); surnames in the shape of
+        a firm or a double-barrelled name, all but one rare in English ("hubbard, fox and
+        gillespie", "rosales-mcguire")."""
+        for legal in _LOWER_LEGAL.finditer(text):
+            m = _LOWER_OWNER.search(text, max(0, legal.start() - 80), legal.start())
+            words = list(re.finditer(r"\S+", m.group("n"))) if m else []
+            while words and self.lex.english_rank.get(words[0].group(0), RARE_RANK) < COMMON_RANK:
+                words.pop(0)
+            if words and not any(w.group(0) in self.lex.clinical_words for w in words):
+                yield Detection(PhiType.ORGANIZATION, m.start("n") + words[0].start(),
+                                legal.end(), 0.75, self.name)
+        for regex, kind in ((_LOWER_FIRM, PhiType.ORGANIZATION), (_LOWER_BARREL, PhiType.NAME)):
+            for m in regex.finditer(text):
+                names = [g for g in m.groups() if g]
+                rare = sum(self.lex.english_rank.get(n, RARE_RANK) >= RARE_RANK for n in names)
+                if all(n in self.lex.surnames for n in names) and rare >= len(names) - 1 and (
+                        not any(n in self.lex.clinical_words for n in names)):
+                    yield Detection(kind, m.start(), m.end(), 0.7, self.name)
 
     def _double_barrelled(self, text: str) -> Iterator[Detection]:
         """"Ward-Powers", "Cain-Garcia": two surnames joined by a hyphen."""

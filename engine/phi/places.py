@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from engine.phi.lexicons import RESOURCES, Lexicons, load
-from engine.phi.names import WORD
+from engine.phi.names import FUNCTION_RANK, WORD
 from engine.phi.recognizer import Pattern, PatternRecognizer
 from engine.phi.types import Detection, PhiType
 
@@ -49,6 +49,12 @@ _ORG_SUFFIX = (
 
 _SITE = rf"(?:{WORD}|[A-Z]{{2,}})(?:(?:[ \t]|-)(?:{WORD}|[A-Z]{{2,}})){{0,3}}"
 
+
+def _no_sentence_word(words: list[str]) -> bool:
+    rank = load().english_rank
+    return all(w.isdigit() or rank.get(w, FUNCTION_RANK) >= FUNCTION_RANK for w in words)
+
+
 ADDRESSES = PatternRecognizer("addresses", (
     # Where care happened: "treated at UCSF", "seen at Cedar Sinai", "admitted to NY Presbyterian"
     Pattern(PhiType.ORGANIZATION, re.compile(
@@ -59,24 +65,33 @@ ADDRESSES = PatternRecognizer("addresses", (
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:\d{{1,6}}\s+)?\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:{WORD}|\d+(?:st|nd|rd|th))\s+){{1,4}}"
         rf"(?:{STREET_TYPES})\b\.?{_UNIT}"), 0.9),
-    Pattern(PhiType.LOCATION, re.compile(r"\b(?:\d{1,6}\s+)?P\.?\s?O\.?\s+Box\s+\d+\b", re.I),
+    # A street typed in lower case, only with the words no phrase of care ends in, and no
+    # sentence word in its name ("2 blocks down the street").
+    Pattern(PhiType.LOCATION, re.compile(
+        r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+(?:[a-z]+[ \t]+){1,3}(?:street|avenue|boulevard)\b"),
+        0.8, validate=lambda value: _no_sentence_word(value.split()[1:-1])),
+    Pattern(PhiType.LOCATION, re.compile(
+        r"\b(?:\d{1,6}\s+)?(?:P\.?\s?O\.?\s+Box|Post(?:box|boks|fach))\s+\d+\b", re.I),
             0.9),
     # Military mail: "APO AE 09012", "USNS Comfort", "PSC 3294, Box 9168".
     Pattern(PhiType.LOCATION, re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I),
             0.9),
     Pattern(PhiType.LOCATION, re.compile(rf"\b(?:USS|USNS|USNV|USCGC)\s+{WORD}"), 0.85),
     Pattern(PhiType.LOCATION, re.compile(
-        r"\b(?:Apt|Apartment|Suite|Ste|Unit|Flat|Bldg|PSC|Box)\.?\s*#?\d+[A-Z]?\b"), 0.8),
+        r"\b(?:Apt|Apartment|Suite|Ste|Unit|Flat|Bldg|PSC|Box|(?i:apt|apartment|suite|psc))\.?"
+        r"\s*#?\d+[A-Z]?\b"), 0.8),
+    # Military mail in lower case: "unit 1009 box 0219", "psc 5420, box 2708".
+    Pattern(PhiType.LOCATION, re.compile(r"\b(?:unit|psc)\s+\d+,?\s+box\s+\d+\b", re.I), 0.85),
     # A postcode closing an address line: "Estonia 62488", "SK 53650", "ZIP: 3520".
     Pattern(PhiType.LOCATION, re.compile(
         r"(?<=[A-Za-z])[ \t]{1,5}(?P<zip>\d{5}(?:-\d{4})?)(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M),
         0.6, group="zip"),
-    Pattern(PhiType.LOCATION, re.compile(r"\b(?:zip|postcode|postal)\s*[:#]?\s*(?P<zip>\d{4,6})\b",
-                                         re.I), 0.9, group="zip"),
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip"),
+    # A labelled postcode of any country: "ZIP: 394 13", "zip code is 90010-170", "B0J 2H0".
     Pattern(PhiType.LOCATION, re.compile(
-        r"\b(?:zip|zip code|postal code)\s*[:#]?\s*(?P<zip>\d{5}(?:-\d{4})?)\b", re.I),
+        r"\b(?:zip|postcode|post\s+code|postal(?:\s+code)?)(?:\s+code)?\s*(?:is|[:#])?\s*"
+        r"(?P<zip>\d{3,6}(?:[ \-]\d{2,4})?|[A-Z]\d[A-Z][ \-]?\d[A-Z]\d)\b", re.I),
         0.95, group="zip"),
     Pattern(PhiType.LOCATION, re.compile(rf"\b(?P<c>{WORD}(?:\s+{WORD})?)\s+(?:County|Parish)\b"),
             0.85),
@@ -96,8 +111,10 @@ ADDRESSES = PatternRecognizer("addresses", (
     Pattern(PhiType.ORGANIZATION, re.compile(r"\b(?:St|Mt|Saint|Mount)\.?\s+[A-Z][a-z]+(?:['’]s)?"),
             0.8),
     Pattern(PhiType.ORGANIZATION, re.compile(
-        rf"\b(?:works?\s+(?:at|for)|employed\s+(?:at|by)|employer\s*(?:is|:))\s+(?:the\s+)?"
-        rf"(?P<o>{WORD}(?:\s+(?:{WORD}|&|of))*)"), 0.85, group="o"),
+        rf"\b(?:(?:works?|worked|working|used\s+to\s+work)\s+(?:at|for)|employed\s+(?:at|by)|"
+        rf"employer\s*(?:is|:))\s+(?:the\s+)?"
+        rf"(?P<o>(?:\d+[ \t]+)?(?:{WORD}|[A-Z]{{2,}})(?:[ \t]+(?:{WORD}|[A-Z]{{2,}}|&|of))*)"),
+        0.85, group="o"),
 ))
 
 
@@ -186,7 +203,7 @@ class PlaceRecognizer:
             words = m.group("place").split()
             for n in range(len(words), 0, -1):  # the longest known place name wins
                 candidate = " ".join(words[:n])
-                if candidate.lower() in lex.places and not (
+                if lex.place(candidate.lower()) and not (
                         n == 1 and candidate.lower() in lex.common_words):
                     start = m.start("place")
                     yield Detection(PhiType.LOCATION, start, start + len(candidate), 0.8,

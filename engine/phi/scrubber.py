@@ -1,6 +1,6 @@
 """The fixed pipeline: recognize → extend (a strong name everywhere, words beside names,
-place prefixes, address blocks) → filter clinical words → widen names over titles → merge
-overlapping spans → replace."""
+place prefixes, address blocks, the organisation line of a signature) → filter clinical
+words → widen names over titles → merge overlapping spans → replace."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ import re
 from collections.abc import Iterable
 
 from engine.phi.addresses import AddressBlocks, NumberedStreetRecognizer
+from engine.phi.crossings import CrossingRecognizer
 from engine.phi.dates import DateRecognizer
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.lexicons import Lexicons, load
+from engine.phi.lower_names import LowerCaseNames
 from engine.phi.names import NameRecognizer
 from engine.phi.organizations import OrganizationRecognizer
 from engine.phi.places import ADDRESSES, PlaceRecognizer
 from engine.phi.recognizer import Recognizer
+from engine.phi.signatures import SignatureOrganizations
 from engine.phi.surrogates import Replacer
 from engine.phi.types import Detection, PhiSpan, PhiType, ScrubPolicy, ScrubResult
 
@@ -48,9 +51,11 @@ class Scrubber:
         self.places = PlaceRecognizer(self.lex)
         self.recognizers: tuple[Recognizer, ...] = (
             IDENTIFIERS, DateRecognizer(), ADDRESSES, self.places,
-            NumberedStreetRecognizer(self.lex), OrganizationRecognizer(self.lex), self.names,
+            NumberedStreetRecognizer(self.lex), CrossingRecognizer(self.lex),
+            OrganizationRecognizer(self.lex), self.names, LowerCaseNames(self.lex),
         )
         self.blocks = AddressBlocks(self.lex)
+        self.signatures = SignatureOrganizations(self.lex)
 
     def detect(self, text: str) -> list[Detection]:
         found = [d for r in self.recognizers for d in r.analyze(text)]
@@ -58,6 +63,7 @@ class Scrubber:
         found += list(self.names.neighbours(text, found))
         found += list(self.places.around(text, found))
         found += list(self.blocks.analyze(text, found))
+        found += list(self.signatures.analyze(text, found))
         kept = [self.names.widen(text, d) for d in found
                 if d.score >= THRESHOLD and not self._clinical(text, d)]
         return _merge(text, kept)
@@ -124,9 +130,6 @@ class Scrubber:
 _JOINABLE = re.compile(r"[ \t]{1,2}(?:[A-Z]\.?[ \t]{1,2})?|-|[ \t](?:van|von|de|der|den|ten|"
                        r"ter|da|di|du|le|la|del|della|dos|das|bin|ibn|al)(?:[ \t](?:de|der|den|"
                        r"la))?[ \t]")
-# Two streets of a crossing: "the corner of Elm Street and 5th Avenue".
-_CROSSING = re.compile(r"[ \t.]+(?:and|&)[ \t]+")
-_CORNER = re.compile(r"\b(?:corner|intersection|junction)\s+of\s+$", re.I)
 _JOINED_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION})
 _WORD_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION, PhiType.ORGANIZATION})
 # Numbers and codes that overlap ("0341 8387176" a phone, "8387176" an ID) become one span.
@@ -157,14 +160,15 @@ def _with_places(text: str, detections: list[Detection]) -> list[Detection]:
 
 
 def _joinable(text: str, last: Detection, det: Detection) -> bool:
-    """Parts of one name or place ("Szabina J Gelencsér"), or the two streets of a corner."""
+    """Parts of one name or place ("Szabina J Gelencsér")."""
     if det.type is not last.type or det.type not in _JOINED_TYPES:
         return False
-    if det.type is PhiType.LOCATION and _CROSSING.fullmatch(text, last.end, det.start) and (
-            _CORNER.search(text, max(0, last.start - 30), last.start)):
-        return True
     return (not _SENTENCE_END.search(text, last.start, last.end)
             and _JOINABLE.fullmatch(text, last.end, det.start) is not None)
+
+
+def _numbered_place(text: str, det: Detection) -> bool:
+    return det.type is PhiType.LOCATION and any(c.isdigit() for c in text[det.start:det.end])
 
 
 def _coalesce(text: str, detections: list[Detection]) -> list[Detection]:
@@ -185,9 +189,11 @@ def _coalesce(text: str, detections: list[Detection]) -> list[Detection]:
         last = out[-1] if out else None
         if last is not None and group(last) == group(det) and (
                 det.start < last.end or _joinable(text, last, det)):
-            # Words take the type of the first ("Mayo Clinic in" + "Rochester"); numbers
-            # that of the surest ("MRN #SF-9988" over the bare code shape).
-            kind = det.type if group(det) == "numbers" and det.score > last.score else last.type
+            # Words take the type of the first ("Mayo Clinic in" + "Rochester") unless the
+            # other is a street with its number ("Pod Hradbami 1677"); numbers that of the
+            # surest ("MRN #SF-9988" over the bare code shape).
+            kind = det.type if (det.score > last.score if group(det) == "numbers"
+                                else _numbered_place(text, det)) else last.type
             out[-1] = Detection(kind, last.start, max(last.end, det.end),
                                 max(last.score, det.score), last.source)
         else:

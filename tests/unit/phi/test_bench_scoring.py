@@ -1,0 +1,28 @@
+"""bench/phi_eval.py scores no country and no "nan" placeholder inside an address span."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "phi_eval.py"
+_spec = importlib.util.spec_from_file_location("phi_eval", BENCH)
+phi_eval = importlib.util.module_from_spec(_spec)
+sys.modules["phi_eval"] = phi_eval  # its dataclasses look their module up there
+_spec.loader.exec_module(phi_eval)
+
+
+def test_countries_and_missing_states_in_an_address_are_ignored():
+    text = "Send it to 12 Rooseveltlaan 110\n Utrecht\n Netherlands, or KNIVSTA, nan 18237"
+    start = text.index("12")
+    parts = phi_eval._split(text, start, len(text), "LOCATION", phi_eval._not_phi_in_addresses())
+    ignored = [text[s:e] for s, e, c in parts if c is None]
+    counted = " ".join(text[s:e] for s, e, c in parts if c)
+    assert ignored == ["Netherlands", "nan"]
+    assert "Utrecht" in counted and "18237" in counted
+
+
+def test_other_spans_are_kept_whole():
+    parts = phi_eval._split("Norway Smith", 0, 12, "NAME", phi_eval._not_phi_in_addresses())
+    assert parts == [(0, 12, "NAME")]
