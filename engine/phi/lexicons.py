@@ -30,7 +30,8 @@ class Lexicons:
     terms_by_first_word: dict[str, tuple[str, ...]]  # "parkinson" -> ("parkinson disease", …)
     common_words: frozenset[str]  # lower case English words that are not names in text
     english_rank: dict[str, int]  # frequency rank of common English words (0 = most frequent)
-    vocabulary: frozenset[str]  # every word of ICD-10-CM and drug names: known, not names
+    # every word of ICD-10-CM and drug names, and of the clinical lexicons: known, not names
+    vocabulary: frozenset[str]
     given_list: tuple[str, ...]  # title case, for surrogates
     surname_list: tuple[str, ...]
     place_list: tuple[str, ...]
@@ -112,7 +113,7 @@ def load() -> Lexicons:
     words = {w for t in terms for w in t.replace("-", " ").replace("'s", "").split()}
     common = {w.lower() for w in _lines("common_words.txt")}
     rank = {w: i for i, w in enumerate(_lines("english_words.txt"))}
-    vocabulary = set(_lines("clinical_vocab.txt"))
+    vocabulary = set(_lines("clinical_vocab.txt")) | set(_lines("clinical_lexicon_words.txt"))
     known = vocabulary | words | common
     # Given names of other countries, rare in English and no clinical word ("Enrico", "Borna").
     languages = dict(ln.split("\t") for ln in _lines("world_given_names.txt"))

