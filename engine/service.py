@@ -174,14 +174,20 @@ class EngineService:
         try:
             require(store.session.role, permission)
         except PermissionDenied as exc:
-            with store.db.transaction() as conn:
-                audit.append(conn, audit.AuditEvent(
-                    permission, user_id=store.session.username, resource_type=resource_type,
-                    resource_id=resource_id, response_status="denied",
-                    error_message=exc.code.value,
-                ))
+            self._audit_denied(store, permission, resource_type, resource_id, exc)
             raise
         return store
+
+    @staticmethod
+    def _audit_denied(store: Store, action: str, resource_type: str | None,
+                      resource_id: str | None, exc: PermissionDenied) -> None:
+        """A refusal goes on record in its own transaction: the refused one is rolled back."""
+        with store.db.transaction() as conn:
+            audit.append(conn, audit.AuditEvent(
+                action, user_id=store.session.username, resource_type=resource_type,
+                resource_id=resource_id, response_status="denied",
+                error_message=exc.code.value,
+            ))
 
     def _init(self, req: p.InitStore) -> p.InitResult:
         if self.store is not None:
@@ -527,12 +533,16 @@ class EngineService:
 
     def _put_setting(self, req: p.PutSetting) -> None:
         store = self._require("settings.write", "setting", req.key)
-        with store.db.transaction() as conn:
-            store_settings.put(conn, req.key, req.value)
-            audit.append(conn, audit.AuditEvent(
-                "settings.change", user_id=store.session.username, resource_type="setting",
-                resource_id=req.key, request_data={"value": req.value},
-            ))
+        try:
+            with store.db.transaction() as conn:
+                store_settings.put(conn, req.key, req.value)
+                audit.append(conn, audit.AuditEvent(
+                    "settings.change", user_id=store.session.username, resource_type="setting",
+                    resource_id=req.key, request_data={"value": req.value},
+                ))
+        except PermissionDenied as exc:  # fixed by the machine policy
+            self._audit_denied(store, "settings.change", "setting", req.key, exc)
+            raise
 
     def _audit_verify(self, _req: p.AuditVerify) -> p.AuditVerifyInfo:
         store = self._require("audit.read", "audit_log")

@@ -180,3 +180,22 @@ def test_audio_becomes_a_scrubbed_document(engine, eval_dir):
     assert content["meta"]["kind"] == "audio"
     assert len(content["scrubbed_text"].split()) > 50
     assert content["extraction"]["entities"]
+
+
+@pytest.fixture
+def fixed_scrub_policy(tmp_path, monkeypatch):
+    """A machine policy fixing the scrub policy, in place before the engine starts."""
+    path = tmp_path / "policy.toml"
+    path.write_text("[privacy]\nscrub_policy = 'safe_harbor'\n")
+    monkeypatch.setenv("HNTAI_POLICY", str(path))
+
+
+def test_a_setting_refused_by_policy_is_audited(fixed_scrub_policy, engine):
+    with pytest.raises(PermissionDenied):
+        engine.request(p.PutSetting(key="scrub.policy", value="redact"))
+    engine.request(p.PutSetting(key="ocr.dpi", value=300))
+    rows = engine.request(p.ListAudit(action="settings.change"))
+    assert [(r["resource_id"], r["response_status"]) for r in rows] == \
+        [("ocr.dpi", "success"), ("scrub.policy", "denied")]
+    assert engine.request(p.GetSettings())["scrub.policy"] == "safe_harbor"
+    assert engine.request(p.AuditVerify()).ok
