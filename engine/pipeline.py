@@ -141,7 +141,7 @@ class DocumentPipeline:
                 settings: PipelineSettings) -> ExtractedDocument:
         """The extract stage: the submitted file's text (or transcript)."""
         path = Path(job.payload["path"])
-        if not path.is_file():
+        if not path.exists():  # a folder, pipe or device is refused by the sniffer, by name
             raise FileNotFound("the file is no longer where it was submitted from")
         ctx.progress("extract", "Reading document", 0, 1)
         size = path.stat().st_size
