@@ -79,6 +79,7 @@ class PipelineSettings:
                 max_pages=int(s["limits.max_pages"]),
                 max_image_pixels=int(s["limits.max_image_megapixels"] * 1_000_000),
                 max_docx_uncompressed_bytes=int(s["limits.max_docx_uncompressed_mb"] * mb),
+                max_text_chars=int(s["limits.max_text_million_chars"] * 1_000_000),
                 ocr_dpi=int(s["ocr.dpi"]),
                 ocr_lang=str(s["ocr.lang"]),
             ),

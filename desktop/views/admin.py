@@ -724,6 +724,9 @@ SETTINGS: dict[str, SettingSpec] = {
                                                1, 10_000, " megapixels"),
     "limits.max_docx_uncompressed_mb": SettingSpec(
         "Largest Word document (unpacked)", "Guards against zip bombs", 1, 100_000, " MB"),
+    "limits.max_text_million_chars": SettingSpec(
+        "Most text per document", "Documents holding more text are refused (1 million "
+        "characters is about 500 pages)", 1, 1_000, " million characters"),
     "ocr.dpi": SettingSpec("Scan resolution", "Resolution pages are rendered at for text "
                            "recognition", 72, 1200, " dpi"),
     "ocr.lang": SettingSpec("Languages", "Tesseract language codes, e.g. eng or eng+deu"),

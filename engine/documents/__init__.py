@@ -119,5 +119,8 @@ def _extract(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
     # Readers raise EmptyDocument for documents with nothing in them. A scanned picture or
     # an empty table with no readable words is still a document: it is kept, textless.
     text, pages = join_pages(page_texts)
+    if len(text) > limits.max_text_chars:  # scrubbing and extraction scale with the text
+        raise FileTooLarge("the document holds more text than allowed",
+                           {"chars": len(text), "max_chars": limits.max_text_chars})
     return ExtractedDocument(kind=sniffed.kind, mime=sniffed.mime, text=text, pages=pages,
                              sha256=file_sha256(path), size_bytes=size)

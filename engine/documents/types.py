@@ -25,13 +25,15 @@ class ExtractionLimits:
     max_pages: int = 2000
     max_image_pixels: int = 100_000_000
     max_docx_uncompressed_bytes: int = 500 * 1024 * 1024
+    max_text_chars: int = 20_000_000  # ~10,000 pages of text
     ocr_dpi: int = 200
     ocr_lang: str = "eng"  # Tesseract language(s): "eng", "eng+fra"
     ocr_timeout_s: float = 120.0  # one page
 
     def __post_init__(self) -> None:
         for name in ("max_file_bytes", "max_pages", "max_image_pixels",
-                     "max_docx_uncompressed_bytes", "ocr_dpi", "ocr_timeout_s"):
+                     "max_docx_uncompressed_bytes", "max_text_chars", "ocr_dpi",
+                     "ocr_timeout_s"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise InvalidConfig("an extraction limit must be a positive number",

@@ -15,6 +15,7 @@ DEFAULTS: Mapping[str, Any] = {
     "limits.max_pages": 2000,
     "limits.max_image_megapixels": 100,
     "limits.max_docx_uncompressed_mb": 500,
+    "limits.max_text_million_chars": 20,
     "ocr.dpi": 200,
     "ocr.lang": "eng",
     "jobs.timeout_s": 1800,

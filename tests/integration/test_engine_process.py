@@ -199,3 +199,17 @@ def test_a_setting_refused_by_policy_is_audited(fixed_scrub_policy, engine):
         [("ocr.dpi", "success"), ("scrub.policy", "denied")]
     assert engine.request(p.GetSettings())["scrub.policy"] == "safe_harbor"
     assert engine.request(p.AuditVerify()).ok
+
+
+def test_a_document_with_too_much_text_fails_alone(engine, tmp_path):
+    engine.request(p.PutSetting(key="limits.max_text_million_chars", value=1))
+    big = tmp_path / "long_report.txt"
+    big.write_text("Blood pressure stable, continue lisinopril.\n" * 25_000)  # 1.1 M chars
+    small = tmp_path / "short_note.txt"
+    small.write_text("Blood pressure stable, continue lisinopril.\n")
+    jobs = [engine.request(p.ProcessDocument(path=str(f))) for f in (big, small)]
+    done = engine.wait_jobs([j.id for j in jobs], timeout=120)
+    failed, ok = done[jobs[0].id], done[jobs[1].id]
+    assert failed.state == "failed" and failed.error.code == "FILE_TOO_LARGE"
+    assert "long_report" not in failed.error.message
+    assert ok.state == "succeeded"

@@ -152,7 +152,8 @@ def test_damaged_files_fail_with_a_code(made, tmp_path, name, damage):
     [("mixed.pdf", ExtractionLimits(max_pages=2)),
      ("mixed.pdf", ExtractionLimits(max_file_bytes=100)),
      ("fax.tiff", ExtractionLimits(max_image_pixels=1000)),
-     ("mixed.pdf", ExtractionLimits(max_image_pixels=1000))],
+     ("mixed.pdf", ExtractionLimits(max_image_pixels=1000)),
+     ("mixed.pdf", ExtractionLimits(max_text_chars=10))],
 )
 def test_limits_give_file_too_large(made, name, limits):
     with pytest.raises(HntaiError) as err:

@@ -268,8 +268,9 @@ def test_no_ocr_needed_no_tesseract_needed(made, monkeypatch):
     assert _code(made["mixed.pdf"]) == "OCR_UNAVAILABLE"  # page 4 is a scan
 
 
-@pytest.mark.parametrize("bad", [{"max_pages": 0}, {"ocr_dpi": 5000}, {"ocr_lang": "-c x"},
-                                 {"max_file_bytes": -1}, {"ocr_timeout_s": 0}])
+@pytest.mark.parametrize("bad", [{"max_pages": 0}, {"max_text_chars": 0}, {"ocr_dpi": 5000},
+                                 {"ocr_lang": "-c x"}, {"max_file_bytes": -1},
+                                 {"ocr_timeout_s": 0}])
 def test_invalid_limits_are_invalid_config(bad):
     with pytest.raises(HntaiError) as err:
         ExtractionLimits(**bad)
