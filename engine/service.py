@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import queue
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -43,7 +44,17 @@ from engine.permissions import require
 from engine.phi import Scrubber, ScrubPolicy, ScrubResult
 from engine.pipeline import DICTATION, DictatedPipeline, DocumentPipeline
 from engine.status import collect_status
-from engine.store import Store, audit, backup, documents, records, store_exists, summaries, users
+from engine.store import (
+    Store,
+    audit,
+    backup,
+    documents,
+    records,
+    retention,
+    store_exists,
+    summaries,
+    users,
+)
 from engine.store import create as create_store
 from engine.store import jobs as job_rows
 from engine.store import settings as store_settings
@@ -74,6 +85,9 @@ def job_info(job: job_rows.JobRow) -> p.JobInfo:
     )
 
 
+RETENTION_EVERY_S = 3600.0
+
+
 class EngineService:
     def __init__(self, data_dir: Path, emit: Callable[[p.Event], None]) -> None:
         self.data_dir = data_dir
@@ -81,6 +95,7 @@ class EngineService:
         self.store: Store | None = None
         self.runner: JobRunner | None = None
         self.running = True
+        self._next_sweep = 0.0  # monotonic time of the next retention sweep
         self._blocked: collections.deque[str] = collections.deque(maxlen=1000)
         self.models = ModelManager.from_config(models_config_path(), model_dirs(data_dir),
                                                on_event=self._model_event)
@@ -142,6 +157,7 @@ class EngineService:
     def serve(self, requests: multiprocessing.Queue) -> None:
         parent = multiprocessing.parent_process()
         while self.running:
+            self._sweep_retention()
             try:
                 request = requests.get(timeout=0.5)
             except queue.Empty:
@@ -155,6 +171,7 @@ class EngineService:
 
     def _open(self, store: Store) -> None:
         self.store = store
+        self._next_sweep = 0.0  # soon after a store opens, then hourly
         pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=clinical_data,
                                     transcribe=self._transcribe)
         dictated = DictatedPipeline(store, scrub=scrub_text, clinical=clinical_data,
@@ -162,6 +179,23 @@ class EngineService:
         self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline, DICTATION: dictated,
                                         SUMMARIZE: SummaryJob(store, self.models)}, self.emit)
         self.runner.start()
+
+    def _sweep_retention(self) -> None:
+        """Delete what the retention setting no longer keeps; a failure waits for the next."""
+        store = self.store
+        if store is None or time.monotonic() < self._next_sweep:
+            return
+        self._next_sweep = time.monotonic() + RETENTION_EVERY_S
+        try:
+            with store.db.transaction() as conn:
+                days = int(store_settings.all_settings(conn)["retention.days"])
+                result = retention.sweep(conn, days)
+        except HntaiError as exc:
+            log.warning("retention_failed", extra={"code": exc.code.value})
+            return
+        if result.documents:
+            log.info("retention_deleted", extra={"documents": len(result.documents),
+                                                 "summaries": result.summaries})
 
     def _session_store(self) -> Store:
         if self.store is None:
@@ -543,6 +577,8 @@ class EngineService:
         except PermissionDenied as exc:  # fixed by the machine policy
             self._audit_denied(store, "settings.change", "setting", req.key, exc)
             raise
+        if req.key == "retention.days":
+            self._next_sweep = 0.0  # a shorter retention applies now, not in an hour
 
     def _audit_verify(self, _req: p.AuditVerify) -> p.AuditVerifyInfo:
         store = self._require("audit.read", "audit_log")

@@ -66,6 +66,8 @@ class Database:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
         self.conn.execute("PRAGMA foreign_keys = ON")
+        # deleted rows (retention) are overwritten, not left in free pages for a key holder
+        self.conn.execute("PRAGMA secure_delete = ON")
         with self.lock:
             migrate(self.conn)
 

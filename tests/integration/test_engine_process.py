@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,29 @@ def test_a_document_with_too_much_text_fails_alone(engine, tmp_path):
     assert failed.state == "failed" and failed.error.code == "FILE_TOO_LARGE"
     assert "long_report" not in failed.error.message
     assert ok.state == "succeeded"
+
+
+def test_retention_deletes_old_documents_in_a_running_engine(engine, tmp_path, credentials):
+    notes = []
+    for name in ("old_note.txt", "new_note.txt"):
+        notes.append(tmp_path / name)
+        notes[-1].write_text("Follow-up for hypertension; continue lisinopril.\n")
+    jobs = [engine.request(p.ProcessDocument(path=str(n))) for n in notes]
+    done = engine.wait_jobs([j.id for j in jobs], timeout=120)
+    old, new = (done[j.id].result["document_id"] for j in jobs)
+    # a second connection back-dates one document by 400 days, as time would
+    store = unlock(engine.data_dir, *credentials)
+    try:
+        with store.db.transaction() as conn:
+            conn.execute("UPDATE documents SET created_at = '2020-01-01T00:00:00.000000+00:00' "
+                         "WHERE id = ?", (old,))
+    finally:
+        store.close()
+    engine.request(p.PutSetting(key="retention.days", value=365))
+    deadline = time.monotonic() + 30
+    while old in {d["id"] for d in engine.request(p.ListDocuments())}:
+        assert time.monotonic() < deadline, "retention did not run"
+        time.sleep(0.2)
+    assert {d["id"] for d in engine.request(p.ListDocuments())} == {new}
+    [row] = engine.request(p.ListAudit(action="retention."))
+    assert json.loads(row["request_data"])["document_ids"] == [old]
