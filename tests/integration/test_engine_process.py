@@ -238,5 +238,7 @@ def test_retention_deletes_old_documents_in_a_running_engine(engine, tmp_path, c
         assert time.monotonic() < deadline, "retention did not run"
         time.sleep(0.2)
     assert {d["id"] for d in engine.request(p.ListDocuments())} == {new}
+    # the job that made it goes too: its payload holds the file's path
+    assert {j.id for j in engine.request(p.ListJobs())} == {jobs[1].id}
     [row] = engine.request(p.ListAudit(action="retention."))
     assert json.loads(row["request_data"])["document_ids"] == [old]
