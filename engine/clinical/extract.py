@@ -30,6 +30,9 @@ def extract_clinical(text: str) -> ClinicalExtraction:
     sections = find_sections(text)
     entities: list[ClinicalEntity] = []
     taken = bytearray(len(text))  # 1 where an entity (or a lab's value) already stands
+    for section in sections:  # a heading names a section, not a finding: "PRESENT ILLNESS:"
+        head_end = text.find(":", section.start, section.end) + 1
+        taken[section.start:head_end] = b"\x01" * max(0, head_end - section.start)
 
     def section_name(offset: int) -> str | None:
         found = section_at(sections, offset)

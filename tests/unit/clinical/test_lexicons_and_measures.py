@@ -119,3 +119,10 @@ def test_pregnancy_is_a_problem_but_its_test_is_not():
              for e in extract_clinical("Urine pregnancy test negative. She is 20 weeks into "
                                        "her pregnancy.").entities]
     assert found == [("problem", "pregnancy", "Z33.1")]
+
+
+def test_a_section_heading_is_not_a_finding():
+    found = [(e.type, e.text) for e in extract_clinical(
+        "HISTORY OF PRESENT ILLNESS: The patient has hypertension.\n"
+        "ALLERGIES: NKDA\nIMPRESSION: Illness resolved.").entities]
+    assert found == [("problem", "hypertension"), ("problem", "Illness")]
