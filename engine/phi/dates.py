@@ -112,6 +112,14 @@ _RELATIVE = re.compile(
     r"wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 
+# A month named alone after a preposition ("a fall in January", "since March") is still
+# an element of a date. Capitalised only, so that the words "may" and "march" stay.
+_CUED_MONTH = re.compile(
+    r"\b(?:in|during|since|until|till|by|before|after|through|from|of)\s+"
+    r"(?P<m>(?-i:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.))(?!\w)", re.I)
+
+
 TIME_TAIL = re.compile(r"(?:[ T]|,? at )\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
                        r"(?:\s?[AaPp]\.?[Mm]\.?)?(?!\d)")
 
@@ -122,6 +130,8 @@ class DateRecognizer:
     def analyze(self, text: str) -> Iterator[Detection]:
         for m in _RELATIVE.finditer(text):
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.75, self.name)
+        for m in _CUED_MONTH.finditer(text):
+            yield Detection(PhiType.DATE, m.start("m"), m.end("m"), 0.75, self.name)
         for parsed in find_dates(text):
             start, end = date_span(parsed)
             time = TIME_TAIL.match(text, end)

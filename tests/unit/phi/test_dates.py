@@ -74,3 +74,14 @@ def test_one_offset_per_record_keeps_intervals():
 def test_safe_harbor_keeps_only_the_year():
     result = Scrubber(ScrubPolicy.SAFE_HARBOR).scrub("Born 04/17/1948, seen March 4th.")
     assert result.text == "Born 1948, seen [DATE]."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("She had a fall in January without injury.", "She had a fall in [DATE] without injury."),
+     ("On dialysis since Oct. for ESRD.", "On dialysis since [DATE] for ESRD."),
+     ("She may return in June.", "She may return in [DATE]."),
+     ("He will march in may and may not.", "He will march in may and may not.")],
+)
+def test_a_month_named_alone_is_a_date_element(text, expected):
+    assert Scrubber(ScrubPolicy.REDACT).scrub(text).text == expected
