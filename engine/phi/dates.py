@@ -146,8 +146,9 @@ class DateRecognizer:
 def _fmt_month(original: str, month: int) -> str:
     bare = original.rstrip(".")
     dot = "." if original.endswith(".") else ""
-    name = calendar.month_name[month] if len(bare) > 3 and bare.lower() not in (
-        "sept",) else calendar.month_abbr[month]
+    # "May" is a whole name of three letters: its surrogate is written out too
+    full = (len(bare) > 3 and bare.lower() != "sept") or (bare.lower() == "may" and not dot)
+    name = calendar.month_name[month] if full else calendar.month_abbr[month]
     if bare.isupper():
         name = name.upper()
     elif bare.islower():
@@ -182,6 +183,15 @@ def shifted(parsed: ParsedDate, days: int) -> str:
     if parsed.day is None:
         moved = moved.replace(day=1)
     return _rewrite(parsed, moved)
+
+
+def shifted_month(original: str, days: int) -> str | None:
+    """A month named alone ("January", "Oct.") moved by ``days`` from its middle, written
+    the way the original was; None when ``original`` is not a month's name."""
+    if not re.fullmatch(rf"(?:{_MONTHS})\.?", original, re.I):
+        return None
+    moved = dt.date(2001, _month_number(original), 15) + dt.timedelta(days=days)
+    return _fmt_month(original, moved.month)
 
 
 def _rewrite(parsed: ParsedDate, when: dt.date) -> str:

@@ -112,7 +112,7 @@ class Replacer:
         if phi_type is PhiType.DATE:
             parsed = _parse_date(original)
             if parsed is None:
-                return "[DATE]"
+                return dates.shifted_month(original, self.date_offset) or "[DATE]"
             return dates.shifted(parsed[0], self.date_offset) + parsed[1]
         if phi_type is PhiType.EMAIL:
             user = self._pick(self.lex.given_list, key).lower()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from engine.phi import Scrubber, ScrubPolicy
-from engine.phi.dates import find_dates, shifted
+from engine.phi.dates import find_dates, shifted, shifted_month
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,18 @@ def test_safe_harbor_keeps_only_the_year():
 )
 def test_a_month_named_alone_is_a_date_element(text, expected):
     assert Scrubber(ScrubPolicy.REDACT).scrub(text).text == expected
+
+
+@pytest.mark.parametrize(("original", "days", "expected"),
+                         [("January", 100, "April"), ("Oct.", 80, "Jan."), ("May", -20, "April"),
+                          ("june", 0, "june"), ("Monday", 5, None), ("2019", 5, None)])
+def test_a_month_alone_moves_with_the_record_offset(original, days, expected):
+    assert shifted_month(original, days) == expected
+
+
+def test_a_month_alone_gets_a_surrogate_month():
+    text = "Seen on January 20, 2019. She had a fall in January."
+    out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"r" * 32).scrub(text).text
+    moved = dt.datetime.strptime(next(find_dates(out)).match.group(0), "%B %d, %Y")
+    offset = (moved - dt.datetime(2019, 1, 20)).days  # the record's one offset
+    assert out.endswith(f"a fall in {shifted_month('January', offset)}.")
