@@ -175,6 +175,9 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
         admin.tabs.setCurrentWidget(admin.models_tab)
         drive.until(lambda: admin.models_tab.table.rowCount() > 0, 60, "the model list")
         shot(admin, "models")
+        admin.tabs.setCurrentWidget(admin.settings_tab)
+        drive.until(lambda: admin.settings_tab.fields != {}, 60, "the settings")
+        shot(admin, "settings")
         admin.close()
         window.close_quietly()
     finally:
