@@ -185,13 +185,18 @@ def shifted(parsed: ParsedDate, days: int) -> str:
     return _rewrite(parsed, moved)
 
 
+_MONTH_ALONE = re.compile(rf"(?P<pre>(?:last|next|this|past|previous|early|late|mid-?)\s*)?"
+                         rf"(?P<mon>(?:{_MONTHS})\.?)", re.I)
+
+
 def shifted_month(original: str, days: int) -> str | None:
-    """A month named alone ("January", "Oct.") moved by ``days`` from its middle, written
-    the way the original was; None when ``original`` is not a month's name."""
-    if not re.fullmatch(rf"(?:{_MONTHS})\.?", original, re.I):
+    """A month named alone ("January", "Oct.", "last March") moved by ``days`` from its
+    middle, written the way the original was; None when ``original`` is not one."""
+    found = _MONTH_ALONE.fullmatch(original)
+    if found is None:
         return None
-    moved = dt.date(2001, _month_number(original), 15) + dt.timedelta(days=days)
-    return _fmt_month(original, moved.month)
+    moved = dt.date(2001, _month_number(found["mon"]), 15) + dt.timedelta(days=days)
+    return (found["pre"] or "") + _fmt_month(found["mon"], moved.month)
 
 
 def _rewrite(parsed: ParsedDate, when: dt.date) -> str:

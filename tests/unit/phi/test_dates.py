@@ -89,7 +89,9 @@ def test_a_month_named_alone_is_a_date_element(text, expected):
 
 @pytest.mark.parametrize(("original", "days", "expected"),
                          [("January", 100, "April"), ("Oct.", 80, "Jan."), ("May", -20, "April"),
-                          ("june", 0, "june"), ("Monday", 5, None), ("2019", 5, None)])
+                          ("june", 0, "june"), ("last March", 31, "last April"),
+                          ("early Dec.", 31, "early Jan."), ("Monday", 5, None),
+                          ("2019", 5, None), ("last week", 5, None)])
 def test_a_month_alone_moves_with_the_record_offset(original, days, expected):
     assert shifted_month(original, days) == expected
 
