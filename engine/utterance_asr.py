@@ -13,8 +13,6 @@ transcription keeps faster-whisper's own loop.
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
 SAMPLE_RATE = 16000
@@ -23,13 +21,13 @@ _FULL_FRAMES = 3000  # 30 s: the window Whisper was trained on, and the most it 
 _MIN_WINDOW_S = 10.0
 _MARGIN_S = 1.0  # silence after the speech: without it the last word is often dropped
 _TOKENS_PER_S = 8  # generous for speech (~3 words/s); stops a runaway decode early
-_LOOP_RATIO = 2.4
-_PROMPT_TOKENS = 448 // 2 - 1  # Whisper keeps half its context for the previous text
+_LOOP_RATIO = 2.4  # faster-whisper's own compression_ratio_threshold
 
 
 def looks_looped(text: str) -> bool:
-    data = text.encode("utf-8")
-    return len(data) > 40 and len(data) / len(zlib.compress(data)) > _LOOP_RATIO
+    from faster_whisper.transcribe import get_compression_ratio
+
+    return len(text.encode("utf-8")) > 40 and get_compression_ratio(text) > _LOOP_RATIO
 
 
 class UtteranceRecognizer:
@@ -43,15 +41,13 @@ class UtteranceRecognizer:
         self.tokenizer = Tokenizer(whisper.hf_tokenizer, whisper.model.is_multilingual,
                                    task="transcribe", language=language or "en")
         self.suppress = list(get_suppressed_tokens(self.tokenizer, [-1]))
-        self.hotword_tokens = self._encode(hotwords) if hotwords else []
-
-    def _encode(self, text: str) -> list[int]:
-        return self.tokenizer.encode(" " + text.strip())[-_PROMPT_TOKENS:]
+        self.hotwords = hotwords
 
     def prompt(self, context: str) -> list[int]:
-        previous = self._encode(context) if context.strip() else self.hotword_tokens
-        head = [self.tokenizer.sot_prev, *previous] if previous else []
-        return [*head, *self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
+        """faster-whisper's own prompt (it keeps the last half-context of the text so far)."""
+        previous = self.tokenizer.encode(" " + context.strip()) if context.strip() else []
+        return self.whisper.get_prompt(self.tokenizer, previous, without_timestamps=True,
+                                       hotwords=None if previous else self.hotwords)
 
     def features(self, audio: np.ndarray, full: bool = False) -> np.ndarray:
         """Log-mel frames of the audio and trailing silence: an even count, ≤ 30 s."""

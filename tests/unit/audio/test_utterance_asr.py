@@ -56,8 +56,8 @@ def test_window_follows_the_utterance(recognizer):
 def test_prompt_carries_hotwords_first_then_the_text_so_far(recognizer):
     tok = recognizer.tokenizer
     first = recognizer.prompt("")
-    assert first[0] == tok.sot_prev and first[1:len(recognizer.hotword_tokens) + 1] == \
-        recognizer.hotword_tokens
+    hotword_tokens = tok.encode(" " + hotwords().strip())
+    assert first[0] == tok.sot_prev and first[1:len(hotword_tokens) + 1] == hotword_tokens
     later = recognizer.prompt("Patient seen today.")
     assert tok.decode(later[1:later.index(tok.sot)]).strip() == "Patient seen today."
     assert later[-1] == tok.no_timestamps
