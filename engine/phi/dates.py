@@ -106,8 +106,9 @@ def date_span(parsed: ParsedDate) -> tuple[int, int]:
 
 
 # A month or weekday pinned to a moment ("last July", "next Friday") is a date element too.
+_PINNED = r"(?:last|next|this|past|previous|early|late|mid-?)"
 _RELATIVE = re.compile(
-    rf"\b(?:last|next|this|past|previous|early|late|mid-?)\s+(?:{_MONTHS.replace('may|', '')}|"
+    rf"\b{_PINNED}\s+(?:{_MONTHS.replace('may|', '')}|"
     r"(?-i:May)|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
@@ -185,7 +186,7 @@ def shifted(parsed: ParsedDate, days: int) -> str:
     return _rewrite(parsed, moved)
 
 
-_MONTH_ALONE = re.compile(rf"(?P<pre>(?:last|next|this|past|previous|early|late|mid-?)\s*)?"
+_MONTH_ALONE = re.compile(rf"(?P<pre>{_PINNED}\s*)?"
                          rf"(?P<mon>(?:{_MONTHS})\.?)", re.I)
 
 
