@@ -200,6 +200,26 @@ def shifted_month(original: str, days: int) -> str | None:
     return (found["pre"] or "") + _fmt_month(found["mon"], moved.month)
 
 
+_WEEKDAY_ALONE = re.compile(rf"(?P<pre>{_PINNED}\s*)?(?P<day>(?:mon|tues|wednes|thurs|fri|"
+                            r"satur|sun)day)", re.I)
+
+
+def shifted_weekday(original: str, days: int) -> str | None:
+    """A weekday pinned to a moment ("next Friday") moved by ``days``: the weekday of the
+    shifted day, so that it agrees with the record's other shifted dates, in the original's
+    case; None when ``original`` is not one."""
+    found = _WEEKDAY_ALONE.fullmatch(original)
+    if found is None:
+        return None
+    word = found["day"]
+    name = calendar.day_name[(list(calendar.day_name).index(word.title()) + days) % 7]
+    if word.isupper():
+        name = name.upper()
+    elif word.islower():
+        name = name.lower()
+    return (found["pre"] or "") + name
+
+
 def _rewrite(parsed: ParsedDate, when: dt.date) -> str:
     m, g, text = parsed.match, parsed.match.groupdict(), parsed.match.group(0)
     start = m.start("md") if parsed.form == "cued_month_day" else m.start()

@@ -112,7 +112,8 @@ class Replacer:
         if phi_type is PhiType.DATE:
             parsed = _parse_date(original)
             if parsed is None:
-                return dates.shifted_month(original, self.date_offset) or "[DATE]"
+                return (dates.shifted_month(original, self.date_offset)
+                        or dates.shifted_weekday(original, self.date_offset) or "[DATE]")
             return dates.shifted(parsed[0], self.date_offset) + parsed[1]
         if phi_type is PhiType.EMAIL:
             user = self._pick(self.lex.given_list, key).lower()

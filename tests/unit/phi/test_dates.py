@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import pytest
 
 from engine.phi import Scrubber, ScrubPolicy
-from engine.phi.dates import find_dates, shifted, shifted_month
+from engine.phi.dates import find_dates, shifted, shifted_month, shifted_weekday
 
 
 @pytest.mark.parametrize(
@@ -102,3 +103,20 @@ def test_a_month_alone_gets_a_surrogate_month():
     moved = dt.datetime.strptime(next(find_dates(out)).match.group(0), "%B %d, %Y")
     offset = (moved - dt.datetime(2019, 1, 20)).days  # the record's one offset
     assert out.endswith(f"a fall in {shifted_month('January', offset)}.")
+
+
+@pytest.mark.parametrize(("original", "days", "expected"),
+                         [("next Friday", 1, "next Saturday"), ("last monday", -1, "last sunday"),
+                          ("this SATURDAY", 2, "this MONDAY"), ("Friday", 7, "Friday"),
+                          ("last week", 3, None), ("January", 3, None)])
+def test_a_pinned_weekday_moves_with_the_record_offset(original, days, expected):
+    assert shifted_weekday(original, days) == expected
+
+
+def test_a_pinned_weekday_agrees_with_the_shifted_dates():
+    text = "Seen on Sunday, January 20, 2019. Follow up next Friday."
+    out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"w" * 32).scrub(text).text
+    moved = dt.datetime.strptime(next(find_dates(out)).match.group(0), "%B %d, %Y")
+    offset = (moved - dt.datetime(2019, 1, 20)).days
+    assert "[DATE]" not in out
+    assert out.endswith(f"next {calendar.day_name[(4 + offset) % 7]}.")
