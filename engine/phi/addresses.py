@@ -1,9 +1,10 @@
 """Street addresses written the international way, and address blocks over several lines.
 
 ``NumberedStreetRecognizer`` finds a street name followed by its house number ("Puruntie 82",
-"Rua do Arenque 1634", "Μεγάλη Άμμος 184"), which the US street-suffix pattern misses.
-``address_blocks`` grows a found street line over the lines that complete the address
-(town, region code, postcode, country), as in a letter head or a billing address.
+"Rua do Arenque 1634", "Μεγάλη Άμμος 184", "hegyalja út 98."), which the US street-suffix
+pattern misses. ``AddressBlocks`` grows a found street line over the lines that complete the
+address (town, region code, postcode, country), as in a letter head or a billing address,
+and a flat or suite back over the street written before it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, NameRecognizer
+from engine.phi.places import NOT_AMOUNT, POSTCODE_RE, STREET_TYPE, line_tail
 from engine.phi.types import Detection, PhiType
 
 # Upper-case letters of the Latin, Greek and Cyrillic scripts (and their accented forms).
@@ -35,9 +37,6 @@ _STREET_ENDINGS = (
     "strasse", "straße", "str", "gasse", "weg", "vej", "vegen", "veien", "gata", "gatan", "gade",
     "katu", "tie", "kuja", "polku", "laan", "straat", "steeg", "plein", "gracht", "allee", "ring",
     "platz", "utca", "ulica", "vägen", "väg", "stræde", "vænget", "gränd", "torget", "plads")
-_NOT_HOUSE = (r"(?![.,]\d)(?![ \t]*(?:mg|mcg|ml|g\b|kg|lbs?|%|units?|tabs?|caps?|years?|yrs?|"
-              r"yo\b|y/o|weeks?|days?|months?|hours?|hrs?|minutes?|min\b|cm|mm|bpm|/|x\b|"
-              r"times|puffs?|doses?|am\b|pm\b))")
 
 
 def _numbered(word: str, lead_required: bool) -> re.Pattern[str]:
@@ -46,12 +45,19 @@ def _numbered(word: str, lead_required: bool) -> re.Pattern[str]:
         rf"(?<![\w.,/\-])(?P<lead>(?:\d{{1,6}}[ \t]+){{1,2}}){'' if lead_required else '?'}"
         rf"(?:(?P<prefix>{_PREFIX})\.?[ \t]+(?:(?:{_PARTICLE})[ \t]+)?)?"
         rf"(?P<words>{word}(?:[ \t]+(?:(?:{_PARTICLE})[ \t]+)?{word}){{0,3}})"
-        rf"(?:[ \t]+(?:{_LOCAL}))?[ \t]+\d{{1,5}}[A-Za-z]?\b\.?{_NOT_HOUSE}")
+        rf"(?:[ \t]+(?:{_LOCAL}))?[ \t]+\d{{1,5}}[A-Za-z]?\b\.?{NOT_AMOUNT}")
 
 
 _NUMBERED = _numbered(_CAPWORD, lead_required=False)
 # The same in lower case ("74678 midtvollen 130"), only with a number on both sides.
 _LOWER_NUMBERED = _numbered(r"[^\W\d_A-ZÀ-ÞΑ-ΩА-Я][^\W_]*", lead_required=True)
+# Hungarian and Estonian street words, none an English word, and the house number after
+# them: the name before may be in lower case ("hegyalja út 98.", "Árpád fejedelem útja 62.").
+_NATIVE = "|".join(re.escape(t) for t in ("útja", "utca", "körút", "út", "tér", "köz", "kapu",
+                                          "põik", "rkp.", "krt.", "u."))
+_NATIVE_TYPE = re.compile(rf"[ \t](?:{_NATIVE})[ \t]+\d{{1,5}}[A-Za-z]?\b\.?{NOT_AMOUNT}")
+_LEAD = re.compile(r"\d{1,6}")
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]*)*")
 _LONG_WORD = 6  # a lower-case street has a word this long ("38 segs 3" is a dose)
 # The French, Iberian, Italian and Slavic order: the house number, then the street word,
 # then the name ("31 Rue Al Imam Al Bakri", "36 rue de pologne", "2613 avenida praia 1").
@@ -68,6 +74,9 @@ _RUN_TOKEN = re.compile(r"[^\s?!:;\"|>]+")
 _COLUMN_GAP = re.compile(r"\t| {3,}")
 # A token closing a sentence: a number or a long word before a full stop (not "St.", "Apt.").
 _SENTENCE_END = re.compile(r"(?:\d+|[^\W\d_]{5,})\.")
+# A flat or suite, whose street may stand before it; a house number, not a dose.
+_UNIT = re.compile(r"(?i:apt|apartment|suite|ste)\b")
+_HOUSE = re.compile(rf"\d{{1,6}}[A-Za-z]?{NOT_AMOUNT}")
 
 
 class NumberedStreetRecognizer:
@@ -84,14 +93,19 @@ class NumberedStreetRecognizer:
         """No clinical word, and named a street ("Rua …", "Pfarrgasse") or, with other
         evidence (a house number on either side, "lives on"), unknown to every vocabulary —
         lab values ("Hgb 13", "GCS 15") are neither."""
+        # Street words ("Str.", "Dam") and initials ("C. Beerninckstraat") name no one.
+        words = [w for w in words if not (w.lower() in LOCAL_TYPES or STREET_TYPE.fullmatch(w)
+                                          or re.fullmatch(r"[^\W\d_]\.", w))]
         plains = [w.lower().strip(".") for w in words if w.lower() not in PARTICLES]
-        if any(p in self.lex.vocabulary or p in self.lex.clinical_words for p in plains):
+        # With evidence, a street may bear a person's full name ("the side of Joaquin Suarez
+        # 2906", "on Peter Vanhove 18" though "peter" is in a vocabulary), but one word on a
+        # name list is no street ("on August 22").
+        people = len(plains) >= 2 and all(w[:1].isupper() for w in words)
+        if any(p in self.lex.clinical_words or (p in self.lex.vocabulary and not (
+                people and evidence and self.lex.named(p))) for p in plains):
             return False
         if any(len(w) <= 4 and w.isupper() for w in words):
             return False
-        # With evidence, a street may bear a person's full name ("the side of Joaquin Suarez
-        # 2906"), but one word on a name list is no street ("on August 22").
-        people = len(plains) >= 2 and all(w[:1].isupper() for w in words)
         return prefixed or any(p.endswith(_STREET_ENDINGS) or (evidence and len(p) > 3 and all(
             self.names.unfamiliar(part) or (people and self.lex.named(part))
             for part in re.split(r"['’.\-]", p) if part))
@@ -124,8 +138,35 @@ class NumberedStreetRecognizer:
             if named:
                 yield Detection(PhiType.LOCATION, m.start(), end, 0.8, self.name)
 
+    def _native(self, text: str) -> Iterator[Detection]:
+        """A street with a Hungarian or Estonian street word: its name is the words before
+        it that are capitalised or, in lower case, no English or clinical word; perhaps a
+        house number before them too ("518 Árpád fejedelem útja 62.")."""
+        for m in _NATIVE_TYPE.finditer(text):
+            line = line_tail(text, m.start())
+            tokens = list(re.finditer(r"\S+", text[line:m.start()]))
+            keep = len(tokens)
+            while keep and len(tokens) - keep < MAX_NAME_WORDS and self._native_word(
+                    tokens[keep - 1].group(0)):
+                keep -= 1
+            named = [t.group(0) for t in tokens[keep:] if t.group(0).lower() not in PARTICLES]
+            if not named or not self._street_like(named, prefixed=True, evidence=True):
+                continue
+            while keep and len(tokens) - keep <= MAX_NAME_WORDS and _LEAD.fullmatch(
+                    tokens[keep - 1].group(0)):
+                keep -= 1
+            yield Detection(PhiType.LOCATION, line + tokens[keep].start(), m.end(), 0.75,
+                            self.name)
+
+    def _native_word(self, word: str) -> bool:
+        """A word of the name (not "Address:", "in", "enter")."""
+        plain = word.lower()
+        return _PLAIN_WORD.fullmatch(word) is not None and (
+            plain in PARTICLES or word[0].isupper() or not self.lex.known(plain))
+
     def analyze(self, text: str) -> Iterator[Detection]:
         yield from self._number_first(text)
+        yield from self._native(text)
         for m in _NUMBERED.finditer(text):
             evidence = m.group("lead") is not None or _CUE_BEFORE.search(
                 text, max(0, m.start() - 12), m.start()) is not None
@@ -170,11 +211,18 @@ class AddressBlocks:
         return t[:1].isdigit() or t.isupper() or self.lex.place(t.lower()) or (
             self.lex.english_rank.get(t.lower(), RARE_RANK) >= RARE_RANK)
 
-    def _closing(self, tokens: list[str]) -> int:
+    def _closing(self, tokens: list[str], own_line: bool = False) -> int:
         """How many tokens end an address line that the sentence goes on after: all up to a
         postcode ("Belgium 92060 for this card"), a town ("… Apt. 3 Voormezele"), or the town
-        and region in capitals, as a postal address writes them ("Suite 019 CHARLEROI")."""
+        and region in capitals, as a postal address writes them ("Suite 019 CHARLEROI"). A
+        line of the block may start with the postcode alone ("…\n, SV\n 77233 for this")."""
         plain = [t.strip(".,()#") for t in tokens]
+        if own_line:
+            for count in range(min(2, len(plain)), 0, -1):  # "840 24", "B0J 2H0", "77233"
+                # … but not a number before another one: a phone
+                if POSTCODE_RE.fullmatch(" ".join(plain[:count])) and not (
+                        plain[count:count + 1] and plain[count][:1].isdigit()):
+                    return count
         if re.fullmatch(r"\d{3,6}", plain[-1]):  # after a word: "Portugal 30971", no phone
             return len(tokens) if any(t[:1].isalpha() for t in plain) else 0
         if self.lex.place(" ".join(plain).lower()):
@@ -184,6 +232,49 @@ class AddressBlocks:
                 len(plain[count]) >= 2 and plain[count].isupper() and plain[count].isalpha()):
             count += 1
         return count
+
+    def _street_before(self, text: str, unit: int) -> int:
+        """Where the street of a flat or suite starts: earlier on its line ("5670 r josé a
+        madeira 1 suite 696") or, when the unit starts its line, on the line before ("Meet
+        me at 5100 Quadra 104\n Suite 845"). The street is the run of address words that
+        ends there, from a house number or from the start of its line ("Fuglie 41 Popović
+        Dam"); a street's name can be anything, but not a clinical word."""
+        line = text.rfind("\n", 0, unit) + 1
+        end = unit
+        if not re.search(r"\w", text[line:unit]):  # the unit starts its line
+            if line == 0:
+                return unit
+            end, line = line - 1, text.rfind("\n", 0, line - 1) + 1
+        tokens = list(_RUN_TOKEN.finditer(text, line, end))
+        lower = text[line:end].lower() == text[line:end]
+        first, after, labelled = len(tokens), end, False
+        while first:
+            gap = text[tokens[first - 1].end():after]
+            if gap.strip(" \t,") or _COLUMN_GAP.search(gap):
+                labelled = gap.strip(" \t") == ":"  # "Address: …" starts the street too
+                break
+            if not self._street_token(tokens[first - 1].group(0), lower):
+                break
+            first -= 1
+            after = tokens[first].start()
+        run = tokens[first:]
+        if first and not labelled:  # the run does not start its line: a house number does
+            run = run[next((i for i, t in enumerate(run) if t.group(0)[0].isdigit()),
+                           len(run)):]
+        words = [t.group(0).strip(".,") for t in run if len(t.group(0).strip(".,")) > 1]
+        if not any(_house(text, t) for t in run) or not any(w.isalpha() for w in words) or any(
+                w.isalpha() and (w.lower() in self.lex.clinical_words or (
+                    len(w) <= 4 and w.isupper())) for w in words):
+            return unit
+        return run[0].start()
+
+    def _street_token(self, token: str, lower: bool) -> bool:
+        """A word of a street line, a single letter ("Jiřího z Poděbrad"), or a house number
+        (not a phone number)."""
+        plain = token.strip(".,")
+        if plain[:1].isdigit():
+            return re.fullmatch(r"\d{1,6}[A-Za-z]?", plain) is not None
+        return (len(plain) == 1 and plain.isalpha()) or self._good(token, lower)
 
     def _token_end(self, text: str, pos: int, count: int) -> int:
         """The end of the ``count``-th address token from ``pos``."""
@@ -237,13 +328,21 @@ class AddressBlocks:
                     continue
                 if has_place:
                     end = max(d.end for d in locations if start <= d.start < run_end)
-                elif closing := self._closing(tokens):
+                elif closing := self._closing(tokens, own_line=True):
                     end = self._token_end(text, start, closing)
                 break
             end = len(text[:end].rstrip(" \t,."))
-            if end > anchor.end:
-                yield Detection(PhiType.LOCATION, anchor.start, end, 0.97, "places.block")
+            first = self._street_before(text, anchor.start) if _UNIT.match(
+                text, anchor.start) else anchor.start
+            if end > anchor.end or first < anchor.start:
+                yield Detection(PhiType.LOCATION, first, end, 0.97, "places.block")
             done = max(end, anchor.end)
+
+
+def _house(text: str, token: re.Match[str]) -> bool:
+    """A house number, not a dose ("2 tabs")."""
+    m = _HOUSE.match(text, token.start())
+    return m is not None and m.end() == token.end()
 
 
 def _line_end(text: str, pos: int) -> int:

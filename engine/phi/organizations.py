@@ -1,12 +1,15 @@
 """Organisations named the way companies and hospitals are: "Lynch PLC", "Bailey and Sons",
-"Carr, Moore and Jones", "Chicago General", "our Dallas clinic".
+"Carr, Moore and Jones", "Chicago General", "our Dallas clinic" — or by what the sentence says
+of them: "works for", "employed by", "co-founder of", "the address of X is", "the X office".
 
-Each rule needs a name-like word (on a name or place list, or known to no vocabulary) in
-the name, so that "Mental Health", "Support Group" and "Review of Systems" survive.
+Each rule by shape needs a name-like word (on a name or place list, or known to no
+vocabulary) in the name, so that "Mental Health", "Support Group" and "Review of Systems"
+survive; after a cue said only of organisations, capitalised words with no clinical word do.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 
@@ -60,8 +63,32 @@ _IS_A_FIRM = re.compile(
 _NAME_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<n>{_CAP}(?:[ \t]+(?:{_CAP}|&|of))*)$")
 # Searched only before a match of _MEMBER: scanning every word for a person is slow.
 _PERSON_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<g>{WORD})(?:[ \t]+[A-Z]\.)?[ \t]+{WORD}[ \t]+$")
-_OFFICE = re.compile(rf"\b(?i:the)[ \t]+(?P<n>{_CAP}(?:[ \t]+{_CAP}){{0,3}})[ \t]+"
+_NO_TITLE = r"(?!(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof)\b)"  # "works for Dr. Lee" names a person
+JOINERS = frozenset({"and", "&", "of", "for", "the"})  # words inside a name, not of it
+_MID_SENTENCE = re.compile(r"[\w,;][ \t]+$")
+CALENDAR = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name,
+                                           "Christmas", "Easter") if w)
+# A name of a few capitalised words, which may hold "and", "of", "for" ("Standard And Poors",
+# "Bank of the West") and dotted initials ("U.N.").
+_PART = rf"(?:(?:[A-Z]\.){{2,}}|{_CAP})"
+RUN = (rf"{_NO_TITLE}{_PART}(?:[ \t]+(?:(?:and|And|&|of|for)[ \t]+(?:the[ \t]+)?)?"
+       rf"{_NO_TITLE}{_PART}){{0,4}}")
+_OFFICE = re.compile(rf"\b(?i:the)[ \t]+(?P<n>{RUN})[ \t]+"
                      r"(?:office|offices|headquarters|website|web[ \t]+site)\b")
+# Where it is, or whom one works for: said only of an organisation, whatever its words ("The
+# address of Compliance And Risks is", "the Mint office is at", "I work for Us News Schools",
+# "employed by Microsoft", "co-founder of Clean Power Finance").
+_SITED = re.compile(
+    rf"\b(?i:the[ \t]+address[ \t]+of)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})[ \t]+(?:is|was)\b|"
+    rf"\b(?i:the)[ \t]+(?P<o>{RUN})[ \t]+(?:office|offices|headquarters|head[ \t]+office)"
+    r"[ \t]+(?:is|are|was)[ \t]+(?:at|in|on|located)\b")
+_EMPLOYER = re.compile(
+    r"\b(?i:(?:works?|worked|working|used[ \t]+to[ \t]+work)[ \t]+(?:for|at)|"
+    r"(?:employed|hired)[ \t]+(?:by|at)|employee[ \t]+(?:of|at)|retired[ \t]+from|"
+    r"(?:co-?)?founders?[ \t]+of|founded)"
+    rf"[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
+# A weaker cue, for a name no vocabulary knows ("joined Nautilytics", not "joined AA").
+_JOINED = re.compile(rf"\b(?i:joined)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
 # The same shapes typed in lower case: "stillwater supercomputing inc.", "hubbard, fox and
 # gillespie", "rosales-mcguire".
 _LW = r"[a-z][a-z'’]+"
@@ -70,6 +97,11 @@ _LOWER_OWNER = re.compile(rf"(?<![\w'’\-])(?P<n>{_LW}(?:[ \t]+{_LW}){{0,3}})$"
 _LOWER_FIRM = re.compile(rf"(?<![\w'’\-])(?P<a>{_LW}),[ \t]+(?P<b>{_LW}),?[ \t]+and[ \t]+"
                          rf"(?P<c>{_LW})(?![\w'’\-])")
 _LOWER_BARREL = re.compile(r"(?<![\w'’\-])(?P<a>[a-z]{3,})-(?P<b>[a-z]{3,})(?![\w'’\-])")
+
+
+def possessive_end(m: re.Match[str], group: str) -> int:
+    """Where the name in the group ends, less an "'s" ("of Reed Elsevier's")."""
+    return m.end(group) - (2 if m.group(group)[-2:] in ("'s", "’s") else 0)
 
 
 class OrganizationRecognizer:
@@ -105,6 +137,15 @@ class OrganizationRecognizer:
         return self._namelike(word, acronyms) or not (
             self.lex.known(self._plain(word)) or self.names.is_weak(word))
 
+    def _unknown(self, word: str, acronyms: bool = False) -> bool:
+        """A word of a name or none of any vocabulary, but no acronym ("joined AA")."""
+        return not word.isupper() and self._cued(word)
+
+    def _capitalised(self, word: str, acronyms: bool = False) -> bool:
+        """After a cue said only of organisations, any capitalised word but one of the
+        calendar ("worked at Christmas", "works for May and June")."""
+        return self._plain(word) not in CALENDAR
+
     def _owner(self, word: str, acronyms: bool = False) -> bool:
         """Before "Ltd" or "and Sons" any surname names a company, even "Hickman" or "Young"."""
         plain = self._plain(word)
@@ -128,9 +169,12 @@ class OrganizationRecognizer:
         for regex, score, namelike in rules:
             for m in regex.finditer(text):
                 words = m.group("n").split()
-                # Drop leading ordinary words: "The Jones Group" → "Jones Group".
+                # Drop leading ordinary words: "The Jones Group" → "Jones Group" — but a
+                # capital "The" inside a sentence is the name's ("in 1984, The Vanguard Group").
+                inner = _MID_SENTENCE.search(text, max(0, m.start("n") - 3), m.start("n"))
                 while words and not namelike(words[0], regex is not _FACILITY) and (
-                        " ".join(words).lower() not in self.lex.places):
+                        " ".join(words).lower() not in self.lex.places) and not (
+                        inner and words[0] == "The"):
                     words.pop(0)
                 if words:
                     start = m.start("n") + m.group("n").index(words[0])
@@ -138,13 +182,23 @@ class OrganizationRecognizer:
         staff = [m for m in _MEMBER.finditer(text) if self._after_person(text, m.start())]
         described = [m for m in (_NAME_BEFORE.search(text, max(0, d.start() - 60), d.start())
                                  for d in _IS_A_FIRM.finditer(text)) if m]
-        cued = [(m, self._namelike) for m in _AT_SITE.finditer(text)] + [
-            (m, self._cued) for m in (*staff, *_OFFICE.finditer(text), *described)]
-        for m, namelike in cued:
-            words = m.group("n").replace("-", " ").split()
-            if any(namelike(w, acronyms=True) for w in words) and not any(
-                    self._plain(w) in self.lex.clinical_words for w in words):
-                yield Detection(PhiType.ORGANIZATION, m.start("n"), m.end("n"), 0.7, self.name)
+        # A cue said of organisations takes a name of several capitalised words, however
+        # common they are ("the Standard And Poors website"); a lone word must look like one.
+        cued = [(m, self._namelike, False) for m in _AT_SITE.finditer(text)] + [
+            (m, self._cued, False) for m in staff] + [
+            (m, self._cued, True) for m in (*_OFFICE.finditer(text), *described)] + [
+            (m, self._unknown, False) for m in _JOINED.finditer(text)] + [
+            (m, self._capitalised, False) for m in (*_SITED.finditer(text),
+                                                    *_EMPLOYER.finditer(text))]
+        for m, namelike, several in cued:
+            group = "n" if m.group("n") else "o"
+            words = m.group(group).replace("-", " ").split()
+            capitals = [w for w in words if w[0].isupper() and self._plain(w) not in JOINERS]
+            named = any(namelike(w, acronyms=True) for w in words) or (
+                several and len(capitals) > 1)
+            if named and not any(self._plain(w) in self.lex.clinical_words for w in words):
+                yield Detection(PhiType.ORGANIZATION, m.start(group),
+                                possessive_end(m, group), 0.7, self.name)
         for m in _FIRM.finditer(text):
             if self._people([m.group(g) for g in "abc"], minimum=1):
                 yield Detection(PhiType.ORGANIZATION, m.start(), m.end(), 0.8, self.name)

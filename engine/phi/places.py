@@ -14,6 +14,7 @@ STREET_TYPES = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
     r"Terrace|Ter|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Trail|Trl|Square|Sq|Loop|Pike|Alley|"
     r"Row|Crescent|Close|Path|Run|Point|Pt|Ridge|Plaza|Expressway|Route|Rte|"
+    r"Str|"  # "Str." of German and Greek addresses
     # the rest of the USPS street suffixes
     r"(?:Spring|Junction|Shore|Lock|Cliff|Cove|Island|Fall|Manor|Mill|Mountain|Port|Rapid|"
     r"Shoal|Valley|View|Village|Walk|Well|Harbor|Hill|Key|Knoll|Lake|Light|Meadow|Park|Pine|"
@@ -28,6 +29,7 @@ STREET_TYPES = (
     r"Walk|View|Manor|Mill|Fork|Ford|Forge|Green|Grove|Knoll|Lake|Light|Lock|Meadow|Pine|Street|"
     r"Valley|Village|Well|Unions?)s?)"
 )
+STREET_TYPE = re.compile(rf"(?:{STREET_TYPES})\.?")  # one street word: "Dam", "Str."
 _UNIT = (r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?"
          r"\s*#?[\w\-]+)?")
 _STATE_CODES = (
@@ -55,6 +57,17 @@ def _no_sentence_word(words: list[str]) -> bool:
     return all(w.isdigit() or rank.get(w, FUNCTION_RANK) >= FUNCTION_RANK for w in words)
 
 
+# What follows a dose or a measurement, never a house number or a postcode: "500 mg", "3/5".
+NOT_AMOUNT = (r"(?![.,]\d)(?![ \t]*(?:mg|mcg|ml|g\b|kg|lbs?|%|units?|tabs?|caps?|years?|yrs?|"
+              r"yo\b|y/o|weeks?|days?|months?|hours?|hrs?|minutes?|min\b|cm|mm|bpm|/|x\b|"
+              r"times|puffs?|doses?|am\b|pm\b))")
+# Canada's postcode, "B0J 2H0": its letters are never D, F, I, O, Q or U, nor lead with W, Z.
+_CANADA = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]\d[ABCEGHJ-NPRSTV-Z]\d"
+# Postcodes of many countries: "4844", "840 24", "3610-114", "00-950", "97518-1234", "B0J 2H0".
+# A bare year ("Boston 2019") is no postcode.
+POSTCODE = (r"(?!(?:19|20)\d\d(?![\d\-]))(?:\d{5}(?:-\d{3,4})?|\d{4}(?:-\d{3})?|"
+            rf"\d{{3}}[ \t]\d{{2}}|\d{{2}}-\d{{3}}|{_CANADA})(?![\w\-]|[.,:/]\d){NOT_AMOUNT}")
+
 ADDRESSES = PatternRecognizer("addresses", (
     # Where care happened: "treated at UCSF", "seen at Cedar Sinai", "admitted to NY Presbyterian"
     Pattern(PhiType.ORGANIZATION, re.compile(
@@ -76,7 +89,9 @@ ADDRESSES = PatternRecognizer("addresses", (
     # Military mail: "APO AE 09012", "USNS Comfort", "PSC 3294, Box 9168".
     Pattern(PhiType.LOCATION, re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I),
             0.9),
-    Pattern(PhiType.LOCATION, re.compile(rf"\b(?:USS|USNS|USNV|USCGC)\s+{WORD}"), 0.85),
+    Pattern(PhiType.LOCATION, re.compile(
+        rf"\b(?:USS|USNS|USNV|USCGC)\s+{WORD}|\b(?:uss|usns|usnv|uscgc)\s+[^\W\d_]{{3,}}"),
+        0.85),
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:Apt|Apartment|Suite|Ste|Unit|Flat|Bldg|PSC|Box|(?i:apt|apartment|suite|psc))\.?"
         r"\s*#?\d+[A-Z]?\b"), 0.8),
@@ -93,6 +108,7 @@ ADDRESSES = PatternRecognizer("addresses", (
         r"\b(?:zip|postcode|post\s+code|postal(?:\s+code)?)(?:\s+code)?\s*(?:is|[:#])?\s*"
         r"(?P<zip>\d{3,6}(?:[ \-]\d{2,4})?|[A-Z]\d[A-Z][ \-]?\d[A-Z]\d)\b", re.I),
         0.95, group="zip"),
+    Pattern(PhiType.LOCATION, re.compile(rf"\b{_CANADA}\b"), 0.8),
     Pattern(PhiType.LOCATION, re.compile(rf"\b(?P<c>{WORD}(?:\s+{WORD})?)\s+(?:County|Parish)\b"),
             0.85),
     Pattern(PhiType.AGE, re.compile(
@@ -118,7 +134,24 @@ ADDRESSES = PatternRecognizer("addresses", (
 ))
 
 
-_ZIP_AFTER = re.compile(r"[ \t]+\d{5}(?:-\d{4})?\b(?![.,]\d)")
+POSTCODE_RE = re.compile(POSTCODE)
+_ZIP_AFTER = re.compile(rf"[ \t]+{POSTCODE}")
+# A postcode after a word on its line ("ARENDAL 4844"), and the number a place ends in.
+_AFTER_WORD = re.compile(rf"(?<=[^\W\d_])[ \t]+(?P<code>{POSTCODE})")
+_LAST_NUMBER = re.compile(r"\d+$")
+MAX_TOWN_WORDS = 4
+_TOWN_WORD = re.compile(r"[^\s,;:()]+")
+
+
+def line_tail(text: str, pos: int, chars: int = 100) -> int:
+    """Where the words before ``pos`` on its line start, at most ``chars`` back and never
+    inside a word (so that long lines stay cheap to look back over)."""
+    start = max(text.rfind("\n", 0, pos) + 1, pos - chars)
+    while 0 < start < pos and not text[start - 1].isspace():
+        start += 1
+    return start
+
+
 _PLACE_PREFIX = re.compile(r"(?<![\w.])(?:North|South|East|West|New|Port|Lake|Fort|Mount|Mt\.?|"
                            r"Saint|St\.|Glen|Upper|Lower)[ \t]$")
 
@@ -136,8 +169,9 @@ class PlaceRecognizer:
 
     _RUN = re.compile(rf"{WORD}(?:[ \t]{WORD})+")
     _STREETS = (
+        # any script's capitals after the cue ("on Miletić Dale"), checked in _streets
         re.compile(rf"\b(?:on|of|off|along|near)\s+(?:the\s+)?"
-                   rf"(?P<s>(?P<w>{WORD})\s+(?:{STREET_TYPES}))\b"),
+                   rf"(?P<s>(?P<w>[^\W\d_]+(?:['’\-][^\W\d_]+){{0,3}})\s+(?:{STREET_TYPES}))\b"),
         re.compile(rf"\b(?P<s>(?P<w>{WORD})\s+(?:{STREET_TYPES}))\s+street\b"),
     )
     # The town after an institution: "Johns Hopkins Hospital, Baltimore".
@@ -167,7 +201,8 @@ class PlaceRecognizer:
     def around(self, text: str, found: list[Detection]) -> Iterator[Detection]:
         """A town named with a direction or a water word before a name: "North Jamesview",
         "Port Laura", "Lake Shawn" — the prefix belongs to the place; so does a ZIP code
-        right after a place ("Brownview 97518")."""
+        right after a place ("Brownview 97518"), or one the place's last number begins
+        ("Quinta do Lago 3610" + "-114", "ÖVERTURINGEN 840" + " 24")."""
         for det in found:
             if det.type in (PhiType.NAME, PhiType.LOCATION) and det.score < 0.9:
                 m = _PLACE_PREFIX.search(text, max(0, det.start - 8), det.start)
@@ -176,23 +211,46 @@ class PlaceRecognizer:
                                     "places.prefixed")
             if det.type is PhiType.LOCATION:
                 zip_code = _ZIP_AFTER.match(text, det.end)
-                if zip_code is not None:
+                number = _LAST_NUMBER.search(text, det.start, det.end)
+                if zip_code is None and number is not None:
+                    zip_code = POSTCODE_RE.match(text, number.start())
+                if zip_code is not None and zip_code.end() > det.end:
                     yield Detection(PhiType.LOCATION, det.start, zip_code.end(), det.score,
                                     "places.zip")
+
+    def _town_postcodes(self, text: str) -> Iterator[Detection]:
+        """A town of the lists, in any case, and the postcode after it on its line:
+        "ARENDAL 4844", "Quinta do Lago 3610-114", "barra de carrasco 15000"."""
+        for m in _AFTER_WORD.finditer(text):
+            words = list(_TOWN_WORD.finditer(text, line_tail(text, m.start()), m.start()))
+            words = words[-MAX_TOWN_WORDS:]
+            for n in range(len(words), 0, -1):
+                if self._town(text[words[-n].start():m.start()]):
+                    yield Detection(PhiType.LOCATION, words[-n].start(), m.end(), 0.8,
+                                    "places.postcode")
+                    break
+
+    def _town(self, name: str) -> bool:
+        """A town of the lists; if of one word, no English or clinical word ("Reading 1200",
+        "Normal 1234" are counts)."""
+        plain = name.lower()
+        return self.lex.place(plain) and (" " in plain or not self.lex.known(plain))
 
     def _streets(self, text: str) -> Iterator[Detection]:
         """A street named without its number: "lives on Jones Unions street", "the north side
         of Haas Bridge" — the name must be a person's or unknown, so "at Cancer Center" stays."""
         for m in (m for regex in self._STREETS for m in regex.finditer(text)):
             plain = m.group("w").lower()
-            if (self.lex.named(plain) and plain not in self.lex.clinical_words) or not (
-                    self.lex.known(plain)):
+            if m.group("w")[0].isupper() and (
+                    (self.lex.named(plain) and plain not in self.lex.clinical_words)
+                    or not self.lex.known(plain)):
                 yield Detection(PhiType.LOCATION, m.start("s"), m.end("s"), 0.75,
                                 "places.street")
 
     def analyze(self, text: str) -> Iterator[Detection]:
         yield from self._multiword(text)
         yield from self._streets(text)
+        yield from self._town_postcodes(text)
         lex = self.lex
         for m in self._CITY_STATE.finditer(text):
             city = m.group("city")

@@ -1,6 +1,7 @@
 """The fixed pipeline: recognize → extend (a strong name everywhere, words beside names,
-place prefixes, address blocks, the organisation line of a signature) → filter clinical
-words → widen names over titles → merge overlapping spans → replace."""
+place prefixes, address blocks, the organisation line of a signature, a person's or an
+address's organisation) → filter clinical words → widen names over titles → merge
+overlapping spans → replace."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from engine.phi.addresses import AddressBlocks, NumberedStreetRecognizer
+from engine.phi.affiliations import Affiliations
 from engine.phi.crossings import CrossingRecognizer
 from engine.phi.dates import DateRecognizer
 from engine.phi.identifiers import IDENTIFIERS
@@ -56,6 +58,7 @@ class Scrubber:
         )
         self.blocks = AddressBlocks(self.lex)
         self.signatures = SignatureOrganizations(self.lex)
+        self.affiliations = Affiliations(self.lex)
 
     def detect(self, text: str) -> list[Detection]:
         found = [d for r in self.recognizers for d in r.analyze(text)]
@@ -64,6 +67,7 @@ class Scrubber:
         found += list(self.places.around(text, found))
         found += list(self.blocks.analyze(text, found))
         found += list(self.signatures.analyze(text, found))
+        found += list(self.affiliations.analyze(text, found))
         kept = [self.names.widen(text, d) for d in found
                 if d.score >= THRESHOLD and not self._clinical(text, d)]
         return _merge(text, kept)

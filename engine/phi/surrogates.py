@@ -16,7 +16,7 @@ from collections.abc import Callable
 from engine.phi import dates
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.names import NAME_PARTS
-from engine.phi.places import STREET_TYPES
+from engine.phi.places import POSTCODE, STREET_TYPES
 from engine.phi.types import PhiType, ScrubPolicy
 
 # HHS: three-digit ZIP prefixes of areas with 20,000 people or fewer become 000.
@@ -28,7 +28,16 @@ _INSTITUTION = re.compile(r"\b(?:Hospital|Medical Center|Clinic|Health|Infirmary
 
 _STREET_TYPE = re.compile(rf"\b(?:{STREET_TYPES})\b\.?")
 _ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+_POSTCODE = re.compile(POSTCODE)
+# A postcode closing a part of an address ("TROMSØ 9008", "Umeå 903 37", "BC V2C 1A3").
+_TRAILING_POSTCODE = re.compile(rf"(?<=\s)(?:{POSTCODE})$")
 _PART_SEPARATOR = re.compile(r"(\s*[\n,]\s*)")
+# What of an address says only what kind of thing it is, and stays: "the corner of … and …",
+# "Suite 845" (its number does not).
+_CROSSING = re.compile(r"(?P<cue>(?:the\s+)?(?:corner|intersection)\s+of\s+)(?P<a>.+?)"
+                       r"(?P<link>\s+(?:and|&)\s+)(?P<b>.+)", re.I | re.S)
+_UNIT_PART = re.compile(r"(?P<kind>(?:apt|apartment|suite|ste|unit|flat|bldg|building|floor|"
+                        r"room|rm)\.?\s*#?)(?P<number>\w+)", re.I)
 
 
 class Replacer:
@@ -84,22 +93,27 @@ class Replacer:
         return "[LOCATION]"
 
     def _by_part(self, original: str, replace_part: Callable[[str], str]) -> str:
-        """An address over several lines or comma-separated parts, part by part: states stay
-        (Safe Harbor allows them), a trailing ZIP code is its own part."""
+        """An address over several lines or comma-separated parts, part by part: states and
+        countries stay (Safe Harbor allows them), a trailing postcode is its own part."""
         out = []
         for piece in _PART_SEPARATOR.split(original):
             if not piece or _PART_SEPARATOR.fullmatch(piece):
                 out.append(piece)
                 continue
-            head, _, tail = piece.rpartition(" ")
-            if head and _ZIP.fullmatch(tail):
-                out.append(f"{self._keep_state(head, replace_part)} {replace_part(tail)}")
+            code = _TRAILING_POSTCODE.search(piece)
+            head = piece[:code.start()].rstrip() if code else ""
+            if code and head:
+                town, postcode = self._keep_region(head, replace_part), replace_part(code[0])
+                # "[LOCATION] [LOCATION]" says no more than one tag
+                out.append(town if town == postcode else f"{town} {postcode}")
             else:
-                out.append(self._keep_state(piece, replace_part))
+                out.append(self._keep_region(piece, replace_part))
         return "".join(out)
 
-    def _keep_state(self, part: str, replace_part: Callable[[str], str]) -> str:
-        if part in self.lex.state_codes or part.lower() in self.lex.state_names:
+    def _keep_region(self, part: str, replace_part: Callable[[str], str]) -> str:
+        plain = part.lower()
+        if part in self.lex.state_codes or plain in self.lex.state_names or (
+                plain in self.lex.countries):
             return part
         return replace_part(part)
 
@@ -176,22 +190,36 @@ class Replacer:
         return " ".join(out)
 
     def _location(self, original: str, key: str) -> str:
-        if _PART_SEPARATOR.search(original) or _ZIP.search(original[-6:]):
+        crossing = _CROSSING.fullmatch(original)
+        if crossing:  # two streets, each its own fake
+            return (crossing["cue"] + self._street(crossing["a"], f"{key}:a") + crossing["link"]
+                    + self._street(crossing["b"], f"{key}:b"))
+        if _PART_SEPARATOR.search(original) or _TRAILING_POSTCODE.search(original):
             return self._by_part(original, lambda part: self._location_part(part, f"{key}:{part}"))
         return self._location_part(original, key)
 
     def _location_part(self, original: str, key: str) -> str:
-        if _ZIP.fullmatch(original):
+        if _POSTCODE.fullmatch(original):
             return self._shape(original, key)
-        if any(c.isdigit() for c in original[:6]) and re.match(r"\d+\s", original):
-            number = str(self._number(key) % 9000 + 100)
-            kinds = _STREET_TYPE.findall(original)  # "Road" stays; names and numbers do not
-            street = kinds[-1] if kinds else "Street"
-            return f"{number} {self._pick(self.lex.surname_list, key)} {street}"
+        unit = _UNIT_PART.fullmatch(original)
+        if unit:
+            return unit["kind"] + self._shape(unit["number"], key)
         if original.lower().startswith("p") and "box" in original.lower():
             return f"PO Box {self._number(key) % 9000 + 100}"
+        if any(c.isdigit() for c in original):
+            return self._street(original, key)
         place = self._pick(self.lex.place_list, key)
         return place + (" County" if original.endswith(("County", "Parish")) else "")
+
+    def _street(self, original: str, key: str) -> str:
+        """A fake street, its house number where the original has it ("82 Oak Road",
+        "Puruntie 82" → "Lindqvist Street 415"): "Road" stays; names and numbers do not."""
+        kinds = _STREET_TYPE.findall(original)
+        street = f"{self._pick(self.lex.surname_list, key)} {kinds[-1] if kinds else 'Street'}"
+        if not any(c.isdigit() for c in original):
+            return street
+        number = str(self._number(key) % 9000 + 100)
+        return f"{number} {street}" if original[:1].isdigit() else f"{street} {number}"
 
     def _organization(self, original: str, key: str) -> str:
         # Only the kind of institution stays ("Clinic"), never a name or town after it.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -118,3 +119,36 @@ def test_surrogates_keep_no_part_of_a_joined_span(text, originals):
     out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"a" * 32).scrub(text).text
     for value in originals:
         assert value not in out, (value, out)
+
+
+@pytest.mark.parametrize(
+    ("text", "originals", "shape"),
+    [
+        # a crossing stays a crossing of two fake streets
+        ("We met at the corner of Kowalski Street and Brandt Avenue.",
+         ["Kowalski", "Brandt"], r"We met at the corner of \w+ Street and \w+ Avenue\."),
+        # a town's postcode keeps its country's shape; the country stays
+        ("Referred from TROMSØ 9008 today", ["TROMSØ", "9008"],
+         r"Referred from [\w ]+ \d{4} today"),
+        ("Her GP is in Umeå 903 37 near", ["Umeå", "903 37"],
+         r"Her GP is in [\w ]+ \d{3} \d{2} near"),
+        ("Return address: PO Box 77, Kamloops BC V2C 1A3", ["77,", "Kamloops", "V2C 1A3"],
+         r"Return address: PO Box \d+, [\w ]+ [A-Z]\d[A-Z] \d[A-Z]\d"),
+        # a suite stays a suite, a number-last street keeps its number last
+        ("Lives at 5100 Quadra 104\n Suite 845\n Evionnaz\n Switzerland 05377",
+         ["Quadra", "845", "Evionnaz", "05377"],
+         r"Lives at \d+ \w+ Street\n Suite \d{3}\n [\w ]+\n Switzerland \d{5}"),
+        ("Walk up hegyalja út 98. to the door", ["hegyalja", "98"],
+         r"Walk up \w+ Street \d+ to the door"),
+    ],
+)
+def test_location_surrogates_keep_the_form_of_the_original(text, originals, shape):
+    out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"a" * 32).scrub(text).text
+    assert re.fullmatch(shape, out), out
+    for value in originals:
+        assert value not in out, (value, out)
+
+
+def test_safe_harbor_writes_one_tag_for_a_town_and_its_foreign_postcode():
+    out = Scrubber(ScrubPolicy.SAFE_HARBOR).scrub("Referred from TROMSØ 9008 today").text
+    assert out == "Referred from [LOCATION] today"
