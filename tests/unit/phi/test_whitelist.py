@@ -41,3 +41,10 @@ def test_synthea_vocabulary_survives(eval_dir):
     assert len(names) > 50
     changed = [n for n in names if SCRUBBER.scrub(n).text != n]
     assert len(changed) / len(names) <= 0.02, changed
+
+
+@pytest.mark.parametrize("service", ["ENT", "GI", "Cardiology", "Hepatology",
+                                     "Infectious Diseases", "Internal Medicine", "Psychiatry"])
+def test_a_clinicians_service_is_no_organisation(service):
+    out = SCRUBBER.scrub(f"Discussed with Dr. Peter Hall of {service} today.").text
+    assert out == f"Discussed with Dr. [NAME] of {service} today."
