@@ -82,16 +82,21 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
         0.7, validate=_phone),
     # International shapes: "+46 (0)8 928 571 38", "0490 75 40 81", "03.93.92.16.85",
-    # "(37) 788-063", "60-56-85-91" — a plus, parentheses, a leading zero or three dashed/dotted
+    # "(37) 788-063", "60-56-85-91", "0961-7596216" — a plus, parentheses, a leading zero
+    # (an area code, then groups or one hyphenated subscriber number) or three dashed/dotted
     # groups; bare space-separated groups need a cue word (vital signs are such groups too).
     Pattern(PhiType.PHONE, re.compile(
         r"(?<![\w.+\-/])(?:\+\d{1,3}[\s.\-]?(?:\(0\)\s?)?(?:\(\d{1,4}\)\s?)?\d{1,5}(?:[\s.\-]\d{2,5}){1,4}"
         r"|\(\d{1,4}\)\s?\d{2,5}(?:[\s.\-]\d{2,5}){1,3}|0\d{1,4}(?:[\s.\-]\d{2,5}){2,4}"
-        r"|\d{2,4}(?:([.\-])\d{2,4})(?:\1\d{2,4}){2,3})(?![\w/]|[\-.]\d)"),
+        r"|0\d{2,4}-\d{6,8}|\d{2,4}(?:([.\-])\d{2,4})(?:\1\d{2,4}){2,3})(?![\w/]|[\-.]\d)"),
         0.6, validate=_intl_phone),
+    # After a cue, perhaps through whose and what kind of line: "on my registered 668 5702",
+    # "reach her cell 0412 555 019".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:phone|tel|telephone|cell|mobile|call|desk|office|contact|reach|text|dial|"
-        r"number|at|on|to)\b\W{1,3}(?P<id>\d{2,8}(?:[ \-]\d{2,8}){1,4})(?![\w/]|[\-.]\d)", I),
+        r"number|at|on|to)\b\W{1,3}(?:(?:my|his|her|their|our|your)[ \t]+(?:registered|"
+        r"cell|mobile|home|work|office|landline|personal|private|new|usual[ \t]+number)[ \t]+)?"
+        r"(?P<id>\d{2,8}(?:[ \-]\d{2,8}){1,4})(?![\w/]|[\-.]\d)", I),
         0.8, group="id", validate=_intl_phone),
     # A number labelled after it: "416 60 039 office", "3660170548-Fax".
     Pattern(PhiType.PHONE, re.compile(

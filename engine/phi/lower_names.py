@@ -1,7 +1,12 @@
 """Names typed in lower case where the context or the line says "a name": "my name is borna
 jerković", "call me višeslav", "mr. elliott", a list of given names ("silvana, adam and
 caleb"), a signature line ("aksel kristensen"). A lower-case word is never a name by its
-shape, so each rule needs such a context and name-list or unknown words."""
+shape, so each rule needs such a context and name-list or unknown words.
+
+In a text typed all in lower case (a transcript: "[doctor] hi , brian . how are you ?") more
+shapes count: whom the speaker addresses, kin beside their kinship ("my kid oskar"), whoever
+is given something of theirs ("given cormac his address"), a name with an initial ("eric g.
+samoylova"); and a name so found stands for the same word elsewhere in the text."""
 
 from __future__ import annotations
 
@@ -9,7 +14,18 @@ import re
 from collections.abc import Iterator
 
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
-from engine.phi.names import FUNCTION_RANK, SENTENCE_START, SUBJECT_VERB, NameRecognizer
+from engine.phi.names import (
+    ADDRESS_OPENERS,
+    FUNCTION_RANK,
+    GIVEN_TO,
+    GREETING,
+    KIN_BEFORE,
+    OWNER_AFTER,
+    SENTENCE_START,
+    SUBJECT_VERB,
+    NameRecognizer,
+    vocative_shape,
+)
 from engine.phi.types import Detection, PhiType
 
 _W = r"[^\W\d_A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)?"  # a word starting in lower case
@@ -19,6 +35,18 @@ _CUE = re.compile(
     r"name[ \t]*:|call(?:s|ed)?[ \t]+me|mr\.?|mrs\.?|ms\.?|dr\.?|follow[ \t]+up[ \t]+with|"
     r"speak[ \t]+(?:to|with)|talk[ \t]+to|meet[ \t]+with)[ \t]+"
     rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))")  # "mr. and mrs. jones"
+_NAME_AHEAD = rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))"
+_KIN = re.compile(KIN_BEFORE + _NAME_AHEAD)  # "my kid oskar", "her husband, ernest"
+_GIVEN_TO = re.compile(rf"{GIVEN_TO}(?P<n>{_W})(?={OWNER_AFTER})")  # "given cormac his address"
+# Spoken to: "hi , brian .", "so , brian , it's been a while", "kayla , can you sit up ?"
+_VOCATIVE = re.compile(
+    rf"(?P<g>\b{GREETING}\b[ \t]*,?[ \t]*|,[ \t]*)(?P<end>{_W})"
+    rf"(?=[ \t]*(?P<p>[?!]|[.,](?:\s|$)))"
+    rf"|(?:^|(?<=[.!?:\]]))[ \t]*(?P<start>{_W})[ \t]*,[ \t]*(?={ADDRESS_OPENERS})", re.M)
+# A given name, an initial and a surname anywhere: "eric g. samoylova's tales".
+_INITIALLED = re.compile(
+    rf"(?<![\w@./\-])(?P<g>{_W})[ \t](?:[b-hj-z]|[a-z]\.)[ \t](?P<f>{_W})(?![\w@/\-])")
+_CAPITAL = re.compile(r"[A-ZÀ-Þ]")
 _LIST = re.compile(rf"(?<![\w'’\-]){_W}(?:,[ \t]+{_W}){{2,}},?[ \t]+and[ \t]+{_W}(?![\w'’\-])")
 _LINE = re.compile(
     rf"^[ \t>•*?\-]*(?P<g>{_W})[ \t]+(?P<i>{_INITIAL}[ \t]+)?(?P<f>{_W})[ \t]*$", re.M)
@@ -27,6 +55,15 @@ _SPEAKER = re.compile(rf"^[ \t]*(?P<g>{_W})[ \t]*:[ \t]*[\"“]", re.M)
 _SUBJECT = re.compile(rf"{SENTENCE_START}(?P<g>{_W})(?=[ \t]+{SUBJECT_VERB})", re.M)
 _MEMBER = re.compile(_W)
 _POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<g>{_W})(?=['’]s\b)")  # "i'm roberto's daughter"
+
+
+def _lower_cased(text: str) -> bool:
+    """A text typed in lower case: under one letter in a hundred a capital."""
+    return len(_CAPITAL.findall(text)) * 100 < len(text)
+
+
+def _plain(word: str) -> str:
+    return word.lower().replace("’", "'").removesuffix("'s")
 
 
 class LowerCaseNames:
@@ -44,17 +81,77 @@ class LowerCaseNames:
                     and not self.names.is_weak(plain))
         return self.names.unfamiliar(plain)
 
-    def _cued(self, text: str) -> Iterator[Detection]:
-        for m in _CUE.finditer(text):
+    def _cued(self, text: str, cue: re.Pattern[str] = _CUE,
+              distinct: bool = False) -> Iterator[Detection]:
+        """The words after a cue that may be a name; with distinct, the first must be no
+        everyday word ("my wife six months ago", "my mom fell")."""
+        for m in cue.finditer(text):
             end = None
             for word in re.finditer(r"\S+", m.group("n")):
                 token = word.group(0)
-                initial = end is not None and re.fullmatch(_INITIAL, token) is not None
+                initial = end is not None and token not in ("a", "i") and re.fullmatch(
+                    _INITIAL, token) is not None  # "my son sean i think"
                 if not (initial or self._name_word(token.rstrip("."))):
+                    break
+                if end is None and distinct and not self._distinct(_plain(token)):
                     break
                 end = m.start("n") + word.end()
             if end is not None:
                 yield Detection(PhiType.NAME, m.start("n"), end, 0.8, self.name)
+
+    def _given_to(self, text: str) -> Iterator[Detection]:
+        for m in _GIVEN_TO.finditer(text):
+            if self._name_word(m.group("n")):
+                yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, self.name)
+
+    def _vocatives(self, text: str) -> Iterator[Detection]:
+        """A given name spoken to (NameRecognizer.spoken_to); one set off by commas alone
+        must also be no everyday word ("…, brian ." but not "…, grace .")."""
+        for m in _VOCATIVE.finditer(text):
+            group = "start" if m.group("start") else "end"
+            word = m.group(group)
+            after_comma, stop = vocative_shape(m)
+            if not (self._name_word(word) and self.names.spoken_to(word, after_comma, stop)):
+                continue
+            plain = _plain(word)
+            if plain not in self.lex.given_names and plain not in self.lex.widely_given:
+                continue  # "gerd", "yup": a word of one language that is a name in another
+            if after_comma and stop in ".," and not self._distinct(plain):
+                continue
+            yield Detection(PhiType.NAME, m.start(group), m.end(group), 0.75, self.name)
+
+    def _initialled(self, text: str) -> Iterator[Detection]:
+        """A given name, an initial and a surname, one of them on a name list and the other
+        on a list or unknown ("eric g. samoylova", "codey m ross"); no everyday word."""
+        lex = self.lex
+        for m in _INITIALLED.finditer(text):
+            given = m.group("g").lower()
+            family = _plain(m.group("f"))
+            listed_given = lex.given(given) and lex.english_rank.get(
+                given, RARE_RANK) >= COMMON_RANK and not self.names.is_weak(given)
+            listed_family = family in lex.surnames and lex.english_rank.get(
+                family, RARE_RANK) >= COMMON_RANK and family not in lex.clinical_words
+            if (listed_given or listed_family) and (
+                    listed_given or self.names.unfamiliar(given)) and (
+                    listed_family or self.names.unfamiliar(family)):
+                yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.75, self.name)
+
+    def _echoes(self, text: str, found: list[Detection]) -> Iterator[Detection]:
+        """A lower-case name found once is that name wherever else it stands in lower case
+        ("hi , brian ." … "so , brian is a 58 year old"), if it is no everyday word."""
+        words = {plain for d in found for w in _MEMBER.findall(text[d.start:d.end])
+                 if len(plain := _plain(w)) > 2 and self._distinct(plain)}
+        if not words:
+            return
+        pattern = re.compile(r"(?<![\w'’@./\-])(" + "|".join(sorted(map(re.escape, words)))
+                             + r")(?![\w@/\-])")
+        for m in pattern.finditer(text):
+            yield Detection(PhiType.NAME, m.start(), m.end(), 0.7, self.name)
+
+    def _distinct(self, plain: str) -> bool:
+        """A name word that is no everyday English word ("brian", not "mark" or "six")."""
+        return self._name_word(plain) and self.lex.english_rank.get(
+            plain, RARE_RANK) >= COMMON_RANK
 
     def _lists(self, text: str) -> Iterator[Detection]:
         for m in _LIST.finditer(text):
@@ -91,7 +188,9 @@ class LowerCaseNames:
                 yield Detection(PhiType.NAME, m.start("g"), m.end("g"), 0.7, self.name)
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        yield from self._cued(text)
-        yield from self._lists(text)
-        yield from self._lines(text)
-        yield from self._roles(text)
+        found = [*self._cued(text), *self._lists(text), *self._lines(text), *self._roles(text)]
+        if _lower_cased(text):  # where the writer capitalises, a lower-case word is no name
+            found += [*self._cued(text, _KIN, distinct=True), *self._given_to(text),
+                      *self._vocatives(text), *self._initialled(text)]
+            found += self._echoes(text, found)
+        yield from found

@@ -1,12 +1,16 @@
 """Person names: titles, labels, verbs of care, credentials, and the Census name lists.
 
 Names are the hard part. Context rules ("Dr.", "Patient:", "seen by", ", MD") catch unknown
-names; the lexicon rules catch known given names with what follows them. A capitalised word
-that is also a common English word or a clinical term needs a strong context.
+names; so do the shapes of speech about people: who is spoken to ("Mark, can you take a deep
+breath?"), kin beside their kinship ("my son Michael"), who spoke a quotation ('…," says
+Iwase.', 'Rose: "…"') and who gives or is given something of theirs ("gave Angel his
+address"). The lexicon rules catch known given names with what follows them. A capitalised
+word that is also a common English word or a clinical term needs a strong context.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 
@@ -58,10 +62,59 @@ _LABELLED = re.compile(
     rf"(?P<n>{WORD}(?:,?{_GAP}{WORD}){{0,3}}|{CAPS}(?:,?{_GAP}{CAPS}){{0,3}})")
 _CARE = re.compile(rf"\b(?i:{_VERBS})\s+(?:by|with|to|for)\s+(?:{_TITLE}\.?{_GAP})?"
                    rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
-# Who said or was called what: "says Hicks", "starring Lee", "a daughter named Kelly".
-_SPOKEN = re.compile(rf"\b(?:says|said|asked|told|starring|featuring|named|nicknamed|called|"
+# Who said or was called what: "says Hicks", "starring Lee", "a daughter named Kelly",
+# "she named him Frank", "according to Ruiz".
+_SPOKEN = re.compile(rf"\b(?:says|said|asked|told|starring|featuring|according\s+to|"
+                     rf"(?:named|nicknamed|called)(?:\s+(?:him|her|them))?|"
                      rf"Dear|Hi|Hello|Hey|name\s+is|name\s+was)"
                      rf"\s+(?:{_TITLE}\.?{_GAP})?(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
+# Kin named beside the kinship: "my son Michael", "her late husband, Ernest", "my kid Oskar".
+KIN = (r"(?:son|daughter|kid|child|wife|husband|spouse|partner|brother|sister|mother|father|"
+       r"mom|mum|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|cousin|aunt|uncle|"
+       r"grandson|granddaughter|grandmother|grandfather|grandma|grandpa|stepson|stepdaughter|"
+       r"friend|neighbou?r|roommate|caregiver)")
+KIN_BEFORE = (rf"\b(?i:my|his|her|their|our|your|(?:the\s+)?patient['’]s)[ \t]+(?i:(?:older|"
+              rf"younger|oldest|eldest|youngest|little|big|late|twin|best|ex-?|step-?)[ \t]*)?"
+              rf"(?i:{KIN}),?[ \t]+")
+_KIN = re.compile(rf"{KIN_BEFORE}(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
+# Whoever gives or is given something of theirs: "had given Angel his address", "Lee had
+# given Morgan his address" (not kin or staff by their role: "gave Mom her pills").
+_NO_ROLE = (rf"(?!(?i:{KIN}|nurse|doctor|doc|physician|surgeon|therapist|pharmacist|staff|"
+            rf"provider|clinician|midwife|aide)\b)")
+GIVEN_TO = (r"\b(?:gave|given|give|gives|giving|sent|send|sends|told|tell|tells|showed|shown|"
+            r"show|handed|hand|offered|offer|owed|owe|lent|lend|promised|brought|bring|bought|"
+            rf"buy|wrote|write)[ \t]+{_NO_ROLE}")
+OWNER_AFTER = r"[ \t]+(?:his|her|their|my|your|our)\b"
+_GIVEN_TO = re.compile(rf"{GIVEN_TO}(?P<n>{WORD})(?={OWNER_AFTER})")
+_GIVER = re.compile(rf"(?=[A-Z])(?<![\w'’\-]){_NO_ROLE}(?P<n>{WORD})[ \t]+"
+                    rf"(?=(?:had[ \t]+|has[ \t]+)?{GIVEN_TO}{WORD}{OWNER_AFTER})")
+# A quotation and who spoke it: '…," says Iwase.', '"…," Okafor said.' — the quotation
+# vouches even for a word shaped like a drug's name.
+_QUOTED = re.compile(
+    rf"[,.?!][\"”’][ \t]+(?:(?:says|said|added|explained|replied|wrote)[ \t]+(?P<n>{WORD}"
+    rf"(?:{_GAP}{WORD})?)|(?P<m>{WORD}(?:{_GAP}{WORD})?)[ \t]+(?:says|said|added|explained|"
+    rf"replied|wrote)\b)")
+# Someone spoken to, set off by a comma: "Remember me, Kelly?", "Don't go to town, Mark!",
+# "Thank you, Brian.", "Mark, can you take a deep breath?". The comma and the question,
+# the exclamation or the request after it are the evidence: "Frank blood in the stool",
+# "Mark the site" and "uses a walker" have none. No "I" or "we" after the comma: "Erm, I
+# have a fever", "Aye, I hope so" are what speakers say, not whom they speak to.
+GREETING = (r"(?i:hi|hello|hey|thanks|thank[ \t]+you|good[ \t]+(?:morning|afternoon|evening|"
+            r"night)|goodbye|bye|welcome(?:[ \t]+back)?)")
+ADDRESS_OPENERS = (r"(?:can|could|would|will|do|does|did|are|is|have|has|how|what|when|where|"
+                   r"why|who|please|let['’]?s|let|tell|take|try|come|look|listen|remember|wait|"
+                   r"stop|sit|stand|lie|breathe|hold|you|you['’]re|thanks|thank)\b")
+# Who speaks a quoted line of a transcript: 'Rose: "I'm Ian's daughter."'
+_SPEAKER = re.compile(rf"^[ \t]*(?P<n>{WORD})[ \t]*:[ \t]*[\"“]", re.M)
+_VOCATIVE = re.compile(
+    rf"(?P<g>\b{GREETING},?[ \t]+|,[ \t]+)(?P<end>{WORD})(?=[ \t]*(?P<p>[?!]|[.,](?:\s|$)))"
+    rf"|(?:^|(?<=[.!?:\]\"“]))[ \t]{{0,2}}(?P<start>{WORD}),[ \t]+(?=(?i:{ADDRESS_OPENERS}))",
+    re.M)
+# Interjections and endearments that the name lists also hold ("Ok, let me…", "Honey?").
+ADDRESS_WORDS = frozenset({"ok", "okay", "ha", "ah", "oh", "eh", "yo", "honey", "buddy", "love",
+                           "sweetie", "darling", "babe", "baby", "dear", "jesus", "christ",
+                           "lord", "god", "sonny", "bud", "champ"})
+CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
@@ -192,6 +245,8 @@ class NameRecognizer:
     def analyze(self, text: str) -> Iterator[Detection]:
         for regex, score, source in ((_TITLED, 0.95, "title"), (_LABELLED, 0.95, "label"),
                                      (_CARE, 0.85, "care"), (_SPOKEN, 0.8, "spoken"),
+                                     (_KIN, 0.8, "spoken"), (_GIVEN_TO, 0.8, "spoken"),
+                                     (_GIVER, 0.8, "spoken"),
                                      (_CREDENTIALED, 0.95, "credential")):
             for m in regex.finditer(text):
                 span = self._trim(text, *m.span("n"))
@@ -206,11 +261,56 @@ class NameRecognizer:
                         self._plain(w).rstrip(".,")) for w in words):
                     continue  # "she said Yes", "called Cardiology" — but "says Wood"
                 yield Detection(PhiType.NAME, span[0], span[1], score, f"names.{source}")
+        yield from self._quoted(text)
+        yield from self._vocative(text)
         yield from self._lexicon(text)
         yield from self._unknown(text)
         yield from self._lower_case(text)
         yield from self._possessive(text)
         yield from self._subject(text)
+
+    def _quoted(self, text: str) -> Iterator[Detection]:
+        """Who spoke a quotation: any word but an everyday or clinical one."""
+        for m in _QUOTED.finditer(text):
+            group = "n" if m.group("n") else "m"
+            words = list(re.finditer(r"\S+", m.group(group)))
+            while words and self._everyday(words[0].group(0)):
+                words.pop(0)  # '," Then Okafor said'
+            if words and not any(self._everyday(w.group(0)) for w in words):
+                start = m.start(group)
+                yield Detection(PhiType.NAME, start + words[0].start(), start + words[-1].end(),
+                                0.8, "names.spoken")
+
+    def _everyday(self, word: str) -> bool:
+        """An everyday, common or clinical word that is on no name list ("The", "Pain")."""
+        plain = self._plain(word).rstrip(".,")
+        return not self.lex.named(plain) and (
+            self.lex.english_rank.get(plain, RARE_RANK) < COMMON_RANK or self.is_weak(plain))
+
+    def _vocative(self, text: str) -> Iterator[Detection]:
+        """A given name spoken to. After a question or an exclamation, a greeting, or before
+        a request it may be an everyday word ("Mark!", "Hope, can you…"); before a full stop
+        or a comma only a name that is no common or clinical word ("…, Brian.") — and after
+        a comma never a place ("Richmond, Virginia?"). So too the given name that labels a
+        quoted line of a transcript ('Rose: "…"'; not 'Mother: "…"')."""
+        for m in _VOCATIVE.finditer(text):
+            group = "start" if m.group("start") else "end"
+            if self.spoken_to(m.group(group), *vocative_shape(m)):
+                yield Detection(PhiType.NAME, m.start(group), m.end(group), 0.8, "names.spoken")
+        for m in _SPEAKER.finditer(text):  # a speaker's label is a given name or a role
+            if self.spoken_to(m.group("n"), False, ""):
+                yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, "names.spoken")
+
+    def spoken_to(self, word: str, after_comma: bool, stop: str) -> bool:
+        """A given name in a vocative's place, as _vocative() judges it."""
+        plain = self._plain(word)
+        lex = self.lex
+        if (not lex.given(plain) or plain in CALENDAR or plain in ADDRESS_WORDS
+                or lex.english_rank.get(plain, RARE_RANK) < FUNCTION_RANK):
+            return False  # "April", "May", "Will", "Ok, let me…"
+        if after_comma and (lex.place(plain) or plain in lex.state_names):
+            return False
+        return not (after_comma and stop in ".," and self.is_weak(word))  # "…, Walker."
 
     def _subject(self, text: str) -> Iterator[Detection]:
         """At a sentence start, where a capital says nothing, a rare given name followed by
@@ -273,11 +373,22 @@ class NameRecognizer:
                 continue
             before = _WORD_BEFORE.search(text, max(0, det.start - 40), det.start)
             after = _WORD_AFTER.match(text, det.end)
+            unknown = det.source == "names.unknown" and det.score >= 0.7
             for m in (before, after):
                 if m is not None and (self._neighbour(m.group("w")) or (
-                        m.group("link") and self._coordinated(m.group("w"), m.group("link")))):
+                        m.group("link") and self._coordinated(m.group("w"), m.group("link")))
+                        or (m is before and unknown and not m.group("link")
+                            and self._given_before(m.group("w")))):
                     yield Detection(PhiType.NAME, m.start("w"), m.end("w"), 0.65,
                                     "names.neighbour")
+
+    def _given_before(self, word: str) -> bool:
+        """Before a surname no vocabulary knows, a given name even if it is an everyday word
+        ("Parker Suknović", "Rose Szczepanik") — but no month, function or clinical word."""
+        plain = self._plain(word)
+        return (plain in self.lex.given_names and plain not in CALENDAR
+                and plain not in self.lex.clinical_words and plain not in ADDRESS_WORDS
+                and self.lex.english_rank.get(plain, RARE_RANK) >= FUNCTION_RANK)
 
     def _coordinated(self, word: str, link: str) -> bool:
         """Beside a name across "and", a comma or an initial ("Marrero and Murphy", "Brad L
@@ -380,6 +491,13 @@ class NameRecognizer:
                     self.lex.named(p) for p in parts)
             ) else PhiType.NAME
             yield Detection(kind, m.start(), m.end(), score, "names.unknown")
+
+
+def vocative_shape(m: re.Match[str]) -> tuple[bool, str]:
+    """Whether a vocative match found its name only after a comma (no greeting before it,
+    no request after it), and the mark that follows the name."""
+    after_comma = not m.group("start") and not m.group("g").strip(", \t")
+    return after_comma, m.group("p") or ""
 
 
 def _starts_sentence(text: str, index: int) -> bool:

@@ -81,6 +81,9 @@ def test_phi_types_cover_safe_harbor():
         ("nobody answers at 99 668472", "PHONE", "99 668472"),
         ("(37) 788-063-Office, 07700 063 966-Fax", "PHONE", "07700 063 966"),
         ("Mobile: 0341 8387176", "PHONE", "0341 8387176"),
+        ("texted her on my registered 668 5702 last night", "PHONE", "668 5702"),
+        ("can be reached at his cell 0412 555 019 after six", "PHONE", "0412 555 019"),
+        ("Daughter (0961-7596216) will bring him in.", "PHONE", "0961-7596216"),
         ("his driver's license number is 7KQ M41", "LICENSE", "7KQ M41"),
         ("plate ABC 1234 seen", "LICENSE", "ABC 1234"),
     ],
@@ -95,6 +98,8 @@ def test_grouped_numbers_are_found(text, kind, value):
         "Vitals at 0800: BP 120 80, pulse 72.",
         "Platelets 250 and plateau pressure 30.",
         "Licensed practical nurse 2 years ago.",
+        "Started on her usual 500 1000 regimen.",
+        "Lot 0961-2023 expired.",
     ],
 )
 def test_grouped_clinical_numbers_are_left_alone(text):

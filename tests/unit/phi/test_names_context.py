@@ -1,0 +1,104 @@
+"""Names by the shape of speech about people: whom a speaker addresses, kin beside their
+kinship, who spoke a quotation, who is given something of theirs — in ordinary and in
+lower-case (transcribed) text — and the everyday and clinical words the same shapes leave."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.phi import Scrubber, ScrubPolicy
+
+SCRUBBER = Scrubber(ScrubPolicy.REDACT)
+
+
+def redacted(text: str) -> str:
+    return SCRUBBER.scrub(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "leak"),
+    [
+        # spoken to: after a comma before "?" or "!", after a greeting, before a request
+        ("Does it hurt when I press here, Kelly? Tell me if it does.", "Kelly"),
+        ("Keep the dressing dry until Friday, Frank!", "Frank"),
+        ("Thank you, Bill. The nurse will be in shortly.", "Bill"),
+        ("Doctor: Grace, can you take a deep breath for me?", "Grace"),
+        ("The patient's husband, Al, is present and agrees with the plan.", "Al"),
+        # kin beside the kinship, and what a child was named
+        ("Her husband Frank drove her to the emergency department.", "Frank"),
+        ("My son, Mark, will pick her up after the procedure.", "Mark"),
+        ("She named him Angel after her father.", "Angel"),
+        # whoever is given something of theirs
+        ("The nurse gave Angel her discharge papers and a follow-up card.", "Angel"),
+        ("Grace had told Kelly her results before the visit.", "Grace"),
+        # who speaks a quoted line of a transcript
+        ('Hope: "It started on Monday."\nDoctor: "Any fever?"', "Hope"),
+        # who spoke a quotation, even a word shaped like an enzyme's name
+        ('"The swelling went down within a day," says Dumase.', "Dumase"),
+        # a given name before a surname no vocabulary knows, though it is an everyday word
+        ("Copies of this letter go to Grace Wojciechowska and the GP.", "Grace"),
+    ],
+)
+def test_names_by_their_place_in_speech(text, leak):
+    out = redacted(text)
+    assert leak not in out and "[NAME]" in out, out
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Frank blood in the stool, no melena.", "Frank blood"),
+        ("Mark the site before the procedure.", "Mark the site"),
+        ("Ambulates with a cane, Walker.", "Walker"),
+        ("Urine color: Straw, Amber.", "Amber"),
+        ("White blood cells were normal. Follow-up: April, May.", "April, May"),
+        ("Doctor: Ok, let me check your blood pressure.", "Ok"),
+        ("Mm-hmm. Erm, I have had a fever since Tuesday.", "Erm"),
+        ("Patient: Will, I think, is the word.", "Will"),
+        ("Her mother gave Mom her pills.", "Mom"),
+        ('"It hurts here," the patient said.', "patient"),
+        ("Nurse told Kelly her results.", "Nurse told"),
+        ('Mother: "Since Monday, May said."', "Mother"),
+    ],
+)
+def test_everyday_words_in_the_same_shapes_stay(text, kept):
+    assert kept in redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "leaks"),
+    [
+        # whom the doctor greets, and the same name later where nothing else marks it
+        ("[doctor] hi , brian . how are you ?\n[doctor] so , brian is a 58 year old male .",
+         ("brian",)),
+        ("[doctor] cheryl , can you lie back for me ?", ("cheryl",)),
+        ("[doctor] any questions , hannah ? [patient] no .", ("hannah",)),
+        ("[patient] my kid oskar has had a cough since monday .", ("oskar",)),
+        ("[patient] i had given cormac his inhaler before school .", ("cormac",)),
+        ("[patient] the letter from eric g. samoylova's office came today .",
+         ("eric", "samoylova")),
+    ],
+)
+def test_lower_case_transcripts(text, leaks):
+    out = redacted(text)
+    assert "[NAME]" in out and not any(leak in out for leak in leaks), out
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("[patient] yup , yup . [doctor] any reflux , gerd , dyspepsia ?", "gerd"),
+        ("[patient] yup , yup . all good .", "yup"),
+        ("[patient] i lost my wife six months ago .", "six months"),
+        ("[patient] my mom fell last week .", "fell"),
+        ("[patient] my son sean i think met you before .", "i think"),
+        ("[patient] erm , i have a fever .", "erm"),
+        ("[patient] i gave mom her pills .", "mom"),
+        # where the writer capitalises, a lower-case word is no name
+        ("Doctor: Hey, bud. What brings you in today?", "bud"),
+        ("Doctor: Any abdominal pain, fever, chill, or other symptoms?", "chill"),
+        ("Patient: I was, but I lost my wife six months ago.", "six"),
+    ],
+)
+def test_lower_case_words_that_stay(text, kept):
+    assert kept in redacted(text)
