@@ -231,11 +231,12 @@ def _spacy_model() -> str:
 
 
 def run(examples: list[Example], spans: Callable[[str], list[tuple[int, int]]]) -> dict:
-    score = Score()
     start = time.process_time()
-    for ex in examples:
-        score.add(ex, spans(ex.text))
-    cpu = time.process_time() - start
+    predicted = [spans(ex.text) for ex in examples]
+    cpu = time.process_time() - start  # the tool alone: scoring is not timed
+    score = Score()
+    for ex, found in zip(examples, predicted, strict=True):
+        score.add(ex, found)
     return {**score.table(), "notes_per_s_one_core": round(len(examples) / max(cpu, 1e-9), 1)}
 
 
