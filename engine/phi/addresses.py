@@ -10,6 +10,7 @@ and a flat or suite back over the street written before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
@@ -301,7 +302,8 @@ class AddressBlocks:
         return (end if reached else cursor), reached, tokens
 
     def analyze(self, text: str, found: Iterable[Detection]) -> Iterator[Detection]:
-        locations = [d for d in found if d.type is PhiType.LOCATION]
+        locations = sorted((d for d in found if d.type is PhiType.LOCATION), key=lambda d: d.start)
+        located = [d.start for d in locations]  # bisected: a long text has many places
         done = -1
         for anchor in sorted((d for d in locations if d.source in _ANCHORS),
                              key=lambda d: d.start):
@@ -321,13 +323,13 @@ class AddressBlocks:
                 run_end, whole, tokens = self._run(text, start, line_end, lower)
                 if not tokens:
                     break
-                has_place = any(start <= d.start < run_end for d in locations)
+                on_line = locations[bisect_left(located, start):bisect_left(located, run_end)]
                 if whole and len(tokens) <= self.MAX_TOKENS and any(
                         self._informative(t) for t in tokens):
                     end = run_end
                     continue
-                if has_place:
-                    end = max(d.end for d in locations if start <= d.start < run_end)
+                if on_line:
+                    end = max(d.end for d in on_line)
                 elif closing := self._closing(tokens, own_line=True):
                     end = self._token_end(text, start, closing)
                 break

@@ -6,6 +6,7 @@ overlapping spans → replace."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from engine.phi.addresses import AddressBlocks, NumberedStreetRecognizer
@@ -167,7 +168,8 @@ def _joinable(text: str, last: Detection, det: Detection) -> bool:
     """Parts of one name or place ("Szabina J Gelencsér")."""
     if det.type is not last.type or det.type not in _JOINED_TYPES:
         return False
-    return (not _SENTENCE_END.search(text, last.start, last.end)
+    # only its last characters can end a sentence: a long joined span is not searched again
+    return (not _SENTENCE_END.search(text, max(last.start, last.end - 1), last.end)
             and _JOINABLE.fullmatch(text, last.end, det.start) is not None)
 
 
@@ -207,12 +209,17 @@ def _coalesce(text: str, detections: list[Detection]) -> list[Detection]:
 
 def _merge(text: str, detections: list[Detection]) -> list[Detection]:
     """Non-overlapping detections: higher score first, then the longer span."""
-    chosen: list[Detection] = []
+    chosen: list[Detection] = []  # in text order, so only two neighbours can overlap
+    starts: list[int] = []
     for det in sorted(_coalesce(text, detections),
                       key=lambda d: (-d.score, -(d.end - d.start), d.start)):
-        if all(det.end <= c.start or det.start >= c.end for c in chosen):
-            chosen.append(det)
-    return sorted(chosen, key=lambda d: d.start)
+        i = bisect_left(starts, det.start)
+        if (i and chosen[i - 1].end > det.start) or (i < len(chosen)
+                                                      and chosen[i].start < det.end):
+            continue
+        chosen.insert(i, det)
+        starts.insert(i, det.start)
+    return chosen
 
 
 def scrub(text: str, policy: ScrubPolicy = ScrubPolicy.SURROGATE,

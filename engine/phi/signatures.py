@@ -6,6 +6,7 @@ address ("Kyruus / (blank) / 9791 Markt 84")."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from engine.phi.lexicons import Lexicons, load
@@ -40,11 +41,18 @@ class SignatureOrganizations:
             pos += len(line) + 1
         starts = [s + len(text[s:e]) - len(text[s:e].lstrip(_MARKERS)) for s, e in lines]
         ends = [len(text[:e].rstrip()) for _, e in lines]
+        # The detections on each line, so that a long text is not searched once per line.
+        heads = [s for s, _ in lines]
+        on_line: dict[int, list[Detection]] = {}
+        for d in found:
+            first = bisect_right(heads, d.start) - 1
+            for i in range(first, bisect_right(heads, max(d.start, d.end - 1))):
+                on_line.setdefault(i, []).append(d)
 
         def covered(i: int, kind: PhiType) -> bool:
             """Every word of the line but its initials is inside a detection of that kind
             ("Gyala" + "Antall", "Stephan" + "M" + "Urner")."""
-            spans = [(d.start, d.end) for d in found if d.type is kind]
+            spans = [(d.start, d.end) for d in on_line.get(i, ()) if d.type is kind]
             words = [w for w in re.finditer(r"\S+", text[starts[i]:ends[i]])
                      if len(w.group(0).rstrip(".")) > 1]
             return bool(words) and all(any(
@@ -59,7 +67,7 @@ class SignatureOrganizations:
             of 25 Dili Street")."""
             return any(d.type is PhiType.LOCATION and (d.start == starts[i] or (
                 starts[i] < d.start < ends[i] and any(c.isdigit() for c in text[d.start:d.end])))
-                for d in found)
+                for d in on_line.get(i, ()))
 
         emitted: set[int] = set()
         for i in range(1, len(lines)):
@@ -75,11 +83,11 @@ class SignatureOrganizations:
                 block.append(j)
             for k, j in enumerate(block):
                 if any(d.type is PhiType.ORGANIZATION and d.start < ends[j] and starts[j] < d.end
-                       for d in found):
+                       for d in on_line.get(j, ())):
                     break  # the block's organisation is known; what is over it is a job title
                 if j in emitted or covered(j, PhiType.NAME):
                     continue
-                line = self._organization(text, starts[j], ends[j], found)
+                line = self._organization(text, starts[j], ends[j], on_line.get(j, []))
                 if line is None:
                     continue
                 named = any(covered(h, PhiType.NAME) for h in block[k + 1:k + 1 + MAX_ABOVE])
@@ -92,13 +100,13 @@ class SignatureOrganizations:
                     break
 
     def _organization(self, text: str, start: int, end: int,
-                      found: list[Detection]) -> re.Match[str] | None:
+                      on_line: list[Detection]) -> re.Match[str] | None:
         """A line of a few words, no unit of a hospital ("Cardiology", "Internal Medicine"),
         found as nothing else but perhaps part of a name ("Roadify" of "Roadify Transit")."""
         line = _WORDS.fullmatch(text, start, end)
         if line is None or any(d.start < end and start < d.end and (
                 d.type is not PhiType.NAME or (d.start <= start and d.end >= end))
-                for d in found):
+                for d in on_line):
             return None
         words = [w for w in line.group(0).split() if w.lower() not in JOINERS]
         if not words or TITLE_BEFORE.fullmatch(words[0] + " "):
