@@ -85,8 +85,8 @@ _SITED = re.compile(
 _EMPLOYER = re.compile(
     r"\b(?i:(?:works?|worked|working|used[ \t]+to[ \t]+work)[ \t]+(?:for|at)|"
     r"(?:employed|hired)[ \t]+(?:by|at)|employee[ \t]+(?:of|at)|retired[ \t]+from|"
-    r"(?:co-?)?founders?[ \t]+of|founded)"
-    rf"[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
+    r"(?:co-?)?founders?[ \t]+of|founded|employer[ \t]*(?:is|:))"
+    rf"[ \t]+(?:the[ \t]+)?(?P<n>(?:\d+[ \t]+)?{RUN})")
 # A weaker cue, for a name no vocabulary knows ("joined Nautilytics", not "joined AA").
 _JOINED = re.compile(rf"\b(?i:joined)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
 # The same shapes typed in lower case: "stillwater supercomputing inc.", "hubbard, fox and
@@ -184,13 +184,15 @@ class OrganizationRecognizer:
                                  for d in _IS_A_FIRM.finditer(text)) if m]
         # A cue said of organisations takes a name of several capitalised words, however
         # common they are ("the Standard And Poors website"); a lone word must look like one.
-        cued = [(m, self._namelike, False) for m in _AT_SITE.finditer(text)] + [
-            (m, self._cued, False) for m in staff] + [
-            (m, self._cued, True) for m in (*_OFFICE.finditer(text), *described)] + [
-            (m, self._unknown, False) for m in _JOINED.finditer(text)] + [
-            (m, self._capitalised, False) for m in (*_SITED.finditer(text),
-                                                    *_EMPLOYER.finditer(text))]
-        for m, namelike, several in cued:
+        # Whom someone works for is the surest of them: it outranks a town of that name
+        # ("works at Acme Plastics").
+        cued = [(m, self._namelike, False, 0.7) for m in _AT_SITE.finditer(text)] + [
+            (m, self._cued, False, 0.7) for m in staff] + [
+            (m, self._cued, True, 0.7) for m in (*_OFFICE.finditer(text), *described)] + [
+            (m, self._unknown, False, 0.7) for m in _JOINED.finditer(text)] + [
+            (m, self._capitalised, False, 0.7) for m in _SITED.finditer(text)] + [
+            (m, self._capitalised, False, 0.85) for m in _EMPLOYER.finditer(text)]
+        for m, namelike, several, score in cued:
             group = "n" if m.group("n") else "o"
             words = m.group(group).replace("-", " ").split()
             capitals = [w for w in words if w[0].isupper() and self._plain(w) not in JOINERS]
@@ -198,7 +200,7 @@ class OrganizationRecognizer:
                 several and len(capitals) > 1)
             if named and not any(self._plain(w) in self.lex.clinical_words for w in words):
                 yield Detection(PhiType.ORGANIZATION, m.start(group),
-                                possessive_end(m, group), 0.7, self.name)
+                                possessive_end(m, group), score, self.name)
         for m in _FIRM.finditer(text):
             if self._people([m.group(g) for g in "abc"], minimum=1):
                 yield Detection(PhiType.ORGANIZATION, m.start(), m.end(), 0.8, self.name)

@@ -126,11 +126,6 @@ ADDRESSES = PatternRecognizer("addresses", (
         rf"(?:[A-Z][\w'’.\-]{{0,40}}\s+)(?:{_ORG_SUFFIX})(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85),
     Pattern(PhiType.ORGANIZATION, re.compile(r"\b(?:St|Mt|Saint|Mount)\.?\s+[A-Z][a-z]+(?:['’]s)?"),
             0.8),
-    Pattern(PhiType.ORGANIZATION, re.compile(
-        rf"\b(?:(?:works?|worked|working|used\s+to\s+work)\s+(?:at|for)|employed\s+(?:at|by)|"
-        rf"employer\s*(?:is|:))\s+(?:the\s+)?"
-        rf"(?P<o>(?:\d+[ \t]+)?(?:{WORD}|[A-Z]{{2,}})(?:[ \t]+(?:{WORD}|[A-Z]{{2,}}|&|of))*)"),
-        0.85, group="o"),
 ))
 
 

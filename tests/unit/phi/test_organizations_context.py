@@ -68,6 +68,8 @@ def test_form_labels_units_and_job_titles_in_a_block_survive(text):
         ("Spoke with Tavita Faleolo of Open Door about the rent.", ["Open Door"]),
         ("Message left for Tavita Faleolo from Can Do Removals.", ["Can Do Removals"]),
         ("We met at Blue Door, 220 Lyme Road.", ["Blue Door"]),
+        ("Employer: Harrow Glassworks", ["Harrow Glassworks"]),
+        ("He works for 3 Round Stones Inc now.", ["3 Round", "Stones"]),
     ],
 )
 def test_organisations_named_by_their_context_are_removed(text, leaks, assert_removed):
@@ -93,13 +95,14 @@ def test_an_unknown_word_someone_joined_is_an_organisation():
         "Dr. Helen Cho from the Emergency Department agreed.",
         "She was seen at Urgent Care, 220 Lyme Road.",
         "Spoke with Jane Doe from Medicare about coverage.",
+        "She worked at Christmas and at Thanksgiving.",
     ],
 )
 def test_units_and_services_beside_people_and_cues_survive(text):
     out = redacted(text)
     for phrase in ("the county", "the hospital", "Social Services", "AA", "Cardiology",
                    "Neurology", "Internal Medicine", "Case Management", "Emergency Department",
-                   "Urgent Care", "Medicare"):
+                   "Urgent Care", "Medicare", "Christmas", "Thanksgiving"):
         if phrase in text:
             assert phrase in out, out
 
