@@ -4,13 +4,14 @@ original survives."""
 from __future__ import annotations
 
 import pytest
+from redaction import REDACT
 
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber
 
 
 @pytest.fixture(scope="session")
 def redactor() -> Scrubber:
-    return Scrubber(ScrubPolicy.REDACT)
+    return REDACT
 
 
 @pytest.fixture

@@ -4,14 +4,7 @@ lower-case text, the world town and given-name lists — and the clinical text t
 from __future__ import annotations
 
 import pytest
-
-from engine.phi import Scrubber, ScrubPolicy
-
-REDACT = Scrubber(ScrubPolicy.REDACT)
-
-
-def redacted(text: str) -> str:
-    return REDACT.scrub(text).text
+from redaction import REDACT, redacted
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,7 @@ counts, doses and clinical phrases that look like them but stay."""
 from __future__ import annotations
 
 import pytest
-
-from engine.phi import Scrubber, ScrubPolicy
-
-REDACT = Scrubber(ScrubPolicy.REDACT)
-
-
-def redacted(text: str) -> str:
-    return REDACT.scrub(text).text
+from redaction import REDACT, redacted
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from engine.phi import Scrubber, ScrubPolicy
-
-SCRUBBER = Scrubber(ScrubPolicy.REDACT)
-
-
-def redacted(text: str) -> str:
-    return SCRUBBER.scrub(text).text
+from redaction import redacted
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,7 @@ lower-case (transcribed) text — and the everyday and clinical words the same s
 from __future__ import annotations
 
 import pytest
-
-from engine.phi import Scrubber, ScrubPolicy
-
-SCRUBBER = Scrubber(ScrubPolicy.REDACT)
-
-
-def redacted(text: str) -> str:
-    return SCRUBBER.scrub(text).text
+from redaction import redacted
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from engine.phi import Scrubber, ScrubPolicy
-
-REDACT = Scrubber(ScrubPolicy.REDACT)
-
-
-def redacted(text: str) -> str:
-    return REDACT.scrub(text).text
+from redaction import redacted
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,9 @@
+"""One redacting scrubber for the PHI tables, and what it makes of a text."""
+
+from engine.phi import Scrubber, ScrubPolicy
+
+REDACT = Scrubber(ScrubPolicy.REDACT)
+
+
+def redacted(text: str) -> str:
+    return REDACT.scrub(text).text
