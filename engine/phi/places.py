@@ -126,6 +126,11 @@ ADDRESSES = PatternRecognizer("addresses", (
         rf"(?:[A-Z][\w'’.\-]{{0,40}}\s+)(?:{_ORG_SUFFIX})(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85),
     Pattern(PhiType.ORGANIZATION, re.compile(r"\b(?:St|Mt|Saint|Mount)\.?\s+[A-Z][a-z]+(?:['’]s)?"),
             0.8),
+    # An institution named by what it is of: "Hospital of the University of Pennsylvania",
+    # "Children's Hospital of Philadelphia" (the name before it is found above).
+    Pattern(PhiType.ORGANIZATION, re.compile(
+        rf"\b(?:Hospital|Infirmary|Clinic|Medical Center|Institute|University)\s+of\s+"
+        rf"(?:the\s+)?{WORD}(?:\s+(?:of\s+(?:the\s+)?)?{WORD}){{0,3}}"), 0.85),
 ))
 
 

@@ -101,6 +101,10 @@ class Scrubber:
         if det.type is PhiType.ORGANIZATION and det.source == "addresses" and (
                 self.names.department(text[det.start:det.end].split())):
             return True  # "seen at Emergency Department": a kind of place, not its name
+        service = value.rpartition(" of ")[2] if " of " in value else ""
+        if det.type is PhiType.ORGANIZATION and service and all(
+                w in self.lex.clinical_words for w in service.split()):
+            return True  # "Dr. Anna Berg of Hematology Oncology": a person and her service
         if " " not in value and _EPONYM_HEAD.match(text, det.end):
             return True  # "Chaddock reflex", "Framingham Risk Score": an eponym, not a person
         words = re.findall(r"[a-z]+", value.replace("'s", ""))
