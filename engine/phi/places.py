@@ -123,7 +123,10 @@ ADDRESSES = PatternRecognizer("addresses", (
         r"degrees|percent|F\b|C\b))", re.I), 0.8, group="a"),
     Pattern(PhiType.ORGANIZATION, re.compile(
         rf"\b(?:(?:St|Mt|Saint|Mount)\.?\s+)?(?:{WORD}\s+(?:(?:&|of|the|and)\s+)?){{0,4}}?"
-        rf"(?:[A-Z][\w'’.\-]{{0,40}}\s+)(?:{_ORG_SUFFIX})(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85),
+        # the word before the suffix ends no sentence ("in June.  Hospital course was …"),
+        # though it may be a short abbreviation ("Elm St. Clinic")
+        rf"(?:[A-Z][\w'’.\-]{{0,40}}(?<!\.)\s+|[A-Z][a-z]{{0,2}}\.[ \t])(?:{_ORG_SUFFIX})"
+        rf"(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85),
     Pattern(PhiType.ORGANIZATION, re.compile(r"\b(?:St|Mt|Saint|Mount)\.?\s+[A-Z][a-z]+(?:['’]s)?"),
             0.8),
     # An institution named by what it is of: "Hospital of the University of Pennsylvania",

@@ -55,3 +55,17 @@ def test_a_pair_of_people_are_two_names():
 def test_people_in_a_list_are_removed(assert_removed):
     assert_removed("Their children: Ingrid, Marcus, Tobias and Helena.",
                    ["Ingrid", "Marcus", "Tobias", "Helena"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Last dose was in the month of June.  Hospital course was unremarkable.",
+         "Last dose was in the month of [DATE].  Hospital course was unremarkable."),
+        ("It was related to his hepatitis C.  Hospital consult was obtained.",
+         "It was related to his hepatitis C.  Hospital consult was obtained."),
+        ("Seen at Elm St. Clinic on Monday.", "Seen at [ORGANIZATION] on Monday."),
+    ],
+)
+def test_an_institution_word_after_a_sentence_end_starts_a_new_sentence(text, expected):
+    assert redacted(text) == expected
