@@ -17,6 +17,7 @@ _CUE = re.compile(r"\b(?:the[ \t]+)?(?:corner|intersection)[ \t]+of[ \t]+", re.I
 _TOKEN = re.compile(r"[^\s,;:?!()\"{}]+")
 _AND = frozenset({"and", "&"})
 _LINK = re.compile(r"[ \t.]+(?:and|&)[ \t]+")
+_SENTENCE_END = re.compile(r"(?<!\b\w)(?<!\b\w\w)(?<!\b\w\w\w)\.$")  # "Avenue." — not "St."
 MAX_TOKENS = 6  # per street
 
 
@@ -54,6 +55,8 @@ class CrossingRecognizer:
                 break
             end, count = m.end(), count + 1
             named = named or word[0].isupper() or (len(word) >= 4 and not word[0].isdigit())
+            if _SENTENCE_END.search(word):
+                break  # "… and 5th Avenue. She works": the street ends with its sentence
         if not named:
             return None
         if end is not None and text[end - 1] == "." and not re.search(r"\b\w{1,3}\.$",

@@ -28,6 +28,7 @@ _INSTITUTION = re.compile(r"\b(?:Hospital|Medical Center|Clinic|Health|Infirmary
 
 _STREET_TYPE = re.compile(rf"\b(?:{STREET_TYPES})\b\.?")
 _ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+_HOUSE_NUMBER = re.compile(r"\b\d+[A-Za-z]?\b")
 _POSTCODE = re.compile(POSTCODE)
 # A postcode closing a part of an address ("TROMSØ 9008", "Umeå 903 37", "BC V2C 1A3").
 _TRAILING_POSTCODE = re.compile(rf"(?<=\s)(?:{POSTCODE})$")
@@ -216,10 +217,11 @@ class Replacer:
         "Puruntie 82" → "Lindqvist Street 415"): "Road" stays; names and numbers do not."""
         kinds = _STREET_TYPE.findall(original)
         street = f"{self._pick(self.lex.surname_list, key)} {kinds[-1] if kinds else 'Street'}"
-        if not any(c.isdigit() for c in original):
+        house = _HOUSE_NUMBER.search(original)  # "5th" of "5th Avenue" is the street's name
+        if house is None:
             return street
         number = str(self._number(key) % 9000 + 100)
-        return f"{number} {street}" if original[:1].isdigit() else f"{street} {number}"
+        return f"{number} {street}" if house.start() == 0 else f"{street} {number}"
 
     def _organization(self, original: str, key: str) -> str:
         # Only the kind of institution stays ("Clinic"), never a name or town after it.

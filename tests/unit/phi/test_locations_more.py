@@ -18,6 +18,9 @@ from redaction import REDACT, redacted
          "Pick-up is at [LOCATION]"),
         ("He fell at the intersection of Dunmore Road and Okafor Bypass",
          "He fell at [LOCATION]"),
+        # the second street ends with its sentence
+        ("She lives near the corner of Main Street and 5th Avenue. She works nights.",
+         "She lives near [LOCATION]. She works nights."),
     ],
 )
 def test_a_crossing_is_one_place(text, expected):

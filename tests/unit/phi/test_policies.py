@@ -127,6 +127,10 @@ def test_surrogates_keep_no_part_of_a_joined_span(text, originals):
         # a crossing stays a crossing of two fake streets
         ("We met at the corner of Kowalski Street and Brandt Avenue.",
          ["Kowalski", "Brandt"], r"We met at the corner of \w+ Street and \w+ Avenue\."),
+        # "5th" names the street: no house number appears
+        ("She lives near the corner of Kowalski Street and 5th Avenue. She works.",
+         ["Kowalski", "5th"],
+         r"She lives near the corner of \w+ Street and \w+ Avenue\. She works\."),
         # a town's postcode keeps its country's shape; the country stays
         ("Referred from TROMSØ 9008 today", ["TROMSØ", "9008"],
          r"Referred from [\w ]+ \d{4} today"),
