@@ -121,6 +121,13 @@ _CUED_MONTH = re.compile(
     r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.))(?!\w)", re.I)
 
 
+# The weekday written before a date ("Sunday, January 20, 2019") goes with it: left behind,
+# it would tell the true weekday beside the shifted date.
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_WEEKDAY_BEFORE = re.compile(rf"\b{_WEEKDAY},?[ \t]+$", re.I)
+LEADING_WEEKDAY = re.compile(rf"(?P<day>{_WEEKDAY})(?P<gap>,?[ \t]+)", re.I)
+
+
 TIME_TAIL = re.compile(r"(?:[ T]|,? at )\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
                        r"(?:\s?[AaPp]\.?[Mm]\.?)?(?!\d)")
 
@@ -137,6 +144,9 @@ class DateRecognizer:
             start, end = date_span(parsed)
             time = TIME_TAIL.match(text, end)
             end = time.end() if time else end  # the time of day goes with its date
+            if parsed.day is not None and (
+                    weekday := _WEEKDAY_BEFORE.search(text, max(0, start - 12), start)):
+                start = weekday.start()
             # A bare month-year ("March 2019") is a little less certain than a full date.
             score = 0.85 if parsed.day is None else 0.95
             yield Detection(PhiType.DATE, start, end, score, self.name)
@@ -200,8 +210,7 @@ def shifted_month(original: str, days: int) -> str | None:
     return (found["pre"] or "") + _fmt_month(found["mon"], moved.month)
 
 
-_WEEKDAY_ALONE = re.compile(rf"(?P<pre>{_PINNED}\s*)?(?P<day>(?:mon|tues|wednes|thurs|fri|"
-                            r"satur|sun)day)", re.I)
+_WEEKDAY_ALONE = re.compile(rf"(?P<pre>{_PINNED}\s*)?(?P<day>{_WEEKDAY})", re.I)
 
 
 def shifted_weekday(original: str, days: int) -> str | None:

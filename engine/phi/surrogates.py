@@ -81,9 +81,10 @@ class Replacer:
 
     def _safe_harbor(self, phi_type: PhiType, original: str) -> str:
         if phi_type is PhiType.DATE:
-            parsed = _parse_date(original)
+            weekday = dates.LEADING_WEEKDAY.match(original)
+            parsed = _parse_date(original[weekday.end():] if weekday else original)
             year = dates.year_only(parsed[0]) if parsed else None
-            return year or "[DATE]"
+            return year or "[DATE]"  # the weekday goes: with the year it would narrow the day
         if phi_type is PhiType.LOCATION:
             return self._by_part(original, self._harbor_part)
         return f"[{phi_type.value}]"
@@ -125,6 +126,10 @@ class Replacer:
         if phi_type is PhiType.NAME:
             return self._name(original)
         if phi_type is PhiType.DATE:
+            weekday = dates.LEADING_WEEKDAY.match(original)
+            if weekday and weekday.end() < len(original):  # "Sunday, January 20, 2019"
+                return (str(dates.shifted_weekday(weekday["day"], self.date_offset))
+                        + weekday["gap"] + self._surrogate(phi_type, original[weekday.end():]))
             parsed = _parse_date(original)
             if parsed is None:
                 return (dates.shifted_month(original, self.date_offset)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 import pytest
 
@@ -120,3 +121,15 @@ def test_a_pinned_weekday_agrees_with_the_shifted_dates():
     offset = (moved - dt.datetime(2019, 1, 20)).days
     assert "[DATE]" not in out
     assert out.endswith(f"next {calendar.day_name[(4 + offset) % 7]}.")
+
+
+def test_the_weekday_of_a_date_moves_with_it():
+    text = "Seen on Sunday, January 20, 2019 and Monday 03/04/2019."
+    out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"w" * 32).scrub(text).text
+    found = re.findall(r"(\w+day),? ([A-Z]\w+ \d+, \d{4}|\d\d/\d\d/\d{4})", out)
+    assert len(found) == 2, out
+    for weekday, date in found:  # each written weekday is that of its shifted date
+        form = "%B %d, %Y" if "/" not in date else "%m/%d/%Y"
+        assert dt.datetime.strptime(date, form).strftime("%A") == weekday, out
+    assert Scrubber(ScrubPolicy.SAFE_HARBOR).scrub(text).text == "Seen on 2019 and 2019."
+    assert Scrubber(ScrubPolicy.REDACT).scrub(text).text == "Seen on [DATE] and [DATE]."
