@@ -167,8 +167,8 @@ class PlaceRecognizer:
         rf"\b(?P<city>{WORD}(?:[ \t]{WORD}){{0,2}}),[ \t]*(?:{_STATE_CODES}|{_STATE_NAMES})\b")
     _CUED = re.compile(
         rf"\b(?:lives|living|resides|residing|moved|relocated|born|raised|grew\s+up|located|"
-        rf"traveled|travelled|visiting|visited|from|near|in|at|to)\s+(?:in\s+|to\s+)?"
-        rf"(?P<place>{WORD}(?:\s+{WORD}){{0,2}})")
+        rf"traveled|travelled|visiting|visited|from|near|in|at|to|resident\s+of|native\s+of)"
+        rf"\s+(?:in\s+|to\s+)?(?:the\s+)?(?P<place>{WORD}(?:\s+{WORD}){{0,2}})")
 
     _RUN = re.compile(rf"{WORD}(?:[ \t]{WORD})+")
     _STREETS = (

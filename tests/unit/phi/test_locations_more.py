@@ -146,3 +146,15 @@ def test_foreign_street_forms_are_removed(text, leaks, assert_removed):
 )
 def test_look_alikes_of_foreign_streets_stay(text):
     assert not [d for d in REDACT.detect(text) if d.type.value == "LOCATION"]
+
+
+@pytest.mark.parametrize(
+    ("text", "leak"),
+    [
+        ("Maria, a resident of Miami, was seen today.", "Miami"),
+        ("He lives in the Milwaukee area with his wife.", "Milwaukee"),
+        ("She moved to the Boston area in 1990.", "Boston"),
+    ],
+)
+def test_a_town_after_resident_of_or_the(text, leak, assert_removed):
+    assert_removed(text, [leak])
