@@ -46,10 +46,10 @@ _FACILITY = re.compile(
 
 
 # A place of care named after "at" or "from" and before the when: "surgery at Johns Hopkins
-# on May 10", "a report from Cedar Sinai last week".
+# on May 10", "a report from Cedar Sinai last week", "seen at Cedars-Sinai on Jan 20".
 _AT_SITE = re.compile(
-    rf"\b(?:at|from)[ \t]+(?:the[ \t]+)?(?P<n>{_CAP}(?:[ \t]{_CAP}){{1,2}})"
-    r"(?=[ \t]+(?:on|in|since|last|this|during|for|until)\b)")
+    rf"\b(?:at|from)[ \t]+(?:the[ \t]+)?(?P<n>{_CAP}(?:[ \t]{_CAP}){{1,2}}|{WORD})"
+    r"(?=,?[ \t]+(?:on|in|since|last|this|during|for|until)\b)")  # a lone acronym: "ICU"
 
 # An organisation named by what is said of it: someone "of" or "from" it ("Vilma Holm of
 # Guidestar", "Tom I. Holzman from Predilytics"), or its office ("the Propublica office").
