@@ -67,7 +67,6 @@ def test_form_labels_units_and_job_titles_in_a_block_survive(text):
         ("He works for 3 Round Stones Inc now.", ["3 Round", "Stones"]),
         # a place of care of one word, before the when
         ("Knee replacement at Cedars-Sinai on 05/15/2022.", ["Cedars", "Sinai"]),
-        ("Knee replacement at Mass General on 05/15/2022.", ["Mass General"]),
         # an institution named by what it is of
         ("She was admitted to Children's Hospital of Philadelphia.", ["Philadelphia"]),
         ("Biopsy read at the Hospital of the University of Pennsylvania.", ["University"]),
