@@ -1,0 +1,57 @@
+"""The cue words read from a pattern: every match holds one, so a text holding none of them
+need not be scanned; a pattern that can match without a literal word has no cues."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from engine.phi.cues import cues, present
+from engine.phi.identifiers import IDENTIFIERS
+from engine.phi.places import ADDRESSES
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"\b(?:MRN|medical record|med(?:ical)? rec)\s*\d+", ("med", "medical record", "mrn")),
+        (r"\b(?i:fax)\s*\d", ("fax",)),
+        (r"(?:telephone|tel)\b", ("tel",)),  # the parser's shared prefix is a cue too
+        (r"\b\d{3}-\d{2}-\d{4}\b", None),  # digits, no word
+        (r"(?<!\w)MRN", None),  # a lookbehind first: no cue is read
+        (r"(?:MRN|\d+)", None),  # one way in without a word
+        (r"(?:MRN)?\d+", None),  # the word may be absent
+    ],
+)
+def test_cues_are_the_literal_words_a_pattern_starts_with(regex, expected):
+    assert cues(re.compile(regex)) == expected
+
+
+def test_cues_are_found_whatever_the_case():
+    words = cues(re.compile(r"\bMRN\b"))
+    assert words is not None
+    assert present(words, "Patient mrn 1234".casefold())
+    assert present(words, "PATIENT MRN 1234".casefold())
+    assert not present(words, "no record here".casefold())
+
+
+def test_every_match_on_real_text_holds_a_cue(eval_dir):
+    """On clinical notes and the PHI sets, no match of a pattern with cues lacks them: skipping
+    a text without its cues loses nothing."""
+    with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
+        texts = [row["transcription"] for row in csv.DictReader(fh)]
+    texts.append((eval_dir / "phi" / "asq_phi" / "synthetic_clinical_queries.txt").read_text())
+    checked = 0
+    for recognizer in (IDENTIFIERS, ADDRESSES):
+        for pattern in recognizer.patterns:
+            words = cues(pattern.regex)
+            if words is None:
+                continue
+            for text in texts:
+                for match in pattern.regex.finditer(text):
+                    assert present(words, match.group(0).casefold()), (pattern.regex.pattern,
+                                                                       match.group(0))
+                    checked += 1
+    assert checked > 500
