@@ -9,6 +9,7 @@ literal words (a digit class, a lookbehind) has no cues and is always run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 try:  # the regex parser of the standard library: public as sre_parse until 3.11
     from re import _constants as sre  # type: ignore[attr-defined]
@@ -33,6 +34,20 @@ def cues(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 def present(words: tuple[str, ...], folded: str) -> bool:
     """Whether any cue occurs in the case-folded text."""
     return any(word in folded for word in words)
+
+
+_KNOWN: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+
+
+def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)``, or nothing at once when ``folded`` (the text case-folded)
+    holds none of the regex's cues."""
+    if regex not in _KNOWN:
+        _KNOWN[regex] = cues(regex)
+    words = _KNOWN[regex]
+    if words is not None and not present(words, folded):
+        return iter(())
+    return regex.finditer(text)
 
 
 def _leading(items: _Items) -> list[str] | None:

@@ -13,6 +13,7 @@ import calendar
 import re
 from collections.abc import Iterator
 
+from engine.phi.cues import finditer
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import WORD, NameRecognizer
 from engine.phi.types import Detection, PhiType
@@ -179,19 +180,20 @@ class OrganizationRecognizer:
                 if words:
                     start = m.start("n") + m.group("n").index(words[0])
                     yield Detection(PhiType.ORGANIZATION, start, m.end(), score, self.name)
-        staff = [m for m in _MEMBER.finditer(text) if self._after_person(text, m.start())]
+        folded = text.casefold()  # for the cue words of each rule
+        staff = [m for m in finditer(_MEMBER, text, folded) if self._after_person(text, m.start())]
         described = [m for m in (_NAME_BEFORE.search(text, max(0, d.start() - 60), d.start())
-                                 for d in _IS_A_FIRM.finditer(text)) if m]
+                                 for d in finditer(_IS_A_FIRM, text, folded)) if m]
         # A cue said of organisations takes a name of several capitalised words, however
         # common they are ("the Standard And Poors website"); a lone word must look like one.
         # Whom someone works for is the surest of them: it outranks a town of that name
         # ("works at Acme Plastics").
-        cued = [(m, self._namelike, False, 0.7) for m in _AT_SITE.finditer(text)] + [
+        cued = [(m, self._namelike, False, 0.7) for m in finditer(_AT_SITE, text, folded)] + [
             (m, self._cued, False, 0.7) for m in staff] + [
-            (m, self._cued, True, 0.7) for m in (*_OFFICE.finditer(text), *described)] + [
-            (m, self._unknown, False, 0.7) for m in _JOINED.finditer(text)] + [
-            (m, self._capitalised, False, 0.7) for m in _SITED.finditer(text)] + [
-            (m, self._capitalised, False, 0.85) for m in _EMPLOYER.finditer(text)]
+            (m, self._cued, True, 0.7) for m in (*finditer(_OFFICE, text, folded), *described)] + [
+            (m, self._unknown, False, 0.7) for m in finditer(_JOINED, text, folded)] + [
+            (m, self._capitalised, False, 0.7) for m in finditer(_SITED, text, folded)] + [
+            (m, self._capitalised, False, 0.85) for m in finditer(_EMPLOYER, text, folded)]
         for m, namelike, several, score in cued:
             group = "n" if m.group("n") else "o"
             words = m.group(group).replace("-", " ").split()
