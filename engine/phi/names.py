@@ -5,7 +5,9 @@ names; so do the shapes of speech about people: who is spoken to ("Mark, can you
 breath?"), kin beside their kinship ("my son Michael"), who spoke a quotation ('…," says
 Iwase.', 'Rose: "…"') and who gives or is given something of theirs ("gave Angel his
 address"). The lexicon rules catch known given names with what follows them. A capitalised
-word that is also a common English word or a clinical term needs a strong context.
+word that is also a common English word or a clinical term needs a strong context. A word
+guessed a name that stands where drugs, devices and eponyms stand ("Vioxx 25 mg daily",
+"circle of Willis", "a trial of Tridil") is judged clinical by clinical_place().
 """
 
 from __future__ import annotations
@@ -121,18 +123,19 @@ _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b
 # Any word in any script (not inside an e-mail, URL, path or identifier).
 _ANY_WORD = re.compile(r"(?<![\w@/\\.\-])[^\W\d_]+(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
 # Medical word-building: an unknown word shaped like these is clinical, not a name
-# ("Normocephalic", "Nontender", "Conjunctivae", "Hemostasis", "Nephrology").
+# ("Normocephalic", "Nontender", "Conjunctivae", "Hemostasis", "Nephrology", "Ambulates").
 _MEDICAL_SHAPE = re.compile(
     r"(?:non|hyper|hypo|post|peri|intra|extra|trans|supra|infra|anti|micro|neuro|cardio|"
-    r"gastro|hemo|naso|oro|osteo|endo|oxy|multi)[a-z]{3,}|[a-z]+(?:ology|ologic|ological|"
-    r"ologist|itis|emia|osis|asis|iasis|ectomy|ostomy|otomy|oscopy|oscopic|plasty|pathy|algia|"
+    r"gastro|hemo|haemo?|naso|oro|osteo|endo|oxy|multi|myelo|anaesth|paed)[a-z]{3,}|"
+    r"[a-z]+(?:ology|ologic|ological|ologist|itis|emia|osis|asis|iasis|ectomy|ostomy|otomy|"
+    r"oscopy|oscopic|plasty|pathy|algia|"
     r"ic|ical|ically|ally|ation|ations|ive|ary|ae|ous|pril|olol|artan|statin|mab|nib|cillin|"
     r"mycin|cycline|azole|caine|pam|lam|done|ium|ase|gram|graphy|meter|metry|ics|ility|"
     r"cocet|codin|ar|al|rrhea|rrhoea|ynx|alis|ism|oid|oma|ulum|us|"
     # drug-name stems (USAN): "-sone", "-vir", "-floxacin", "-prazole", "-lukast" …
     r"sone|olone|vir|tide|parin|floxacin|dipine|profen|triptan|azepam|oxetine|afil|gliptin|"
     r"gliflozin|terol|tropium|dronate|semide|thiazide|conazole|prazole|tidine|setron|lukast|"
-    r"zosin|trel|vax|caps|met|ory|ories)")
+    r"zosin|trel|vax|caps|met|ory|ories|ates|ated)")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
 _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "semi", "self",
                             "multi", "sub", "over", "under", "mid", "de"})
@@ -171,6 +174,60 @@ _SUBJECT = re.compile(rf"{SENTENCE_START}(?P<w>{WORD})(?=[ \t]+{SUBJECT_VERB})",
 _INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ]\b\.?(?![\w\-])")  # "John D seen", "Paul M's"
 
 
+# What says a capitalised word is a drug, a product or an eponym whoever bears the name: a
+# measured dose after it ("Vioxx 25 mg", "Theo-24 200 mg", "Similac 4 ounces"), a strength
+# grade ("Peronei 3-/3-"), a route before it ("oral Fleet's", "IV Depacon"), an anatomical
+# structure "of" it ("circle of Willis", "white line of Toldt"). No bare number, and no
+# "years": "Kevin 25 years old", "John 555-1234".
+_AMOUNT = r"(?:\d+(?:[.,/]\d+)*(?:[ \t]*(?:-|to)[ \t]*\d+(?:\.\d+)?)?|one|two|three|four|half)"
+_MEASURE = (r"(?:mg|mcg|µg|ug|gm?|grams?|mL|ml|cc|units?|iu|IU|mEq|meq|mmol|%|ounces?|oz|"
+            r"teaspoons?|tsp|tablespoons?|tbsp)")
+# A maker's suffix may sit between ("Theo-24 200 mg", "Duraphen II one b.i.d.", "Alesse-28").
+_SUFFIX_BETWEEN = (r"(?:-[A-Za-z0-9]{1,3})?"
+                   r"(?:[ \t]+(?:[IVX]{1,3}|DM|HCT|XR|ER|SR|XL|CR|LA|ODT|HFA|D))?")
+_DOSE_AFTER = re.compile(
+    rf"{_SUFFIX_BETWEEN},?[ \t]*\d+(?:[.,/]\d+)*(?:[ \t]*(?:-|to)[ \t]*\d+(?:\.\d+)?)?[ \t]*"
+    rf"{_MEASURE}(?![A-Za-z])|[ \t]+(?:\d[+-]/\d[+-]?|\d/\d[+-])")
+_ROUTES = frozenset({"oral", "topical", "intravenous", "iv", "ophthalmic", "inhaled",
+                     "sublingual", "subcutaneous"})
+_STRUCTURES = frozenset({
+    "circle", "line", "pouch", "space", "triangle", "ligament", "canal", "duct", "ampulla",
+    "foramen", "loop", "organ", "islet", "islets", "sphincter", "crypt", "crypts", "angle",
+    "artery", "plexus", "column", "capsule", "membrane", "fascia", "tubercle", "fossa",
+    "notch", "recess", "ring", "aqueduct", "septum", "gyrus", "sulcus", "bundle"})
+# Weaker cues, for a word on no name list or a given name that is also a drug's ("Allegra"),
+# not for "Kevin daily walks" or "gave Mary 2 tablets": a count, form, route or frequency
+# after it ("Ocuvite daily", "Miacalcin nasal spray", "Econopred 8 times a day", "Darvocet-N
+# 100, one q.4h"), being taken, tried or prescribed ("a trial of Tridil"), a timed exercise
+# ("Restorator 25 minutes"), a pattern of breathing or a diet ("Biot's breathing").
+_COUNT = (r"(?:tablets?|tabs?|capsules?|caps?|pills?|puffs?|sprays?|drops?|gtts?|"
+          r"patch(?:es)?|scoops?|(?:times|once|twice)[ \t]+(?:a|per)[ \t]+(?:day|week)|"
+          r"at[ \t]+bedtime|as[ \t]+needed)")
+_FREQUENCY = (r"(?i:daily|nightly|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?d|q\.?h\.?s|h\.?s|p\.?r\.?n|"
+              r"q\.?[ \t]?\d+(?:-\d+)?[ \t]?h(?:ours?|rs?)?|q\.?[ \t]?(?:a\.?m|p\.?m|day|week|"
+              r"morning|evening|night))")
+_FORM = (r"(?:nasal|oral|topical|ophthalmic|otic|inhaled|sublingual|transdermal|intravenous|"
+         r"subcutaneous|intramuscular|vaginal|rectal|p\.?o|cream|ointment|lotion|gel|solution|"
+         r"suspension|syrup|elixir|spray|drops|tablets?|capsules?|inhaler|patch(?:es)?|"
+         r"injections?|infusion|shampoo|cleanser|powder|suppositor(?:y|ies)|lozenges?)")
+_USE_AFTER = re.compile(
+    rf"{_SUFFIX_BETWEEN}(?:,?[ \t]*{_AMOUNT}){{0,2}}[ \t]+(?:{_COUNT}|{_FREQUENCY}|{_FORM})"
+    rf"(?![A-Za-z])"
+    r"|[ \t]+\d+(?:-\d+)?[ \t]*(?:minutes|min|seconds|reps|repetitions)\b"
+    r"|(?:(?<=['’]s)|['’]s)[ \t]+(?i:breathing|respirations?|diet)\b")
+_TAKEN = frozenset({"taking", "takes", "take", "took", "trial of", "course of", "dose of",
+                    "started", "restarted", "prescribed", "tried", "using", "used", "uses",
+                    "continue", "continues", "continued", "discontinued", "stopped",
+                    "switched to", "drinking", "applying", "applied"})
+_TAKEN_OBJECT = frozenset({"on", "with", "her", "his", "the", "a", "an", "some"})
+# Whose something is, or who is put on a drug: no drug's place ("started Ibarra on …").
+_OWNER_OR_PATIENT = re.compile(r"['’]s\b|[ \t]+on[ \t]")
+# One item of a list: "Lotensin, Lopid, metoprolol, and Darvocet", "Accutane and Ovcon".
+_LINKS = frozenset({"and", "or", "&"})
+_ITEM_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
+                         r"(?P<w>[A-Za-z][a-z]+)\b")
+
+
 class NameRecognizer:
     name = "names"
 
@@ -207,9 +264,12 @@ class NameRecognizer:
             return False
         return plain in self.lex.clinical_words or self._sentence_word(word)
 
-    def _opens_sentence(self, word: str) -> bool:
-        """After "X." a word that is no name and ordinary English starts a new sentence."""
+    def _opens_sentence(self, word: str, gap: str = " ") -> bool:
+        """After "X." a word that is no name and ordinary English starts a new sentence; so
+        does any known word on no name list after "X." and two spaces ("Dr. X.  Reportedly")."""
         plain = self._plain(word).rstrip(".,")
+        if len(gap) > 1 and not self.lex.named(plain) and self.lex.known(plain):
+            return True
         return self._sentence_word(word) or (
             not self.lex.named(plain) and self.lex.english_rank.get(plain, RARE_RANK) < RARE_RANK)
 
@@ -235,7 +295,8 @@ class NameRecognizer:
         """Drop trailing non-name words ("Dr. Okafor, MD" → "Okafor")."""
         words = list(re.finditer(r"\S+", text[start:end]))
         while len(words) > 1 and (self._not_name(words[-1].group(0)) or (
-                words[-2].group(0).endswith(".") and self._opens_sentence(words[-1].group(0)))):
+                words[-2].group(0).endswith(".") and self._opens_sentence(
+                    words[-1].group(0), text[start + words[-2].end():start + words[-1].start()]))):
             words.pop()  # "Dr. X. She said": the sentence ended after the initial
         if not words:
             return None
@@ -451,11 +512,55 @@ class NameRecognizer:
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.inverted")
 
 
+    def clinical_place(self, text: str, start: int, end: int) -> bool:
+        """A word guessed a name that stands where drugs, products and eponyms stand: a
+        measured dose after it, a route or a structure "of" it before it; and, for a word
+        on no name list (or a given name that is also a drug's), its count, form or
+        frequency after it, or being taken, tried or listed beside a drug."""
+        # the three words before it on its line, lower case ("the white line of")
+        before = text[max(0, start - 30):start].rpartition("\n")[2].lower().split()[-3:]
+        last = before[-1] if before else ""
+        if _DOSE_AFTER.match(text, end) or last in _ROUTES or (
+                last == "of" and len(before) > 1 and before[-2] in _STRUCTURES):
+            return True
+        plain = self._plain(text[start:end]).removesuffix("'s")
+        if self.lex.named(plain) and not self._drug_name(plain):
+            return False
+        if _USE_AFTER.match(text, end):
+            return True
+        if _OWNER_OR_PATIENT.match(text, end) or text[start:end].endswith(("'s", "’s")):
+            return False  # "using Nowak's phone", "started Ibarra on metformin": people
+        verb = before[:-1] if last in _TAKEN_OBJECT else before  # "started on", "taking the"
+        if verb and (verb[-1] in _TAKEN or " ".join(verb[-2:]) in _TAKEN):
+            return True
+        after = _ITEM_AFTER.match(text, end)
+        if after is not None and self._drug_name(after.group("w").lower()):
+            return True
+        # "Lopid, metoprolol, and Darvocet": the item before the comma, or before "and"
+        item = before[-2] if last in _LINKS and len(before) > 1 else last
+        word = item.rstrip(",")
+        return (item.endswith(",") or last in _LINKS) and word.isalpha() and (
+            self._drug_name(word))
+
+    def _drug_name(self, plain: str) -> bool:
+        """A word of the drug and disease vocabulary that is no English word and no surname
+        ("metoprolol", "Accutane", "Allegra" — not "Jones", "Fleet")."""
+        lex = self.lex
+        return ((plain in lex.vocabulary or plain in lex.clinical_words)
+                and plain not in lex.english_rank and plain not in lex.common_words
+                and plain not in lex.surnames)
+
     def unfamiliar(self, plain: str) -> bool:
-        """No vocabulary knows it, and it is not shaped like a medical word."""
+        """No vocabulary knows it, and it is not shaped like a medical word, nor a plural of
+        one ("Tympanograms") nor an adjective of a known word ("Streaky")."""
         if self.lex.known(plain):
             return False
-        return self.lex.named(plain) or _MEDICAL_SHAPE.fullmatch(plain) is None
+        if self.lex.named(plain):
+            return True
+        if plain.endswith("y") and len(plain) > 5 and self.lex.known(plain[:-1]):
+            return False
+        return _MEDICAL_SHAPE.fullmatch(plain.removesuffix("s")) is None and (
+            _MEDICAL_SHAPE.fullmatch(plain) is None)
 
     def _rare_name(self, plain: str) -> bool:
         """On a Census name list, rare as an English word, and no clinical word ("Jensen")."""
@@ -501,5 +606,11 @@ def vocative_shape(m: re.Match[str]) -> tuple[bool, str]:
 
 
 def _starts_sentence(text: str, index: int) -> bool:
+    if _LINE_BREAK_COMMA.search(text, max(0, index - 5), index):
+        return True  # "NECK: , Supple", "normal.,Extremities" (not "Inc., Bridgewater")
     before = text[max(0, index - 3):index].rstrip(" \t")
     return not before or before[-1] in ".!?:\n\f•-*#>"
+
+
+# A line break some exports write as a comma: after a heading's colon, or glued to a stop.
+_LINE_BREAK_COMMA = re.compile(r"(?::[ \t]*,[ \t]*|\.,)$")

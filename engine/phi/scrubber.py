@@ -1,6 +1,7 @@
 """The fixed pipeline: recognize → extend (a strong name everywhere, words beside names,
 place prefixes, address blocks, the organisation line of a signature, a person's or an
-address's organisation) → filter clinical words → widen names over titles → merge
+address's organisation) → filter clinical words (and guessed names that stand, somewhere in
+the text, where a drug, device or eponym stands) → widen names over titles → merge
 overlapping spans → replace."""
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from engine.phi.surrogates import Replacer
 from engine.phi.types import Detection, PhiSpan, PhiType, ScrubPolicy, ScrubResult
 
 THRESHOLD = 0.5
-# What follows an eponym: "Chaddock reflex", "McIsaac score", "Framingham Risk Score".
+# What follows an eponym or a maker's name: "Chaddock reflex", "McIsaac score",
+# "Framingham Risk Score", "Gerota's fascia", "Blake drain", "Pentax video colonoscope".
 _EPONYM_HEAD = re.compile(
     r"(?:['’]s?)?(?:[ \t]+(?:[A-Z][a-z]+|risk|heart|pain|coma|stool|bleeding|depression|"
-    r"anxiety|severity|performance|status|frailty)){0,2}[ \t]+"
+    r"anxiety|severity|performance|status|frailty|video|pressure|flat|fluted|compression|"
+    r"suction)){0,2}[ \t]+"
     r"(?i:disease|syndrome|signs?|reflex(?:es)?|study|trial|cohort|"
     r"scores?|scales?|index|criteria|tests?|maneuver|manoeuvre|classification|staging|palsy|"
     r"phenomenon|triad|lymphoma|tumou?r|sarcoma|ulcer|fracture|node|cyst|murmur|rule|formula|"
@@ -36,10 +39,16 @@ _EPONYM_HEAD = re.compile(
     r"duct|gland|cells?|bod(?:y|ies)|virus|protein|method|technique|block|valve|shunt|"
     r"catheter|tube|line|needle|splint|nodules?|an(?:a)?emia|disorder|diverticulum|"
     r"aneurysm|hernia|contracture|deformity|dystrophy|encephalopathy|neuralgia|neuroma|"
-    r"operation|procedure|repair|position)\b")
+    # devices in the singular where the plural is also a verb ("John braces", "Kim drains")
+    r"operation|procedure|repair|position|stage|fascia|phenomen(?:on|a)|drain|trocars?|"
+    r"scalpels?|implants?|[a-z]*scopes?|wrap|dressings?|blades?|retractors?|suture|"
+    r"staplers?|pump|meter|scissors|clamp|dissectors?|curettes?|rongeurs?|"
+    r"elevator|trap|stockings?|brace|collar)\b")
 # Context rules are trusted over the clinical word list ("Mr. Parkinson" is a person);
 # lexicon-only guesses are not ("Parkinson disease" is a condition).
 _STRONG = 0.9
+# Guesses by the word alone, which a drug's or device's context overrules ("Vioxx 25 mg").
+_GUESSES = frozenset({"names.unknown", "names.given", "names.possessive", "names.subject"})
 _JUDGED_WHOLE = frozenset({"organizations", "names.neighbour", "names.spoken"})
 _FILTERED_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION, PhiType.ORGANIZATION})
 
@@ -69,8 +78,9 @@ class Scrubber:
         found += list(self.blocks.analyze(text, found))
         found += list(self.signatures.analyze(text, found))
         found += list(self.affiliations.analyze(text, found))
+        products = self._products(text, found)
         kept = [self.names.widen(text, d) for d in found
-                if d.score >= THRESHOLD and not self._clinical(text, d)]
+                if d.score >= THRESHOLD and not self._clinical(text, d, products)]
         return _merge(text, kept)
 
     def scrub(self, text: str) -> ScrubResult:
@@ -89,14 +99,24 @@ class Scrubber:
         out.append(text[cursor:])
         return ScrubResult("".join(out), tuple(spans), self.policy)
 
-    def _clinical(self, text: str, det: Detection) -> bool:
+    def _products(self, text: str, found: Iterable[Detection]) -> frozenset[str]:
+        """Words guessed names that stand where a drug, product or eponym stands somewhere
+        in the text ("Vioxx 25 mg"): such a word is one wherever else it stands."""
+        return frozenset(
+            _product_key(text, d) for d in found
+            if d.type is PhiType.NAME and d.source in _GUESSES
+            and self.names.clinical_place(text, d.start, d.end))
+
+    def _clinical(self, text: str, det: Detection, products: frozenset[str] = frozenset()
+                  ) -> bool:
         if det.type not in _FILTERED_TYPES or det.score >= _STRONG:
             return False
         value = text[det.start:det.end].lower().replace("’", "'")
         following = text[det.end:det.end + 30].lower()
         first = value.split()[0] if value.split() else ""
-        if value in self.lex.clinical_terms or f"{value} {following}".startswith(
-                self.lex.terms_by_first_word.get(first, ())):
+        terms = self.lex.clinical_terms
+        if value in terms or value.removesuffix("s") in terms or (  # "Accu-Cheks"
+                f"{value} {following}".startswith(self.lex.terms_by_first_word.get(first, ()))):
             return True
         if det.type is PhiType.ORGANIZATION and det.source == "addresses" and (
                 self.names.department(text[det.start:det.end].split())):
@@ -107,6 +127,8 @@ class Scrubber:
             return True  # "Dr. Anna Berg of Hematology Oncology": a person and her service
         if " " not in value and _EPONYM_HEAD.match(text, det.end):
             return True  # "Chaddock reflex", "Framingham Risk Score": an eponym, not a person
+        if det.source in _GUESSES and _product_key(text, det) in products:
+            return True  # "Vioxx 25 mg daily", "circle of Willis": a drug, an eponym
         words = re.findall(r"[a-z]+", value.replace("'s", ""))
         # A company's name by its shape is judged whole ("Blood Group" is a term, "Jones
         # Group" not), and so is a name by its context ("Szczepanik and Murphy", "name is
@@ -132,6 +154,15 @@ class Scrubber:
             + r")\b", re.IGNORECASE)
         return [Detection(PhiType.NAME, m.start(), m.end(), 0.9, "names.propagated")
                 for m in pattern.finditer(text) if m.group(0)[0].isupper()]
+
+
+def _product_key(text: str, det: Detection) -> str:
+    """A product's name without a maker's suffix or possessive ("Darvocet-N" → "darvocet")."""
+    word = _LEADING_WORD.match(text, det.start)
+    return word.group(0).lower() if word else ""
+
+
+_LEADING_WORD = re.compile(r"[^\W\d_]+")
 
 
 # What may sit between two parts of one name or place: a space, a hyphen, an initial, a
