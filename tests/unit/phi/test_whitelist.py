@@ -47,3 +47,10 @@ def test_synthea_vocabulary_survives(eval_dir):
 def test_a_clinicians_service_is_no_organisation(service):
     out = REDACT.scrub(f"Discussed with Dr. Peter Hall of {service} today.").text
     assert out == f"Discussed with Dr. [NAME] of {service} today."
+
+
+@pytest.mark.parametrize("text", ["She was transferred to the ICU.", "Admitted to the MICU.",
+                                  "He presented to our ER today.", "Imaged at CT on 5/3/2021.",
+                                  "Returned to the OR for washout."])
+def test_hospital_units_and_tests_are_no_organisation(text):
+    assert "[ORGANIZATION]" not in REDACT.scrub(text).text
