@@ -260,8 +260,9 @@ class NameRecognizer:
 
     def _unit_word(self, plain: str, word: str) -> bool:
         """A clinical or everyday word that names no one and no place ("Urology", "Pain")."""
-        if self.lex.named(plain) or plain in self.lex.places or word.isupper():
-            return False
+        if (self.lex.named(plain) or plain in self.lex.places or plain in self.lex.state_names
+                or word.isupper()):
+            return False  # "Texas Health Hospital" is named after a state
         return plain in self.lex.clinical_words or self._sentence_word(word)
 
     def _opens_sentence(self, word: str, gap: str = " ") -> bool:
@@ -496,6 +497,8 @@ class NameRecognizer:
                         and not self.is_weak(nxt))):
                     while j < len(words) and self._namelike(words[j][1]):
                         j += 1
+                elif i == 0 and len(words) == 2 and self._plain_pair(text, start, word, nxt):
+                    j += 1  # "disorder, Jack Taylor, who": two everyday name words
                 elif plain in lex.surnames and initial_next:  # "Smith J."
                     j = i + 2
                 if j - i >= 2:  # a given name and what follows it: "Mary Poppins", "Anna S."
@@ -511,6 +514,20 @@ class NameRecognizer:
                     and not self.is_weak(m.group("s")) and not self.is_weak(m.group("g"))):
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.inverted")
 
+
+    def _plain_pair(self, text: str, start: int, given: str, surname: str) -> bool:
+        """A given name and a surname that are both everyday words ("Jack Taylor", "Bill
+        Baker") are a name inside a sentence, alone as its capitalised words, and not before
+        an institution's or a street's word ("Grace Hospital", "Rose Street" are not)."""
+        g, s = self._plain(given), self._plain(surname).removesuffix("'s")
+        lex = self.lex
+        if not (lex.given(g) and s in lex.surnames) or _starts_sentence(text, start):
+            return False
+        if any(w in lex.clinical_words or w in INSTITUTION_WORDS or w in CALENDAR
+               or w in _PLACE_WORDS for w in (g, s)):
+            return False
+        after = _WORD_AFTER.match(text, start + len(given) + 1 + len(surname))
+        return not (after and self._plain(after.group("w")) in _PLACE_WORDS)
 
     def clinical_place(self, text: str, start: int, end: int) -> bool:
         """A word guessed a name that stands where drugs, products and eponyms stand: a
@@ -603,6 +620,13 @@ def vocative_shape(m: re.Match[str]) -> tuple[bool, str]:
     no request after it), and the mark that follows the name."""
     after_comma = not m.group("start") and not m.group("g").strip(", \t")
     return after_comma, m.group("p") or ""
+
+
+# What makes capitalised name words a place's or an institution's name: "Grace Hospital",
+# "Rose Street".
+_PLACE_WORDS = INSTITUTION_WORDS | {
+    "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "way", "boulevard",
+    "blvd", "court", "place", "school", "park", "church", "hall", "house", "hill", "river"}
 
 
 def _starts_sentence(text: str, index: int) -> bool:

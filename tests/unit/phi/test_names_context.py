@@ -95,3 +95,20 @@ def test_lower_case_transcripts(text, leaks):
 )
 def test_lower_case_words_that_stay(text, kept):
     assert kept in redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two everyday name words alone inside a sentence are a person
+        ("A man with depression, Jack Taylor, was seen today.",
+         "A man with depression, [NAME], was seen today."),
+        # … but not before a street's or an institution's word, nor at a sentence start
+        ("She lives on Rose Street.", "She lives on [LOCATION]."),
+        ("Jack Taylor was seen today.", "Jack Taylor was seen today."),
+        # a state's name makes an institution's name, not a hospital unit
+        ("She was admitted to Texas Health Hospital.", "She was admitted to [ORGANIZATION]."),
+    ],
+)
+def test_everyday_name_words_in_a_name_place(text, expected):
+    assert redacted(text) == expected
