@@ -171,6 +171,7 @@ SUBJECT_VERB = (r"(?:is|was|has|had|will|would|can|could|says|said|spent|began|w
 # Where a sentence starts (as _starts_sentence() judges), so that only those words are tried.
 SENTENCE_START = r"(?:^|(?<=[.!?:\f•\-*#>]))[ \t]{0,2}"
 _SUBJECT = re.compile(rf"{SENTENCE_START}(?P<w>{WORD})(?=[ \t]+{SUBJECT_VERB})", re.M)
+_VERB_AFTER = re.compile(rf"[ \t]+{SUBJECT_VERB}")
 _INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ]\b\.?(?![\w\-])")  # "John D seen", "Paul M's"
 
 
@@ -521,12 +522,15 @@ class NameRecognizer:
         an institution's or a street's word ("Grace Hospital", "Rose Street" are not)."""
         g, s = self._plain(given), self._plain(surname).removesuffix("'s")
         lex = self.lex
-        if not (lex.given(g) and s in lex.surnames) or _starts_sentence(text, start):
-            return False
+        end = start + len(given) + 1 + len(surname)
+        if not (lex.given(g) and s in lex.surnames) or lex.english_rank.get(
+                g, RARE_RANK) < FUNCTION_RANK or (
+                _starts_sentence(text, start) and not _VERB_AFTER.match(text, end)):
+            return False  # at a sentence start only as the subject: "Jack Taylor was seen"
         if any(w in lex.clinical_words or w in INSTITUTION_WORDS or w in CALENDAR
                or w in _PLACE_WORDS for w in (g, s)):
             return False
-        after = _WORD_AFTER.match(text, start + len(given) + 1 + len(surname))
+        after = _WORD_AFTER.match(text, end)
         return not (after and self._plain(after.group("w")) in _PLACE_WORDS)
 
     def clinical_place(self, text: str, start: int, end: int) -> bool:

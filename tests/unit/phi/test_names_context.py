@@ -103,9 +103,10 @@ def test_lower_case_words_that_stay(text, kept):
         # two everyday name words alone inside a sentence are a person
         ("A man with depression, Jack Taylor, was seen today.",
          "A man with depression, [NAME], was seen today."),
-        # … but not before a street's or an institution's word, nor at a sentence start
+        # … but not before a street's or an institution's word
         ("She lives on Rose Street.", "She lives on [LOCATION]."),
-        ("Jack Taylor was seen today.", "Jack Taylor was seen today."),
+        # at a sentence start, as the subject
+        ("Jack Taylor was seen today.", "[NAME] was seen today."),
         # a state's name makes an institution's name, not a hospital unit
         ("She was admitted to Texas Health Hospital.", "She was admitted to [ORGANIZATION]."),
     ],
