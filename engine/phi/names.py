@@ -16,6 +16,7 @@ import calendar
 import re
 from collections.abc import Iterator
 
+from engine.phi.cues import finditer
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.types import Detection, PhiType
 
@@ -306,12 +307,16 @@ class NameRecognizer:
         return start, start + last.end() - (1 if last.group(0).endswith(",") else 0)
 
     def analyze(self, text: str) -> Iterator[Detection]:
+        folded = text.casefold()  # for the cue words of each rule
+        giving = any(True for _ in finditer(_GIVEN_TO, text, folded))
         for regex, score, source in ((_TITLED, 0.95, "title"), (_LABELLED, 0.95, "label"),
                                      (_CARE, 0.85, "care"), (_SPOKEN, 0.8, "spoken"),
                                      (_KIN, 0.8, "spoken"), (_GIVEN_TO, 0.8, "spoken"),
                                      (_GIVER, 0.8, "spoken"),
                                      (_CREDENTIALED, 0.95, "credential")):
-            for m in regex.finditer(text):
+            if regex is _GIVER and not giving:
+                continue  # the giver stands before a verb of giving: none, no giver
+            for m in finditer(regex, text, folded):
                 span = self._trim(text, *m.span("n"))
                 if span is None:
                     continue
