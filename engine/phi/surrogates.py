@@ -122,7 +122,7 @@ class Replacer:
     # --- surrogates -------------------------------------------------------------------
 
     def _surrogate(self, phi_type: PhiType, original: str) -> str:
-        key = f"{phi_type.value}:{' '.join(original.lower().split())}"
+        key = _key(phi_type, original)
         if phi_type is PhiType.NAME:
             return self._name(original)
         if phi_type is PhiType.DATE:
@@ -198,15 +198,24 @@ class Replacer:
     def _location(self, original: str, key: str) -> str:
         crossing = _CROSSING.fullmatch(original)
         if crossing:  # two streets, each its own fake
-            return (crossing["cue"] + self._street(crossing["a"], f"{key}:a") + crossing["link"]
-                    + self._street(crossing["b"], f"{key}:b"))
+            # each street, and each part of an address, is faked as it would be alone: the
+            # same town gets the same fake in every address of the record
+            return (crossing["cue"]
+                    + self._street(crossing["a"], _key(PhiType.LOCATION, crossing["a"]))
+                    + crossing["link"]
+                    + self._street(crossing["b"], _key(PhiType.LOCATION, crossing["b"])))
         if _PART_SEPARATOR.search(original) or _TRAILING_POSTCODE.search(original):
-            return self._by_part(original, lambda part: self._location_part(part, f"{key}:{part}"))
+            return self._by_part(original, lambda part: self._location_part(
+                part, _key(PhiType.LOCATION, part)))
         return self._location_part(original, key)
 
     def _location_part(self, original: str, key: str) -> str:
         if _POSTCODE.fullmatch(original):
             return self._shape(original, key)
+        if _INSTITUTION.search(original) and not any(c.isdigit() for c in original):
+            # "Riverside Family Practice, 1184 Willow Creek Road": the practice gets the fake
+            # it gets when named alone, so the two agree
+            return self._surrogate(PhiType.ORGANIZATION, original)
         unit = _UNIT_PART.fullmatch(original)
         if unit:
             return unit["kind"] + self._shape(unit["number"], key)
@@ -233,6 +242,11 @@ class Replacer:
         suffix = _INSTITUTION.search(original)
         name = self._pick(self.lex.surname_list, key)
         return f"{name} {suffix.group(0).title()}" if suffix else f"{name} Associates"
+
+
+def _key(phi_type: PhiType, original: str) -> str:
+    """What a surrogate is derived from: the type and the original, case and spacing aside."""
+    return f"{phi_type.value}:{' '.join(original.lower().split())}"
 
 
 def _parse_date(text: str) -> tuple[dates.ParsedDate, str] | None:

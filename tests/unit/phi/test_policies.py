@@ -156,3 +156,14 @@ def test_location_surrogates_keep_the_form_of_the_original(text, originals, shap
 def test_safe_harbor_writes_one_tag_for_a_town_and_its_foreign_postcode():
     out = Scrubber(ScrubPolicy.SAFE_HARBOR).scrub("Referred from TROMSØ 9008 today").text
     assert out == "Referred from [LOCATION] today"
+
+
+def test_a_town_and_a_practice_get_one_fake_wherever_they_are_written():
+    text = ("Seen at Riverside Family Practice, 1184 Willow Creek Road, Dayton, OH 45419.\n"
+            "She lives in Dayton.\nRiverside Family Practice\n22 Elm St., Dayton, OH 45402")
+    out = Scrubber(ScrubPolicy.SURROGATE, record_secret=b"t" * 32).scrub(text).text
+    assert "Dayton" not in out and "Riverside" not in out, out
+    town = re.search(r"She lives in ([\w ]+)\.", out).group(1)
+    assert out.count(f", {town}, OH") == 2, out
+    practice = re.search(r"Seen at ([\w ]+),", out).group(1)
+    assert f"\n{practice}\n" in out, out
