@@ -27,7 +27,8 @@ STREET_TYPES = (
     r"Radial|Trafficway|Tunnel|Neck|Loaf|Motorway|Overpass|Ramp|Rest|Forest|Fort|Shoal|Land|"
     r"Mount|River|Viaduct|Rapid|Cliff|Drive|Glen|Plain|Point|Port|Ridge|Road|Shore|Spring|Way|"
     r"Walk|View|Manor|Mill|Fork|Ford|Forge|Green|Grove|Knoll|Lake|Light|Lock|Meadow|Pine|Street|"
-    r"Valley|Village|Well|Unions?)s?)"
+    r"Valley|Village|Well|Court|Parkway|Terrace|Trail|Circle|Lane|Place|Plaza|Route|Avenue|"
+    r"Boulevard|Unions?)s?)"  # the plurals of USPS suffixes: "Kimberly Courts", "Chan Parkways"
 )
 STREET_TYPE = re.compile(rf"(?:{STREET_TYPES})\.?")  # one street word: "Dam", "Str."
 _UNIT = (r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Floor|Fl|Room|Rm|#)\.?"
@@ -118,7 +119,8 @@ ADDRESSES = PatternRecognizer("addresses", (
             0.9, group="a"),
     # "when he was 103", "she turned 95" — not "she was 98.6", "he is 95 kg" or "was 96%".
     Pattern(PhiType.AGE, re.compile(
-        r"\b(?:I|he|she|they|patient|pt)\s+(?:just\s+)?(?:is|was|am|turned|turns|is\s+now)\s+"
+        r"\b(?:I|I'll|he|she|they|patient|pt|brother|sister|mother|father|wife|husband|son|"
+        r"daughter)\s+(?:just\s+|will\s+)?(?:is|was|am|turned|turns|turn|is\s+now)\s+"
         r"(?P<a>9\d|1[0-1]\d)\b(?![.,]\d)(?!\s*(?:%|/|°|kg|lbs?|pounds|cm|mm|mg|bpm|beats|"
         r"degrees|percent|F\b|C\b))", re.I), 0.8, group="a"),
     Pattern(PhiType.ORGANIZATION, re.compile(

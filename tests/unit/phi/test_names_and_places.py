@@ -44,6 +44,11 @@ def test_names_are_removed(text, leak):
         ("treated at General Hospital for", "General Hospital", "ORGANIZATION"),
         ("a 92-year-old woman", "92", "AGE"),
         ("aged 101 years", "101", "AGE"),
+        ("My brother just turned 92 in the spring", "92", "AGE"),
+        ("Next week I'll turn 100.", "100", "AGE"),
+        # the plurals of street suffixes
+        ("She moved to 086 Kimberly Courts last year", "086", "LOCATION"),
+        ("The office is at 32662 Chan Parkways", "32662", "LOCATION"),
     ],
 )
 def test_places_orgs_and_old_ages(text, leak, tag):
