@@ -323,7 +323,11 @@ class NameRecognizer:
                 words = text[span[0]:span[1]].split()
                 if _TITLE_ONLY.fullmatch(words[0]) and len(words) == 1:
                     continue  # "seen by Dr." with the name on the next line
-                if source in ("care", "label") and all(self._sentence_word(w) for w in words):
+                # after a label asking for a name, a surname that is also a word is one
+                # ("Last name: Black"); after any other label it is not ("Patient: White")
+                asked = source == "label" and "name" in text[m.start():span[0]].lower()
+                if source in ("care", "label") and all(self._sentence_word(w) and not (
+                        asked and self.lex.named(self._plain(w).rstrip(".,"))) for w in words):
                     continue  # "Patient: Alert", "Patient: Yes", "treated with Fludrocortisone"
                 if source == "spoken" and all(self._sentence_word(w) and not self.lex.named(
                         self._plain(w).rstrip(".,")) for w in words):

@@ -107,6 +107,9 @@ def test_lower_case_words_that_stay(text, kept):
         ("She lives on Rose Street.", "She lives on [LOCATION]."),
         # at a sentence start, as the subject
         ("Jack Taylor was seen today.", "[NAME] was seen today."),
+        # after a label asking for a name, a surname that is also a word; not after others
+        ("What is your last name? Black", "What is your last name? [NAME]"),
+        ("Patient: White male, 45.", "Patient: White male, 45."),
         # a state's name makes an institution's name, not a hospital unit
         ("She was admitted to Texas Health Hospital.", "She was admitted to [ORGANIZATION]."),
     ],
