@@ -31,6 +31,21 @@ def cues(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted({c.casefold() for c in found})) if found else None
 
 
+_last: tuple[str, str] = ("", "")  # the text folded last, and its folding
+
+
+def fold(text: str) -> str:
+    """The text case-folded, once per text: every recognizer asks for it in turn, and a long
+    document is not copied again for each."""
+    global _last
+    last = _last  # one read: another thread may fold another text meanwhile
+    if last[0] is text:
+        return last[1]
+    folded = text.casefold()
+    _last = (text, folded)
+    return folded
+
+
 def present(words: tuple[str, ...], folded: str) -> bool:
     """Whether any cue occurs in the case-folded text."""
     return any(word in folded for word in words)

@@ -16,7 +16,7 @@ import calendar
 import re
 from collections.abc import Iterator
 
-from engine.phi.cues import finditer
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.types import Detection, PhiType
 
@@ -307,7 +307,7 @@ class NameRecognizer:
         return start, start + last.end() - (1 if last.group(0).endswith(",") else 0)
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        folded = text.casefold()  # for the cue words of each rule
+        folded = fold(text)  # for the cue words of each rule
         giving = any(True for _ in finditer(_GIVEN_TO, text, folded))
         for regex, score, source in ((_TITLED, 0.95, "title"), (_LABELLED, 0.95, "label"),
                                      (_CARE, 0.85, "care"), (_SPOKEN, 0.8, "spoken"),

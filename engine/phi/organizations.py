@@ -13,7 +13,7 @@ import calendar
 import re
 from collections.abc import Iterator
 
-from engine.phi.cues import finditer
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import WORD, NameRecognizer
 from engine.phi.types import Detection, PhiType
@@ -180,7 +180,7 @@ class OrganizationRecognizer:
                 if words:
                     start = m.start("n") + m.group("n").index(words[0])
                     yield Detection(PhiType.ORGANIZATION, start, m.end(), score, self.name)
-        folded = text.casefold()  # for the cue words of each rule
+        folded = fold(text)  # for the cue words of each rule
         staff = [m for m in finditer(_MEMBER, text, folded) if self._after_person(text, m.start())]
         described = [m for m in (_NAME_BEFORE.search(text, max(0, d.start() - 60), d.start())
                                  for d in finditer(_IS_A_FIRM, text, folded)) if m]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from engine.phi.cues import cues, present
+from engine.phi.cues import cues, fold, present
 from engine.phi.types import Detection, PhiType
 
 
@@ -36,7 +36,7 @@ class PatternRecognizer:
         self._cues = [cues(p.regex) for p in patterns]
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        folded = text.casefold()
+        folded = fold(text)
         for pattern, words in zip(self.patterns, self._cues, strict=True):
             if words is not None and not present(words, folded):
                 continue  # none of the words the pattern starts with: it cannot match
