@@ -46,6 +46,12 @@ def fold(text: str) -> str:
     return folded
 
 
+def forget() -> None:
+    """Drop the text folded last: it is the original, PHI and all, and outlives its scrub."""
+    global _last
+    _last = ("", "")
+
+
 def present(words: tuple[str, ...], folded: str) -> bool:
     """Whether any cue occurs in the case-folded text."""
     return any(word in folded for word in words)

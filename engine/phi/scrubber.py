@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from engine.phi.addresses import AddressBlocks, NumberedStreetRecognizer
 from engine.phi.affiliations import Affiliations
 from engine.phi.crossings import CrossingRecognizer
+from engine.phi.cues import forget
 from engine.phi.dates import DateRecognizer
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.lexicons import Lexicons, load
@@ -81,6 +82,7 @@ class Scrubber:
         products = self._products(text, found)
         kept = [self.names.widen(text, d) for d in found
                 if d.score >= THRESHOLD and not self._clinical(text, d, products)]
+        forget()
         return _merge(text, kept)
 
     def scrub(self, text: str) -> ScrubResult:

@@ -55,3 +55,12 @@ def test_every_match_on_real_text_holds_a_cue(eval_dir):
                                                                        match.group(0))
                     checked += 1
     assert checked > 500
+
+
+def test_the_folded_original_does_not_outlive_its_scrub():
+    from redaction import REDACT
+
+    import engine.phi.cues as module
+
+    REDACT.scrub("Margaret Thornbury, MRN 00482913")
+    assert "thornbury" not in repr(vars(module)).casefold()
