@@ -68,7 +68,7 @@ _CARE = re.compile(rf"\b(?i:{_VERBS})\s+(?:by|with|to|for)\s+(?:{_TITLE}\.?{_GAP
 # Who said or was called what: "says Hicks", "starring Lee", "a daughter named Kelly",
 # "she named him Frank", "according to Ruiz".
 _SPOKEN = re.compile(rf"\b(?:says|said|asked|told|starring|featuring|according\s+to|"
-                     rf"(?:named|nicknamed|called)(?:\s+(?:him|her|them))?|"
+                     rf"(?:named|nicknamed|called|calls?)(?:\s+(?:him|her|them|me))?|"
                      rf"Dear|Hi|Hello|Hey|name\s+is|name\s+was)"
                      rf"\s+(?:{_TITLE}\.?{_GAP})?(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
 # Kin named beside the kinship: "my son Michael", "her late husband, Ernest", "my kid Oskar".
@@ -80,6 +80,7 @@ KIN_BEFORE = (rf"\b(?i:my|his|her|their|our|your|(?:the\s+)?patient['’]s)[ \t]
               rf"younger|oldest|eldest|youngest|little|big|late|twin|best|ex-?|step-?)[ \t]*)?"
               rf"(?i:{KIN}),?[ \t]+")
 _KIN = re.compile(rf"{KIN_BEFORE}(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
+_KIN_AFTER = re.compile(rf"[ \t]+(?i:{KIN})\b")
 # Whoever gives or is given something of theirs: "had given Angel his address", "Lee had
 # given Morgan his address" (not kin or staff by their role: "gave Mom her pills").
 _NO_ROLE = (rf"(?!(?i:{KIN}|nurse|doctor|doc|physician|surgeon|therapist|pharmacist|staff|"
@@ -399,9 +400,13 @@ class NameRecognizer:
         lex = self.lex
         for m in _POSSESSOR.finditer(text):
             plain = self._plain(m.group("w"))
-            if (lex.named(plain) and plain not in lex.clinical_words
+            # whose kin: no eponym has a son ("Kelly's kid" — though "Kelly clamp")
+            kin = _KIN_AFTER.match(text, m.end()) is not None
+            if (lex.named(plain) and (kin or plain not in lex.clinical_words)
                     and plain not in INSTITUTION_WORDS and not _starts_sentence(text, m.start())):
-                yield Detection(PhiType.NAME, m.start(), m.end("w"), 0.65, "names.possessive")
+                yield (Detection(PhiType.NAME, m.start(), m.end("w"), 0.8, "names.spoken") if kin
+                       else Detection(PhiType.NAME, m.start(), m.end("w"), 0.65,
+                                      "names.possessive"))
 
     def _rare(self, plain: str) -> bool:
         """Rare in English, and no clinical or common word."""

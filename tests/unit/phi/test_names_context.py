@@ -110,6 +110,11 @@ def test_lower_case_words_that_stay(text, kept):
         # after a label asking for a name, a surname that is also a word; not after others
         ("What is your last name? Black", "What is your last name? [NAME]"),
         ("Patient: White male, 45.", "Patient: White male, 45."),
+        # what people call someone, and whose kin: even a name that is also an eponym's
+        ("Sometimes people call me Kelly.", "Sometimes people call me [NAME]."),
+        ("He lives with Kelly's son.", "He lives with [NAME]'s son."),
+        ("A Kelly clamp was applied.", "A Kelly clamp was applied."),
+        ("Please call Cardiology.", "Please call Cardiology."),
         # a state's name makes an institution's name, not a hospital unit
         ("She was admitted to Texas Health Hospital.", "She was admitted to [ORGANIZATION]."),
     ],
