@@ -71,6 +71,10 @@ _SPOKEN = re.compile(rf"\b(?:says|said|asked|told|starring|featuring|according\s
                      rf"(?:named|nicknamed|called|calls?)(?:\s+(?:him|her|them|me))?|"
                      rf"Dear|Hi|Hello|Hey|name\s+is|name\s+was)"
                      rf"\s+(?:{_TITLE}\.?{_GAP})?(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
+# Who introduces themselves: "I'm Mark Hill", "this is Priya" — a first name that no sentence
+# uses, or one and a surname ("I am Fine", "I am Cuban" are no introductions).
+_INTRODUCED = re.compile(rf"\b(?:I['’]m|I[ \t]+am|[Tt]his[ \t]+is)[ \t]+(?:{_TITLE}\.?{_GAP})?"
+                         rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
 # Kin named beside the kinship: "my son Michael", "her late husband, Ernest", "my kid Oskar".
 KIN = (r"(?:son|daughter|kid|child|wife|husband|spouse|partner|brother|sister|mother|father|"
        r"mom|mum|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|cousin|aunt|uncle|"
@@ -80,7 +84,10 @@ KIN_BEFORE = (rf"\b(?i:my|his|her|their|our|your|(?:the\s+)?patient['’]s)[ \t]
               rf"younger|oldest|eldest|youngest|little|big|late|twin|best|ex-?|step-?)[ \t]*)?"
               rf"(?i:{KIN}),?[ \t]+")
 _KIN = re.compile(rf"{KIN_BEFORE}(?P<n>{WORD}(?:{_GAP}{WORD}){{0,2}})")
-_KIN_AFTER = re.compile(rf"[ \t]+(?i:{KIN})\b")
+# What someone has that no eponym has: kin, and things of their own ("Wilson's song" is a
+# person's, "Wilson's disease" a condition).
+_KIN_AFTER = re.compile(rf"[ \t]+(?i:{KIN}|songs?|books?|novels?|albums?|house|car|phone|"
+                        r"address|email|birthday|funeral)\b")
 # Whoever gives or is given something of theirs: "had given Angel his address", "Lee had
 # given Morgan his address" (not kin or staff by their role: "gave Mom her pills").
 _NO_ROLE = (rf"(?!(?i:{KIN}|nurse|doctor|doc|physician|surgeon|therapist|pharmacist|staff|"
@@ -313,7 +320,7 @@ class NameRecognizer:
         for regex, score, source in ((_TITLED, 0.95, "title"), (_LABELLED, 0.95, "label"),
                                      (_CARE, 0.85, "care"), (_SPOKEN, 0.8, "spoken"),
                                      (_KIN, 0.8, "spoken"), (_GIVEN_TO, 0.8, "spoken"),
-                                     (_GIVER, 0.8, "spoken"),
+                                     (_GIVER, 0.8, "spoken"), (_INTRODUCED, 0.8, "introduced"),
                                      (_CREDENTIALED, 0.95, "credential")):
             if regex is _GIVER and not giving:
                 continue  # the giver stands before a verb of giving: none, no giver
@@ -330,7 +337,13 @@ class NameRecognizer:
                 if source in ("care", "label") and all(self._sentence_word(w) and not (
                         asked and self.lex.named(self._plain(w).rstrip(".,"))) for w in words):
                     continue  # "Patient: Alert", "Patient: Yes", "treated with Fludrocortisone"
-                if source == "spoken" and all(self._sentence_word(w) and not self.lex.named(
+                first = self._plain(words[0])
+                if source == "introduced" and not (self.lex.given(first) and (
+                        len(words) > 1 or not (self._sentence_word(words[0])
+                                               or first in self.lex.english_rank))):
+                    continue  # "I am Fine", "I am Cuban", "This is Cardiology": no first name
+                if source in ("spoken", "introduced") and all(
+                        self._sentence_word(w) and not self.lex.named(
                         self._plain(w).rstrip(".,")) for w in words):
                     continue  # "she said Yes", "called Cardiology" — but "says Wood"
                 yield Detection(PhiType.NAME, span[0], span[1], score, f"names.{source}")
@@ -400,7 +413,7 @@ class NameRecognizer:
         lex = self.lex
         for m in _POSSESSOR.finditer(text):
             plain = self._plain(m.group("w"))
-            # whose kin: no eponym has a son ("Kelly's kid" — though "Kelly clamp")
+            # whose kin or things: no eponym has a son ("Kelly's kid" — though "Kelly clamp")
             kin = _KIN_AFTER.match(text, m.end()) is not None
             if (lex.named(plain) and (kin or plain not in lex.clinical_words)
                     and plain not in INSTITUTION_WORDS and not _starts_sentence(text, m.start())):

@@ -115,7 +115,7 @@ ADDRESSES = PatternRecognizer("addresses", (
     Pattern(PhiType.AGE, re.compile(
         r"\b(?P<a>9\d|1[0-1]\d)(?:\s*|-)(?:years?|yrs?|y/?o|yo)\b(?:[\s-]*old)?", re.I),
         0.9, group="a"),
-    Pattern(PhiType.AGE, re.compile(r"\b(?:aged?|age:)\s*(?P<a>9\d|1[0-1]\d)\b", re.I),
+    Pattern(PhiType.AGE, re.compile(r"\b(?:aged?|age:|age\s+of)\s*(?P<a>9\d|1[0-1]\d)\b", re.I),
             0.9, group="a"),
     # "when he was 103", "she turned 95" — not "she was 98.6", "he is 95 kg" or "was 96%".
     Pattern(PhiType.AGE, re.compile(

@@ -1,4 +1,5 @@
-"""bench/phi_eval.py scores no country and no "nan" placeholder inside an address span."""
+"""bench/phi_eval.py scores no country and no "nan" placeholder inside an address span, and
+reports the spread of fresh synthetic sets."""
 
 from __future__ import annotations
 
@@ -26,3 +27,14 @@ def test_countries_and_missing_states_in_an_address_are_ignored():
 def test_other_spans_are_kept_whole():
     parts = phi_eval._split("Norway Smith", 0, 12, "NAME", phi_eval._not_phi_in_addresses())
     assert parts == [(0, 12, "NAME")]
+
+
+def test_the_spread_covers_fresh_sets_and_orders_its_figures():
+    spans = phi_eval.hntai_spans()
+    out = phi_eval.spread(seed=7, sets=3, count=20, spans=spans)
+    assert out["sets"] == 3
+    for key in ("recall", "precision", "names"):
+        low, median, high = out[key]
+        assert 0.0 <= low <= median <= high <= 1.0
+    assert phi_eval.spread(seed=7, sets=0, count=20, spans=spans) == {
+        "sets": 0, "recall": [], "precision": [], "names": []}

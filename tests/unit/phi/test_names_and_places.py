@@ -46,6 +46,7 @@ def test_names_are_removed(text, leak):
         ("aged 101 years", "101", "AGE"),
         ("My brother just turned 92 in the spring", "92", "AGE"),
         ("Next week I'll turn 100.", "100", "AGE"),
+        ("He retired at the age of 95.", "95", "AGE"),
         # the plurals of street suffixes
         ("She moved to 086 Kimberly Courts last year", "086", "LOCATION"),
         ("The office is at 32662 Chan Parkways", "32662", "LOCATION"),

@@ -115,6 +115,13 @@ def test_lower_case_words_that_stay(text, kept):
         ("He lives with Kelly's son.", "He lives with [NAME]'s son."),
         ("A Kelly clamp was applied.", "A Kelly clamp was applied."),
         ("Please call Cardiology.", "Please call Cardiology."),
+        # who introduces themselves with a full name; "I am Cuban" is no introduction
+        ("Hi, this is Rose Baker from the clinic.", "Hi, this is [NAME] from the clinic."),
+        ("I am Cuban and proud of it.", "I am Cuban and proud of it."),
+        ("This is Pain Management calling.", "This is Pain Management calling."),
+        # whose things: an eponym's name before them is a person's
+        ("(though Wilson's song was about a boat)", "(though [NAME]'s song was about a boat)"),
+        ("History of Wilson's disease.", "History of Wilson's disease."),
         # a state's name makes an institution's name, not a hospital unit
         ("She was admitted to Texas Health Hospital.", "She was admitted to [ORGANIZATION]."),
     ],
