@@ -38,3 +38,19 @@ def test_the_spread_covers_fresh_sets_and_orders_its_figures():
         assert 0.0 <= low <= median <= high <= 1.0
     assert phi_eval.spread(seed=7, sets=0, count=20, spans=spans) == {
         "sets": 0, "recall": [], "precision": [], "names": []}
+
+
+def test_side_by_side_scores_each_tool_on_its_fastest_round():
+    examples = [phi_eval.Example("Seen by Dr. Okafor today.", [(12, 18, "NAME")])]
+    calls = {"a": 0, "b": 0}
+
+    def tool(name, found):
+        def spans(text):
+            calls[name] += 1
+            return found
+        return spans
+
+    out = phi_eval.side_by_side(examples, {"a": tool("a", [(12, 18)]), "b": tool("b", [])}, 3)
+    assert calls == {"a": 3, "b": 3}
+    assert out["a"]["recall"] == 1.0 and out["b"]["recall"] == 0.0
+    assert out["a"]["notes_per_s_one_core"] > 0
