@@ -29,7 +29,15 @@ def test_other_spans_are_kept_whole():
     assert parts == [(0, 12, "NAME")]
 
 
-def test_the_spread_covers_fresh_sets_and_orders_its_figures():
+def test_the_spread_covers_fresh_sets_and_orders_its_figures(monkeypatch):
+    # Faker comes with the bench extra only: a stand-in generator, one name per note
+    names = iter(["Okafor", "Lindqvist", "Brandauer", "Szczepanik", "Moreau", "Nakamura"])
+
+    def fake_generator(count, seed):
+        return [phi_eval.Example(f"Seen by Dr. {n} today.", [(12, 12 + len(n), "NAME")])
+                for n in [next(names), next(names)][:count]]
+
+    monkeypatch.setattr(phi_eval, "generate_synthetic", fake_generator)
     spans = phi_eval.hntai_spans()
     out = phi_eval.spread(seed=7, sets=3, count=20, spans=spans)
     assert out["sets"] == 3
