@@ -316,15 +316,15 @@ class NameRecognizer:
 
     def analyze(self, text: str) -> Iterator[Detection]:
         folded = fold(text)  # for the cue words of each rule
-        giving = any(True for _ in finditer(_GIVEN_TO, text, folded))
+        given_to = list(finditer(_GIVEN_TO, text, folded))  # its own rule and _GIVER's gate
         for regex, score, source in ((_TITLED, 0.95, "title"), (_LABELLED, 0.95, "label"),
                                      (_CARE, 0.85, "care"), (_SPOKEN, 0.8, "spoken"),
                                      (_KIN, 0.8, "spoken"), (_GIVEN_TO, 0.8, "spoken"),
                                      (_GIVER, 0.8, "spoken"), (_INTRODUCED, 0.8, "introduced"),
                                      (_CREDENTIALED, 0.95, "credential")):
-            if regex is _GIVER and not giving:
+            if regex is _GIVER and not given_to:
                 continue  # the giver stands before a verb of giving: none, no giver
-            for m in finditer(regex, text, folded):
+            for m in given_to if regex is _GIVEN_TO else finditer(regex, text, folded):
                 span = self._trim(text, *m.span("n"))
                 if span is None:
                     continue

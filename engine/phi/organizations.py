@@ -9,12 +9,12 @@ survive; after a cue said only of organisations, capitalised words with no clini
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
+from engine.phi.names import CALENDAR as NAMES_CALENDAR
 from engine.phi.names import WORD, NameRecognizer
 from engine.phi.types import Detection, PhiType
 
@@ -49,8 +49,9 @@ _FACILITY = re.compile(
 # A place of care named after "at" or "from" and before the when: "surgery at Johns Hopkins
 # on May 10", "a report from Cedar Sinai last week", "seen at Cedars-Sinai on Jan 20".
 _AT_SITE = re.compile(
+    # alone, one word but no acronym: "at Cedars-Sinai on", not "at ICU on", "at CT on"
     rf"\b(?:at|from)[ \t]+(?:the[ \t]+)?(?P<n>{_CAP}(?:[ \t]{_CAP}){{1,2}}|{WORD})"
-    r"(?=,?[ \t]+(?:on|in|since|last|this|during|for|until)\b)")  # a lone acronym: "ICU"
+    r"(?=,?[ \t]+(?:on|in|since|last|this|during|for|until)\b)")
 
 # An organisation named by what is said of it: someone "of" or "from" it ("Vilma Holm of
 # Guidestar", "Tom I. Holzman from Predilytics"), or its office ("the Propublica office").
@@ -67,8 +68,7 @@ _PERSON_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<g>{WORD})(?:[ \t]+[A-Z]\.)?[ \
 _NO_TITLE = r"(?!(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof)\b)"  # "works for Dr. Lee" names a person
 JOINERS = frozenset({"and", "&", "of", "for", "the"})  # words inside a name, not of it
 _MID_SENTENCE = re.compile(r"[\w,;][ \t]+$")
-CALENDAR = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name,
-                                           "Christmas", "Easter") if w)
+CALENDAR = NAMES_CALENDAR | {"christmas", "easter"}  # "worked at Christmas" names no firm
 # A name of a few capitalised words, which may hold "and", "of", "for" ("Standard And Poors",
 # "Bank of the West") and dotted initials ("U.N.").
 _PART = rf"(?:(?:[A-Z]\.){{2,}}|{_CAP})"

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from engine.phi.cues import cues, fold, present
+from engine.phi.cues import finditer, fold
 from engine.phi.types import Detection, PhiType
 
 
@@ -33,14 +33,12 @@ class PatternRecognizer:
     def __init__(self, name: str, patterns: tuple[Pattern, ...]) -> None:
         self.name = name
         self.patterns = patterns
-        self._cues = [cues(p.regex) for p in patterns]
 
     def analyze(self, text: str) -> Iterator[Detection]:
         folded = fold(text)
-        for pattern, words in zip(self.patterns, self._cues, strict=True):
-            if words is not None and not present(words, folded):
-                continue  # none of the words the pattern starts with: it cannot match
-            for match in pattern.regex.finditer(text):
+        for pattern in self.patterns:
+            # nothing when the text holds none of the words the pattern starts with
+            for match in finditer(pattern.regex, text, folded):
                 start, end = match.span(pattern.group)
                 if start < 0 or start == end:
                     continue
