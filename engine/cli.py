@@ -204,12 +204,17 @@ class Cli:
         return EXIT_OK
 
     def scrub(self) -> int:
-        """Stateless: scrubs stdin in this process, keeps nothing, needs no login."""
-        from engine.phi import ScrubPolicy
+        """Stateless: scrubs stdin in this process, keeps nothing, needs no login. The site
+        lexicon is the machine policy's and the one named, both when both are set."""
+        from engine.phi import ScrubPolicy, site_lexicon
         from engine.phi.batch import run_scrub_stream
 
+        policy_lexicon = machine_policy().site_lexicon
+        site = site_lexicon.build([str(p) for p in (policy_lexicon, self.args.site_lexicon)
+                                   if p])
         mode = "jsonl" if self.args.jsonl else "json" if self.args.json else "text"
-        return run_scrub_stream(sys.stdin, sys.stdout, ScrubPolicy(self.args.policy), mode)
+        return run_scrub_stream(sys.stdin, sys.stdout, ScrubPolicy(self.args.policy), mode,
+                                site)
 
     def extract(self) -> int:
         """Stateless: clinical extraction of stdin in this process, keeps nothing."""
@@ -541,6 +546,9 @@ def build_parser() -> argparse.ArgumentParser:
                        default="surrogate")
     scrub.add_argument("--jsonl", action="store_true",
                        help='stream lines {"id", "text"} to lines {"id", "text", "spans"}')
+    scrub.add_argument("--site-lexicon", metavar="FILE",
+                       help="the site's own names to remove as well: UTF-8, one "
+                            "term<TAB>NAME|ORGANIZATION|LOCATION a line, # comments")
 
     extract = command("extract", Cli.extract, "clinical entities from stdin text (keeps nothing)",
                       json_flag=False)

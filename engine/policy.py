@@ -14,6 +14,10 @@ misspelt policy that is silently ignored is a policy that is not enforced::
     [privacy]
     scrub_policy = "safe_harbor"       # setting scrub.policy
 
+    [phi]
+    site_lexicon = "/etc/hntai/site_lexicon.tsv"   # setting phi.site_lexicon: the site's
+                                                    # facility, ward, town and staff names
+
     [security]
     idle_lock_minutes = 5              # setting security.idle_lock_minutes
     allowed_roles = ["admin", "clinician"]   # roles that may act on this workstation
@@ -57,6 +61,7 @@ class MachinePolicy:
     data_dir: Path | None = None
     retention_days: int | None = None
     scrub_policy: str | None = None
+    site_lexicon: Path | None = None
     idle_lock_minutes: int | None = None
     allowed_roles: tuple[str, ...] | None = None
     model_dirs: tuple[Path, ...] = ()
@@ -67,7 +72,8 @@ class MachinePolicy:
     def fixed_settings(self) -> dict[str, Any]:
         """The store settings this policy fixes, by setting key."""
         fixed = {"retention.days": self.retention_days, "scrub.policy": self.scrub_policy,
-                 "security.idle_lock_minutes": self.idle_lock_minutes}
+                 "security.idle_lock_minutes": self.idle_lock_minutes,
+                 "phi.site_lexicon": str(self.site_lexicon) if self.site_lexicon else None}
         return {key: value for key, value in fixed.items() if value is not None}
 
     def check_role(self, role: str) -> None:
@@ -81,6 +87,7 @@ class MachinePolicy:
 _SCHEMA: Mapping[str, Mapping[str, tuple[tuple[type, ...], str]]] = {
     "storage": {"data_dir": ((str,), "data_dir"), "retention_days": ((int,), "retention_days")},
     "privacy": {"scrub_policy": ((str,), "scrub_policy")},
+    "phi": {"site_lexicon": ((str,), "site_lexicon")},
     "security": {"idle_lock_minutes": ((int,), "idle_lock_minutes"),
                  "allowed_roles": ((list,), "allowed_roles")},
     "models": {"dirs": ((list,), "model_dirs"), "tasks": ((dict,), "models_per_task")},
@@ -154,7 +161,7 @@ def parse_policy(raw: Mapping[str, Any], source: Path | None = None) -> MachineP
 
 def _checked(name: str, value: Any, source: Path | None) -> Any:
     """One value, validated and converted to its MachinePolicy form."""
-    if name == "storage.data_dir":
+    if name in ("storage.data_dir", "phi.site_lexicon"):
         if not Path(value).is_absolute():
             raise _bad(name, "must be an absolute path", source)
         return Path(value)

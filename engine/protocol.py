@@ -169,6 +169,11 @@ class PutSetting(Request):
 
 
 @dataclass(frozen=True)
+class GetSiteLexicon(Request):
+    """How many site lexicon terms the scrubber uses now (setting phi.site_lexicon)."""
+
+
+@dataclass(frozen=True)
 class AuditVerify(Request):
     pass
 
@@ -310,6 +315,13 @@ class UserInfo:
     username: str
     role: str
     disabled: bool
+
+
+@dataclass(frozen=True)
+class SiteLexiconInfo:
+    terms: int  # every term matched: the file's and the user names'
+    listed: int  # from the site lexicon file
+    from_users: int  # staff names taken from the store's user names
 
 
 @dataclass(frozen=True)

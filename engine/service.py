@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import logging
 import multiprocessing
 import os
@@ -41,7 +42,8 @@ from engine.models import bundle as model_bundle
 from engine.models.config import load_config
 from engine.paths import model_dirs, models_config_path
 from engine.permissions import require
-from engine.phi import Scrubber, ScrubPolicy, ScrubResult
+from engine.phi import Scrubber, ScrubPolicy, ScrubResult, site_lexicon
+from engine.phi.site_lexicon import SiteLexicon
 from engine.pipeline import DICTATION, DictatedPipeline, DocumentPipeline
 from engine.status import collect_status
 from engine.store import (
@@ -67,8 +69,22 @@ log = logging.getLogger("hntai.service")
 PROCESS_DOCUMENT = "process_document"
 
 
-def scrub_text(text: str, policy: str, record_secret: bytes) -> ScrubResult:
-    return Scrubber(ScrubPolicy(policy), record_secret=record_secret).scrub(text)
+def scrub_text(text: str, policy: str, record_secret: bytes,
+               site: SiteLexicon | None = None) -> ScrubResult:
+    return Scrubber(ScrubPolicy(policy), record_secret=record_secret, site=site).scrub(text)
+
+
+def scrub_with_site(store: Store, text: str, policy: str, record_secret: bytes) -> ScrubResult:
+    return scrub_text(text, policy, record_secret, site_lexicon_of(store))
+
+
+def site_lexicon_of(store: Store) -> SiteLexicon | None:
+    """The site lexicon file's terms, and the store's user names as staff names (compiled
+    again only when either changes)."""
+    with store.db.lock:
+        path = store_settings.get(store.db.conn, "phi.site_lexicon")
+        names = [u.username for u in users.list_all(store.db.conn)]
+    return site_lexicon.build([path], names)
 
 
 def clinical_data(scrubbed_text: str) -> dict[str, Any]:
@@ -112,6 +128,7 @@ class EngineService:
             p.ListRecords: self._list_records, p.ListDocuments: self._list_documents,
             p.GetDocument: self._get_document, p.GetStatus: self._status,
             p.GetSettings: self._get_settings, p.PutSetting: self._put_setting,
+            p.GetSiteLexicon: self._get_site_lexicon,
             p.AuditVerify: self._audit_verify, p.AuditExport: self._audit_export,
             p.Export: self._export, p.Summarize: self._summarize,
             p.GetSummary: self._get_summary, p.ListModels: self._list_models,
@@ -172,9 +189,10 @@ class EngineService:
     def _open(self, store: Store) -> None:
         self.store = store
         self._next_sweep = 0.0  # soon after a store opens, then hourly
-        pipeline = DocumentPipeline(store, scrub=scrub_text, clinical=clinical_data,
+        scrub = functools.partial(scrub_with_site, store)
+        pipeline = DocumentPipeline(store, scrub=scrub, clinical=clinical_data,
                                     transcribe=self._transcribe)
-        dictated = DictatedPipeline(store, scrub=scrub_text, clinical=clinical_data,
+        dictated = DictatedPipeline(store, scrub=scrub, clinical=clinical_data,
                                     texts=self._dictated_texts)
         self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline, DICTATION: dictated,
                                         SUMMARIZE: SummaryJob(store, self.models)}, self.emit)
@@ -564,6 +582,12 @@ class EngineService:
         store = self._session_store()
         with store.db.lock:
             return store_settings.all_settings(store.db.conn)
+
+    def _get_site_lexicon(self, _req: p.GetSiteLexicon) -> p.SiteLexiconInfo:
+        site = site_lexicon_of(self._session_store())
+        if site is None:
+            return p.SiteLexiconInfo(0, 0, 0)
+        return p.SiteLexiconInfo(len(site), site.listed, len(site) - site.listed)
 
     def _put_setting(self, req: p.PutSetting) -> None:
         store = self._require("settings.write", "setting", req.key)

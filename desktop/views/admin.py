@@ -717,6 +717,9 @@ class SettingSpec:
 
 SETTINGS: dict[str, SettingSpec] = {
     "scrub.policy": SettingSpec("Scrub policy", "How identifiers in documents are replaced"),
+    "phi.site_lexicon": SettingSpec("Site lexicon file", "The site's facility, ward and town "
+                                    "names and clinician roster, removed as well: a UTF-8 "
+                                    "file, one term<TAB>NAME|ORGANIZATION|LOCATION a line"),
     "limits.max_file_mb": SettingSpec("Largest file", "Bigger files are refused", 1, 100_000,
                                       " MB"),
     "limits.max_pages": SettingSpec("Most pages", "Documents with more pages are refused", 1),
@@ -739,7 +742,7 @@ SETTINGS: dict[str, SettingSpec] = {
     "retention.days": SettingSpec("Keep documents for", "Documents older than this are "
                                   "removed", 0, 36_500, " days", "keep forever"),
 }
-SECTIONS = {"scrub": "De-identification", "limits": "Input limits",
+SECTIONS = {"scrub": "De-identification", "phi": "Site lexicon", "limits": "Input limits",
             "ocr": "Text recognition (OCR)", "jobs": "Jobs", "security": "Security",
             "retention": "Retention"}
 _POLICY_TEXT = {"surrogate": "Surrogate — realistic stand-ins", "redact": "Redact — [TYPE] "
@@ -820,9 +823,11 @@ class SettingsTab(QtWidgets.QWidget):
         self.save_button.setProperty("primary", True)
         self.revert_button = _button("Re&vert", "Throw away unsaved changes", self.refresh)
         self.status = StatusLine("Settings status")
+        self.lexicon = StatusLine("Site lexicon terms")
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(*MARGINS)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.lexicon)
         layout.addWidget(self.status)
         buttons = QtWidgets.QHBoxLayout()
         buttons.addStretch(1)
@@ -834,6 +839,12 @@ class SettingsTab(QtWidgets.QWidget):
     def refresh(self) -> None:
         self.link.call(p.GetSettings()).success(self._show) \
             .failure(lambda e: self.status.failed("Loading the settings", e)).run()
+        self.link.call(p.GetSiteLexicon()).success(self._show_lexicon) \
+            .failure(lambda e: self.lexicon.failed("Loading the site lexicon", e)).run()
+
+    def _show_lexicon(self, info: p.SiteLexiconInfo) -> None:
+        self.lexicon.info(f"Site lexicon: {info.terms:,} terms in use ({info.listed:,} from "
+                          f"the file, {info.from_users:,} staff names from the user list)")
 
     def _show(self, values: dict[str, Any]) -> None:
         self.values = dict(values)

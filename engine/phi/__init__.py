@@ -1,7 +1,8 @@
 """De-identification: every HIPAA Safe Harbor identifier found, replaced by policy.
 
-``Scrubber(policy, record_secret).scrub(text)`` returns the scrubbed text and spans (type and
-offsets in both texts), never the original values.
+``Scrubber(policy, record_secret, site=...).scrub(text)`` returns the scrubbed text and spans
+(type and offsets in both texts), never the original values; ``site`` is the site lexicon
+(``site_lexicon.build``): the site's own facility, ward, town and staff names.
 """
 
 from engine.phi.scrubber import Scrubber, scrub

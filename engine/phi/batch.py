@@ -3,7 +3,8 @@
 Modes: ``text`` (all of stdin → scrubbed text), ``json`` (one object with text and spans),
 ``jsonl`` (one line ``{"id", "text"}`` in, one line ``{"id", "text", "spans"}`` out, flushed
 per line so thousands of notes stream through one process). Nothing is kept; each line gets
-a fresh record secret, so surrogates never link two inputs.
+a fresh record secret, so surrogates never link two inputs. A site lexicon (``--site-lexicon``,
+the machine policy's) is compiled once for the whole stream.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal, TextIO
 
 from engine.jsonl import stream_jsonl
 from engine.phi.scrubber import Scrubber
+from engine.phi.site_lexicon import SiteLexicon
 from engine.phi.types import ScrubPolicy, ScrubResult
 
 
@@ -26,9 +28,10 @@ def result_json(result: ScrubResult) -> dict:
 
 
 def run_scrub_stream(stdin: TextIO, stdout: TextIO, policy: ScrubPolicy,
-                     mode: Literal["text", "json", "jsonl"]) -> int:
+                     mode: Literal["text", "json", "jsonl"], site: SiteLexicon | None = None
+                     ) -> int:
     if mode != "jsonl":
-        result = Scrubber(policy).scrub(stdin.read())
+        result = Scrubber(policy, site=site).scrub(stdin.read())
         if mode == "json":
             stdout.write(json.dumps(result_json(result)) + "\n")
         else:
@@ -36,4 +39,5 @@ def run_scrub_stream(stdin: TextIO, stdout: TextIO, policy: ScrubPolicy,
         stdout.flush()
         return 0
     # A fresh scrubber (and record secret) per line: surrogates never link two inputs.
-    return stream_jsonl(stdin, stdout, lambda text: result_json(Scrubber(policy).scrub(text)))
+    return stream_jsonl(stdin, stdout,
+                        lambda text: result_json(Scrubber(policy, site=site).scrub(text)))

@@ -89,7 +89,7 @@ class SiteLexicon:
 
     name = "site_lexicon"
 
-    def __init__(self, terms: Iterable[SiteTerm]) -> None:
+    def __init__(self, terms: Iterable[SiteTerm], listed: int | None = None) -> None:
         self.types: dict[str, PhiType] = {}
         atoms: dict[tuple[str, ...], None] = {}
         for term in terms:
@@ -97,6 +97,8 @@ class SiteLexicon:
             atoms.setdefault(_atoms(term.term))
         self.counts = {kind.value: sum(t is kind for t in self.types.values())
                        for kind in TYPES.values()}
+        # how many came from the site's files; the rest, from the store's user names
+        self.listed = len(self.types) if listed is None else listed
         self.pattern = re.compile(
             r"(?<![^\W\d_])(?:" + _trie_regex(atoms) + r")(?![^\W\d_])", re.IGNORECASE
         ) if atoms else None
@@ -149,12 +151,13 @@ def read(path: Path) -> list[SiteTerm]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write it
     except FileNotFoundError:
-        raise FileNotFound("the site lexicon file does not exist", {"path": str(path)}) from None
+        raise FileNotFound(f"the site lexicon file {path} does not exist",
+                           {"path": str(path)}) from None
     except IsADirectoryError:
         raise InvalidRequest("the site lexicon is a folder, not a file",
                              {"path": str(path)}) from None
     except UnicodeDecodeError as exc:
-        line = text_line(path.read_bytes(), exc.start)
+        line = _line_of(path.read_bytes(), exc.start)
         raise InvalidRequest(f"site lexicon line {line} is not UTF-8 text",
                              {"path": str(path), "line": line}) from None
     except OSError as exc:
@@ -167,7 +170,7 @@ def read(path: Path) -> list[SiteTerm]:
         raise
 
 
-def text_line(data: bytes, offset: int) -> int:
+def _line_of(data: bytes, offset: int) -> int:
     """The 1-based line number of a byte offset."""
     return data.count(b"\n", 0, offset) + 1
 
@@ -189,24 +192,26 @@ def roster(usernames: Iterable[str], lex: Lexicons) -> list[SiteTerm]:
     return terms
 
 
-def build(path: str | None, usernames: Iterable[str]) -> SiteLexicon | None:
-    """The lexicon of a file (if any) and of the store's user names, compiled again only when
-    the file or the users change; None when both are empty. The file's type wins over the
-    roster's for a term in both."""
-    version = _version(Path(path)) if path else None
-    return _build(version, tuple(sorted(set(usernames))))
+def build(paths: Iterable[str], usernames: Iterable[str] = ()) -> SiteLexicon | None:
+    """The lexicon of the files named (a machine policy's, a command's) and of the store's
+    user names, compiled again only when a file or the users change; None when all are empty.
+    A file's type wins over the roster's for a term in both."""
+    versions = tuple(_version(Path(path)) for path in dict.fromkeys(paths) if path)
+    return _build(versions, tuple(sorted(set(usernames))))
 
 
 def _version(path: Path) -> tuple[str, int, int]:
     try:
         stat = path.stat()
     except FileNotFoundError:
-        raise FileNotFound("the site lexicon file does not exist", {"path": str(path)}) from None
+        raise FileNotFound(f"the site lexicon file {path} does not exist",
+                           {"path": str(path)}) from None
     return str(path), stat.st_size, stat.st_mtime_ns
 
 
 @functools.lru_cache(maxsize=4)
-def _build(version: tuple[str, int, int] | None, usernames: tuple[str, ...]
+def _build(versions: tuple[tuple[str, int, int], ...], usernames: tuple[str, ...]
            ) -> SiteLexicon | None:
-    terms = [*(read(Path(version[0])) if version else ()), *roster(usernames, load())]
-    return SiteLexicon(terms) if terms else None
+    listed = [term for path, _, _ in versions for term in read(Path(path))]
+    terms = [*listed, *roster(usernames, load())]
+    return SiteLexicon(terms, listed=len({key(t.term) for t in listed})) if terms else None

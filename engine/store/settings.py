@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidRequest, PermissionDenied
+from engine.phi import site_lexicon
 from engine.policy import machine_policy
 
 DEFAULTS: Mapping[str, Any] = {
     "scrub.policy": "surrogate",
+    "phi.site_lexicon": "",  # the site lexicon file (an absolute path); "" = none
     "limits.max_file_mb": 200,
     "limits.max_pages": 2000,
     "limits.max_image_megapixels": 100,
@@ -44,6 +47,15 @@ def all_settings(conn) -> dict[str, Any]:
     return {key: get(conn, key) for key in DEFAULTS}
 
 
+def _check_site_lexicon(path: str) -> None:
+    """A lexicon is read when it is set, so that a missing file or a malformed line is
+    refused now (naming the line), not at the next document."""
+    if not Path(path).is_absolute():
+        raise InvalidRequest("the site lexicon must be an absolute path",
+                             {"key": "phi.site_lexicon"})
+    site_lexicon.read(Path(path))
+
+
 def put(conn, key: str, value: Any) -> None:
     default = DEFAULTS.get(key)
     if default is None:
@@ -57,6 +69,8 @@ def put(conn, key: str, value: Any) -> None:
     if key in CHOICES and value not in CHOICES[key]:
         raise InvalidRequest("setting value is not one of the choices",
                              {"key": key, "choices": list(CHOICES[key])})
+    if key == "phi.site_lexicon" and value:
+        _check_site_lexicon(value)
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

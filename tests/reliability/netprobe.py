@@ -27,9 +27,9 @@ def probe_entry(requests, events, data_dir: str) -> None:
 
     scrub = service.scrub_text
 
-    def scrub_after_reaching_out(text: str, policy: str, secret: bytes):
+    def scrub_after_reaching_out(text: str, policy: str, secret: bytes, *site):
         _reach_out(text)
-        return scrub(text, policy, secret)
+        return scrub(text, policy, secret, *site)
 
     service.scrub_text = scrub_after_reaching_out
     service.engine_main(requests, events, data_dir)
