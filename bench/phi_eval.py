@@ -4,7 +4,12 @@ Datasets (token level; a gold PHI token counts as caught when any detection cove
   * asq_phi — ../shared/eval/phi/asq_phi: synthetic clinical queries with PHI strings;
   * presidio_synth — ../shared/eval/phi/presidio_synth/synth_dataset_v2.json;
   * synthetic — generated now from presidio-evaluator's templates (the copy in
-    ../shared/eval/phi/presidio_synth/templates.txt) filled by Faker with a fresh seed.
+    ../shared/eval/phi/presidio_synth/templates.txt) filled by Faker with a fresh seed;
+  * physionet_dev — ../shared/eval/phi/physionet_dev: real ICU nursing notes (bench/physionet.py),
+    scored on the whole dev half and on its tune (patients 1 mod 4) and report (3 mod 4)
+    parts, each WITHOUT and WITH the bench's site lexicon (bench/data/
+    site_lexicon_physionet_dev.tsv, written from the tune part only: the report part's figure
+    with it is the honest one). Standalone years are neither gold nor false positives.
 Per HIPAA category: recall; overall: recall, precision, F2. Countries, states,
 nationalities, job titles and ages under 90 are not Safe Harbor identifiers: their tokens
 are left out of both recall and precision. That holds inside presidio_synth's address spans
@@ -14,7 +19,8 @@ Speed: notes per second on one core, both tools, taking turns over --rounds roun
 fastest round of each counts, as this machine's speed drifts by a third within minutes.
 One synthetic set's figures move with its seed, so hntai also scrubs --spread more fresh
 sets (10 by default): min, median and max.
-Writes bench/results/phi_eval.{json,md}.
+Writes bench/results/phi_eval.{json,md}; prints the dev half's top missed and false-positive
+words of its tune part (the report part's are in the JSON).
 
     pip install -e .[bench] && python bench/phi_eval.py [--seed N] [--synthetic 500]
 """
@@ -32,12 +38,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber, ScrubPolicy, site_lexicon
 from engine.phi.lexicons import load as load_lexicons
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "phi"
 RESULTS = ROOT / "bench" / "results"
+SITE_LEXICON = ROOT / "bench" / "data" / "site_lexicon_physionet_dev.tsv"
+HNTAI_SITE = "hntai + site lexicon"
 
 ASQ_TYPES = {
     "NAME": "NAME", "GEOGRAPHIC_LOCATION": "LOCATION", "DATE": "DATE",
@@ -195,8 +203,9 @@ def generate_synthetic(count: int, seed: int) -> list[Example]:
     return out
 
 
-def hntai_spans() -> Callable[[str], list[tuple[int, int]]]:
-    scrubber = Scrubber(ScrubPolicy.REDACT)
+def hntai_spans(lexicon: Path | None = None) -> Callable[[str], list[tuple[int, int]]]:
+    site = site_lexicon.build([str(lexicon)]) if lexicon else None
+    scrubber = Scrubber(ScrubPolicy.REDACT, site=site)
     return lambda text: [(d.start, d.end) for d in scrubber.detect(text)]
 
 
@@ -265,6 +274,40 @@ def side_by_side(examples: list[Example], tools: dict[str, Callable[[str], list[
     return {name: scored(examples, *best[name]) for name in tools}
 
 
+def dev_half(tools: dict[str, Callable[[str], list[tuple[int, int]]]], rounds: int,
+             top: int) -> dict[str, dict]:
+    """The PhysioNet dev half: every tool timed over all its notes (fastest of ``rounds``),
+    then scored on the whole half and on each part, with its top missed and false-positive
+    words."""
+    import physionet
+
+    parts = {part: physionet.load(part) for part in ("tune", "report")}
+    examples = [ex for part in parts.values() for ex in part]
+    part_of = [name for name, part in parts.items() for _ in part]
+    best: dict[str, tuple[list[list[tuple[int, int]]], float]] = {}
+    for _ in range(rounds):
+        for name, spans in tools.items():
+            predicted, cpu = timed(examples, spans)
+            if name not in best or cpu < best[name][1]:
+                best[name] = (predicted, cpu)
+    out: dict[str, dict] = {}
+    for part in ("all", "tune", "report"):
+        keep = [i for i, p in enumerate(part_of) if part in ("all", p)]
+        chosen = [examples[i] for i in keep]
+        out[f"physionet_dev/{part}"] = by_tool = {}
+        for name, (predicted, cpu) in best.items():
+            found = [predicted[i] for i in keep]
+            row = scored(chosen, found, cpu * len(keep) / len(examples))
+            if part == "all":  # the speed is measured on the whole half only
+                row["notes_per_s_one_core"] = round(len(examples) / max(cpu, 1e-9), 1)
+            else:
+                del row["notes_per_s_one_core"]
+            missed, false = physionet.errors(chosen, found)
+            by_tool[name] = {**row, "notes": len(chosen), "top_missed": missed.most_common(top),
+                             "top_false_positives": false.most_common(top)}
+    return out
+
+
 def spread(seed: int, sets: int, count: int,
            spans: Callable[[str], list[tuple[int, int]]]) -> dict:
     """Recall, name recall and precision over more fresh synthetic sets: one set's figure
@@ -288,6 +331,8 @@ def main() -> None:
                         help="timed rounds of each tool, in turn; the fastest counts")
     parser.add_argument("--spread", type=int, default=10,
                         help="more fresh synthetic sets, scrubbed by hntai only, for the spread")
+    parser.add_argument("--top", type=int, default=15,
+                        help="missed and false-positive words listed per part of the dev half")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the issue asks
     datasets = {"asq_phi": load_asq(), "presidio_synth": load_presidio_synth(),
@@ -298,20 +343,37 @@ def main() -> None:
     results = {"seed": args.seed, "datasets": {}}
     for name, examples in datasets.items():
         results["datasets"][name] = side_by_side(examples, tools, max(args.rounds, 1))
+    dev_tools = {"hntai": tools["hntai"], HNTAI_SITE: hntai_spans(SITE_LEXICON), **{
+        name: spans for name, spans in tools.items() if name != "hntai"}}
+    results["datasets"].update(dev_half(dev_tools, max(args.rounds, 1), args.top))
+    results["site_lexicon"] = {"file": str(SITE_LEXICON.relative_to(ROOT)),
+                               "terms": site_lexicon.build([str(SITE_LEXICON)]).counts}
     results["synthetic_spread"] = spread(args.seed, args.spread, args.synthetic, tools["hntai"])
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "phi_eval.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = ["# PHI de-identification (bench/phi_eval.py)", "",
              f"Synthetic seed {args.seed}; token-level; one core; notes/s of the fastest of "
              f"{max(args.rounds, 1)} rounds, the tools in turn.", "",
-             "| dataset | tool | recall | precision | F2 | notes/s | weakest categories |",
+             f"physionet_dev: \"{HNTAI_SITE}\" is WITH the bench's site lexicon "
+             f"({results['site_lexicon']['file']}, written from the tune part only; terms "
+             f"{results['site_lexicon']['terms']}), \"hntai\" WITHOUT it. Notes/s there are "
+             "over the whole dev half.", "",
+             "| dataset | tool | recall | precision | F2 | notes/s | per category (recall) |",
              "|---|---|---|---|---|---|---|"]
     for name, by_tool in results["datasets"].items():
         for tool, r in by_tool.items():
-            weakest = sorted(r["per_category"].items(), key=lambda kv: kv[1]["recall"])[:3]
-            weak = ", ".join(f"{c} {v['recall']:.2f}" for c, v in weakest)
+            categories = sorted(r["per_category"].items(), key=lambda kv: kv[1]["recall"])
+            if not name.startswith("physionet"):
+                categories = categories[:3]  # the weakest
+            listed = ", ".join(f"{c} {v['recall']:.2f}" for c, v in categories)
             lines.append(f"| {name} | {tool} | {r['recall']:.3f} | {r['precision']:.3f} | "
-                         f"{r['f2']:.3f} | {r['notes_per_s_one_core']} | {weak} |")
+                         f"{r['f2']:.3f} | {r.get('notes_per_s_one_core', '')} | {listed} |")
+    tune = results["datasets"]["physionet_dev/tune"]
+    for tool in ("hntai", HNTAI_SITE):
+        lines += ["", f"physionet_dev/tune, {tool}: top missed (category:word count): "
+                  + ", ".join(f"{w} {n}" for w, n in tune[tool]["top_missed"]),
+                  "", f"physionet_dev/tune, {tool}: top false positives: "
+                  + ", ".join(f"{w} {n}" for w, n in tune[tool]["top_false_positives"])]
     sp = results["synthetic_spread"]
     if sp["sets"]:
         figures = "; ".join(f"{k} {v[0]:.3f} / {v[1]:.3f} / {v[2]:.3f}"
