@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import FileNotFound, InvalidRequest
-from engine.phi.lexicons import COMMON_RANK, Lexicons, load
+from engine.phi.lexicons import Lexicons, load
 from engine.phi.types import Detection, PhiType
+from engine.policy import ROLES
 
 TYPES = {"NAME": PhiType.NAME, "ORGANIZATION": PhiType.ORGANIZATION,
          "LOCATION": PhiType.LOCATION}
@@ -33,6 +34,8 @@ TYPES = {"NAME": PhiType.NAME, "ORGANIZATION": PhiType.ORGANIZATION,
 SCORE = 0.95
 _SEPARATOR = re.compile(r"[\s\-]+")
 _USERNAME_PART = re.compile(r"[^\W\d_]{2,}")
+# Words of an account's name that are no person's: the roles, and generic accounts.
+_ACCOUNT_WORDS = frozenset({*ROLES, "user", "staff", "test", "demo"})
 
 
 @dataclass(frozen=True)
@@ -176,19 +179,18 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def roster(usernames: Iterable[str], lex: Lexicons) -> list[SiteTerm]:
-    """Staff names from account names ("j.healey", "maria_vasquez"): the parts on a name list
-    become NAME terms, the whole name when it has more than one part. A part that is also an
+    """Staff names from account names ("j.okonkwo", "maria_vasquez2"): a part on a name list
+    or on no word list at all is a name; the parts together are one term. A part that is an
     everyday English or clinical word ("bill.ward") counts only inside the whole name, and a
-    part on no name list ("admin", "nurse3") not at all."""
+    word of an account, not a person ("admin", "nurse3"), not at all."""
     terms: list[SiteTerm] = []
     for username in usernames:
-        parts = [p.lower() for p in _USERNAME_PART.findall(username)]
-        named = [p for p in parts if lex.named(p)]
-        if len(named) > 1:
-            terms.append(SiteTerm(" ".join(named), PhiType.NAME))
-        terms += [SiteTerm(p, PhiType.NAME) for p in named
-                  if lex.english_rank.get(p, COMMON_RANK) >= COMMON_RANK
-                  and p not in lex.clinical_words]
+        parts = [p for p in (p.lower() for p in _USERNAME_PART.findall(username))
+                 if p not in _ACCOUNT_WORDS and (lex.named(p) or not lex.known(p))]
+        if len(parts) > 1:
+            terms.append(SiteTerm(" ".join(parts), PhiType.NAME))
+        terms += [SiteTerm(p, PhiType.NAME) for p in parts
+                  if p not in lex.common_words and p not in lex.clinical_words]
     return terms
 
 

@@ -138,3 +138,48 @@ def test_dictate_from_wav_streams_partials_then_the_file_transcription(tmp_path,
     assert ref.returncode == 0, ref.stderr
     file_text = normal(json.loads(ref.stdout)["text"])
     assert jiwer.wer(file_text, normal(lines[-1]["text"])) <= 0.05, (file_text, lines[-1])
+
+
+def scrub(data_dir: Path, text: str, *args: str, **env_extra: str) -> subprocess.CompletedProcess:
+    """``hntai scrub`` with stdin, as a pipeline runs it: no login, no store."""
+    env = {**os.environ, "HNTAI_DATA_DIR": str(data_dir)}
+    for name in ("HNTAI_USER", "HNTAI_PASSWORD", "HNTAI_POLICY"):
+        env.pop(name, None)
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "engine.cli", "scrub", *args], input=text,
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+SITE_NOTE = "Pt back from ZGH to marrowby ward; Dr Tavistrom aware. BP 118/70.\n"
+
+
+def test_scrub_with_a_site_lexicon_needs_no_store(tmp_path):
+    lexicon = tmp_path / "site.tsv"
+    lexicon.write_text("# site\nZGH\tORGANIZATION\nMarrowby Ward\tLOCATION\n"
+                       "Tavistrom\tNAME\n", encoding="utf-8")
+    data_dir = tmp_path / "never-initialised"
+    out = scrub(data_dir, SITE_NOTE, "--policy", "redact", "--site-lexicon", str(lexicon))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ("Pt back from [ORGANIZATION] to [LOCATION]; Dr [NAME] aware. "
+                          "BP 118/70.\n")
+    assert not data_dir.exists()  # nothing kept, no store made
+    # the machine policy's lexicon applies too, beside the one named
+    policy = tmp_path / "policy.toml"
+    policy.write_text(f"[phi]\nsite_lexicon = '{lexicon}'\n")
+    rows = scrub(data_dir, json.dumps({"id": 1, "text": SITE_NOTE}) + "\n", "--jsonl",
+                 "--policy", "redact", HNTAI_POLICY=str(policy))
+    assert rows.returncode == 0, rows.stderr
+    assert "ZGH" not in rows.stdout and "Tavistrom" not in rows.stdout
+
+
+def test_scrub_refuses_a_malformed_or_missing_site_lexicon(tmp_path):
+    lexicon = tmp_path / "site.tsv"
+    lexicon.write_text("ZGH\tORGANIZATION\n\nTavistrom NAME\n", encoding="utf-8")
+    out = scrub(tmp_path / "data", SITE_NOTE, "--site-lexicon", str(lexicon))
+    assert out.returncode == 2 and out.stdout == ""
+    assert "INVALID_REQUEST" in out.stderr and "line 3" in out.stderr
+    assert "Tavistrom" not in out.stderr  # the term may be a name: never echoed
+    missing = scrub(tmp_path / "data", SITE_NOTE, "--json", "--site-lexicon",
+                    str(tmp_path / "absent.tsv"))
+    assert missing.returncode == 2
+    assert json.loads(missing.stderr)["error"]["code"] == "FILE_NOT_FOUND"

@@ -32,6 +32,9 @@ retention_days = 365
 [privacy]
 scrub_policy = "safe_harbor"
 
+[phi]
+site_lexicon = "/etc/hntai/site_lexicon.tsv"
+
 [security]
 idle_lock_minutes = 5
 allowed_roles = ["admin", "clinician"]
@@ -69,12 +72,14 @@ def test_a_full_policy_parses(policy_file):
     policy = machine_policy()
     assert policy == MachinePolicy(
         source=path, data_dir=Path("/srv/hntai/data"), retention_days=365,
-        scrub_policy="safe_harbor", idle_lock_minutes=5, allowed_roles=("admin", "clinician"),
+        scrub_policy="safe_harbor", site_lexicon=Path("/etc/hntai/site_lexicon.tsv"),
+        idle_lock_minutes=5, allowed_roles=("admin", "clinician"),
         model_dirs=(Path("/srv/hntai/models"), Path("/mnt/models")),
         models_per_task={"summary": ("smollm2-135m-instruct-q4", "extractive")},
         max_memory_fraction=0.6, max_loaded_models=1)
     assert policy.fixed_settings() == {"retention.days": 365, "scrub.policy": "safe_harbor",
-                                       "security.idle_lock_minutes": 5}
+                                       "security.idle_lock_minutes": 5,
+                                       "phi.site_lexicon": "/etc/hntai/site_lexicon.tsv"}
 
 
 def test_an_empty_policy_fixes_nothing():
@@ -88,6 +93,9 @@ def test_an_empty_policy_fixes_nothing():
     ("[storage]\nretention_days = -1", "storage.retention_days"),
     ("[storage]\nretention_days = '30'", "storage.retention_days"),
     ("[privacy]\nscrub_policy = 'none'", "privacy.scrub_policy"),
+    ("[phi]\nsite_lexicon = 'site.tsv'", "phi.site_lexicon"),
+    ("[phi]\nsite_lexicon = ['/etc/a.tsv']", "phi.site_lexicon"),
+    ("[phi]\nsite_list = '/etc/a.tsv'", "phi.site_list"),
     ("[security]\nidle_lock_minutes = 0", "security.idle_lock_minutes"),
     ("[security]\nidle_lock_minutes = true", "security.idle_lock_minutes"),
     ("[security]\nallowed_roles = ['admin', 'root']", "security.allowed_roles"),

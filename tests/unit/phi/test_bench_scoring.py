@@ -62,3 +62,34 @@ def test_side_by_side_scores_each_tool_on_its_fastest_round():
     assert calls == {"a": 3, "b": 3}
     assert out["a"]["recall"] == 1.0 and out["b"]["recall"] == 0.0
     assert out["a"]["notes_per_s_one_core"] > 0
+
+
+def test_the_bench_site_lexicon_is_a_valid_lexicon_of_every_type():
+    from engine.phi.site_lexicon import read
+
+    kinds = {term.type.value for term in read(phi_eval.SITE_LEXICON)}
+    assert kinds == {"NAME", "ORGANIZATION", "LOCATION"}
+
+
+def test_the_dev_half_is_scored_whole_and_by_part_with_its_errors(monkeypatch):
+    sys.path.insert(0, str(BENCH.parent))  # phi_eval imports bench/physionet.py by name
+    import physionet
+
+    # stand-in notes, one per part: the dev half itself is read from ../shared only
+    parts = {"tune": [phi_eval.Example("Seen by Dr. Okafor at ZGH.", [(12, 18, "NAME"),
+                                                                      (22, 25, "LOCATION")])],
+             "report": [phi_eval.Example("Back to Marrowby 2 on 7/4.", [(8, 16, "LOCATION"),
+                                                                        (22, 25, "DATE")])]}
+    monkeypatch.setattr(physionet, "load", lambda part: parts[part])
+    tools = {"names": lambda text: [(12, 18)] if "Okafor" in text else [],
+             "all": lambda text: [(0, len(text))]}
+    out = phi_eval.dev_half(tools, rounds=2, top=5)
+    assert set(out) == {"physionet_dev/all", "physionet_dev/tune", "physionet_dev/report"}
+    tune, report = out["physionet_dev/tune"], out["physionet_dev/report"]
+    assert tune["names"]["per_category"]["NAME"]["recall"] == 1.0
+    assert tune["names"]["top_missed"] == [("LOCATION:ZGH", 1)]
+    assert report["names"]["recall"] == 0.0 and report["all"]["recall"] == 1.0
+    assert ("Back", 1) in report["all"]["top_false_positives"]
+    assert out["physionet_dev/all"]["all"]["notes"] == 2
+    assert "notes_per_s_one_core" in out["physionet_dev/all"]["names"]
+    assert "notes_per_s_one_core" not in tune["names"]

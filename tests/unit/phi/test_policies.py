@@ -10,6 +10,7 @@ import pytest
 
 from engine.phi import PhiType, Scrubber, ScrubPolicy
 from engine.phi.batch import run_scrub_stream
+from engine.phi.site_lexicon import SiteLexicon, parse
 
 NOTE = ("Patient: Margaret Thornbury  DOB: 04/17/1948  MRN: 00482913\n"
         "Mrs. Thornbury lives at 1184 Willow Creek Road, Dayton, OH 45419. "
@@ -167,3 +168,18 @@ def test_a_town_and_a_practice_get_one_fake_wherever_they_are_written():
     assert out.count(f", {town}, OH") == 2, out
     practice = re.search(r"Seen at ([\w ]+),", out).group(1)
     assert f"\n{practice}\n" in out, out
+
+
+def test_the_stream_uses_one_site_lexicon_for_every_line():
+    site = SiteLexicon(parse(["Marrowby Ward\tLOCATION", "ZGH\tORGANIZATION"]))
+    lines = [json.dumps({"id": i, "text": text}) for i, text in
+             enumerate(["Back to marrowby ward.", "Transferred from ZGH today."])]
+    out = io.StringIO()
+    assert run_scrub_stream(io.StringIO("\n".join(lines) + "\n"), out, ScrubPolicy.REDACT,
+                            "jsonl", site) == 0
+    texts = [json.loads(x)["text"] for x in out.getvalue().splitlines()]
+    assert texts == ["Back to [LOCATION].", "Transferred from [ORGANIZATION] today."]
+    plain = io.StringIO()
+    run_scrub_stream(io.StringIO("Back to marrowby ward."), plain, ScrubPolicy.REDACT, "text",
+                     site)
+    assert plain.getvalue() == "Back to [LOCATION]."
