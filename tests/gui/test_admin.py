@@ -249,6 +249,26 @@ def test_settings_change_round_trips(admin, call, qtbot):
     qtbot.waitUntil(lambda: not tab.save_button.isEnabled(), timeout=WAIT_MS)
 
 
+def test_the_site_lexicon_is_set_counted_and_a_bad_line_refused(admin, call, qtbot, tmp_path):
+    tab: SettingsTab = admin.settings_tab
+    qtbot.waitUntil(lambda: "0 terms in use" in tab.lexicon.text(), timeout=WAIT_MS)
+    call(p.AddUser(username="maria.vasquez", role="clinician", password="maria password 1"))
+    lexicon = tmp_path / "site.tsv"
+    lexicon.write_text("# wards\nMarrowby Ward\tLOCATION\nZGH\tORGANIZATION\n")
+    tab.fields["phi.site_lexicon"].set_value(str(lexicon))
+    with qtbot.waitSignal(admin.settings_changed, timeout=WAIT_MS):
+        tab.save()
+    qtbot.waitUntil(lambda: "5 terms in use (2 from the file, 3 staff names from the user "
+                    "list)" in tab.lexicon.text(), timeout=WAIT_MS)
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("ZGH\tORGANIZATION\nTavistrom NAME\n")
+    tab.fields["phi.site_lexicon"].set_value(str(bad))
+    tab.save()
+    qtbot.waitUntil(lambda: "INVALID_REQUEST" in tab.status.text(), timeout=WAIT_MS)
+    assert "line 2" in tab.status.text() and "Tavistrom" not in tab.status.text()
+    assert call(p.GetSettings())["phi.site_lexicon"] == str(lexicon)
+
+
 @pytest.fixture
 def fixed_idle_lock(tmp_path, monkeypatch):
     """A machine policy fixing the idle lock; listed before ``admin`` so that the engine
