@@ -154,8 +154,7 @@ def read(path: Path) -> list[SiteTerm]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write it
     except FileNotFoundError:
-        raise FileNotFound(f"the site lexicon file {path} does not exist",
-                           {"path": str(path)}) from None
+        raise _missing(path) from None
     except IsADirectoryError:
         raise InvalidRequest("the site lexicon is a folder, not a file",
                              {"path": str(path)}) from None
@@ -171,6 +170,10 @@ def read(path: Path) -> list[SiteTerm]:
     except InvalidRequest as exc:
         exc.details["path"] = str(path)
         raise
+
+
+def _missing(path: Path) -> FileNotFound:
+    return FileNotFound(f"the site lexicon file {path} does not exist", {"path": str(path)})
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -206,8 +209,7 @@ def _version(path: Path) -> tuple[str, int, int]:
     try:
         stat = path.stat()
     except FileNotFoundError:
-        raise FileNotFound(f"the site lexicon file {path} does not exist",
-                           {"path": str(path)}) from None
+        raise _missing(path) from None
     return str(path), stat.st_size, stat.st_mtime_ns
 
 
