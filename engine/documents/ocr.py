@@ -110,7 +110,7 @@ def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None =
     if dpi and 70 <= dpi <= 2400:
         cmd += ["--dpi", str(int(dpi))]
     try:
-        run = subprocess.run(cmd, input=buf.getvalue(), capture_output=True,
+        run = subprocess.run(cmd, input=buf.getbuffer(), capture_output=True,  # no copy
                              timeout=timeout_s, env=_env(), check=False)
     except subprocess.TimeoutExpired:
         raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s}) from None
