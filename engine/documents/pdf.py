@@ -53,7 +53,7 @@ def _read(doc: pymupdf.Document, limits: ExtractionLimits, checkpoint: Checkpoin
         raise EncryptedDocument("the PDF is protected by a password")
     total = doc.page_count
     if total == 0:
-        if doc.is_repaired:  # MuPDF rebuilt a broken file and found no page in it
+        if doc.is_repaired or _damage_reported():  # broken, not a PDF without pages
             raise CorruptFile("the PDF is damaged: no page could be read")
         raise EmptyDocument("the PDF has no pages")
     if total > limits.max_pages:
