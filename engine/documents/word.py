@@ -11,6 +11,7 @@ codes and comments are not document text and are left out.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from docx.opc.part import PartFactory
 from docx.oxml import parse_xml
 from docx.package import Package
 from docx.parts.document import DocumentPart
+from lxml import etree
 
 from engine.documents.types import Checkpoint, ExtractionLimits, Progress
 from engine.errors import CorruptFile, EmptyDocument, EncryptedDocument, FileTooLarge
@@ -49,7 +51,7 @@ _SKIPPED = {W + t for t in ("del", "moveFrom", "delText", "instrText", "rPr", "p
 
 def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
               progress: Progress) -> list[tuple[str, bool]]:
-    _check_archive(path, limits)
+    _check_archive(path, limits, checkpoint)
     try:
         document_part = Package.open(str(path)).main_document_part
         if document_part.content_type not in _WORD_MAIN_TYPES:
@@ -79,23 +81,66 @@ def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
     return [("\n".join(lines), False)]
 
 
-def _check_archive(path: Path, limits: ExtractionLimits) -> None:
-    """Refuse zip bombs before python-docx inflates anything (it reads every part)."""
+def _check_archive(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint) -> None:
+    """Refuse zip bombs, and parts whose tree would not fit the job's memory, before
+    python-docx inflates anything (it reads every part and builds each XML tree)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
+        zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         with path.open("rb") as fh:
             if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # sniffed as encrypted
                 raise EncryptedDocument("the document is protected by a password") from None
         raise CorruptFile("the Word document is damaged and cannot be opened") from None
-    if len(infos) > _MAX_MEMBERS:
-        raise FileTooLarge("the Word document has too many parts", {"parts": len(infos)})
-    total = sum(info.file_size for info in infos)  # zipfile never inflates past these
-    if total > limits.max_docx_uncompressed_bytes:
-        raise FileTooLarge("the Word document expands beyond the allowed size",
-                           {"uncompressed_bytes": total,
-                            "max_bytes": limits.max_docx_uncompressed_bytes})
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > _MAX_MEMBERS:
+            raise FileTooLarge("the Word document has too many parts", {"parts": len(infos)})
+        total = sum(info.file_size for info in infos)  # zipfile never inflates past these
+        if total > limits.max_docx_uncompressed_bytes:
+            raise FileTooLarge("the Word document expands beyond the allowed size",
+                               {"uncompressed_bytes": total,
+                                "max_bytes": limits.max_docx_uncompressed_bytes})
+        _count_xml(zf, infos, limits, checkpoint)
+
+
+_PART_BYTES_SHARE = 4  # a part's bytes and its parsed tree together: ~4x its size at most
+_CHECK_EVERY = 1 << 16  # elements between checkpoints
+
+
+def _count_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: ExtractionLimits,
+               checkpoint: Checkpoint) -> None:
+    """Stream every XML part once, keeping nothing, counting its elements and its text:
+    a document whose tree would outgrow the memory budget, or whose text the character
+    limit, is refused here with FILE_TOO_LARGE (a tree is built only after this)."""
+    max_part = limits.memory_bytes // _PART_BYTES_SHARE
+    elements = chars = 0
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        if info.file_size > max_part:
+            raise FileTooLarge("a part of the Word document is too large to read",
+                               {"part_bytes": info.file_size, "max_bytes": max_part})
+        try:
+            with zf.open(info) as fh:
+                for _event, element in etree.iterparse(
+                        fh, events=("end",), resolve_entities=False, load_dtd=False,
+                        no_network=True):
+                    elements += 1
+                    if element.tag == W + "t":
+                        chars += len(element.text or "")
+                    element.clear()
+                    while element.getprevious() is not None:  # drop finished siblings
+                        del element.getparent()[0]
+                    if elements > limits.xml_elements:
+                        raise FileTooLarge("the Word document has too many elements",
+                                           {"max_elements": limits.xml_elements})
+                    if chars > limits.max_text_chars:
+                        raise FileTooLarge("the document holds more text than allowed",
+                                           {"max_chars": limits.max_text_chars})
+                    if elements % _CHECK_EVERY == 0:
+                        checkpoint()
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise CorruptFile("the Word document is damaged and cannot be opened") from None
 
 
 def _add_part(part, lines: list[str], seen: set[int]) -> None:

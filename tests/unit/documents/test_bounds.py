@@ -201,3 +201,55 @@ def test_an_image_over_the_decode_budget_is_refused(tmp_path):
     target.write_bytes(buf.getvalue())
     limits = ExtractionLimits(memory_bytes=64 * 1024 * 1024)  # 13 Mpx decode budget
     assert _code(target, limits) == "FILE_TOO_LARGE"
+
+
+def _docx_with_body(source: Path, target: Path, body: bytes) -> Path:
+    with zipfile.ZipFile(source) as src, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != "word/document.xml":
+                dst.writestr(item, src.read(item.filename))
+        dst.writestr("word/document.xml", body)
+    return target
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def test_word_elements_are_counted_before_a_tree_is_built(made, tmp_path):
+    body = (f'<w:document xmlns:w="{W_NS}"><w:body>'.encode() + b"<w:p/>" * 300_000
+            + b"<w:p><w:r><w:t>Aspirin 81 mg daily.</w:t></w:r></w:p></w:body></w:document>")
+    target = _docx_with_body(made["letter.docx"], tmp_path / "paragraphs.docx", body)
+    small = ExtractionLimits(memory_bytes=32 * 1024 * 1024)  # 131,072 elements
+    assert _code(target, small) == "FILE_TOO_LARGE"
+    assert "Aspirin 81 mg daily." in extract_document(target).text
+
+
+def test_word_text_and_part_size_are_limited_while_streaming(made, tmp_path):
+    run = b"<w:p><w:r><w:t>" + b"fever " * 20_000 + b"</w:t></w:r></w:p>"
+    body = f'<w:document xmlns:w="{W_NS}"><w:body>'.encode() + run * 30 \
+        + b"</w:body></w:document>"  # 3.6 M characters, 3.6 MB
+    target = _docx_with_body(made["letter.docx"], tmp_path / "text.docx", body)
+    assert _code(target, ExtractionLimits(max_text_chars=1_000_000)) == "FILE_TOO_LARGE"
+    assert _code(target, ExtractionLimits(memory_bytes=8 * 1024 * 1024)) == "FILE_TOO_LARGE"
+    assert len(extract_document(target).text) > 3_000_000
+
+
+@pytest.fixture(scope="module")
+def whisper(manager):
+    with manager.lease("transcription") as model:
+        yield model.whisper
+
+
+def test_audio_is_recognised_window_by_window(whisper, eval_dir):
+    from engine.documents.audio import transcribe
+
+    clip = eval_dir / "audio" / "faster_whisper" / "jfk.flac"
+    whole = transcribe(whisper, clip)
+    windowed = transcribe(whisper, clip, window_s=7.0)  # 11 s: two windows
+    assert windowed.duration_s == pytest.approx(whole.duration_s, abs=0.05)
+    starts = [s.start for s in windowed.segments]
+    assert starts == sorted(starts) and windowed.segments[-1].end <= whole.duration_s
+    assert any(s.start >= 4.0 for s in windowed.segments)  # the second window, offset
+    words = set(whole.text.lower().split())
+    assert len(words & set(windowed.text.lower().split())) >= 0.7 * len(words)
