@@ -176,7 +176,8 @@ class DocumentPipeline:
                         if self.scrub else None)
         new_doc = documents.NewDocument(
             record_id=record.id, job_id=job.id,
-            source_name=stored_name(job.payload.get("source_name") or path.name),
+            # Escaped when the job was submitted (engine/documents/source.stored_name).
+            source_name=job.payload.get("source_name") or stored_name(path.name),
             sha256=extracted.sha256, kind=extracted.kind, mime=extracted.mime,
             size_bytes=extracted.size_bytes, page_count=extracted.page_count,
             ocr_pages=extracted.ocr_page_count,

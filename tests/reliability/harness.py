@@ -26,7 +26,8 @@ OUTCOME_ACTIONS = frozenset({"job.finish", "job.fail", "job.cancel"})  # one per
 # Codes a hostile or damaged input may end with; anything else (INTERNAL_ERROR,
 # WORKER_CRASHED, …) is a defect.
 INPUT_CODES = frozenset({"UNSUPPORTED_FORMAT", "CORRUPT_FILE", "ENCRYPTED_DOCUMENT",
-                         "FILE_TOO_LARGE", "EMPTY_DOCUMENT", "FILE_NOT_FOUND", "TIMEOUT"})
+                         "FILE_TOO_LARGE", "EMPTY_DOCUMENT", "FILE_NOT_FOUND",
+                         "FORBIDDEN_PATH", "TIMEOUT"})
 
 
 @dataclass(frozen=True)
