@@ -94,8 +94,10 @@ def _damage_reported() -> bool:
     return any(line.strip() and not _REPEATED.fullmatch(line.strip()) for line in lines)
 
 
-# A string operand of a text operator: (literal, with escapes) or <hex>.
-_STRING = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>")
+# A string operand of a text operator: (literal, with escapes) or <hex>. Possessive runs:
+# a per-character alternation would make the regex engine keep a backtracking entry per
+# character (1 GB and 4 s for a 9 MB string).
+_STRING = re.compile(rb"\((?:[^\\)]++|\\.)*+\)|<[0-9A-Fa-f\s]*+>")
 
 
 def _check_page_text(page: pymupdf.Page, budget: int) -> None:

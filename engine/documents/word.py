@@ -104,42 +104,66 @@ def _check_archive(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint)
 
 
 _PART_BYTES_SHARE = 4  # a part's bytes and its parsed tree together: ~4x its size at most
-_CHECK_EVERY = 1 << 16  # elements between checkpoints
+_FEED_BYTES = 1 << 16
+
+
+class _Tally:
+    """An lxml parser target that builds nothing: it counts elements and the characters of
+    text runs (``w:t``) as the parser streams through a part."""
+
+    def __init__(self) -> None:
+        self.elements = 0
+        self.chars = 0
+        self._in_text = False
+
+    def start(self, tag: str, _attrib) -> None:
+        self.elements += 1
+        self._in_text = tag == W + "t"
+
+    def end(self, _tag: str) -> None:
+        self._in_text = False
+
+    def data(self, text: str) -> None:
+        if self._in_text:
+            self.chars += len(text)
+
+    def close(self) -> None:
+        return None
 
 
 def _count_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: ExtractionLimits,
                checkpoint: Checkpoint) -> None:
-    """Stream every XML part once, keeping nothing, counting its elements and its text:
-    a document whose tree would outgrow the memory budget, or whose text the character
-    limit, is refused here with FILE_TOO_LARGE (a tree is built only after this)."""
+    """Stream every XML part once through a parser that keeps nothing, counting elements
+    and text: a document whose tree would outgrow the memory budget, or whose text the
+    character limit, is refused here with FILE_TOO_LARGE (a tree is built only after
+    this, by python-docx)."""
     max_part = limits.memory_bytes // _PART_BYTES_SHARE
-    elements = chars = 0
+    tally = _Tally()
     for info in infos:
         if not info.filename.endswith((".xml", ".rels")):
             continue
         if info.file_size > max_part:
             raise FileTooLarge("a part of the Word document is too large to read",
                                {"part_bytes": info.file_size, "max_bytes": max_part})
+        parser = etree.XMLParser(target=tally, resolve_entities=False, load_dtd=False,
+                                 no_network=True)
         try:
             with zf.open(info) as fh:
-                for _event, element in etree.iterparse(
-                        fh, events=("end",), resolve_entities=False, load_dtd=False,
-                        no_network=True):
-                    elements += 1
-                    if element.tag == W + "t":
-                        chars += len(element.text or "")
-                    element.clear()
-                    while element.getprevious() is not None:  # drop finished siblings
-                        del element.getparent()[0]
-                    if elements > limits.xml_elements:
+                while block := fh.read(_FEED_BYTES):
+                    parser.feed(block)
+                    checkpoint()
+                    if tally.elements > limits.xml_elements:
                         raise FileTooLarge("the Word document has too many elements",
                                            {"max_elements": limits.xml_elements})
-                    if chars > limits.max_text_chars:
+                    if tally.chars > limits.max_text_chars:
                         raise FileTooLarge("the document holds more text than allowed",
                                            {"max_chars": limits.max_text_chars})
-                    if elements % _CHECK_EVERY == 0:
-                        checkpoint()
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            parser.close()
+        except etree.XMLSyntaxError:
+            # What was counted was within the limits; whether this damage matters (a part
+            # Word text is read from, or one nobody reads) is python-docx's to find out.
+            continue
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
             raise CorruptFile("the Word document is damaged and cannot be opened") from None
 
 

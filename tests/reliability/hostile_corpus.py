@@ -280,9 +280,9 @@ def _specials(folder: Path) -> Iterator[HostileInput]:
     device = folder / "dev_zero.pdf"
     device.symlink_to("/dev/zero")
     yield HostileInput("link to /dev/zero", device, frozenset({"FORBIDDEN_PATH"}))
-    loop = folder / "loop.pdf"
-    loop.symlink_to(loop)
-    yield HostileInput("link to itself", loop, frozenset({"FILE_NOT_FOUND"}))
+    own = folder / "self_link.pdf"
+    own.symlink_to(own)
+    yield HostileInput("link to itself", own, frozenset({"FILE_NOT_FOUND"}))
     dangling = folder / "dangling.pdf"
     dangling.symlink_to(folder / "deleted.pdf")
     yield HostileInput("dangling link", dangling, frozenset({"FILE_NOT_FOUND"}))
