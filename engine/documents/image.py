@@ -49,7 +49,8 @@ def read_image(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
                     pages.append(("", False))
                 else:
                     pages.append((ocr_image(page, limits.ocr_lang, limits.ocr_timeout_s,
-                                            dpi=_dpi(frame, page)), True))
+                                            dpi=_dpi(frame, page), checkpoint=checkpoint),
+                                  True))
                 del page
                 progress(number, frames)
             if not any(ocr for _, ocr in pages):

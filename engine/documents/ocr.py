@@ -21,6 +21,8 @@ import os
 import shutil
 import subprocess
 import threading
+import time
+from collections.abc import Callable
 
 import pytesseract
 from PIL import Image
@@ -99,9 +101,15 @@ def _deep_grey(image: Image.Image) -> Image.Image:
     return grey.point(lambda v: v * scale - low * scale).convert("L")
 
 
-def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None = None) -> str:
+POLL_S = 0.5  # how often the job's checkpoint runs while Tesseract reads a page
+
+
+def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None = None,
+              checkpoint: Callable[[], None] | None = None) -> str:
     """The text Tesseract reads in one page image. ``dpi`` is the image's resolution when
-    known (rendered pages, image files that state it); otherwise Tesseract estimates it."""
+    known (rendered pages, image files that state it); otherwise Tesseract estimates it.
+    ``checkpoint`` runs every ``POLL_S`` while Tesseract works: if it raises (a cancel, the
+    job's time limit), Tesseract is stopped and the exception comes out."""
     exe = check_ocr(lang)
     image = prepare(image)
     buf = io.BytesIO()
@@ -110,13 +118,36 @@ def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None =
     if dpi and 70 <= dpi <= 2400:
         cmd += ["--dpi", str(int(dpi))]
     try:
-        run = subprocess.run(cmd, input=buf.getbuffer(), capture_output=True,  # no copy
-                             timeout=timeout_s, env=_env(), check=False)
-    except subprocess.TimeoutExpired:
-        raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s}) from None
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=_env())
     except OSError:
         raise OcrUnavailable("OCR is installed but does not start (Tesseract)") from None
-    if run.returncode != 0:
+    with proc:
+        try:
+            out = _communicate(proc, buf.getbuffer(), timeout_s, checkpoint)  # no copy
+        except BaseException:
+            proc.kill()
+            raise
+    if proc.returncode != 0:
         raise CorruptFile("the page image could not be read by OCR",
-                          {"tesseract_exit": run.returncode})
-    return run.stdout.decode("utf-8", "replace").rstrip("\f")
+                          {"tesseract_exit": proc.returncode})
+    return out.decode("utf-8", "replace").rstrip("\f")
+
+
+def _communicate(proc: subprocess.Popen, data: memoryview, timeout_s: float,
+                 checkpoint: Callable[[], None] | None) -> bytes:
+    """Feed the page and collect the text, polling ``checkpoint`` (a retried communicate
+    loses nothing: the standard library keeps what was sent and read)."""
+    deadline = time.monotonic() + timeout_s
+    payload: memoryview | None = data
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s})
+        try:
+            out, _err = proc.communicate(payload, timeout=min(POLL_S, left))
+            return out
+        except subprocess.TimeoutExpired:
+            payload = None  # sent (or being sent) already
+            if checkpoint is not None:
+                checkpoint()

@@ -68,7 +68,7 @@ def _read(doc: pymupdf.Document, limits: ExtractionLimits, checkpoint: Checkpoin
         text = page.get_text()
         ocr = False
         if len(text) < SHORT_TEXT or "\ufffd" in text:  # the lean path ends here for most
-            text, ocr = _second_look(page, text, limits)
+            text, ocr = _second_look(page, text, limits, checkpoint)
         chars += len(text)
         if chars > limits.max_text_chars:
             raise FileTooLarge("the document holds more text than allowed",
@@ -116,17 +116,18 @@ def _check_page_text(page: pymupdf.Page, budget: int) -> None:
                            {"max_chars": budget})
 
 
-def _second_look(page: pymupdf.Page, text: str, limits: ExtractionLimits) -> tuple[str, bool]:
+def _second_look(page: pymupdf.Page, text: str, limits: ExtractionLimits,
+                 checkpoint: Checkpoint | None = None) -> tuple[str, bool]:
     stripped = text.strip()
     if not stripped:
         if page.get_images(full=False) or page.get_cdrawings():
-            return _ocr_page(page, limits), True
+            return _ocr_page(page, limits, checkpoint), True
         return text, False
     visible = len(stripped) - stripped.count(" ") - stripped.count("\n")
     if stripped.count("\ufffd") >= BAD_GLYPHS * max(visible, 1):
-        return _ocr_page(page, limits), True
+        return _ocr_page(page, limits, checkpoint), True
     if len(stripped) < SHORT_TEXT and _image_coverage(page) >= SCAN_COVERAGE:
-        read = _ocr_page(page, limits)
+        read = _ocr_page(page, limits, checkpoint)
         if _words(stripped) <= _words(read):
             return read, True
         return f"{stripped}\n{read}", True
@@ -149,7 +150,8 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def _ocr_page(page: pymupdf.Page, limits: ExtractionLimits) -> str:
+def _ocr_page(page: pymupdf.Page, limits: ExtractionLimits,
+              checkpoint: Checkpoint | None) -> str:
     check_ocr(limits.ocr_lang)  # before rendering: a workstation without OCR fails fast
     zoom = limits.ocr_dpi / 72
     width, height = page.rect.width * zoom, page.rect.height * zoom
@@ -164,4 +166,5 @@ def _ocr_page(page: pymupdf.Page, limits: ExtractionLimits) -> str:
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples_mv)
     del pix  # one copy of the page at a time
-    return ocr_image(image, limits.ocr_lang, limits.ocr_timeout_s, dpi=dpi)
+    return ocr_image(image, limits.ocr_lang, limits.ocr_timeout_s, dpi=dpi,
+                     checkpoint=checkpoint)

@@ -23,7 +23,7 @@ from docx.package import Package
 from docx.parts.document import DocumentPart
 from lxml import etree
 
-from engine.documents.types import Checkpoint, ExtractionLimits, Progress
+from engine.documents.types import Checkpoint, ExtractionLimits, Progress, has_visible
 from engine.errors import CorruptFile, EmptyDocument, EncryptedDocument, FileTooLarge
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -60,7 +60,7 @@ def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
     except Exception:  # python-docx raises many types for damaged packages
         raise CorruptFile("the Word document is damaged and cannot be opened") from None
     checkpoint()
-    lines: list[str] = []
+    lines = _CheckedLines(checkpoint)
     seen_parts: set[int] = set()
     for section in document.sections:
         for header in (section.first_page_header, section.header, section.even_page_header):
@@ -167,6 +167,22 @@ def _count_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Extrac
             raise CorruptFile("the Word document is damaged and cannot be opened") from None
 
 
+class _CheckedLines(list):
+    """The lines read so far. Every ``CHECK_LINES``-th runs the job's checkpoint, so a long
+    document can be cancelled while its tree is walked."""
+
+    CHECK_LINES = 1000
+
+    def __init__(self, checkpoint: Checkpoint) -> None:
+        super().__init__()
+        self._checkpoint = checkpoint
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        if len(self) % self.CHECK_LINES == 0:
+            self._checkpoint()
+
+
 def _add_part(part, lines: list[str], seen: set[int]) -> None:
     if part is None or part.is_linked_to_previous:  # no definition of its own
         return
@@ -198,7 +214,7 @@ def _add_blocks(container, lines: list[str], depth: int) -> None:
             parts: list[str] = []
             _inline(child, parts, boxes)
             text = "".join(parts)
-            if text.strip():
+            if has_visible(text):
                 lines.append(text)
             for box in boxes:
                 _add_blocks(box, lines, depth + 1)
@@ -244,7 +260,7 @@ def _add_table(table, lines: list[str], depth: int) -> None:
             inner: list[str] = []
             _add_blocks(cell, inner, depth)
             text = " ".join(inner)
-            if text.strip():  # vertically merged continuations are empty cells
+            if has_visible(text):  # vertically merged continuations are empty cells
                 cells.append(text)
         if cells:
             lines.append(" | ".join(cells))

@@ -8,11 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pymupdf
+import pytesseract
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from engine.documents import ExtractionLimits, detect_kind, extract_document
 from engine.documents.image import _page_image
+from engine.documents.ocr import ocr_image
 from engine.documents.types import has_visible
 from engine.errors import Cancelled, HntaiError
 
@@ -253,3 +255,43 @@ def test_audio_is_recognised_window_by_window(whisper, eval_dir):
     assert any(s.start >= 4.0 for s in windowed.segments)  # the second window, offset
     words = set(whole.text.lower().split())
     assert len(words & set(windowed.text.lower().split())) >= 0.7 * len(words)
+
+
+def test_word_file_of_invisible_characters_is_empty(made, tmp_path):
+    body = (f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>'.encode()
+            + "\u200b\u200d\ufeff ".encode() * 50 + b"</w:t></w:r></w:p></w:body></w:document>")
+    target = _docx_with_body(made["letter.docx"], tmp_path / "invisible.docx", body)
+    assert _code(target) == "EMPTY_DOCUMENT"
+
+
+def test_a_long_word_document_can_be_stopped_while_it_is_walked(made, tmp_path):
+    body = (f'<w:document xmlns:w="{W_NS}"><w:body>'.encode()
+            + b"<w:p><w:r><w:t>Aspirin 81 mg daily.</w:t></w:r></w:p>" * 5_000
+            + b"</w:body></w:document>")
+    target = _docx_with_body(made["letter.docx"], tmp_path / "long.docx", body)
+    calls: list[int] = []
+
+    def stop_late() -> None:
+        calls.append(1)
+        if len(calls) > 3:  # past the archive checks: inside the walk
+            raise Cancelled("stop")
+
+    with pytest.raises(Cancelled):
+        extract_document(target, checkpoint=stop_late)
+
+
+def test_ocr_stops_when_the_checkpoint_raises(draw, tmp_path, monkeypatch):
+    slow = draw.fake_tesseract(tmp_path / "tesseract", "exec sleep 60")
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(slow))
+    calls: list[int] = []
+
+    def stop_second() -> None:
+        calls.append(1)
+        if len(calls) >= 2:
+            raise Cancelled("stop")
+
+    image = Image.new("L", (200, 100), 255)
+    ImageDraw.Draw(image).text((10, 40), "Aspirin", fill=0)
+    with pytest.raises(Cancelled):
+        ocr_image(image, "eng", 120.0, checkpoint=stop_second)
+    assert len(calls) == 2  # stopped on the second poll, not after the 60 s sleep
