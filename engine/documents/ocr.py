@@ -23,6 +23,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytesseract
 from PIL import Image
@@ -123,11 +124,7 @@ def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None =
     except OSError:
         raise OcrUnavailable("OCR is installed but does not start (Tesseract)") from None
     with proc:
-        try:
-            out = _communicate(proc, buf.getbuffer(), timeout_s, checkpoint)  # no copy
-        except BaseException:
-            proc.kill()
-            raise
+        out = _communicate(proc, buf.getbuffer(), timeout_s, checkpoint)  # no copy
     if proc.returncode != 0:
         raise CorruptFile("the page image could not be read by OCR",
                           {"tesseract_exit": proc.returncode})
@@ -136,18 +133,33 @@ def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None =
 
 def _communicate(proc: subprocess.Popen, data: memoryview, timeout_s: float,
                  checkpoint: Callable[[], None] | None) -> bytes:
-    """Feed the page and collect the text, polling ``checkpoint`` (a retried communicate
-    loses nothing: the standard library keeps what was sent and read)."""
-    deadline = time.monotonic() + timeout_s
-    payload: memoryview | None = data
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s})
+    """Feed the page and collect the text on a helper thread, polling ``checkpoint`` here.
+    (``Popen.communicate`` cannot be retried after a timeout while input is still being
+    sent: the rest of the input would never be written.)"""
+    done: dict[str, Any] = {}
+
+    def talk() -> None:
         try:
-            out, _err = proc.communicate(payload, timeout=min(POLL_S, left))
-            return out
-        except subprocess.TimeoutExpired:
-            payload = None  # sent (or being sent) already
+            done["out"] = proc.communicate(data)[0]
+        except BaseException as exc:  # handed to the job's thread below
+            done["error"] = exc
+
+    talker = threading.Thread(target=talk, name="tesseract-pipe", daemon=True)
+    talker.start()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while talker.is_alive():
+            talker.join(POLL_S)
+            if not talker.is_alive():
+                break
+            if time.monotonic() > deadline:
+                raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s})
             if checkpoint is not None:
                 checkpoint()
+    except BaseException:
+        proc.kill()  # ends communicate() on the helper thread
+        talker.join()
+        raise
+    if "error" in done:
+        raise done["error"]
+    return done["out"]
