@@ -131,13 +131,16 @@ def test_text_checkpoint_runs_per_chunk(tmp_path):
     target = tmp_path / "long.txt"
     target.write_bytes(b"fever " * 1_000_000)
 
-    def stop_on_third(calls=[]) -> None:  # noqa: B006 - the list counts calls
+    calls: list[int] = []
+
+    def stop_on_third() -> None:
         calls.append(1)
         if len(calls) == 3:
             raise Cancelled("stop")
 
     with pytest.raises(Cancelled):
         extract_document(target, checkpoint=stop_on_third)
+    assert len(calls) == 3
 
 
 @pytest.mark.parametrize(("encoding", "text"), [
