@@ -19,6 +19,7 @@ class ErrorCode(str, Enum):
     EMPTY_DOCUMENT = "EMPTY_DOCUMENT"
     OCR_UNAVAILABLE = "OCR_UNAVAILABLE"
     FILE_NOT_FOUND = "FILE_NOT_FOUND"
+    FORBIDDEN_PATH = "FORBIDDEN_PATH"
     MODEL_NOT_FOUND = "MODEL_NOT_FOUND"
     MODEL_LOAD_FAILED = "MODEL_LOAD_FAILED"
     MODEL_CHECKSUM_MISMATCH = "MODEL_CHECKSUM_MISMATCH"
@@ -95,6 +96,12 @@ class FileNotFound(HntaiError):
     """Input file is missing."""
 
     code = ErrorCode.FILE_NOT_FOUND
+
+
+class ForbiddenPath(HntaiError):
+    """Input path leads into a system folder or the data directory."""
+
+    code = ErrorCode.FORBIDDEN_PATH
 
 
 class ModelNotFound(HntaiError):
@@ -221,7 +228,8 @@ _BY_CODE: dict[str, type[HntaiError]] = {
     cls.code.value: cls
     for cls in (
         UnsupportedFormat, CorruptFile, EncryptedDocument, FileTooLarge, EmptyDocument,
-        OcrUnavailable, FileNotFound, ModelNotFound, ModelLoadFailed, ModelChecksumMismatch,
+        OcrUnavailable, FileNotFound, ForbiddenPath, ModelNotFound, ModelLoadFailed,
+        ModelChecksumMismatch,
         InvalidConfig, InsufficientMemory, TokenLimit, JobTimeout, Cancelled, WorkerCrashed,
         AuthFailed, PermissionDenied, NotFound, AlreadyExists, InvalidRequest,
         StoreNotInitialized, StorageFull, StorageUnavailable, AuditChainBroken,

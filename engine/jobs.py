@@ -3,15 +3,24 @@
 Rows live in the store (engine/store/jobs.py); this module runs them one at a time on a
 worker thread of the engine process. A job's result and its audit row are written in the
 same transaction as its final state, so a crash can never record a job as done twice.
+
+Time limits and Cancel act at the job's checkpoints (between stages, and per page, per
+chunk of text, per window of audio inside them). A watchdog covers a stage that reaches no
+checkpoint: past the limit (or after a cancel) plus a grace period it raises into the
+worker if the stage is plain computation (``JobContext.interruptible``), and if the worker
+still has not let go it fails the job and starts a new worker, so the queue goes on; the
+old thread's late outcome is dropped.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from engine.errors import Cancelled, HntaiError, InternalError, JobTimeout, WorkerCrashed
@@ -21,6 +30,10 @@ from engine.store import jobs as job_rows
 from engine.store.database import storage_failure
 
 log = logging.getLogger("hntai.jobs")
+
+GRACE_S = 2.0  # after the limit or a cancel: checkpoints get this long to stop the job
+ABANDON_S = 5.0  # after the limit or a cancel: then the worker is given up and replaced
+WATCH_EVERY_S = 0.25
 
 ResultWriter = Callable[[Any], Mapping[str, Any]]
 """Called with the open connection inside the job's final transaction; returns the result."""
@@ -41,12 +54,49 @@ class JobContext:
     clock: Callable[[], float] = time.monotonic
     min_interval_s: float = 0.1
     _last_emit: float = float("-inf")
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+    _thread_id: int | None = None
+    _interruptible: bool = False
+    _interrupted: bool = False
+
+    def stop_reason(self) -> HntaiError | None:
+        """Why the job should stop now, if it should."""
+        if self.cancelled.is_set():
+            return Cancelled("the job was cancelled")
+        if self.clock() > self.deadline:
+            return JobTimeout("the job ran past its time limit")
+        return None
 
     def checkpoint(self) -> None:
-        if self.cancelled.is_set():
-            raise Cancelled("the job was cancelled")
-        if self.clock() > self.deadline:
-            raise JobTimeout("the job ran past its time limit")
+        if (reason := self.stop_reason()) is not None:
+            raise reason
+
+    @contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """A stretch of plain computation on values in memory (no store, no files, no
+        locks held): the watchdog may stop it by raising ``StageInterrupted`` into it."""
+        with self._guard:
+            self._thread_id = threading.get_ident()
+            self._interruptible = True
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._interruptible = False
+                stop = self._interrupted
+                if stop:  # raised into us but not yet delivered: take it back, raise here
+                    _raise_in_thread(self._thread_id, None)
+            if stop:
+                raise StageInterrupted()
+
+    def interrupt(self) -> bool:
+        """Raise ``StageInterrupted`` in the worker if it is inside ``interruptible``."""
+        with self._guard:
+            if not self._interruptible or self._interrupted or self._thread_id is None:
+                return False
+            self._interrupted = True
+            _raise_in_thread(self._thread_id, StageInterrupted)
+            return True
 
     def progress(self, stage: str, label: str, value: int, maximum: int) -> None:
         """Report progress, at most every ``min_interval_s`` except a stage's start and end:
@@ -58,8 +108,29 @@ class JobContext:
         self.emit(JobProgress(self.job_id, stage, label, value, maximum))
 
 
+class StageInterrupted(BaseException):
+    """Raised into a worker by the watchdog. A BaseException: a stage's ``except Exception``
+    must not swallow it."""
+
+
+def _raise_in_thread(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Schedule ``exc`` in another thread (delivered at its next bytecode); None clears one
+    scheduled and not yet delivered."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None)
+
+
+@dataclass
+class _Running:
+    job: job_rows.JobRow
+    ctx: JobContext
+    overdue_since: float | None = None  # when the watchdog first saw a reason to stop
+    abandoned: bool = False
+
+
 class JobRunner:
-    """One worker thread taking the most urgent queued job; wake it after each submit."""
+    """One worker thread taking the most urgent queued job; wake it after each submit. A
+    watchdog thread replaces the worker if a stage will not stop (see the module text)."""
 
     def __init__(
         self, store: Store, handlers: Mapping[str, JobHandler], emit: Callable[[Event], None],
@@ -74,13 +145,22 @@ class JobRunner:
         self._running: dict[str, threading.Event] = {}
         # Failures that could not be written (disk full, read-only): retried each round.
         self._unwritten: dict[str, tuple[job_rows.JobRow, HntaiError]] = {}
-        self._thread = threading.Thread(target=self._loop, name="job-runner", daemon=True)
+        self._generation = 0  # the worker of an older generation was given up
+        self._current: _Running | None = None
+        self._thread = self._worker()
+        self._watchdog = threading.Thread(target=self._watch, name="job-watchdog",
+                                          daemon=True)
 
     # --- lifecycle --------------------------------------------------------------------
+
+    def _worker(self) -> threading.Thread:
+        return threading.Thread(target=self._loop, args=(self._generation,),
+                                name=f"job-runner-{self._generation}", daemon=True)
 
     def start(self) -> None:
         self.recover()
         self._thread.start()
+        self._watchdog.start()
 
     def stop(self, timeout: float = 30.0) -> None:
         with self._wake:
@@ -88,8 +168,11 @@ class JobRunner:
             for flag in self._running.values():
                 flag.set()
             self._wake.notify_all()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
+            thread = self._thread
+        if thread.is_alive():
+            thread.join(timeout)
+        if self._watchdog.is_alive():
+            self._watchdog.join(timeout)
 
     def wake(self) -> None:
         with self._wake:
@@ -133,10 +216,10 @@ class JobRunner:
 
     # --- the loop ---------------------------------------------------------------------
 
-    def _loop(self) -> None:
+    def _loop(self, generation: int) -> None:
         while True:
             with self._wake:
-                if self._stop:
+                if self._stop or generation != self._generation:
                     return
             self._write_unwritten()
             try:
@@ -154,16 +237,24 @@ class JobRunner:
 
     def _run(self, job: job_rows.JobRow) -> None:
         flag = threading.Event()
+        ctx = JobContext(job.id, self.clock() + job.timeout_s, flag, self.emit, self.clock)
+        run = _Running(job, ctx)
         with self._wake:
             self._running[job.id] = flag
-        ctx = JobContext(job.id, self.clock() + job.timeout_s, flag, self.emit, self.clock)
+            self._current = run
         log.info("job_started", extra={"job_id": job.id, "kind": job.kind,
                                        "attempt": job.attempts})
         try:
             handler = self.handlers[job.kind]
-            writer = handler(ctx, job)
+            try:
+                writer = handler(ctx, job)
+            except StageInterrupted:
+                raise ctx.stop_reason() or JobTimeout("the job was stopped") from None
             ctx.checkpoint()
             with self.store.db.transaction() as conn:
+                if job_rows.get(conn, job.id).state != "running":  # given up by the watchdog
+                    log.info("job_outcome_dropped", extra={"job_id": job.id})
+                    return
                 result = dict(writer(conn))
                 if job_rows.finish(conn, job.id, "succeeded", result=result):
                     audit.append(conn, audit.AuditEvent(
@@ -188,7 +279,48 @@ class JobRunner:
                                           {"error": type(exc).__name__}))
         finally:
             with self._wake:
-                self._running.pop(job.id, None)
+                if self._current is run:
+                    self._current = None
+                    self._running.pop(job.id, None)
+
+    # --- the watchdog -----------------------------------------------------------------
+
+    def _watch(self) -> None:
+        while True:
+            with self._wake:
+                if self._stop:
+                    return
+                run = self._current
+            if run is not None:
+                self._check(run)
+            time.sleep(WATCH_EVERY_S)
+
+    def _check(self, run: _Running) -> None:
+        reason = run.ctx.stop_reason()
+        if reason is None or run.abandoned:
+            return
+        now = self.clock()
+        if run.overdue_since is None:
+            run.overdue_since = now
+            return
+        overdue = now - run.overdue_since
+        if overdue >= GRACE_S and run.ctx.interrupt():
+            log.warning("job_interrupted_by_watchdog", extra={"job_id": run.job.id,
+                                                              "code": reason.code.value})
+        if overdue < ABANDON_S:
+            return
+        with self._wake:
+            if self._current is not run or self._stop:
+                return
+            run.abandoned = True
+            self._current = None
+            self._running.pop(run.job.id, None)
+            self._generation += 1
+            self._thread = self._worker()
+        log.warning("job_worker_replaced", extra={"job_id": run.job.id,
+                                                  "code": reason.code.value})
+        self._fail(run.job, reason)
+        self._thread.start()
 
     def _interrupted(self, job: job_rows.JobRow) -> bool:
         """A stop (lock, shutdown, the client gone) rather than the user's cancel: the job

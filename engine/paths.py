@@ -75,3 +75,22 @@ def model_dirs(data_dir: Path) -> list[Path]:
     dirs = _env_model_dirs()
     return list(dict.fromkeys([*dirs, machine_model_dir(), data_dir / "models",
                                bundled_model_dir()]))
+
+
+# System folders no submitted document may come from, even through a link: a clinic
+# document never lives there, and what does (password hashes, keys, devices) must not end
+# up in the store. The data directory is refused beside them (its key slots, its database).
+_DENIED_POSIX = ("/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/var/lib")
+
+
+def denied_roots() -> tuple[Path, ...]:
+    """Folders submitted files are refused from: the system folders above (and on Windows
+    the system root), plus HNTAI_DENIED_PATHS (os.pathsep-separated), which
+    adds to the list and never removes from it."""
+    roots = [Path(p) for p in _DENIED_POSIX]
+    if sys.platform == "win32":
+        system = os.environ.get("SYSTEMROOT") or os.environ.get("WINDIR") or r"C:\Windows"
+        roots.append(Path(system))
+    extra = os.environ.get("HNTAI_DENIED_PATHS", "")
+    roots += [Path(p) for p in extra.split(os.pathsep) if p]
+    return tuple(roots)

@@ -23,8 +23,10 @@ from engine.documents import (
     detect_kind,
     extract_document,
 )
+from engine.documents.source import SourcePolicy, open_source, stored_name
 from engine.errors import FileNotFound, FileTooLarge
 from engine.jobs import JobContext, ResultWriter
+from engine.paths import denied_roots
 from engine.protocol import DOCUMENT_STAGES
 from engine.store import Store, audit, documents, records
 from engine.store import jobs as job_rows
@@ -82,6 +84,7 @@ class PipelineSettings:
                 max_text_chars=int(s["limits.max_text_million_chars"] * 1_000_000),
                 ocr_dpi=int(s["ocr.dpi"]),
                 ocr_lang=str(s["ocr.lang"]),
+                memory_bytes=int(s["limits.job_memory_mb"] * mb),
             ),
             scrub_policy=str(s["scrub.policy"]),
         )
@@ -141,22 +144,21 @@ class DocumentPipeline:
     def extract(self, ctx: JobContext, job: job_rows.JobRow,
                 settings: PipelineSettings) -> ExtractedDocument:
         """The extract stage: the submitted file's text (or transcript)."""
-        path = Path(job.payload["path"])
-        if not path.exists():  # a folder, pipe or device is refused by the sniffer, by name
-            raise FileNotFound("the file is no longer where it was submitted from")
         ctx.progress("extract", "Reading document", 0, 1)
-        size = path.stat().st_size
-        if size > settings.limits.max_file_bytes:  # before sniffing: audio has no reader check
-            raise FileTooLarge("the file is larger than allowed",
-                               {"size": size, "max_bytes": settings.limits.max_file_bytes})
-        if self.transcribe is not None and detect_kind(path) == "audio":
-            ctx.progress("extract", "Transcribing speech", 0, 1)
-            return self.transcribe(path, ctx.checkpoint)
-        return extract_document(
-            path, settings.limits, checkpoint=ctx.checkpoint,
-            on_progress=lambda done, total: ctx.progress("extract", "Reading pages", done,
-                                                         total),
-        )
+        policy = SourcePolicy(self.store.data_dir, denied_roots())
+        with open_source(Path(job.payload["path"]), policy) as source:
+            if source.size > settings.limits.max_file_bytes:  # before sniffing: audio too
+                raise FileTooLarge("the file is larger than allowed",
+                                   {"size": source.size,
+                                    "max_bytes": settings.limits.max_file_bytes})
+            if self.transcribe is not None and detect_kind(source.path) == "audio":
+                ctx.progress("extract", "Transcribing speech", 0, 1)
+                return self.transcribe(source.path, ctx.checkpoint)
+            return extract_document(
+                source.path, settings.limits, checkpoint=ctx.checkpoint,
+                on_progress=lambda done, total: ctx.progress("extract", "Reading pages",
+                                                             done, total),
+            )
 
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
         path = Path(job.payload.get("path") or job.payload.get("source_name") or "document")
@@ -169,11 +171,13 @@ class DocumentPipeline:
         extracted = self.extract(ctx, job, settings)
         timer.lap("extract")
         self._stage(ctx, job.id, "scrub", "Removing protected health information")
-        scrubbed = (self.scrub(extracted.text, settings.scrub_policy, record.secret)
-                    if self.scrub else None)
+        with ctx.interruptible():  # plain computation: the watchdog may stop it
+            scrubbed = (self.scrub(extracted.text, settings.scrub_policy, record.secret)
+                        if self.scrub else None)
         new_doc = documents.NewDocument(
             record_id=record.id, job_id=job.id,
-            source_name=job.payload.get("source_name") or path.name,
+            # Escaped when the job was submitted (engine/documents/source.stored_name).
+            source_name=job.payload.get("source_name") or stored_name(path.name),
             sha256=extracted.sha256, kind=extracted.kind, mime=extracted.mime,
             size_bytes=extracted.size_bytes, page_count=extracted.page_count,
             ocr_pages=extracted.ocr_page_count,
@@ -188,7 +192,9 @@ class DocumentPipeline:
         timer.lap("scrub")
         self._stage(ctx, job.id, "clinical", "Extracting clinical data")
         if scrubbed is not None and self.clinical is not None:
-            new_doc = replace(new_doc, extraction=dict(self.clinical(scrubbed.text)))
+            with ctx.interruptible():
+                extraction = dict(self.clinical(scrubbed.text))
+            new_doc = replace(new_doc, extraction=extraction)
         timer.lap("clinical")
         self._stage(ctx, job.id, "store", "Saving")
         phi_counts = scrubbed.counts() if scrubbed else {}

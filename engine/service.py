@@ -27,6 +27,7 @@ from engine.clinical import ClinicalExtraction, extract_clinical, to_fhir_bundle
 from engine.dictation import DictationSession, DictationWorker
 from engine.documents.audio import hotwords, language, transcript_document
 from engine.documents.audio import transcribe as transcribe_audio
+from engine.documents.source import stored_name
 from engine.errors import (
     AuthFailed,
     EmptyDocument,
@@ -470,13 +471,16 @@ class EngineService:
 
     def _process(self, req: p.ProcessDocument) -> p.JobInfo:
         store = self._require("document.submit")
-        path = Path(req.path).expanduser().resolve()
+        # Links are resolved, checked and opened when the job runs (engine/documents/source):
+        # the submitted path is kept as it was given, made absolute.
+        path = Path(os.path.abspath(Path(req.path).expanduser()))
         with store.db.transaction() as conn:
             record = (records.get(conn, req.record_id) if req.record_id
                       else records.create(conn, store.session.username))
             job = self._submit_job(
                 store, conn, PROCESS_DOCUMENT,
-                {"path": str(path), "record_id": record.id, "source_name": path.name},
+                {"path": str(path), "record_id": record.id,
+                 "source_name": stored_name(path.name)},
                 req.priority, {"record_id": record.id})
         return self._acknowledge(job)
 

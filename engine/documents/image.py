@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from engine.documents.ocr import check_ocr, ocr_image
+from engine.documents.ocr import check_ocr, ocr_image, prepare
 from engine.documents.types import Checkpoint, ExtractionLimits, Progress
-from engine.errors import CorruptFile, FileTooLarge
+from engine.errors import CorruptFile, EmptyDocument, FileTooLarge
+
+MIN_SIDE = 8  # pixels: a frame narrower or lower than this cannot hold a readable letter
 
 
 def read_image(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
@@ -38,11 +41,60 @@ def read_image(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
                 if pixels > limits.max_image_pixels:
                     raise FileTooLarge("the image has too many pixels",
                                        {"pixels": pixels, "max_pixels": limits.max_image_pixels})
-                decoded = _decoded(frame, number)
-                pages.append((ocr_image(decoded, limits.ocr_lang, limits.ocr_timeout_s,
-                                        dpi=_dpi(frame)), True))
+                if pixels > limits.decode_pixels and frame.format != "JPEG":
+                    raise FileTooLarge("the image needs more memory than a job may use",
+                                       {"pixels": pixels, "max_pixels": limits.decode_pixels})
+                page = _page_image(frame, number, limits.ocr_pixels)
+                if _blank(page):  # nothing drawn: no OCR, and no page to keep
+                    pages.append(("", False))
+                else:
+                    pages.append((ocr_image(page, limits.ocr_lang, limits.ocr_timeout_s,
+                                            dpi=_dpi(frame, page), checkpoint=checkpoint),
+                                  True))
+                del page
                 progress(number, frames)
+            if not any(ocr for _, ocr in pages):
+                raise EmptyDocument("the image is blank")
             return pages
+
+
+def _reduction(size: tuple[int, int], budget: int) -> int:
+    """The smallest whole factor that brings ``size`` within ``budget`` pixels."""
+    width, height = size
+    return max(1, math.ceil(math.sqrt(width * height / budget)))
+
+
+def _page_image(frame: Image.Image, number: int, budget: int) -> Image.Image:
+    """The frame decoded for OCR: upright, grey or RGB, and within ``budget`` pixels. A
+    JPEG over the budget is decoded at a reduced scale (its DCT allows 1/2 to 1/8) instead
+    of whole; other formats decode whole (within ``decode_pixels``) and are reduced in grey."""
+    try:
+        factor = _reduction(frame.size, budget)
+        if factor > 1 and frame.format == "JPEG":
+            frame.draft("L" if frame.mode == "L" else "RGB",
+                        (frame.width // factor, frame.height // factor))
+        frame.load()
+        # Phone photos are stored sideways with an EXIF note on how to turn them.
+        page = prepare(ImageOps.exif_transpose(frame) if _oriented(frame) else frame)
+        factor = _reduction(page.size, budget)
+        if factor > 1:
+            page = page.convert("L") if page.mode != "L" else page
+            page = page.reduce(factor)
+        return page
+    except Image.DecompressionBombError:
+        raise FileTooLarge("the image has too many pixels", {"page": number}) from None
+    except Exception:  # PIL's decoders raise OSError, KeyError, TypeError, struct.error …
+        raise CorruptFile("the image is damaged", {"page": number}) from None
+
+
+def _blank(page: Image.Image) -> bool:
+    """Too small to hold a letter, or one colour all over (a 1×1 tracking pixel, an empty
+    canvas). A scan of a blank sheet has noise: it goes to OCR and is kept if textless."""
+    if page.width < MIN_SIDE or page.height < MIN_SIDE:
+        return True
+    extrema = page.getextrema()
+    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+    return all(low == high for low, high in bands)
 
 
 def _frames(image: Image.Image) -> Iterator[tuple[int, Image.Image]]:
@@ -59,17 +111,6 @@ def _frames(image: Image.Image) -> Iterator[tuple[int, Image.Image]]:
         index += 1
 
 
-def _decoded(frame: Image.Image, number: int) -> Image.Image:
-    try:
-        frame.load()
-        # Phone photos are stored sideways with an EXIF note on how to turn them.
-        return ImageOps.exif_transpose(frame) if _oriented(frame) else frame.copy()
-    except Image.DecompressionBombError:
-        raise FileTooLarge("the image has too many pixels", {"page": number}) from None
-    except Exception:  # PIL's decoders raise OSError, KeyError, TypeError, struct.error …
-        raise CorruptFile("the image is damaged", {"page": number}) from None
-
-
 def _oriented(frame: Image.Image) -> bool:
     try:
         return frame.getexif().get(0x0112, 1) not in (0, 1)  # 0x0112: Orientation
@@ -77,12 +118,13 @@ def _oriented(frame: Image.Image) -> bool:
         return False
 
 
-def _dpi(frame: Image.Image) -> int | None:
+def _dpi(frame: Image.Image, page: Image.Image) -> int | None:
     """The resolution the file states, when it looks real (many writers store 72 or 96 as a
-    placeholder for 'unknown'; Tesseract's own estimate is better than those)."""
+    placeholder for 'unknown'; Tesseract's own estimate is better than those), scaled by
+    the reduction the page image went through."""
     dpi = frame.info.get("dpi")
     try:
-        value = round(float(dpi[0])) if dpi else 0
-    except (TypeError, ValueError, IndexError):
+        value = round(float(dpi[0]) * page.width / frame.width) if dpi else 0
+    except (TypeError, ValueError, IndexError, ZeroDivisionError):
         return None
     return value if 100 <= value <= 1200 else None

@@ -21,6 +21,9 @@ import os
 import shutil
 import subprocess
 import threading
+import time
+from collections.abc import Callable
+from typing import Any
 
 import pytesseract
 from PIL import Image
@@ -99,9 +102,15 @@ def _deep_grey(image: Image.Image) -> Image.Image:
     return grey.point(lambda v: v * scale - low * scale).convert("L")
 
 
-def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None = None) -> str:
+POLL_S = 0.5  # how often the job's checkpoint runs while Tesseract reads a page
+
+
+def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None = None,
+              checkpoint: Callable[[], None] | None = None) -> str:
     """The text Tesseract reads in one page image. ``dpi`` is the image's resolution when
-    known (rendered pages, image files that state it); otherwise Tesseract estimates it."""
+    known (rendered pages, image files that state it); otherwise Tesseract estimates it.
+    ``checkpoint`` runs every ``POLL_S`` while Tesseract works: if it raises (a cancel, the
+    job's time limit), Tesseract is stopped and the exception comes out."""
     exe = check_ocr(lang)
     image = prepare(image)
     buf = io.BytesIO()
@@ -110,13 +119,47 @@ def ocr_image(image: Image.Image, lang: str, timeout_s: float, dpi: int | None =
     if dpi and 70 <= dpi <= 2400:
         cmd += ["--dpi", str(int(dpi))]
     try:
-        run = subprocess.run(cmd, input=buf.getvalue(), capture_output=True,
-                             timeout=timeout_s, env=_env(), check=False)
-    except subprocess.TimeoutExpired:
-        raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s}) from None
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=_env())
     except OSError:
         raise OcrUnavailable("OCR is installed but does not start (Tesseract)") from None
-    if run.returncode != 0:
+    with proc:
+        out = _communicate(proc, buf.getbuffer(), timeout_s, checkpoint)  # no copy
+    if proc.returncode != 0:
         raise CorruptFile("the page image could not be read by OCR",
-                          {"tesseract_exit": run.returncode})
-    return run.stdout.decode("utf-8", "replace").rstrip("\f")
+                          {"tesseract_exit": proc.returncode})
+    return out.decode("utf-8", "replace").rstrip("\f")
+
+
+def _communicate(proc: subprocess.Popen, data: memoryview, timeout_s: float,
+                 checkpoint: Callable[[], None] | None) -> bytes:
+    """Feed the page and collect the text on a helper thread, polling ``checkpoint`` here.
+    (``Popen.communicate`` cannot be retried after a timeout while input is still being
+    sent: the rest of the input would never be written.)"""
+    done: dict[str, Any] = {}
+
+    def talk() -> None:
+        try:
+            done["out"] = proc.communicate(data)[0]
+        except BaseException as exc:  # handed to the job's thread below
+            done["error"] = exc
+
+    talker = threading.Thread(target=talk, name="tesseract-pipe", daemon=True)
+    talker.start()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while talker.is_alive():
+            talker.join(POLL_S)
+            if not talker.is_alive():
+                break
+            if time.monotonic() > deadline:
+                raise JobTimeout("OCR of a page took too long", {"timeout_s": timeout_s})
+            if checkpoint is not None:
+                checkpoint()
+    except BaseException:
+        proc.kill()  # ends communicate() on the helper thread
+        talker.join()
+        raise
+    if "error" in done:
+        raise done["error"]
+    return done["out"]

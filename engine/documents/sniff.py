@@ -26,18 +26,20 @@ DOCX = Sniffed("docx", "application/vnd.openxmlformats-officedocument.wordproces
 ENCRYPTED_OFFICE = Sniffed("docx", "application/x-ole-storage")
 TEXT = Sniffed("text", "text/plain")
 
-# (magic, may appear anywhere in the first KiB, kind): PDF readers accept a late header.
-_MAGIC: tuple[tuple[bytes, bool, Sniffed], ...] = (
-    (b"%PDF-", True, Sniffed("pdf", "application/pdf")),
-    (b"\x89PNG\r\n\x1a\n", False, Sniffed("image", "image/png")),
-    (b"\xff\xd8\xff", False, Sniffed("image", "image/jpeg")),
-    (b"II*\x00", False, Sniffed("image", "image/tiff")),
-    (b"MM\x00*", False, Sniffed("image", "image/tiff")),
-    (b"GIF87a", False, Sniffed("image", "image/gif")),
-    (b"GIF89a", False, Sniffed("image", "image/gif")),
-    (b"fLaC", False, Sniffed("audio", "audio/flac")),
-    (b"OggS", False, Sniffed("audio", "audio/ogg")),
-    (b"ID3", False, Sniffed("audio", "audio/mpeg")),
+PDF = Sniffed("pdf", "application/pdf")
+# Signatures at offset 0. PDF readers also accept a header late in the first KiB: that is
+# looked for only after every container that starts at offset 0 (a Word file may hold
+# "%PDF-" in its first member).
+_MAGIC: tuple[tuple[bytes, Sniffed], ...] = (
+    (b"\x89PNG\r\n\x1a\n", Sniffed("image", "image/png")),
+    (b"\xff\xd8\xff", Sniffed("image", "image/jpeg")),
+    (b"II*\x00", Sniffed("image", "image/tiff")),
+    (b"MM\x00*", Sniffed("image", "image/tiff")),
+    (b"GIF87a", Sniffed("image", "image/gif")),
+    (b"GIF89a", Sniffed("image", "image/gif")),
+    (b"fLaC", Sniffed("audio", "audio/flac")),
+    (b"OggS", Sniffed("audio", "audio/ogg")),
+    (b"ID3", Sniffed("audio", "audio/mpeg")),
 )
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -121,8 +123,10 @@ def detect(path: Path) -> Sniffed:
         raise EmptyDocument("the file is empty (0 bytes)")
     if bom_encoding(head):  # before the MP3 frame check: FF FE looks like a sync
         return TEXT
-    for magic, anywhere, sniffed in _MAGIC:
-        if (magic in head[:1024]) if anywhere else head.startswith(magic):
+    if head.startswith(b"%PDF-"):
+        return PDF
+    for magic, sniffed in _MAGIC:
+        if head.startswith(magic):
             return sniffed
     if _riff(head, b"WAVE"):
         return Sniffed("audio", "audio/wav")
@@ -134,6 +138,8 @@ def detect(path: Path) -> Sniffed:
         return _zip_kind(path)
     if head.startswith(_OLE2):
         return _ole2_kind(path)
+    if b"%PDF-" in head[:1024]:
+        return PDF
     if head.startswith(b"{\\rtf"):
         raise UnsupportedFormat("RTF documents are not supported: save them as DOCX or PDF")
     if _is_mp3_frame(head):

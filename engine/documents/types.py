@@ -16,6 +16,14 @@ Progress = Callable[[int, int], None]
 
 PAGE_SEPARATOR = "\n\f\n"
 
+# What shows nothing on a page: white space, controls, format marks (zero-width spaces and
+# joiners, bidirectional marks, the byte order mark, soft hyphens), variation selectors,
+# tags and the blank "filler" letters some scripts define.
+_INVISIBLE = (r"\s\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+              r"\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164"
+              r"\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff")
+_VISIBLE = re.compile(f"[^{_INVISIBLE}]")
+
 _OCR_LANG = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z][A-Za-z0-9_]*)*")
 
 
@@ -29,11 +37,12 @@ class ExtractionLimits:
     ocr_dpi: int = 200
     ocr_lang: str = "eng"  # Tesseract language(s): "eng", "eng+fra"
     ocr_timeout_s: float = 120.0  # one page
+    memory_bytes: int = 1024 * 1024 * 1024  # what one job may use (limits.job_memory_mb)
 
     def __post_init__(self) -> None:
         for name in ("max_file_bytes", "max_pages", "max_image_pixels",
                      "max_docx_uncompressed_bytes", "max_text_chars", "ocr_dpi",
-                     "ocr_timeout_s"):
+                     "ocr_timeout_s", "memory_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise InvalidConfig("an extraction limit must be a positive number",
@@ -43,6 +52,32 @@ class ExtractionLimits:
                                 {"ocr_dpi": self.ocr_dpi})
         if not isinstance(self.ocr_lang, str) or not _OCR_LANG.fullmatch(self.ocr_lang):
             raise InvalidConfig("the OCR language must be Tesseract language names joined by +")
+
+    # The budgets below turn the job's memory into sizes each reader checks before it
+    # allocates; the costs per unit were measured on this machine (see each reader).
+
+    @property
+    def page_chars(self) -> int:
+        """Characters one PDF page may draw: MuPDF's structured text peaks at ~95 bytes
+        a character while a page is extracted."""
+        return min(self.max_text_chars, self.memory_bytes // 128)
+
+    @property
+    def decode_pixels(self) -> int:
+        """Pixels one image frame may decode to: up to 4 bytes each, plus its grey copy."""
+        return min(self.max_image_pixels, self.memory_bytes // 5)
+
+    @property
+    def ocr_pixels(self) -> int:
+        """Pixels a page image is reduced to before OCR (Tesseract's own copies live in its
+        process; ours are the grey image and the pipe buffer)."""
+        return max(1_000_000, self.memory_bytes // 32)
+
+    @property
+    def xml_elements(self) -> int:
+        """Elements a Word part may hold: a parsed element costs ~130 bytes; a letter has a
+        few thousand, a 1,000-page report about a million."""
+        return self.memory_bytes // 256
 
 
 @dataclass(frozen=True)
@@ -69,6 +104,11 @@ class ExtractedDocument:
     @property
     def ocr_page_count(self) -> int:
         return sum(1 for p in self.pages if p.ocr)
+
+
+def has_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a text of only zero-width marks is empty."""
+    return _VISIBLE.search(text) is not None
 
 
 def join_pages(page_texts: list[tuple[str, bool]]) -> tuple[str, tuple[PageText, ...]]:

@@ -11,6 +11,7 @@ codes and comments are not document text and are left out.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from docx.opc.part import PartFactory
 from docx.oxml import parse_xml
 from docx.package import Package
 from docx.parts.document import DocumentPart
+from lxml import etree
 
-from engine.documents.types import Checkpoint, ExtractionLimits, Progress
+from engine.documents.types import Checkpoint, ExtractionLimits, Progress, has_visible
 from engine.errors import CorruptFile, EmptyDocument, EncryptedDocument, FileTooLarge
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -49,7 +51,7 @@ _SKIPPED = {W + t for t in ("del", "moveFrom", "delText", "instrText", "rPr", "p
 
 def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
               progress: Progress) -> list[tuple[str, bool]]:
-    _check_archive(path, limits)
+    _check_archive(path, limits, checkpoint)
     try:
         document_part = Package.open(str(path)).main_document_part
         if document_part.content_type not in _WORD_MAIN_TYPES:
@@ -58,7 +60,7 @@ def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
     except Exception:  # python-docx raises many types for damaged packages
         raise CorruptFile("the Word document is damaged and cannot be opened") from None
     checkpoint()
-    lines: list[str] = []
+    lines = _CheckedLines(checkpoint)
     seen_parts: set[int] = set()
     for section in document.sections:
         for header in (section.first_page_header, section.header, section.even_page_header):
@@ -79,23 +81,106 @@ def read_docx(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
     return [("\n".join(lines), False)]
 
 
-def _check_archive(path: Path, limits: ExtractionLimits) -> None:
-    """Refuse zip bombs before python-docx inflates anything (it reads every part)."""
+def _check_archive(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint) -> None:
+    """Refuse zip bombs, and parts whose tree would not fit the job's memory, before
+    python-docx inflates anything (it reads every part and builds each XML tree)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
+        zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         with path.open("rb") as fh:
             if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # sniffed as encrypted
                 raise EncryptedDocument("the document is protected by a password") from None
         raise CorruptFile("the Word document is damaged and cannot be opened") from None
-    if len(infos) > _MAX_MEMBERS:
-        raise FileTooLarge("the Word document has too many parts", {"parts": len(infos)})
-    total = sum(info.file_size for info in infos)  # zipfile never inflates past these
-    if total > limits.max_docx_uncompressed_bytes:
-        raise FileTooLarge("the Word document expands beyond the allowed size",
-                           {"uncompressed_bytes": total,
-                            "max_bytes": limits.max_docx_uncompressed_bytes})
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > _MAX_MEMBERS:
+            raise FileTooLarge("the Word document has too many parts", {"parts": len(infos)})
+        total = sum(info.file_size for info in infos)  # zipfile never inflates past these
+        if total > limits.max_docx_uncompressed_bytes:
+            raise FileTooLarge("the Word document expands beyond the allowed size",
+                               {"uncompressed_bytes": total,
+                                "max_bytes": limits.max_docx_uncompressed_bytes})
+        _count_xml(zf, infos, limits, checkpoint)
+
+
+_PART_BYTES_SHARE = 4  # a part's bytes and its parsed tree together: ~4x its size at most
+_FEED_BYTES = 1 << 16
+
+
+class _Tally:
+    """An lxml parser target that builds nothing: it counts elements and the characters of
+    text runs (``w:t``) as the parser streams through a part."""
+
+    def __init__(self) -> None:
+        self.elements = 0
+        self.chars = 0
+        self._in_text = False
+
+    def start(self, tag: str, _attrib) -> None:
+        self.elements += 1
+        self._in_text = tag == W + "t"
+
+    def end(self, _tag: str) -> None:
+        self._in_text = False
+
+    def data(self, text: str) -> None:
+        if self._in_text:
+            self.chars += len(text)
+
+    def close(self) -> None:
+        return None
+
+
+def _count_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: ExtractionLimits,
+               checkpoint: Checkpoint) -> None:
+    """Stream every XML part once through a parser that keeps nothing, counting elements
+    and text: a document whose tree would outgrow the memory budget, or whose text the
+    character limit, is refused here with FILE_TOO_LARGE (a tree is built only after
+    this, by python-docx)."""
+    max_part = limits.memory_bytes // _PART_BYTES_SHARE
+    tally = _Tally()
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        if info.file_size > max_part:
+            raise FileTooLarge("a part of the Word document is too large to read",
+                               {"part_bytes": info.file_size, "max_bytes": max_part})
+        parser = etree.XMLParser(target=tally, resolve_entities=False, load_dtd=False,
+                                 no_network=True)
+        try:
+            with zf.open(info) as fh:
+                while block := fh.read(_FEED_BYTES):
+                    parser.feed(block)
+                    checkpoint()
+                    if tally.elements > limits.xml_elements:
+                        raise FileTooLarge("the Word document has too many elements",
+                                           {"max_elements": limits.xml_elements})
+                    if tally.chars > limits.max_text_chars:
+                        raise FileTooLarge("the document holds more text than allowed",
+                                           {"max_chars": limits.max_text_chars})
+            parser.close()
+        except etree.XMLSyntaxError:
+            # What was counted was within the limits; whether this damage matters (a part
+            # Word text is read from, or one nobody reads) is python-docx's to find out.
+            continue
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise CorruptFile("the Word document is damaged and cannot be opened") from None
+
+
+class _CheckedLines(list):
+    """The lines read so far. Every ``CHECK_LINES``-th runs the job's checkpoint, so a long
+    document can be cancelled while its tree is walked."""
+
+    CHECK_LINES = 1000
+
+    def __init__(self, checkpoint: Checkpoint) -> None:
+        super().__init__()
+        self._checkpoint = checkpoint
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        if len(self) % self.CHECK_LINES == 0:
+            self._checkpoint()
 
 
 def _add_part(part, lines: list[str], seen: set[int]) -> None:
@@ -129,7 +214,7 @@ def _add_blocks(container, lines: list[str], depth: int) -> None:
             parts: list[str] = []
             _inline(child, parts, boxes)
             text = "".join(parts)
-            if text.strip():
+            if has_visible(text):
                 lines.append(text)
             for box in boxes:
                 _add_blocks(box, lines, depth + 1)
@@ -175,7 +260,7 @@ def _add_table(table, lines: list[str], depth: int) -> None:
             inner: list[str] = []
             _add_blocks(cell, inner, depth)
             text = " ".join(inner)
-            if text.strip():  # vertically merged continuations are empty cells
+            if has_visible(text):  # vertically merged continuations are empty cells
                 cells.append(text)
         if cells:
             lines.append(" | ".join(cells))

@@ -19,6 +19,7 @@ DEFAULTS: Mapping[str, Any] = {
     "limits.max_image_megapixels": 100,
     "limits.max_docx_uncompressed_mb": 500,
     "limits.max_text_million_chars": 20,
+    "limits.job_memory_mb": 1024,  # what one job may use; readers size their work by it
     "ocr.dpi": 200,
     "ocr.lang": "eng",
     "jobs.timeout_s": 1800,

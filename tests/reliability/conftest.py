@@ -27,7 +27,7 @@ from harness import ADMIN, PASSWORD, SCALE, Harness, Scale  # noqa: E402
 
 RESULTS = HERE.parents[1] / "bench" / "results"
 SECTIONS = ("crash", "client_kill", "storage", "hostile", "fuzz", "access", "airgap", "phi",
-            "backup", "load")
+            "backup", "load", "paths", "memory", "time")
 
 
 @dataclass
@@ -93,15 +93,52 @@ def _table(tally: Tally) -> list[str]:
     return lines
 
 
+def _rows_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows of like dicts (the memory table) as a Markdown table."""
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    return lines + ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     if not _TALLY.sections:
         return
     terminalreporter.section(f"reliability ({_TALLY.scale.name} scale)")
     for line in _table(_TALLY):
         terminalreporter.write_line(line)
+    for section, figures in _TALLY.sections.items():
+        if figures.get("rows"):
+            terminalreporter.write_line("")
+            terminalreporter.write_line(f"{section}:")
+            for line in _rows_table(figures["rows"]):
+                terminalreporter.write_line(line)
+
+
+def _write_memory_table(passed: bool) -> None:
+    """The memory table has its own files, so the bench can run it alone at full scale."""
+    memory = _TALLY.sections.get("memory")
+    if not memory:
+        return
+    stem = "reliability-memory" + ("" if _TALLY.scale.name == "full"
+                                   else f"-{_TALLY.scale.name}")
+    report = {"scale": _TALLY.scale.name, "date": time.strftime("%Y-%m-%d", time.gmtime()),
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores", "passed": passed,
+              **memory}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    md = [f"# Engine memory per input ({report['scale']} scale)", "",
+          f"Run of {report['date']} on {report['machine']}; the engine idles at "
+          f"{memory['idle_rss_mb']} MB; target: under 1,536 MB above idle at the default "
+          f"budget (limits.job_memory_mb = 1024); "
+          f"{'the test passed' if passed else 'THE TEST FAILED'}.", "",
+          "Produced by `python -m pytest tests/reliability/test_memory.py` (full scale: "
+          "`python bench/reliability.py -k memory`).", "",
+          *_rows_table(memory["rows"]), ""]
+    (RESULTS / f"{stem}.md").write_text("\n".join(md))
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    _write_memory_table(exitstatus == 0)
     missing = [s for s in SECTIONS if s not in _TALLY.sections]
     if missing:  # a partial run (one file, -k) must not overwrite the suite's figures
         return

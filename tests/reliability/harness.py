@@ -26,7 +26,8 @@ OUTCOME_ACTIONS = frozenset({"job.finish", "job.fail", "job.cancel"})  # one per
 # Codes a hostile or damaged input may end with; anything else (INTERNAL_ERROR,
 # WORKER_CRASHED, …) is a defect.
 INPUT_CODES = frozenset({"UNSUPPORTED_FORMAT", "CORRUPT_FILE", "ENCRYPTED_DOCUMENT",
-                         "FILE_TOO_LARGE", "EMPTY_DOCUMENT", "FILE_NOT_FOUND", "TIMEOUT"})
+                         "FILE_TOO_LARGE", "EMPTY_DOCUMENT", "FILE_NOT_FOUND",
+                         "FORBIDDEN_PATH", "TIMEOUT"})
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,9 @@ def check_store(data_dir: Path, user: str = ADMIN, password: str = PASSWORD) -> 
 
 
 class PeakMemory:
-    """Samples a process's resident memory on a thread; ``peak`` is the highest seen."""
+    """A process's highest resident memory over a stretch: sampled on a thread, and on Linux
+    also read from the kernel's high-water mark (``VmHWM``, reset on entry), which no
+    sampling interval can miss."""
 
     def __init__(self, pid: int, every_s: float = 0.1) -> None:
         self.pid = pid
@@ -165,6 +168,18 @@ class PeakMemory:
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._proc = Path(f"/proc/{pid}")
+
+    def _reset_high_water(self) -> None:
+        with contextlib.suppress(OSError):
+            (self._proc / "clear_refs").write_text("5")  # 5: reset the peak RSS
+
+    def _high_water(self) -> int:
+        with contextlib.suppress(OSError, ValueError):
+            for line in (self._proc / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+        return 0
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -175,12 +190,14 @@ class PeakMemory:
             self._stop.wait(self.every_s)
 
     def __enter__(self) -> PeakMemory:
+        self._reset_high_water()
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join(5)
+        self.peak = max(self.peak, self._high_water())
 
 
 def files_below(*roots: Path) -> Iterator[Path]:

@@ -125,6 +125,15 @@ def _inflating_member(size: int) -> Callable[[zipfile.ZipFile], None]:
     return write
 
 
+def _docx_first_member(seed: Path, out: Path) -> Path:
+    """The seed's package behind a stored first member that quotes a PDF header."""
+    with zipfile.ZipFile(seed) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        dst.writestr("customXml/note.xml", b"<n>%PDF-1.7 quoted</n>", zipfile.ZIP_STORED)
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+    return out
+
+
 def _many_parts(dst: zipfile.ZipFile) -> None:
     for i in range(20_000):
         dst.writestr(f"customXml/flood{i}.xml", b"<a/>")
@@ -226,6 +235,9 @@ def crafted(seeds: Seeds, folder: Path) -> Iterator[HostileInput]:
         yield HostileInput(f"{seed.suffix} named {fake}",
                            Path(shutil.copy(seed, folder / f"wrong_{seed.suffix[1:]}{fake}")),
                            frozenset({OK}))
+    yield HostileInput("DOCX whose first member holds %PDF-",
+                       _docx_first_member(seeds.docx, folder / "pdf_marker.docx"),
+                       frozenset({OK}))
     for suffix in (".pdf", ".docx", ".txt", ".png", ".wav"):
         yield HostileInput(f"zero bytes {suffix}", _write(folder / f"zero{suffix}", b""),
                            frozenset({"EMPTY_DOCUMENT"}))
@@ -238,6 +250,7 @@ def crafted(seeds: Seeds, folder: Path) -> Iterator[HostileInput]:
         yield HostileInput(f"2 GiB sparse file {suffix}", sparse, too_large)
     yield from _texts(seeds.text, folder)
     yield from _specials(folder)
+    yield from _odd_names(seeds, folder)
 
 
 def _texts(note: str, folder: Path) -> Iterator[HostileInput]:
@@ -266,7 +279,13 @@ def _specials(folder: Path) -> Iterator[HostileInput]:
     yield HostileInput("named pipe", fifo, not_a_file)
     device = folder / "dev_zero.pdf"
     device.symlink_to("/dev/zero")
-    yield HostileInput("link to /dev/zero", device, not_a_file)
+    yield HostileInput("link to /dev/zero", device, frozenset({"FORBIDDEN_PATH"}))
+    own = folder / "self_link.pdf"
+    own.symlink_to(own)
+    yield HostileInput("link to itself", own, frozenset({"FILE_NOT_FOUND"}))
+    dangling = folder / "dangling.pdf"
+    dangling.symlink_to(folder / "deleted.pdf")
+    yield HostileInput("dangling link", dangling, frozenset({"FILE_NOT_FOUND"}))
     directory = folder / "folder.pdf"
     directory.mkdir()
     yield HostileInput("a folder", directory, not_a_file)
@@ -278,6 +297,29 @@ def _specials(folder: Path) -> Iterator[HostileInput]:
         zf.writestr("readme.txt", "not a Word document")
     yield HostileInput("plain zip named .docx", _write(folder / "plain.docx", buf.getvalue()),
                        frozenset({"UNSUPPORTED_FORMAT"}))
+    empty = frozenset({"EMPTY_DOCUMENT"})
+    pixel = io.BytesIO()
+    Image.new("RGBA", (1, 1), (0, 0, 0, 0)).save(pixel, format="PNG")
+    yield HostileInput("1x1 PNG", _write(folder / "pixel.png", pixel.getvalue()), empty)
+    yield HostileInput("zero-width characters only", _write(
+        folder / "invisible.txt", "\u200b\u200c\u200d\u2060\ufeff".encode() * 200), empty)
+    nested = b"[" * 11_000 + b"]" * 11_000
+    yield HostileInput("PDF page dictionary with 11,000 nested arrays", _write(
+        folder / "nested_arrays.pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /X " + nested
+        + b" >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), frozenset({"CORRUPT_FILE"}))
+
+
+def _odd_names(seeds: Seeds, folder: Path) -> Iterator[HostileInput]:
+    """Good documents under names no UI would make: they are stored, escaped."""
+    names = (b"r\xe9sum\xe9 latin-1.txt", b"two\nlines.txt", "rtl \u202etxt.exe".encode(),
+             b"tab\tand\x1bescape.txt")
+    for i, raw in enumerate(names):
+        path = Path(os.fsdecode(bytes(folder) + b"/" + raw))
+        path.write_text(f"{i} {seeds.text}")
+        yield HostileInput(f"odd file name #{i}", path, frozenset({OK}))
 
 
 def corpus(folder: Path, eval_dir: Path, samples_dir: Path, seed: int) -> list[HostileInput]:

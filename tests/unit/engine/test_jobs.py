@@ -170,3 +170,102 @@ def test_finish_is_idempotent(store):
         assert job_rows.finish(conn, job.id, "succeeded", result={"a": 1})
         assert not job_rows.finish(conn, job.id, "failed", error_code="X")
     assert _state(store, job.id).state == "succeeded"
+
+
+def _spin(seconds: float) -> None:
+    """Plain computation that reaches no checkpoint."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        sum(range(1000))
+
+
+def test_watchdog_interrupts_a_stage_without_checkpoints(store):
+    rec, order = Recorder(), []
+
+    def stuck(ctx: JobContext, job):
+        with ctx.interruptible():
+            _spin(120)
+        order.append("stuck finished")  # never: the watchdog raised into the spin
+        return lambda conn: {}
+
+    first = _submit(store, kind="stuck", timeout_s=0.5, priority=5)
+    second = _submit(store, payload={"name": "second"})
+    runner = JobRunner(store, {"stuck": stuck, "work": ok_handler(order)}, rec)
+    runner.start()
+    try:
+        end = rec.wait_end(first.id, timeout=60)
+        assert isinstance(rec.wait_end(second.id, timeout=60), p.JobFinished)
+    finally:
+        runner.stop()
+    assert isinstance(end, p.JobFailed) and end.error.code == "TIMEOUT"
+    assert order == ["second"]
+    assert _state(store, first.id).state == "failed"
+    assert _state(store, second.id).state == "succeeded"
+
+
+def test_watchdog_replaces_a_worker_that_will_not_stop(store):
+    """A stage outside ``interruptible`` (here: waiting) is given up; the queue goes on and
+    the late outcome of the old worker is dropped."""
+    rec, order = Recorder(), []
+    release = threading.Event()
+
+    def wedged(ctx: JobContext, job):
+        release.wait(120)
+        order.append("wedged returned")
+        return lambda conn: {"late": True}
+
+    first = _submit(store, kind="wedged", timeout_s=0.5, priority=5)
+    second = _submit(store, payload={"name": "second"})
+    runner = JobRunner(store, {"wedged": wedged, "work": ok_handler(order)}, rec)
+    runner.start()
+    try:
+        end = rec.wait_end(first.id, timeout=60)
+        assert isinstance(rec.wait_end(second.id, timeout=60), p.JobFinished)
+        assert order == ["second"]  # ran while the first worker was still wedged
+        release.set()
+        deadline = time.monotonic() + 30
+        while "wedged returned" not in order and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the old worker's outcome transaction
+    finally:
+        runner.stop()
+    assert isinstance(end, p.JobFailed) and end.error.code == "TIMEOUT"
+    row = _state(store, first.id)
+    assert row.state == "failed" and row.result is None  # the late result was dropped
+    outcomes = [e for e in audit.entries(store.db.conn)
+                if e.resource_id == first.id and e.action in ("job.fail", "job.finish")]
+    assert [e.action for e in outcomes] == ["job.fail"]
+
+
+def test_cancel_reaches_a_stage_without_checkpoints(store):
+    rec = Recorder()
+    started = threading.Event()
+
+    def stuck(ctx: JobContext, job):
+        started.set()
+        with ctx.interruptible():
+            _spin(120)
+        return lambda conn: {}
+
+    job = _submit(store, kind="stuck")
+    runner = JobRunner(store, {"stuck": stuck}, rec)
+    runner.start()
+    try:
+        assert started.wait(10)
+        runner.cancel(job.id, "admin")
+        end = rec.wait_end(job.id, timeout=60)
+    finally:
+        runner.stop()
+    assert isinstance(end, p.JobFailed) and end.error.code == "CANCELLED"
+    assert _state(store, job.id).state == "cancelled"
+
+
+def test_leaving_an_interruptible_stretch_takes_back_an_undelivered_stop(store):
+    """A stop raised into the worker as it leaves ``interruptible`` comes out at the end of
+    the stretch, not later inside store code."""
+    ctx = JobContext("J-x", time.monotonic() + 60, threading.Event(), lambda e: None)
+    with pytest.raises(BaseException) as caught, ctx.interruptible():
+        assert ctx.interrupt()
+        _spin(0.2)  # delivered here, at the next bytecode
+    assert type(caught.value).__name__ == "StageInterrupted"
+    assert not ctx.interrupt()  # outside the stretch nothing is raised into the worker
