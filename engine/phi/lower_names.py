@@ -27,6 +27,7 @@ from engine.phi.names import (
     vocative_shape,
 )
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import ROLE_WORDS
 
 _W = r"[^\W\d_A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)?"  # a word starting in lower case
 _INITIAL = r"[a-z]\.?"
@@ -76,6 +77,8 @@ class LowerCaseNames:
     def _name_word(self, word: str) -> bool:
         """On a name list and no function word ("will", "may"), or known to no vocabulary."""
         plain = word.lower().replace("’", "'")
+        if plain.removesuffix("'s") in self.lex.shorthand or plain in ROLE_WORDS:
+            return False  # "mae", "pvc's", "neo", "surgeon": the words of a nursing note
         if self.lex.named(plain):
             return (self.lex.english_rank.get(plain, FUNCTION_RANK) >= FUNCTION_RANK
                     and not self.names.is_weak(plain))
@@ -183,6 +186,8 @@ class LowerCaseNames:
         for m in (*_SPEAKER.finditer(text), *_SUBJECT.finditer(text),
                   *_POSSESSOR.finditer(text)):
             plain = m.group("g").lower()
+            if plain in self.lex.shorthand:
+                continue  # "pvc's noted", "neo weaned"
             if plain in self.lex.widely_given or (
                     plain in self.lex.given_names and not self.lex.known(plain)):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("g"), 0.7, self.name)

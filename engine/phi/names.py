@@ -18,7 +18,16 @@ from collections.abc import Iterator
 
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
+from engine.phi.name_rules import CuedNames
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import (
+    FUNCTION_RANK,
+    INSTITUTION_WORDS,
+    MEDICAL_SHAPE,
+    ROLE_WORDS,
+    WordJudge,
+    judge,
+)
 
 _LOWER = "a-zà-öø-ÿ"
 # A capitalised word; at most four hyphenated parts, so that a match never runs on along an
@@ -44,15 +53,6 @@ _VERBS = (
 )
 _CREDENTIALS = r"(?:M\.?D|D\.?O|RN|NP|PA(?:-C)?|PhD|DDS|DMD|MBBS|FACP|FACS|CNM|LPN|APRN|DPM|MSN)"
 _CREDENTIAL_WORD = re.compile(rf"{_CREDENTIALS}\.?,?")
-# Words of institutions, not people: "Brendan Regional Hospital" is no person's name.
-INSTITUTION_WORDS = frozenset({
-    "hospital", "clinic", "center", "centre", "medical", "regional", "memorial", "health",
-    "healthcare", "university", "college", "institute", "associates", "cardiology",
-    "oncology", "pediatrics", "radiology", "laboratory", "lab", "pharmacy", "infirmary",
-    "hospice", "rehabilitation", "nursing", "home", "family", "practice", "group", "county",
-    "general", "community", "children's", "women's", "veterans", "surgical", "care", "city",
-    "children", "women",
-})
 # The legal form of a company: "Microbilt Corporation", "Acme Inc".
 LEGAL_FORMS = frozenset({"corporation", "corp", "inc", "incorporated", "llc", "ltd", "plc",
                          "company", "co", "gmbh", "limited"})
@@ -131,26 +131,11 @@ _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
 # Any word in any script (not inside an e-mail, URL, path or identifier).
 _ANY_WORD = re.compile(r"(?<![\w@/\\.\-])[^\W\d_]+(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
-# Medical word-building: an unknown word shaped like these is clinical, not a name
-# ("Normocephalic", "Nontender", "Conjunctivae", "Hemostasis", "Nephrology", "Ambulates").
-_MEDICAL_SHAPE = re.compile(
-    r"(?:non|hyper|hypo|post|peri|intra|extra|trans|supra|infra|anti|micro|neuro|cardio|"
-    r"gastro|hemo|haemo?|naso|oro|osteo|endo|oxy|multi|myelo|anaesth|paed)[a-z]{3,}|"
-    r"[a-z]+(?:ology|ologic|ological|ologist|itis|emia|osis|asis|iasis|ectomy|ostomy|otomy|"
-    r"oscopy|oscopic|plasty|pathy|algia|"
-    r"ic|ical|ically|ally|ation|ations|ive|ary|ae|ous|pril|olol|artan|statin|mab|nib|cillin|"
-    r"mycin|cycline|azole|caine|pam|lam|done|ium|ase|gram|graphy|meter|metry|ics|ility|"
-    r"cocet|codin|ar|al|rrhea|rrhoea|ynx|alis|ism|oid|oma|ulum|us|"
-    # drug-name stems (USAN): "-sone", "-vir", "-floxacin", "-prazole", "-lukast" …
-    r"sone|olone|vir|tide|parin|floxacin|dipine|profen|triptan|azepam|oxetine|afil|gliptin|"
-    r"gliflozin|terol|tropium|dronate|semide|thiazide|conazole|prazole|tidine|setron|lukast|"
-    r"zosin|trel|vax|caps|met|ory|ories|ates|ated)")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
 _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "semi", "self",
                             "multi", "sub", "over", "under", "mid", "de"})
 # Plural abbreviations ("WBCs") and lab-style capitals inside a word ("IgE", "NT-proBNP").
 _ABBREVIATION = re.compile(r"[A-Z]{2,}s|.+[A-Z]|.*[A-Z]{2}.*")
-FUNCTION_RANK = 300  # "no", "do", "how": never a name by their capital alone
 # A capitalised word beside a name, rarer than this, is part of it ("Tilly Nicholson").
 NEIGHBOUR_RANK = 8000
 
@@ -159,7 +144,7 @@ NEIGHBOUR_RANK = 8000
 # name's span (the replacement keeps them as written: "Dr. Okafor" → "Dr. Lindqvist").
 TITLE_BEFORE = re.compile(rf"\b{_TITLE}\.?[ \t]{{1,2}}$")
 _SUFFIX = rf"(?:,?[ \t](?:Jr|Sr|II|III|IV|{_CREDENTIALS}|DVM)\b\.?)+"
-SUFFIX_AFTER = re.compile(_SUFFIX)
+_GENERATION_AFTER = re.compile(r"(?:,?[ \t](?:Jr|Sr|II|III|IV)\b\.?)+")
 NAME_PARTS = re.compile(rf"(?P<title>{_TITLE}\.?[ \t]{{1,2}})?(?P<core>.+?)(?P<suffix>{_SUFFIX})?",
                         re.S)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -241,22 +226,18 @@ _ITEM_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
 class NameRecognizer:
     name = "names"
 
-    def __init__(self, lexicons: Lexicons | None = None) -> None:
+    def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
+                 ) -> None:
         self.lex = lexicons or load()
+        self.words = words or judge(self.lex)
+        self.cued = CuedNames(self.lex, self.words)
 
     def _plain(self, word: str) -> str:
         return word.lower().replace("’", "'")
 
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
-        w = self._plain(word).rstrip(".,")
-        if w.endswith("'s"):
-            w = w[:-2]
-        # Eponyms ("Parkinson", "Smith") stay name-like here: the scrubber's clinical filter
-        # looks at what follows them ("Parkinson disease") instead.
-        clinical = w in self.lex.clinical_words and w not in self.lex.surnames and (
-            w not in self.lex.given_names)
-        return w in self.lex.common_words or clinical or w in INSTITUTION_WORDS
+        return self.words.is_weak(word)
 
     def department(self, words: list[str]) -> bool:
         """A unit of a hospital, not its name: everyday or clinical words with the
@@ -295,7 +276,7 @@ class NameRecognizer:
         """Weak, or a word of the clinical vocabulary, or built like a medical word."""
         plain = self._plain(word).rstrip(".,")
         return self.is_weak(word) or (not self.lex.named(plain) and (
-            plain in self.lex.vocabulary or _MEDICAL_SHAPE.fullmatch(plain) is not None))
+            plain in self.lex.vocabulary or MEDICAL_SHAPE.fullmatch(plain) is not None))
 
     def _not_name(self, word: str) -> bool:
         """Trailing words a context match must not keep: credentials, institutions."""
@@ -347,6 +328,7 @@ class NameRecognizer:
                         self._plain(w).rstrip(".,")) for w in words):
                     continue  # "she said Yes", "called Cardiology" — but "says Wood"
                 yield Detection(PhiType.NAME, span[0], span[1], score, f"names.{source}")
+        yield from self.cued.analyze(text)
         yield from self._quoted(text)
         yield from self._vocative(text)
         yield from self._lexicon(text)
@@ -403,7 +385,7 @@ class NameRecognizer:
         a verb (surnames are too often rare English words: "Supple was noted")."""
         for m in _SUBJECT.finditer(text):
             plain = self._plain(m.group("w"))
-            if self.lex.given(plain) and (
+            if self.lex.given(plain) and plain not in self.lex.shorthand and (
                     self._rare_name(plain) or plain in self.lex.widely_given):
                 yield Detection(PhiType.NAME, m.start("w"), m.end("w"), 0.65, "names.subject")
 
@@ -421,25 +403,21 @@ class NameRecognizer:
                        else Detection(PhiType.NAME, m.start(), m.end("w"), 0.65,
                                       "names.possessive"))
 
-    def _rare(self, plain: str) -> bool:
-        """Rare in English, and no clinical or common word."""
-        lex = self.lex
-        return (lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK and plain not in lex.vocabulary
-                and plain not in lex.clinical_words and plain not in lex.common_words)
-
     def _lower_case(self, text: str) -> Iterator[Detection]:
         """Names typed in lower case: a given name that is no English word, then (after an
         initial, perhaps) a surname or a word no vocabulary knows ("eva kleist")."""
         lex = self.lex
         for m in _LOWER_PAIR.finditer(text):
             given, family = m.group("g"), m.group("f")
-            if given in lex.given_names and self._rare(given) and self._rare(family) and (
+            if given in lex.given_names and self.words.rare(given) and self.words.rare(family) and (
                     family in lex.surnames or given not in lex.english_rank
                     or self.unfamiliar(family)):  # "olga krylova"
                 yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.65, "names.lower")
 
     def widen(self, text: str, det: Detection) -> Detection:
-        """A name's span with its title and suffix, without a possessive "'s"."""
+        """A name's span with its title, initial and generational suffix ("Jr."), without
+        a possessive "'s". A credential after it is no identifier and stays out ("Okafor,
+        MD" → "Okafor"): the surrogate keeps it as written."""
         if det.type is not PhiType.NAME:
             return det
         start, end = det.start, det.end
@@ -448,7 +426,7 @@ class NameRecognizer:
         title = TITLE_BEFORE.search(text, max(0, start - 12), start)
         initial = _INITIAL_AFTER.match(text, end)
         end = initial.end() if initial else end
-        suffix = SUFFIX_AFTER.match(text, end)
+        suffix = _GENERATION_AFTER.match(text, end)
         start = title.start() if title else start
         end = suffix.end() if suffix else end
         if (start, end) == (det.start, det.end):
@@ -485,7 +463,7 @@ class NameRecognizer:
         Key"), any word on a name list, or known to no vocabulary, is a name too — across an
         initial even one built like a drug's name ("Alvir D. Pušaver")."""
         plain = self._plain(word).removesuffix("'s")
-        if plain in self.lex.state_names:
+        if plain in self.lex.state_names or plain in ROLE_WORDS:
             return False
         if _INITIAL_LINK.fullmatch(link):
             return self.lex.named(plain) or not (
@@ -497,11 +475,12 @@ class NameRecognizer:
         plain = self._plain(word).removesuffix("'s")
         lex = self.lex
         rank = lex.english_rank.get(plain, NEIGHBOUR_RANK)
-        if self.is_weak(plain) or plain in lex.state_names or plain in lex.clinical_words:
+        if (self.is_weak(plain) or plain in lex.state_names or plain in lex.clinical_words
+                or plain in ROLE_WORDS):
             return False
         if lex.named(plain):  # "Mikayla Bowman": a surname beside a name is that name's
             return rank >= COMMON_RANK
-        return (plain not in lex.vocabulary and _MEDICAL_SHAPE.fullmatch(plain) is None
+        return (plain not in lex.vocabulary and MEDICAL_SHAPE.fullmatch(plain) is None
                 and rank >= NEIGHBOUR_RANK)
 
     def _namelike(self, word: str) -> bool:
@@ -517,6 +496,9 @@ class NameRecognizer:
             while i < len(words):
                 start, word = words[i]
                 plain = self._plain(word).rstrip(".").removesuffix("'s")
+                if plain in ROLE_WORDS:  # "Son David", "Drs Ferullo": the cue, not the name
+                    i += 1
+                    continue
                 j = i + 1
                 nxt = words[i + 1][1] if i + 1 < len(words) else ""
                 initial_next = bool(re.fullmatch(r"[A-Z]\.", nxt))
@@ -532,7 +514,8 @@ class NameRecognizer:
                 if j - i >= 2:  # a given name and what follows it: "Mary Poppins", "Anna S."
                     end = words[j - 1][0] + len(words[j - 1][1])
                     yield Detection(PhiType.NAME, start, end, 0.85, "names.lexicon")
-                elif not self.is_weak(word) and plain in lex.given_names:
+                elif (not self.is_weak(word) and plain in lex.given_names
+                      and plain not in lex.shorthand):  # "Aline placed", "Echo revealed"
                     # A lone common surname is too often an ordinary word ("Body Weight");
                     # a given name that is no common word is a name ("Kevin had given...").
                     yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
@@ -599,16 +582,8 @@ class NameRecognizer:
                 and plain not in lex.surnames)
 
     def unfamiliar(self, plain: str) -> bool:
-        """No vocabulary knows it, and it is not shaped like a medical word, nor a plural of
-        one ("Tympanograms") nor an adjective of a known word ("Streaky")."""
-        if self.lex.known(plain):
-            return False
-        if self.lex.named(plain):
-            return True
-        if plain.endswith("y") and len(plain) > 5 and self.lex.known(plain[:-1]):
-            return False
-        return _MEDICAL_SHAPE.fullmatch(plain.removesuffix("s")) is None and (
-            _MEDICAL_SHAPE.fullmatch(plain) is None)
+        """Known to no vocabulary (WordJudge.unfamiliar)."""
+        return self.words.unfamiliar(plain)
 
     def _rare_name(self, plain: str) -> bool:
         """On a Census name list, rare as an English word, and no clinical word ("Jensen")."""
@@ -616,7 +591,7 @@ class NameRecognizer:
         return ((plain in lex.surnames or plain in lex.given_names)
                 and lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK
                 and plain not in lex.vocabulary and plain not in lex.common_words
-                and plain not in lex.clinical_words)
+                and plain not in lex.clinical_words and plain not in lex.shorthand)
 
     def _unknown(self, text: str) -> Iterator[Detection]:
         """Capitalised words no vocabulary knows ("Szöllösy", "Verdafero") are names, places or
@@ -631,7 +606,9 @@ class NameRecognizer:
                      if p and p != "s" and p not in _WORD_PREFIXES]
             # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
             # unless a name list holds them.
-            if not word.isupper() and any(self.unfamiliar(p) for p in parts):
+            opens = _starts_sentence(text, m.start())  # where a capital says nothing
+            if not word.isupper() and any(self.unfamiliar(p) and not (
+                    opens and self.words.slip(p)) for p in parts):
                 score = 0.7
             elif (len(word) > 4 or not word.isupper()) and any(
                     self._rare_name(p) for p in parts) and not _starts_sentence(

@@ -1,0 +1,279 @@
+"""Names after the cues that clinical notes write in any case: a title ("DR RIZZO", "dr.
+murphy"), kinship ("son bill", "DAUGHTER LISA ROSSETTI"), a role ("NP JANICE", "house staff
+mary souza"), "per", "spoke with", "seen by"; a clinician's name or initial before "aware"
+or "notified" ("W. MAROTTA AWARE"); and the signature that ends a note ("Q. LANDER RRT").
+
+Each rule is one row, compiled for the three shapes a word is written in: Capitalised, UPPER
+and lower case. In capitalised text the capital is evidence; in upper and lower case text it
+is not, so a word there must be on a name list (and no function word) or known to no
+vocabulary — and in mixed text an unknown word in capitals is an acronym ("per NSICU")."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
+from engine.phi.types import Detection, PhiType
+from engine.phi.words import FUNCTION_RANK, ROLE_WORDS, WordJudge, judge, plain
+
+_LOWER = "a-zà-öø-ÿ"
+SHAPES = {
+    "capitalised": rf"(?:Mc|Mac)?[A-Z](?:['’][A-Za-z])?[{_LOWER}]+(?:-[A-Z]?[{_LOWER}]+)?",
+    "upper": r"[A-Z](?:['’][A-Z])?[A-Z]+(?:-[A-Z]+)?",
+    "lower": rf"[{_LOWER}](?:['’][{_LOWER}])?[{_LOWER}]+(?:-[{_LOWER}]+)?",
+}
+# An initial before a name: "L. RUUSKA", "o rourke" (not the article "a" or the pronoun "I").
+_INITIAL = r"(?:(?P<i>[A-Za-z])\.[ \t]{0,2}|(?P<j>(?![aAiI][ \t])[A-Za-z])[ \t]{1,2})?"
+_TITLE = r"\b(?i:dr|drs|dr['’]s|doctor|mr|mrs|ms|miss)(?:\.[ \t]{0,2}|[ \t]{1,2})"
+_KIN = (r"\b(?i:sons?|daughters?|dtrs?|wife|husband|spouse|partner|brother|sister|mother|"
+        r"father|mom|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|cousin|aunt|uncle|"
+        r"grandson|grand-?d?daughter|grandmother|grandfather|friend|neighbou?r|proxy|hcp)"
+        r"(?:[ \t]*,[ \t]*|[ \t]{1,2})")
+_ROLE = (r"\b(?i:np|rn|pa|attending|resident|fellow|intern|case[ \t]?worker|case[ \t]+manager|"
+         r"social[ \t]+worker|chaplain|house[ \t]+staff|nurse|pcp)(?:[ \t]*,)?[ \t]{1,2}")
+_PER = r"\b(?i:per)[ \t]{1,2}"
+_SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|reported|seen|"
+           r"examined|evaluated|pronounced|called|paged|notified|contacted|contacts|updated|"
+           r"informed|consult|consulted)"
+           r"(?:[ \t]+(?i:with|to|by)[ \t]{1,2}|[ \t]*(?i:w/)[ \t]*|[ \t]{1,2})")
+_AWARE = re.compile(r"[ \t]*[-,]?[ \t]*\b(?i:aware|notified|paged|informed)\b")
+_CREDENTIALS = r"(?i:rn|rrt|rt|np|md|pa|pa-c|lpn|sn|crna|msw|licsw|bsn|aprn|cnm|do)"
+_SIGNATURE = re.compile(
+    r"^[ \t]*(?P<n>(?:[A-Za-z]\.[ \t]*)?[A-Za-z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Za-z]\.?[ \t]+)?"
+    rf"[A-Za-z][A-Za-z'’\-]+){{0,2}})(?:[ \t]*,?[ \t]*(?P<c>{_CREDENTIALS})\.?)?[ \t]*$")
+_INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t]*$")
+_TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
+_CONTINUE = re.compile(
+    r"(?P<gap>[ \t]{1,2}|[ \t]*(?i:and|&)[ \t]+)(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
+_CAPITAL = re.compile(r"[A-ZÀ-Þ]")
+_SMALL = re.compile(r"[a-zß-ÿ]")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A name after a cue: ``template`` holds the cue and ``{W}``, the first name word in one
+    shape; ``gate`` says how that word is judged (see CuedNames._admits)."""
+
+    name: str
+    template: str
+    score: float
+    gate: str
+
+
+RULES = (
+    Rule("title", _TITLE + _INITIAL + "(?P<n>{W})", 0.95, "title"),
+    Rule("kin", _KIN + "(?P<n>{W})", 0.85, "named"),
+    Rule("role", _ROLE + "(?P<n>{W})", 0.85, "named"),
+    Rule("per", _PER + _INITIAL + "(?P<n>{W})", 0.85, "named"),
+    Rule("spoken", _SPOKEN + _INITIAL + "(?P<n>{W})", 0.85, "named"),
+)
+# Rules whose names stand for the same word elsewhere in the note ("son bill" … "bill
+# called"): kin and roles name people by their given names.
+_ECHOED = frozenset({"kin", "role"})
+
+
+@dataclass(frozen=True)
+class Compiled:
+    rule: Rule
+    shape: str
+    regex: re.Pattern[str]
+
+
+def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[Compiled, ...]:
+    return tuple(Compiled(rule, shape, re.compile(
+        rule.template.replace("{W}", word + r"(?![\w'’])"))) for rule in rules
+        for shape, word in SHAPES.items())
+
+
+def shape_of(word: str) -> str:
+    if word.isupper():
+        return "upper"
+    return "capitalised" if word[:1].isupper() else "lower"
+
+
+class CuedNames:
+    name = "names.cued"
+
+    def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
+                 ) -> None:
+        self.lex = lexicons or load()
+        self.words = words or judge(self.lex)
+        self.rules = compile_rules()
+        self._aware = {shape: re.compile(
+            rf"(?:(?P<i>\b[A-Za-z])\.[ \t]{{0,2}})?(?:(?P<g>{word})[ \t]{{1,2}})?"
+            rf"(?P<n>{word})$") for shape, word in SHAPES.items()}
+
+    def analyze(self, text: str) -> Iterator[Detection]:
+        capitals, small = len(_CAPITAL.findall(text)), len(_SMALL.findall(text))
+        # In mixed text an unknown word in capitals is an acronym ("per NSICU"); where the
+        # writer capitalises, a word in lower case is no name ("Dr. Y prior to").
+        acronyms = small * 10 > capitals + small
+        capitalising = capitals * 100 >= len(text)
+        found: list[Detection] = []
+        for rule in self.rules:
+            if capitalising and rule.shape == "lower":
+                continue
+            for m in rule.regex.finditer(text):
+                word = plain(m.group("n"))
+                groups = m.groupdict()
+                if rule.shape == "capitalised" and _CLINICAL_CAPS.match(m.group(0)):
+                    continue  # "MS Contin", "MR Angiogram": morphine, a scan
+                if not self._admits(rule.rule.gate, word, rule.shape, acronyms,
+                                    bool(groups.get("i") or groups.get("j"))):
+                    continue
+                start = m.start("i") if groups.get("i") else (
+                    m.start("j") if groups.get("j") else m.start("n"))
+                end = self._extend(text, m.end("n"), rule.shape, acronyms,
+                                   coordinate=rule.rule.gate == "title")
+                found.append(Detection(PhiType.NAME, start, end, rule.rule.score,
+                                       f"names.{rule.rule.name}"))
+        found += self._aware_of(text, acronyms)
+        found += self._signature(text, acronyms)
+        yield from found
+        yield from self._echoes(text, found)
+
+    def _admits(self, gate: str, word: str, shape: str, acronyms: bool,
+                 initial: bool) -> bool:
+        """Whether the first word after a cue is a name. After a title: any name-list word
+        but a function word ("DR SMALL", "dr. white"), a capitalised word that is no
+        everyday one, or a word no vocabulary knows. After kinship or a role: a given name
+        ("son bill"), or a word no vocabulary knows ("dtr suzette"). After "per" or "spoke
+        with": a given name, a surname rarer than everyday English ("per DOUGLASS") — any
+        word with a name's evidence after an initial ("per W. MAROTTA")."""
+        lex, words = self.lex, self.words
+        if word in ROLE_WORDS or word in _CALENDAR or (words.shorthand(word) and not (
+                gate == "title" and lex.named(word))):
+            return False
+        rank = lex.english_rank.get(word, RARE_RANK)
+        upper = acronyms and shape == "upper"
+        if upper and len(word) < _NAME_IN_CAPS:
+            return False  # "per ADA", "Dr. XYZ": acronyms in a mixed text
+        if gate == "title":
+            if lex.named(word):
+                return rank >= _TITLE_RANK
+            if initial:  # "Dr. X felt", "Dr. F.  Unfortunately": no name after the initial
+                return words.evidence(word, upper)
+            if shape == "capitalised":
+                return rank >= COMMON_RANK
+            # a title vouches even for a word shaped like a clinical one ("DR BAKAITIS"),
+            # not for an acronym ("Dr. XYZ")
+            return words.evidence(word, upper) or (
+                not upper and len(word) > 2 and not lex.known(word))
+        if lex.given(word):
+            return rank >= FUNCTION_RANK
+        if word in lex.surnames:
+            return rank >= RARE_RANK or (initial and rank >= COMMON_RANK)
+        return words.evidence(word, upper and not initial) or (
+            initial and len(word) > 2 and not lex.known(word))  # "reported to D. Phyl"
+
+    def _extend(self, text: str, end: int, shape: str, acronyms: bool,
+                coordinate: bool) -> int:
+        """The name's further words: initials, and words of its shape with a name's evidence
+        that are no everyday words ("LISA ROSSETTI", "L. RUUSKA"); after a title also a
+        name across "and" ("DR CAMARDA AND CLIFFORD")."""
+        for _ in range(3):
+            if text[end - 1:end] == ".":
+                break
+            m = _CONTINUE.match(text, end)
+            if m is None:
+                break
+            token = m.group("w")
+            joined = m.group("gap").strip() != ""
+            if joined and not coordinate:
+                break
+            word = plain(token)
+            if len(token) == 1 and not joined and token not in "aAiI":
+                end = m.end()  # an initial: "EDWARD C. JONES"
+                continue
+            if shape_of(token) != shape or not self.words.evidence(
+                    word, acronyms and shape == "upper") or (
+                    self.lex.english_rank.get(word, RARE_RANK) < COMMON_RANK):
+                break
+            end = m.end("w")
+        return end
+
+    def _aware_of(self, text: str, acronyms: bool) -> Iterator[Detection]:
+        """A name before "aware", "notified", "paged": after an initial any word with a
+        name's evidence ("W. MAROTTA AWARE"); else a name-list word rarer than everyday
+        English, perhaps after a given name ("NP JEN AWARE", "mary souza aware")."""
+        for m in _AWARE.finditer(text):
+            before = text[max(0, m.start() - 40):m.start()]
+            for shape, regex in self._aware.items():
+                found = regex.search(before)
+                if found is None:
+                    continue
+                word = plain(found.group("n"))
+                upper = acronyms and shape == "upper"
+                if not self.words.evidence(word, upper and not found.group("i")):
+                    break
+                if not found.group("i") and not (
+                        self.lex.named(word)
+                        and self.lex.english_rank.get(word, RARE_RANK) >= COMMON_RANK):
+                    break
+                offset = m.start() - len(before)
+                given = found.group("g")
+                start = found.start("n")
+                if found.group("i"):
+                    start = found.start("i")
+                elif given and self.lex.given(plain(given)) and self.words.evidence(
+                        plain(given)):
+                    start = found.start("g")
+                yield Detection(PhiType.NAME, offset + start, offset + found.end("n"), 0.85,
+                                "names.aware")
+                break
+
+    def _signature(self, text: str, acronyms: bool) -> Iterator[Detection]:
+        """The signature on a note's last lines: a name with a credential ("MURIELE WILLIAM
+        RN", "Q. LANDER RRT"), or, on the very last line, a name alone ("SUSAN", "d. renna")
+        or an initial ("W.")."""
+        lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)
+                 if m.group(0).strip(" \t|")]
+        for k, (offset, line) in enumerate(lines[-2:][::-1]):
+            last = k == 0
+            if last and (m := _INITIAL_LINE.match(line)):
+                yield Detection(PhiType.NAME, offset + m.start("n"), offset + m.end("n"), 0.8,
+                                "names.signature")
+                continue
+            m = _SIGNATURE.match(line)
+            if m is None or not (m.group("c") or last):
+                continue
+            tokens = [t.group(0) for t in _TOKEN.finditer(m.group("n"))]
+            words = [plain(t) for t in tokens if len(t.rstrip(".")) > 1]
+            upper = acronyms and line.isupper()
+            if words and all(self.words.evidence(w, upper) or (
+                    m.group("c") and self.lex.named(w)
+                    and self.lex.english_rank.get(w, RARE_RANK) >= FUNCTION_RANK)
+                    for w in words) and (m.group("c") or any(
+                    self.lex.named(w) for w in words)):
+                yield Detection(PhiType.NAME, offset + m.start("n"), offset + m.end("n"), 0.85,
+                                "names.signature")
+
+    def _echoes(self, text: str, found: list[Detection]) -> Iterator[Detection]:
+        """A given name found after kinship or a role, or a name rarer than everyday English
+        found by any rule, is that name wherever else the note writes it, in any case."""
+        names = set()
+        for det in found:
+            for token in _TOKEN.finditer(text, det.start, det.end):
+                word = plain(token.group(0))
+                if len(word) < 3 or not self.words.evidence(word):
+                    continue
+                rank = self.lex.english_rank.get(word, RARE_RANK)
+                if rank >= COMMON_RANK or (det.source.removeprefix("names.") in _ECHOED
+                                           and self.lex.given(word)):
+                    names.add(word)
+        if not names:
+            return
+        pattern = re.compile(r"(?<![\w'’@./\-])(?:" + "|".join(map(re.escape, sorted(names)))
+                             + r")(?![\w@/\-])", re.I)
+        for m in pattern.finditer(text):
+            yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.echo")
+
+
+_CLINICAL_CAPS = re.compile(r"(?:MS|MR|MRS)\b")
+_NAME_IN_CAPS = 4  # in a mixed text, a shorter word in capitals is an acronym
+# After a title even an everyday surname is one ("DR SMALL", "dr. white") — not "DR WILL".
+_TITLE_RANK = 100
+_CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
