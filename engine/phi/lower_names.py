@@ -33,7 +33,7 @@ _W = r"[^\W\d_A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)?"  # a word starting in lo
 _INITIAL = r"[a-z]\.?"
 _CUE = re.compile(
     r"\b(?i:(?:my|his|her|their|maiden|first|last|full|family)[ \t]+name[ \t]+(?:is|was)|"
-    r"name[ \t]*:|call(?:s|ed)?[ \t]+me|mr\.?|mrs\.?|ms\.?|dr\.?|follow[ \t]+up[ \t]+with|"
+    r"name[ \t]*:|call(?:s|ed)?[ \t]+me|follow[ \t]+up[ \t]+with|"
     r"speak[ \t]+(?:to|with)|talk[ \t]+to|meet[ \t]+with)[ \t]+"
     rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))")  # "mr. and mrs. jones"
 _NAME_AHEAD = rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))"

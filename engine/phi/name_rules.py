@@ -27,24 +27,34 @@ SHAPES = {
 }
 # An initial before a name: "L. RUUSKA", "o rourke" (not the article "a" or the pronoun "I").
 _INITIAL = r"(?:(?P<i>[A-Za-z])\.[ \t]{0,2}|(?P<j>(?![aAiI][ \t])[A-Za-z])[ \t]{1,2})?"
-_TITLE = r"\b(?i:dr|drs|dr['’]s|doctor|mr|mrs|ms|miss)(?:\.[ \t]{0,2}|[ \t]{1,2})"
+# The name after a cue, looked ahead at so that a rejected word is not consumed ("DAUGHTERS,
+# DAUGHTER JANE"); a possessive may follow ("dr. white's order").
+_AHEAD = rf"(?={_INITIAL}(?P<n>{{W}})(?:['’]s)?(?![\w'’]))"
+_TITLE = r"\b(?P<t>(?i:dr|drs|dr['’]s|doctor|mr|mrs|ms|miss))(?:\.[ \t]{0,2}|[ \t]{1,2})"
 _KIN = (r"\b(?i:sons?|daughters?|dtrs?|wife|husband|spouse|partner|brother|sister|mother|"
         r"father|mom|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|cousin|aunt|uncle|"
         r"grandson|grand-?d?daughter|grandmother|grandfather|friend|neighbou?r|proxy|hcp)"
         r"(?:[ \t]*,[ \t]*|[ \t]{1,2})")
-_ROLE = (r"\b(?i:np|rn|pa|attending|resident|fellow|intern|case[ \t]?worker|case[ \t]+manager|"
+# Roles ("PA" is left out: in a nursing note it is the pulmonary artery, "PA line").
+_ROLE = (r"\b(?i:np|rn|attending|resident|fellow|intern|case[ \t]?worker|case[ \t]+manager|"
          r"social[ \t]+worker|chaplain|house[ \t]+staff|nurse|pcp)(?:[ \t]*,)?[ \t]{1,2}")
 _PER = r"\b(?i:per)[ \t]{1,2}"
 _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|reported|seen|"
            r"examined|evaluated|pronounced|called|paged|notified|contacted|contacts|updated|"
            r"informed|consult|consulted)"
            r"(?:[ \t]+(?i:with|to|by)[ \t]{1,2}|[ \t]*(?i:w/)[ \t]*|[ \t]{1,2})")
+# Who called or visited: "social: bill called once", "bob visited during the evening".
+_VISITOR = (r"(?<![\w'’\-])(?P<n>{W})[ \t]+(?i:called|visited|phoned|came[ \t]+in|"
+            r"in[ \t]+to[ \t]+visit)\b")
 _AWARE = re.compile(r"[ \t]*[-,]?[ \t]*\b(?i:aware|notified|paged|informed)\b")
 _CREDENTIALS = r"(?i:rn|rrt|rt|np|md|pa|pa-c|lpn|sn|crna|msw|licsw|bsn|aprn|cnm|do)"
-_SIGNATURE = re.compile(
-    r"^[ \t]*(?P<n>(?:[A-Za-z]\.[ \t]*)?[A-Za-z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Za-z]\.?[ \t]+)?"
-    rf"[A-Za-z][A-Za-z'’\-]+){{0,2}})(?:[ \t]*,?[ \t]*(?P<c>{_CREDENTIALS})\.?)?[ \t]*$")
-_INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t]*$")
+_NAME_WORDS = (r"(?P<n>(?:[A-Za-z]\.[ \t]*)?[A-Za-z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Za-z]\.?[ \t]+)?"
+               r"[A-Za-z][A-Za-z'’\-]+){0,2}?)"
+               rf"(?:[ \t]*,?[ \t]*(?P<c>{_CREDENTIALS})\.?)?[ \t|]*$")
+_SIGNATURE = re.compile(rf"^[ \t]*{_NAME_WORDS}")
+# A name signed after the last sentence of a note: "… NOT 1400U/HR. SUSAN".
+_SIGNED_AFTER = re.compile(rf"[.!?][ \t]+{_NAME_WORDS}")
+_INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
 _TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
 _CONTINUE = re.compile(
     r"(?P<gap>[ \t]{1,2}|[ \t]*(?i:and|&)[ \t]+)(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
@@ -54,8 +64,8 @@ _SMALL = re.compile(r"[a-zß-ÿ]")
 
 @dataclass(frozen=True)
 class Rule:
-    """A name after a cue: ``template`` holds the cue and ``{W}``, the first name word in one
-    shape; ``gate`` says how that word is judged (see CuedNames._admits)."""
+    """A name after a cue: ``template`` holds the cue and the name, ``{W}`` standing for a
+    word in one shape; ``gate`` says how that word is judged (see CuedNames._admits)."""
 
     name: str
     template: str
@@ -64,15 +74,19 @@ class Rule:
 
 
 RULES = (
-    Rule("title", _TITLE + _INITIAL + "(?P<n>{W})", 0.95, "title"),
-    Rule("kin", _KIN + "(?P<n>{W})", 0.85, "named"),
-    Rule("role", _ROLE + "(?P<n>{W})", 0.85, "named"),
-    Rule("per", _PER + _INITIAL + "(?P<n>{W})", 0.85, "named"),
-    Rule("spoken", _SPOKEN + _INITIAL + "(?P<n>{W})", 0.85, "named"),
+    Rule("title", _TITLE + _AHEAD, 0.95, "title"),
+    Rule("kin", _KIN + _AHEAD, 0.85, "named"),
+    Rule("role", _ROLE + _AHEAD, 0.85, "named"),
+    Rule("per", _PER + _AHEAD, 0.85, "named"),
+    Rule("spoken", _SPOKEN + _AHEAD, 0.85, "named"),
+    Rule("visitor", _VISITOR, 0.8, "given"),
 )
 # Rules whose names stand for the same word elsewhere in the note ("son bill" … "bill
 # called"): kin and roles name people by their given names.
 _ECHOED = frozenset({"kin", "role"})
+# Titles that are also clinical abbreviations in capitals or lower case: "MS" (mental
+# status, morphine), "MR" (mitral regurgitation). A word after them needs a name's evidence.
+_AMBIGUOUS_TITLES = frozenset({"ms", "mr"})
 
 
 @dataclass(frozen=True)
@@ -83,9 +97,9 @@ class Compiled:
 
 
 def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[Compiled, ...]:
-    return tuple(Compiled(rule, shape, re.compile(
-        rule.template.replace("{W}", word + r"(?![\w'’])"))) for rule in rules
-        for shape, word in SHAPES.items())
+    """Each rule once per word shape: Capitalised, UPPER, lower case."""
+    return tuple(Compiled(rule, shape, re.compile(rule.template.replace("{W}", word)))
+                 for rule in rules for shape, word in SHAPES.items())
 
 
 def shape_of(word: str) -> str:
@@ -114,15 +128,18 @@ class CuedNames:
         capitalising = capitals * 100 >= len(text)
         found: list[Detection] = []
         for rule in self.rules:
-            if capitalising and rule.shape == "lower":
+            # where the writer capitalises, only a title vouches for a lower-case name
+            if capitalising and rule.shape == "lower" and rule.rule.gate != "title":
                 continue
             for m in rule.regex.finditer(text):
-                word = plain(m.group("n"))
                 groups = m.groupdict()
+                title = (groups.get("t") or "").lower()
                 if rule.shape == "capitalised" and _CLINICAL_CAPS.match(m.group(0)):
                     continue  # "MS Contin", "MR Angiogram": morphine, a scan
-                if not self._admits(rule.rule.gate, word, rule.shape, acronyms,
-                                    bool(groups.get("i") or groups.get("j"))):
+                strict = (capitalising and rule.shape == "lower") or (
+                    title in _AMBIGUOUS_TITLES and rule.shape != "capitalised")
+                if not self._admits(rule.rule.gate, plain(m.group("n")), rule.shape, acronyms,
+                                    bool(groups.get("i") or groups.get("j")), strict):
                     continue
                 start = m.start("i") if groups.get("i") else (
                     m.start("j") if groups.get("j") else m.start("n"))
@@ -136,13 +153,16 @@ class CuedNames:
         yield from self._echoes(text, found)
 
     def _admits(self, gate: str, word: str, shape: str, acronyms: bool,
-                 initial: bool) -> bool:
+                initial: bool, strict: bool = False) -> bool:
         """Whether the first word after a cue is a name. After a title: any name-list word
         but a function word ("DR SMALL", "dr. white"), a capitalised word that is no
         everyday one, or a word no vocabulary knows. After kinship or a role: a given name
         ("son bill"), or a word no vocabulary knows ("dtr suzette"). After "per" or "spoke
         with": a given name, a surname rarer than everyday English ("per DOUGLASS") — any
-        word with a name's evidence after an initial ("per W. MAROTTA")."""
+        word with a name's evidence after an initial ("per W. MAROTTA"). Before "called"
+        or "visited": a given name. ``strict``: after a title that is also an abbreviation
+        ("MS STILL SEEMS"), or in lower case where the writer capitalises, only a word with
+        a name's evidence."""
         lex, words = self.lex, self.words
         if word in ROLE_WORDS or word in _CALENDAR or (words.shorthand(word) and not (
                 gate == "title" and lex.named(word))):
@@ -151,6 +171,9 @@ class CuedNames:
         upper = acronyms and shape == "upper"
         if upper and len(word) < _NAME_IN_CAPS:
             return False  # "per ADA", "Dr. XYZ": acronyms in a mixed text
+        if strict or gate == "given":
+            return words.evidence(word, upper) and (
+                gate != "given" or word in lex.given_names)
         if gate == "title":
             if lex.named(word):
                 return rank >= _TITLE_RANK
@@ -162,7 +185,7 @@ class CuedNames:
             # not for an acronym ("Dr. XYZ")
             return words.evidence(word, upper) or (
                 not upper and len(word) > 2 and not lex.known(word))
-        if lex.given(word):
+        if word in lex.given_names:
             return rank >= FUNCTION_RANK
         if word in lex.surnames:
             return rank >= RARE_RANK or (initial and rank >= COMMON_RANK)
@@ -186,8 +209,12 @@ class CuedNames:
                 break
             word = plain(token)
             if len(token) == 1 and not joined and token not in "aAiI":
-                end = m.end()  # an initial: "EDWARD C. JONES"
-                continue
+                after = _CONTINUE.match(text, m.end())
+                if m.group(0).endswith(".") or (after and self.words.evidence(
+                        plain(after.group("w")))):
+                    end = m.end()  # an initial: "EDWARD C. JONES" (not "BAKAITIS W IMPROVED")
+                    continue
+                break
             if shape_of(token) != shape or not self.words.evidence(
                     word, acronyms and shape == "upper") or (
                     self.lex.english_rank.get(word, RARE_RANK) < COMMON_RANK):
@@ -227,8 +254,8 @@ class CuedNames:
 
     def _signature(self, text: str, acronyms: bool) -> Iterator[Detection]:
         """The signature on a note's last lines: a name with a credential ("MURIELE WILLIAM
-        RN", "Q. LANDER RRT"), or, on the very last line, a name alone ("SUSAN", "d. renna")
-        or an initial ("W.")."""
+        RN", "Q. LANDER RRT"), or, on the very last line, a name alone ("SUSAN", "d. renna"),
+        after the last sentence ("… 1400U/HR. SUSAN"), or an initial ("W.")."""
         lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)
                  if m.group(0).strip(" \t|")]
         for k, (offset, line) in enumerate(lines[-2:][::-1]):
@@ -237,12 +264,16 @@ class CuedNames:
                 yield Detection(PhiType.NAME, offset + m.start("n"), offset + m.end("n"), 0.8,
                                 "names.signature")
                 continue
-            m = _SIGNATURE.match(line)
+            m = _SIGNATURE.match(line) or (_SIGNED_AFTER.search(line) if last else None)
             if m is None or not (m.group("c") or last):
                 continue
-            tokens = [t.group(0) for t in _TOKEN.finditer(m.group("n"))]
-            words = [plain(t) for t in tokens if len(t.rstrip(".")) > 1]
+            words = [plain(t.group(0)) for t in _TOKEN.finditer(m.group("n"))
+                     if len(t.group(0).rstrip(".")) > 1]
             upper = acronyms and line.isupper()
+            if not m.group("c") and any(
+                    w in self.lex.countries or w in self.lex.state_names
+                    or (self.lex.place(w) and not self.lex.named(w)) for w in words):
+                continue  # "Spain", "Towson": the last line of an address
             if words and all(self.words.evidence(w, upper) or (
                     m.group("c") and self.lex.named(w)
                     and self.lex.english_rank.get(w, RARE_RANK) >= FUNCTION_RANK)

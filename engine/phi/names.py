@@ -27,6 +27,7 @@ from engine.phi.words import (
     ROLE_WORDS,
     WordJudge,
     judge,
+    plain,
 )
 
 _LOWER = "a-zà-öø-ÿ"
@@ -138,6 +139,7 @@ _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "sem
 _ABBREVIATION = re.compile(r"[A-Z]{2,}s|.+[A-Z]|.*[A-Z]{2}.*")
 # A capitalised word beside a name, rarer than this, is part of it ("Tilly Nicholson").
 NEIGHBOUR_RANK = 8000
+_JOINING_RANK = 20  # "and", "of", "the": what joins names, no part of one ("Dr X And Dr Y")
 
 
 # A title before a name and a generational suffix or credential after it belong to the
@@ -281,7 +283,8 @@ class NameRecognizer:
     def _not_name(self, word: str) -> bool:
         """Trailing words a context match must not keep: credentials, institutions."""
         w = self._plain(word).rstrip(".,")
-        return bool(_CREDENTIAL_WORD.fullmatch(word)) or w in INSTITUTION_WORDS
+        return bool(_CREDENTIAL_WORD.fullmatch(word)) or w in INSTITUTION_WORDS or (
+            self.lex.english_rank.get(w, RARE_RANK) < _JOINING_RANK and not self.lex.named(w))
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Drop trailing non-name words ("Dr. Okafor, MD" → "Okafor")."""
@@ -295,6 +298,16 @@ class NameRecognizer:
         last = words[-1]
         return start, start + last.end() - (1 if last.group(0).endswith(",") else 0)
 
+    def _caps_name(self, text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+        """The words of a name in capitals after a label, those with a name's evidence
+        ("PATIENT: JOHN SMITH"; not "NP- DROPPING TO HIGH", "PT - EXPLAINING COURSE")."""
+        end = None
+        for word in re.finditer(r"[^\s,]+", text[span[0]:span[1]]):
+            if not self.words.evidence(plain(word.group(0))):
+                break
+            end = span[0] + word.end()
+        return None if end is None else (span[0], end)
+
     def analyze(self, text: str) -> Iterator[Detection]:
         folded = fold(text)  # for the cue words of each rule
         given_to = list(finditer(_GIVEN_TO, text, folded))  # its own rule and _GIVER's gate
@@ -307,6 +320,8 @@ class NameRecognizer:
                 continue  # the giver stands before a verb of giving: none, no giver
             for m in given_to if regex is _GIVEN_TO else finditer(regex, text, folded):
                 span = self._trim(text, *m.span("n"))
+                if span is not None and source == "label" and text[span[0]:span[1]].isupper():
+                    span = self._caps_name(text, span)
                 if span is None:
                     continue
                 words = text[span[0]:span[1]].split()
@@ -376,8 +391,9 @@ class NameRecognizer:
         if (not lex.given(plain) or plain in CALENDAR or plain in ADDRESS_WORDS
                 or lex.english_rank.get(plain, RARE_RANK) < FUNCTION_RANK):
             return False  # "April", "May", "Will", "Ok, let me…"
-        if after_comma and (lex.place(plain) or plain in lex.state_names):
-            return False
+        if after_comma and (lex.place(plain) or plain in lex.state_names
+                            or plain in lex.shorthand):
+            return False  # "Richmond, Virginia?", "A+OX3, Mae, following commands"
         return not (after_comma and stop in ".," and self.is_weak(word))  # "…, Walker."
 
     def _subject(self, text: str) -> Iterator[Detection]:
@@ -409,7 +425,8 @@ class NameRecognizer:
         lex = self.lex
         for m in _LOWER_PAIR.finditer(text):
             given, family = m.group("g"), m.group("f")
-            if given in lex.given_names and self.words.rare(given) and self.words.rare(family) and (
+            if given in lex.given_names and given not in lex.shorthand and self.words.rare(
+                    given) and self.words.rare(family) and (
                     family in lex.surnames or given not in lex.english_rank
                     or self.unfamiliar(family)):  # "olga krylova"
                 yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.65, "names.lower")
@@ -521,7 +538,9 @@ class NameRecognizer:
                     yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
                 i = j
         for m in _INVERTED.finditer(text):
-            if (m.group("s").lower() in lex.surnames and lex.given(m.group("g").lower())
+            surname = m.group("s").lower()
+            if (surname in lex.surnames and surname not in ROLE_WORDS
+                    and lex.given(m.group("g").lower())
                     and not self.is_weak(m.group("s")) and not self.is_weak(m.group("g"))):
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.inverted")
 
@@ -603,12 +622,13 @@ class NameRecognizer:
             if "-" in word and self.lex.known(self._plain(word)):
                 continue  # "Non-contributory", "Anti-inflammatory": known as a whole
             parts = [p for p in re.split(r"['’\-]", self._plain(word))
-                     if p and p != "s" and p not in _WORD_PREFIXES]
+                     if len(p) > 1 and p not in _WORD_PREFIXES]  # "V-Tach": no initial
             # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
             # unless a name list holds them.
             opens = _starts_sentence(text, m.start())  # where a capital says nothing
             if not word.isupper() and any(self.unfamiliar(p) and not (
-                    opens and self.words.slip(p)) for p in parts):
+                    (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True))
+                    for p in parts):
                 score = 0.7
             elif (len(word) > 4 or not word.isupper()) and any(
                     self._rare_name(p) for p in parts) and not _starts_sentence(

@@ -104,6 +104,8 @@ class WordJudge:
         "Amiod", "Siderails"): what an unknown word is where a capital says nothing (at a
         sentence start, in lower or upper case text) — elsewhere a capital may be a brand's
         ("Hellowallet")."""
+        if self.lex.named(word) or self.lex.place(word):
+            return False  # "Katrine", "Broomfield": a name or a town, not a slip
         return self.clipped(word) or self.misspelt(word) or self.compound(word)
 
     def compound(self, word: str) -> bool:
@@ -111,6 +113,11 @@ class WordJudge:
         known = self._word
         return any(known(word[:i]) and known(word[i:])
                    for i in range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1))
+
+    def _clinical_word(self, word: str) -> bool:
+        lex = self.lex
+        return (word in lex.vocabulary or word in lex.shorthand) and not (
+            word in lex.english_rank or lex.named(word))
 
     def _word(self, word: str) -> bool:
         """A known word that is no name: what a misspelt or run-together word was meant to
@@ -127,12 +134,13 @@ class WordJudge:
                    for w in self._clinical[i:i + 3] if w.startswith(word))
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one judge per process, words repeat
-    def misspelt(self, word: str) -> bool:
+    def misspelt(self, word: str, clinical: bool = False) -> bool:
         """One slip (a letter missing, added, changed or two swapped) from a known word
-        ("Apetite", "Contiue", "Reveiw", "Vomitted")."""
-        if len(word) < _SWAPPED_MIN or not word.isalpha():
+        ("Apetite", "Contiue", "Reveiw", "Vomitted"); with clinical, from a drug's or a
+        device's name that is no English word ("Banadryl", "Yankaur")."""
+        if len(word) < _SWAPPED_MIN or not word.isalpha() or self.lex.named(word):
             return False
-        known = self._word
+        known = self._clinical_word if clinical else self._word
         splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
         for left, right in splits:
             if len(right) > 1 and known(left + right[1] + right[0] + right[2:]):
@@ -164,7 +172,7 @@ class WordJudge:
                 lex.named(word)):
             return False  # "Malta", "Towson": places
         rank = lex.english_rank.get(word, RARE_RANK)
-        if lex.given(word):
+        if word in lex.given_names:
             return rank >= FUNCTION_RANK
         if word in lex.surnames:
             return rank >= COMMON_RANK
