@@ -23,11 +23,10 @@ from engine.phi.names import (
     OWNER_AFTER,
     SENTENCE_START,
     SUBJECT_VERB,
-    NameRecognizer,
     vocative_shape,
 )
 from engine.phi.types import Detection, PhiType
-from engine.phi.words import ROLE_WORDS
+from engine.phi.words import ROLE_WORDS, WordJudge, judge
 
 _W = r"[^\W\d_A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)?"  # a word starting in lower case
 _INITIAL = r"[a-z]\.?"
@@ -70,9 +69,10 @@ def _plain(word: str) -> str:
 class LowerCaseNames:
     name = "names.lower"
 
-    def __init__(self, lexicons: Lexicons | None = None) -> None:
+    def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
+                 ) -> None:
         self.lex = lexicons or load()
-        self.names = NameRecognizer(self.lex)
+        self.words = words or judge(self.lex)
 
     def _name_word(self, word: str) -> bool:
         """On a name list and no function word ("will", "may"), or known to no vocabulary."""
@@ -81,8 +81,8 @@ class LowerCaseNames:
             return False  # "mae", "pvc's", "neo", "surgeon": the words of a nursing note
         if self.lex.named(plain):
             return (self.lex.english_rank.get(plain, FUNCTION_RANK) >= FUNCTION_RANK
-                    and not self.names.is_weak(plain))
-        return self.names.unfamiliar(plain)
+                    and not self.words.is_weak(plain))
+        return self.words.unfamiliar(plain)
 
     def _cued(self, text: str, cue: re.Pattern[str] = _CUE,
               distinct: bool = False) -> Iterator[Detection]:
@@ -108,13 +108,13 @@ class LowerCaseNames:
                 yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, self.name)
 
     def _vocatives(self, text: str) -> Iterator[Detection]:
-        """A given name spoken to (NameRecognizer.spoken_to); one set off by commas alone
+        """A given name spoken to (WordJudge.spoken_to); one set off by commas alone
         must also be no everyday word ("…, brian ." but not "…, grace .")."""
         for m in _VOCATIVE.finditer(text):
             group = "start" if m.group("start") else "end"
             word = m.group(group)
             after_comma, stop = vocative_shape(m)
-            if not (self._name_word(word) and self.names.spoken_to(word, after_comma, stop)):
+            if not (self._name_word(word) and self.words.spoken_to(word, after_comma, stop)):
                 continue
             plain = _plain(word)
             if plain not in self.lex.given_names and plain not in self.lex.widely_given:
@@ -131,12 +131,12 @@ class LowerCaseNames:
             given = m.group("g").lower()
             family = _plain(m.group("f"))
             listed_given = lex.given(given) and lex.english_rank.get(
-                given, RARE_RANK) >= COMMON_RANK and not self.names.is_weak(given)
+                given, RARE_RANK) >= COMMON_RANK and not self.words.is_weak(given)
             listed_family = family in lex.surnames and lex.english_rank.get(
                 family, RARE_RANK) >= COMMON_RANK and family not in lex.clinical_words
             if (listed_given or listed_family) and (
-                    listed_given or self.names.unfamiliar(given)) and (
-                    listed_family or self.names.unfamiliar(family)):
+                    listed_given or self.words.unfamiliar(given)) and (
+                    listed_family or self.words.unfamiliar(family)):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.75, self.name)
 
     def _echoes(self, text: str, found: list[Detection]) -> Iterator[Detection]:
@@ -164,7 +164,7 @@ class LowerCaseNames:
             given = sum(self.lex.given(p) for p in plains)
             # Given names all, but perhaps one that no list knows ("leonti, terrence, …").
             if rare >= 2 and given >= len(plains) - 1 and all(
-                    self.lex.given(p) or self.names.unfamiliar(p) for p in plains):
+                    self.lex.given(p) or self.words.unfamiliar(p) for p in plains):
                 for w in members:
                     yield Detection(PhiType.NAME, m.start() + w.start(), m.start() + w.end(),
                                     0.7, self.name)
@@ -175,8 +175,8 @@ class LowerCaseNames:
             given, family = m.group("g").lower(), m.group("f").lower()
             rank = self.lex.english_rank.get(given, COMMON_RANK)
             # A Census name on either side, or an initial between ("emidio p lombardo").
-            if (self.lex.given(given) and rank >= COMMON_RANK and not self.names.is_weak(given)
-                    and (family in self.lex.surnames or self.names.unfamiliar(family))
+            if (self.lex.given(given) and rank >= COMMON_RANK and not self.words.is_weak(given)
+                    and (family in self.lex.surnames or self.words.unfamiliar(family))
                     and (given in self.lex.given_names or family in self.lex.surnames
                          or m.group("i"))):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.7, self.name)

@@ -10,14 +10,13 @@ vocabulary — and in mixed text an unknown word in capitals is an acronym ("per
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.types import Detection, PhiType
-from engine.phi.words import FUNCTION_RANK, ROLE_WORDS, WordJudge, judge, plain
+from engine.phi.words import CALENDAR, FUNCTION_RANK, ROLE_WORDS, WordJudge, judge, plain
 
 _LOWER = "a-zà-öø-ÿ"
 SHAPES = {
@@ -164,7 +163,7 @@ class CuedNames:
         ("MS STILL SEEMS"), or in lower case where the writer capitalises, only a word with
         a name's evidence."""
         lex, words = self.lex, self.words
-        if word in ROLE_WORDS or word in _CALENDAR or (words.shorthand(word) and not (
+        if word in ROLE_WORDS or word in CALENDAR or (words.shorthand(word) and not (
                 gate == "title" and lex.named(word))):
             return False
         rank = lex.english_rank.get(word, RARE_RANK)
@@ -307,4 +306,3 @@ _CLINICAL_CAPS = re.compile(r"(?:MS|MR|MRS)\b")
 _NAME_IN_CAPS = 4  # in a mixed text, a shorter word in capitals is an acronym
 # After a title even an everyday surname is one ("DR SMALL", "dr. white") — not "DR WILL".
 _TITLE_RANK = 100
-_CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)

@@ -12,7 +12,6 @@ guessed a name that stands where drugs, devices and eponyms stand ("Vioxx 25 mg 
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 
@@ -21,6 +20,8 @@ from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.name_rules import CuedNames
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import (
+    ADDRESS_WORDS,
+    CALENDAR,
     FUNCTION_RANK,
     INSTITUTION_WORDS,
     MEDICAL_SHAPE,
@@ -122,11 +123,6 @@ _VOCATIVE = re.compile(
     rf"(?P<g>\b{GREETING},?[ \t]+|,[ \t]+)(?P<end>{WORD})(?=[ \t]*(?P<p>[?!]|[.,](?:\s|$)))"
     rf"|(?:^|(?<=[.!?:\]\"“]))[ \t]{{0,2}}(?P<start>{WORD}),[ \t]+(?=(?i:{ADDRESS_OPENERS}))",
     re.M)
-# Interjections and endearments that the name lists also hold ("Ok, let me…", "Honey?").
-ADDRESS_WORDS = frozenset({"ok", "okay", "ha", "ah", "oh", "eh", "yo", "honey", "buddy", "love",
-                           "sweetie", "darling", "babe", "baby", "dear", "jesus", "christ",
-                           "lord", "god", "sonny", "bud", "champ"})
-CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
@@ -139,6 +135,8 @@ _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "sem
 _ABBREVIATION = re.compile(r"[A-Z]{2,}s|.+[A-Z]|.*[A-Z]{2}.*")
 # A capitalised word beside a name, rarer than this, is part of it ("Tilly Nicholson").
 NEIGHBOUR_RANK = 8000
+_UNKNOWN = 0.7  # the score of a word no vocabulary knows
+_NAME_GAP = re.compile(r"[ \t]")
 _JOINING_RANK = 20  # "and", "of", "the": what joins names, no part of one ("Dr X And Dr Y")
 
 
@@ -378,23 +376,11 @@ class NameRecognizer:
         quoted line of a transcript ('Rose: "…"'; not 'Mother: "…"')."""
         for m in _VOCATIVE.finditer(text):
             group = "start" if m.group("start") else "end"
-            if self.spoken_to(m.group(group), *vocative_shape(m)):
+            if self.words.spoken_to(m.group(group), *vocative_shape(m)):
                 yield Detection(PhiType.NAME, m.start(group), m.end(group), 0.8, "names.spoken")
         for m in _SPEAKER.finditer(text):  # a speaker's label is a given name or a role
-            if self.spoken_to(m.group("n"), False, ""):
+            if self.words.spoken_to(m.group("n"), False, ""):
                 yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, "names.spoken")
-
-    def spoken_to(self, word: str, after_comma: bool, stop: str) -> bool:
-        """A given name in a vocative's place, as _vocative() judges it."""
-        plain = self._plain(word)
-        lex = self.lex
-        if (not lex.given(plain) or plain in CALENDAR or plain in ADDRESS_WORDS
-                or lex.english_rank.get(plain, RARE_RANK) < FUNCTION_RANK):
-            return False  # "April", "May", "Will", "Ok, let me…"
-        if after_comma and (lex.place(plain) or plain in lex.state_names
-                            or plain in lex.shorthand):
-            return False  # "Richmond, Virginia?", "A+OX3, Mae, following commands"
-        return not (after_comma and stop in ".," and self.is_weak(word))  # "…, Walker."
 
     def _subject(self, text: str) -> Iterator[Detection]:
         """At a sentence start, where a capital says nothing, a rare given name followed by
@@ -614,7 +600,22 @@ class NameRecognizer:
 
     def _unknown(self, text: str) -> Iterator[Detection]:
         """Capitalised words no vocabulary knows ("Szöllösy", "Verdafero") are names, places or
-        organisations; so are rare words on the name lists away from a sentence start."""
+        organisations; so are rare words on the name lists away from a sentence start. Two
+        unknown words side by side are one name ("Lopie Certusi"), judged whole."""
+        last: Detection | None = None
+        for det in self._unknown_words(text):
+            if last is not None and det.score == last.score == _UNKNOWN and (
+                    det.type is last.type is PhiType.NAME) and (
+                    _NAME_GAP.fullmatch(text, last.end, det.start)):
+                last = Detection(PhiType.NAME, last.start, det.end, _UNKNOWN, last.source)
+                continue
+            if last is not None:
+                yield last
+            last = det
+        if last is not None:
+            yield last
+
+    def _unknown_words(self, text: str) -> Iterator[Detection]:
         for m in _ANY_WORD.finditer(text):
             word = m.group(0)
             if not word[0].isupper() or len(word) < 2 or _ABBREVIATION.fullmatch(word):
@@ -629,7 +630,7 @@ class NameRecognizer:
             if not word.isupper() and any(self.unfamiliar(p) and not (
                     (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True))
                     for p in parts):
-                score = 0.7
+                score = _UNKNOWN
             elif (len(word) > 4 or not word.isupper()) and any(
                     self._rare_name(p) for p in parts) and not _starts_sentence(
                     text, m.start()):

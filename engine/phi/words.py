@@ -4,6 +4,7 @@ words are not; words on a name list, or known to no vocabulary, may be."""
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from bisect import bisect_left
@@ -20,6 +21,11 @@ INSTITUTION_WORDS = frozenset({
     "general", "community", "children's", "women's", "veterans", "surgical", "care", "city",
     "children", "women",
 })
+# Interjections and endearments that the name lists also hold ("Ok, let me…", "Honey?").
+ADDRESS_WORDS = frozenset({"ok", "okay", "ha", "ah", "oh", "eh", "yo", "honey", "buddy", "love",
+                           "sweetie", "darling", "babe", "baby", "dear", "jesus", "christ",
+                           "lord", "god", "sonny", "bud", "champ"})
+CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
 FUNCTION_RANK = 300  # "no", "do", "how": never a name by their capital alone
 # Kinship, titles and roles: the words that announce a name, never a part of it ("Son
 # David", "Drs Ferullo and Saeed", "NP Janice").
@@ -154,6 +160,20 @@ class WordJudge:
                         left + c + right):
                     return True
         return False
+
+    def spoken_to(self, word: str, after_comma: bool, stop: str) -> bool:
+        """A given name in a vocative's place (NameRecognizer._vocative): no month, greeting
+        or function word, after a comma no place, and before a full stop or a comma no
+        everyday word."""
+        w = word.lower().replace("’", "'")
+        lex = self.lex
+        if (not lex.given(w) or w in CALENDAR or w in ADDRESS_WORDS
+                or lex.english_rank.get(w, RARE_RANK) < FUNCTION_RANK):
+            return False  # "April", "May", "Will", "Ok, let me…"
+        if after_comma and (lex.place(w) or w in lex.state_names
+                            or w in lex.shorthand):
+            return False  # "Richmond, Virginia?", "A+OX3, Mae, following commands"
+        return not (after_comma and stop in ".," and self.is_weak(word))  # "…, Walker."
 
     def shorthand(self, word: str) -> bool:
         return word in self.lex.shorthand
