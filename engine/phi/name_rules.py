@@ -56,7 +56,7 @@ _SIGNED_AFTER = re.compile(rf"[.!?][ \t]+{_NAME_WORDS}")
 _INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
 _TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
 _CONTINUE = re.compile(
-    r"(?P<gap>[ \t]{1,2}|[ \t]*(?i:and|&)[ \t]+)(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
+    r"(?P<gap>[ \t]*(?i:and|&)[ \t]+|[ \t]{1,2})(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
 _CAPITAL = re.compile(r"[A-ZÀ-Þ]")
 _SMALL = re.compile(r"[a-zß-ÿ]")
 
@@ -142,10 +142,10 @@ class CuedNames:
                     continue
                 start = m.start("i") if groups.get("i") else (
                     m.start("j") if groups.get("j") else m.start("n"))
-                end = self._extend(text, m.end("n"), rule.shape, acronyms,
-                                   coordinate=rule.rule.gate == "title")
-                found.append(Detection(PhiType.NAME, start, end, rule.rule.score,
-                                       f"names.{rule.rule.name}"))
+                for part in self._extend(text, start, m.end("n"), rule.shape, acronyms,
+                                         coordinate=rule.rule.gate == "title"):
+                    found.append(Detection(PhiType.NAME, *part, rule.rule.score,
+                                           f"names.{rule.rule.name}"))
         found += self._aware_of(text, acronyms)
         found += self._signature(text, acronyms)
         yield from found
@@ -191,11 +191,12 @@ class CuedNames:
         return words.evidence(word, upper and not initial) or (
             initial and len(word) > 2 and not lex.known(word))  # "reported to D. Phyl"
 
-    def _extend(self, text: str, end: int, shape: str, acronyms: bool,
-                coordinate: bool) -> int:
-        """The name's further words: initials, and words of its shape with a name's evidence
-        that are no everyday words ("LISA ROSSETTI", "L. RUUSKA"); after a title also a
-        name across "and" ("DR CAMARDA AND CLIFFORD")."""
+    def _extend(self, text: str, start: int, end: int, shape: str, acronyms: bool,
+                coordinate: bool) -> list[tuple[int, int]]:
+        """The name with its further words: initials, and words of its shape with a name's
+        evidence that are no everyday words ("LISA ROSSETTI", "L. RUUSKA"); after a title
+        also a second name across "and" ("DR CAMARDA AND CLIFFORD"), as a name of its own."""
+        parts: list[tuple[int, int]] = []
         for _ in range(3):
             if text[end - 1:end] == ".":
                 break
@@ -218,8 +219,11 @@ class CuedNames:
                     word, acronyms and shape == "upper") or (
                     self.lex.english_rank.get(word, RARE_RANK) < COMMON_RANK):
                 break
+            if joined:
+                parts.append((start, end))
+                start = m.start("w")
             end = m.end("w")
-        return end
+        return [*parts, (start, end)]
 
     def _aware_of(self, text: str, acronyms: bool) -> Iterator[Detection]:
         """A name before "aware", "notified", "paged": after an initial any word with a

@@ -188,9 +188,9 @@ class WordJudge:
             return all(self.evidence(part, acronyms) for part in word.split("-"))
         if word in ROLE_WORDS or word in lex.shorthand or len(word) < 2:
             return False
-        if (lex.place(word) or word in lex.countries or word in lex.state_names) and not (
-                lex.named(word)):
-            return False  # "Malta", "Towson": places
+        if word in lex.countries or word in lex.state_names or (
+                lex.place(word) and not lex.named(word)):
+            return False  # "Malta", "Ohio", "Towson": places
         rank = lex.english_rank.get(word, RARE_RANK)
         if word in lex.given_names:
             return rank >= FUNCTION_RANK
