@@ -135,10 +135,13 @@ class CuedNames:
                 title = (groups.get("t") or "").lower()
                 if rule.shape == "capitalised" and _CLINICAL_CAPS.match(m.group(0)):
                     continue  # "MS Contin", "MR Angiogram": morphine, a scan
-                strict = (capitalising and rule.shape == "lower") or (
-                    title in _AMBIGUOUS_TITLES and rule.shape != "capitalised")
-                if not self._admits(rule.rule.gate, plain(m.group("n")), rule.shape, acronyms,
-                                    bool(groups.get("i") or groups.get("j")), strict):
+                gate = rule.rule.gate
+                if capitalising and rule.shape == "lower":
+                    gate = "evidence"  # "Dr. o rourke" — not "Dr. Y prior to"
+                elif title in _AMBIGUOUS_TITLES and rule.shape != "capitalised":
+                    gate = "ambiguous"
+                if not self._admits(gate, plain(m.group("n")), rule.shape, acronyms,
+                                    bool(groups.get("i") or groups.get("j"))):
                     continue
                 start = m.start("i") if groups.get("i") else (
                     m.start("j") if groups.get("j") else m.start("n"))
@@ -152,16 +155,16 @@ class CuedNames:
         yield from self._echoes(text, found)
 
     def _admits(self, gate: str, word: str, shape: str, acronyms: bool,
-                initial: bool, strict: bool = False) -> bool:
+                initial: bool) -> bool:
         """Whether the first word after a cue is a name. After a title: any name-list word
         but a function word ("DR SMALL", "dr. white"), a capitalised word that is no
         everyday one, or a word no vocabulary knows. After kinship or a role: a given name
         ("son bill"), or a word no vocabulary knows ("dtr suzette"). After "per" or "spoke
         with": a given name, a surname rarer than everyday English ("per DOUGLASS") — any
         word with a name's evidence after an initial ("per W. MAROTTA"). Before "called"
-        or "visited": a given name. ``strict``: after a title that is also an abbreviation
-        ("MS STILL SEEMS"), or in lower case where the writer capitalises, only a word with
-        a name's evidence."""
+        or "visited": a given name. In lower case where the writer capitalises, only a word
+        with a name's evidence; after a title that is also an abbreviation ("MS STILL
+        SEEMS", "ms given"), that or a surname rarer than "brown"."""
         lex, words = self.lex, self.words
         if word in ROLE_WORDS or word in CALENDAR or (words.shorthand(word) and not (
                 gate == "title" and lex.named(word))):
@@ -170,9 +173,13 @@ class CuedNames:
         upper = acronyms and shape == "upper"
         if upper and len(word) < _NAME_IN_CAPS:
             return False  # "per ADA", "Dr. XYZ": acronyms in a mixed text
-        if strict or gate == "given":
-            return words.evidence(word, upper) and (
-                gate != "given" or word in lex.given_names)
+        if gate == "given":
+            return words.evidence(word, upper) and word in lex.given_names
+        if gate == "evidence":
+            return words.evidence(word, upper)
+        if gate == "ambiguous":  # "MR SMITH", "ms santangelo"
+            return words.evidence(word, upper) or (
+                word in lex.surnames and rank >= _STRICT_SURNAME_RANK)
         if gate == "title":
             if lex.named(word):
                 return rank >= _TITLE_RANK
@@ -308,5 +315,6 @@ class CuedNames:
 
 _CLINICAL_CAPS = re.compile(r"(?:MS|MR|MRS)\b")
 _NAME_IN_CAPS = 4  # in a mixed text, a shorter word in capitals is an acronym
+_STRICT_SURNAME_RANK = 1000  # after "MR" or "ms": a surname rarer than "brown" ("smith")
 # After a title even an everyday surname is one ("DR SMALL", "dr. white") — not "DR WILL".
 _TITLE_RANK = 100

@@ -166,7 +166,8 @@ SUBJECT_VERB = (r"(?:is|was|has|had|will|would|can|could|says|said|spent|began|w
 SENTENCE_START = r"(?:^|(?<=[.!?:\f•\-*#>]))[ \t]{0,2}"
 _SUBJECT = re.compile(rf"{SENTENCE_START}(?P<w>{WORD})(?=[ \t]+{SUBJECT_VERB})", re.M)
 _VERB_AFTER = re.compile(rf"[ \t]+{SUBJECT_VERB}")
-_INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ]\b\.?(?![\w\-])")  # "John D seen", "Paul M's"
+# "John D seen", "Paul M's" — not "BAKAITIS W IMPROVED": in capitals a lone letter is "with"
+_INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ](?:\.|\b(?![ \t]+[A-Z]{2,}\b))(?![\w\-])")
 
 
 # What says a capitalised word is a drug, a product or an eponym whoever bears the name: a

@@ -39,6 +39,7 @@ def test_every_rule_is_compiled_for_every_shape():
         # after a title even a surname that is an everyday word
         ("rectal tube placed per dr. brown's order.", "brown", "title"),
         ("MRS HALVERSTROM FAIR UNDERSTANDING OF PLAN.", "HALVERSTROM", "title"),
+        ("MR SMITH RESTING COMFORTABLY.", "SMITH", "title"),  # "MR" as a title
         # a name across "and" after a title
         ("DR OKONKWO AND KEVORKIAN AT BEDSIDE.", "KEVORKIAN", "title"),
         # kinship and roles
