@@ -30,9 +30,10 @@ _INITIAL = r"(?:(?P<i>[A-Za-z])\.[ \t]{0,2}|(?P<j>(?![aAiI][ \t])[A-Za-z])[ \t]{
 # DAUGHTER JANE"); a possessive may follow ("dr. white's order").
 _AHEAD = rf"(?={_INITIAL}(?P<n>{{W}})(?:['’]s)?(?![\w'’]))"
 _TITLE = r"\b(?P<t>(?i:dr|drs|dr['’]s|doctor|mr|mrs|ms|miss))(?:\.[ \t]{0,2}|[ \t]{1,2})"
-_KIN = (r"\b(?i:sons?|daughters?|dtrs?|wife|husband|spouse|partner|brother|sister|mother|"
-        r"father|mom|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|cousin|aunt|uncle|"
-        r"grandson|grand-?d?daughter|grandmother|grandfather|friend|neighbou?r|proxy|hcp)"
+_KIN = (r"\b(?i:sons?|daughters?|dtrs?|kid|child|wife|husband|spouse|partner|brother|"
+        r"sister|mother|father|mom|mum|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|"
+        r"cousin|aunt|uncle|grandson|grand-?d?daughter|grandmother|grandfather|grandma|"
+        r"grandpa|stepson|stepdaughter|friend|neighbou?r|roommate|caregiver|proxy|hcp)"
         r"(?:[ \t]*,[ \t]*|[ \t]{1,2})")
 # Roles ("PA" is left out: in a nursing note it is the pulmonary artery, "PA line").
 _ROLE = (r"\b(?i:np|rn|attending|resident|fellow|intern|case[ \t]?worker|case[ \t]+manager|"
