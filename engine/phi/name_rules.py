@@ -34,24 +34,26 @@ _KIN = (r"\b(?i:sons?|daughters?|dtrs?|kid|child|wife|husband|spouse|partner|bro
         r"sister|mother|father|mom|mum|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|"
         r"cousin|aunt|uncle|grandson|grand-?d?daughter|grandmother|grandfather|grandma|"
         r"grandpa|stepson|stepdaughter|friend|neighbou?r|roommate|caregiver|proxy|hcp)"
-        r"(?:[ \t]*,[ \t]*|[ \t]{1,2})")
+        r"(?:[ \t]*[,(][ \t]*|[ \t]{1,2})")
 # Roles ("PA" is left out: in a nursing note it is the pulmonary artery, "PA line").
-_ROLE = (r"\b(?i:np|rn|attending|resident|fellow|intern|case[ \t]?worker|case[ \t]+manager|"
-         r"social[ \t]+worker|chaplain|house[ \t]+staff|nurse|pcp)(?:[ \t]*,)?[ \t]{1,2}")
+_ROLE = (r"\b(?i:np|rn|rrt|rt|md|ho|sw|attending|resident|fellow|intern|case[ \t]?worker|"
+         r"case[ \t]+manager|social[ \t]+worker|chaplain|house[ \t]+(?:staff|officer)|nurse|"
+         r"pcp|pharmacist|therapist|surgeon|cardiologist|intensivist|neurologist)"
+         r"(?:[ \t]*,)?[ \t]{1,2}")
 _PER = r"\b(?i:per)[ \t]{1,2}"
 _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|reported|seen|"
            r"examined|evaluated|pronounced|called|paged|notified|contacted|contacts|updated|"
            r"informed|consult|consulted)"
            r"(?:[ \t]+(?i:with|to|by)[ \t]{1,2}|[ \t]*(?i:w/)[ \t]*|[ \t]{1,2})")
 # Who called or visited: "social: bill called once", "bob visited during the evening".
-_VISITOR = (r"(?<![\w'’\-])(?P<n>{W})[ \t]+(?i:called|visited|phoned|came[ \t]+in|"
-            r"in[ \t]+to[ \t]+visit)\b")
+_VISITOR = (r"(?<![\w'’\-])(?=(?P<n>{W})(?:[ \t](?P<f>{W}))?[ \t]+(?i:called|visited|phoned|"
+            r"came[ \t]+in|in[ \t]+to[ \t]+visit)\b)")
 _AWARE = re.compile(r"[ \t]*[-,]?[ \t]*\b(?i:aware|notified|paged|informed)\b")
 _CREDENTIALS = r"(?i:rn|rrt|rt|np|md|pa|pa-c|lpn|sn|crna|msw|licsw|bsn|aprn|cnm|do)"
 _NAME_WORDS = (r"(?P<n>(?:[A-Za-z]\.[ \t]*)?[A-Za-z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Za-z]\.?[ \t]+)?"
                r"[A-Za-z][A-Za-z'’\-]+){0,2}?)"
                rf"(?:[ \t]*,?[ \t]*(?P<c>{_CREDENTIALS})\.?)?[ \t|]*$")
-_SIGNATURE = re.compile(rf"^[ \t]*{_NAME_WORDS}")
+_SIGNATURE = re.compile(rf"^[ \t\-–~/]*{_NAME_WORDS}")
 # A name signed after the last sentence of a note: "… NOT 1400U/HR. SUSAN".
 _SIGNED_AFTER = re.compile(rf"[.!?][ \t]+{_NAME_WORDS}")
 _INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
@@ -146,7 +148,10 @@ class CuedNames:
                     continue
                 start = m.start("i") if groups.get("i") else (
                     m.start("j") if groups.get("j") else m.start("n"))
-                for part in self._extend(text, start, m.end("n"), rule.shape, acronyms,
+                end = m.end("n")
+                if groups.get("f") and self._surname(plain(groups["f"]), rule.shape, acronyms):
+                    end = m.end("f")  # "JOHN SMITH VISITED"
+                for part in self._extend(text, start, end, rule.shape, acronyms,
                                          coordinate=rule.rule.gate == "title"):
                     found.append(Detection(PhiType.NAME, *part, rule.rule.score,
                                            f"names.{rule.rule.name}"))
@@ -198,6 +203,14 @@ class CuedNames:
             return rank >= RARE_RANK or (initial and rank >= COMMON_RANK)
         return words.evidence(word, upper and not initial) or (
             initial and len(word) > 2 and not lex.known(word))  # "reported to D. Phyl"
+
+    def _surname(self, word: str, shape: str, acronyms: bool) -> bool:
+        """A surname after a given name: on the list and no function word, or with a
+        name's evidence."""
+        return word not in ROLE_WORDS and not self.words.shorthand(word) and (
+            (word in self.lex.surnames
+             and self.lex.english_rank.get(word, RARE_RANK) >= FUNCTION_RANK)
+            or self.words.evidence(word, acronyms and shape == "upper"))
 
     def _extend(self, text: str, start: int, end: int, shape: str, acronyms: bool,
                 coordinate: bool) -> list[tuple[int, int]]:

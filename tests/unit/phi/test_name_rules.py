@@ -55,9 +55,13 @@ def test_every_rule_is_compiled_for_every_shape():
         ("PT SEEN BY MARISOL BEFORE DISCHARGE.", "MARISOL", "spoken"),
         # who called or visited
         ("social: bob visited during the evening.", "bob", "visitor"),
+        ("SOCIAL: WALTER PRZYBYSZ VISITED THIS AM.", "WALTER PRZYBYSZ", "visitor"),
+        ("PT'S WIFE (MARGARET) AT BEDSIDE.", "MARGARET", "kin"),
+        ("ETT RETAPED. RT GWENDOLYN AWARE OF ABG.", "GWENDOLYN", "role"),
+        ("sats stable.\n-- r. pellegrino rn\n", "r. pellegrino", "signature"),
         # a name or an initial before "aware", "notified"
         ("FREQUENT PVCS. W. MAROTTI AWARE. MG GIVEN.", "W. MAROTTI", "aware"),
-        ("bp 80s. house officer jennifer hollis notified.", "jennifer hollis", "aware"),
+        ("bp 80s. jennifer hollis notified.", "jennifer hollis", "aware"),
         # signatures that end a note
         ("K REPLETED. WILL RECHECK AT 2200.\n ROSALEEN WINTERBOTTOM RN\n", "ROSALEEN WINTERBOTTOM",
          "signature"),
