@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import CALENDAR, FUNCTION_RANK, ROLE_WORDS, WordJudge, judge, plain
@@ -26,9 +27,13 @@ SHAPES = {
 }
 # An initial before a name: "L. RUUSKA", "o rourke" (not the article "a" or the pronoun "I").
 _INITIAL = r"(?:(?P<i>[A-Za-z])\.[ \t]{0,2}|(?P<j>(?![aAiI][ \t])[A-Za-z])[ \t]{1,2})?"
-# The name after a cue, looked ahead at so that a rejected word is not consumed ("DAUGHTERS,
-# DAUGHTER JANE"); a possessive may follow ("dr. white's order").
-_AHEAD = rf"(?={_INITIAL}(?P<n>{{W}})(?:['’]s)?(?![\w'’]))"
+# The name after a cue ("DR RIZZO", "per W. MAROTTA"); a possessive may follow ("dr.
+# white's order").
+_AFTER = rf"{_INITIAL}(?P<n>{{W}})(?:['’]s)?(?![\w'’])"
+# The name before a cue ("W. MAROTTA AWARE", "mary souza aware", "JOHN SMITH VISITED").
+_BEFORE = (r"(?<![\w'’])(?:(?P<i>[A-Za-z])\.[ \t]{0,2})?(?:(?P<g>{W})[ \t]{1,2})?"
+           r"(?P<n>{W})[ \t]*[-,]?[ \t]*$")
+_LOOK_BACK = 40  # characters before a cue where its name may stand
 _TITLE = r"\b(?P<t>(?i:dr|drs|dr['’]s|doctor|mr|mrs|ms|miss))(?:\.[ \t]{0,2}|[ \t]{1,2})"
 _KIN = (r"\b(?i:sons?|daughters?|dtrs?|kid|child|wife|husband|spouse|partner|brother|"
         r"sister|mother|father|mom|mum|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|"
@@ -46,9 +51,8 @@ _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|re
            r"informed|consult|consulted)"
            r"(?:[ \t]+(?i:with|to|by)[ \t]{1,2}|[ \t]*(?i:w/)[ \t]*|[ \t]{1,2})")
 # Who called or visited: "social: bill called once", "bob visited during the evening".
-_VISITOR = (r"(?<![\w'’\-])(?=(?P<n>{W})(?:[ \t](?P<f>{W}))?[ \t]+(?i:called|visited|phoned|"
-            r"came[ \t]+in|in[ \t]+to[ \t]+visit)\b)")
-_AWARE = re.compile(r"[ \t]*[-,]?[ \t]*\b(?i:aware|notified|paged|informed)\b")
+_VISITOR = r"[ \t]\b(?i:called|visited|phoned|came[ \t]+in|in[ \t]+to[ \t]+visit)\b"
+_AWARE = r"\b(?i:aware|notified|paged|informed)\b"
 _CREDENTIALS = r"(?i:rn|rrt|rt|np|md|pa|pa-c|lpn|sn|crna|msw|licsw|bsn|aprn|cnm|do)"
 _NAME_WORDS = (r"(?P<n>(?:[A-Za-z]\.[ \t]*)?[A-Za-z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Za-z]\.?[ \t]+)?"
                r"[A-Za-z][A-Za-z'’\-]+){0,2}?)"
@@ -66,22 +70,24 @@ _SMALL = re.compile(r"[a-zß-ÿ]")
 
 @dataclass(frozen=True)
 class Rule:
-    """A name after a cue: ``template`` holds the cue and the name, ``{W}`` standing for a
-    word in one shape; ``gate`` says how that word is judged (see CuedNames._admits)."""
+    """A name beside a cue: ``cue`` is a regex, the name stands ``after`` or before it, and
+    ``gate`` says how its word is judged (see CuedNames._admits)."""
 
     name: str
-    template: str
+    cue: str
     score: float
     gate: str
+    after: bool = True
 
 
 RULES = (
-    Rule("title", _TITLE + _AHEAD, 0.95, "title"),
-    Rule("kin", _KIN + _AHEAD, 0.85, "named"),
-    Rule("role", _ROLE + _AHEAD, 0.85, "named"),
-    Rule("per", _PER + _AHEAD, 0.85, "named"),
-    Rule("spoken", _SPOKEN + _AHEAD, 0.85, "named"),
-    Rule("visitor", _VISITOR, 0.8, "given"),
+    Rule("title", _TITLE, 0.95, "title"),
+    Rule("kin", _KIN, 0.85, "named"),
+    Rule("role", _ROLE, 0.85, "named"),
+    Rule("per", _PER, 0.85, "named"),
+    Rule("spoken", _SPOKEN, 0.85, "named"),
+    Rule("aware", _AWARE, 0.85, "aware", after=False),
+    Rule("visitor", _VISITOR, 0.8, "given", after=False),
 )
 # Rules whose names stand for the same word elsewhere in the note ("son bill" … "bill
 # called"): kin and roles name people by their given names.
@@ -93,15 +99,18 @@ _AMBIGUOUS_TITLES = frozenset({"ms", "mr"})
 
 @dataclass(frozen=True)
 class Compiled:
+    """A rule's cue, and its name in each word shape: Capitalised, UPPER, lower case."""
+
     rule: Rule
-    shape: str
-    regex: re.Pattern[str]
+    cue: re.Pattern[str]
+    names: dict[str, re.Pattern[str]]
 
 
 def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[Compiled, ...]:
-    """Each rule once per word shape: Capitalised, UPPER, lower case."""
-    return tuple(Compiled(rule, shape, re.compile(rule.template.replace("{W}", word)))
-                 for rule in rules for shape, word in SHAPES.items())
+    """Each rule's cue once, and its name once per word shape."""
+    return tuple(Compiled(rule, re.compile(rule.cue), {
+        shape: re.compile((_AFTER if rule.after else _BEFORE).replace("{W}", word))
+        for shape, word in SHAPES.items()}) for rule in rules)
 
 
 def shape_of(word: str) -> str:
@@ -118,47 +127,87 @@ class CuedNames:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.rules = compile_rules()
-        self._aware = {shape: re.compile(
-            rf"(?:(?P<i>\b[A-Za-z])\.[ \t]{{0,2}})?(?:(?P<g>{word})[ \t]{{1,2}})?"
-            rf"(?P<n>{word})$") for shape, word in SHAPES.items()}
 
     def analyze(self, text: str) -> Iterator[Detection]:
         capitals, small = len(_CAPITAL.findall(text)), len(_SMALL.findall(text))
         # In mixed text an unknown word in capitals is an acronym ("per NSICU"); where the
         # writer capitalises, a word in lower case is no name ("Dr. Y prior to").
         acronyms = small * 10 > capitals + small
-        capitalising = capitals * 100 >= len(text)
+        capitalising = acronyms and capitals * 100 >= len(text)
+        folded = fold(text)
         found: list[Detection] = []
         for rule in self.rules:
-            # where the writer capitalises, only a title vouches for a lower-case name
-            if capitalising and rule.shape == "lower" and rule.rule.gate != "title":
-                continue
-            for m in rule.regex.finditer(text):
-                groups = m.groupdict()
-                title = (groups.get("t") or "").lower()
-                if rule.shape == "capitalised" and _CLINICAL_CAPS.match(m.group(0)):
-                    continue  # "MS Contin", "MR Angiogram": morphine, a scan
-                gate = rule.rule.gate
-                if capitalising and rule.shape == "lower":
-                    gate = "evidence"  # "Dr. o rourke" — not "Dr. Y prior to"
-                elif title in _AMBIGUOUS_TITLES and rule.shape != "capitalised":
-                    gate = "ambiguous"
-                if not self._admits(gate, plain(m.group("n")), rule.shape, acronyms,
-                                    bool(groups.get("i") or groups.get("j"))):
-                    continue
-                start = m.start("i") if groups.get("i") else (
-                    m.start("j") if groups.get("j") else m.start("n"))
-                end = m.end("n")
-                if groups.get("f") and self._surname(plain(groups["f"]), rule.shape, acronyms):
-                    end = m.end("f")  # "JOHN SMITH VISITED"
-                for part in self._extend(text, start, end, rule.shape, acronyms,
-                                         coordinate=rule.rule.gate == "title"):
-                    found.append(Detection(PhiType.NAME, *part, rule.rule.score,
-                                           f"names.{rule.rule.name}"))
-        found += self._aware_of(text, acronyms)
+            for cue in finditer(rule.cue, text, folded):
+                for shape, regex in rule.names.items():
+                    # where the writer capitalises, only a title vouches for a lower-case name
+                    if capitalising and shape == "lower" and rule.rule.gate != "title":
+                        continue
+                    if rule.rule.after:
+                        m = regex.match(text, cue.end())
+                        offset = 0
+                    else:
+                        offset = max(0, cue.start() - _LOOK_BACK)
+                        m = regex.search(text[offset:cue.start()])
+                    if m is None:
+                        continue
+                    found += self._named(text, rule.rule, shape, cue, m, offset, acronyms,
+                                         capitalising)
+                    break  # one word, one shape
         found += self._signature(text, acronyms)
         yield from found
         yield from self._echoes(text, found)
+
+    def _named(self, text: str, rule: Rule, shape: str, cue: re.Match[str],
+               m: re.Match[str], offset: int, acronyms: bool, capitalising: bool
+               ) -> list[Detection]:
+        """The name a cue's match holds, if its words pass the rule's gate."""
+        groups = m.groupdict()
+        title = (cue.groupdict().get("t") or "").lower()
+        if shape == "capitalised" and _CLINICAL_CAPS.match(cue.group(0)):
+            return []  # "MS Contin", "MR Angiogram": morphine, a scan
+        gate = rule.gate
+        if capitalising and shape == "lower":
+            gate = "evidence"  # "Dr. o rourke" — not "Dr. Y prior to"
+        elif title in _AMBIGUOUS_TITLES and shape != "capitalised":
+            gate = "ambiguous"
+        initial = bool(groups.get("i") or groups.get("j"))
+        word, given = plain(m.group("n")), plain(groups.get("g") or "")
+        if rule.after:
+            if not self._admits(gate, word, shape, acronyms, initial):
+                return []
+            start = m.start("i") if groups.get("i") else (
+                m.start("j") if groups.get("j") else m.start("n"))
+            return [Detection(PhiType.NAME, *part, rule.score, f"names.{rule.name}")
+                    for part in self._extend(text, start, m.end("n"), shape, acronyms,
+                                             coordinate=gate == "title")]
+        upper = acronyms and shape == "upper"
+        start = m.start("n")
+        if gate == "aware":
+            if not self._aware(word, upper, initial):
+                return []
+            if initial:
+                start = m.start("i")
+            elif given and self.lex.given(given) and self.words.evidence(given):
+                start = m.start("g")  # "mary souza aware"
+        elif self._admits(gate, word, shape, acronyms, initial):
+            if given and given in self.lex.given_names and self.words.evidence(given):
+                start = m.start("g")
+        elif not (given and self._admits(gate, given, shape, acronyms, False)
+                  and self._surname(word, shape, acronyms)):
+            return []
+        else:
+            start = m.start("g")  # "JOHN SMITH VISITED"
+        return [Detection(PhiType.NAME, offset + start, offset + m.end("n"), rule.score,
+                          f"names.{rule.name}")]
+
+    def _aware(self, word: str, upper: bool, initial: bool) -> bool:
+        """A name before "aware", "notified", "paged": after an initial any word with a
+        name's evidence ("W. MAROTTA AWARE"); else a name-list word rarer than everyday
+        English ("NP JEN AWARE", "mary souza aware")."""
+        if not self.words.evidence(word, upper and not initial):
+            return False
+        return initial or (self.lex.named(word)
+                           and self.lex.english_rank.get(word, RARE_RANK) >= COMMON_RANK)
 
     def _admits(self, gate: str, word: str, shape: str, acronyms: bool,
                 initial: bool) -> bool:
@@ -245,36 +294,6 @@ class CuedNames:
                 start = m.start("w")
             end = m.end("w")
         return [*parts, (start, end)]
-
-    def _aware_of(self, text: str, acronyms: bool) -> Iterator[Detection]:
-        """A name before "aware", "notified", "paged": after an initial any word with a
-        name's evidence ("W. MAROTTA AWARE"); else a name-list word rarer than everyday
-        English, perhaps after a given name ("NP JEN AWARE", "mary souza aware")."""
-        for m in _AWARE.finditer(text):
-            before = text[max(0, m.start() - 40):m.start()]
-            for shape, regex in self._aware.items():
-                found = regex.search(before)
-                if found is None:
-                    continue
-                word = plain(found.group("n"))
-                upper = acronyms and shape == "upper"
-                if not self.words.evidence(word, upper and not found.group("i")):
-                    break
-                if not found.group("i") and not (
-                        self.lex.named(word)
-                        and self.lex.english_rank.get(word, RARE_RANK) >= COMMON_RANK):
-                    break
-                offset = m.start() - len(before)
-                given = found.group("g")
-                start = found.start("n")
-                if found.group("i"):
-                    start = found.start("i")
-                elif given and self.lex.given(plain(given)) and self.words.evidence(
-                        plain(given)):
-                    start = found.start("g")
-                yield Detection(PhiType.NAME, offset + start, offset + found.end("n"), 0.85,
-                                "names.aware")
-                break
 
     def _signature(self, text: str, acronyms: bool) -> Iterator[Detection]:
         """The signature on a note's last lines: a name with a credential ("MURIELE WILLIAM
