@@ -127,6 +127,11 @@ class CuedNames:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.rules = compile_rules()
+        # The cues of the rules whose names follow them, scanned for at once; a cue is
+        # a group named for its rule's place ("_0" … ).
+        self._after = [c for c in self.rules if c.rule.after]
+        self._after_cues = re.compile("|".join(
+            f"(?P<_{k}>{c.rule.cue})" for k, c in enumerate(self._after)))
 
     def analyze(self, text: str) -> Iterator[Detection]:
         capitals, small = len(_CAPITAL.findall(text)), len(_SMALL.findall(text))
@@ -136,23 +141,26 @@ class CuedNames:
         capitalising = acronyms and capitals * 100 >= len(text)
         folded = fold(text)
         found: list[Detection] = []
-        for rule in self.rules:
-            for cue in finditer(rule.cue, text, folded):
-                for shape, regex in rule.names.items():
-                    # where the writer capitalises, only a title vouches for a lower-case name
-                    if capitalising and shape == "lower" and rule.rule.gate != "title":
-                        continue
-                    if rule.rule.after:
-                        m = regex.match(text, cue.end())
-                        offset = 0
-                    else:
-                        offset = max(0, cue.start() - _LOOK_BACK)
-                        m = regex.search(text[offset:cue.start()])
-                    if m is None:
-                        continue
-                    found += self._named(text, rule.rule, shape, cue, m, offset, acronyms,
-                                         capitalising)
-                    break  # one word, one shape
+        cues = [(self._after[int(cue.lastgroup[1:])], cue)
+                for cue in self._after_cues.finditer(text) if cue.lastgroup]
+        cues += [(rule, cue) for rule in self.rules if not rule.rule.after
+                 for cue in finditer(rule.cue, text, folded)]
+        for rule, cue in cues:
+            for shape, regex in rule.names.items():
+                # where the writer capitalises, only a title vouches for a lower-case name
+                if capitalising and shape == "lower" and rule.rule.gate != "title":
+                    continue
+                if rule.rule.after:
+                    m = regex.match(text, cue.end())
+                    offset = 0
+                else:
+                    offset = max(0, cue.start() - _LOOK_BACK)
+                    m = regex.search(text[offset:cue.start()])
+                if m is None:
+                    continue
+                found += self._named(text, rule.rule, shape, cue, m, offset, acronyms,
+                                     capitalising)
+                break  # one word, one shape
         found += self._signature(text, acronyms)
         yield from found
         yield from self._echoes(text, found)
