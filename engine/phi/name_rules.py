@@ -103,12 +103,13 @@ class Compiled:
 
     rule: Rule
     cue: re.Pattern[str]
+    lowered: re.Pattern[str]  # the cue in a text in lower case
     names: dict[str, re.Pattern[str]]
 
 
 def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[Compiled, ...]:
     """Each rule's cue once, and its name once per word shape."""
-    return tuple(Compiled(rule, re.compile(rule.cue), {
+    return tuple(Compiled(rule, re.compile(rule.cue), re.compile(rule.cue.replace("(?i:", "(?:")), {
         shape: re.compile((_AFTER if rule.after else _BEFORE).replace("{W}", word))
         for shape, word in SHAPES.items()}) for rule in rules)
 
@@ -127,11 +128,6 @@ class CuedNames:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.rules = compile_rules()
-        # The cues of the rules whose names follow them, scanned for at once; a cue is
-        # a group named for its rule's place ("_0" … ).
-        self._after = [c for c in self.rules if c.rule.after]
-        self._after_cues = re.compile("|".join(
-            f"(?P<_{k}>{c.rule.cue})" for k, c in enumerate(self._after)))
 
     def analyze(self, text: str) -> Iterator[Detection]:
         capitals, small = len(_CAPITAL.findall(text)), len(_SMALL.findall(text))
@@ -140,11 +136,13 @@ class CuedNames:
         acronyms = small * 10 > capitals + small
         capitalising = acronyms and capitals * 100 >= len(text)
         folded = fold(text)
+        # cues are sought in the text in lower case, where no case-blind match is needed
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter whose lower case is longer ("İ")
+            lowered = folded = ""
         found: list[Detection] = []
-        cues = [(self._after[int(cue.lastgroup[1:])], cue)
-                for cue in self._after_cues.finditer(text) if cue.lastgroup]
-        cues += [(rule, cue) for rule in self.rules if not rule.rule.after
-                 for cue in finditer(rule.cue, text, folded)]
+        cues = [(rule, cue) for rule in self.rules for cue in (
+            finditer(rule.lowered, lowered, folded) if lowered else rule.cue.finditer(text))]
         for rule, cue in cues:
             for shape, regex in rule.names.items():
                 # where the writer capitalises, only a title vouches for a lower-case name
@@ -171,7 +169,7 @@ class CuedNames:
         """The name a cue's match holds, if its words pass the rule's gate."""
         groups = m.groupdict()
         title = (cue.groupdict().get("t") or "").lower()
-        if shape == "capitalised" and _CLINICAL_CAPS.match(cue.group(0)):
+        if shape == "capitalised" and _CLINICAL_CAPS.match(text, cue.start()):
             return []  # "MS Contin", "MR Angiogram": morphine, a scan
         gate = rule.gate
         if capitalising and shape == "lower":
