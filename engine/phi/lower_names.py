@@ -19,7 +19,6 @@ from engine.phi.names import (
     FUNCTION_RANK,
     GIVEN_TO,
     GREETING,
-    KIN_BEFORE,
     OWNER_AFTER,
     SENTENCE_START,
     SUBJECT_VERB,
@@ -36,7 +35,6 @@ _CUE = re.compile(
     r"speak[ \t]+(?:to|with)|talk[ \t]+to|meet[ \t]+with)[ \t]+"
     rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))")  # "mr. and mrs. jones"
 _NAME_AHEAD = rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))"
-_KIN = re.compile(KIN_BEFORE + _NAME_AHEAD)  # "my kid oskar", "her husband, ernest"
 _GIVEN_TO = re.compile(rf"{GIVEN_TO}(?P<n>{_W})(?={OWNER_AFTER})")  # "given cormac his address"
 # Spoken to: "hi , brian .", "so , brian , it's been a while", "kayla , can you sit up ?"
 _VOCATIVE = re.compile(
@@ -84,19 +82,16 @@ class LowerCaseNames:
                     and not self.words.is_weak(plain))
         return self.words.unfamiliar(plain)
 
-    def _cued(self, text: str, cue: re.Pattern[str] = _CUE,
-              distinct: bool = False) -> Iterator[Detection]:
-        """The words after a cue that may be a name; with distinct, the first must be no
-        everyday word ("my wife six months ago", "my mom fell")."""
-        for m in cue.finditer(text):
+    def _cued(self, text: str) -> Iterator[Detection]:
+        """The words after a cue ("my name is", "call me") that may be a name. Titles and
+        kinship are rows of engine.phi.name_rules, for every word shape."""
+        for m in _CUE.finditer(text):
             end = None
             for word in re.finditer(r"\S+", m.group("n")):
                 token = word.group(0)
                 initial = end is not None and token not in ("a", "i") and re.fullmatch(
                     _INITIAL, token) is not None  # "my son sean i think"
                 if not (initial or self._name_word(token.rstrip("."))):
-                    break
-                if end is None and distinct and not self._distinct(_plain(token)):
                     break
                 end = m.start("n") + word.end()
             if end is not None:
@@ -195,7 +190,7 @@ class LowerCaseNames:
     def analyze(self, text: str) -> Iterator[Detection]:
         found = [*self._cued(text), *self._lists(text), *self._lines(text), *self._roles(text)]
         if _lower_cased(text):  # where the writer capitalises, a lower-case word is no name
-            found += [*self._cued(text, _KIN, distinct=True), *self._given_to(text),
+            found += [*self._given_to(text),
                       *self._vocatives(text), *self._initialled(text)]
             found += self._echoes(text, found)
         yield from found

@@ -82,8 +82,8 @@ class Rule:
 
 RULES = (
     Rule("title", _TITLE, 0.95, "title"),
-    Rule("kin", _KIN, 0.85, "named"),
-    Rule("role", _ROLE, 0.85, "named"),
+    Rule("kin", _KIN, 0.85, "kin"),
+    Rule("role", _ROLE, 0.85, "kin"),
     Rule("per", _PER, 0.85, "named"),
     Rule("spoken", _SPOKEN, 0.85, "named"),
     Rule("aware", _AWARE, 0.85, "aware", after=False),
@@ -220,12 +220,12 @@ class CuedNames:
         """Whether the first word after a cue is a name. After a title: any name-list word
         but a function word ("DR SMALL", "dr. white"), a capitalised word that is no
         everyday one, or a word no vocabulary knows. After kinship or a role: a given name
-        ("son bill"), or a word no vocabulary knows ("dtr suzette"). After "per" or "spoke
-        with": a given name, a surname rarer than everyday English ("per DOUGLASS") — any
-        word with a name's evidence after an initial ("per W. MAROTTA"). Before "called"
-        or "visited": a given name. In lower case where the writer capitalises, only a word
-        with a name's evidence; after a title that is also an abbreviation ("MS STILL
-        SEEMS", "ms given"), that or a surname rarer than "brown"."""
+        ("son bill", "my kid oskar"), or a word no vocabulary knows ("dtr suzette"). After
+        "per" or "spoke with": a given name, a surname rarer than everyday English ("per
+        DOUGLASS") — any word with a name's evidence after an initial ("per W. MAROTTA").
+        Before "called" or "visited": a given name. In lower case where the writer
+        capitalises, only a word with a name's evidence; after a title that is also an
+        abbreviation ("MS STILL SEEMS", "ms given"), that or a surname rarer than "brown"."""
         lex, words = self.lex, self.words
         if word in ROLE_WORDS or word in CALENDAR or (words.shorthand(word) and not (
                 gate == "title" and lex.named(word))):
@@ -254,6 +254,8 @@ class CuedNames:
                 not upper and len(word) > 2 and not lex.known(word))
         if word in lex.given_names:
             return rank >= FUNCTION_RANK
+        if gate == "kin" and word in lex.widely_given:
+            return True  # "my kid oskar": a given name of many languages
         if word in lex.surnames:
             return rank >= RARE_RANK or (initial and rank >= COMMON_RANK)
         return words.evidence(word, upper and not initial) or (
