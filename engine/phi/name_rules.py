@@ -39,20 +39,25 @@ _KIN = (r"\b(?i:sons?|daughters?|dtrs?|kid|child|wife|husband|spouse|partner|bro
         r"sister|mother|father|mom|mum|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|"
         r"cousin|aunt|uncle|grandson|grand-?d?daughter|grandmother|grandfather|grandma|"
         r"grandpa|stepson|stepdaughter|friend|neighbou?r|roommate|caregiver|proxy|hcp)"
-        r"(?:[ \t]*[,(][ \t]*|[ \t]{1,2})")
+        r"(?:[ \t]*[,(:][ \t]*|[ \t]{1,2})")
 # Roles ("PA" is left out: in a nursing note it is the pulmonary artery, "PA line").
 _ROLE = (r"\b(?i:np|rn|rrt|rt|md|ho|sw|attending|resident|fellow|intern|case[ \t]?worker|"
          r"case[ \t]+manager|social[ \t]+worker|chaplain|house[ \t]+(?:staff|officer)|nurse|"
          r"pcp|pharmacist|therapist|surgeon|cardiologist|intensivist|neurologist)"
-         r"(?:[ \t]*,)?[ \t]{1,2}")
+         r"(?:[ \t]*[,:])?[ \t]{1,2}")
 _PER = r"\b(?i:per)[ \t]{1,2}"
 _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|reported|seen|"
            r"examined|evaluated|pronounced|called|paged|notified|contacted|contacts|updated|"
-           r"informed|consult|consulted)"
-           r"(?:[ \t]+(?i:with|to|by)[ \t]{1,2}|[ \t]*(?i:w/)[ \t]*|[ \t]{1,2})")
+           r"informed|consult|consulted|d/w|s/w)"
+           r"(?:[ \t]+(?i:with|to|by)[ \t]{1,2}|[ \t]*(?i:w/)[ \t]*|[ \t]{1,2})"
+           # "report given to", "reported off to", "call from", "message from"
+           r"|\b(?i:report|reported|handed|given|call|calls|message|messages|visit|visits)"
+           r"[ \t]+(?i:off[ \t]+)?(?i:to|from)[ \t]{1,2}")
 # Who called or visited: "social: bill called once", "bob visited during the evening".
 _VISITOR = r"[ \t]\b(?i:called|visited|phoned|came[ \t]+in|in[ \t]+to[ \t]+visit)\b"
 _AWARE = r"\b(?i:aware|notified|paged|informed)\b"
+# A credential after a name mid-text: "report given to JANE RN", "bill rn aware".
+_CREDENTIAL_AFTER = r"\b(?i:rn|rrt|np|lpn|crna)\b"
 _CREDENTIALS = r"(?i:rn|rrt|rt|np|md|pa|pa-c|lpn|sn|crna|msw|licsw|bsn|aprn|cnm|do)"
 _NAME_WORDS = (r"(?P<n>(?:[A-Za-z]\.[ \t]*)?[A-Za-z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Za-z]\.?[ \t]+)?"
                r"[A-Za-z][A-Za-z'’\-]+){0,2}?)"
@@ -63,7 +68,7 @@ _SIGNED_AFTER = re.compile(rf"[.!?][ \t]+{_NAME_WORDS}")
 _INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
 _TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
 _CONTINUE = re.compile(
-    r"(?P<gap>[ \t]*(?i:and|&)[ \t]+|[ \t]{1,2})(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
+    r"(?P<gap>[ \t]*(?i:and|&)[ \t]+|,[ \t]*|[ \t]{1,2})(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
 _CAPITAL = re.compile(r"[A-ZÀ-Þ]")
 _SMALL = re.compile(r"[a-zß-ÿ]")
 
@@ -88,6 +93,7 @@ RULES = (
     Rule("spoken", _SPOKEN, 0.85, "named"),
     Rule("aware", _AWARE, 0.85, "aware", after=False),
     Rule("visitor", _VISITOR, 0.8, "given", after=False),
+    Rule("credential", _CREDENTIAL_AFTER, 0.85, "kin", after=False),
 )
 # Rules whose names stand for the same word elsewhere in the note ("son bill" … "bill
 # called"): kin and roles name people by their given names.

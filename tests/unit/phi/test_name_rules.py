@@ -59,6 +59,12 @@ def test_every_rule_is_compiled_for_every_shape():
         ("PT'S WIFE (MARGARET) AT BEDSIDE.", "MARGARET", "kin"),
         ("ETT RETAPED. RT GWENDOLYN AWARE OF ABG.", "GWENDOLYN", "role"),
         ("sats stable.\n-- r. pellegrino rn\n", "r. pellegrino", "signature"),
+        ("plan d/w winthrop at 1400, will recheck lytes.", "winthrop", "spoken"),
+        ("REPORT GIVEN TO ROSALIND FOR NIGHT SHIFT.", "ROSALIND", "spoken"),
+        ("Phone call from Gwendolyn asking for an update.", "Gwendolyn", "spoken"),
+        ("hcp: marisol (daughter) aware of plan.", "marisol", "kin"),
+        ("CARE HANDED OVER TO ROSALEEN RN AT 1900.", "ROSALEEN", "credential"),
+        ("DRS OKONKWO, KEVORKIAN AND HALVERSTROM AT BEDSIDE.", "HALVERSTROM", "title"),
         # a name or an initial before "aware", "notified"
         ("FREQUENT PVCS. W. MAROTTI AWARE. MG GIVEN.", "W. MAROTTI", "aware"),
         ("bp 80s. jennifer hollis notified.", "jennifer hollis", "aware"),
@@ -94,6 +100,7 @@ def test_a_kin_name_stands_for_the_same_word_elsewhere():
         "TEAM AWARE. FAMILY AWARE. HO NOTIFIED. MICU RESIDENT PAGED.",
         "DAUGHTER CALLED-UPDATE GIVEN. DAUGHTER PHONED-FAMILY AT BEDSIDE.",
         "Plan: continue current regimen.\nFull code\n",
+        "Report given to oncoming RN. Call from pharmacy re: dosing. Charge RN aware.",
         "Discharged home with her family.\nSpain\n",
     ],
 )
