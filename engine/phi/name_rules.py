@@ -202,7 +202,9 @@ class CuedNames:
             elif given and self.lex.given(given) and self.words.evidence(given):
                 start = m.start("g")  # "mary souza aware"
         elif self._admits(gate, word, shape, acronyms, initial):
-            if given and given in self.lex.given_names and self.words.evidence(given):
+            if initial:
+                start = m.start("i")  # "Q. LANDER RRT"
+            elif given and given in self.lex.given_names and self.words.evidence(given):
                 start = m.start("g")
         elif not (given and self._admits(gate, given, shape, acronyms, False)
                   and self._surname(word, shape, acronyms)):

@@ -58,7 +58,7 @@ def test_every_rule_is_compiled_for_every_shape():
         ("SOCIAL: WALTER PRZYBYSZ VISITED THIS AM.", "WALTER PRZYBYSZ", "visitor"),
         ("PT'S WIFE (MARGARET) AT BEDSIDE.", "MARGARET", "kin"),
         ("ETT RETAPED. RT GWENDOLYN AWARE OF ABG.", "GWENDOLYN", "role"),
-        ("sats stable.\n-- r. pellegrino rn\n", "r. pellegrino", "signature"),
+        ("sats stable.\n-- r. pellegrino\n", "r. pellegrino", "signature"),
         ("plan d/w winthrop at 1400, will recheck lytes.", "winthrop", "spoken"),
         ("REPORT GIVEN TO ROSALIND FOR NIGHT SHIFT.", "ROSALIND", "spoken"),
         ("Phone call from Gwendolyn asking for an update.", "Gwendolyn", "spoken"),
