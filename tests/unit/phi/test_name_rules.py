@@ -71,7 +71,7 @@ def test_every_rule_is_compiled_for_every_shape():
         # signatures that end a note
         ("K REPLETED. WILL RECHECK AT 2200.\n ROSALEEN WINTERBOTTOM RN\n", "ROSALEEN WINTERBOTTOM",
          "signature"),
-        ("Sats stable on 2L.\nQ. Lanterman RRT\n", "Q. Lanterman", "signature"),
+        ("Sats stable on 2L.\nQ. Lanterman RRT\n", "Q. Lanterman", "credential"),
         ("HEPARIN AT 850 UNITS/HR, NOT 1400. SUSAN\n", "SUSAN", "signature"),
         ("continue to monitor.\nw.\n", "w", "signature"),
     ],
