@@ -1,7 +1,9 @@
 """Names after the cues that clinical notes write in any case: a title ("DR RIZZO", "dr.
 murphy"), kinship ("son bill", "DAUGHTER LISA ROSSETTI"), a role ("NP JANICE", "house staff
-mary souza"), "per", "spoke with", "seen by"; a clinician's name or initial before "aware"
-or "notified" ("W. MAROTTA AWARE"); and the signature that ends a note ("Q. LANDER RRT").
+mary souza"), "per", "spoke with", "seen by", "report given to"; a clinician's name or
+initial before "aware" or "notified" ("W. MAROTTA AWARE"), a caller or visitor before
+"called" ("bill called"), a name before a credential ("JANE RN"); and the signature that
+ends a note ("Q. LANDER RRT", "d. renna", "W.").
 
 Each rule is one row, compiled for the three shapes a word is written in: Capitalised, UPPER
 and lower case. In capitalised text the capital is evidence; in upper and lower case text it
@@ -115,9 +117,10 @@ class Compiled:
 
 def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[Compiled, ...]:
     """Each rule's cue once, and its name once per word shape."""
-    return tuple(Compiled(rule, re.compile(rule.cue), re.compile(rule.cue.replace("(?i:", "(?:")), {
-        shape: re.compile((_AFTER if rule.after else _BEFORE).replace("{W}", word))
-        for shape, word in SHAPES.items()}) for rule in rules)
+    return tuple(Compiled(
+        rule, re.compile(rule.cue), re.compile(rule.cue.replace("(?i:", "(?:")),
+        {shape: re.compile((_AFTER if rule.after else _BEFORE).replace("{W}", word))
+         for shape, word in SHAPES.items()}) for rule in rules)
 
 
 def shape_of(word: str) -> str:
@@ -127,6 +130,9 @@ def shape_of(word: str) -> str:
 
 
 class CuedNames:
+    """The cue rules (RULES), the signature at a note's end, and the echoes of what they
+    find; NameRecognizer yields their detections with its own."""
+
     name = "names.cued"
 
     def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
@@ -235,10 +241,13 @@ class CuedNames:
         capitalises, only a word with a name's evidence; after a title that is also an
         abbreviation ("MS STILL SEEMS", "ms given"), that or a surname rarer than "brown"."""
         lex, words = self.lex, self.words
-        if word in ROLE_WORDS or word in CALENDAR or (words.shorthand(word) and not (
-                gate == "title" and lex.named(word))):
-            return False
         rank = lex.english_rank.get(word, RARE_RANK)
+        # shorthand that is also a name is one after a title ("Dr. Foley") or, if no
+        # everyday word, after kinship ("son Quinton", "daughter Mae")
+        vouched = (gate == "title" and lex.named(word)) or (
+            gate == "kin" and word in lex.given_names and rank >= RARE_RANK)
+        if word in ROLE_WORDS or word in CALENDAR or (words.shorthand(word) and not vouched):
+            return False
         upper = acronyms and shape == "upper"
         if upper and len(word) < _NAME_IN_CAPS:
             return False  # "per ADA", "Dr. XYZ": acronyms in a mixed text

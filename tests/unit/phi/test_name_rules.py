@@ -63,6 +63,8 @@ def test_every_rule_is_compiled_for_every_shape():
         ("REPORT GIVEN TO ROSALIND FOR NIGHT SHIFT.", "ROSALIND", "spoken"),
         ("Phone call from Gwendolyn asking for an update.", "Gwendolyn", "spoken"),
         ("hcp: marisol (daughter) aware of plan.", "marisol", "kin"),
+        # shorthand that is also a given name, after kinship ("quinton" is a catheter too)
+        ("SOCIAL: SON QUINTON CALLED FOR UPDATE.", "QUINTON", "kin"),
         ("CARE HANDED OVER TO ROSALEEN RN AT 1900.", "ROSALEEN", "credential"),
         ("DRS OKONKWO, KEVORKIAN AND HALVERSTROM AT BEDSIDE.", "HALVERSTROM", "title"),
         # a name or an initial before "aware", "notified"
