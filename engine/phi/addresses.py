@@ -117,7 +117,7 @@ class NumberedStreetRecognizer:
         clinical nor everyday English ("pologne", but not "street", "in", "mg")."""
         plain = word.lower().strip(".")
         if plain in PARTICLES or word[0].isupper():
-            return plain not in self.lex.clinical_words
+            return plain not in self.lex.clinical_words and plain not in self.lex.shorthand
         return not self.lex.known(plain) or (
             self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK
             and plain not in self.lex.vocabulary and plain not in self.lex.clinical_words)

@@ -8,9 +8,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from engine.phi.lexicons import Lexicons, load
-from engine.phi.names import INSTITUTION_WORDS, TITLE_BEFORE, NameRecognizer
+from engine.phi.names import INSTITUTION_WORDS, TITLE_BEFORE
 from engine.phi.organizations import CALENDAR, JOINERS, RUN, possessive_end
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import WordJudge, judge
 
 # After a person: "of" or "from" and a capitalised name; not "of the clinic".
 _MEMBER = re.compile(rf"[ \t]+(?:of|from)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
@@ -27,9 +28,10 @@ _SPECIALTY = re.compile(r"olog|iatr")  # "Neurology", "Hematology", "Pediatrics"
 class Affiliations:
     name = "organizations.affiliation"
 
-    def __init__(self, lexicons: Lexicons | None = None) -> None:
+    def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
+                 ) -> None:
         self.lex = lexicons or load()
-        self.names = NameRecognizer(self.lex)
+        self.words = words or judge(self.lex)
 
     def analyze(self, text: str, found: Iterable[Detection]) -> Iterator[Detection]:
         found = list(found)
@@ -68,7 +70,7 @@ class Affiliations:
         # Capital", "Here"), and so may any with a name in them ("Mayo Clinic").
         care = [p in self.lex.clinical_words or p in INSTITUTION_WORDS or p in _UNIT_WORDS
                 or _SPECIALTY.search(p) is not None for p in plains]
-        if any(care) and all(c or p in JOINERS or self.names.is_weak(p) or (
+        if any(care) and all(c or p in JOINERS or self.words.is_weak(p) or (
                 self.lex.known(p) and not self.lex.named(p) and not self.lex.place(p))
                 for c, p in zip(care, plains, strict=True)):
             return False

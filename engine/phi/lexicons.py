@@ -43,6 +43,9 @@ class Lexicons:
     widely_given: frozenset[str] = frozenset()
     world_places: frozenset[str] = frozenset()  # towns of the world, no everyday English word
     countries: frozenset[str] = frozenset()  # lower case; no Safe Harbor identifier
+    # Nursing and ICU shorthand ("afeb", "tmax", "dsg", "neo"): clinical text, never a name
+    # by itself, though a few are names too ("Mae", "Foley")
+    shorthand: frozenset[str] = frozenset()
 
     def place(self, plain: str) -> bool:
         """A US place, or a town of the world that is no everyday English word — not a
@@ -53,12 +56,13 @@ class Lexicons:
     def known(self, plain: str) -> bool:
         """An English, clinical or state word, or an inflection of one ("biopsies", "bruits",
         "diffusely", "ambulates"): not evidence of a name by itself."""
-        return any(self._known(form) for form in _stems(plain))
+        return any(self.listed(form) for form in _stems(plain))
 
-    def _known(self, plain: str) -> bool:
+    def listed(self, plain: str) -> bool:
+        """Known as written, without its inflections."""
         return (plain in self.english_rank or plain in self.vocabulary
                 or plain in self.common_words or plain in self.clinical_words
-                or plain in self.state_names)
+                or plain in self.state_names or plain in self.shorthand)
 
     def named(self, plain: str) -> bool:
         """On a given-name or surname list."""
@@ -140,4 +144,5 @@ def load() -> Lexicons:
         widely_given=frozenset(n for n in world_given if int(languages[n]) >= WIDE_USE),
         world_places=frozenset(world_places),
         countries=frozenset(c.lower() for c in _lines("countries.txt")),
+        shorthand=frozenset(_lines("clinical_shorthand.txt")),
     )

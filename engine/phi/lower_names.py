@@ -19,24 +19,22 @@ from engine.phi.names import (
     FUNCTION_RANK,
     GIVEN_TO,
     GREETING,
-    KIN_BEFORE,
     OWNER_AFTER,
     SENTENCE_START,
     SUBJECT_VERB,
-    NameRecognizer,
     vocative_shape,
 )
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import ROLE_WORDS, WordJudge, judge
 
 _W = r"[^\W\d_A-ZÀ-Þ][^\W\d_]*(?:['’\-][^\W\d_]+)?"  # a word starting in lower case
 _INITIAL = r"[a-z]\.?"
 _CUE = re.compile(
     r"\b(?i:(?:my|his|her|their|maiden|first|last|full|family)[ \t]+name[ \t]+(?:is|was)|"
-    r"name[ \t]*:|call(?:s|ed)?[ \t]+me|mr\.?|mrs\.?|ms\.?|dr\.?|follow[ \t]+up[ \t]+with|"
+    r"name[ \t]*:|call(?:s|ed)?[ \t]+me|follow[ \t]+up[ \t]+with|"
     r"speak[ \t]+(?:to|with)|talk[ \t]+to|meet[ \t]+with)[ \t]+"
     rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))")  # "mr. and mrs. jones"
 _NAME_AHEAD = rf"(?=(?P<n>{_W}(?:[ \t]+(?:{_INITIAL}[ \t]+)?{_W}){{0,2}}))"
-_KIN = re.compile(KIN_BEFORE + _NAME_AHEAD)  # "my kid oskar", "her husband, ernest"
 _GIVEN_TO = re.compile(rf"{GIVEN_TO}(?P<n>{_W})(?={OWNER_AFTER})")  # "given cormac his address"
 # Spoken to: "hi , brian .", "so , brian , it's been a while", "kayla , can you sit up ?"
 _VOCATIVE = re.compile(
@@ -69,31 +67,31 @@ def _plain(word: str) -> str:
 class LowerCaseNames:
     name = "names.lower"
 
-    def __init__(self, lexicons: Lexicons | None = None) -> None:
+    def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
+                 ) -> None:
         self.lex = lexicons or load()
-        self.names = NameRecognizer(self.lex)
+        self.words = words or judge(self.lex)
 
     def _name_word(self, word: str) -> bool:
         """On a name list and no function word ("will", "may"), or known to no vocabulary."""
         plain = word.lower().replace("’", "'")
+        if plain.removesuffix("'s") in self.lex.shorthand or plain in ROLE_WORDS:
+            return False  # "mae", "pvc's", "neo", "surgeon": the words of a nursing note
         if self.lex.named(plain):
             return (self.lex.english_rank.get(plain, FUNCTION_RANK) >= FUNCTION_RANK
-                    and not self.names.is_weak(plain))
-        return self.names.unfamiliar(plain)
+                    and not self.words.is_weak(plain))
+        return self.words.unfamiliar(plain)
 
-    def _cued(self, text: str, cue: re.Pattern[str] = _CUE,
-              distinct: bool = False) -> Iterator[Detection]:
-        """The words after a cue that may be a name; with distinct, the first must be no
-        everyday word ("my wife six months ago", "my mom fell")."""
-        for m in cue.finditer(text):
+    def _cued(self, text: str) -> Iterator[Detection]:
+        """The words after a cue ("my name is", "call me") that may be a name. Titles and
+        kinship are rows of engine.phi.name_rules, for every word shape."""
+        for m in _CUE.finditer(text):
             end = None
             for word in re.finditer(r"\S+", m.group("n")):
                 token = word.group(0)
                 initial = end is not None and token not in ("a", "i") and re.fullmatch(
                     _INITIAL, token) is not None  # "my son sean i think"
                 if not (initial or self._name_word(token.rstrip("."))):
-                    break
-                if end is None and distinct and not self._distinct(_plain(token)):
                     break
                 end = m.start("n") + word.end()
             if end is not None:
@@ -105,13 +103,13 @@ class LowerCaseNames:
                 yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, self.name)
 
     def _vocatives(self, text: str) -> Iterator[Detection]:
-        """A given name spoken to (NameRecognizer.spoken_to); one set off by commas alone
+        """A given name spoken to (WordJudge.spoken_to); one set off by commas alone
         must also be no everyday word ("…, brian ." but not "…, grace .")."""
         for m in _VOCATIVE.finditer(text):
             group = "start" if m.group("start") else "end"
             word = m.group(group)
             after_comma, stop = vocative_shape(m)
-            if not (self._name_word(word) and self.names.spoken_to(word, after_comma, stop)):
+            if not (self._name_word(word) and self.words.spoken_to(word, after_comma, stop)):
                 continue
             plain = _plain(word)
             if plain not in self.lex.given_names and plain not in self.lex.widely_given:
@@ -128,12 +126,12 @@ class LowerCaseNames:
             given = m.group("g").lower()
             family = _plain(m.group("f"))
             listed_given = lex.given(given) and lex.english_rank.get(
-                given, RARE_RANK) >= COMMON_RANK and not self.names.is_weak(given)
+                given, RARE_RANK) >= COMMON_RANK and not self.words.is_weak(given)
             listed_family = family in lex.surnames and lex.english_rank.get(
                 family, RARE_RANK) >= COMMON_RANK and family not in lex.clinical_words
             if (listed_given or listed_family) and (
-                    listed_given or self.names.unfamiliar(given)) and (
-                    listed_family or self.names.unfamiliar(family)):
+                    listed_given or self.words.unfamiliar(given)) and (
+                    listed_family or self.words.unfamiliar(family)):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.75, self.name)
 
     def _echoes(self, text: str, found: list[Detection]) -> Iterator[Detection]:
@@ -161,7 +159,7 @@ class LowerCaseNames:
             given = sum(self.lex.given(p) for p in plains)
             # Given names all, but perhaps one that no list knows ("leonti, terrence, …").
             if rare >= 2 and given >= len(plains) - 1 and all(
-                    self.lex.given(p) or self.names.unfamiliar(p) for p in plains):
+                    self.lex.given(p) or self.words.unfamiliar(p) for p in plains):
                 for w in members:
                     yield Detection(PhiType.NAME, m.start() + w.start(), m.start() + w.end(),
                                     0.7, self.name)
@@ -172,8 +170,8 @@ class LowerCaseNames:
             given, family = m.group("g").lower(), m.group("f").lower()
             rank = self.lex.english_rank.get(given, COMMON_RANK)
             # A Census name on either side, or an initial between ("emidio p lombardo").
-            if (self.lex.given(given) and rank >= COMMON_RANK and not self.names.is_weak(given)
-                    and (family in self.lex.surnames or self.names.unfamiliar(family))
+            if (self.lex.given(given) and rank >= COMMON_RANK and not self.words.is_weak(given)
+                    and (family in self.lex.surnames or self.words.unfamiliar(family))
                     and (given in self.lex.given_names or family in self.lex.surnames
                          or m.group("i"))):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.7, self.name)
@@ -183,6 +181,8 @@ class LowerCaseNames:
         for m in (*_SPEAKER.finditer(text), *_SUBJECT.finditer(text),
                   *_POSSESSOR.finditer(text)):
             plain = m.group("g").lower()
+            if plain in self.lex.shorthand:
+                continue  # "pvc's noted", "neo weaned"
             if plain in self.lex.widely_given or (
                     plain in self.lex.given_names and not self.lex.known(plain)):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("g"), 0.7, self.name)
@@ -190,7 +190,7 @@ class LowerCaseNames:
     def analyze(self, text: str) -> Iterator[Detection]:
         found = [*self._cued(text), *self._lists(text), *self._lines(text), *self._roles(text)]
         if _lower_cased(text):  # where the writer capitalises, a lower-case word is no name
-            found += [*self._cued(text, _KIN, distinct=True), *self._given_to(text),
+            found += [*self._given_to(text),
                       *self._vocatives(text), *self._initialled(text)]
             found += self._echoes(text, found)
         yield from found

@@ -12,13 +12,24 @@ guessed a name that stands where drugs, devices and eponyms stand ("Vioxx 25 mg 
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
+from engine.phi.name_rules import CuedNames
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import (
+    ADDRESS_WORDS,
+    CALENDAR,
+    FUNCTION_RANK,
+    INSTITUTION_WORDS,
+    MEDICAL_SHAPE,
+    ROLE_WORDS,
+    WordJudge,
+    judge,
+    plain,
+)
 
 _LOWER = "a-zà-öø-ÿ"
 # A capitalised word; at most four hyphenated parts, so that a match never runs on along an
@@ -44,15 +55,6 @@ _VERBS = (
 )
 _CREDENTIALS = r"(?:M\.?D|D\.?O|RN|NP|PA(?:-C)?|PhD|DDS|DMD|MBBS|FACP|FACS|CNM|LPN|APRN|DPM|MSN)"
 _CREDENTIAL_WORD = re.compile(rf"{_CREDENTIALS}\.?,?")
-# Words of institutions, not people: "Brendan Regional Hospital" is no person's name.
-INSTITUTION_WORDS = frozenset({
-    "hospital", "clinic", "center", "centre", "medical", "regional", "memorial", "health",
-    "healthcare", "university", "college", "institute", "associates", "cardiology",
-    "oncology", "pediatrics", "radiology", "laboratory", "lab", "pharmacy", "infirmary",
-    "hospice", "rehabilitation", "nursing", "home", "family", "practice", "group", "county",
-    "general", "community", "children's", "women's", "veterans", "surgical", "care", "city",
-    "children", "women",
-})
 # The legal form of a company: "Microbilt Corporation", "Acme Inc".
 LEGAL_FORMS = frozenset({"corporation", "corp", "inc", "incorporated", "llc", "ltd", "plc",
                          "company", "co", "gmbh", "limited"})
@@ -121,45 +123,28 @@ _VOCATIVE = re.compile(
     rf"(?P<g>\b{GREETING},?[ \t]+|,[ \t]+)(?P<end>{WORD})(?=[ \t]*(?P<p>[?!]|[.,](?:\s|$)))"
     rf"|(?:^|(?<=[.!?:\]\"“]))[ \t]{{0,2}}(?P<start>{WORD}),[ \t]+(?=(?i:{ADDRESS_OPENERS}))",
     re.M)
-# Interjections and endearments that the name lists also hold ("Ok, let me…", "Honey?").
-ADDRESS_WORDS = frozenset({"ok", "okay", "ha", "ah", "oh", "eh", "yo", "honey", "buddy", "love",
-                           "sweetie", "darling", "babe", "baby", "dear", "jesus", "christ",
-                           "lord", "god", "sonny", "bud", "champ"})
-CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
 # Any word in any script (not inside an e-mail, URL, path or identifier).
 _ANY_WORD = re.compile(r"(?<![\w@/\\.\-])[^\W\d_]+(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
-# Medical word-building: an unknown word shaped like these is clinical, not a name
-# ("Normocephalic", "Nontender", "Conjunctivae", "Hemostasis", "Nephrology", "Ambulates").
-_MEDICAL_SHAPE = re.compile(
-    r"(?:non|hyper|hypo|post|peri|intra|extra|trans|supra|infra|anti|micro|neuro|cardio|"
-    r"gastro|hemo|haemo?|naso|oro|osteo|endo|oxy|multi|myelo|anaesth|paed)[a-z]{3,}|"
-    r"[a-z]+(?:ology|ologic|ological|ologist|itis|emia|osis|asis|iasis|ectomy|ostomy|otomy|"
-    r"oscopy|oscopic|plasty|pathy|algia|"
-    r"ic|ical|ically|ally|ation|ations|ive|ary|ae|ous|pril|olol|artan|statin|mab|nib|cillin|"
-    r"mycin|cycline|azole|caine|pam|lam|done|ium|ase|gram|graphy|meter|metry|ics|ility|"
-    r"cocet|codin|ar|al|rrhea|rrhoea|ynx|alis|ism|oid|oma|ulum|us|"
-    # drug-name stems (USAN): "-sone", "-vir", "-floxacin", "-prazole", "-lukast" …
-    r"sone|olone|vir|tide|parin|floxacin|dipine|profen|triptan|azepam|oxetine|afil|gliptin|"
-    r"gliflozin|terol|tropium|dronate|semide|thiazide|conazole|prazole|tidine|setron|lukast|"
-    r"zosin|trel|vax|caps|met|ory|ories|ates|ated)")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
 _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "semi", "self",
                             "multi", "sub", "over", "under", "mid", "de"})
 # Plural abbreviations ("WBCs") and lab-style capitals inside a word ("IgE", "NT-proBNP").
 _ABBREVIATION = re.compile(r"[A-Z]{2,}s|.+[A-Z]|.*[A-Z]{2}.*")
-FUNCTION_RANK = 300  # "no", "do", "how": never a name by their capital alone
 # A capitalised word beside a name, rarer than this, is part of it ("Tilly Nicholson").
 NEIGHBOUR_RANK = 8000
+_UNKNOWN = 0.7  # the score of a word no vocabulary knows
+_NAME_GAP = re.compile(r"[ \t]")
+_JOINING_RANK = 20  # "and", "of", "the": what joins names, no part of one ("Dr X And Dr Y")
 
 
 # A title before a name and a generational suffix or credential after it belong to the
 # name's span (the replacement keeps them as written: "Dr. Okafor" → "Dr. Lindqvist").
 TITLE_BEFORE = re.compile(rf"\b{_TITLE}\.?[ \t]{{1,2}}$")
 _SUFFIX = rf"(?:,?[ \t](?:Jr|Sr|II|III|IV|{_CREDENTIALS}|DVM)\b\.?)+"
-SUFFIX_AFTER = re.compile(_SUFFIX)
+_GENERATION_AFTER = re.compile(r"(?:,?[ \t](?:Jr|Sr|II|III|IV)\b\.?)+")
 NAME_PARTS = re.compile(rf"(?P<title>{_TITLE}\.?[ \t]{{1,2}})?(?P<core>.+?)(?P<suffix>{_SUFFIX})?",
                         re.S)
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -181,7 +166,8 @@ SUBJECT_VERB = (r"(?:is|was|has|had|will|would|can|could|says|said|spent|began|w
 SENTENCE_START = r"(?:^|(?<=[.!?:\f•\-*#>]))[ \t]{0,2}"
 _SUBJECT = re.compile(rf"{SENTENCE_START}(?P<w>{WORD})(?=[ \t]+{SUBJECT_VERB})", re.M)
 _VERB_AFTER = re.compile(rf"[ \t]+{SUBJECT_VERB}")
-_INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ]\b\.?(?![\w\-])")  # "John D seen", "Paul M's"
+# "John D seen", "Paul M's" — not "BAKAITIS W IMPROVED": in capitals a lone letter is "with"
+_INITIAL_AFTER = re.compile(r"[ \t](?![AI]\b)[A-ZÀ-Þ](?:\.|\b(?![ \t]+[A-Z]{2,}\b))(?![\w\-])")
 
 
 # What says a capitalised word is a drug, a product or an eponym whoever bears the name: a
@@ -241,22 +227,18 @@ _ITEM_AFTER = re.compile(r"(?:,[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)"
 class NameRecognizer:
     name = "names"
 
-    def __init__(self, lexicons: Lexicons | None = None) -> None:
+    def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
+                 ) -> None:
         self.lex = lexicons or load()
+        self.words = words or judge(self.lex)
+        self.cued = CuedNames(self.lex, self.words)
 
     def _plain(self, word: str) -> str:
         return word.lower().replace("’", "'")
 
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
-        w = self._plain(word).rstrip(".,")
-        if w.endswith("'s"):
-            w = w[:-2]
-        # Eponyms ("Parkinson", "Smith") stay name-like here: the scrubber's clinical filter
-        # looks at what follows them ("Parkinson disease") instead.
-        clinical = w in self.lex.clinical_words and w not in self.lex.surnames and (
-            w not in self.lex.given_names)
-        return w in self.lex.common_words or clinical or w in INSTITUTION_WORDS
+        return self.words.is_weak(word)
 
     def department(self, words: list[str]) -> bool:
         """A unit of a hospital, not its name: everyday or clinical words with the
@@ -295,12 +277,13 @@ class NameRecognizer:
         """Weak, or a word of the clinical vocabulary, or built like a medical word."""
         plain = self._plain(word).rstrip(".,")
         return self.is_weak(word) or (not self.lex.named(plain) and (
-            plain in self.lex.vocabulary or _MEDICAL_SHAPE.fullmatch(plain) is not None))
+            plain in self.lex.vocabulary or MEDICAL_SHAPE.fullmatch(plain) is not None))
 
     def _not_name(self, word: str) -> bool:
         """Trailing words a context match must not keep: credentials, institutions."""
         w = self._plain(word).rstrip(".,")
-        return bool(_CREDENTIAL_WORD.fullmatch(word)) or w in INSTITUTION_WORDS
+        return bool(_CREDENTIAL_WORD.fullmatch(word)) or w in INSTITUTION_WORDS or (
+            self.lex.english_rank.get(w, RARE_RANK) < _JOINING_RANK and not self.lex.named(w))
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Drop trailing non-name words ("Dr. Okafor, MD" → "Okafor")."""
@@ -314,6 +297,16 @@ class NameRecognizer:
         last = words[-1]
         return start, start + last.end() - (1 if last.group(0).endswith(",") else 0)
 
+    def _caps_name(self, text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+        """The words of a name in capitals after a label, those with a name's evidence
+        ("PATIENT: JOHN SMITH"; not "NP- DROPPING TO HIGH", "PT - EXPLAINING COURSE")."""
+        end = None
+        for word in re.finditer(r"[^\s,]+", text[span[0]:span[1]]):
+            if not self.words.evidence(plain(word.group(0))):
+                break
+            end = span[0] + word.end()
+        return None if end is None else (span[0], end)
+
     def analyze(self, text: str) -> Iterator[Detection]:
         folded = fold(text)  # for the cue words of each rule
         given_to = list(finditer(_GIVEN_TO, text, folded))  # its own rule and _GIVER's gate
@@ -326,6 +319,8 @@ class NameRecognizer:
                 continue  # the giver stands before a verb of giving: none, no giver
             for m in given_to if regex is _GIVEN_TO else finditer(regex, text, folded):
                 span = self._trim(text, *m.span("n"))
+                if span is not None and source == "label" and text[span[0]:span[1]].isupper():
+                    span = self._caps_name(text, span)
                 if span is None:
                     continue
                 words = text[span[0]:span[1]].split()
@@ -347,6 +342,7 @@ class NameRecognizer:
                         self._plain(w).rstrip(".,")) for w in words):
                     continue  # "she said Yes", "called Cardiology" — but "says Wood"
                 yield Detection(PhiType.NAME, span[0], span[1], score, f"names.{source}")
+        yield from self.cued.analyze(text)
         yield from self._quoted(text)
         yield from self._vocative(text)
         yield from self._lexicon(text)
@@ -381,29 +377,18 @@ class NameRecognizer:
         quoted line of a transcript ('Rose: "…"'; not 'Mother: "…"')."""
         for m in _VOCATIVE.finditer(text):
             group = "start" if m.group("start") else "end"
-            if self.spoken_to(m.group(group), *vocative_shape(m)):
+            if self.words.spoken_to(m.group(group), *vocative_shape(m)):
                 yield Detection(PhiType.NAME, m.start(group), m.end(group), 0.8, "names.spoken")
         for m in _SPEAKER.finditer(text):  # a speaker's label is a given name or a role
-            if self.spoken_to(m.group("n"), False, ""):
+            if self.words.spoken_to(m.group("n"), False, ""):
                 yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, "names.spoken")
-
-    def spoken_to(self, word: str, after_comma: bool, stop: str) -> bool:
-        """A given name in a vocative's place, as _vocative() judges it."""
-        plain = self._plain(word)
-        lex = self.lex
-        if (not lex.given(plain) or plain in CALENDAR or plain in ADDRESS_WORDS
-                or lex.english_rank.get(plain, RARE_RANK) < FUNCTION_RANK):
-            return False  # "April", "May", "Will", "Ok, let me…"
-        if after_comma and (lex.place(plain) or plain in lex.state_names):
-            return False
-        return not (after_comma and stop in ".," and self.is_weak(word))  # "…, Walker."
 
     def _subject(self, text: str) -> Iterator[Detection]:
         """At a sentence start, where a capital says nothing, a rare given name followed by
         a verb (surnames are too often rare English words: "Supple was noted")."""
         for m in _SUBJECT.finditer(text):
             plain = self._plain(m.group("w"))
-            if self.lex.given(plain) and (
+            if self.lex.given(plain) and plain not in self.lex.shorthand and (
                     self._rare_name(plain) or plain in self.lex.widely_given):
                 yield Detection(PhiType.NAME, m.start("w"), m.end("w"), 0.65, "names.subject")
 
@@ -421,25 +406,22 @@ class NameRecognizer:
                        else Detection(PhiType.NAME, m.start(), m.end("w"), 0.65,
                                       "names.possessive"))
 
-    def _rare(self, plain: str) -> bool:
-        """Rare in English, and no clinical or common word."""
-        lex = self.lex
-        return (lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK and plain not in lex.vocabulary
-                and plain not in lex.clinical_words and plain not in lex.common_words)
-
     def _lower_case(self, text: str) -> Iterator[Detection]:
         """Names typed in lower case: a given name that is no English word, then (after an
         initial, perhaps) a surname or a word no vocabulary knows ("eva kleist")."""
         lex = self.lex
         for m in _LOWER_PAIR.finditer(text):
             given, family = m.group("g"), m.group("f")
-            if given in lex.given_names and self._rare(given) and self._rare(family) and (
+            if given in lex.given_names and given not in lex.shorthand and self.words.rare(
+                    given) and self.words.rare(family) and (
                     family in lex.surnames or given not in lex.english_rank
                     or self.unfamiliar(family)):  # "olga krylova"
                 yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.65, "names.lower")
 
     def widen(self, text: str, det: Detection) -> Detection:
-        """A name's span with its title and suffix, without a possessive "'s"."""
+        """A name's span with its title, initial and generational suffix ("Jr."), without
+        a possessive "'s". A credential after it is no identifier and stays out ("Okafor,
+        MD" → "Okafor"): the surrogate keeps it as written."""
         if det.type is not PhiType.NAME:
             return det
         start, end = det.start, det.end
@@ -448,7 +430,7 @@ class NameRecognizer:
         title = TITLE_BEFORE.search(text, max(0, start - 12), start)
         initial = _INITIAL_AFTER.match(text, end)
         end = initial.end() if initial else end
-        suffix = SUFFIX_AFTER.match(text, end)
+        suffix = _GENERATION_AFTER.match(text, end)
         start = title.start() if title else start
         end = suffix.end() if suffix else end
         if (start, end) == (det.start, det.end):
@@ -485,7 +467,7 @@ class NameRecognizer:
         Key"), any word on a name list, or known to no vocabulary, is a name too — across an
         initial even one built like a drug's name ("Alvir D. Pušaver")."""
         plain = self._plain(word).removesuffix("'s")
-        if plain in self.lex.state_names:
+        if plain in self.lex.state_names or plain in ROLE_WORDS:
             return False
         if _INITIAL_LINK.fullmatch(link):
             return self.lex.named(plain) or not (
@@ -497,11 +479,12 @@ class NameRecognizer:
         plain = self._plain(word).removesuffix("'s")
         lex = self.lex
         rank = lex.english_rank.get(plain, NEIGHBOUR_RANK)
-        if self.is_weak(plain) or plain in lex.state_names or plain in lex.clinical_words:
+        if (self.is_weak(plain) or plain in lex.state_names or plain in lex.clinical_words
+                or plain in ROLE_WORDS):
             return False
         if lex.named(plain):  # "Mikayla Bowman": a surname beside a name is that name's
             return rank >= COMMON_RANK
-        return (plain not in lex.vocabulary and _MEDICAL_SHAPE.fullmatch(plain) is None
+        return (plain not in lex.vocabulary and MEDICAL_SHAPE.fullmatch(plain) is None
                 and rank >= NEIGHBOUR_RANK)
 
     def _namelike(self, word: str) -> bool:
@@ -517,6 +500,9 @@ class NameRecognizer:
             while i < len(words):
                 start, word = words[i]
                 plain = self._plain(word).rstrip(".").removesuffix("'s")
+                if plain in ROLE_WORDS:  # "Son David", "Drs Ferullo": the cue, not the name
+                    i += 1
+                    continue
                 j = i + 1
                 nxt = words[i + 1][1] if i + 1 < len(words) else ""
                 initial_next = bool(re.fullmatch(r"[A-Z]\.", nxt))
@@ -532,13 +518,16 @@ class NameRecognizer:
                 if j - i >= 2:  # a given name and what follows it: "Mary Poppins", "Anna S."
                     end = words[j - 1][0] + len(words[j - 1][1])
                     yield Detection(PhiType.NAME, start, end, 0.85, "names.lexicon")
-                elif not self.is_weak(word) and plain in lex.given_names:
+                elif (not self.is_weak(word) and plain in lex.given_names
+                      and plain not in lex.shorthand):  # "Aline placed", "Echo revealed"
                     # A lone common surname is too often an ordinary word ("Body Weight");
                     # a given name that is no common word is a name ("Kevin had given...").
                     yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
                 i = j
         for m in _INVERTED.finditer(text):
-            if (m.group("s").lower() in lex.surnames and lex.given(m.group("g").lower())
+            surname = m.group("s").lower()
+            if (surname in lex.surnames and surname not in ROLE_WORDS
+                    and lex.given(m.group("g").lower())
                     and not self.is_weak(m.group("s")) and not self.is_weak(m.group("g"))):
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.inverted")
 
@@ -599,16 +588,8 @@ class NameRecognizer:
                 and plain not in lex.surnames)
 
     def unfamiliar(self, plain: str) -> bool:
-        """No vocabulary knows it, and it is not shaped like a medical word, nor a plural of
-        one ("Tympanograms") nor an adjective of a known word ("Streaky")."""
-        if self.lex.known(plain):
-            return False
-        if self.lex.named(plain):
-            return True
-        if plain.endswith("y") and len(plain) > 5 and self.lex.known(plain[:-1]):
-            return False
-        return _MEDICAL_SHAPE.fullmatch(plain.removesuffix("s")) is None and (
-            _MEDICAL_SHAPE.fullmatch(plain) is None)
+        """Known to no vocabulary (WordJudge.unfamiliar)."""
+        return self.words.unfamiliar(plain)
 
     def _rare_name(self, plain: str) -> bool:
         """On a Census name list, rare as an English word, and no clinical word ("Jensen")."""
@@ -616,11 +597,26 @@ class NameRecognizer:
         return ((plain in lex.surnames or plain in lex.given_names)
                 and lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK
                 and plain not in lex.vocabulary and plain not in lex.common_words
-                and plain not in lex.clinical_words)
+                and plain not in lex.clinical_words and plain not in lex.shorthand)
 
     def _unknown(self, text: str) -> Iterator[Detection]:
         """Capitalised words no vocabulary knows ("Szöllösy", "Verdafero") are names, places or
-        organisations; so are rare words on the name lists away from a sentence start."""
+        organisations; so are rare words on the name lists away from a sentence start. Two
+        unknown words side by side are one name ("Lopie Certusi"), judged whole."""
+        last: Detection | None = None
+        for det in self._unknown_words(text):
+            if last is not None and det.score == last.score == _UNKNOWN and (
+                    det.type is last.type is PhiType.NAME) and (
+                    _NAME_GAP.fullmatch(text, last.end, det.start)):
+                last = Detection(PhiType.NAME, last.start, det.end, _UNKNOWN, last.source)
+                continue
+            if last is not None:
+                yield last
+            last = det
+        if last is not None:
+            yield last
+
+    def _unknown_words(self, text: str) -> Iterator[Detection]:
         for m in _ANY_WORD.finditer(text):
             word = m.group(0)
             if not word[0].isupper() or len(word) < 2 or _ABBREVIATION.fullmatch(word):
@@ -628,11 +624,14 @@ class NameRecognizer:
             if "-" in word and self.lex.known(self._plain(word)):
                 continue  # "Non-contributory", "Anti-inflammatory": known as a whole
             parts = [p for p in re.split(r"['’\-]", self._plain(word))
-                     if p and p != "s" and p not in _WORD_PREFIXES]
+                     if len(p) > 1 and p not in _WORD_PREFIXES]  # "V-Tach": no initial
             # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
             # unless a name list holds them.
-            if not word.isupper() and any(self.unfamiliar(p) for p in parts):
-                score = 0.7
+            opens = _starts_sentence(text, m.start())  # where a capital says nothing
+            if not word.isupper() and any(self.unfamiliar(p) and not (
+                    (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True))
+                    for p in parts):
+                score = _UNKNOWN
             elif (len(word) > 4 or not word.isupper()) and any(
                     self._rare_name(p) for p in parts) and not _starts_sentence(
                     text, m.start()):

@@ -10,9 +10,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from engine.phi.lexicons import Lexicons, load
-from engine.phi.names import INSTITUTION_WORDS, TITLE_BEFORE, NameRecognizer
+from engine.phi.names import INSTITUTION_WORDS, TITLE_BEFORE
 from engine.phi.organizations import JOINERS
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import WordJudge, judge
 
 _MARKERS = " \t>•*?-"  # quoting and bullets before a line
 _WORDS = re.compile(r"[^\W\d_][\w'’.&\-]*(?:[ \t]+[^\W\d_][\w'’.&\-]*){0,4}")
@@ -29,9 +30,10 @@ _JOB_WORDS = frozenset({
 class SignatureOrganizations:
     name = "organizations.signature"
 
-    def __init__(self, lexicons: Lexicons | None = None) -> None:
+    def __init__(self, lexicons: Lexicons | None = None, words: WordJudge | None = None
+                 ) -> None:
         self.lex = lexicons or load()
-        self.names = NameRecognizer(self.lex)
+        self.words = words or judge(self.lex)
 
     def analyze(self, text: str, found: Iterable[Detection]) -> Iterator[Detection]:
         found = list(found)
@@ -124,5 +126,5 @@ class SignatureOrganizations:
         vocabulary knows ("Kyruus") — not "Home Address" or "Follow-up Appointment"."""
         parts = [p for w in line.split()
                  for p in w.lower().strip(".,").removesuffix("'s").split("-") if p]
-        return any(not self.names.is_weak(p) and (
+        return any(not self.words.is_weak(p) and (
             self.lex.named(p) or self.lex.place(p) or not self.lex.known(p)) for p in parts)

@@ -1,0 +1,75 @@
+"""engine.phi.words.WordJudge: what a single word is — a slip of a known word, clinical
+shorthand, or a word with a name's evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.phi.lexicons import load
+from engine.phi.words import WordJudge, judge
+
+WORDS = judge(load())
+
+
+def test_one_judge_per_lexicons():
+    assert judge(load()) is WORDS
+    assert isinstance(WORDS, WordJudge)
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [
+        ("apetite", "misspelt"),  # a letter missing
+        ("contiue", "misspelt"),
+        ("reveiw", "misspelt"),  # two letters swapped
+        ("wtih", "misspelt"),  # swapped, even in a short word
+        ("amiod", "clipped"),  # amiodarone cut short
+        ("bilat", "clipped"),
+        ("siderails", "compound"),  # two words run together
+        ("startedpicking", "compound"),
+    ],
+)
+def test_slips_of_known_words(word, kind):
+    assert getattr(WORDS, kind)(word) and WORDS.slip(word)
+
+
+@pytest.mark.parametrize("word", ["katrine", "muriele", "broomfield", "szczepanik",
+                                  "okonkwo", "thompsonborough"])
+def test_names_and_towns_are_no_slips(word):
+    """A name, a town, or a word built from a name is no slip of an English word."""
+    assert not WORDS.slip(word)
+
+
+def test_a_drug_misspelt_is_a_clinical_slip_but_an_english_word_is_not():
+    assert WORDS.misspelt("banadryl", clinical=True)
+    assert not WORDS.misspelt("apetite", clinical=True)  # a slip, but of an English word
+
+
+@pytest.mark.parametrize(
+    ("word", "acronyms", "expected"),
+    [
+        ("bill", False, True),  # a given name, though an English word
+        ("david", False, True),
+        ("knight", False, True),  # a surname rarer than everyday English
+        ("bakaitas", False, True),  # known to no vocabulary
+        ("small", False, False),  # a surname, but everyday English
+        ("will", False, False),  # a function word
+        ("son", False, False),  # kinship announces a name, is none
+        ("mae", False, False),  # shorthand: moves all extremities
+        ("neo", False, False),
+        ("afeb", False, False),
+        ("eps", False, False),  # three unknown letters: an acronym
+        ("nsicu", True, False),  # in a mixed text, five unknown capitals: an acronym
+        ("nsicu", False, False),  # and shorthand anyway
+        ("malta", False, False),  # a country
+        ("phoned-family", False, False),  # every part must be a name's
+    ],
+)
+def test_evidence_of_a_name(word, acronyms, expected):
+    assert WORDS.evidence(word, acronyms) is expected
+
+
+@pytest.mark.parametrize("word", ["afeb", "tmax", "dsg", "spont", "abx", "pvc", "carevue",
+                                  "aline", "wean", "titrate", "tol", "neo", "trach", "abg"])
+def test_nursing_shorthand_is_known(word):
+    assert WORDS.shorthand(word) and WORDS.lex.known(word)
