@@ -135,9 +135,17 @@ class NumberedStreetRecognizer:
                 if not self._name_word(word):
                     break
                 end, words = token.end(), words + 1
-                named = named or word.lower() not in PARTICLES
+                named = named or self._naming(word)
             if named:
                 yield Detection(PhiType.LOCATION, m.start(), end, 0.8, self.name)
+
+    def _naming(self, word: str) -> bool:
+        """A word that can name a street after "av", "via", "rue": one no vocabulary holds,
+        or a rarer name or town ("Bakri", "pologne") — not "70 AV paced", "3L via NC"."""
+        plain = word.lower().strip(".")
+        return plain not in PARTICLES and (not self.lex.known(plain) or (
+            (self.lex.named(plain) or self.lex.place(plain))
+            and self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK))
 
     def _native(self, text: str) -> Iterator[Detection]:
         """A street with a Hungarian or Estonian street word: its name is the words before

@@ -66,7 +66,9 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,}\b"), 0.95),
     Pattern(PhiType.URL, re.compile(
         r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", I), 0.9),
-    Pattern(PhiType.IP, re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), 0.85, validate=valid_ip),
+    # not a run of lab values ("80/48/7.45.34.7")
+    Pattern(PhiType.IP, re.compile(r"(?<![\w./])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)"), 0.85,
+            validate=valid_ip),
     Pattern(PhiType.IP, re.compile(
         r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b",
         I), 0.8, validate=valid_ip),
@@ -94,7 +96,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     # "reach her cell 0412 555 019".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:phone|tel|telephone|cell|mobile|call|desk|office|contact|reach|text|dial|"
-        r"number|at|on|to)\b\W{1,3}(?:(?:my|his|her|their|our|your)[ \t]+(?:registered|"
+        r"number|at|on|to)\b\W{1,3}(?<!\.)(?:(?:my|his|her|their|our|your)[ \t]+(?:registered|"
         r"cell|mobile|home|work|office|landline|personal|private|new|usual[ \t]+number)[ \t]+)?"
         r"(?P<id>\d{2,8}(?:[ \-]\d{2,8}){1,4})(?![\w/]|[\-.]\d)", I),
         0.8, group="id", validate=_intl_phone),
@@ -102,6 +104,16 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.PHONE, re.compile(
         r"(?<![\w.+\-/])(?P<id>\+?\d[\d \-.()]{5,18}\d)(?=[ \t]*-?[ \t]*(?:office|fax|mobile|"
         r"cell|home|work|desk|phone)\b)", I), 0.65, group="id", validate=_intl_phone),
+    # A pager or an extension: "Pager #54321", "PG 33445", "beeper number 55037", "x4417".
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:pager|beeper|pgr|pg|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?[ \t]*"
+        r"[:#]?[ \t]*(?P<id>\d{4,6})(?![\w/.%]|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
+        0.85, group="id"),
+    Pattern(PhiType.PHONE, re.compile(r"(?<![\w.])x(?P<id>\d{4,5})\b"), 0.7, group="id"),
+    # Ten or eleven digits in brackets, however grouped: "(301 273 4516", "(240444-1243)".
+    Pattern(PhiType.PHONE, re.compile(
+        r"\((?P<id>\d{3,6}(?:[ \-]\d{2,5}){1,2})(?=\)|[ \t]|$)(?![ \t]*(?:mg|mcg|ml|cc|%))"),
+        0.75, group="id", validate=lambda v: 10 <= sum(c.isdigit() for c in v) <= 11),
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:phone|tel|telephone|cell|mobile|pager|call)\b\.?\s*(?:number|no\.?|#)?\s*[:#]?\s*"
         r"(?P<id>\d{3}[\s.\-]\d{4}|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b", I),
@@ -133,7 +145,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
                                         r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85),
     Pattern(PhiType.VEHICLE, re.compile(
         r"\b(?:VIN|license plate|plate(?: number| no\.?)?|tag|registration plate)\b\s*[:#]?\s*"
-        r"(?P<id>[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
+        r"(?P<id>(?=[A-Z0-9\- ]{0,8}\d)[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
     Pattern(PhiType.DEVICE, _labelled(r"serial|S/N|device id|UDI|IMEI"), 0.85, group="id"),
     Pattern(PhiType.DEVICE, _labelled(r"SN|device|model|lot|implant|pacemaker|MAC",
                                       strict=True), 0.8, group="id"),

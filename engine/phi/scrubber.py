@@ -12,9 +12,11 @@ from collections.abc import Iterable
 
 from engine.phi.addresses import AddressBlocks, NumberedStreetRecognizer
 from engine.phi.affiliations import Affiliations
+from engine.phi.ages import AGES
 from engine.phi.crossings import CrossingRecognizer
 from engine.phi.cues import forget
 from engine.phi.dates import DateRecognizer
+from engine.phi.facilities import FacilityRecognizer
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.lower_names import LowerCaseNames
@@ -63,9 +65,10 @@ class Scrubber:
         self.names = NameRecognizer(self.lex)
         self.places = PlaceRecognizer(self.lex)
         self.recognizers: tuple[Recognizer, ...] = (
-            IDENTIFIERS, DateRecognizer(), ADDRESSES, self.places,
+            IDENTIFIERS, DateRecognizer(), ADDRESSES, AGES, self.places,
             NumberedStreetRecognizer(self.lex), CrossingRecognizer(self.lex),
-            OrganizationRecognizer(self.lex), self.names, LowerCaseNames(self.lex),
+            OrganizationRecognizer(self.lex), FacilityRecognizer(self.lex), self.names,
+            LowerCaseNames(self.lex),
         )
         self.blocks = AddressBlocks(self.lex)
         self.signatures = SignatureOrganizations(self.lex)
