@@ -181,6 +181,7 @@ _DATE_CUES = _ROLES["date_cue"]
 _NOT_BEFORE_A_DATE = frozenset({"a", "an", "="})  # "placed a 10/12 trocar", "3 + 4 = 7/10"
 _CONTEXT_WORD = re.compile(r"=|[a-z0-9][a-z0-9/+:\-]*")
 _MIXED_NUMBER = re.compile(r"\b\d[ \t]+$")
+_FOLLOWING = re.compile(r"[ \t,]*([^\W\d_]+|%)(?:[ \t]+([^\W\d_]+))?")
 
 
 def _words(text: str) -> list[str]:
@@ -200,10 +201,12 @@ def _date_in_context(text: str, parsed: ParsedDate) -> bool:
     before_text = text[max(line_start, start - 60):start]
     after_text = text[end:end + 40].split("\n", 1)[0]
     before = _CONTEXT_WORD.findall(before_text.lower())[-3:]
-    following = re.match(r"[ \t,]*([^\W\d_]+|%)", after_text)
+    # what it measures, in the two words after it ("1/2 NS", "2/6 harsh systolic murmur")
+    following = _FOLLOWING.match(after_text)
     labelled = any(w in _LABELS for w in _words(" ".join(before))) or (
         bool(before) and before[-1] in _NOT_BEFORE_A_DATE)
-    measuring = following is not None and following.group(1).lower() in _MEASURES
+    measuring = following is not None and any(
+        (word or "").lower() in _MEASURES for word in following.groups())
     if labelled or measuring or _SETTING_PERCENT.match(after_text):
         return False
     if parsed.day is None:  # "7/81": a month and a year
