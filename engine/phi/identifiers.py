@@ -162,8 +162,10 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
             0.75, group="id"),
     # Code-shaped tokens: letters, a dash, four or more digits ("HMO-234567", "SH-456789").
     # (FDA application and drug codes — NDA020800, NDC — name products, not people.)
-    Pattern(PhiType.ID, re.compile(r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b"),
-            0.7),
+    # (A model before the device it names is no one's: "via PB7200 vent".)
+    Pattern(PhiType.ID, re.compile(
+        r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b(?![ \t]+(?i:vent|ventilator|"
+        r"pump|monitor|bed|mattress)\b)"), 0.7),
     Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65),
     # Long bare digit runs are identifiers; clinical values do not run to seven digits.
     Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75),
