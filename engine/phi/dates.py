@@ -144,6 +144,12 @@ _ORDINAL_DAY = re.compile(
     r"(?P<d>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))(?=[ \t]*(?:[.,;!?)\"]|$))", re.I | re.M)
 
 
+# Two month/days written as one ("treatments 10/03/10/04"): both are dates.
+_DAY_PAIR = re.compile(
+    rf"{_ALONE_BEFORE}(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/(?:1[0-2]|0?[1-9])/"
+    rf"(?:3[01]|[12]\d|0?[1-9]){_ALONE_AFTER}")
+
+
 # The weekday written before a date ("Sunday, January 20, 2019") goes with it: left behind,
 # it would tell the true weekday beside the shifted date.
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
@@ -229,6 +235,8 @@ class DateRecognizer:
         for m in (*_CUED_MONTH.finditer(text), *_ORDINAL_DAY.finditer(text)):
             group = "m" if m.re is _CUED_MONTH else "d"
             yield Detection(PhiType.DATE, m.start(group), m.end(group), 0.75, self.name)
+        for m in _DAY_PAIR.finditer(text):
+            yield Detection(PhiType.DATE, m.start(), m.end(), 0.8, self.name)
         for parsed in find_dates(text):
             if parsed.form in BARE and not _date_in_context(text, parsed):
                 continue

@@ -63,6 +63,7 @@ _SAINT = re.compile(r"(?<![\w./])(?:st|saint|mt|mount)\.?[ \t]+(?P<n>[A-Za-z]+)(
 _UNIVERSITY = re.compile(
     r"(?<![\w/])(?:u|univ\.?)[ \t]+(?:of[ \t]+)?(?P<n>[A-Za-z]+(?:[ \t][A-Za-z]+)?)", re.I)
 _MAX_WORDS = 3
+_ARTICLE = re.compile(r"\bthe[ \t]+$", re.I)
 _RARE = 10000  # an English word rarer than this may be a short name ("gh")
 # Where the name of a destination ends: a pause, a date or number, a word of where or when,
 # a ward or a kind of place ("to GH for cath", "to GH 7/23", "to GH ER", "to kernan hosp").
@@ -183,13 +184,14 @@ class FacilityRecognizer:
         sentence-case text ("at Holy Cross"). After "by", only a short name (a person is seen
         by a person); after a bare "from" or "at", only a town or a capitalised name."""
         plains = [self._plain(w) for w in name]
-        # capitalised words, one of them naming ("from the West Coast" names no site), and
-        # no person's full name ("go to Grace Wojciechowska")
+        # capitalised words, no person's full name ("go to Grace Wojciechowska"), and one
+        # of them naming, or no article before them, as an institution's name has none
+        # ("at Holy Cross"; "from the West Coast" names no site)
         person = plains[0] in self.lex.given_names and not self.lex.place(plains[0])
         several = case == "mixed" and len(name) > 1 and not person and all(
-            w[0].isupper() for w in name) and any(
-            not self.lex.known(p) or ((self.lex.named(p) or self.lex.place(p))
-                                      and self._distinct(p)) for p in plains)
+            w[0].isupper() for w in name) and (_ARTICLE.search(cue.group(0)) is None or any(
+                not self.lex.known(p) or ((self.lex.named(p) or self.lex.place(p))
+                                          and self._distinct(p)) for p in plains))
         town = all(self.lex.place(p) and self._distinct(p) for p in plains)
         if cue.group("bare"):
             return several or (town and (case != "mixed" or name[0][0].isupper()))

@@ -269,6 +269,10 @@ class PlaceRecognizer:
         residences = finditer(self._RESIDENCE, text, fold(text))
         for m in (*self._CUED.finditer(text), *self._AFTER_INSTITUTION.finditer(text),
                   *residences):
+            if m.re is self._RESIDENCE and m.group("place").split()[0] == "DC":
+                start = m.start("place")  # "lives in DC": the District is a city
+                yield Detection(PhiType.LOCATION, start, start + 2, 0.8, "places.cued")
+                continue
             words = m.group("place").split()
             for n in range(len(words), 0, -1):  # the longest known place name wins
                 candidate = " ".join(words[:n])
