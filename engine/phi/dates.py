@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 
 from engine.phi.lexicons import RESOURCES
 from engine.phi.types import Detection, PhiType
@@ -27,8 +28,8 @@ _UNITS = r"(?!\s*(?:mg|mcg|ml|g\b|kg|lb|%|units?|tabs?|caps?|puffs?|hours?|days?
 # A bare month/day ("LBM 11/5", "7/23 AT X") stands alone: no digit, slash, sign, decimal
 # point, quote or comparison touches it ("80's/30's", "5-6/3-4", "psv5/5", "600x12/5"), and no
 # range, decimal or unit follows it ("1/3-1/2", "5/2.7", "5/5%").
-_ALONE_BEFORE = r"(?<![\w/.\-+'^#=<>~])"
-_ALONE_AFTER = r"(?![\w/]|[.,]\d|[-–]\d|\s*%)"
+_ALONE_BEFORE = r"(?<![\w/.+'^#=<>~])(?<!\d[-–])"
+_ALONE_AFTER = r"(?![\w/]|[.,]\d|[-–]\d(?!\d?/)|\s*%)"
 
 FORMS: dict[str, re.Pattern[str]] = {
     "iso": re.compile(rf"\b(?P<Y>(?:19|20)\d{{2}})(?P<sep>[-/.]){_NUM_M}(?P=sep){_NUM_D}\b"),
@@ -37,7 +38,7 @@ FORMS: dict[str, re.Pattern[str]] = {
         r"(?![\d/]|\.\d|\s*%)"),
     "the_of": re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I),
     "month_day": re.compile(
-        rf"\b{_MON}\s+{_DAY}\b{_UNITS}(?:(?P<comma>,)?\s+{_YEAR})?(?!\d)", re.I),
+        rf"\b{_MON}(?:\s+|-){_DAY}\b{_UNITS}(?:(?P<comma>,)?\s+{_YEAR})?(?!\d)", re.I),
     "day_month": re.compile(
         rf"\b{_DAY}(?P<dash>[\s\-]){_MON}(?:(?P=dash)?\s*{_YEAR2})?\b(?!\s*(?:mg|ml))", re.I),
     "month_year": re.compile(rf"\b{_MON}(?P<sep>\s+(?:of\s+)?|-|\s*,\s*){_YEAR}\b", re.I),
@@ -49,17 +50,18 @@ FORMS: dict[str, re.Pattern[str]] = {
     # judged on its context (``DateRecognizer``), as ratios, scores and settings look alike.
     "bare_month_day": re.compile(
         rf"{_ALONE_BEFORE}{_NUM_M}/{_NUM_D}{_ALONE_AFTER}{_UNITS}"),
-    # With a hyphen only right after "on" ("returned to the OR on 7-8"): "4-6" is a range.
-    "on_month_day": re.compile(
-        rf"(?<=\bon ){_NUM_M}-{_NUM_D}(?![\w/\-]|[.,:]\d)"
+    # With a hyphen only right after a date cue ("returned to the OR on 7-8", "extubated
+    # 3-12"): "4-6" is a range (judged in context, as the bare month/day is).
+    "dash_month_day": re.compile(
+        rf"{_ALONE_BEFORE}{_NUM_M}-{_NUM_D}(?![\w/\-]|[.,:]\d)"
         r"(?!\s*(?:%|am\b|pm\b|a\.m|p\.m|hrs?\b|hours?|days?|weeks?|months?|times|x\b|mg|"
         r"l\b|liters?|lpm|units?|mmhg|cm\b|mm\b))", re.I),
 }
 # Order matters for overlaps: longer, more specific forms first.
 _ORDER = ("iso", "numeric", "the_of", "day_month", "month_day", "month_year",
-          "num_month_year", "month_short_year", "bare_month_day", "on_month_day")
+          "num_month_year", "month_short_year", "bare_month_day", "dash_month_day")
 # Forms without a year or a month name: a date only where the context says so.
-BARE = frozenset({"month_short_year", "bare_month_day", "on_month_day"})
+BARE = frozenset({"month_short_year", "bare_month_day", "dash_month_day"})
 _MONTH_INDEX = {name[:3]: i for i, name in enumerate(calendar.month_name) if name}
 
 
@@ -89,7 +91,7 @@ def _year(token: str | None) -> int | None:
 def parse(form: str, match: re.Match[str]) -> ParsedDate | None:
     g = match.groupdict()
     if form in ("iso", "numeric", "num_month_year", "month_short_year", "bare_month_day",
-                "on_month_day"):
+                "dash_month_day"):
         month, day = int(g["m"]), int(g["d"]) if g.get("d") else None
         year = _year(g.get("Y") or g.get("y"))
     else:
@@ -143,6 +145,12 @@ _ORDINAL_DAY = re.compile(
     r"\b(?:on|since|until|till|by|before|after|is|was|it['’]s|today['’]s)[ \t]+the[ \t]+"
     r"(?P<d>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))(?=[ \t]*(?:[.,;!?)\"]|$))", re.I | re.M)
 
+
+_CLAUSE_GOES_ON = re.compile(
+    r"[ \t]*(?:[.,;:)\n]|$|-|(?:at|in|on|and|with|for|by|to|from|am|pm|a\.m|p\.m|\d)\b)",
+    re.I)
+# The end of a range after a date: "7/23-7/25", "8/2 - 8/10".
+_RANGE_END = re.compile(rf"[ \t]*[-–][ \t]*{_NUM_M}/{_NUM_D}(?![\w/]|[.,]\d)")
 
 # Two month/days written as one ("treatments 10/03/10/04"): both are dates.
 _DAY_PAIR = re.compile(
@@ -200,7 +208,13 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def _date_in_context(text: str, parsed: ParsedDate) -> bool:
+class Verdict(str, Enum):
+    DATE = "date"
+    MEASURE = "measure"  # a setting, a pressure, a score, a dose: never a date
+    FRACTION = "fraction"  # shaped like "1/2" or "5/5" with no cue: a date only beside others
+
+
+def _judge(text: str, parsed: ParsedDate) -> Verdict:
     """Whether a month/day (or month/year) written bare stands where a date does."""
     start, end = parsed.match.span()
     line_start = text.rfind("\n", 0, start) + 1
@@ -214,16 +228,20 @@ def _date_in_context(text: str, parsed: ParsedDate) -> bool:
     measuring = following is not None and any(
         (word or "").lower() in _MEASURES for word in following.groups())
     if labelled or measuring or _SETTING_PERCENT.match(after_text):
-        return False
+        return Verdict.MEASURE
+    cued = bool(before) and before[-1] in _DATE_CUES
+    if parsed.form == "dash_month_day":  # "4-6" is a range but after a date cue
+        return Verdict.DATE if cued else Verdict.MEASURE
     if parsed.day is None:  # "7/81": a month and a year
-        return True
+        return Verdict.DATE
     if parsed.day == 10 and parsed.month <= 10 and any(
             w in _PAIN for w in _words(before_text[-40:] + " " + after_text[:25])):
-        return False  # a pain score
+        return Verdict.MEASURE  # a pain score
     if parsed.month <= parsed.day <= 5:  # fraction- or score-shaped: "1/2", "3/4", "5/5"
-        return not _MIXED_NUMBER.search(before_text) and bool(before) and (
-            before[-1] in _DATE_CUES)
-    return True
+        if _MIXED_NUMBER.search(before_text):
+            return Verdict.MEASURE  # "1 1/2"
+        return Verdict.DATE if cued else Verdict.FRACTION
+    return Verdict.DATE
 
 
 class DateRecognizer:
@@ -237,9 +255,18 @@ class DateRecognizer:
             yield Detection(PhiType.DATE, m.start(group), m.end(group), 0.75, self.name)
         for m in _DAY_PAIR.finditer(text):
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.8, self.name)
+        dates, fractions = [], []
         for parsed in find_dates(text):
-            if parsed.form in BARE and not _date_in_context(text, parsed):
-                continue
+            verdict = _judge(text, parsed) if parsed.form in BARE else Verdict.DATE
+            if verdict is Verdict.DATE:
+                dates.append(parsed)
+            elif verdict is Verdict.FRACTION:
+                fractions.append(parsed)
+        # "3/4 at rehab" is a date where the note's other dates fall in March and nothing
+        # it counts follows it ("1/5 lymph nodes", "4/4 pupils")
+        months = {p.month for p in dates if p.day is not None}
+        for parsed in dates + [p for p in fractions if p.month in months
+                               and _CLAUSE_GOES_ON.match(text, p.match.end())]:
             start, end = date_span(parsed)
             time = TIME_TAIL.match(text, end)
             end = time.end() if time else end  # the time of day goes with its date
@@ -249,6 +276,8 @@ class DateRecognizer:
             # A bare month-year ("March 2019") is a little less certain than a full date.
             score = 0.85 if parsed.day is None else 0.95
             yield Detection(PhiType.DATE, start, end, score, self.name)
+            if (until := _RANGE_END.match(text, end)) and parse("bare_month_day", until):
+                yield Detection(PhiType.DATE, until.start("m"), until.end(), score, self.name)
 
 
 # --- rewriting --------------------------------------------------------------------------

@@ -106,10 +106,19 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"cell|home|work|desk|phone)\b)", I), 0.65, group="id", validate=_intl_phone),
     # A pager or an extension: "Pager #54321", "PG 33445", "beeper number 55037", "x4417".
     Pattern(PhiType.PHONE, re.compile(
-        r"\b(?:pager|beeper|pgr|pg|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?[ \t]*"
-        r"[:#]?[ \t]*(?P<id>\d{4,6})(?![\w/.%]|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
+        r"\b(?:pager|beeper|pgr|pg|page|paged|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?"
+        r"[ \t]*[:#]?[ \t]*(?P<id>\d{1,2}-\d{4}|\d{4,6})"
+        r"(?![\w/.%]|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
         0.85, group="id"),
-    Pattern(PhiType.PHONE, re.compile(r"(?<![\w.])x(?P<id>\d{4,5})\b"), 0.7, group="id"),
+    Pattern(PhiType.PHONE, re.compile(r"(?<![\w.])x(?P<id>\d{4,5}|\d-\d{4})\b"), 0.7,
+            group="id"),
+    # A local number after whose line it is: "home# 555-0142", "wk 555 0198", "cell#5550142".
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:home|hm|work|wk|cell|cel|mobile|ph|phone|tel|h|w|c)[ \t]*(?:#|no\.?|number|:)"
+        r"[ \t]*(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/]|[.\-]\d)", I), 0.8, group="id"),
+    # An area code before a seven-digit run: "410-5550142".
+    Pattern(PhiType.PHONE, re.compile(r"(?<![\w/.\-])\(?\d{3}\)?[ \t.\-]\d{7}(?![\w/]|[.\-]\d)"),
+            0.7),
     # Ten or eleven digits in brackets, however grouped: "(301 273 4516", "(240444-1243)".
     Pattern(PhiType.PHONE, re.compile(
         r"\((?P<id>\d{3,6}(?:[ \-]\d{2,5}){1,2})(?=\)|[ \t]|$)(?![ \t]*(?:mg|mcg|ml|cc|%))"),

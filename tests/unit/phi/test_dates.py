@@ -61,6 +61,9 @@ def test_not_dates(text):
      ("heme: hct 31 (6am 11/21) stable", "11/21"),
      ("Drain pulled on 2/3 by the team.", "2/3"),
      ("she came back to the unit on 5-9 for a washout", "5-9"),
+     ("EXTUBATED 3-12 WITHOUT DIFFICULTY", "3-12"),
+     ("ceftriaxone 9/14-9/21 for the UTI", "9/21"), ("vanco 9/14 - 9/21", "9/14"),
+     ("ECHO-11/4 SHOWED EF 30%", "11/4"), ("Treatments 10/03/10/04 were given.", "10/03/10/04"),
      ("Asked what day it is, he said it is the 14th.", "14th")],
 )
 def test_bare_month_day(text, value):
@@ -77,10 +80,20 @@ def test_bare_month_day(text, value):
      "out of bed for 1 1/2 hrs", "rates her pain 7/10 today", "c/o 6/10 chest pressure",
      "Gleason 3 + 4 = 7/10 of cores", "placed a 10/12 trocar", "grade 2/6 murmur",
      "Lisinopril/HCTZ 10/25 daily", "vent 10/5/40%", "psv5/5/40% overnight",
-     "PA 54/18-70/21 after blood", "co/ci 5.1/2.76", "on the 5th floor"],
+     "PA 54/18-70/21 after blood", "co/ci 5.1/2.76", "on the 5th floor",
+     "cxs up 1/3-1/2 bilaterally", "pressures 5-6/3-4 after the bolus", "HR ranged 4-6 pvc/min",
+     "LBM 3/12. 4/4 pupils reactive", "adenocarcinoma in 1/5 lymph nodes, on 1/9 seen"],
 )
 def test_bare_pairs_that_measure_are_no_dates(text):
-    assert _dates(text) == []
+    assert not {"1/3", "1/2", "6/3", "4-6", "4/4", "1/5"} & set(_dates(text)), _dates(text)
+    assert _dates(text) in ([], ["3/12"], ["1/9"])
+
+
+# A fraction-shaped pair is a date beside the note's other dates of that month.
+def test_a_fraction_shaped_date_beside_dates_of_its_month():
+    text = "Admitted 3/2 from rehab. Developed SOB 3/4 at rehab, intubated 3/6."
+    assert _dates(text) == ["3/2", "3/4", "3/6"]
+    assert "1/2" not in _dates("Admitted 3/2. Developed SOB 1/2 at rehab.")
 
 
 @pytest.mark.parametrize(
