@@ -37,7 +37,8 @@ SETTINGS, DESCRIPTORS = _facility_words()
 _NOUN = re.compile(
     r"(?<![\w\-])(?:hosp(?:ital|iatal|itol)?s?\.?|rehab(?:ilitation)?|nursing[ \t]+home|"
     r"house(?![ \t]+(?:staff|officers?|diet|md|mds|calls?|physicians?|doctors?))|manor|campus|"
-    r"facility|hospice|infirmary|medical[ \t]+center|er|ew|ed)(?![\w\-])"
+    r"facility|hospice|infirmary|medical[ \t]+center|snf|er|ew|ed|"
+    r"(?-i:General|MEMORIAL|Memorial))(?![\w\-])"
     # not a word that only qualifies another: "hospital course", "facility policy"
     r"(?![ \t]+(?:course|stay|admission|admissions|days?|policy|policies|bed|beds|records?|"
     r"visits?|discharge|staff|acquired|setting|based|floor|team|physician|pharmacy))", re.I)
@@ -51,7 +52,7 @@ _SENT = re.compile(
     r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|come|coming)"
     r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
     r"(?P<by>seen|evaluated|w/u|worked[ \t]+up)[ \t]+by|followed[ \t]+at|"
-    r"(?P<bare>from|at))[ \t]+(?:the[ \t]+)?", re.I)
+    r"(?P<bare>from|at)|(?P<on>on))[ \t]+(?:the[ \t]+)?", re.I)
 _WORD = r"[A-Za-z][A-Za-z'’\-]*"  # a run of a name ends with its sentence: no full stop
 _RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_WORD}))?")
 _WARD_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w/.]|[ \t]*(?:%|mg|l\b|liters?|units?))")
@@ -193,8 +194,17 @@ class FacilityRecognizer:
                 not self.lex.known(p) or ((self.lex.named(p) or self.lex.place(p))
                                           and self._distinct(p)) for p in plains))
         town = all(self.lex.place(p) and self._distinct(p) for p in plains)
-        if cue.group("bare"):
-            return several or (town and (case != "mixed" or name[0][0].isupper()))
+        if cue.group("bare"):  # "at Holy Cross", "from Towson", "seen at Hopkins"
+            capital = case != "mixed" or name[0][0].isupper()
+            rare_name = (case == "mixed" and len(name) == 1 and capital
+                         and not name[0].isupper() and self.lex.named(plains[0])
+                         and self._distinct(plains[0]) and plains[0] not in self.lex.countries)
+            return several or rare_name or (town and capital)
+        ward = _WARD_NUMBER.match(text, end) is not None
+        if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"
+            return ward and len(name) == 1 and len(plains[0]) > 3 and all(
+                self.lex.named(p) and self._distinct(p) for p in plains) and (
+                case != "mixed" or name[0][0].isupper())
         ends = _ARRIVED.match(text, end) is not None
         acronym = len(name) == 1 and self._acronym(name[0], case) and (
             not self.lex.known(plains[0]) or self.lex.english_rank.get(plains[0], _RARE) >= _RARE)
@@ -202,7 +212,6 @@ class FacilityRecognizer:
             return acronym
         if acronym:
             return ends
-        ward = _WARD_NUMBER.match(text, end) is not None
         unknown = all(p.isalpha() and len(p) > 3 and not self.lex.known(p) for p in plains)
         rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
         return several or town or ((unknown or rare_name) and (ends or ward))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from engine.phi.cues import finditer, fold
-from engine.phi.facilities import SETTINGS
+from engine.phi.facilities import SETTINGS, _case
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, WORD
 from engine.phi.recognizer import Pattern, PatternRecognizer
@@ -150,6 +150,7 @@ def line_tail(text: str, pos: int, chars: int = 100) -> int:
     return start
 
 
+_RARE_WORD = 10000  # English words rarer than this are no words of notes
 _CREDENTIAL_STATES = frozenset({"MD", "PA"})  # Maryland, Pennsylvania — and MD, PA
 _PLACE_PREFIX = re.compile(r"(?<![\w.])(?:North|South|East|West|New|Port|Lake|Fort|Mount|Mt\.?|"
                            r"Saint|St\.|Glen|Upper|Lower)[ \t]$")
@@ -172,6 +173,13 @@ class PlaceRecognizer:
         r"\b(?:lives|living|resides|residing|moved|relocated|home)(?:[ \t]+[\w']+){0,4}?"
         r"[ \t]+(?:in|to|near)[ \t]+(?:the[ \t]+)?(?P<place>[A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z]"
         r"[\w'\-]*){0,2})", re.I)
+
+    # The same cues, and a town with its state, in notes typed in capitals or lower case
+    # ("FROM ROCKVILLE", "near laurel", "ANNAPOLIS, MD"), where no capital marks a name.
+    _CASELESS = re.compile(
+        r"\b(?:in|at|from|near|to|of|outside|lives|resides)[ \t]+(?P<place>[A-Za-z][A-Za-z'\-]*"
+        r"(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)|(?P<city>[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z]"
+        rf"[A-Za-z'\-]*)?),[ \t]*(?:{_STATE_CODES})\b", re.I)
 
     _RUN = re.compile(rf"{WORD}(?:[ \t]{WORD})+")
     _STREETS = (
@@ -253,8 +261,34 @@ class PlaceRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("s"), m.end("s"), 0.75,
                                 "places.street")
 
+    def _caseless(self, text: str) -> Iterator[Detection]:
+        """Towns of the list after a place cue or before a state, in a note typed without
+        capitals for names: only towns no everyday, clinical or state word shares a name
+        with ("in pain", "to bed", "from Maryland" name none)."""
+        for m in self._CASELESS.finditer(text):
+            group = "place" if m.group("place") else "city"
+            if _case(text, m.start()) == "mixed":
+                continue
+            words = m.group(group).split()
+            for n in range(len(words), 0, -1):
+                plain = " ".join(words[:n]).lower()
+                if self.lex.place(plain) and plain not in self.lex.state_names and (
+                        n > 1 or self._rare_town(plain)):
+                    start = m.start(group)
+                    yield Detection(PhiType.LOCATION, start, start + len(" ".join(words[:n])),
+                                    0.75, "places.caseless")
+                    break
+
+    def _rare_town(self, plain: str) -> bool:
+        """A town's name of one word that is no word of notes: not short ("lis"), on no
+        clinical or care list, and rare in English ("catonsville", not "comfort", "orange")."""
+        return (len(plain) >= 5 and plain not in SETTINGS and plain not in self.lex.vocabulary
+                and plain not in self.lex.clinical_words and plain not in self.lex.common_words
+                and self.lex.english_rank.get(plain, _RARE_WORD) >= _RARE_WORD)
+
     def analyze(self, text: str) -> Iterator[Detection]:
         yield from self._multiword(text)
+        yield from self._caseless(text)
         yield from self._streets(text)
         yield from self._town_postcodes(text)
         lex = self.lex

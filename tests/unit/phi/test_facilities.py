@@ -33,6 +33,10 @@ def found(text: str) -> set[str]:
         # a saint's or a university's name in shorthand
         ("wishes to return to st. agnes after weaning", {"st. agnes"}),
         ("insulin drip per U Vermont protocol", {"U Vermont"}),
+        # a ward and its number; a rare name after "at"
+        ("Pt remains on Osler 7 awaiting a bed.", {"Osler"}),
+        ("Her valve was replaced at Hopkins last spring.", {"Hopkins"}),
+        ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -58,7 +62,9 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "HOUSE STAFF NOTIFIED OF THE CHANGE", "CON'T REHAB/PT AS TOLERATED",
         "Copies of this letter go to Grace Wojciechowska and the GP.",
         "Her family moved from the West Coast last year.", "4 U NPH given at HS",
-        "NSR with occasional PVCs, ST depression resolved",
+        "NSR with occasional PVCs, ST depression resolved", "sats 95% on RA 2L",
+        "pt remains on psv 15 peep 5", "secretions from ETT, suctioned", "he moved from Brazil",
+        "She should return to Endocrine Clinic in six weeks.", "SKIN INTACT GENERAL EDEMA",
     ],
 )
 def test_no_facility(text):
