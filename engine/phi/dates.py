@@ -136,7 +136,10 @@ _RELATIVE = re.compile(
 _CUED_MONTH = re.compile(
     r"\b(?:in|during|since|until|till|by|before|after|through|from|of)\s+"
     r"(?P<m>(?-i:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.))(?!\w)", re.I)
+    r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)|"
+    # in capitals or lower case, the names that are no other word ("may", "march" are)
+    r"(?-i:JANUARY|FEBRUARY|APRIL|JUNE|JULY|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|january|"
+    r"february|april|june|july|september|october|november|december))(?!\w)", re.I)
 
 
 # A day named by its ordinal alone where a date is said ("on the 5th.", "it's the 11th,"):
@@ -192,6 +195,7 @@ _PAIN = _ROLES["pain"]  # near an x/10: a pain score, not October
 # After these a fraction-shaped pair ("1/2", "3/4", "5/5") is a date: no fraction or score is
 # written after them ("on" is one: settings after it are judged by their labels).
 _DATE_CUES = _ROLES["date_cue"]
+_AMOUNT_CUES = frozenset({"by", "to", "through", "thru"})  # "increase by 2-4"
 _NOT_BEFORE_A_DATE = frozenset({"a", "an", "="})  # "placed a 10/12 trocar", "3 + 4 = 7/10"
 _CONTEXT_WORD = re.compile(r"=|[a-z0-9][a-z0-9/+:\-]*")
 _MIXED_NUMBER = re.compile(r"\b\d[ \t]+$")
@@ -227,17 +231,20 @@ def _judge(text: str, parsed: ParsedDate) -> Verdict:
         bool(before) and before[-1] in _NOT_BEFORE_A_DATE)
     measuring = following is not None and any(
         (word or "").lower() in _MEASURES for word in following.groups())
-    if labelled or measuring or _SETTING_PERCENT.match(after_text):
-        return Verdict.MEASURE
     cued = bool(before) and before[-1] in _DATE_CUES
+    # a label three words back gives way to a date cue right before it ("K 3.5 on 7/23"),
+    # though not before a score's shape ("abg fine on 5/5")
+    scored = parsed.day is not None and parsed.month <= parsed.day <= 5
+    if (labelled and (not cued or scored)) or measuring or _SETTING_PERCENT.match(after_text):
+        return Verdict.MEASURE
     if parsed.form == "dash_month_day":  # "4-6" is a range but after a date cue
-        return Verdict.DATE if cued else Verdict.MEASURE
+        return Verdict.DATE if cued and before[-1] not in _AMOUNT_CUES else Verdict.MEASURE
     if parsed.day is None:  # "7/81": a month and a year
         return Verdict.DATE
     if parsed.day == 10 and parsed.month <= 10 and any(
             w in _PAIN for w in _words(before_text[-40:] + " " + after_text[:25])):
         return Verdict.MEASURE  # a pain score
-    if parsed.month <= parsed.day <= 5:  # fraction- or score-shaped: "1/2", "3/4", "5/5"
+    if scored:  # fraction- or score-shaped: "1/2", "3/4", "5/5"
         if _MIXED_NUMBER.search(before_text):
             return Verdict.MEASURE  # "1 1/2"
         return Verdict.DATE if cued else Verdict.FRACTION

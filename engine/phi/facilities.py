@@ -199,7 +199,13 @@ class FacilityRecognizer:
             rare_name = (case == "mixed" and len(name) == 1 and capital
                          and not name[0].isupper() and self.lex.named(plains[0])
                          and self._distinct(plains[0]) and plains[0] not in self.lex.countries)
-            return several or rare_name or (town and capital)
+            # an acronym no vocabulary holds, where sentences are typed ("cath at JHH on";
+            # "weaned from FMV", "drainage from ETT" are devices)
+            short = (case == "mixed" and cue.group("bare").lower() == "at" and len(name) == 1
+                     and name[0].isupper()
+                     and 3 <= len(plains[0]) <= 5 and not self.lex.known(plains[0])
+                     and plains[0] not in SETTINGS and _ARRIVED.match(text, end) is not None)
+            return several or rare_name or short or (town and capital)
         ward = _WARD_NUMBER.match(text, end) is not None
         if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"
             return ward and len(name) == 1 and len(plains[0]) > 3 and all(

@@ -114,8 +114,9 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
             group="id"),
     # A local number after whose line it is: "home# 555-0142", "wk 555 0198", "cell#5550142".
     Pattern(PhiType.PHONE, re.compile(
-        r"\b(?:home|hm|work|wk|cell|cel|mobile|ph|phone|tel|h|w|c)[ \t]*(?:#|no\.?|number|:)"
-        r"[ \t]*(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/]|[.\-]\d)", I), 0.8, group="id"),
+        r"\b(?:(?:home|hm|work|wk|cell|cel|mobile|ph|phone|tel)[ \t]*(?:#|no\.?|number|:)?|"
+        r"(?:h|w|c)[ \t]*(?:#|:))[ \t]*(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/]|[.\-]\d)", I),
+        0.8, group="id"),
     # An area code before a seven-digit run: "410-5550142".
     Pattern(PhiType.PHONE, re.compile(r"(?<![\w/.\-])\(?\d{3}\)?[ \t.\-]\d{7}(?![\w/]|[.\-]\d)"),
             0.7),

@@ -64,6 +64,8 @@ def test_not_dates(text):
      ("EXTUBATED 3-12 WITHOUT DIFFICULTY", "3-12"),
      ("ceftriaxone 9/14-9/21 for the UTI", "9/21"), ("vanco 9/14 - 9/21", "9/14"),
      ("ECHO-11/4 SHOWED EF 30%", "11/4"), ("Treatments 10/03/10/04 were given.", "10/03/10/04"),
+     ("K 3.5, BUN/Cr 12/0.8 on 9/14", "9/14"), ("HAD A FALL IN JULY AT HOME", "JULY"),
+     ("cabg in october, doing well", "october"),
      ("Asked what day it is, he said it is the 14th.", "14th")],
 )
 def test_bare_month_day(text, value):
@@ -82,7 +84,8 @@ def test_bare_month_day(text, value):
      "Lisinopril/HCTZ 10/25 daily", "vent 10/5/40%", "psv5/5/40% overnight",
      "PA 54/18-70/21 after blood", "co/ci 5.1/2.76", "on the 5th floor",
      "cxs up 1/3-1/2 bilaterally", "pressures 5-6/3-4 after the bolus", "HR ranged 4-6 pvc/min",
-     "LBM 3/12. 4/4 pupils reactive", "adenocarcinoma in 1/5 lymph nodes, on 1/9 seen"],
+     "LBM 3/12. 4/4 pupils reactive", "adenocarcinoma in 1/5 lymph nodes, on 1/9 seen",
+     "overbreathing the vent by 2-6 breaths", "abg acceptable on 5/5", "PT MAY GO HOME"],
 )
 def test_bare_pairs_that_measure_are_no_dates(text):
     assert not {"1/3", "1/2", "6/3", "4-6", "4/4", "1/5"} & set(_dates(text)), _dates(text)

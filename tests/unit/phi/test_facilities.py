@@ -36,6 +36,7 @@ def found(text: str) -> set[str]:
         # a ward and its number; a rare name after "at"
         ("Pt remains on Osler 7 awaiting a bed.", {"Osler"}),
         ("Her valve was replaced at Hopkins last spring.", {"Hopkins"}),
+        ("Cath done at JHMC on Monday, two stents.", {"JHMC"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK"}),
     ],
 )
@@ -64,6 +65,7 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "Her family moved from the West Coast last year.", "4 U NPH given at HS",
         "NSR with occasional PVCs, ST depression resolved", "sats 95% on RA 2L",
         "pt remains on psv 15 peep 5", "secretions from ETT, suctioned", "he moved from Brazil",
+        "Weaned from FMV this am to cool neb.",
         "She should return to Endocrine Clinic in six weeks.", "SKIN INTACT GENERAL EDEMA",
     ],
 )

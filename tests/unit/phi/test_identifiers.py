@@ -112,7 +112,9 @@ def test_grouped_clinical_numbers_are_left_alone(text):
     [("Questions: Pager #41872", "41872"), ("call PG 60913 with results", "60913"),
      ("he carries beeper number 72104 for consents", "72104"), ("ring the desk at x4417", "4417"),
      ("son Tom (410 555 01234) came in", "410 555 01234"),
-     ("her daughter (617555-0199) visited", "617555-0199"), ("pgr 2231 overnight", "2231")],
+     ("her daughter (617555-0199) visited", "617555-0199"), ("pgr 2231 overnight", "2231"),
+     ("son's home 555-0142, work# 555 0198", "555-0142"), ("page 4-5678 with results", "4-5678"),
+     ("call 410-5550142 after 5", "410-5550142")],
 )
 def test_pagers_extensions_and_bracketed_phones(text, value):
     assert ("PHONE", value) in found(text), found(text)
