@@ -78,7 +78,7 @@ _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
 
-def _case(text: str, pos: int) -> str:
+def text_case(text: str, pos: int) -> str:
     """"upper", "lower" or "mixed": how the text around ``pos`` is typed — in capitals, in
     lower case (acronyms aside), or in sentences whose first words and names are capitalised
     (one word in fifty or more)."""
@@ -128,7 +128,7 @@ class FacilityRecognizer:
         """The name before what the place is: "CALVERT HOSPITAL", "holy cross hospital",
         "Baltimore Rehab", "Warren Grant EW", "KEELEY HOUSE"."""
         for noun in _NOUN.finditer(text):
-            case = _case(text, noun.start())
+            case = text_case(text, noun.start())
             ward = noun.group(0).lower() in _WARDS
             if ward and case == "mixed" and not noun.group(0).isupper():
                 continue  # "ed" and "er" are words of sentence-case text
@@ -161,7 +161,7 @@ class FacilityRecognizer:
             run = _RUN.match(text, cue.end())
             if run is None:
                 continue
-            case = _case(text, cue.end())
+            case = text_case(text, cue.end())
             words = [w for w in (run.group("w"), run.group("w2"), run.group("w3")) if w]
             keep = 0  # a possessive ends the name before it ("from Pinabel Marcil's Tales")
             while keep < len(words) and self._name_word(words[keep], case, unknown=True) and (
@@ -226,7 +226,7 @@ class FacilityRecognizer:
         for m in _SAINT.finditer(text):
             plain = m.group("n").lower()
             if (plain in self.lex.given_names or self.lex.place(plain)) and not self._generic(
-                    plain) and (m.group("n")[0].isupper() or _case(text, m.start()) != "mixed"):
+                    plain) and (m.group("n")[0].isupper() or text_case(text, m.start()) != "mixed"):
                 yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.8, self.name)
 
     def _universities(self, text: str) -> Iterator[Detection]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from engine.phi.cues import finditer, fold
-from engine.phi.facilities import SETTINGS, _case
+from engine.phi.facilities import SETTINGS, text_case
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, WORD
 from engine.phi.recognizer import Pattern, PatternRecognizer
@@ -267,7 +267,7 @@ class PlaceRecognizer:
         with ("in pain", "to bed", "from Maryland" name none)."""
         for m in self._CASELESS.finditer(text):
             group = "place" if m.group("place") else "city"
-            if _case(text, m.start()) == "mixed":
+            if text_case(text, m.start()) == "mixed":
                 continue
             words = m.group(group).split()
             for n in range(len(words), 0, -1):

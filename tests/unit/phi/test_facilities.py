@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.phi.facilities import FacilityRecognizer, _case
+from engine.phi.facilities import FacilityRecognizer, text_case
 
 RECOGNIZER = FacilityRecognizer()
 
@@ -80,4 +80,4 @@ def test_no_facility(text):
      ("Patient arrived from the ED at 2200. She is alert and her son is here.", "mixed")],
 )
 def test_how_a_note_is_typed(text, case):
-    assert _case(text, len(text) // 2) == case
+    assert text_case(text, len(text) // 2) == case
