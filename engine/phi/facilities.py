@@ -75,6 +75,7 @@ _ARRIVED = re.compile(
 
 
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+_LOWER_CHAR, _UPPER_CHAR = re.compile(r"[a-z]"), re.compile(r"[A-Z]")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
 
@@ -83,7 +84,7 @@ def text_case(text: str, pos: int) -> str:
     lower case (acronyms aside), or in sentences whose first words and names are capitalised
     (one word in fifty or more)."""
     window = text[max(0, pos - 150):pos + 150]
-    if sum(c.islower() for c in window) <= sum(c.isupper() for c in window) // 4:
+    if len(_LOWER_CHAR.findall(window)) <= len(_UPPER_CHAR.findall(window)) // 4:
         return "upper"
     titled = len(_TITLE_WORD.findall(window))
     return "mixed" if titled * 50 >= titled + len(_LOWER_WORD.findall(window)) else "lower"
@@ -159,7 +160,7 @@ class FacilityRecognizer:
         "sent to QUARTERMAIN 2", "seen by GBMC nurse", "transplant at Holy Cross"."""
         for cue in _SENT.finditer(text):
             run = _RUN.match(text, cue.end())
-            if run is None:
+            if run is None or self._generic(self._plain(run.group("w"))):
                 continue
             case = text_case(text, cue.end())
             words = [w for w in (run.group("w"), run.group("w2"), run.group("w3")) if w]

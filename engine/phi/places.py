@@ -178,8 +178,9 @@ class PlaceRecognizer:
     # ("FROM ROCKVILLE", "near laurel", "ANNAPOLIS, MD"), where no capital marks a name.
     _CASELESS = re.compile(
         r"\b(?:in|at|from|near|to|of|outside|lives|resides)[ \t]+(?P<place>[A-Za-z][A-Za-z'\-]*"
-        r"(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)|(?P<city>[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z]"
-        rf"[A-Za-z'\-]*)?),[ \t]*(?:{_STATE_CODES})\b", re.I)
+        r"(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)", re.I)
+    _STATE_AFTER = re.compile(rf",[ \t]*(?:{_STATE_CODES})\b")
+    _WORDS_BEFORE = re.compile(r"(?P<place>[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)$")
 
     _RUN = re.compile(rf"{WORD}(?:[ \t]{WORD})+")
     _STREETS = (
@@ -265,18 +266,19 @@ class PlaceRecognizer:
         """Towns of the list after a place cue or before a state, in a note typed without
         capitals for names: only towns no everyday, clinical or state word shares a name
         with ("in pain", "to bed", "from Maryland" name none)."""
-        for m in self._CASELESS.finditer(text):
-            group = "place" if m.group("place") else "city"
-            if text_case(text, m.start()) == "mixed":
-                continue
-            words = m.group(group).split()
+        before_states = (self._WORDS_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                         for m in self._STATE_AFTER.finditer(text))
+        spans = [(m, False) for m in self._CASELESS.finditer(text)] + [
+            (m, True) for m in before_states if m]
+        for m, ends_there in spans:  # after a cue the town comes first; before a state, last
+            words = list(re.finditer(r"\S+", m.group("place")))
             for n in range(len(words), 0, -1):
-                plain = " ".join(words[:n]).lower()
+                chunk = words[-n:] if ends_there else words[:n]
+                start, end = m.start("place") + chunk[0].start(), m.start("place") + chunk[-1].end()
+                plain = text[start:end].lower()
                 if self.lex.place(plain) and plain not in self.lex.state_names and (
-                        n > 1 or self._rare_town(plain)):
-                    start = m.start(group)
-                    yield Detection(PhiType.LOCATION, start, start + len(" ".join(words[:n])),
-                                    0.75, "places.caseless")
+                        n > 1 or self._rare_town(plain)) and text_case(text, start) != "mixed":
+                    yield Detection(PhiType.LOCATION, start, end, 0.75, "places.caseless")
                     break
 
     def _rare_town(self, plain: str) -> bool:
