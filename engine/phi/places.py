@@ -55,7 +55,6 @@ _ORG_SUFFIX = (
 _SITE = rf"(?:{WORD}|[A-Z]{{2,}})(?:(?:[ \t]|-)(?:{WORD}|[A-Z]{{2,}})){{0,3}}"
 
 
-
 def _no_sentence_word(words: list[str]) -> bool:
     rank = load().english_rank
     return all(w.isdigit() or rank.get(w, FUNCTION_RANK) >= FUNCTION_RANK for w in words)
