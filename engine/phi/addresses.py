@@ -62,10 +62,12 @@ _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’.\-][^\W\d_]*)*")
 _LONG_WORD = 6  # a lower-case street has a word this long ("38 segs 3" is a dose)
 # The French, Iberian, Italian and Slavic order: the house number, then the street word,
 # then the name ("31 Rue Al Imam Al Bakri", "36 rue de pologne", "2613 avenida praia 1").
-_FIRST_PREFIX = (r"rue|avenue|av|avda|avenida|boulevard|bd|blvd|via|viale|calle|rua|rúa|"
+_FIRST_PREFIX = (r"rue|avenue|avda|avenida|boulevard|bd|blvd|viale|calle|rua|rúa|"
                  r"piazza|strada|chemin|allée|quai|praça|travessa|carrer|camino|ul|ulica|trg")
+# ("Via" and "Av" only so written: "3L via NC", "HR 70 AV paced" say how, not where.)
 _NUMBER_FIRST = re.compile(
-    rf"(?<![\w.,/\-])(?:\d{{1,6}}[A-Za-z]?[ \t]+){{1,2}}(?i:{_FIRST_PREFIX})\.?(?=[ \t])")
+    rf"(?<![\w.,/\-])(?:\d{{1,6}}[A-Za-z]?[ \t]+){{1,2}}(?:(?i:{_FIRST_PREFIX})|Via|Av)\.?"
+    r"(?=[ \t])")
 _NAME_TOKEN = re.compile(r"[ \t]+([^\W\d_][^\s,;:?!()\"]*|\d{1,5}[A-Za-z]?\b)")
 MAX_NAME_WORDS = 5
 # Words before a street named without its number: "lives on Grössgstötten 50".
@@ -132,12 +134,24 @@ class NumberedStreetRecognizer:
                 if word[0].isdigit():  # a house number after the name ends it
                     end = token.end() if named else end
                     break
-                if not self._name_word(word):
+                if not self._name_word(word) or "/" in word:
                     break
                 end, words = token.end(), words + 1
-                named = named or word.lower() not in PARTICLES
+                named = named or self._naming(word)
+                if word.endswith(".") and len(word) > 4:
+                    break  # "… paced. u/o 30": the name ends with its sentence
             if named:
                 yield Detection(PhiType.LOCATION, m.start(), end, 0.8, self.name)
+
+    def _naming(self, word: str) -> bool:
+        """A word that can name a street after "av", "via", "rue": one no vocabulary holds,
+        or a rarer name or town ("Bakri", "pologne") — not "70 AV paced", "3L via NC"."""
+        plain = word.lower().strip(".-")  # no "SaO2", no "VEA"
+        if not re.sub(r"['’\-]", "", plain).isalpha() or (word.isupper() and len(plain) <= 4):
+            return False
+        return plain not in PARTICLES and (not self.lex.known(plain) or (
+            (self.lex.named(plain) or self.lex.place(plain))
+            and self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK))
 
     def _native(self, text: str) -> Iterator[Detection]:
         """A street with a Hungarian or Estonian street word: its name is the words before

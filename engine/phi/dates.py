@@ -11,7 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 
+from engine.phi.lexicons import RESOURCES
 from engine.phi.types import Detection, PhiType
 
 _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -23,28 +25,43 @@ _YEAR2 = r"(?P<year>(?:19|20)\d{2}|'?\d{2})"
 _NUM_M = r"(?P<m>1[0-2]|0?[1-9])"
 _NUM_D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
 _UNITS = r"(?!\s*(?:mg|mcg|ml|g\b|kg|lb|%|units?|tabs?|caps?|puffs?|hours?|days?|weeks?|x\b))"
-# Words after which a bare m/d is a date ("seen on 3/4") rather than a ratio ("5/10 pain").
-_CUES = (r"(?:on|since|from|until|till|to|by|dated|date|dos|seen|admitted|discharged|"
-         r"between|and|of|effective|through|thru)")
+# A bare month/day ("LBM 11/5", "7/23 AT X") stands alone: no digit, slash, sign, decimal
+# point, quote or comparison touches it ("80's/30's", "5-6/3-4", "psv5/5", "600x12/5"), and no
+# range, decimal or unit follows it ("1/3-1/2", "5/2.7", "5/5%").
+_ALONE_BEFORE = r"(?<![\w/.+'^#=<>~])(?<!\d[-–])"
+_ALONE_AFTER = r"(?![\w/]|[.,]\d|[-–]\d(?!\d?/)|\s*%)"
 
 FORMS: dict[str, re.Pattern[str]] = {
     "iso": re.compile(rf"\b(?P<Y>(?:19|20)\d{{2}})(?P<sep>[-/.]){_NUM_M}(?P=sep){_NUM_D}\b"),
     "numeric": re.compile(
-        rf"(?<![\d/.\-]){_NUM_M}(?P<sep>[/\-.]){_NUM_D}(?P=sep)(?P<y>(?:19|20)\d{{2}}|\d{{2}})"
-        r"(?![\d/]|\.\d)"),
+        rf"(?<![\w/.\-]){_NUM_M}(?P<sep>[/\-.]){_NUM_D}(?P=sep)(?P<y>(?:19|20)\d{{2}}|\d{{2}})"
+        r"(?![\d/]|\.\d|\s*%)"),
     "the_of": re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I),
     "month_day": re.compile(
-        rf"\b{_MON}\s+{_DAY}\b{_UNITS}(?:(?P<comma>,)?\s+{_YEAR})?(?!\d)", re.I),
+        rf"\b{_MON}(?:\s+|-){_DAY}\b{_UNITS}(?:(?P<comma>,)?\s+{_YEAR})?(?!\d)", re.I),
     "day_month": re.compile(
         rf"\b{_DAY}(?P<dash>[\s\-]){_MON}(?:(?P=dash)?\s*{_YEAR2})?\b(?!\s*(?:mg|ml))", re.I),
     "month_year": re.compile(rf"\b{_MON}(?P<sep>\s+(?:of\s+)?|-|\s*,\s*){_YEAR}\b", re.I),
     "num_month_year": re.compile(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<Y>(?:19|20)\d{2})\b"),
-    "cued_month_day": re.compile(
-        rf"\b{_CUES}\s+(?P<md>{_NUM_M}/{_NUM_D})\b(?![/\d])", re.I),
+    # "CAD s/p MI 7/81": a month and a two-digit year, which no day can be (32 and up).
+    "month_short_year": re.compile(
+        rf"{_ALONE_BEFORE}(?P<m>1[0-2]|0?[1-9])/(?P<y>3[2-9]|[4-9]\d){_ALONE_AFTER}{_UNITS}"),
+    # A month and day with no year and no cue, where a date can stand; whether one does is
+    # judged on its context (``DateRecognizer``), as ratios, scores and settings look alike.
+    "bare_month_day": re.compile(
+        rf"{_ALONE_BEFORE}{_NUM_M}/{_NUM_D}{_ALONE_AFTER}{_UNITS}"),
+    # With a hyphen only right after a date cue ("returned to the OR on 7-8", "extubated
+    # 3-12"): "4-6" is a range (judged in context, as the bare month/day is).
+    "dash_month_day": re.compile(
+        rf"{_ALONE_BEFORE}{_NUM_M}-{_NUM_D}(?![\w/\-]|[.,:]\d)"
+        r"(?!\s*(?:%|am\b|pm\b|a\.m|p\.m|hrs?\b|hours?|days?|weeks?|months?|times|x\b|mg|"
+        r"l\b|liters?|lpm|units?|mmhg|cm\b|mm\b))", re.I),
 }
 # Order matters for overlaps: longer, more specific forms first.
 _ORDER = ("iso", "numeric", "the_of", "day_month", "month_day", "month_year",
-          "num_month_year", "cued_month_day")
+          "num_month_year", "month_short_year", "bare_month_day", "dash_month_day")
+# Forms without a year or a month name: a date only where the context says so.
+BARE = frozenset({"month_short_year", "bare_month_day", "dash_month_day"})
 _MONTH_INDEX = {name[:3]: i for i, name in enumerate(calendar.month_name) if name}
 
 
@@ -73,7 +90,8 @@ def _year(token: str | None) -> int | None:
 
 def parse(form: str, match: re.Match[str]) -> ParsedDate | None:
     g = match.groupdict()
-    if form in ("iso", "numeric", "num_month_year", "cued_month_day"):
+    if form in ("iso", "numeric", "num_month_year", "month_short_year", "bare_month_day",
+                "dash_month_day"):
         month, day = int(g["m"]), int(g["d"]) if g.get("d") else None
         year = _year(g.get("Y") or g.get("y"))
     else:
@@ -91,7 +109,7 @@ def find_dates(text: str) -> Iterator[ParsedDate]:
     taken: list[tuple[int, int]] = []
     for form in _ORDER:
         for match in FORMS[form].finditer(text):
-            span = match.span("md") if form == "cued_month_day" else match.span()
+            span = match.span()
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
             parsed = parse(form, match)
@@ -102,7 +120,7 @@ def find_dates(text: str) -> Iterator[ParsedDate]:
 
 
 def date_span(parsed: ParsedDate) -> tuple[int, int]:
-    return parsed.match.span("md") if parsed.form == "cued_month_day" else parsed.match.span()
+    return parsed.match.span()
 
 
 # A month or weekday pinned to a moment ("last July", "next Friday") is a date element too.
@@ -118,7 +136,29 @@ _RELATIVE = re.compile(
 _CUED_MONTH = re.compile(
     r"\b(?:in|during|since|until|till|by|before|after|through|from|of)\s+"
     r"(?P<m>(?-i:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.))(?!\w)", re.I)
+    r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)|"
+    # in capitals or lower case, the names that are no other word ("may", "march" are)
+    r"(?-i:JANUARY|FEBRUARY|APRIL|JUNE|JULY|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|january|"
+    r"february|april|june|july|september|october|november|december))(?!\w)", re.I)
+
+
+# A day named by its ordinal alone where a date is said ("on the 5th.", "it's the 11th,"):
+# only before a pause, as "on the 5th floor", "the 2nd dose" are no dates.
+_ORDINAL_DAY = re.compile(
+    r"\b(?:on|since|until|till|by|before|after|is|was|it['’]s|today['’]s)[ \t]+the[ \t]+"
+    r"(?P<d>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))(?=[ \t]*(?:[.,;!?)\"]|$))", re.I | re.M)
+
+
+_CLAUSE_GOES_ON = re.compile(
+    r"[ \t]*(?:[.,;:)\n]|$|-|(?:at|in|on|and|with|for|by|to|from|am|pm|a\.m|p\.m|\d)\b)",
+    re.I)
+# The end of a range after a date: "7/23-7/25", "8/2 - 8/10".
+_RANGE_END = re.compile(rf"[ \t]*[-–][ \t]*{_NUM_M}/{_NUM_D}(?![\w/]|[.,]\d)")
+
+# Two month/days written as one ("treatments 10/03/10/04"): both are dates.
+_DAY_PAIR = re.compile(
+    rf"{_ALONE_BEFORE}(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/(?:1[0-2]|0?[1-9])/"
+    rf"(?:3[01]|[12]\d|0?[1-9]){_ALONE_AFTER}")
 
 
 # The weekday written before a date ("Sunday, January 20, 2019") goes with it: left behind,
@@ -132,15 +172,108 @@ TIME_TAIL = re.compile(r"(?:[ T]|,? at )\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
                        r"(?:\s?[AaPp]\.?[Mm]\.?)?(?!\d)")
 
 
+# What a bare month/day is not: the numbers of a ventilator setting ("PSV 10/5", "cpap/ps
+# 12/5 peep"), a pressure ("PA 12/8", "CO/CI 5/3"), a lab pair ("BUN/Cr 12/1"), a strength
+# or pulse grade ("5/5 strength"), an IV fluid ("D5 1/2 NS"), a mixed number ("1 1/2 hrs").
+# Its label stands within three words before it on its line; what it measures, right after.
+_SETTING_PERCENT = re.compile(r"[ \t,]+(?:[a-z]{1,2}[ \t]+)?\d+(?:\.\d+)?[ \t]*%", re.I)
+
+
+def _context_words() -> dict[str, frozenset[str]]:
+    """resources/phi/date_context.tsv: the words of each role (label, measure, pain, date_cue)."""
+    roles: dict[str, set[str]] = {}
+    for line in (RESOURCES / "date_context.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, role = line.split("\t")
+            roles.setdefault(role, set()).add(word)
+    return {role: frozenset(words) for role, words in roles.items()}
+
+
+_ROLES = _context_words()
+_LABELS, _MEASURES = _ROLES["label"], _ROLES["measure"]
+_PAIN = _ROLES["pain"]  # near an x/10: a pain score, not October
+# After these a fraction-shaped pair ("1/2", "3/4", "5/5") is a date: no fraction or score is
+# written after them ("on" is one: settings after it are judged by their labels).
+_DATE_CUES = _ROLES["date_cue"]
+_AMOUNT_CUES = frozenset({"by", "to", "through", "thru"})  # "increase by 2-4"
+_NOT_BEFORE_A_DATE = frozenset({"a", "an", "="})  # "placed a 10/12 trocar", "3 + 4 = 7/10"
+_CONTEXT_WORD = re.compile(r"=|[a-z0-9][a-z0-9/+:\-]*")
+_MIXED_NUMBER = re.compile(r"\b\d[ \t]+$")
+_FOLLOWING = re.compile(r"[ \t,]*([^\W\d_]+|%)(?:[ \t]+([^\W\d_]+))?")
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` and the parts of the slashed ones ("cpap/ps" → also cpap, ps)."""
+    out = []
+    for word in _CONTEXT_WORD.findall(text.lower()):
+        out.append(word.rstrip(":-"))
+        if "/" in word:
+            out.extend(part for part in word.split("/") if part)
+    return out
+
+
+class Verdict(str, Enum):
+    DATE = "date"
+    MEASURE = "measure"  # a setting, a pressure, a score, a dose: never a date
+    FRACTION = "fraction"  # shaped like "1/2" or "5/5" with no cue: a date only beside others
+
+
+def _judge(text: str, parsed: ParsedDate) -> Verdict:
+    """Whether a month/day (or month/year) written bare stands where a date does."""
+    start, end = parsed.match.span()
+    line_start = text.rfind("\n", 0, start) + 1
+    before_text = text[max(line_start, start - 60):start]
+    after_text = text[end:end + 40].split("\n", 1)[0]
+    before = _CONTEXT_WORD.findall(before_text.lower())[-3:]
+    # what it measures, in the two words after it ("1/2 NS", "2/6 harsh systolic murmur")
+    following = _FOLLOWING.match(after_text)
+    labelled = any(w in _LABELS for w in _words(" ".join(before))) or (
+        bool(before) and before[-1] in _NOT_BEFORE_A_DATE)
+    measuring = following is not None and any(
+        (word or "").lower() in _MEASURES for word in following.groups())
+    cued = bool(before) and before[-1] in _DATE_CUES
+    # a label three words back gives way to a date cue right before it ("K 3.5 on 7/23"),
+    # though not before a score's shape ("abg fine on 5/5")
+    scored = parsed.day is not None and parsed.month <= parsed.day <= 5
+    if (labelled and (not cued or scored)) or measuring or _SETTING_PERCENT.match(after_text):
+        return Verdict.MEASURE
+    if parsed.form == "dash_month_day":  # "4-6" is a range but after a date cue
+        return Verdict.DATE if cued and before[-1] not in _AMOUNT_CUES else Verdict.MEASURE
+    if parsed.day is None:  # "7/81": a month and a year
+        return Verdict.DATE
+    if parsed.day == 10 and parsed.month <= 10 and any(
+            w in _PAIN for w in _words(before_text[-40:] + " " + after_text[:25])):
+        return Verdict.MEASURE  # a pain score
+    if scored:  # fraction- or score-shaped: "1/2", "3/4", "5/5"
+        if _MIXED_NUMBER.search(before_text):
+            return Verdict.MEASURE  # "1 1/2"
+        return Verdict.DATE if cued else Verdict.FRACTION
+    return Verdict.DATE
+
+
 class DateRecognizer:
     name = "dates"
 
     def analyze(self, text: str) -> Iterator[Detection]:
         for m in _RELATIVE.finditer(text):
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.75, self.name)
-        for m in _CUED_MONTH.finditer(text):
-            yield Detection(PhiType.DATE, m.start("m"), m.end("m"), 0.75, self.name)
+        for m in (*_CUED_MONTH.finditer(text), *_ORDINAL_DAY.finditer(text)):
+            group = "m" if m.re is _CUED_MONTH else "d"
+            yield Detection(PhiType.DATE, m.start(group), m.end(group), 0.75, self.name)
+        for m in _DAY_PAIR.finditer(text):
+            yield Detection(PhiType.DATE, m.start(), m.end(), 0.8, self.name)
+        dates, fractions = [], []
         for parsed in find_dates(text):
+            verdict = _judge(text, parsed) if parsed.form in BARE else Verdict.DATE
+            if verdict is Verdict.DATE:
+                dates.append(parsed)
+            elif verdict is Verdict.FRACTION:
+                fractions.append(parsed)
+        # "3/4 at rehab" is a date where the note's other dates fall in March and nothing
+        # it counts follows it ("1/5 lymph nodes", "4/4 pupils")
+        months = {p.month for p in dates if p.day is not None}
+        for parsed in dates + [p for p in fractions if p.month in months
+                               and _CLAUSE_GOES_ON.match(text, p.match.end())]:
             start, end = date_span(parsed)
             time = TIME_TAIL.match(text, end)
             end = time.end() if time else end  # the time of day goes with its date
@@ -150,6 +283,8 @@ class DateRecognizer:
             # A bare month-year ("March 2019") is a little less certain than a full date.
             score = 0.85 if parsed.day is None else 0.95
             yield Detection(PhiType.DATE, start, end, score, self.name)
+            if (until := _RANGE_END.match(text, end)) and parse("bare_month_day", until):
+                yield Detection(PhiType.DATE, until.start("m"), until.end(), score, self.name)
 
 
 # --- rewriting --------------------------------------------------------------------------
@@ -231,7 +366,7 @@ def shifted_weekday(original: str, days: int) -> str | None:
 
 def _rewrite(parsed: ParsedDate, when: dt.date) -> str:
     m, g, text = parsed.match, parsed.match.groupdict(), parsed.match.group(0)
-    start = m.start("md") if parsed.form == "cued_month_day" else m.start()
+    start = m.start()
 
     def put(name: str, value: str, acc: list[tuple[int, int, str]]) -> None:
         if g.get(name) is not None:
@@ -246,8 +381,6 @@ def _rewrite(parsed: ParsedDate, when: dt.date) -> str:
     put("day", _pad(g.get("day") or "", when.day), edits)
     put("ord", _ordinal(when.day), edits)
     put("year", _fmt_year(g.get("year"), when.year), edits)
-    if parsed.form == "cued_month_day":
-        text = m.group("md")
     for s, e, value in sorted(edits, reverse=True):
         text = text[:s] + value + text[e:]
     return text

@@ -66,7 +66,9 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,}\b"), 0.95),
     Pattern(PhiType.URL, re.compile(
         r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", I), 0.9),
-    Pattern(PhiType.IP, re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b"), 0.85, validate=valid_ip),
+    # not a run of lab values ("80/48/7.45.34.7")
+    Pattern(PhiType.IP, re.compile(r"(?<![\w./])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)"), 0.85,
+            validate=valid_ip),
     Pattern(PhiType.IP, re.compile(
         r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b",
         I), 0.8, validate=valid_ip),
@@ -94,7 +96,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     # "reach her cell 0412 555 019".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:phone|tel|telephone|cell|mobile|call|desk|office|contact|reach|text|dial|"
-        r"number|at|on|to)\b\W{1,3}(?:(?:my|his|her|their|our|your)[ \t]+(?:registered|"
+        r"number|at|on|to)\b\W{1,3}(?<!\.)(?:(?:my|his|her|their|our|your)[ \t]+(?:registered|"
         r"cell|mobile|home|work|office|landline|personal|private|new|usual[ \t]+number)[ \t]+)?"
         r"(?P<id>\d{2,8}(?:[ \-]\d{2,8}){1,4})(?![\w/]|[\-.]\d)", I),
         0.8, group="id", validate=_intl_phone),
@@ -102,6 +104,26 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.PHONE, re.compile(
         r"(?<![\w.+\-/])(?P<id>\+?\d[\d \-.()]{5,18}\d)(?=[ \t]*-?[ \t]*(?:office|fax|mobile|"
         r"cell|home|work|desk|phone)\b)", I), 0.65, group="id", validate=_intl_phone),
+    # A pager or an extension: "Pager #54321", "PG 33445", "beeper number 55037", "x4417".
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:pager|beeper|pgr|pg|page|paged|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?"
+        r"[ \t]*[:#]?[ \t]*(?P<id>\d{1,2}-\d{4}|\d{4,6})"
+        r"(?![\w/.%]|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
+        0.85, group="id"),
+    Pattern(PhiType.PHONE, re.compile(r"(?<![\w.])x(?P<id>\d{4,5}|\d-\d{4})\b"), 0.7,
+            group="id"),
+    # A local number after whose line it is: "home# 555-0142", "wk 555 0198", "cell#5550142".
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:(?:home|hm|work|wk|cell|cel|mobile|ph|phone|tel)[ \t]*(?:#|no\.?|number|:)?|"
+        r"(?:h|w|c)[ \t]*(?:#|:))[ \t]*(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/]|[.\-]\d)", I),
+        0.8, group="id"),
+    # An area code before a seven-digit run: "410-5550142".
+    Pattern(PhiType.PHONE, re.compile(r"(?<![\w/.\-])\(?\d{3}\)?[ \t.\-]\d{7}(?![\w/]|[.\-]\d)"),
+            0.7),
+    # Ten or eleven digits in brackets, however grouped: "(301 273 4516", "(240444-1243)".
+    Pattern(PhiType.PHONE, re.compile(
+        r"\((?P<id>\d{3,6}(?:[ \-]\d{2,5}){1,2})(?=\)|[ \t]|$)(?![ \t]*(?:mg|mcg|ml|cc|%))"),
+        0.75, group="id", validate=lambda v: 10 <= sum(c.isdigit() for c in v) <= 11),
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:phone|tel|telephone|cell|mobile|pager|call)\b\.?\s*(?:number|no\.?|#)?\s*[:#]?\s*"
         r"(?P<id>\d{3}[\s.\-]\d{4}|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b", I),
@@ -133,7 +155,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
                                         r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85),
     Pattern(PhiType.VEHICLE, re.compile(
         r"\b(?:VIN|license plate|plate(?: number| no\.?)?|tag|registration plate)\b\s*[:#]?\s*"
-        r"(?P<id>[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
+        r"(?P<id>(?=[A-Z0-9\- ]{0,8}\d)[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
     Pattern(PhiType.DEVICE, _labelled(r"serial|S/N|device id|UDI|IMEI"), 0.85, group="id"),
     Pattern(PhiType.DEVICE, _labelled(r"SN|device|model|lot|implant|pacemaker|MAC",
                                       strict=True), 0.8, group="id"),
@@ -150,8 +172,10 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
             0.75, group="id"),
     # Code-shaped tokens: letters, a dash, four or more digits ("HMO-234567", "SH-456789").
     # (FDA application and drug codes — NDA020800, NDC — name products, not people.)
-    Pattern(PhiType.ID, re.compile(r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b"),
-            0.7),
+    # (A model before the device it names is no one's: "via PB7200 vent".)
+    Pattern(PhiType.ID, re.compile(
+        r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b(?![ \t]+(?i:vent|ventilator|"
+        r"pump|monitor|bed|mattress)\b)"), 0.7),
     Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65),
     # Long bare digit runs are identifiers; clinical values do not run to seven digits.
     Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75),

@@ -93,7 +93,9 @@ _JOINED = re.compile(rf"\b(?i:joined)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
 # The same shapes typed in lower case: "stillwater supercomputing inc.", "hubbard, fox and
 # gillespie", "rosales-mcguire".
 _LW = r"[a-z][a-z'’]+"
-_LOWER_LEGAL = re.compile(r"(?<=[a-z'’])[ \t]+(?:inc|llc|ltd|corp|plc|gmbh)\b\.?")
+# ("inc" is also shorthand for "increase": "irrigant inc. to 300cc", "inc by 2")
+_LOWER_LEGAL = re.compile(r"(?<=[a-z'’])[ \t]+(?:inc|llc|ltd|corp|plc|gmbh)\b"
+                          r"(?!\.?[ \t]*(?:to|by|from|of|\d))\.?")
 _LOWER_OWNER = re.compile(rf"(?<![\w'’\-])(?P<n>{_LW}(?:[ \t]+{_LW}){{0,3}})$")  # before it
 _LOWER_FIRM = re.compile(rf"(?<![\w'’\-])(?P<a>{_LW}),[ \t]+(?P<b>{_LW}),?[ \t]+and[ \t]+"
                          rf"(?P<c>{_LW})(?![\w'’\-])")

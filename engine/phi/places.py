@@ -1,11 +1,13 @@
-"""Geography smaller than a state, ages over 89, and organisations (hospitals, employers)."""
+"""Geography smaller than a state, and organisations by their suffix (hospitals, employers)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from engine.phi.lexicons import RESOURCES, Lexicons, load
+from engine.phi.cues import finditer, fold
+from engine.phi.facilities import SETTINGS, text_case
+from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, WORD
 from engine.phi.recognizer import Pattern, PatternRecognizer
 from engine.phi.types import Detection, PhiType
@@ -75,7 +77,7 @@ ADDRESSES = PatternRecognizer("addresses", (
         r"\b(?:seen|treated|admitted|visited|presented|transferred|referred|evaluated|"
         r"hospitali[sz]ed|followed|operated|managed|delivered|discharged|diagnosed|"
         r"examined|imaged|tested|scanned)\s+(?:at|to|in|from|by)\s+(?:the\s+|our\s+)?"
-        rf"(?P<o>{_SITE})"), 0.75, group="o"),
+        rf"(?P<o>{_SITE})"), 0.75, group="o", validate=lambda site: site.lower() not in SETTINGS),
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:\d{{1,6}}\s+)?\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:{WORD}|\d+(?:st|nd|rd|th))\s+){{1,4}}"
         rf"(?:{STREET_TYPES})\b\.?{_UNIT}"), 0.9),
@@ -99,9 +101,10 @@ ADDRESSES = PatternRecognizer("addresses", (
     # Military mail in lower case: "unit 1009 box 0219", "psc 5420, box 2708".
     Pattern(PhiType.LOCATION, re.compile(r"\b(?:unit|psc)\s+\d+,?\s+box\s+\d+\b", re.I), 0.85),
     # A postcode closing an address line: "Estonia 62488", "SK 53650", "ZIP: 3520".
+    # (Not after a preposition: "given at 23000," is a time.)
     Pattern(PhiType.LOCATION, re.compile(
-        r"(?<=[A-Za-z])[ \t]{1,5}(?P<zip>\d{5}(?:-\d{4})?)(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M),
-        0.6, group="zip"),
+        r"(?<=[A-Za-z])(?<!\b(?i:at|to|of|in|on|by))[ \t]{1,5}(?P<zip>\d{5}(?:-\d{4})?)"
+        r"(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M), 0.6, group="zip"),
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip"),
     # A labelled postcode of any country: "ZIP: 394 13", "zip code is 90010-170", "B0J 2H0".
@@ -112,17 +115,6 @@ ADDRESSES = PatternRecognizer("addresses", (
     Pattern(PhiType.LOCATION, re.compile(rf"\b{_CANADA}\b"), 0.8),
     Pattern(PhiType.LOCATION, re.compile(rf"\b(?P<c>{WORD}(?:\s+{WORD})?)\s+(?:County|Parish)\b"),
             0.85),
-    Pattern(PhiType.AGE, re.compile(
-        r"\b(?P<a>9\d|1[0-1]\d)(?:\s*|-)(?:years?|yrs?|y/?o|yo)\b(?:[\s-]*old)?", re.I),
-        0.9, group="a"),
-    Pattern(PhiType.AGE, re.compile(r"\b(?:aged?|age:|age\s+of)\s*(?P<a>9\d|1[0-1]\d)\b", re.I),
-            0.9, group="a"),
-    # "when he was 103", "she turned 95" — not "she was 98.6", "he is 95 kg" or "was 96%".
-    Pattern(PhiType.AGE, re.compile(
-        r"\b(?:I|I'll|he|she|they|patient|pt|brother|sister|mother|father|wife|husband|son|"
-        r"daughter)\s+(?:just\s+|will\s+)?(?:is|was|am|turned|turns|turn|is\s+now)\s+"
-        r"(?P<a>9\d|1[0-1]\d)\b(?![.,]\d)(?!\s*(?:%|/|°|kg|lbs?|pounds|cm|mm|mg|bpm|beats|"
-        r"degrees|percent|F\b|C\b))", re.I), 0.8, group="a"),
     Pattern(PhiType.ORGANIZATION, re.compile(
         rf"\b(?:(?:St|Mt|Saint|Mount)\.?\s+)?(?:{WORD}\s+(?:(?:&|of|the|and)\s+)?){{0,4}}?"
         # the word before the suffix ends no sentence ("in June.  Hospital course was …"),
@@ -157,6 +149,8 @@ def line_tail(text: str, pos: int, chars: int = 100) -> int:
     return start
 
 
+_RARE_WORD = 10000  # English words rarer than this are no words of notes
+_CREDENTIAL_STATES = frozenset({"MD", "PA"})  # Maryland, Pennsylvania — and MD, PA
 _PLACE_PREFIX = re.compile(r"(?<![\w.])(?:North|South|East|West|New|Port|Lake|Fort|Mount|Mt\.?|"
                            r"Saint|St\.|Glen|Upper|Lower)[ \t]$")
 
@@ -171,6 +165,21 @@ class PlaceRecognizer:
         rf"\b(?:lives|living|resides|residing|moved|relocated|born|raised|grew\s+up|located|"
         rf"traveled|travelled|visiting|visited|from|near|in|at|to|resident\s+of|native\s+of)"
         rf"\s+(?:in\s+|to\s+)?(?:the\s+)?(?P<place>{WORD}(?:\s+{WORD}){{0,2}})")
+
+    # Where someone lives, typed in any case: "lives in catonsville", "LIVES WITH SON AND
+    # FAMILY IN ROCKVILLE", "lives nearby in rockport".
+    _RESIDENCE = re.compile(
+        r"\b(?:lives|living|resides|residing|moved|relocated|home)(?:[ \t]+[\w']+){0,4}?"
+        r"[ \t]+(?:in|to|near)[ \t]+(?:the[ \t]+)?(?P<place>[A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z]"
+        r"[\w'\-]*){0,2})", re.I)
+
+    # The same cues, and a town with its state, in notes typed in capitals or lower case
+    # ("FROM ROCKVILLE", "near laurel", "ANNAPOLIS, MD"), where no capital marks a name.
+    _CASELESS = re.compile(
+        r"\b(?:in|at|from|near|to|of|outside|lives|resides)[ \t]+(?P<place>[A-Za-z][A-Za-z'\-]*"
+        r"(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)", re.I)
+    _STATE_AFTER = re.compile(rf",[ \t]*(?:{_STATE_CODES})\b")
+    _WORDS_BEFORE = re.compile(r"(?P<place>[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)$")
 
     _RUN = re.compile(rf"{WORD}(?:[ \t]{WORD})+")
     _STREETS = (
@@ -252,22 +261,61 @@ class PlaceRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("s"), m.end("s"), 0.75,
                                 "places.street")
 
+    def _caseless(self, text: str) -> Iterator[Detection]:
+        """Towns of the list after a place cue or before a state, in a note typed without
+        capitals for names: only towns no everyday, clinical or state word shares a name
+        with ("in pain", "to bed", "from Maryland" name none)."""
+        before_states = (self._WORDS_BEFORE.search(text, max(0, m.start() - 40), m.start())
+                         for m in self._STATE_AFTER.finditer(text))
+        spans = [(m, False) for m in self._CASELESS.finditer(text)] + [
+            (m, True) for m in before_states if m]
+        for m, ends_there in spans:  # after a cue the town comes first; before a state, last
+            words = list(re.finditer(r"\S+", m.group("place")))
+            for n in range(len(words), 0, -1):
+                chunk = words[-n:] if ends_there else words[:n]
+                start, end = m.start("place") + chunk[0].start(), m.start("place") + chunk[-1].end()
+                plain = text[start:end].lower()
+                if self.lex.place(plain) and plain not in self.lex.state_names and (
+                        n > 1 or self._rare_town(plain)) and text_case(text, start) != "mixed":
+                    yield Detection(PhiType.LOCATION, start, end, 0.75, "places.caseless")
+                    break
+
+    def _rare_town(self, plain: str) -> bool:
+        """A town's name of one word that is no word of notes: not short ("lis"), on no
+        clinical or care list, and rare in English ("catonsville", not "comfort", "orange")."""
+        return (len(plain) >= 5 and plain not in SETTINGS and plain not in self.lex.vocabulary
+                and plain not in self.lex.clinical_words and plain not in self.lex.common_words
+                and self.lex.english_rank.get(plain, _RARE_WORD) >= _RARE_WORD)
+
     def analyze(self, text: str) -> Iterator[Detection]:
         yield from self._multiword(text)
+        yield from self._caseless(text)
         yield from self._streets(text)
         yield from self._town_postcodes(text)
         lex = self.lex
         for m in self._CITY_STATE.finditer(text):
             city = m.group("city")
-            if city.lower() in lex.places or city.lower() not in lex.common_words:
+            # "Arthur Peppler, MD" is a doctor: a credential's letters need a known town
+            credential = m.group(0)[-2:] in _CREDENTIAL_STATES
+            if city.lower() in lex.places or (
+                    city.lower() not in lex.common_words and not credential):
                 yield Detection(PhiType.LOCATION, m.start("city"), m.end(), 0.9,
                                 "places.city_state")
-        for m in (*self._CUED.finditer(text), *self._AFTER_INSTITUTION.finditer(text)):
+        residences = finditer(self._RESIDENCE, text, fold(text))
+        for m in (*self._CUED.finditer(text), *self._AFTER_INSTITUTION.finditer(text),
+                  *residences):
+            if m.re is self._RESIDENCE and m.group("place").split()[0] == "DC":
+                start = m.start("place")  # "lives in DC": the District is a city
+                yield Detection(PhiType.LOCATION, start, start + 2, 0.8, "places.cued")
+                continue
             words = m.group("place").split()
             for n in range(len(words), 0, -1):  # the longest known place name wins
                 candidate = " ".join(words[:n])
-                if lex.place(candidate.lower()) and not (
-                        n == 1 and candidate.lower() in lex.common_words):
+                if lex.place(candidate.lower()) and not (n == 1 and (
+                        candidate.lower() in lex.common_words
+                        or candidate.lower() in lex.clinical_words)) and (
+                        m.re is not self._RESIDENCE or " " in candidate
+                        or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK):
                     start = m.start("place")
                     yield Detection(PhiType.LOCATION, start, start + len(candidate), 0.8,
                                     "places.cued")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from engine.phi.addresses import AddressBlocks, NumberedStreetRecognizer
 from engine.phi.affiliations import Affiliations
+from engine.phi.ages import AGES
 from engine.phi.clinical_filter import ClinicalFilter
 from engine.phi.crossings import CrossingRecognizer
 from engine.phi.cues import forget
 from engine.phi.dates import DateRecognizer
 from engine.phi.enhancers import Each, Enhancer, Extend, StrongNames
+from engine.phi.facilities import FacilityRecognizer
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.lower_names import LowerCaseNames
@@ -38,9 +40,10 @@ class Scrubber:
         places = PlaceRecognizer(self.lex)
         self.site = site
         self.recognizers: tuple[Recognizer, ...] = (
-            IDENTIFIERS, DateRecognizer(), ADDRESSES, places,
+            IDENTIFIERS, DateRecognizer(), ADDRESSES, AGES, places,
             NumberedStreetRecognizer(self.lex), CrossingRecognizer(self.lex),
-            OrganizationRecognizer(self.lex), self.names, LowerCaseNames(self.lex),
+            OrganizationRecognizer(self.lex), FacilityRecognizer(self.lex), self.names,
+            LowerCaseNames(self.lex),
             # first among equals for the context rules: a listed ward or clinician is found
             # before the rules look around the detections
             *((site,) if site else ()),

@@ -55,3 +55,23 @@ def test_an_address_block_ends_where_the_address_does(text, kept):
     out = redacted(text)
     for words in kept:
         assert words in out, out
+
+
+# A number, then "via"/"AV" and a word, is how something is done in a note, not a street.
+@pytest.mark.parametrize(
+    "text",
+    ["HR 70 AV paced with occasional PVCs.", "HR 88 AV PACED NO VEA NOTED. DENIES CP.",
+     "In O2 3L via NC- SaO2 93-98%", "maps >60 via nbp with neo", "svr 780 via td. by fick",
+     "HR 71 AV paced. u/o 30-50/hr."],
+)
+def test_via_and_av_in_notes_are_no_street(text):
+    assert redacted(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "leaks"),
+    [("Ship it to 12 Via Garibaldi 4, Torino", ["Garibaldi"]),
+     ("The office is at 9243 Avenue d'Ouchy 109", ["Ouchy"])],
+)
+def test_number_first_streets_are_removed(text, leaks, assert_removed):
+    assert_removed(text, leaks)

@@ -104,3 +104,28 @@ def test_grouped_numbers_are_found(text, kind, value):
 )
 def test_grouped_clinical_numbers_are_left_alone(text):
     assert not found(text), found(text)
+
+
+# Pagers and extensions, and phones split by spaces inside a bracket.
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Questions: Pager #41872", "41872"), ("call PG 60913 with results", "60913"),
+     ("he carries beeper number 72104 for consents", "72104"), ("ring the desk at x4417", "4417"),
+     ("son Tom (410 555 01234) came in", "410 555 01234"),
+     ("her daughter (617555-0199) visited", "617555-0199"), ("pgr 2231 overnight", "2231"),
+     ("son's home 555-0142, work# 555 0198", "555-0142"), ("page 4-5678 with results", "4-5678"),
+     ("call 410-5550142 after 5", "410-5550142")],
+)
+def test_pagers_extensions_and_bracketed_phones(text, value):
+    assert ("PHONE", value) in found(text), found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["abg on these settings: 80/48/7.45.34.7 before the change",
+     "Fruit plate in frig for the patient", "lower plate was loose and removed",
+     "natrecor increased to .015 1800 per the team", "PRBC x2 and FFP x3 given",
+     "via PB7200 vent overnight", "(120 mg/day) as before"],
+)
+def test_clinical_look_alikes_of_numbers_stay(text):
+    assert not found(text), found(text)

@@ -158,3 +158,26 @@ def test_look_alikes_of_foreign_streets_stay(text):
 )
 def test_a_town_after_resident_of_or_the(text, leak, assert_removed):
     assert_removed(text, [leak])
+
+
+# Where someone lives, in any case; and look-alikes of a place that stay.
+@pytest.mark.parametrize(
+    ("text", "leak"),
+    [("social: married, lives in frederick with husband", "frederick"),
+     ("PT LIVES WITH SON AND FAMILY IN HAGERSTOWN. 3 DAUGHTERS.", "HAGERSTOWN"),
+     ("he lives nearby in laurel and will visit", "laurel"),
+     ("DAUGHTER DRIVING DOWN FROM HAGERSTOWN TONIGHT", "HAGERSTOWN"),
+     ("old records from annapolis, md reviewed", "annapolis")],
+)
+def test_a_residence_in_any_case(text, leak, assert_removed):
+    assert_removed(text, [leak])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2 PERCOCET GIVEN AT 23000, WITH GOOD RELIEF", "resp- Arthur Peppler,MD made no changes",
+     "titrated to comfort overnight", "ogt to lis draining bilious", "VSS OFF OF NEO",
+     "draining lg amt of orange urine", "TEAM TO ADVANCE PA CATHETER"],
+)
+def test_times_and_credentials_are_no_places(text):
+    assert "[LOCATION]" not in redacted(text)

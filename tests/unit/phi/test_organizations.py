@@ -69,3 +69,11 @@ def test_people_in_a_list_are_removed(assert_removed):
 )
 def test_an_institution_word_after_a_sentence_end_starts_a_new_sentence(text, expected):
     assert redacted(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["GU irrigant inc. to 300cc in the evening", "dose inc by 2 units", "drip inc to 5"],
+)
+def test_inc_for_increase_is_no_company(text):
+    assert redacted(text) == text

@@ -1,0 +1,263 @@
+"""Hospitals, wards and homes of care named the way notes name them: by a short name before
+what the place is ("CALVERT HOSPITAL", "kernan hosp", "Baltimore Rehab", "GH ER"), by where a
+patient was sent ("transferred to GH", "taken to kernan", "sent to QUARTERMAIN 2"), as a
+saint's ("St. Mary's") or a university's ("U Maryland"), and then wherever else the same
+note names them again ("7/23 AT CALVERT").
+
+Notes are typed in capitals, in lower case or in sentence case, so case is no evidence in the
+first two; where a line is in sentence case, the name must be capitalised. Kinds of places,
+units and services of care ("to ICU", "from OR", "seen by PT", "to rehab") and words that
+say only what kind a facility is ("outside hospital") name none
+(resources/phi/facility_words.tsv).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
+from engine.phi.names import CALENDAR, FUNCTION_RANK
+from engine.phi.types import Detection, PhiType
+
+
+def _facility_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The kinds of places of care, and the words that describe a facility's kind."""
+    roles: dict[str, set[str]] = {"setting": set(), "descriptor": set()}
+    for line in (RESOURCES / "facility_words.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, role = line.split("\t")
+            roles[role].add(word)
+    return frozenset(roles["setting"]), frozenset(roles["descriptor"])
+
+
+SETTINGS, DESCRIPTORS = _facility_words()
+# What a place of care is, after its name: "hospital" and its shorthand and typos ("hosp.",
+# "hospiatal"), a rehabilitation or nursing facility, a campus, an emergency ward.
+_NOUN = re.compile(
+    r"(?<![\w\-])(?:hosp(?:ital|iatal|itol)?s?\.?|rehab(?:ilitation)?|nursing[ \t]+home|"
+    r"house(?![ \t]+(?:staff|officers?|diet|md|mds|calls?|physicians?|doctors?))|manor|campus|"
+    r"facility|hospice|infirmary|medical[ \t]+center|snf|er|ew|ed|"
+    r"(?-i:General|MEMORIAL|Memorial))(?![\w\-])"
+    # not a word that only qualifies another: "hospital course", "facility policy"
+    r"(?![ \t]+(?:course|stay|admission|admissions|days?|policy|policies|bed|beds|records?|"
+    r"visits?|discharge|staff|acquired|setting|based|floor|team|physician|pharmacy))", re.I)
+# The emergency wards are named by a short name only ("GH ER", "kernan ew"): "the ER".
+_WARDS = frozenset({"er", "ew", "ed"})
+_NAME_BEFORE = re.compile(r"(?:(?<=[\s(/])|^)(?P<w>[A-Za-z][A-Za-z'’\-]*)[ \t]+$")
+# Where a patient goes, comes from, or is seen: the place's name follows.
+_SENT = re.compile(
+    r"(?<![\w/])(?:(?:transferr?e?d?|transfered|trans|tx|xfer(?:red)?|sent|send|referred|"
+    r"admitted|readmitted|adm|presented|brought(?:[ \t]+(?:him|her|them|pt))?|taken|went|go|"
+    r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|come|coming)"
+    r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
+    r"(?P<by>seen|evaluated|w/u|worked[ \t]+up)[ \t]+by|followed[ \t]+at|"
+    r"(?P<bare>from|at)|(?P<on>on))[ \t]+(?:the[ \t]+)?", re.I)
+_WORD = r"[A-Za-z][A-Za-z'’\-]*"  # a run of a name ends with its sentence: no full stop
+_RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_WORD}))?")
+_WARD_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w/.]|[ \t]*(?:%|mg|l\b|liters?|units?))")
+# "St. Mary's", "ST. MARY", "Mt Sinai": a saint's or a mountain's name (not the herb).
+_SAINT = re.compile(r"(?<![\w./])(?:st|saint|mt|mount)\.?[ \t]+(?P<n>[A-Za-z]+)(?P<s>['’]s)?"
+                    r"(?![\w'’])(?![ \t]+wort)", re.I)
+# "U Maryland", "Univ. of Michigan": a university named by its state or town, in shorthand
+# ("University of …" is an organisation's name by its shape).
+_UNIVERSITY = re.compile(
+    r"(?<![\w/])(?:u|univ\.?)[ \t]+(?:of[ \t]+)?(?P<n>[A-Za-z]+(?:[ \t][A-Za-z]+)?)", re.I)
+_MAX_WORDS = 3
+_ARTICLE = re.compile(r"\bthe[ \t]+$", re.I)
+_RARE = 10000  # an English word rarer than this may be a short name ("gh")
+# Where the name of a destination ends: a pause, a date or number, a word of where or when,
+# a ward or a kind of place ("to GH for cath", "to GH 7/23", "to GH ER", "to kernan hosp").
+_ARRIVED = re.compile(
+    r"[ \t]*(?:[.,;:)!?\n\-]|$|\d|w/|(?:for|via|on|at|in|from|with|by|and|to|per|today|"
+    r"tomorrow|yesterday|tonight|this|after|before|when|where|who|which|hosp\w*|er|ed|ew|"
+    r"[a-z]{0,3}icu|ccu|csru|rehab|ward|unit|floor|nurse|team|staff)\b)", re.I)
+
+
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+_LOWER_CHAR, _UPPER_CHAR = re.compile(r"[a-z]"), re.compile(r"[A-Z]")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def text_case(text: str, pos: int) -> str:
+    """"upper", "lower" or "mixed": how the text around ``pos`` is typed — in capitals, in
+    lower case (acronyms aside), or in sentences whose first words and names are capitalised
+    (one word in fifty or more)."""
+    window = text[max(0, pos - 150):pos + 150]
+    if len(_LOWER_CHAR.findall(window)) <= len(_UPPER_CHAR.findall(window)) // 4:
+        return "upper"
+    titled = len(_TITLE_WORD.findall(window))
+    return "mixed" if titled * 50 >= titled + len(_LOWER_WORD.findall(window)) else "lower"
+
+
+class FacilityRecognizer:
+    name = "facilities"
+
+    def __init__(self, lexicons: Lexicons | None = None) -> None:
+        self.lex = lexicons or load()
+
+    def _plain(self, word: str) -> str:
+        return word.lower().replace("’", "'").rstrip(".").removesuffix("'s")
+
+    def _generic(self, plain: str) -> bool:
+        """A kind of place, a describing word, a clinical or function word, a month."""
+        return (plain in SETTINGS or plain in DESCRIPTORS or plain in self.lex.clinical_words
+                or plain in CALENDAR or self.lex.english_rank.get(plain, FUNCTION_RANK)
+                < FUNCTION_RANK or not plain[:1].isalpha())
+
+    def _name_word(self, word: str, case: str, unknown: bool = False) -> bool:
+        """A word of a facility's name: any word but a generic one or a contraction
+        ("con't"); in sentence case, a capitalised one — or, where ``unknown`` allows, one
+        no vocabulary holds ("transfer to quartermain 2", not "post-stroke")."""
+        plain = self._plain(word)
+        return not self._generic(plain) and "'" not in plain and (
+            case != "mixed" or word[0].isupper() or (unknown and not any(
+                self.lex.known(part) for part in plain.split("-"))))
+
+    def _distinct(self, plain: str) -> bool:
+        """A word that names by itself: on no English list of note, or a name or town."""
+        return not self.lex.known(plain) or self.lex.english_rank.get(
+            plain, COMMON_RANK) >= COMMON_RANK
+
+    def _acronym(self, word: str, case: str) -> bool:
+        """A short name of letters ("GH", "gbmc"), neither generic nor an everyday word."""
+        plain = self._plain(word)
+        return (2 <= len(plain) <= 5 and plain.isalpha() and (word.isupper() or case != "mixed")
+                and not self._generic(plain) and self._distinct(plain))
+
+    def _before_noun(self, text: str) -> Iterator[Detection]:
+        """The name before what the place is: "CALVERT HOSPITAL", "holy cross hospital",
+        "Baltimore Rehab", "Warren Grant EW", "KEELEY HOUSE"."""
+        for noun in _NOUN.finditer(text):
+            case = text_case(text, noun.start())
+            ward = noun.group(0).lower() in _WARDS
+            if ward and case == "mixed" and not noun.group(0).isupper():
+                continue  # "ed" and "er" are words of sentence-case text
+            start, end, count = noun.start(), None, 0
+            while count < _MAX_WORDS:
+                m = _NAME_BEFORE.search(text, max(0, start - 40), start)
+                if m is None or not self._name_word(m.group("w"), case):
+                    break
+                if end is None:
+                    end = m.end("w")
+                start, count = m.start("w"), count + 1
+            if end is None:
+                continue
+            words = [self._plain(w) for w in text[start:end].split()]
+            # before a ward, a short name alone ("GH ER", "kernan ew"), not "Cardiac ER"
+            if ward and not (count == 1 and (self._acronym(text[start:end], case)
+                                             or self._distinct(words[0]))):
+                continue
+            # in capitals or lower case, a name or a rare word among them ("holy cross
+            # hospital"), not "indicated per hospital policy"
+            last = words[-1]
+            if case != "mixed" and not (self._distinct(last) or self.lex.named(last)):
+                continue
+            yield Detection(PhiType.LOCATION, start, end, 0.8, self.name)
+
+    def _sent(self, text: str) -> Iterator[Detection]:
+        """Where a patient is sent, taken or seen: "transferred to GH", "taken to kernan",
+        "sent to QUARTERMAIN 2", "seen by GBMC nurse", "transplant at Holy Cross"."""
+        for cue in _SENT.finditer(text):
+            run = _RUN.match(text, cue.end())
+            if run is None or self._generic(self._plain(run.group("w"))):
+                continue
+            case = text_case(text, cue.end())
+            words = [w for w in (run.group("w"), run.group("w2"), run.group("w3")) if w]
+            keep = 0  # a possessive ends the name before it ("from Pinabel Marcil's Tales")
+            while keep < len(words) and self._name_word(words[keep], case, unknown=True) and (
+                    "'" not in words[keep] and "’" not in words[keep]):
+                keep += 1
+            if keep and self._acronym(words[0], case):
+                keep = 1  # "GH via ambulance", "GBMC nurse": a short name stands alone
+            if not keep:
+                continue
+            name = words[:keep]
+            end = run.end(("w", "w2", "w3")[keep - 1])
+            if self._sent_to_place(text, cue, name, end, case):
+                yield Detection(PhiType.LOCATION, run.start(), end, 0.75, self.name)
+
+    def _sent_to_place(self, text: str, cue: re.Match[str], name: list[str], end: int,
+                       case: str) -> bool:
+        """Whether the words after a cue name a place: a short name of letters where a
+        destination ends ("GH.", "GH for cath", "GH 7/23"), a town ("to Baltimore"), a rare
+        name or a word no vocabulary holds with its ward number or where a destination ends
+        ("kernan hosp", "QUARTERMAIN 2"), or a capitalised name of two or three words in
+        sentence-case text ("at Holy Cross"). After "by", only a short name (a person is seen
+        by a person); after a bare "from" or "at", only a town or a capitalised name."""
+        plains = [self._plain(w) for w in name]
+        # capitalised words, no person's full name ("go to Grace Wojciechowska"), and one
+        # of them naming, or no article before them, as an institution's name has none
+        # ("at Holy Cross"; "from the West Coast" names no site)
+        person = plains[0] in self.lex.given_names and not self.lex.place(plains[0])
+        several = case == "mixed" and len(name) > 1 and not person and all(
+            w[0].isupper() for w in name) and (_ARTICLE.search(cue.group(0)) is None or any(
+                not self.lex.known(p) or ((self.lex.named(p) or self.lex.place(p))
+                                          and self._distinct(p)) for p in plains))
+        town = all(self.lex.place(p) and self._distinct(p) for p in plains)
+        if cue.group("bare"):  # "at Holy Cross", "from Towson", "seen at Hopkins"
+            capital = case != "mixed" or name[0][0].isupper()
+            rare_name = (case == "mixed" and len(name) == 1 and capital
+                         and not name[0].isupper() and self.lex.named(plains[0])
+                         and self._distinct(plains[0]) and plains[0] not in self.lex.countries)
+            # an acronym no vocabulary holds, where sentences are typed ("cath at JHH on";
+            # "weaned from FMV", "drainage from ETT" are devices)
+            short = (case == "mixed" and cue.group("bare").lower() == "at" and len(name) == 1
+                     and name[0].isupper()
+                     and 3 <= len(plains[0]) <= 5 and not self.lex.known(plains[0])
+                     and plains[0] not in SETTINGS and _ARRIVED.match(text, end) is not None)
+            return several or rare_name or short or (town and capital)
+        ward = _WARD_NUMBER.match(text, end) is not None
+        if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"
+            return ward and len(name) == 1 and len(plains[0]) > 3 and all(
+                self.lex.named(p) and self._distinct(p) for p in plains) and (
+                case != "mixed" or name[0][0].isupper())
+        ends = _ARRIVED.match(text, end) is not None
+        acronym = len(name) == 1 and self._acronym(name[0], case) and (
+            not self.lex.known(plains[0]) or self.lex.english_rank.get(plains[0], _RARE) >= _RARE)
+        if cue.group("by"):
+            return acronym
+        if acronym:
+            return ends
+        unknown = all(p.isalpha() and len(p) > 3 and not self.lex.known(p) for p in plains)
+        rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
+        return several or town or ((unknown or rare_name) and (ends or ward))
+
+    def _saints(self, text: str) -> Iterator[Detection]:
+        for m in _SAINT.finditer(text):
+            plain = m.group("n").lower()
+            if (plain in self.lex.given_names or self.lex.place(plain)) and not self._generic(
+                    plain) and (m.group("n")[0].isupper() or text_case(text, m.start()) != "mixed"):
+                yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.8, self.name)
+
+    def _universities(self, text: str) -> Iterator[Detection]:
+        for m in _UNIVERSITY.finditer(text):
+            words = m.group("n").split()
+            for n in range(len(words), 0, -1):
+                plain = " ".join(words[:n]).lower()
+                if plain in self.lex.state_names or self.lex.place(plain):
+                    end = m.start("n") + len(" ".join(words[:n]))
+                    yield Detection(PhiType.LOCATION, m.start(), end, 0.8, self.name)
+                    break
+
+    def _elsewhere(self, text: str, found: Iterable[Detection]) -> Iterator[Detection]:
+        """A facility named once is that facility wherever else the note names it: whole
+        names of several words, and single words that name by themselves (not "General")."""
+        names = set()
+        for det in found:
+            plain = " ".join(self._plain(w) for w in text[det.start:det.end].split())
+            if " " in plain or self._distinct(plain):
+                names.add(plain)
+        if not names:
+            return
+        pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(
+            re.escape(n).replace(r"\ ", r"[ \t]+") for n in sorted(names, key=len, reverse=True))
+            + r")(?!\w|-\w)", re.I)
+        for m in pattern.finditer(text):
+            yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
+
+    def analyze(self, text: str) -> Iterator[Detection]:
+        found = [*self._before_noun(text), *self._sent(text), *self._universities(text)]
+        yield from found
+        yield from self._saints(text)
+        yield from self._elsewhere(text, found)

@@ -1,0 +1,83 @@
+"""Hospitals, wards and homes of care named the way notes name them, in capitals, lower case
+or sentence case — and the kinds of places and units of care that name none."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.phi.facilities import FacilityRecognizer, text_case
+
+RECOGNIZER = FacilityRecognizer()
+
+
+def found(text: str) -> set[str]:
+    return {text[d.start:d.end] for d in RECOGNIZER.analyze(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a short name before what the place is
+        ("ADMITTED IN TRANSFER FROM LINDQUIST HOSPITAL WITH SEPSIS", {"LINDQUIST"}),
+        ("pt was taken to brennock hosp. by ems", {"brennock"}),
+        ("Plan is discharge to Harwich Rehab tomorrow.", {"Harwich"}),
+        ("SENT TO ORTEGA EW WHERE EKG WAS DONE", {"ORTEGA"}),
+        ("LIVES AT FENWICK HOUSE SINCE HER STROKE", {"FENWICK"}),
+        # where a patient is sent, taken or seen
+        ("TRANSFERRED TO WMC FOR CATH 4/2", {"WMC"}),
+        ("seen by KLM nurse for hospice arrangements", {"KLM"}),
+        ("she is followed at wmc by her cardiologist", {"wmc"}),
+        ("Plan: transfer to vandermeer 3 once off pressors", {"vandermeer"}),
+        ("Will go to Oakhurst for rehab after discharge.", {"Oakhurst"}),
+        ("He had his valve done at Saint Cuthbert Medical.", {"Saint Cuthbert"}),
+        # a saint's or a university's name in shorthand
+        ("wishes to return to st. agnes after weaning", {"st. agnes"}),
+        ("insulin drip per U Vermont protocol", {"U Vermont"}),
+        # a ward and its number; a rare name after "at"
+        ("Pt remains on Osler 7 awaiting a bed.", {"Osler"}),
+        ("Her valve was replaced at Hopkins last spring.", {"Hopkins"}),
+        ("Cath done at JHMC on Monday, two stents.", {"JHMC"}),
+        ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK"}),
+    ],
+)
+def test_facilities_by_context(text, names):
+    assert names <= found(text), found(text)
+
+
+def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
+    text = "TRANSFERRED FROM LINDQUIST HOSPITAL 3/2.\nRECEIVED 2 FFP AT LINDQUIST- STABLE."
+    spans = [(d.start, d.end) for d in RECOGNIZER.analyze(text)]
+    assert {text[s:e] for s, e in spans} == {"LINDQUIST"} and len(set(spans)) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TRANSFERRED TO MICU FOR CLOSER MONITORING", "sent to CT then back to the floor",
+        "pt went to OR at 0800", "transferred from OSH on pressors", "seen by PT and OT today",
+        "discharge to home with VNA", "returned to baseline mental status",
+        "transfer to sc heparin tomorrow", "started on TNG gtt, relief from NTG",
+        "we are going to titrate the drip", "admitted to the hospital for observation",
+        "hospital course was uncomplicated", "Guidelines for post-stroke rehabilitation",
+        "she was seen at outside hospital", "cardiac rehab referral placed",
+        "HOUSE STAFF NOTIFIED OF THE CHANGE", "CON'T REHAB/PT AS TOLERATED",
+        "Copies of this letter go to Grace Wojciechowska and the GP.",
+        "Her family moved from the West Coast last year.", "4 U NPH given at HS",
+        "NSR with occasional PVCs, ST depression resolved", "sats 95% on RA 2L",
+        "pt remains on psv 15 peep 5", "secretions from ETT, suctioned", "he moved from Brazil",
+        "Weaned from FMV this am to cool neb.",
+        "She should return to Endocrine Clinic in six weeks.", "SKIN INTACT GENERAL EDEMA",
+    ],
+)
+def test_no_facility(text):
+    assert found(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [("PT ARRIVED FROM THE ED AT 2200, ALERT.", "upper"),
+     ("pt arrived from ed at 2200. alert and oriented, family at bedside.", "lower"),
+     ("Patient arrived from the ED at 2200. She is alert and her son is here.", "mixed")],
+)
+def test_how_a_note_is_typed(text, case):
+    assert text_case(text, len(text) // 2) == case
