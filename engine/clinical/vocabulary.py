@@ -86,10 +86,15 @@ def _disease_nouns(word: str) -> Iterator[str]:
             yield word[:-len(adjective)] + noun
 
 
+# Lexicon headings that name no disease in a sentence: an event category, a measurement.
+NOT_PROBLEMS = frozenset({"adverse effects", "adverse effect", "body weight", "weight"})
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     terms: dict[str, Term]
-    drugs_named_like_labs: dict[str, Term]  # "potassium": a lab with a value, else a drug
+    # "potassium": a lab with a value, else a drug; "sodium": else a substance
+    drugs_named_like_labs: dict[str, Term]
     prefixes: frozenset[str]  # the first words of every term of two words or more
 
     def get_typed(self, phrase: str, kind: str) -> Term | None:
@@ -97,7 +102,8 @@ class Vocabulary:
         term = self.terms.get(k)
         if term is not None and term.type == kind:
             return term
-        return self.drugs_named_like_labs.get(k) if kind == "medication" else None
+        shadowed = self.drugs_named_like_labs.get(k)
+        return shadowed if shadowed is not None and shadowed.type == kind else None
 
     def _lookup(self, phrase: list[str]) -> Term | None:
         term = self.terms.get(" ".join(phrase))
@@ -166,8 +172,8 @@ def load() -> Vocabulary:
             return
         if k not in terms:
             terms[k] = Term(kind, k, code, extra, drug_class)
-        elif curated and kind == "medication" and terms[k].type == "lab":
-            # only curated drugs: the lexicon names lab analytes too ("creatinine", "glucose")
+        elif curated and kind in ("medication", "substance") and terms[k].type == "lab":
+            # only curated drugs and substances: the lexicon names lab analytes too
             shadowed.setdefault(k, Term(kind, k, code, extra, drug_class))
 
     for row in _rows("vocabulary.tsv"):
@@ -180,10 +186,13 @@ def load() -> Vocabulary:
     for kind, term, system, code, display in _rows("synthea_codes.tsv"):
         add(kind, term, Code(system, code, display) if code else None, display)
     for term, code, title in _rows("lexicon_diseases.tsv"):
-        add("problem", term, Code(ICD10CM, code, title), title)
+        if key(term) not in NOT_PROBLEMS:
+            add("problem", term, Code(ICD10CM, code, title), title)
     for term, mesh_id, heading in _rows("lexicon_mesh_diseases.tsv"):
         *head, last = key(term).split(" ")
         single = _singular(last)
+        if key(term) in NOT_PROBLEMS:
+            continue
         if single is None or " ".join([*head, single]) not in terms:  # else the singular's code
             add("problem", term, Code(MESH, mesh_id, heading), heading)
     for term, canonical, kind in _rows("lexicon_drugs.tsv"):
