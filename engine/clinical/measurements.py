@@ -10,7 +10,7 @@ from engine.clinical.tables import headed_cells
 
 LOINC = "http://loinc.org"
 
-_SEP = r"[\s:=|]*(?:(?:of|was|is|at)\s+)?"
+_SEP = r"(?:\s*\([^()\n]{1,12}\))?[\s:=|-]*(?:(?:of|was|is|at)\s+)?"
 _RANGE_BRACKET = r"(?:\[[^\]\n]{0,30}\][\s|]*)?"
 
 
@@ -41,7 +41,9 @@ _VITALS: tuple[tuple[str, str, str, str, str, bool, Any, tuple[float, float]], .
      r"resp(?:iratory)?\s*rate|respirations?|resps?|RR|(?-i:R)",
      r"/min|breaths\s*(?:per|/)\s*min(?:ute)?|rpm", False, None, (4, 80)),
     ("oxygen saturation", "59408-5", "%",
-     r"SpO2|SaO2|O2\s*sat(?:uration)?s?|oxygen\s*saturation|sat(?:uration)?s?|pulse\s*ox(?:imetry)?",
+     r"SpO2|SaO2(?:\s*%\s*BldA?\s*PulseOx)?|O2\s*sat(?:uration)?s?(?:\s*\(%\))?|"
+     r"oxygen\s*saturation(?:\s+in\s+arterial\s+blood(?:\s+by\s+pulse\s+oximetry)?)?|"
+     r"sat(?:uration)?s?|pulse\s*ox(?:imetry)?",
      r"%", True, None, (50, 100)),
     ("body mass index", "39156-5", "kg/m2", r"BMI|body\s*mass\s*index(?:\s*calculated)?",
      r"kg/m2|kg/m²", False, None, (10, 90)),
@@ -50,8 +52,13 @@ _VITALS: tuple[tuple[str, str, str, str, str, bool, Any, tuple[float, float]], .
      False, _to_cel, (30, 45)),
     ("body weight", "29463-7", "kg", r"(?:body\s*)?weight|wt",
      r"kgs?|kilograms?|lbs?|pounds|\[lb_av\]", True, _to_kg, (0.3, 400)),
-    ("body height", "8302-2", "cm", r"(?:body\s*)?height|ht",
+    ("body height", "8302-2", "cm", r"(?:body\s*)?height(?:/length)?|ht",
      r"cm|m|in(?:ches)?|\[in_us\]|\"", True, _to_cm, (25, 250)),
+    ("body surface area", "8277-6", "m2", r"BSA|body\s*surface\s*area",
+     r"m2|m²|mm2|sq\.?\s*m", False, None, (0.1, 3.5)),
+    ("inhaled oxygen concentration", "3150-0", "%",
+     r"FiO2|inhaled\s*(?:oxygen|O2)\s*concentration|O2\s*concentration",
+     r"%", False, None, (21, 100)),
 )
 _VITAL_RX = tuple(
     (name, code, unit, re.compile(
@@ -69,7 +76,9 @@ _HEADED_RX = tuple(
     for name, code, unit, names, units, needs_unit, convert, bounds in _VITALS)
 _HEADER_UNIT = re.compile(r"\s*\((?P<p>[^()]*)\)?$|\s+(?P<b>[^\s()]*[\[/%][^\s()]*)$")
 _CELL_REST = re.compile(r"$|[\s(*]")  # what may follow a cell's value: not "-2010", ":00"
-_BP = re.compile(r"(?<![\w/])(?:BP|blood\s*pressure)(?![\w/])[\s:=|]*(?:(?:of|was|is)\s+)?"
+_BP = re.compile(r"(?<![\w/])(?:BP|blood\s*pressure)(?![\w/])"
+                 r"(?:\s+(?:systolic\s*(?:and|/)\s*diastolic|sys(?:tolic)?\s*/\s*dia(?:stolic)?))?"
+                 r"(?:\s*\([^()\n]{1,12}\))?[\s:=|-]*(?:(?:of|was|is)\s+)?"
                  r"(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?:\s*mm\s*\[?hg\]?)?", re.I)
 _PAIN = re.compile(r"\bpain(?:\s*(?:score|scale|level))?[\s:=|]*(?:(?:is|of)\s+)?"
                    r"(?P<v>\d{1,2})\s*/\s*10\b", re.I)
@@ -177,7 +186,7 @@ def find_vitals(text: str) -> Iterator[dict[str, Any]]:
                              m.end(), m.group(0))
             if found:
                 yield found
-    if " | " in text:
+    if "|" in text:
         yield from find_table_vitals(text)
 
 

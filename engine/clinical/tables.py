@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_CELL = re.compile(r"[^|\n]+")
 _GAP = re.compile(r"(?<=\S)(?: {2,}|\t+)(?=\S)")  # a column gap between two cells
 _LEAD = re.compile(r"[ \t]+")
 
@@ -46,10 +45,11 @@ def pipe_view(text: str) -> str:
             continue
         chars = list(line)
         for m in _GAP.finditer(line):
-            if line[m.start() - 1] in ".;" and "\t" not in m.group(0):
-                continue
-            chars[m.start()] = "|" if len(m.group(0)) == 1 else " "
-            if len(m.group(0)) > 1:
+            gap = m.group(0)
+            if "\t" in gap:  # every tab is a separator: two in a row hold an empty cell
+                for k, ch in enumerate(gap, m.start()):
+                    chars[k] = "|" if ch == "\t" else " "
+            elif line[m.start() - 1] not in ".;":
                 chars[m.start() + 1] = "|"
         lead = _LEAD.match(line)
         if lead and lead.end() < len(line) and i and (gaps[i - 1] or "|" in out[-1]):
@@ -71,11 +71,18 @@ class Cell:
 
 
 def _cells(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    out = [("", start, start)] if text.startswith("|", start) else []  # an empty first cell
-    for m in _CELL.finditer(text, start, end):
-        raw = m.group(0)
+    """Every cell between pipes, empty ones included ("a||b": a tab table's empty cell;
+    "| x": a row continuing the one above), each stripped, with its offsets."""
+    line = text[start:end]
+    parts = line.split("|")
+    if len(parts) > 1 and line.rstrip().endswith("|"):
+        parts.pop()  # nothing after a closing pipe
+    out, offset = [], start
+    for raw in parts:
         lead = len(raw) - len(raw.lstrip())
-        out.append((raw.strip(), m.start() + lead, m.start() + lead + len(raw.strip())))
+        cell = raw.strip()
+        out.append((cell, offset + lead if cell else offset, offset + lead + len(cell)))
+        offset += len(raw) + 1
     return out
 
 
