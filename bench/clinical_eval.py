@@ -286,8 +286,9 @@ def cdr() -> dict[str, dict[str, float]]:
 
 
 def assertions() -> dict[str, float]:
-    rows = [ln.split("\t") for ln in (ROOT / "resources" / "clinical" / "assertion_cases.tsv")
-            .read_text().splitlines() if not ln.startswith("#")]
+    rows = [ln.replace("\\n", "\n").split("\t") for ln in
+            (ROOT / "resources" / "clinical" / "assertion_cases.tsv").read_text().splitlines()
+            if not ln.startswith("#")]
     right = 0
     for sentence, term, expected in rows:
         found = [e for e in extract_clinical(sentence).entities if e.text.lower() == term]

@@ -36,8 +36,10 @@ def _rules() -> tuple[list[tuple[str, re.Pattern[str], str]], re.Pattern[str],
             triggers.setdefault((assertion, direction), []).append(phrase)
     # backward negation ("was ruled out") is checked before forward uncertainty ("rule out")
     keys = sorted(triggers, key=lambda k: (_ORDER.index(k[0]), k[1] != "forward"))
-    compiled = [(a, re.compile(rf"(?<![\w/-])(?:{'|'.join(triggers[(a, d)])})(?![\w/-])",
-                               re.IGNORECASE), d) for a, d in keys]
+    # longer phrases first: "mother:" before "mother", "no evidence of" before "no"
+    compiled = [(a, re.compile(
+        rf"(?<![\w/-])(?:{'|'.join(sorted(triggers[(a, d)], key=len, reverse=True))})(?![\w/-])",
+        re.IGNORECASE), d) for a, d in keys]
     terminator = re.compile(rf"\b(?:{'|'.join(terminators)})\b|[;:.\n]", re.IGNORECASE)
     # pseudo-triggers contain a trigger's words without its meaning ("two-day history of",
     # "gram-negative"): a trigger inside one does not count

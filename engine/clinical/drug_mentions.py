@@ -51,8 +51,9 @@ def resolve(text: str, matches: list[Match]) -> DrugMentions:
             if term.drug_class and segment in has_drug:
                 continue
             known = first.setdefault((segment, _identity(term)), start)
-            if known != start and in_row.setdefault(
-                    segment, is_row(text[bounds[segment]:bounds[segment + 1]])):
+            if known != start and segment not in in_row:
+                in_row[segment] = is_row(text[bounds[segment]:bounds[segment + 1]])
+            if known != start and in_row[segment]:
                 synonyms.setdefault(known, []).append(text[start:end])
                 continue
         kept.append((start, end, term))
