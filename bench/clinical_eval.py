@@ -159,7 +159,10 @@ def _variant(section, name: str) -> tuple[str, int]:
         codes: dict[int, str] = {}
         for fact in section.facts:
             for row in fact.rows:
-                if fact.code is not None:
+                # the entry's code, where its row shows its value (some entries reference
+                # another row than their own)
+                shown = fact.value is None or f"{fact.value:g}" in section.narrative[row[0]:row[1]]
+                if fact.code is not None and shown:
                     codes.setdefault(section.narrative.count("\n", 0, row[0]), fact.code.code)
         out, previous_row = [], False
         for i, line in enumerate(lines):
@@ -220,8 +223,10 @@ def ccda(variant: str = "untitled") -> tuple[dict[str, dict[str, float]],
                     continue
                 pred_m = [m for e in entities for m in _pred_measures(e)]
                 restrict = all(f.rows for _, f in scored)  # else a gold row is unknown: all
+                # a blood pressure's diastolic cannot be judged where no entry codes one
+                coded = {g[0] for g in gold_m}
                 on = [m for e in entities if not restrict or on_rows(e)
-                      for m in _pred_measures(e)]
+                      for m in _pred_measures(e) if m[0] != "8462-4" or "8462-4" in coded]
                 hit = sum(any(_same_measure(p, g) for p in pred_m) for g in gold_m)
                 for counter, preds in ((c, pred_m), (r, on)):
                     counter[0] += sum(any(_same_measure(p, g) for g in gold_m) for p in preds)

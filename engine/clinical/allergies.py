@@ -34,6 +34,8 @@ _HEADER_WORD = re.compile(
     r"group\s+description|recorded|time|date\s+and\s+time|noted|reaction\s+status|"
     r"severity\s+status)", re.I)
 _ALLERGY_HEADER = re.compile(r"allerg|substance|allergen|reaction|susceptib|intoleran", re.I)
+_OTHER_TABLE = re.compile(r"medication|directions|dos(?:e|age)|\bsig\b|instructions|frequency|"
+                          r"route|indications?|results?|values?|problems?|diagnos", re.I)
 _REACTION_WORD = re.compile(
     r"\b(?:hives|urticaria|rash|anaphyla\w*|angioedema|swelling|itching|pruritus|wheez\w*|"
     r"nausea|vomiting|diarrh\w+|shortness\s+of\s+breath|dyspnea|throat\s+closing|"
@@ -106,6 +108,8 @@ def _is_allergy_table(view: str, start: int, end: int) -> bool:
     if any(_ALLERGY_HEADER.search(h) for h in header) and \
             sum(bool(_HEADER_WORD.fullmatch(h)) for h in header if h) >= 2:
         return True
+    if any(_OTHER_TABLE.search(h) for h in header):
+        return False  # a medication list's "PRN wheezing" is an indication, not a reaction
     rows = [line for line in lines[1:] if not line.startswith("|")]
     with_reaction = sum(bool(_REACTION_WORD.search(r) or "reaction:" in r.lower())
                         for r in rows)

@@ -140,6 +140,7 @@ class _LabReading:
 
 
 _MAX_ROW = 400  # a result row's name cell starts this close to its line's start
+_ROW_CODE = re.compile(r"(?m)^[ \t]*(\d{1,5}-\d)[ \t]*\|[^\n]*\Z")  # "2951-2 | Sodium"
 
 
 def _lab_reading(text: str, start: int, end: int, term: Term,
@@ -147,8 +148,13 @@ def _lab_reading(text: str, start: int, end: int, term: Term,
     """The value written after the lab name or, in a result table, in the row's Value column
     (with its Unit column and any LOINC code the row states)."""
     code = term.code
+    written = _ROW_CODE.search(text, max(0, start - _MAX_ROW), start)  # code-first column
+    if written is not None and "\n" not in text[written.end():start]:
+        code = Code(LOINC, written.group(1), term.term)
     attrs = lab_attributes(text, end, code.code if code else None, term.extra)
     if attrs is not None:
+        if stated := attrs.pop("written_code"):
+            code = Code(LOINC, stated, term.term)
         return _LabReading(code, attrs, end, attrs.pop("value_end"))
     if not rows:
         return None
@@ -162,6 +168,7 @@ def _lab_reading(text: str, start: int, end: int, term: Term,
     if attrs is None:
         return None
     attrs.pop("value_end")
+    attrs.pop("written_code")
     return _LabReading(code, attrs, row.start, row.end)
 
 

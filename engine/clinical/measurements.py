@@ -99,11 +99,15 @@ _RANGE = re.compile(r"\s*\(?\s*(?:ref(?:erence)?(?:\s+range)?\s*:?\s*|normal\s*:
 # Specimen, property and method parts of LOINC short names ("Hct Fr Bld Auto 51.2 %").
 _LOINC_PARTS = (r"(?:[\s-]+(?:Bld[ACV]?|Ser|Plas|SerPl|Ur|CSF|#|M?Fr|[MmSsNn]Cnc|Auto|Calc|"
                 r"Manual|Cnt)(?![\w/]))*")
+# A LOINC code written in the name's row ("Sodium | 2951-2 | 135", "Hemoglobin (718-7) 13.2")
+# names the test; it is never the value.
+_CODE_CELL = r"(?:\(?(?P<loinc{}>\d{{1,5}}-\d)\)?(?![\d.])[\s|]*)?"
 _VALUE = re.compile(
     r"^(?:\s+(?:level|count|total|result))?[\s|]*"
     r"(?:,\s*[A-Za-z]+)?" + _LOINC_PARTS +  # "Glucose, Random", "Hgb Bld-mCnc"
-    r"[\s|]*(?:(?:\((?P<r1>[^)\n]*)\)|\[(?P<r2>[^\]\n]*)\])[\s|]*)?(?:of|was|is|at|=|:)?"
-    r"[\s|]*(?P<v>[<>]?(?:\d+(?:\.\d+)?|\.\d+))(?![\d/.])[\s|]*"
+    r"[\s|]*" + _CODE_CELL.format(1) +
+    r"(?:(?:\((?P<r1>[^)\n]*)\)|\[(?P<r2>[^\]\n]*)\])[\s|]*)?(?:of|was|is|at|=|:|-|–)?"
+    r"[\s|]*" + _CODE_CELL.format(2) + r"(?P<v>[<>]?(?:\d+(?:\.\d+)?|\.\d+))(?![\d/.]|-\d)[\s|]*"
     r"(?P<u>%|mg/dl|g/dl|mmol/l|meq/l|k/ul|10\*3/ul|10\+3/ul|x10\^?e?3/ul|/ul|u/l|iu/l|"
     r"ng/ml|ng/dl|pg/ml|mg/l|miu/l|m?iu/ml|ml/min(?:/1\.73\s?m2)?|ratio|sec(?:onds)?)?", re.I)
 # Lower-cased units as written -> UCUM.
@@ -115,7 +119,9 @@ _UCUM = {"mg/dl": "mg/dL", "g/dl": "g/dL", "mmol/l": "mmol/L", "meq/l": "meq/L",
          "ml/min": "mL/min", "ml/min/1.73m2": "mL/min/{1.73_m2}",
          "ml/min/1.73 m2": "mL/min/{1.73_m2}", "sec": "s", "seconds": "s", "ratio": "{ratio}",
          "%": "%"}
-_FLAG = re.compile(r"^\s*(?:\([^)]*\))?\s*(?P<f>H|L|HIGH|LOW|\*)\b")
+# A flag after the value, in parentheses or not; N / normal says the range was met.
+_FLAG = re.compile(r"^\s*(?:\((?P<p>H|L|N|HH|LL|HIGH|LOW|NORMAL)\)|(?:\([^)]*\))?\s*"
+                   r"(?P<f>H|L|HIGH|LOW|\*))(?![\w])", re.I)
 
 
 def _vital(name: str, code: str, unit: str, start: int, end: int, text: str,
@@ -211,10 +217,13 @@ def lab_attributes(text: str, end: int, code: str | None, unit: str) -> dict[str
         low, high = ADULT_RANGES.get(code or "", (None, None))
     flag = _FLAG.match(rest)
     if flag:
-        attrs["abnormal"] = "L" if flag.group("f").upper().startswith("L") else "H"
+        written = (flag.group("p") or flag.group("f")).upper()
+        attrs["abnormal"] = None if written.startswith("N") else \
+            "L" if written.startswith("L") else "H"
     elif low is not None and high is not None:
         attrs["abnormal"] = "H" if value > high else "L" if value < low else None
     else:
         attrs["abnormal"] = None
     attrs["value_end"] = end + m.end()
+    attrs["written_code"] = m.group("loinc1") or m.group("loinc2")
     return attrs

@@ -115,8 +115,9 @@ def headed_cells(text: str) -> Iterator[Cell]:
                     if value:
                         yield Cell(name, value, start, end)
         for row in block:
-            for value, start, end in row[1:]:
-                yield Cell(row[0][0], value, start, end)
+            first = 1 if len(row) > 2 and _CODE_CELL.match(row[0][0]) else 0  # code-first
+            for value, start, end in row[first + 1:]:
+                yield Cell(row[first][0], value, start, end)
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class RowValue:
 
 
 _NUMBER = re.compile(r"[<>]?(?:\d+(?:\.\d+)?|\.\d+)$")
+_CODE_CELL = re.compile(r"\d{1,5}-\d$|-$")  # a LOINC code, or a dash for none
 _LOINC_CODE = re.compile(r"\d{1,7}-\d$")
 
 

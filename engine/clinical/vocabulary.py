@@ -1,7 +1,8 @@
 """The term lists under resources/clinical, and longest-match lookup over word tokens.
 
-Five lists, highest priority first (the first list that names a term decides its type and
-code): ``vocabulary.tsv`` (curated, coded), ``synthea_codes.tsv`` (coded pairs from Synthea),
+Six lists, highest priority first (the first list that names a term decides its type and
+code): ``vocabulary.tsv`` (curated, coded), ``loinc_labs.tsv`` (a LOINC subset: short and long
+names, abbreviations), ``synthea_codes.tsv`` (coded pairs from Synthea),
 ``lexicon_diseases.tsv`` (ICD-10-CM titles), ``lexicon_mesh_diseases.tsv`` (MeSH disease
 headings and entry terms) and ``lexicon_drugs.tsv`` (drug names and synonyms, coded through
 their canonical name when the curated list codes it; pharmacological classes flagged). See
@@ -24,8 +25,9 @@ from engine.clinical.schema import Code
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "clinical"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 MESH = "http://id.nlm.nih.gov/mesh"
+LOINC = "http://loinc.org"
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[^\sA-Za-z0-9]")
-_MAX_TOKENS = 8
+_MAX_TOKENS = 32  # LOINC long names run to 28 tokens
 _AE_OE = re.compile(r"(?<=[a-z])[ao]e(?=[a-z])")  # British ae/oe inside a word
 
 
@@ -183,6 +185,10 @@ def load() -> Vocabulary:
         *head, last = key(term).split(" ")
         if kind == "lab" and (single := _singular(last)):  # "Platelet # Bld Auto 246"
             add(kind, " ".join([*head, single]), Code(system, code, display), extra)
+    for row in _rows("loinc_labs.tsv"):  # LOINC short and long names, and abbreviations
+        code, short, long, unit, others = (row + [""] * 5)[:5]
+        for name in (short, long, *filter(None, others.split(";"))):
+            add("lab", name, Code(LOINC, code, long), unit)
     for kind, term, system, code, display in _rows("synthea_codes.tsv"):
         add(kind, term, Code(system, code, display) if code else None, display)
     for term, code, title in _rows("lexicon_diseases.tsv"):
