@@ -56,22 +56,47 @@ _SECTION_DEFAULT = {"family_history": "family", "pmh": "historical"}
 # this many characters keeps a sentence megabytes long (one-line text dumps) from costing
 # time in proportion to its length for every entity in it.
 _WINDOW = 400
-# A line break inside a sentence (a wrapped line: a word or comma, then a lower-case word)
-# does not end it: "denies chest pain, shortness of breath or⏎polyuria".
-_WRAP = re.compile(r"(?<=[A-Za-z,])[ \t]*\n(?=[ \t]*[a-z])")
 _LIST_SPLIT = re.compile(r",|\b(?:or|and|nor)\b", re.IGNORECASE)
 _MAX_WORDS, _LIST_ITEM_WORDS, _MAX_LIST_WORDS = 8, 4, 40
+_AFTER_REACH = 120  # characters: 5 words and the longest backward trigger
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[str, int, int]:
-    """The window around an entity with wrapped lines joined (same length), and the bounds
-    of the entity's sentence inside it."""
+def _wrapped(text: str, i: int) -> bool:
+    """The line break at ``i`` continues a sentence: a word or comma before it, a
+    lower-case word after it ("shortness of breath or⏎polyuria")."""
+    j, k = i - 1, i + 1
+    while j > i - 20 and j >= 0 and text[j] in " \t":
+        j -= 1
+    while k < i + 20 and k < len(text) and text[k] in " \t":
+        k += 1
+    return j >= 0 and k < len(text) and (text[j].isalpha() or text[j] == ",") and \
+        text[k].islower()
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of an entity's sentence, no further than _WINDOW characters each way; a
+    wrapped line does not end it."""
     low, high = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
-    window = _WRAP.sub(lambda m: " " * len(m.group(0)), text[low:high])
-    s, e = start - low, end - low
-    left = max(window.rfind(ch, 0, s) for ch in ".\n;") + 1
-    rights = [i for i in (window.find(ch, e) for ch in ".\n;") if i >= 0]
-    return window, left + low, (min(rights) if rights else len(window)) + low
+    left = max(text.rfind(".", low, start), text.rfind(";", low, start))
+    newline = text.rfind("\n", low, start)
+    while newline > left and _wrapped(text, newline):
+        newline = text.rfind("\n", low, newline)
+    left = max(left, newline, low - 1) + 1
+    rights = [i for i in (text.find(".", end, high), text.find(";", end, high)) if i >= 0]
+    newline = text.find("\n", end, high)
+    while newline >= 0 and _wrapped(text, newline):
+        newline = text.find("\n", newline + 1, high)
+    rights += [newline] if newline >= 0 else []
+    return left, min(rights) if rights else high
+
+
+def _unwrapped(text: str, start: int, end: int) -> str:
+    """text[start:end] with its wrapped line breaks read as spaces."""
+    part = text[start:end]
+    if "\n" not in part:
+        return part
+    return "".join(" " if ch == "\n" and _wrapped(text, start + i) else ch
+                   for i, ch in enumerate(part))
 
 
 def _in_scope(gap: str) -> bool:
@@ -86,25 +111,26 @@ def _in_scope(gap: str) -> bool:
 
 def assertion_for(text: str, start: int, end: int, section: str | None) -> str:
     compiled, terminators, false = _rules()
-    window, s_start, s_end = _sentence(text, start, end)
-    low = max(0, start - _WINDOW)
-    before = window[s_start - low:start - low]
-    after = window[end - low:s_end - low]
-    pseudo_before = [m.span() for m in false.finditer(before)] if false else []
-    pseudo_after = [m.span() for m in false.finditer(after)] if false else []
+    s_start, s_end = _sentence(text, start, end)
+    # a backward trigger starts within 5 words of the entity: no need to read further
+    s_end = min(s_end, end + _AFTER_REACH)
+    before, after = _unwrapped(text, s_start, start), _unwrapped(text, end, s_end)
+    pseudo: dict[str, list[tuple[int, int]]] = {}  # looked for only once a trigger matched
 
-    def real(m: re.Match[str], pseudo: list[tuple[int, int]]) -> bool:
-        return not any(a <= m.start() and m.end() <= b for a, b in pseudo)
+    def real(m: re.Match[str], part: str) -> bool:
+        if part not in pseudo:
+            pseudo[part] = [f.span() for f in false.finditer(part)] if false else []
+        return not any(a <= m.start() and m.end() <= b for a, b in pseudo[part])
 
     for assertion, regex, direction in compiled:
         if direction == "forward":
             for m in regex.finditer(before):
                 gap = before[m.end():]
-                if real(m, pseudo_before) and not terminators.search(gap) and _in_scope(gap):
+                if real(m, before) and not terminators.search(gap) and _in_scope(gap):
                     return assertion
         else:
             for m in regex.finditer(after):
-                if not real(m, pseudo_after):
+                if not real(m, after):
                     continue
                 if not terminators.search(after[:m.start()]) and \
                         len(after[:m.start()].split()) <= 5:

@@ -28,17 +28,17 @@ _KINDS = (
 )
 _SECTION_ONLY = (("tobacco", r"tobacco|nicotine"), ("alcohol", r"alcohol|etoh"),
                  ("drugs", r"drugs|marijuana|cannabis|cocaine|heroin|methamphetamine"))
-_ANYWHERE = re.compile("|".join(rf"(?P<{k}>{p})" for k, p in _KINDS), re.I)
+# a word start first: the alternatives are tried only where a word begins
+_ANYWHERE = re.compile(r"(?<![\w-])(?=[a-z])(?:" +
+                       "|".join(rf"(?P<{k}>{p})" for k, p in _KINDS) + ")", re.I)
 _IN_SECTION = re.compile(
     r"(?<![\w-])(?:" + "|".join(rf"(?P<{k}>{p})" for k, p in _SECTION_ONLY) + r")(?![\w-])",
     re.I)
-_WORD_EDGE = re.compile(r"(?<![\w-])")
 
 
 def find(view: str, sections: tuple[Section, ...]) -> Iterator[tuple[int, int, dict[str, Any]]]:
     for m in _ANYWHERE.finditer(view):
-        if _WORD_EDGE.match(view, m.start()) and (m.end() == len(view) or
-                                                  not view[m.end()].isalnum()):
+        if m.end() == len(view) or not view[m.end()].isalnum():
             yield m.start(), m.end(), {"kind": m.lastgroup}
     for section in sections:
         if section.name == "social_history":

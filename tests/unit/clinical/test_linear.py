@@ -28,10 +28,10 @@ def _scan(monkeypatch: pytest.MonkeyPatch, size: int) -> tuple[int, int]:
         read[0] += item_end - line_start
         return line_start, item_end
 
-    def counted_sentence(text: str, start: int, end: int) -> tuple[str, int, int]:
-        found = sentence(text, start, end)
-        read[0] += len(found[0])
-        return found
+    def counted_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+        left, right = sentence(text, start, end)
+        read[0] += right - left
+        return left, right
 
     monkeypatch.setattr(medications, "attribute_window", counted_window)
     monkeypatch.setattr(context, "_sentence", counted_sentence)
