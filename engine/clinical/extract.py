@@ -76,7 +76,8 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             # a lab name without a value may still name a drug ("potassium supplements")
             # or, when it is a chemical (sodium, creatinine), a substance
             drug = vocabulary.get_typed(term.term, "medication") or \
-                vocabulary.get_typed(term.term, "substance")
+                vocabulary.get_typed(term.term, "substance") or \
+                vocabulary.get_typed(term.term.rsplit(" ", 1)[-1], "substance")  # "serum …"
             if drug is None:
                 continue
             term = drug
