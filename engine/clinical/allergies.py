@@ -47,13 +47,14 @@ _STATUS = re.compile(r"\b(active|inactive|resolved|entered\s+in\s+error|confirme
 # Cells that never name a substance: status and header words, meridiem, codes, dates, times.
 _NOT_SUBSTANCE = re.compile(
     r"(?:active|inactive|resolved|status|code|codes|rxnorm|rx\s*norm|snomed(?:[-\s]ct)?|unii|"
-    r"ndf-rt|loinc|icd-?\d+(?:-cm)?|cpt|am|pm|none|unknown|n/a|na|no\s+data|not\s+indicated|"
+    r"ndf-rt|loinc|icd-?\d+(?:-cm)?|cpt|am|pm|none(?:\s+(?:known|reported|recorded))?|unknown|n/a|na|no\s+data|not\s+indicated|"
     r"onset:.*|reaction:.*|severity:.*|status:.*|and|the|no|allergies|allergy|drug|drugs|"
     r"[\d\s/:.,-]+(?:\s*(?:am|pm))?|(?=[a-z]*\d)[a-z0-9]{6,})$", re.I)
 _PREFIX = re.compile(r"^(?:allergy|allergic|allergies|intolerance|sensitivity)\s+(?:to\s+)?",
                      re.I)
 _REACTION_AFTER = re.compile(
-    r"\s*(?:\((?P<r1>[^)]{2,40})\)|[-–:,]\s*(?P<r2>" + _REACTION_WORD.pattern + r"[^,.;\n|]*))",
+    r"\s*(?:\((?P<r1>[^)]{2,40})\)|[-–:,]\s*(?P<r2>" + _REACTION_WORD.pattern +
+    r"(?:(?!\s+(?:and|or)\b)[^,.;\n|])*))",
     re.I)
 _REACTION_LABEL = re.compile(r"\breaction\s*:\s*(?P<r>[^|\n;]*?)(?=\s+\w+:|\s*\||\s*$|;)",
                              re.I)
@@ -227,28 +228,42 @@ def _first(rx: re.Pattern[str], line: str, exclude: str) -> str | None:
 _ITEM_WORDS = 4  # a list item names a substance in a few words; a longer one is a sentence
 
 
+_ITEM = re.compile(r"[^,;\n]+?(?=\s*(?:[,;\n]|\band\b|\bor\b|$))|(?:\band\b|\bor\b)")
+_LABEL = re.compile(r"\s*[A-Za-z][\w ]{0,30}:\s*")  # "Drug allergies: ", "Code: "
+# the name of a list item: words up to its reaction ("(hives)", "- rash", ": nausea")
+_NAME = re.compile(r"\s*(?:(?:and|or)\s+)?(?P<w>[A-Za-z][\w'-]*(?:\s+[A-Za-z0-9][\w'-]*)*)")
+
+
 def _prose(view: str, start: int, end: int, known: Callable[[str], bool]
            ) -> Iterator[Allergy]:
-    """"Penicillin (hives), sulfa drugs (rash)": one substance a list item, a name the
-    vocabulary knows or an item of a few words."""
-    body_start = view.find(":", start, end) + 1 or start
+    """"Penicillin (hives), sulfa drugs (rash) and latex": one substance a list item, a
+    name the vocabulary knows or an item of a few words; a labelled item ("Code: 1234") is
+    no substance."""
     if NKA.search(view, start, end):
         return
-    for part in re.finditer(r"[^,;\n]+", view[body_start:end]):
+    for part in _ITEM.finditer(view, start, end):
         chunk = part.group(0)
+        if chunk in ("and", "or") or (_LABEL.match(chunk) and ":" in chunk):
+            continue
         prefix = _PREFIX.match(chunk.lstrip())
         lead = len(chunk) - len(chunk.lstrip()) + (prefix.end() if prefix else 0)
-        sub = re.match(r"\s*(?:and\s+|or\s+)?(?P<w>[A-Za-z][\w-]*(?:\s+(?:drugs?|antibiotics?|"
-                       r"allergy))?)", chunk[lead:])
-        if not sub or _NOT_SUBSTANCE.fullmatch(sub.group("w")) or \
-                not (known(sub.group("w")) or len(chunk.split()) <= _ITEM_WORDS):
+        name = _NAME.match(chunk, lead)
+        if name is None:
             continue
-        s = body_start + part.start() + lead + sub.start("w")
-        e = s + len(sub.group("w"))
+        words = name.group("w").split()
+        # a name the vocabulary knows, else the item's first words ("iodinated contrast")
+        while len(words) > 1 and not known(" ".join(words)) and len(words) > _ITEM_WORDS - 1:
+            words.pop()
+        substance = " ".join(words)
+        if _NOT_SUBSTANCE.fullmatch(substance) or not (
+                known(substance) or len(chunk.split()) <= _ITEM_WORDS):
+            continue
+        s = part.start() + name.start("w")
+        e = s + len(substance)
         reaction = _REACTION_AFTER.match(view, e, min(len(view), e + 60))
         severity = _SEVERITY.search(chunk)
         yield Allergy(s, e, {
-            "substance": sub.group("w"),
+            "substance": substance,
             "reaction": (reaction.group("r1") or reaction.group("r2")).strip()
             if reaction else None,
             "severity": severity.group(1).lower() if severity else None,

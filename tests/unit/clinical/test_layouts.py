@@ -148,3 +148,16 @@ def test_substances_and_the_drug_of_a_drug_induced_problem():
     assert kinds["heparin"] == "substance"  # the cause, not a medication taken
     assert kinds["heparin-induced thrombocytopenia"] == "problem"
     assert not extract_clinical("Recheck creatinine tomorrow.").of_type("medication")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ALLERGIES: Sulfa drugs (rash), morphine - itching and latex.",
+     {"sulfa drugs": "rash", "morphine": "itching", "latex": None}),
+    ("She is allergic to amoxicillin and peanuts.", {"amoxicillin": None, "peanuts": None}),
+    ("Allergies: Iodinated contrast (anaphylaxis).", {"iodinated contrast": "anaphylaxis"}),
+    ("Allergy: Sulfa, Code: 1234, AM", {"sulfa": None}),
+    ("Allergies: Status: Active", {}),
+])
+def test_allergy_lists_in_prose(text, expected):
+    found = {k: v["reaction"] for k, v in _allergies(text).items()}
+    assert found == expected
