@@ -77,7 +77,7 @@ def spans(view: str, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
     """Where allergies are written: allergy sections, tables that are allergy lists by their
     header or their cells, and the words after "allergic to" up to the sentence end."""
     out = [(heading_end(view, s), s.end) for s in sections if s.name == "allergies"]
-    for start, end in _table_blocks(view):
+    for start, end in _table_blocks(view) if "|" in view else ():
         if not any(a <= start < b for a, b in out) and _is_allergy_table(view, start, end):
             out.append((start, end))
     for m in _CUE.finditer(view):

@@ -55,7 +55,7 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         return any(s <= offset < e for s, e in allergy_spans[max(0, i - 3):i + 1])
 
     vocabulary = load()
-    rows = row_values(view)
+    rows = row_values(view) if "|" in view else {}
     drugs = resolve_drugs(view, abbreviations.expand(view, list(vocabulary.find(view))))
     matches = drugs.matches
     next_drug = [len(text)] * len(matches)  # where the next medication mention starts

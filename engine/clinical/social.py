@@ -36,10 +36,34 @@ _IN_SECTION = re.compile(
     re.I)
 
 
+# Every phrase holds one of these words: the phrases are looked for only around them.
+_STEMS = ("tobacco", "smok", "cigar", "pipe", "snuff", "vap", "pack", "ppd", "nicotine",
+          "alcohol", "etoh", "drink", "drug", "substance", "ivd", "marijuana", "cannabis",
+          "cocaine", "heroin", "methamphetamine", "opioid")
+_AROUND = 40  # characters before a stem a phrase may start ("recreational drug use")
+
+
+def _windows(lower: str) -> list[tuple[int, int]]:
+    spans = []
+    for stem in _STEMS:
+        i = lower.find(stem)
+        while i >= 0:
+            spans.append((max(0, i - _AROUND), min(len(lower), i + len(stem) + _AROUND)))
+            i = lower.find(stem, i + len(stem))
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    return merged
+
+
 def find(view: str, sections: tuple[Section, ...]) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    for m in _ANYWHERE.finditer(view):
-        if m.end() == len(view) or not view[m.end()].isalnum():
-            yield m.start(), m.end(), {"kind": m.lastgroup}
+    for low, high in _windows(view.lower()):
+        for m in _ANYWHERE.finditer(view, low, high):
+            if m.end() == len(view) or not view[m.end()].isalnum():
+                yield m.start(), m.end(), {"kind": m.lastgroup}
     for section in sections:
         if section.name == "social_history":
             for m in _IN_SECTION.finditer(view, section.start, section.end):
