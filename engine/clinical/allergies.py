@@ -80,7 +80,10 @@ def spans(view: str, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
     for start, end in _table_blocks(view) if "|" in view else ():
         if not any(a <= start < b for a, b in out) and _is_allergy_table(view, start, end):
             out.append((start, end))
+    read_whole = list(out)  # a cue inside an allergy section or table is read with it
     for m in _CUE.finditer(view):
+        if any(a <= m.start() < b for a, b in read_whole):
+            continue
         bound = min(len(view), m.end() + _CUE_REACH)
         stops = [i for i in (view.find(".", m.end(), bound), view.find("\n", m.end(), bound))
                  if i >= 0]
@@ -112,8 +115,8 @@ def _is_allergy_table(view: str, start: int, end: int) -> bool:
     if any(_OTHER_TABLE.search(h) for h in header):
         return False  # a medication list's "PRN wheezing" is an indication, not a reaction
     rows = [line for line in lines[1:] if not line.startswith("|")]
-    with_reaction = sum(bool(_REACTION_WORD.search(r) or "reaction:" in r.lower())
-                        for r in rows)
+    with_reaction = sum(bool(_REACTION_WORD.search(r) or "reaction:" in r.lower()
+                             or _PREFIX.match(r.lstrip())) for r in rows)
     return bool(rows) and with_reaction * 2 > len(rows) and \
         sum(bool(_HEADER_WORD.fullmatch(h)) for h in header if h) >= 2
 

@@ -81,13 +81,13 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             if drug is None:
                 continue
             term = drug
+        if term.type in ("medication", "problem", "substance", "finding", "allergy") and \
+                in_allergy(start):
+            continue  # recorded as the allergy's substance (or its reaction) below
         if term.type == "allergy":
             add("allergy", start, end, term.code, {"substance": text[start:end],
                                                    "reaction": None, "severity": None})
             continue
-        if term.type in ("medication", "problem", "substance", "finding") and \
-                in_allergy(start):
-            continue  # recorded as the allergy's substance (or its reaction) below
         # A drug's details end where the next drug begins ("add X; start Y 10 mg").
         attrs = ({**medication_attributes(view, start, end, next_drug[index]),
                   "normalized": term.extra, "drug_class": term.drug_class,

@@ -161,3 +161,12 @@ def test_substances_and_the_drug_of_a_drug_induced_problem():
 def test_allergy_lists_in_prose(text, expected):
     found = {k: v["reaction"] for k, v in _allergies(text).items()}
     assert found == expected
+
+
+def test_a_row_and_its_continuation_are_one_allergy_with_the_rows_cells():
+    text = ("Description\tCode System\tCode\tSeverity\tStatus\n"
+            "Allergy to Peanuts\tSNOMED-CT\t91935009\tSevere\tActive\n"
+            "\tICD-10-CM\tZ91.010\tAllergy to peanuts")
+    (allergy,) = extract_clinical(text).of_type("allergy")
+    assert allergy.text == "Peanuts" and allergy.attributes["severity"] == "severe"
+    assert allergy.code is not None and allergy.code.code == "91935009"
