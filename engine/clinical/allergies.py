@@ -47,7 +47,8 @@ _STATUS = re.compile(r"\b(active|inactive|resolved|entered\s+in\s+error|confirme
 # Cells that never name a substance: status and header words, meridiem, codes, dates, times.
 _NOT_SUBSTANCE = re.compile(
     r"(?:active|inactive|resolved|status|code|codes|rxnorm|rx\s*norm|snomed(?:[-\s]ct)?|unii|"
-    r"ndf-rt|loinc|icd-?\d+(?:-cm)?|cpt|am|pm|none(?:\s+(?:known|reported|recorded))?|unknown|n/a|na|no\s+data|not\s+indicated|"
+    r"ndf-rt|loinc|icd-?\d+(?:-cm)?|cpt|am|pm|none(?:\s+(?:known|reported|recorded))?|"
+    r"unknown|n/a|na|no\s+data|not\s+indicated|"
     r"onset:.*|reaction:.*|severity:.*|status:.*|and|the|no|allergies|allergy|drug|drugs|"
     r"[\d\s/:.,-]+(?:\s*(?:am|pm))?|(?=[a-z]*\d)[a-z0-9]{6,})$", re.I)
 _PREFIX = re.compile(r"^(?:allergy|allergic|allergies|intolerance|sensitivity)\s+(?:to\s+)?",
@@ -125,8 +126,6 @@ def read(view: str, span: tuple[int, int], known: Callable[[str], bool]
          ) -> Iterator[Allergy]:
     """The allergies written in ``span``; ``known`` tells a drug or substance name."""
     start, end = span
-    if NKA.search(view, start, min(end, start + 400)) and not _has_table(view, start, end):
-        return
     table: list[tuple[int, str]] = []
     offset = start
     written = table_seen = False
@@ -147,10 +146,6 @@ def read(view: str, span: tuple[int, int], known: Callable[[str], bool]
         offset += len(line) + 1
     if table:
         yield from _table(table)
-
-
-def _has_table(view: str, start: int, end: int) -> bool:
-    return any(is_row(line) for line in view[start:end].split("\n"))
 
 
 def _column(header: list[str], *patterns: str) -> int | None:
@@ -231,7 +226,8 @@ def _first(rx: re.Pattern[str], line: str, exclude: str) -> str | None:
 _ITEM_WORDS = 4  # a list item names a substance in a few words; a longer one is a sentence
 
 
-_ITEM = re.compile(r"[^,;\n]+?(?=\s*(?:[,;\n]|\band\b|\bor\b|$))|(?:\band\b|\bor\b)")
+_ITEM = re.compile(r"\.(?=\s|$)|[^,;\n]+?(?=\s*(?:[,;\n]|\.(?:\s|$)|\band\b|\bor\b|$))|"
+                   r"(?:\band\b|\bor\b)")
 _LABEL = re.compile(r"\s*[A-Za-z][\w ]{0,30}:\s*")  # "Drug allergies: ", "Code: "
 # the name of a list item: words up to its reaction ("(hives)", "- rash", ": nausea")
 _NAME = re.compile(r"\s*(?:(?:and|or)\s+)?(?P<w>[A-Za-z][\w'-]*(?:\s+[A-Za-z0-9][\w'-]*)*)")
@@ -242,11 +238,12 @@ def _prose(view: str, start: int, end: int, known: Callable[[str], bool]
     """"Penicillin (hives), sulfa drugs (rash) and latex": one substance a list item, a
     name the vocabulary knows or an item of a few words; a labelled item ("Code: 1234") is
     no substance."""
-    if NKA.search(view, start, end):
-        return
+    # "Penicillin. No known food allergies.": the statement is no item, the others are
+    none_known = [m.span() for m in NKA.finditer(view, start, end)]
     for part in _ITEM.finditer(view, start, end):
         chunk = part.group(0)
-        if chunk in ("and", "or") or (_LABEL.match(chunk) and ":" in chunk):
+        if chunk in ("and", "or", ".") or (_LABEL.match(chunk) and ":" in chunk) or any(
+                a < part.end() and part.start() < b for a, b in none_known):
             continue
         prefix = _PREFIX.match(chunk.lstrip())
         lead = len(chunk) - len(chunk.lstrip()) + (prefix.end() if prefix else 0)
@@ -254,10 +251,10 @@ def _prose(view: str, start: int, end: int, known: Callable[[str], bool]
         if name is None:
             continue
         words = name.group("w").split()
-        # a name the vocabulary knows, else the item's first words ("iodinated contrast")
-        while len(words) > 1 and not known(" ".join(words)) and len(words) > _ITEM_WORDS - 1:
-            words.pop()
-        substance = " ".join(words)
+        # the longest name the vocabulary knows ("penicillin" of "penicillin causes hives"),
+        # else the item's first words ("iodinated contrast")
+        substance = next((" ".join(words[:n]) for n in range(len(words), 0, -1)
+                          if known(" ".join(words[:n]))), " ".join(words[:_ITEM_WORDS - 1]))
         if _NOT_SUBSTANCE.fullmatch(substance) or not (
                 known(substance) or len(chunk.split()) <= _ITEM_WORDS):
             continue

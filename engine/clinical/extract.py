@@ -110,7 +110,10 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             add("allergy", found.start, found.end, found.code or (drug.code if drug else None),
                 attrs, "present")
     entities.sort(key=lambda e: e.start)
-    return ClinicalExtraction(tuple(entities), sections, bool(allergies.NKA.search(view)))
+    # "no known allergies" only when the text says so and lists none
+    none_known = bool(allergies.NKA.search(view)) and not any(
+        e.type == "allergy" for e in entities)
+    return ClinicalExtraction(tuple(entities), sections, none_known)
 
 
 # "heparin-induced thrombocytopenia": the problem keeps its name and code, and the drug that

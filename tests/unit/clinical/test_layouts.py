@@ -170,3 +170,11 @@ def test_a_row_and_its_continuation_are_one_allergy_with_the_rows_cells():
     (allergy,) = extract_clinical(text).of_type("allergy")
     assert allergy.text == "Peanuts" and allergy.attributes["severity"] == "severe"
     assert allergy.code is not None and allergy.code.code == "91935009"
+
+
+@pytest.mark.parametrize("text", ["ALLERGIES: Penicillin. No known food allergies.",
+                                  "Allergies: No known drug allergies. Penicillin causes hives."])
+def test_a_listed_allergy_beside_a_none_known_statement_is_kept(text):
+    extraction = extract_clinical(text)
+    assert [a.text for a in extraction.of_type("allergy")] == ["Penicillin"]
+    assert not extraction.no_known_allergies  # an allergy is listed: not "none known"
