@@ -8,6 +8,7 @@ Every whole-word use of the short form, case as written, is then that term.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,10 +67,14 @@ def _definitions(text: str, matches: list[Match]) -> list[Definition]:
 
 
 def _uses(text: str, found: list[Definition]) -> Iterator[tuple[int, int, Term]]:
-    for definition in found:
-        rx = re.compile(rf"(?<![\w-]){re.escape(definition.short)}(?![\w-])")
-        for m in rx.finditer(text):
-            yield m.start(), m.end(), definition.term
+    if not found:
+        return
+    # one pass over the text for every short form (longest first where one begins another)
+    terms = {d.short: d.term for d in found}
+    shorts = sorted(terms, key=len, reverse=True)
+    rx = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, shorts))})(?![\w-])")
+    for m in rx.finditer(text):
+        yield m.start(), m.end(), terms[m.group(0)]
 
 
 def expand(text: str, matches: list[Match]) -> list[Match]:
@@ -78,7 +83,18 @@ def expand(text: str, matches: list[Match]) -> list[Match]:
     uses = list(_uses(text, _definitions(text, matches)))
     if not uses:
         return matches
-    kept = [m for m in matches
-            if not any(s <= m[0] and m[1] <= e for s, e, _ in uses)]
-    kept += [u for u in uses if not any(m[0] < u[1] and u[0] < m[1] for m in kept)]
+    # both lists are sorted and their spans do not overlap among themselves: the one span
+    # of the other list that could hold or cross a span is found by bisection
+    kept = [m for m in matches if not _within(m, uses)]
+    kept += [u for u in uses if not _crosses(u, kept)]
     return sorted(kept, key=lambda m: m[0])
+
+
+def _within(m: Match, spans: list[Match]) -> bool:
+    i = bisect.bisect_right(spans, m[0], key=lambda s: s[0]) - 1
+    return i >= 0 and spans[i][0] <= m[0] and m[1] <= spans[i][1]
+
+
+def _crosses(u: Match, spans: list[Match]) -> bool:
+    i = bisect.bisect_left(spans, u[1], key=lambda s: s[0]) - 1  # the last span starting before
+    return i >= 0 and spans[i][1] > u[0]

@@ -58,6 +58,7 @@ class CcdaSection:
     facts: tuple[CcdaFact, ...]
     # every narrative line (row) some coded entry of the section references, sorted
     referenced_spans: tuple[Span, ...] = ()
+    title: str = ""  # the section's <title>, as a reader sees it above the narrative
 
 
 def _render(element: Element | None) -> tuple[str, dict[str, tuple[Span, ...]]]:
@@ -185,7 +186,10 @@ def read_sections(path: Path) -> list[CcdaSection]:
             rows = _row_spans(entry, spans)
             facts.extend(replace(fact, rows=rows) for fact in found if fact)
         referenced = tuple(sorted({row for fact in facts for row in fact.rows}))
-        out.append(CcdaSection(kind, narrative, tuple(facts), referenced))
+        title = section.find("v3:title", NS)
+        out.append(CcdaSection(kind, narrative, tuple(facts), referenced,
+                               " ".join("".join(title.itertext()).split())
+                               if title is not None else ""))
     return out
 
 

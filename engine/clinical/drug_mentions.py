@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from engine.clinical.tables import is_row
 from engine.clinical.vocabulary import Term
 
 Match = tuple[int, int, Term]
-_SEGMENT_END = re.compile(r"\n(?!\| )|\.(?:\s|$)|;")
+_SEGMENT_END = re.compile(r"\n(?! *\|)|\.(?:\s|$)|;")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ def resolve(text: str, matches: list[Match]) -> DrugMentions:
         while bounds[j + 1] <= start and j + 2 < len(bounds):
             j += 1
         segment_of[start] = j
+    in_row: dict[int, bool] = {}  # segment -> a table row (each segment looked at once)
     has_drug = {segment_of[s] for s, _e, t in matches
                 if t.type == "medication" and not t.drug_class}
     first: dict[tuple[int, str], int] = {}
@@ -49,7 +51,9 @@ def resolve(text: str, matches: list[Match]) -> DrugMentions:
             if term.drug_class and segment in has_drug:
                 continue
             known = first.setdefault((segment, _identity(term)), start)
-            if known != start and " | " in text[bounds[segment]:bounds[segment + 1]]:
+            if known != start and segment not in in_row:
+                in_row[segment] = is_row(text[bounds[segment]:bounds[segment + 1]])
+            if known != start and in_row[segment]:
                 synonyms.setdefault(known, []).append(text[start:end])
                 continue
         kept.append((start, end, term))

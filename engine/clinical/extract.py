@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from engine.clinical import abbreviations, disease_shapes
+from engine.clinical import abbreviations, allergies, disease_shapes, social
 from engine.clinical.context import assertion_for
 from engine.clinical.drug_mentions import resolve as resolve_drugs
 from engine.clinical.measurements import LOINC, find_vitals, lab_attributes
 from engine.clinical.medications import attributes as medication_attributes
 from engine.clinical.schema import ClinicalEntity, ClinicalExtraction, Code
-from engine.clinical.sections import find_sections, section_at
-from engine.clinical.tables import RowValue, row_values
+from engine.clinical.sections import find_sections, heading_end, section_at
+from engine.clinical.tables import RowValue, pipe_view, row_values
 from engine.clinical.vocabulary import Term, load
-
-_NKDA = re.compile(r"\b(?:NKDA|NKA|no known (?:drug )?allergies|no known drug allergy|"
-                   r"allergies:\s*none)\b", re.I)
-_ALLERGY_CUE = re.compile(r"\b(?:allergic to|allergy to|allergies to|intolerant of|"
-                          r"intolerance to)\s+", re.I)
-_REACTION = re.compile(r"^\s*(?:\((?P<r1>[^)]{2,40})\)|[-–:,]\s*(?P<r2>(?:hives|rash|anaphylaxis|"
-                       r"swelling|angioedema|nausea|itching|wheezing|diarrhea|cough)\b[^,.;\n]*))",
-                       re.I)
-_SEVERITY = re.compile(r"\b(mild|moderate|severe|anaphyla\w+|life-threatening)\b", re.I)
-_SUBSTANCE = re.compile(r"[A-Za-z][\w-]*(?:\s+(?:drugs?|antibiotics?|allergy))?")
 
 
 def extract_clinical(text: str) -> ClinicalExtraction:
-    sections = find_sections(text)
+    # Tab- and space-aligned tables read as " | " ones: the view has the text's offsets.
+    view = pipe_view(text)
+    sections = find_sections(view)
     entities: list[ClinicalEntity] = []
     taken = bytearray(len(text))  # 1 where an entity (or a lab's value) already stands
     for section in sections:  # a heading names a section, not a finding: "PRESENT ILLNESS:"
-        head_end = text.find(":", section.start, section.end) + 1
+        head_end = heading_end(view, section)
         taken[section.start:head_end] = b"\x01" * max(0, head_end - section.start)
 
     def section_name(offset: int) -> str | None:
@@ -46,16 +39,24 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         sec = section_name(start)
         entities.append(ClinicalEntity(
             kind, text[start:end], start, end,
-            assertion or assertion_for(text, start, end, sec), code, attrs, sec))
+            assertion or assertion_for(view, start, end, sec), code, attrs, sec))
 
-    for vital in find_vitals(text):
+    for vital in find_vitals(view):
         system, code, display = vital["code"]
         add("vital", vital["start"], vital["end"], Code(system, code, display),
             {"name": vital["name"], **vital["attributes"]}, "present")
-    allergy_spans = _allergy_spans(text, sections)
+    for start, end, attrs in social.find(view, sections):
+        add("social_history", start, end, None, attrs)
+    allergy_spans = sorted(allergies.spans(view, sections))
+    allergy_starts = [s for s, _e in allergy_spans]
+
+    def in_allergy(offset: int) -> bool:
+        i = bisect.bisect_right(allergy_starts, offset) - 1
+        return any(s <= offset < e for s, e in allergy_spans[max(0, i - 3):i + 1])
+
     vocabulary = load()
-    rows = row_values(text) if " | " in text else {}
-    drugs = resolve_drugs(text, abbreviations.expand(text, list(vocabulary.find(text))))
+    rows = row_values(view) if "|" in view else {}
+    drugs = resolve_drugs(view, abbreviations.expand(view, list(vocabulary.find(view))))
     matches = drugs.matches
     next_drug = [len(text)] * len(matches)  # where the next medication mention starts
     for index in range(len(matches) - 2, -1, -1):
@@ -64,7 +65,7 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             else next_drug[index + 1]
     for index, (start, end, term) in enumerate(matches):
         if term.type == "lab":
-            reading = _lab_reading(text, start, end, term, rows)
+            reading = _lab_reading(view, start, end, term, rows)
             # a value another lab of the row already took is not this one's
             if reading is not None and not any(taken[reading.value_start:reading.value_end]):
                 add("lab", start, end, reading.code, {"name": term.term, **reading.attributes},
@@ -73,30 +74,65 @@ def extract_clinical(text: str) -> ClinicalExtraction:
                     b"\x01" * (reading.value_end - reading.value_start)
                 continue
             # a lab name without a value may still name a drug ("potassium supplements")
-            drug = vocabulary.get_typed(term.term, "medication")
+            # or, when it is a chemical (sodium, creatinine), a substance
+            drug = vocabulary.get_typed(term.term, "medication") or \
+                vocabulary.get_typed(term.term, "substance") or \
+                vocabulary.get_typed(term.term.rsplit(" ", 1)[-1], "substance")  # "serum …"
             if drug is None:
                 continue
             term = drug
+        if term.type in ("medication", "problem", "substance", "finding", "allergy") and \
+                in_allergy(start):
+            continue  # recorded as the allergy's substance (or its reaction) below
         if term.type == "allergy":
             add("allergy", start, end, term.code, {"substance": text[start:end],
                                                    "reaction": None, "severity": None})
             continue
-        in_allergy = any(s <= start < e for s, e in allergy_spans)
-        if in_allergy and term.type in ("medication", "problem"):
-            continue  # recorded as the allergy's substance below
         # A drug's details end where the next drug begins ("add X; start Y 10 mg").
-        attrs = ({**medication_attributes(text, start, end, next_drug[index]),
+        attrs = ({**medication_attributes(view, start, end, next_drug[index]),
                   "normalized": term.extra, "drug_class": term.drug_class,
                   "synonyms": drugs.synonyms.get(start, [])}
                  if term.type == "medication" else {})
+        if term.type == "problem":
+            _add_cause(view, start, end, vocabulary, entities, section_name)
         add(term.type, start, end, term.code, attrs)
-    for start, end in disease_shapes.find(text):  # after every listed term: they come first
-        if not any(s <= start < e for s, e in allergy_spans):
+    for start, end in disease_shapes.find(view):  # after every listed term: they come first
+        if not in_allergy(start):
             add("problem", start, end, None, {"by_shape": True})
-    for start, end, attrs in _allergies(text, allergy_spans):
-        add("allergy", start, end, None, attrs)
+    def known_substance(name: str) -> bool:
+        return any(vocabulary.get_typed(name, kind) for kind in ("medication", "substance"))
+
+    for span in allergy_spans:
+        for found in allergies.read(view, span, known_substance):
+            attrs = dict(found.attributes)
+            drug = vocabulary.get_typed(attrs["substance"], "medication")
+            attrs["normalized"] = drug.extra if drug else None
+            add("allergy", found.start, found.end, found.code or (drug.code if drug else None),
+                attrs, "present")
     entities.sort(key=lambda e: e.start)
-    return ClinicalExtraction(tuple(entities), sections, bool(_NKDA.search(text)))
+    # "no known allergies" only when the text says so and lists none
+    none_known = bool(allergies.NKA.search(view)) and not any(
+        e.type == "allergy" for e in entities)
+    return ClinicalExtraction(tuple(entities), sections, none_known)
+
+
+# "heparin-induced thrombocytopenia": the problem keeps its name and code, and the drug that
+# caused it is recorded too, as a substance (not as a medication the patient takes).
+_CAUSE = re.compile(r"([A-Za-z][\w]*)[-\s](?:induced|associated|related|exposed)\b", re.I)
+
+
+def _add_cause(view: str, start: int, end: int, vocabulary, entities: list[ClinicalEntity],
+               section_name) -> None:
+    m = _CAUSE.match(view, start, end)
+    if m is None:
+        return
+    drug = vocabulary.get_typed(m.group(1), "medication") or \
+        vocabulary.get_typed(m.group(1), "substance")
+    if drug is None:
+        return
+    entities.append(ClinicalEntity("substance", m.group(1), m.start(1), m.end(1), "present",
+                                   drug.code, {"normalized": drug.extra, "causes": True},
+                                   section_name(start)))
 
 
 @dataclass(frozen=True)
@@ -107,15 +143,26 @@ class _LabReading:
     value_end: int
 
 
+_MAX_ROW = 400  # a result row's name cell starts this close to its line's start
+_ROW_CODE = re.compile(r"(?m)^[ \t]*(\d{1,5}-\d)[ \t]*\|[^\n]*\Z")  # "2951-2 | Sodium"
+
+
 def _lab_reading(text: str, start: int, end: int, term: Term,
                  rows: dict[int, RowValue]) -> _LabReading | None:
     """The value written after the lab name or, in a result table, in the row's Value column
     (with its Unit column and any LOINC code the row states)."""
     code = term.code
+    written = _ROW_CODE.search(text, max(0, start - _MAX_ROW), start)  # code-first column
+    if written is not None and "\n" not in text[written.end():start]:
+        code = Code(LOINC, written.group(1), term.term)
     attrs = lab_attributes(text, end, code.code if code else None, term.extra)
     if attrs is not None:
+        if stated := attrs.pop("written_code"):
+            code = Code(LOINC, stated, term.term)
         return _LabReading(code, attrs, end, attrs.pop("value_end"))
-    row = rows.get(text.rfind("\n", 0, start) + 1)
+    if not rows:
+        return None
+    row = rows.get(text.rfind("\n", max(0, start - _MAX_ROW), start) + 1)
     if row is None:
         return None
     code = Code(LOINC, row.loinc, term.term) if row.loinc else code
@@ -125,39 +172,8 @@ def _lab_reading(text: str, start: int, end: int, term: Term,
     if attrs is None:
         return None
     attrs.pop("value_end")
+    attrs.pop("written_code")
     return _LabReading(code, attrs, row.start, row.end)
-
-
-def _allergy_spans(text: str, sections) -> list[tuple[int, int]]:
-    spans = [(s.start, s.end) for s in sections if s.name == "allergies"]
-    for m in _ALLERGY_CUE.finditer(text):
-        end = min(i for i in (text.find(".", m.end()), text.find("\n", m.end()), len(text))
-                  if i >= 0)
-        spans.append((m.end(), end))
-    return spans
-
-
-def _allergies(text: str, spans: list[tuple[int, int]]):
-    for start, end in spans:
-        body_start = text.find(":", start, end) + 1 or start
-        if _NKDA.search(text[start:end]):
-            continue
-        for part in re.finditer(r"[^,;\n]+", text[body_start:end]):
-            chunk = part.group(0)
-            sub = _SUBSTANCE.search(chunk)
-            if not sub or sub.group(0).lower() in ("none", "and", "the", "no", "allergies"):
-                continue
-            s = body_start + part.start() + sub.start()
-            e = s + len(sub.group(0))
-            after = text[e:body_start + part.end() + 40]
-            reaction = _REACTION.match(after)
-            severity = _SEVERITY.search(chunk)
-            yield s, e, {
-                "substance": sub.group(0),
-                "reaction": (reaction.group("r1") or reaction.group("r2")).strip()
-                if reaction else None,
-                "severity": severity.group(1).lower() if severity else None,
-            }
 
 
 __all__ = ["LOINC", "extract_clinical"]

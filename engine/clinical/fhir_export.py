@@ -31,7 +31,7 @@ def _resource(entity: ClinicalEntity, subject: dict[str, str]) -> dict[str, Any]
     if entity.type == "problem":
         verification = {"negated": "refuted", "possible": "provisional"}.get(entity.assertion,
                                                                             "confirmed")
-        clinical = "resolved" if entity.assertion == "historical" else "active"
+        clinical = "resolved" if entity.assertion in ("historical", "resolved") else "active"
         return {"resourceType": "Condition", "subject": subject, "code": _concept(entity),
                 "clinicalStatus": {"coding": [{"system": _CLINICAL_STATUS, "code": clinical}]},
                 "verificationStatus": {"coding": [{"system": _VERIFICATION,

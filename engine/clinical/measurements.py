@@ -10,7 +10,7 @@ from engine.clinical.tables import headed_cells
 
 LOINC = "http://loinc.org"
 
-_SEP = r"[\s:=|]*(?:(?:of|was|is|at)\s+)?"
+_SEP = r"(?:\s*\([^()\n]{1,12}\))?[\s:=|-]*(?:(?:of|was|is|at)\s+)?"
 _RANGE_BRACKET = r"(?:\[[^\]\n]{0,30}\][\s|]*)?"
 
 
@@ -41,7 +41,9 @@ _VITALS: tuple[tuple[str, str, str, str, str, bool, Any, tuple[float, float]], .
      r"resp(?:iratory)?\s*rate|respirations?|resps?|RR|(?-i:R)",
      r"/min|breaths\s*(?:per|/)\s*min(?:ute)?|rpm", False, None, (4, 80)),
     ("oxygen saturation", "59408-5", "%",
-     r"SpO2|SaO2|O2\s*sat(?:uration)?s?|oxygen\s*saturation|sat(?:uration)?s?|pulse\s*ox(?:imetry)?",
+     r"SpO2|SaO2(?:\s*%\s*BldA?\s*PulseOx)?|O2\s*sat(?:uration)?s?(?:\s*\(%\))?|"
+     r"oxygen\s*saturation(?:\s+in\s+arterial\s+blood(?:\s+by\s+pulse\s+oximetry)?)?|"
+     r"sat(?:uration)?s?|pulse\s*ox(?:imetry)?",
      r"%", True, None, (50, 100)),
     ("body mass index", "39156-5", "kg/m2", r"BMI|body\s*mass\s*index(?:\s*calculated)?",
      r"kg/m2|kg/m²", False, None, (10, 90)),
@@ -50,8 +52,13 @@ _VITALS: tuple[tuple[str, str, str, str, str, bool, Any, tuple[float, float]], .
      False, _to_cel, (30, 45)),
     ("body weight", "29463-7", "kg", r"(?:body\s*)?weight|wt",
      r"kgs?|kilograms?|lbs?|pounds|\[lb_av\]", True, _to_kg, (0.3, 400)),
-    ("body height", "8302-2", "cm", r"(?:body\s*)?height|ht",
+    ("body height", "8302-2", "cm", r"(?:body\s*)?height(?:/length)?|ht",
      r"cm|m|in(?:ches)?|\[in_us\]|\"", True, _to_cm, (25, 250)),
+    ("body surface area", "8277-6", "m2", r"BSA|body\s*surface\s*area",
+     r"m2|m²|mm2|sq\.?\s*m", False, None, (0.1, 3.5)),
+    ("inhaled oxygen concentration", "3150-0", "%",
+     r"FiO2|inhaled\s*(?:oxygen|O2)\s*concentration|O2\s*concentration",
+     r"%", False, None, (21, 100)),
 )
 _VITAL_RX = tuple(
     (name, code, unit, re.compile(
@@ -69,7 +76,9 @@ _HEADED_RX = tuple(
     for name, code, unit, names, units, needs_unit, convert, bounds in _VITALS)
 _HEADER_UNIT = re.compile(r"\s*\((?P<p>[^()]*)\)?$|\s+(?P<b>[^\s()]*[\[/%][^\s()]*)$")
 _CELL_REST = re.compile(r"$|[\s(*]")  # what may follow a cell's value: not "-2010", ":00"
-_BP = re.compile(r"(?<![\w/])(?:BP|blood\s*pressure)(?![\w/])[\s:=|]*(?:(?:of|was|is)\s+)?"
+_BP = re.compile(r"(?<![\w/])(?:BP|blood\s*pressure)(?![\w/])"
+                 r"(?:\s+(?:systolic\s*(?:and|/)\s*diastolic|sys(?:tolic)?\s*/\s*dia(?:stolic)?))?"
+                 r"(?:\s*\([^()\n]{1,12}\))?[\s:=|-]*(?:(?:of|was|is)\s+)?"
                  r"(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?:\s*mm\s*\[?hg\]?)?", re.I)
 _PAIN = re.compile(r"\bpain(?:\s*(?:score|scale|level))?[\s:=|]*(?:(?:is|of)\s+)?"
                    r"(?P<v>\d{1,2})\s*/\s*10\b", re.I)
@@ -90,11 +99,15 @@ _RANGE = re.compile(r"\s*\(?\s*(?:ref(?:erence)?(?:\s+range)?\s*:?\s*|normal\s*:
 # Specimen, property and method parts of LOINC short names ("Hct Fr Bld Auto 51.2 %").
 _LOINC_PARTS = (r"(?:[\s-]+(?:Bld[ACV]?|Ser|Plas|SerPl|Ur|CSF|#|M?Fr|[MmSsNn]Cnc|Auto|Calc|"
                 r"Manual|Cnt)(?![\w/]))*")
+# A LOINC code written in the name's row ("Sodium | 2951-2 | 135", "Hemoglobin (718-7) 13.2")
+# names the test; it is never the value.
+_CODE_CELL = r"(?:\(?(?P<loinc{}>\d{{1,5}}-\d)\)?(?![\d.])[\s|]*)?"
 _VALUE = re.compile(
     r"^(?:\s+(?:level|count|total|result))?[\s|]*"
     r"(?:,\s*[A-Za-z]+)?" + _LOINC_PARTS +  # "Glucose, Random", "Hgb Bld-mCnc"
-    r"[\s|]*(?:(?:\((?P<r1>[^)\n]*)\)|\[(?P<r2>[^\]\n]*)\])[\s|]*)?(?:of|was|is|at|=|:)?"
-    r"[\s|]*(?P<v>[<>]?(?:\d+(?:\.\d+)?|\.\d+))(?![\d/.])[\s|]*"
+    r"[\s|]*" + _CODE_CELL.format(1) +
+    r"(?:(?:\((?P<r1>[^)\n]*)\)|\[(?P<r2>[^\]\n]*)\])[\s|]*)?(?:of|was|is|at|=|:|-|–)?"
+    r"[\s|]*" + _CODE_CELL.format(2) + r"(?P<v>[<>]?(?:\d+(?:\.\d+)?|\.\d+))(?![\d/.]|-\d)[\s|]*"
     r"(?P<u>%|mg/dl|g/dl|mmol/l|meq/l|k/ul|10\*3/ul|10\+3/ul|x10\^?e?3/ul|/ul|u/l|iu/l|"
     r"ng/ml|ng/dl|pg/ml|mg/l|miu/l|m?iu/ml|ml/min(?:/1\.73\s?m2)?|ratio|sec(?:onds)?)?", re.I)
 # Lower-cased units as written -> UCUM.
@@ -106,7 +119,9 @@ _UCUM = {"mg/dl": "mg/dL", "g/dl": "g/dL", "mmol/l": "mmol/L", "meq/l": "meq/L",
          "ml/min": "mL/min", "ml/min/1.73m2": "mL/min/{1.73_m2}",
          "ml/min/1.73 m2": "mL/min/{1.73_m2}", "sec": "s", "seconds": "s", "ratio": "{ratio}",
          "%": "%"}
-_FLAG = re.compile(r"^\s*(?:\([^)]*\))?\s*(?P<f>H|L|HIGH|LOW|\*)\b")
+# A flag after the value, in parentheses or not; N / normal says the range was met.
+_FLAG = re.compile(r"^\s*(?:\((?P<p>H|L|N|HH|LL|HIGH|LOW|NORMAL)\)|(?:\([^)]*\))?\s*"
+                   r"(?P<f>H|L|HIGH|LOW|\*))(?![\w])", re.I)
 
 
 def _vital(name: str, code: str, unit: str, start: int, end: int, text: str,
@@ -177,7 +192,7 @@ def find_vitals(text: str) -> Iterator[dict[str, Any]]:
                              m.end(), m.group(0))
             if found:
                 yield found
-    if " | " in text:
+    if "|" in text:
         yield from find_table_vitals(text)
 
 
@@ -202,10 +217,13 @@ def lab_attributes(text: str, end: int, code: str | None, unit: str) -> dict[str
         low, high = ADULT_RANGES.get(code or "", (None, None))
     flag = _FLAG.match(rest)
     if flag:
-        attrs["abnormal"] = "L" if flag.group("f").upper().startswith("L") else "H"
+        written = (flag.group("p") or flag.group("f")).upper()
+        attrs["abnormal"] = None if written.startswith("N") else \
+            "L" if written.startswith("L") else "H"
     elif low is not None and high is not None:
         attrs["abnormal"] = "H" if value > high else "L" if value < low else None
     else:
         attrs["abnormal"] = None
     attrs["value_end"] = end + m.end()
+    attrs["written_code"] = m.group("loinc1") or m.group("loinc2")
     return attrs

@@ -33,10 +33,27 @@ _STATUS = (
 _ITEM_END = re.compile(r"\.(?:\s|$)|\n\s*\n|\n\s*(?:\d+[.)]|[-•*])\s")
 
 
+# Dose, route, frequency and status stand within a few words of the drug name: reading no
+# further than this keeps a text with no sentence end (a one-line dump of megabytes) from
+# costing, for every mention, time in proportion to its length.
+MAX_ATTRIBUTE_DISTANCE = 200
+_MAX_BEFORE = 80  # a status verb before the name ("stop", "increase") is close to it
+
+
+def attribute_window(text: str, start: int, end: int, limit: int | None = None
+                     ) -> tuple[int, int]:
+    """(line start, item end) around a mention: the words before it on its line and after
+    it to the end of its item, each bounded whatever the text's length."""
+    bound = min(len(text), end + MAX_ATTRIBUTE_DISTANCE, limit if limit is not None
+                else len(text))
+    stop = _ITEM_END.search(text, end, bound)
+    low = max(0, start - _MAX_BEFORE)
+    return text.rfind("\n", low, start) + 1 or low, stop.start() if stop else bound
+
+
 def attributes(text: str, start: int, end: int, limit: int | None = None) -> dict[str, Any]:
-    stop = _ITEM_END.search(text, end)
-    after = text[end:min(stop.start() if stop else len(text), limit or len(text))]
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start, item_end = attribute_window(text, start, end, limit)
+    after = text[end:item_end]
     before = text[line_start:start]
     attrs: dict[str, Any] = {}
     if m := _STRENGTH.search(after):

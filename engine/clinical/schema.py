@@ -6,8 +6,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ENTITY_TYPES = ("problem", "medication", "procedure", "lab", "vital", "allergy")
-ASSERTIONS = ("present", "negated", "possible", "historical", "family", "hypothetical")
+# Types and assertions are only ever added (the summary and stored results read them):
+# "finding" an examination or review-of-systems sign, "substance" a chemical that is not a
+# medicine taken (caffeine, sodium, the drug of "heparin-induced"), "social_history" tobacco,
+# alcohol or drug use; "resolved" a problem that was present and is no longer.
+ENTITY_TYPES = ("problem", "medication", "procedure", "lab", "vital", "allergy", "finding",
+                "substance", "social_history")
+ASSERTIONS = ("present", "negated", "possible", "historical", "family", "hypothetical",
+              "resolved")
 
 
 @dataclass(frozen=True)

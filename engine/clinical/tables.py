@@ -1,5 +1,9 @@
-"""Tables as C-CDA narratives are rendered (one row a line, cells joined by " | "): the
-header that names each cell, read both ways.
+"""Tables, one row a line: the header that names each cell, read both ways.
+
+Cells may be joined by " | " (as C-CDA narratives are rendered here), by tabs, or by runs of
+two or more spaces aligned in columns over consecutive lines. ``pipe_view`` rewrites the
+other separators as "|" in a copy of the same length, so every offset found in the view is
+an offset into the text and one reader serves every layout.
 
 * Column headers: the first row of a run of table lines names the cells below it
   ("Date | BP-Sys(mm[Hg] | HR(bpm)" over "1/21/2013 | 130 mmHg | 84").
@@ -13,7 +17,49 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_CELL = re.compile(r"[^|\n]+")
+_GAP = re.compile(r"(?<=\S)(?: {2,}|\t+)(?=\S)")  # a column gap between two cells
+_LEAD = re.compile(r"[ \t]+")
+
+
+def _gap_ends(line: str) -> set[int]:
+    return {m.end() for m in _GAP.finditer(line) if line[m.start() - 1] not in ".;"}
+
+
+def pipe_view(text: str) -> str:
+    """``text`` with column gaps written as "|" (same length, same offsets): tabs between
+    cells, and runs of 2+ spaces where two or more consecutive lines share a column start
+    (prose with a double space after a word is left alone). A row that continues the row
+    above with an empty first cell (a leading tab, or indentation to a column) starts with
+    "|", as the pipe rendering writes it."""
+    if "\t" not in text and "  " not in text:
+        return text
+    lines = text.split("\n")
+    gaps = [_gap_ends(line) for line in lines]
+    out = []
+    for i, line in enumerate(lines):
+        near = (gaps[i - 1] if i else set()) | (gaps[i + 1] if i + 1 < len(lines) else set())
+        tabbed = "\t" in line.strip()
+        aligned = bool(gaps[i] & near) or (tabbed and bool(gaps[i]))
+        if not aligned:
+            out.append(line.replace("\t", " "))
+            continue
+        chars = list(line)
+        for m in _GAP.finditer(line):
+            gap = m.group(0)
+            if "\t" in gap:  # every tab is a separator: two in a row hold an empty cell
+                for k, ch in enumerate(gap, m.start()):
+                    chars[k] = "|" if ch == "\t" else " "
+            elif line[m.start() - 1] not in ".;":
+                chars[m.start() + 1] = "|"
+        lead = _LEAD.match(line)
+        if lead and lead.end() < len(line) and i and (gaps[i - 1] or "|" in out[-1]):
+            chars[lead.end() - 1] = "|"  # an indented row under a table: empty first cell
+        out.append("".join(chars).replace("\t", " "))
+    return "\n".join(out)
+
+
+def is_row(line: str) -> bool:
+    return " | " in line or line.startswith("| ") or "|" in line.strip("|")
 
 
 @dataclass(frozen=True)
@@ -25,12 +71,24 @@ class Cell:
 
 
 def _cells(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    out = [("", start, start)] if text.startswith("|", start) else []  # an empty first cell
-    for m in _CELL.finditer(text, start, end):
-        raw = m.group(0)
+    """Every cell between pipes, empty ones included ("a||b": a tab table's empty cell;
+    "| x": a row continuing the one above), each stripped, with its offsets."""
+    line = text[start:end]
+    parts = line.split("|")
+    if len(parts) > 1 and line.rstrip().endswith("|"):
+        parts.pop()  # nothing after a closing pipe
+    out, offset = [], start
+    for raw in parts:
         lead = len(raw) - len(raw.lstrip())
-        out.append((raw.strip(), m.start() + lead, m.start() + lead + len(raw.strip())))
+        cell = raw.strip()
+        out.append((cell, offset + lead if cell else offset, offset + lead + len(cell)))
+        offset += len(raw) + 1
     return out
+
+
+def row_cells(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """One table line's cells: (text, start, end), offsets shifted by ``offset``."""
+    return [(t, s + offset, e + offset) for t, s, e in _cells(line, 0, len(line))]
 
 
 def _rows(text: str) -> Iterator[list[list[tuple[str, int, int]]]]:
@@ -38,7 +96,7 @@ def _rows(text: str) -> Iterator[list[list[tuple[str, int, int]]]]:
     block: list[list[tuple[str, int, int]]] = []
     offset = 0
     for line in text.split("\n"):
-        if " | " in line:
+        if is_row(line):
             block.append(_cells(text, offset, offset + len(line)))
         elif block:
             yield block
@@ -57,8 +115,9 @@ def headed_cells(text: str) -> Iterator[Cell]:
                     if value:
                         yield Cell(name, value, start, end)
         for row in block:
-            for value, start, end in row[1:]:
-                yield Cell(row[0][0], value, start, end)
+            first = 1 if len(row) > 2 and _CODE_CELL.match(row[0][0]) else 0  # code-first
+            for value, start, end in row[first + 1:]:
+                yield Cell(row[first][0], value, start, end)
 
 
 @dataclass(frozen=True)
@@ -72,6 +131,7 @@ class RowValue:
 
 
 _NUMBER = re.compile(r"[<>]?(?:\d+(?:\.\d+)?|\.\d+)$")
+_CODE_CELL = re.compile(r"\d{1,5}-\d$|-$")  # a LOINC code, or a dash for none
 _LOINC_CODE = re.compile(r"\d{1,7}-\d$")
 
 

@@ -1,7 +1,8 @@
 """The term lists under resources/clinical, and longest-match lookup over word tokens.
 
-Five lists, highest priority first (the first list that names a term decides its type and
-code): ``vocabulary.tsv`` (curated, coded), ``synthea_codes.tsv`` (coded pairs from Synthea),
+Six lists, highest priority first (the first list that names a term decides its type and
+code): ``vocabulary.tsv`` (curated, coded), ``loinc_labs.tsv`` (a LOINC subset: short and long
+names, abbreviations), ``synthea_codes.tsv`` (coded pairs from Synthea),
 ``lexicon_diseases.tsv`` (ICD-10-CM titles), ``lexicon_mesh_diseases.tsv`` (MeSH disease
 headings and entry terms) and ``lexicon_drugs.tsv`` (drug names and synonyms, coded through
 their canonical name when the curated list codes it; pharmacological classes flagged). See
@@ -24,8 +25,9 @@ from engine.clinical.schema import Code
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "clinical"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 MESH = "http://id.nlm.nih.gov/mesh"
+LOINC = "http://loinc.org"
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[^\sA-Za-z0-9]")
-_MAX_TOKENS = 8
+_MAX_TOKENS = 32  # LOINC long names run to 28 tokens
 _AE_OE = re.compile(r"(?<=[a-z])[ao]e(?=[a-z])")  # British ae/oe inside a word
 
 
@@ -86,10 +88,15 @@ def _disease_nouns(word: str) -> Iterator[str]:
             yield word[:-len(adjective)] + noun
 
 
+# Lexicon headings that name no disease in a sentence: an event category, a measurement.
+NOT_PROBLEMS = frozenset({"adverse effects", "adverse effect", "body weight", "weight"})
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     terms: dict[str, Term]
-    drugs_named_like_labs: dict[str, Term]  # "potassium": a lab with a value, else a drug
+    # "potassium": a lab with a value, else a drug; "sodium": else a substance
+    drugs_named_like_labs: dict[str, Term]
     prefixes: frozenset[str]  # the first words of every term of two words or more
 
     def get_typed(self, phrase: str, kind: str) -> Term | None:
@@ -97,7 +104,8 @@ class Vocabulary:
         term = self.terms.get(k)
         if term is not None and term.type == kind:
             return term
-        return self.drugs_named_like_labs.get(k) if kind == "medication" else None
+        shadowed = self.drugs_named_like_labs.get(k)
+        return shadowed if shadowed is not None and shadowed.type == kind else None
 
     def _lookup(self, phrase: list[str]) -> Term | None:
         term = self.terms.get(" ".join(phrase))
@@ -166,8 +174,8 @@ def load() -> Vocabulary:
             return
         if k not in terms:
             terms[k] = Term(kind, k, code, extra, drug_class)
-        elif curated and kind == "medication" and terms[k].type == "lab":
-            # only curated drugs: the lexicon names lab analytes too ("creatinine", "glucose")
+        elif curated and kind in ("medication", "substance") and terms[k].type == "lab":
+            # only curated drugs and substances: the lexicon names lab analytes too
             shadowed.setdefault(k, Term(kind, k, code, extra, drug_class))
 
     for row in _rows("vocabulary.tsv"):
@@ -177,13 +185,20 @@ def load() -> Vocabulary:
         *head, last = key(term).split(" ")
         if kind == "lab" and (single := _singular(last)):  # "Platelet # Bld Auto 246"
             add(kind, " ".join([*head, single]), Code(system, code, display), extra)
+    for row in _rows("loinc_labs.tsv"):  # LOINC short and long names, and abbreviations
+        code, short, long, unit, others = (row + [""] * 5)[:5]
+        for name in (short, long, *filter(None, others.split(";"))):
+            add("lab", name, Code(LOINC, code, long), unit)
     for kind, term, system, code, display in _rows("synthea_codes.tsv"):
         add(kind, term, Code(system, code, display) if code else None, display)
     for term, code, title in _rows("lexicon_diseases.tsv"):
-        add("problem", term, Code(ICD10CM, code, title), title)
+        if key(term) not in NOT_PROBLEMS:
+            add("problem", term, Code(ICD10CM, code, title), title)
     for term, mesh_id, heading in _rows("lexicon_mesh_diseases.tsv"):
         *head, last = key(term).split(" ")
         single = _singular(last)
+        if key(term) in NOT_PROBLEMS:
+            continue
         if single is None or " ".join([*head, single]) not in terms:  # else the singular's code
             add("problem", term, Code(MESH, mesh_id, heading), heading)
     for term, canonical, kind in _rows("lexicon_drugs.tsv"):

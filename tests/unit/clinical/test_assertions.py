@@ -8,9 +8,17 @@ import pytest
 
 from engine.clinical import extract_clinical
 
-CASES = [tuple(line.split("\t")) for line in
+# a literal "\\n" in the table is a line break inside the sentence (a wrapped line)
+CASES = [tuple(line.replace("\\n", "\n").split("\t")) for line in
          (Path(__file__).resolve().parents[3] / "resources" / "clinical" /
           "assertion_cases.tsv").read_text().splitlines() if not line.startswith("#")]
+
+
+def test_the_table_covers_every_pattern():
+    kinds = {expected for _s, _t, expected in CASES}
+    assert len(CASES) >= 150 and kinds >= {"present", "negated", "possible", "historical",
+                                          "family", "hypothetical", "resolved"}
+    assert sum("\n" in sentence for sentence, _t, _e in CASES) >= 5
 
 
 @pytest.mark.parametrize(("sentence", "term", "expected"), CASES)

@@ -113,12 +113,13 @@ def test_table_row_with_one_column_per_visit():
         assert text[v.start:v.end] == v.text
 
 
-def test_pregnancy_is_a_problem_but_its_test_is_not():
-    # ICD-10-CM chapter Z left the generated lexicon; the curated list keeps pregnancy
+def test_pregnancy_is_a_finding_but_its_test_is_not():
+    # ICD-10-CM chapter Z left the generated lexicon; the curated list keeps pregnancy, as a
+    # state (a finding), not a disease
     found = [(e.type, e.text.lower(), e.code.code if e.code else None)
              for e in extract_clinical("Urine pregnancy test negative. She is 20 weeks into "
                                        "her pregnancy.").entities]
-    assert found == [("problem", "pregnancy", "Z33.1")]
+    assert found == [("finding", "pregnancy", "Z33.1")]
 
 
 def test_a_section_heading_is_not_a_finding():

@@ -1,0 +1,270 @@
+"""Allergies: where they are written (an allergy section by its title, a table whose header
+or cells say so, "allergic to …" in prose) and what each one names (the substance, with the
+reaction, severity, status and code its row or phrase gives).
+
+A table row gives its substance from the column its header names (Substance, Allergen,
+Agent, Allergy, Name, Description; else the first cell); a row that continues the row above
+(empty first cell) adds codes, not substances. Header words, status words, codes, dates and
+times are never substances.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.clinical.schema import Code, Section
+from engine.clinical.sections import heading_end
+from engine.clinical.tables import is_row, row_cells
+
+# "No known allergies" in its usual forms: NKA, NKDA, "ALLERGIES - NONE.", "Allergies: nil".
+NKA = re.compile(
+    r"\b(?:NKDA|NKA|NKFA|no\s+known\s+(?:drug\s+|food\s+|medication\s+)?allerg(?:y|ies)|"
+    r"no\s+(?:drug\s+)?allergies|allerg(?:y|ies)\s*(?:[:\-–]|were|are)?\s*"
+    r"(?:none|nil|nka|nkda|denied)(?:\s+known|\s+reported|\s+recorded)?)\b", re.I)
+_CUE = re.compile(r"\b(?:allergic\s+to|allerg(?:y|ies)\s+to|intoleran(?:t|ce)\s+(?:of|to)|"
+                  r"sensitiv(?:e|ity)\s+to)\s+", re.I)
+_CUE_REACH = 160  # an "allergic to" list ends at its sentence, and within this many characters
+_HEADER_WORD = re.compile(
+    r"(?:substance|allergen|allerg(?:y|ies)|agent|reactions?|manifestations?|severity|"
+    r"criticality|status|code(?:\s+system)?|code\s+description|description|date(?:s)?|onset|"
+    r"type|name|notes?|comments?|details|susceptibility|source|verification|category|"
+    r"group\s+description|recorded|time|date\s+and\s+time|noted|reaction\s+status|"
+    r"severity\s+status)", re.I)
+_ALLERGY_HEADER = re.compile(r"allerg|substance|allergen|reaction|susceptib|intoleran", re.I)
+_OTHER_TABLE = re.compile(r"medication|directions|dos(?:e|age)|\bsig\b|instructions|frequency|"
+                          r"route|indications?|results?|values?|problems?|diagnos", re.I)
+_REACTION_WORD = re.compile(
+    r"\b(?:hives|urticaria|rash|anaphyla\w*|angioedema|swelling|itching|pruritus|wheez\w*|"
+    r"nausea|vomiting|diarrh\w+|shortness\s+of\s+breath|dyspnea|throat\s+closing|"
+    r"gi\s+upset|upset\s+stomach|hypotension|lip\s+swelling|cough|headache|nasea)\b", re.I)
+_SEVERITY = re.compile(r"\b(mild(?:\s+to\s+moderate)?|moderate(?:\s+to\s+severe)?|severe|"
+                       r"fatal|life[-\s]threatening|very\s+mild|anaphyla\w+)\b", re.I)
+_STATUS = re.compile(r"\b(active|inactive|resolved|entered\s+in\s+error|confirmed|refuted)\b",
+                     re.I)
+# Cells that never name a substance: status and header words, meridiem, codes, dates, times.
+_NOT_SUBSTANCE = re.compile(
+    r"(?:active|inactive|resolved|status|code|codes|rxnorm|rx\s*norm|snomed(?:[-\s]ct)?|unii|"
+    r"ndf-rt|loinc|icd-?\d+(?:-cm)?|cpt|am|pm|none(?:\s+(?:known|reported|recorded))?|"
+    r"unknown|n/a|na|no\s+data|not\s+indicated|"
+    r"onset:.*|reaction:.*|severity:.*|status:.*|and|the|no|allergies|allergy|drug|drugs|"
+    r"[\d\s/:.,-]+(?:\s*(?:am|pm))?|(?=[a-z]*\d)[a-z0-9]{6,})$", re.I)
+_PREFIX = re.compile(r"^(?:allergy|allergic|allergies|intolerance|sensitivity)\s+(?:to\s+)?",
+                     re.I)
+_REACTION_AFTER = re.compile(
+    r"\s*(?:\((?P<r1>[^)]{2,40})\)|[-–:,]\s*(?P<r2>" + _REACTION_WORD.pattern +
+    r"(?:(?!\s+(?:and|or)\b)[^,.;\n|])*))",
+    re.I)
+_REACTION_LABEL = re.compile(r"\breaction\s*:\s*(?P<r>[^|\n;]*?)(?=\s+\w+:|\s*\||\s*$|;)",
+                             re.I)
+_STATUS_LABEL = re.compile(r"\bstatus\s*:\s*(?P<s>\w[\w ]*?)(?=\s+\w+:|\s*\||\s*$)", re.I)
+_SUBSTANCE = re.compile(r"[A-Za-z][\w'-]*(?:\s+(?:[A-Za-z][\w'-]*|\d+(?:\.\d+)?))*")
+SYSTEMS = {"rxnorm": "http://www.nlm.nih.gov/research/umls/rxnorm",
+           "snomed-ct": "http://snomed.info/sct", "snomed": "http://snomed.info/sct",
+           "unii": "http://fdasis.nlm.nih.gov"}
+
+
+@dataclass(frozen=True)
+class Allergy:
+    start: int
+    end: int
+    attributes: dict[str, Any] = field(default_factory=dict)
+    code: Code | None = None
+
+
+def spans(view: str, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
+    """Where allergies are written: allergy sections, tables that are allergy lists by their
+    header or their cells, and the words after "allergic to" up to the sentence end."""
+    out = [(heading_end(view, s), s.end) for s in sections if s.name == "allergies"]
+    for start, end in _table_blocks(view) if "|" in view else ():
+        if not any(a <= start < b for a, b in out) and _is_allergy_table(view, start, end):
+            out.append((start, end))
+    read_whole = list(out)  # a cue inside an allergy section or table is read with it
+    for m in _CUE.finditer(view):
+        if any(a <= m.start() < b for a, b in read_whole):
+            continue
+        bound = min(len(view), m.end() + _CUE_REACH)
+        stops = [i for i in (view.find(".", m.end(), bound), view.find("\n", m.end(), bound))
+                 if i >= 0]
+        out.append((m.end(), min(stops) if stops else bound))
+    return out
+
+
+def _table_blocks(view: str) -> Iterator[tuple[int, int]]:
+    start = offset = 0
+    inside = False
+    for line in view.split("\n"):
+        if is_row(line):
+            if not inside:
+                start, inside = offset, True
+        elif inside:
+            yield start, offset - 1
+            inside = False
+        offset += len(line) + 1
+    if inside:
+        yield start, len(view)
+
+
+def _is_allergy_table(view: str, start: int, end: int) -> bool:
+    lines = view[start:end].split("\n")
+    header = [c[0] for c in row_cells(lines[0], 0)]
+    if any(_ALLERGY_HEADER.search(h) for h in header) and \
+            sum(bool(_HEADER_WORD.fullmatch(h)) for h in header if h) >= 2:
+        return True
+    if any(_OTHER_TABLE.search(h) for h in header):
+        return False  # a medication list's "PRN wheezing" is an indication, not a reaction
+    rows = [line for line in lines[1:] if not line.startswith("|")]
+    with_reaction = sum(bool(_REACTION_WORD.search(r) or "reaction:" in r.lower()
+                             or _PREFIX.match(r.lstrip())) for r in rows)
+    return bool(rows) and with_reaction * 2 > len(rows) and \
+        sum(bool(_HEADER_WORD.fullmatch(h)) for h in header if h) >= 2
+
+
+def read(view: str, span: tuple[int, int], known: Callable[[str], bool]
+         ) -> Iterator[Allergy]:
+    """The allergies written in ``span``; ``known`` tells a drug or substance name."""
+    start, end = span
+    table: list[tuple[int, str]] = []
+    offset = start
+    written = table_seen = False
+    for line in view[start:end].split("\n"):
+        if written and not line.strip():
+            break  # a list ends at a blank line: what follows is not the allergy list
+        written = written or bool(line.strip())
+        if is_row(line):
+            table.append((offset, line))
+            table_seen = True
+        else:
+            if table:
+                yield from _table(table)
+                table = []
+            if table_seen:
+                break  # prose after an allergy table is the next part of the note
+            yield from _prose(view, offset, offset + len(line), known)
+        offset += len(line) + 1
+    if table:
+        yield from _table(table)
+
+
+def _column(header: list[str], *patterns: str) -> int | None:
+    for pattern in patterns:
+        for i, name in enumerate(header):
+            if re.fullmatch(pattern, name, re.I):
+                return i
+    return None
+
+
+def _table(rows: list[tuple[int, str]]) -> Iterator[Allergy]:
+    cells = [row_cells(line, offset) for offset, line in rows]
+    names = [c[0] for c in cells[0]]
+    headed = sum(bool(_HEADER_WORD.fullmatch(n)) for n in names if n) >= 2
+    header = names if headed else []
+    substance_col = _column(header, r"substance|allergen|agent|allergen\s+name",
+                            r"allerg(?:y|ies)|allergy\s+name|name", r"(?:group\s+)?description",
+                            r"code\s+description") if headed else None
+    reaction_col = _column(header, r"reactions?|manifestations?|reaction\s+status")
+    severity_col = _column(header, r"severity|criticality|severity\s+status")
+    status_col = _column(header, r"status|clinical\s+status")
+    system_col = _column(header, r"code\s+system")
+    code_col = _column(header, r"code")
+    described_col = _column(header, r"code\s+description")
+    for row in cells[1:] if headed else cells:
+        if not row or not row[0][0]:  # an empty first cell continues the row above
+            continue
+        col = substance_col if substance_col is not None and substance_col < len(row) \
+            else next((i for i, c in enumerate(row) if not _NOT_SUBSTANCE.fullmatch(c[0])),
+                      None)
+        if col is None:
+            continue
+        text, s, _e = row[col]
+        found = _substance(text, s)
+        if found is None:
+            continue
+        s, e, substance = found
+        line = " | ".join(c[0] for c in row)
+
+        def cell(index: int | None, row=row) -> str | None:
+            return row[index][0] or None if index is not None and index < len(row) else None
+
+        reaction = cell(reaction_col) or _label(_REACTION_LABEL, line, "r") or \
+            _first(_REACTION_WORD, line, exclude=text)
+        severity = cell(severity_col) or _first(_SEVERITY, line, exclude=text)
+        status = cell(status_col) or _label(_STATUS_LABEL, line, "s") or \
+            _first(_STATUS, line, exclude=text)
+        code = None
+        system = SYSTEMS.get((cell(system_col) or "").lower())
+        if system and (value := cell(code_col)):
+            code = Code(system, value, cell(described_col) or substance)
+        yield Allergy(s, e, {"substance": substance, "reaction": reaction,
+                             "severity": severity.lower() if severity else None,
+                             "status": status.lower() if status else None}, code)
+
+
+def _substance(text: str, start: int) -> tuple[int, int, str] | None:
+    prefix = _PREFIX.match(text)
+    skip = prefix.end() if prefix else 0
+    body = text[skip:]
+    m = _SUBSTANCE.search(body)
+    if m is None or _NOT_SUBSTANCE.fullmatch(m.group(0).strip()):
+        return None
+    name = m.group(0).strip()
+    return start + skip + m.start(), start + skip + m.start() + len(name), name
+
+
+def _label(rx: re.Pattern[str], line: str, group: str) -> str | None:
+    m = rx.search(line)
+    return m.group(group).strip() or None if m else None
+
+
+def _first(rx: re.Pattern[str], line: str, exclude: str) -> str | None:
+    m = rx.search(line.replace(exclude, " " * len(exclude), 1))
+    return m.group(0) if m else None
+
+
+_ITEM_WORDS = 4  # a list item names a substance in a few words; a longer one is a sentence
+
+
+_ITEM = re.compile(r"\.(?=\s|$)|[^,;\n]+?(?=\s*(?:[,;\n]|\.(?:\s|$)|\band\b|\bor\b|$))|"
+                   r"(?:\band\b|\bor\b)")
+_LABEL = re.compile(r"\s*[A-Za-z][\w ]{0,30}:\s*")  # "Drug allergies: ", "Code: "
+# the name of a list item: words up to its reaction ("(hives)", "- rash", ": nausea")
+_NAME = re.compile(r"\s*(?:(?:and|or)\s+)?(?P<w>[A-Za-z][\w'-]*(?:\s+[A-Za-z0-9][\w'-]*)*)")
+
+
+def _prose(view: str, start: int, end: int, known: Callable[[str], bool]
+           ) -> Iterator[Allergy]:
+    """"Penicillin (hives), sulfa drugs (rash) and latex": one substance a list item, a
+    name the vocabulary knows or an item of a few words; a labelled item ("Code: 1234") is
+    no substance."""
+    # "Penicillin. No known food allergies.": the statement is no item, the others are
+    none_known = [m.span() for m in NKA.finditer(view, start, end)]
+    for part in _ITEM.finditer(view, start, end):
+        chunk = part.group(0)
+        if chunk in ("and", "or", ".") or (_LABEL.match(chunk) and ":" in chunk) or any(
+                a < part.end() and part.start() < b for a, b in none_known):
+            continue
+        prefix = _PREFIX.match(chunk.lstrip())
+        lead = len(chunk) - len(chunk.lstrip()) + (prefix.end() if prefix else 0)
+        name = _NAME.match(chunk, lead)
+        if name is None:
+            continue
+        words = name.group("w").split()
+        # the longest name the vocabulary knows ("penicillin" of "penicillin causes hives"),
+        # else the item's first words ("iodinated contrast")
+        substance = next((" ".join(words[:n]) for n in range(len(words), 0, -1)
+                          if known(" ".join(words[:n]))), " ".join(words[:_ITEM_WORDS - 1]))
+        if _NOT_SUBSTANCE.fullmatch(substance) or not (
+                known(substance) or len(chunk.split()) <= _ITEM_WORDS):
+            continue
+        s = part.start() + name.start("w")
+        e = s + len(substance)
+        reaction = _REACTION_AFTER.match(view, e, min(len(view), e + 60))
+        severity = _SEVERITY.search(chunk)
+        yield Allergy(s, e, {
+            "substance": substance,
+            "reaction": (reaction.group("r1") or reaction.group("r2")).strip()
+            if reaction else None,
+            "severity": severity.group(1).lower() if severity else None,
+        })
