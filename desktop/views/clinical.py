@@ -19,10 +19,13 @@ _TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
                      ("abnormal", "Flag"), ("date", "Date"))),
     ("vital", "Vitals", (("value", "Value"), ("unit", "Unit"), ("abnormal", "Flag"))),
     ("procedure", "Procedures", (("date", "Date"),)),
+    ("finding", "Findings", ()),
+    ("social_history", "Social history", ()),
+    ("substance", "Substances", ()),
 )
 _ASSERTION_TEXT = {"present": "", "negated": "denied / absent", "possible": "possible",
                    "historical": "history", "family": "family history",
-                   "hypothetical": "if / conditional"}
+                   "hypothetical": "if / conditional", "resolved": "resolved"}
 
 
 def attribute_text(value: Any) -> str:
@@ -100,7 +103,7 @@ class ClinicalTables(QtWidgets.QTabWidget):
             item = QtWidgets.QTableWidgetItem(text)
             if column == 0:
                 item.setData(Qt.ItemDataRole.UserRole, (entity["start"], entity["end"]))
-            if assertion in ("negated", "family", "hypothetical"):
+            if assertion in ("negated", "family", "hypothetical", "resolved"):
                 item.setForeground(QtGui.QBrush(QtGui.QColor("#808080")))
             table.setItem(row, column, item)
 
