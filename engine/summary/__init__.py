@@ -34,6 +34,7 @@ class SummaryResult:
     grounding: dict[str, Any]
     markdown: str
     facts: list[dict[str, Any]]  # the numbered fact table every part was built from
+    footer: str  # what happened to the overview, in plain words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -132,7 +133,7 @@ def summarize(docs: Sequence[SummaryDocument], manager: ModelManager | None,
     sections["overview"][:0] = shown
     return SummaryResult(model_name, sections, "\n".join(s["text"] for s in shown), grounding,
                          render_markdown(sections, model_name, grounding),
-                         [_fact_dict(f) for f in table.facts])
+                         [_fact_dict(f) for f in table.facts], footer(model_name, grounding))
 
 
 def _fact_dict(fact: Any) -> dict[str, Any]:
