@@ -131,6 +131,8 @@ def _unwrapped(text: str) -> str:
 
 def _problem_status(doc: SummaryDocument, unwrapped: str, e: Mapping[str, Any]) -> str | None:
     assertion = e.get("assertion", "present")
+    if e.get("section") == "family_history" and assertion != "negated":
+        return "family"  # "Family history of X" read as "history of X" is still a relative's
     if assertion == "present":
         # A list wrapped onto the next line ("denies chest pain, shortness of breath or\n
         # polyuria") is read again as one line: a negation that scopes it then still counts.
