@@ -33,7 +33,7 @@ _NOT_A_PROBLEM_LIST = ("medications", "allergies")
 _RESOLVED = re.compile(r"\b(?:resolved|healed|cleared|subsided|no longer)\b", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\bage[ds]?:?\s+(\d{1,3})\b", re.I)
 _LIST_MARK = re.compile(r"^(?:\d+[.)]|[-•*])\s+")
-_TITLE = re.compile(r"^[A-Z][A-Za-z /&-]{1,40}:\s*")
+_TITLE = re.compile(r"^[A-Z][A-Z /&-]{1,40}:\s*")  # "PLAN:", not "Cellulitis:"
 _PLAN_TITLE = re.compile(r"\b(?:plan|instructions|disposition|follow[\s-]?up|recommendations?)\b",
                          re.I)
 _SIGNATURE = re.compile(r"(?:electronically\s+)?signed\b|dictated\b|transcribed\b|cc:", re.I)

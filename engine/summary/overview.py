@@ -22,6 +22,7 @@ from engine.summary.record import SummaryOptions
 PROMPTS = Path(__file__).resolve().parents[2] / "resources" / "prompts"
 PROMPT_FILES = ("overview_system.txt", "overview_user.txt")
 MAX_STATEMENTS = 5
+_MIN_STATEMENTS = 3  # a small model stops after one statement unless held to more
 _STATEMENT_CHARS = 240
 _CHAT_TEMPLATE_TOKENS = 32  # role markers the chat template adds around the messages
 _LABELS = {
@@ -40,13 +41,17 @@ def prompt(name: str) -> str:
 
 
 def offered(table: FactTable) -> list[Fact]:
-    """The facts the model may write about, in table order: what the sections show."""
-    return [f for f in table.facts if (f.kind, f.status) in _LABELS]
+    """The facts the model may write about (what the sections show), the age last: put
+    first, small models write about nothing else."""
+    facts = [f for f in table.facts if (f.kind, f.status) in _LABELS]
+    return sorted(facts, key=lambda f: f.kind == "age")
 
 
-def fact_line(fact: Fact) -> str:
+def fact_line(number: int, fact: Fact) -> str:
+    """A fact as the model reads it, under the number it cites it by: the prompt numbers
+    its facts 1, 2, 3 … (small models cite by position), mapped back to the table's ids."""
     when = f" ({fact.date})" if fact.date and fact.kind in ("lab", "procedure") else ""
-    return f"[{fact.id}] {_LABELS[(fact.kind, fact.status)]}: {fact.describe()}{when}"
+    return f"[{number}] {_LABELS[(fact.kind, fact.status)]}: {fact.describe()}{when}"
 
 
 def _spare(fact: Fact) -> int:
@@ -62,7 +67,7 @@ def schema(ids: Sequence[int], limit: int = MAX_STATEMENTS) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {"statements": {
-            "type": "array", "minItems": 1, "maxItems": limit,
+            "type": "array", "minItems": min(_MIN_STATEMENTS, limit), "maxItems": limit,
             "items": {"type": "object", "properties": {
                 "text": {"type": "string", "minLength": 8, "maxLength": _STATEMENT_CHARS},
                 "facts": {"type": "array", "minItems": 1, "maxItems": 6,
@@ -82,7 +87,7 @@ class Statement:
 def parse(answer: str) -> list[Statement] | None:
     """The statements of a JSON answer; None when it is not the JSON asked for."""
     try:
-        data = json.loads(answer)
+        data = json.loads(answer, strict=False)  # the grammar lets a line break into a string
         items = data["statements"]
         return [Statement(" ".join(str(i["text"]).split()),
                           tuple(int(x) for x in i.get("facts") or ())) for i in items]
@@ -127,13 +132,14 @@ class OverviewWriter:
         self.max_tokens = min(options.max_tokens, model.context_window // 3)
 
     def facts_prompt(self, table: FactTable) -> tuple[str, list[int]]:
-        """The user prompt with as many facts as fit, and the ids it offers."""
+        """The user prompt with as many facts as fit, and the table ids of the facts it
+        numbers 1, 2, 3 …"""
         facts = offered(table)
         overhead = (self.model.count_tokens(self.system) + self.model.count_tokens(self.user)
                     + _CHAT_TEMPLATE_TOKENS + self.max_tokens)
         budget = self.model.context_window - overhead
-        lines = {f.id: fact_line(f) for f in facts}
-        cost = {i: self.model.count_tokens(line) + 1 for i, line in lines.items()}
+        # a line's cost with a two-digit number, whatever number it gets
+        cost = {f.id: self.model.count_tokens(fact_line(99, f)) + 1 for f in facts}
         keep = {f.id for f in facts}
         for fact in sorted(facts, key=lambda f: (-_spare(f), -f.id)):
             if sum(cost[i] for i in keep) <= budget:
@@ -142,9 +148,9 @@ class OverviewWriter:
         if not keep or sum(cost[i] for i in keep) > budget:
             raise TokenLimit("the model's context is too small for the record's facts",
                              {"context": self.model.context_window})
-        ids = [f.id for f in facts if f.id in keep]
-        return self.user.format(facts="\n".join(lines[i] for i in ids),
-                                limit=MAX_STATEMENTS), ids
+        kept = [f for f in facts if f.id in keep]
+        lines = "\n".join(fact_line(n, f) for n, f in enumerate(kept, 1))
+        return self.user.format(facts=lines, limit=MAX_STATEMENTS), [f.id for f in kept]
 
     def run(self, table: FactTable) -> tuple[list[Statement] | None, list[int]]:
         """The model's statements (unchecked; None when its answer is not the JSON asked
@@ -153,7 +159,8 @@ class OverviewWriter:
         user, ids = self.facts_prompt(table)
         settings = GenerationSettings(max_tokens=self.max_tokens,
                                       temperature=self.options.temperature,
-                                      top_p=self.options.top_p, json_schema=schema(ids))
+                                      top_p=self.options.top_p,
+                                      json_schema=schema(range(1, len(ids) + 1)))
         stream = self.model.generate(self.system, user, settings)
         text = TextStream(self.on_token)
         try:
@@ -167,4 +174,8 @@ class OverviewWriter:
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
-        return parse(text.buffer), ids
+        statements = parse(text.buffer)
+        if statements is None:
+            return None, ids
+        return [Statement(s.text, tuple(ids[n - 1] for n in s.facts if 0 < n <= len(ids)))
+                for s in statements], ids

@@ -43,6 +43,14 @@ _ASSERTIONS = {
 }
 _MED_STATUS = {"current": {"active"}, "new": {"active", "started"},
                "changed": {"active", "changed"}, "stopped": {"stopped"}}
+# Words that change what a statement asserts ("X is not active", "a chronic problem"): the
+# extractor does not scope all of them, so each must be its cited facts' own word.
+_QUALIFIERS = frozenset({
+    "not", "no", "never", "denies", "denied", "without", "negative", "resolved", "stopped",
+    "discontinued", "held", "possible", "possibly", "suspected", "probable", "likely",
+    "unlikely", "family", "mother", "father", "sister", "brother", "history", "past",
+    "previous", "former", "new", "started", "increased", "decreased", "changed", "chronic",
+    "acute", "severe", "mild", "worsening", "improving", "controlled", "uncontrolled"})
 _ALLERGY_WORDS = ("allergy", "allergic", "allergies", "reaction")
 _UNIT_WORDS = {"years": "year", "yr": "year", "yrs": "year", "months": "month",
                "weeks": "week", "days": "day", "hours": "hour", "units": "unit",
@@ -99,6 +107,7 @@ def _iso(date: str | None) -> list[tuple[int | None, int | None, int | None]]:
 def _evidence(facts: Sequence[Fact]) -> _Evidence:
     texts = [f"{f.describe()} {f.text} {f.attributes.get('name') or ''}" for f in facts]
     texts += [" ".join(_ALLERGY_WORDS) for f in facts if f.kind == "allergy"]
+    texts += [f.status for f in facts]  # "active", "possible", "stopped", "new" …
     joined = " ".join(texts)
     numbers = {float(n) for n in _NUMBER.findall(joined)}
     quantities = _quantities(joined)
@@ -213,6 +222,8 @@ def _check_words(text: str, ev: _Evidence, skip: list[tuple[int, int]]) -> str |
         word = m.group(0).lower().strip("'’-")
         parts = [p for p in re.split(r"[-'’]", word) if p]
         for part in parts:
+            if part in _QUALIFIERS and part not in ev.words:
+                return f"says '{part}', which its facts do not"
             if part in ev.words or len(part) < 3:
                 continue
             rank = lex.english_rank.get(part)
@@ -264,6 +275,10 @@ def verify(statement: Statement, table: FactTable, offered: Iterable[int]) -> Ve
     extraction = extract_clinical(statement.text).to_dict()["entities"]
     reasons = [number_reason, _check_words(statement.text, ev, taken),
                *(_check_entity(e, ev, statement.text) for e in extraction)]
+    said = f" {term_key(statement.text)} "
+    if not extraction and not taken and not any(
+            f" {name} " in said for f in cited for name in _fact_names(f)):
+        reasons.append("says nothing its facts say")  # "This is a patient's record."
     verdict.reasons = [r for r in reasons if r]
     verdict.citations = [dict(c) for f in cited for c in f.citations]
     return verdict

@@ -65,6 +65,7 @@ def _id(table, kind: str, word: str) -> int:
         ("He has a rash.", [("allergy", "sulfa")], False),  # a reaction is no problem
         ("Recheck A1c in 3 months.", [("plan", "recheck")], True),
         ("Recheck A1c in 6 months.", [("plan", "recheck")], False),
+        ("This is the patient's record.", [("problem", "diabetes")], False),  # says nothing
     ],
 )
 def test_each_claim_is_checked(table, text, cites, shown):
