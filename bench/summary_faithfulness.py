@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import tempfile
@@ -316,6 +317,47 @@ def run(seeds: range, manager: ModelManager | None, model: str | None) -> tuple[
     return score(results), time.perf_counter() - start
 
 
+HANDCHECK_TYPES = ("SOAP / Chart / Progress Notes", "Discharge Summary")
+
+
+def handcheck(notes_csv: Path, count: int, manager: ModelManager, models: list[str]) -> None:
+    """The overview of real notes (the first ``count`` progress notes and discharge summaries
+    of the MTSamples subset), scrubbed, each statement listed shown or left out with the
+    check's reasons: written to bench/results/summary_handcheck_raw.md to be read by hand."""
+    import csv
+
+    from engine.phi import Scrubber
+    from engine.summary.facts import build_facts
+    from engine.summary.overview import OverviewWriter
+    from engine.summary.verify import verify_all
+
+    with notes_csv.open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["medical_specialty"].strip() in HANDCHECK_TYPES]
+    scrubber = Scrubber(record_secret=b"h" * 32)
+    lines = ["# Overview statements on real notes, for reading by hand", ""]
+    for row in rows[:count]:
+        text = scrubber.scrub(row["transcription"].replace(",  ", "\n").replace(".,", ".\n")).text
+        doc = SummaryDocument(row["note_id"], row["sample_name"], None, text,
+                              extract_clinical(text).to_dict())
+        table = build_facts([doc])
+        lines += [f"## MTSamples {row['note_id']} ({row['medical_specialty'].strip()})", ""]
+        for name in models:
+            with manager.lease("summary", name) as model:
+                spec = manager.config.models[model.name]
+                writer = OverviewWriter(model, SummaryOptions().resolved(spec.generation),
+                                        None, None)
+                start = time.perf_counter()
+                statements, ids = writer.run(table)
+                took = time.perf_counter() - start
+            lines.append(f"### {name} ({took:.0f} s)")
+            for v in verify_all(statements or [], table, ids):
+                facts = "; ".join(table.get(i).describe() for i in v.statement.facts)
+                mark = "SHOWN" if v.shown else f"left out ({', '.join(v.reasons)})"
+                lines.append(f"- {mark}: {v.statement.text} — cites: {facts}")
+            lines.append("")
+    (RESULTS / "summary_handcheck_raw.md").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=120)
@@ -323,13 +365,28 @@ def main() -> None:
     parser.add_argument("--model-records", type=int, default=12,
                         help="records of the report half each model writes an overview of")
     parser.add_argument("--tune", action="store_true", help="score the tuning half instead")
+    parser.add_argument("--config", type=Path, default=ROOT / "models_config.json",
+                        help="a models_config.json naming models to evaluate beyond the shipped")
+    parser.add_argument("--model-dir", type=Path, action="append", default=[],
+                        help="a directory holding those models' files")
+    parser.add_argument("--handcheck", type=int, default=0,
+                        help="instead: overviews of this many real notes, to read by hand")
     args = parser.parse_args()
+    if args.handcheck:
+        manager = ModelManager.from_config(args.config, args.model_dir)
+        eval_dir = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+        handcheck(eval_dir / "notes" / "mtsamples_subset_200.csv",
+                  args.handcheck, manager, args.models)
+        manager.close()
+        return
     first = TUNE_SEED if args.tune else REPORT_SEED
     seeds = range(first, first + args.records)
     rows = {"extractive": run(seeds, None, None)}
     with tempfile.TemporaryDirectory() as tmp:
-        manager = ModelManager.from_config(ROOT / "models_config.json", [Path(tmp)])
-        chain = list(manager.config.chain("summary"))
+        shipped = ModelManager.from_config(ROOT / "models_config.json", [Path(tmp)])
+        chain = list(shipped.config.chain("summary"))
+        shipped.close()
+        manager = ModelManager.from_config(args.config, [Path(tmp), *args.model_dir])
         for name in args.models:
             rows[name] = run(range(first, first + args.model_records), manager, name)
         manager.close()

@@ -143,7 +143,7 @@ def _problem_status(doc: SummaryDocument, unwrapped: str, e: Mapping[str, Any]) 
     if assertion in ("negated", "present") and _RESOLVED.search(unwrapped[e["end"]:sentence_end]):
         return "resolved"
     return {"present": "active", "possible": "possible", "negated": "negated",
-            "family": "family", "historical": "past"}.get(assertion)
+            "family": "family", "historical": "past", "resolved": "resolved"}.get(assertion)
 
 
 # Within one document the strongest claim about a problem stands; a resolution written

@@ -38,7 +38,7 @@ _PLACEHOLDER = re.compile(r"[\[\]{}<>*#_`|]")
 # The assertion a statement may give a fact of each status.
 _ASSERTIONS = {
     "active": {"present", "historical"}, "possible": {"possible"},
-    "resolved": {"negated", "historical"}, "negated": {"negated"}, "family": {"family"},
+    "resolved": {"resolved", "negated", "historical"}, "negated": {"negated"}, "family": {"family"},
     "past": {"historical"},
 }
 _MED_STATUS = {"current": {"active"}, "new": {"active", "started"},
@@ -165,7 +165,8 @@ def _mismatch(entity: Mapping[str, Any], fact: Fact, text: str) -> str | None:
     a = entity.get("attributes") or {}
     if fact.kind == "allergy" and kind != "allergy":
         return None if "allerg" in text.lower() else f"names an allergy as a {kind}"
-    if kind == "problem" and assertion not in _ASSERTIONS.get(fact.status, ()):
+    if kind != "medication" and fact.kind == "problem" and \
+            assertion not in _ASSERTIONS.get(fact.status, ()):
         return f"states a {fact.status} problem as {assertion}"
     if kind == "medication":
         said = "stopped" if assertion == "negated" else a.get("status", "active")
@@ -200,8 +201,10 @@ def _plan_mismatch(entity: Mapping[str, Any], named: Mapping[str, Any]) -> str |
 
 def _check_entity(entity: Mapping[str, Any], ev: _Evidence, text: str) -> str | None:
     kind = entity["type"]
+    # a sign, substance or habit the extractor names may back only a problem of that name
+    backing = _BACKING.get(kind, ("problem",))
     reasons = [_mismatch(entity, f, text) for f in ev.facts
-               if f.kind in _BACKING[kind] and _same_concept(entity, _fact_names(f), f.code)]
+               if f.kind in backing and _same_concept(entity, _fact_names(f), f.code)]
     reasons += [_plan_mismatch(entity, e) for e in ev.entities
                 if e["type"] == kind and _same_concept(entity, _names(e), e.get("code"))]
     if not reasons:
