@@ -31,6 +31,11 @@ CURRENT = ("current", "new", "changed")
 # A problem written in these sections is a drug's indication or an allergy's reaction.
 _NOT_A_PROBLEM_LIST = ("medications", "allergies")
 _RESOLVED = re.compile(r"\b(?:resolved|healed|cleared|subsided|no longer)\b", re.I)
+# A hedge written after the diagnosis ("Pulmonary embolism is suspected."), which the
+# extractor's backward triggers do not all cover yet: the problem is only possible.
+_HEDGE_AFTER = re.compile(r"\s*(?:is|are|was|were)\s+(?:(?:still|also)\s+)?(?:suspected|possible|"
+                          r"probable|likely|questionable|considered|being\s+considered|"
+                          r"not\s+(?:excluded|ruled\s+out))\b", re.I)
 _AGE = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\bage[ds]?:?\s+(\d{1,3})\b", re.I)
 _LIST_MARK = re.compile(r"^(?:\d+[.)]|[-•*])\s+")
 _TITLE = re.compile(r"^[A-Z][A-Z /&-]{1,40}:\s*")  # "PLAN:", not "Cellulitis:"
@@ -140,8 +145,11 @@ def _problem_status(doc: SummaryDocument, unwrapped: str, e: Mapping[str, Any]) 
         assertion = second if second != "historical" else assertion
     sentence_end = min((i for i in (unwrapped.find(c, e["end"]) for c in ".;\n") if i >= 0),
                        default=len(unwrapped))
-    if assertion in ("negated", "present") and _RESOLVED.search(unwrapped[e["end"]:sentence_end]):
+    after = unwrapped[e["end"]:sentence_end]
+    if assertion in ("negated", "present") and _RESOLVED.search(after):
         return "resolved"
+    if assertion == "present" and _HEDGE_AFTER.match(after):
+        return "possible"
     return {"present": "active", "possible": "possible", "negated": "negated",
             "family": "family", "historical": "past", "resolved": "resolved"}.get(assertion)
 

@@ -77,6 +77,13 @@ def test_later_documents_win():
     assert {c["document_id"] for c in furosemide} == {"a", "b"}
 
 
+def test_a_hedge_after_the_diagnosis_makes_it_possible():
+    doc = _doc("h", "2024-02-02", "ASSESSMENT: Pulmonary embolism is suspected. Gout.\n")
+    result = summarize([doc], None)
+    assert _texts(result, "active_problems") == ["gout"]
+    assert _texts(result, "possible_problems") == ["pulmonary embolism (possible)"]
+
+
 def test_a_past_condition_that_is_not_chronic_is_not_active():
     doc = _doc("p", "2024-02-02", "PAST MEDICAL HISTORY: Pneumonia, asthma, gout.\n")
     assert _texts(summarize([doc], None), "active_problems") == ["asthma", "gout"]
