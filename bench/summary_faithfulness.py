@@ -250,13 +250,14 @@ def unsupported(statement: str, truth: Truth) -> list[str]:
     return wrong
 
 
-def score(results: list[tuple[dict, Truth]]) -> dict:
+def score(results: list[tuple[dict, Truth, dict]]) -> dict:
     totals = dict.fromkeys(("active", "active_found", "listed", "listed_wrong", "meds",
                             "meds_found", "dose_right", "stopped", "stopped_as_current",
-                            "allergies", "allergies_found", "reaction_right", "statements",
-                            "statements_unsupported"), 0)
+                            "allergies", "allergies_found", "reaction_right", "written",
+                            "statements", "statements_unsupported"), 0)
     examples: list[str] = []
-    for sections, truth in results:
+    for sections, truth, grounding in results:
+        totals["written"] += grounding.get("statements", 0)
         active = [i["text"] for i in sections["active_problems"]]
         meds = [i["text"] for i in sections["medications"]]
         allergies = [i["text"] for i in sections["allergies"]]
@@ -313,7 +314,8 @@ def run(seeds: range, manager: ModelManager | None, model: str | None) -> tuple[
     for seed in seeds:
         docs, truth = make_record(seed)
         options = SummaryOptions(model=model, use_model=model is not None)
-        results.append((summarize(docs, manager, options).sections, truth))
+        result = summarize(docs, manager, options)
+        results.append((result.sections, truth, result.grounding))
     return score(results), time.perf_counter() - start
 
 
@@ -349,7 +351,8 @@ def handcheck(notes_csv: Path, count: int, manager: ModelManager, models: list[s
                 start = time.perf_counter()
                 statements, ids = writer.run(table)
                 took = time.perf_counter() - start
-            lines.append(f"### {name} ({took:.0f} s)")
+            lines.append(f"### {name} ({took:.0f} s, {writer.pieces} tokens, "
+                         f"{writer.pieces / took:.1f} tokens/s with the prompt)")
             for v in verify_all(statements or [], table, ids):
                 facts = "; ".join(table.get(i).describe() for i in v.statement.facts)
                 mark = "SHOWN" if v.shown else f"left out ({', '.join(v.reasons)})"
@@ -396,16 +399,18 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "summary_faithfulness.json").write_text(json.dumps(results, indent=2) + "\n")
     header = ["active recall", "wrongly active", "med recall", "dose+freq right",
-              "stopped as current", "allergy recall", "statements shown",
-              "shown unsupported"]
+              "stopped as current", "allergy recall", "statements written",
+              "statements shown", "shown unsupported", "seconds"]
     keys = ["active_recall", "wrongly_active", "medication_recall", "dose_right",
-            "stopped_as_current", "allergy_recall", "statements", "statements_unsupported"]
+            "stopped_as_current", "allergy_recall", "written", "statements",
+            "statements_unsupported", "seconds"]
     lines = ["# Summary faithfulness on generated records (bench/summary_faithfulness.py)", "",
              f"Split: {results['split']} (seeds {first}-{seeds.stop - 1}); models write "
              f"overviews of the first {args.model_records} records. Shipped summary chain: "
              f"{' → '.join(results['shipped_chain'])}.", "",
              "| summary | " + " | ".join(header) + " |", "|---" * (len(header) + 1) + "|"]
-    for name, (row, _s) in rows.items():
+    for name, (row, seconds) in rows.items():
+        row = {**row, "seconds": round(seconds, 1)}
         cells = []
         for k in keys:
             mark = "" if k not in TARGETS or _meets(row[k], TARGETS[k]) else " ✗"

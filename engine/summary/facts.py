@@ -134,7 +134,7 @@ def _unwrapped(text: str) -> str:
     return "".join(chars)
 
 
-def _problem_status(doc: SummaryDocument, unwrapped: str, e: Mapping[str, Any]) -> str | None:
+def _problem_status(unwrapped: str, e: Mapping[str, Any]) -> str | None:
     assertion = e.get("assertion", "present")
     if e.get("section") == "family_history" and assertion != "negated":
         return "family"  # "Family history of X" read as "history of X" is still a relative's
@@ -178,7 +178,7 @@ class _Builder:
         for e in entities:
             if e["type"] != "problem" or e.get("section") in _NOT_A_PROBLEM_LIST:
                 continue
-            status = _problem_status(doc, unwrapped, e)
+            status = _problem_status(unwrapped, e)
             if status is not None:
                 per_key.setdefault(term_key(e["text"]), []).append((status, e))
         for key, mentions in per_key.items():

@@ -130,6 +130,7 @@ class OverviewWriter:
         self.user = prompt("overview_user.txt")
         # The output share is clamped so that a fact table always has room in the context.
         self.max_tokens = min(options.max_tokens, model.context_window // 3)
+        self.pieces = 0  # pieces (tokens) the model wrote in the last run
 
     def facts_prompt(self, table: FactTable) -> tuple[str, list[int]]:
         """The user prompt with as many facts as fit, and the table ids of the facts it
@@ -169,6 +170,7 @@ class OverviewWriter:
                 if self.clock() > self.deadline:
                     raise JobTimeout("the summary took longer than its time limit")
                 text(piece)
+                self.pieces += 1
         finally:
             # Closing the stream on cancel or timeout stops the backend's generation at once.
             close = getattr(stream, "close", None)
