@@ -30,6 +30,9 @@ SHOWN_PROBLEMS = ("active", "possible", "resolved")
 CURRENT = ("current", "new", "changed")
 # A problem written in these sections is a drug's indication or an allergy's reaction.
 _NOT_A_PROBLEM_LIST = ("medications", "allergies")
+# Words the vocabulary holds as problems that name a section, not a condition: "His
+# allergies are no known drug allergies" is about the allergy list.
+_NOT_PROBLEMS = frozenset({"allergy", "allergies", "drug allergy", "drug allergies"})
 _RESOLVED = re.compile(r"\b(?:resolved|healed|cleared|subsided|no longer)\b", re.I)
 # A hedge written after the diagnosis ("Pulmonary embolism is suspected."), which the
 # extractor's backward triggers do not all cover yet: the problem is only possible.
@@ -176,7 +179,8 @@ class _Builder:
         unwrapped = _unwrapped(doc.text)
         per_key: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
         for e in entities:
-            if e["type"] != "problem" or e.get("section") in _NOT_A_PROBLEM_LIST:
+            if e["type"] != "problem" or e.get("section") in _NOT_A_PROBLEM_LIST or \
+                    term_key(e["text"]) in _NOT_PROBLEMS:
                 continue
             status = _problem_status(unwrapped, e)
             if status is not None:

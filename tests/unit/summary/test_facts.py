@@ -84,6 +84,7 @@ def test_a_hedge_after_the_diagnosis_makes_it_possible():
     assert _texts(result, "possible_problems") == ["pulmonary embolism (possible)"]
 
 
-def test_a_past_condition_that_is_not_chronic_is_not_active():
-    doc = _doc("p", "2024-02-02", "PAST MEDICAL HISTORY: Pneumonia, asthma, gout.\n")
+def test_a_past_condition_that_is_not_chronic_is_not_active_nor_is_the_allergy_word():
+    doc = _doc("p", "2024-02-02", "HISTORY OF PRESENT ILLNESS: His allergies are seasonal.\n"
+                                  "PAST MEDICAL HISTORY: Pneumonia, asthma, gout.\n")
     assert _texts(summarize([doc], None), "active_problems") == ["asthma", "gout"]
