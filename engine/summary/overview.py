@@ -25,6 +25,7 @@ MAX_STATEMENTS = 5
 _MIN_STATEMENTS = 3  # a small model stops after one statement unless held to more
 _STATEMENT_CHARS = 240
 _CHAT_TEMPLATE_TOKENS = 32  # role markers the chat template adds around the messages
+_PACE_AFTER = 8  # pieces written before the pace is measured
 _LABELS = {
     ("problem", "active"): "active problem", ("problem", "possible"): "possible problem",
     ("problem", "resolved"): "resolved problem", ("medication", "current"): "medication",
@@ -153,6 +154,14 @@ class OverviewWriter:
         lines = "\n".join(fact_line(n, f) for n, f in enumerate(kept, 1))
         return self.user.format(facts=lines, limit=MAX_STATEMENTS), [f.id for f in kept]
 
+    def _scale_limit(self, start: float, now: float) -> None:
+        """The time limit follows the model's measured pace: room for a whole answer at
+        that pace (a quarter more), never under the configured limit nor over twice it, so
+        that a loaded machine does not cut off every answer (then none would be shown)."""
+        limit = self.options.timeout_s
+        needed = 1.25 * (now - start) / self.pieces * self.max_tokens
+        self.deadline = start + min(2 * limit, max(limit, needed))
+
     def run(self, table: FactTable) -> tuple[list[Statement] | None, list[int]]:
         """The model's statements (unchecked; None when its answer is not the JSON asked
         for) and the fact ids it was offered. Raises JobTimeout past the time limit,
@@ -162,15 +171,19 @@ class OverviewWriter:
                                       temperature=self.options.temperature,
                                       top_p=self.options.top_p,
                                       json_schema=schema(range(1, len(ids) + 1)))
+        start = self.clock()
         stream = self.model.generate(self.system, user, settings)
         text = TextStream(self.on_token)
         try:
             for piece in stream:
                 self.checkpoint()
-                if self.clock() > self.deadline:
+                now = self.clock()
+                self.pieces += 1
+                if self.pieces == _PACE_AFTER:
+                    self._scale_limit(start, now)
+                if now > self.deadline:
                     raise JobTimeout("the summary took longer than its time limit")
                 text(piece)
-                self.pieces += 1
         finally:
             # Closing the stream on cancel or timeout stops the backend's generation at once.
             close = getattr(stream, "close", None)

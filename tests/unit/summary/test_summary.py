@@ -103,6 +103,20 @@ def test_a_timeout_keeps_no_model_text(docs, manager):
         result.markdown
 
 
+def test_the_time_limit_follows_the_measured_pace(docs, manager):
+    import itertools
+
+    from engine.errors import JobTimeout
+
+    ticks = itertools.count(0, 1.0)  # a scripted clock: every look is a second later
+    with manager.lease("summary", SMOLLM2) as model, pytest.raises(JobTimeout):
+        writer = OverviewWriter(model, SummaryOptions(max_tokens=200, timeout_s=10), None,
+                                None, clock=lambda: next(ticks))
+        writer.run(build_facts(docs))
+    # slow (1 s a piece): the limit grew past the configured 10 s, but not beyond twice it
+    assert 10 < writer.pieces <= 21  # piece n is read at second n + 1
+
+
 def test_a_context_too_small_for_the_facts(docs, manager):
     from engine.errors import TokenLimit
     from engine.models.backends.base import LoadRequest
