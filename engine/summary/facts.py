@@ -68,8 +68,9 @@ class Fact:
         """The fact as one line of plain words, as the sections show it and the model
         reads it."""
         a = self.attributes
+        name = self.text[:1].upper() + self.text[1:]  # a list item starts with a capital
         if self.kind == "medication":
-            parts = [self.text] + [str(a[k]) for k in ("strength", "route", "frequency")
+            parts = [name] + [str(a[k]) for k in ("strength", "route", "frequency")
                                    if a.get(k)]
             if a.get("prn"):
                 parts.append("as needed")
@@ -78,7 +79,7 @@ class Fact:
                 note = f"changed from {a['previous']}"
             return " ".join(parts) + (f" ({note})" if note else "")
         if self.kind == "allergy":
-            return self.text + (f" ({a['reaction']})" if a.get("reaction") else "")
+            return name + (f" ({a['reaction']})" if a.get("reaction") else "")
         if self.kind in ("lab", "vital"):
             value = (f"{a['systolic']}/{a['diastolic']}" if "systolic" in a
                      else _number(self.value))
@@ -86,10 +87,10 @@ class Fact:
             unit = _UNITS.get(self.unit or "", self.unit or "")
             return f"{a.get('name') or self.text}: {value} {unit}".rstrip() + flag
         if self.kind == "problem" and self.status in ("possible", "resolved"):
-            return f"{self.text} ({self.status})"
+            return f"{name} ({self.status})"
         if self.kind == "age":
             return f"{_number(self.value)} years old"
-        return self.text
+        return name
 
 
 def _number(value: float | None) -> str:
