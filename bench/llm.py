@@ -19,9 +19,11 @@ import psutil
 
 from engine.models import ModelManager
 from engine.models.backends.base import GenerationSettings
+from engine.models.backends.gguf import generation_threads
 from engine.models.registry import locate
 
 ROOT = Path(__file__).resolve().parents[1]
+MODEL = "smollm2-135m-instruct-q4"  # the embedded GGUF file: the same path any GGUF takes
 RESULTS = ROOT / "bench" / "results"
 SYSTEM = "You are a clinical documentation assistant."
 PROMPT = ("Summarize: 67-year-old man admitted with community-acquired pneumonia, treated "
@@ -66,16 +68,18 @@ def main() -> None:
         manager = ModelManager.from_config(ROOT / "models_config.json", [Path(tmp)],
                                            threads=threads)
         t0 = time.perf_counter()
-        with manager.lease("summary") as model:
+        with manager.lease("summary", MODEL) as model:
             spec = manager.config.models[model.name]
         load_s = time.perf_counter() - t0
         model_path = locate(spec, [Path(tmp)])
         t0 = time.perf_counter()
+        # the thread counts the engine's backend uses for the same machine load
         raw = llama_cpp.Llama(model_path=str(model_path), n_ctx=spec.context_window,
-                              n_threads=threads, verbose=False)
+                              n_threads=generation_threads(threads), n_threads_batch=threads,
+                              verbose=False)
         raw_load_s = time.perf_counter() - t0
         raw_runs, mgr_runs = [], []
-        with manager.lease("summary") as model:
+        with manager.lease("summary", MODEL) as model:
             for _ in range(args.repeats):  # alternate so drift hits both alike
                 raw_runs.append(raw_run(raw, args.tokens))
                 mgr_runs.append(manager_run(model, args.tokens))

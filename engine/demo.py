@@ -42,7 +42,7 @@ def run(data_dir: Path) -> int:
     note = next((r["document_id"] for r in rows
                  if r["file"].endswith("clinic_note.txt") and r["document_id"]), None)
     if note:
-        codes.append(_step(base, "Summarizing the clinic note with the embedded model",
+        codes.append(_step(base, "Summarizing the clinic note (best installed model, else facts)",
                            ["summarize", "--documents", note])[0])
     codes.append(_step(base, "Engine status", ["status"])[0])
     codes.append(_step(base, "Verifying the audit trail", ["audit", "verify"])[0])

@@ -21,9 +21,11 @@ DOCUMENT_STAGES = ("extract", "scrub", "clinical", "store")
 
 # Summary sections in display order, with their titles (stored summaries use these keys).
 SUMMARY_SECTIONS: Mapping[str, str] = {
-    "overview": "Overview", "active_problems": "Active problems", "medications": "Medications",
+    "overview": "Overview", "active_problems": "Active problems",
+    "possible_problems": "Possible problems (not confirmed)", "medications": "Medications",
+    "stopped_medications": "Stopped medications",
     "allergies": "Allergies", "labs_vitals": "Key labs and vitals", "procedures": "Procedures",
-    "timeline": "Timeline", "plan": "Plan and follow-up",
+    "timeline": "Timeline", "plan": "Plan and follow-up", "checks": "Checks",
 }
 
 # File types a front end may offer to submit. The engine decides by content, not by name;

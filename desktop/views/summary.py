@@ -31,6 +31,22 @@ def parse_citation(href: str) -> tuple[str, int, int] | None:
         return None
 
 
+# Sections that say nothing when empty ("no possible problems" is no finding): left out.
+OPTIONAL_SECTIONS = ("possible_problems", "stopped_medications", "checks")
+
+
+def _item_html(item: Mapping[str, Any]) -> str:
+    links = " ".join(
+        f"<a href='{citation_href(c)}' title='Show the source'>[{n}]</a>"
+        for n, c in enumerate(item.get("citations") or (), start=1))
+    text = html.escape(str(item.get("text", "")))
+    if item.get("source"):  # a guideline check: the facts it used and where the rule is from
+        uses = "; ".join(html.escape(str(u)) for u in item.get("uses") or ())
+        text += (f"<br><small>Based on: {uses}.<br>Source: "
+                 f"{html.escape(str(item['source']))}</small>")
+    return f"<li>{text} <small>{links}</small></li>"
+
+
 def summary_html(stored: Mapping[str, Any]) -> str:
     """Sections in display order; each item with numbered links to where it came from."""
     content = stored.get("content") or {}
@@ -38,23 +54,21 @@ def summary_html(stored: Mapping[str, Any]) -> str:
     out = ["<html><body>"]
     for name, title in p.SUMMARY_SECTIONS.items():
         items = sections.get(name) or []
+        if not items and name in OPTIONAL_SECTIONS:
+            continue
         out.append(f"<h3>{html.escape(title)}</h3>")
         if not items:
             out.append("<p style='color:gray'>None recorded.</p>")
             continue
-        out.append("<ul>")
-        for item in items:
-            links = " ".join(
-                f"<a href='{citation_href(c)}' title='Show the source'>[{n}]</a>"
-                for n, c in enumerate(item.get("citations") or (), start=1))
-            out.append(f"<li>{html.escape(str(item.get('text', '')))} "
-                       f"<small>{links}</small></li>")
-        out.append("</ul>")
+        out.append("<ul>" + "".join(_item_html(item) for item in items) + "</ul>")
     grounding = content.get("grounding") or {}
     model = stored.get("model", "")
-    note = ("Built from the extracted data only." if model == "extractive" else
-            f"Overview written by {html.escape(model)}; "
-            f"{grounding.get('dropped', 0)} unsupported statement(s) left out.")
+    # The engine states what happened to the overview; summaries stored before it did
+    # only counted what was left out.
+    note = html.escape(content.get("footer") or (
+        "Built from the extracted data only." if model == "extractive" else
+        f"Overview written by {model}; "
+        f"{grounding.get('dropped', 0)} unsupported statement(s) left out."))
     out.append(f"<p style='color:gray'><i>{note}</i></p></body></html>")
     return "".join(out)
 
@@ -86,7 +100,8 @@ class SummaryView(QtWidgets.QWidget):
         self.state.setAccessibleName("Summary status")
         self.stream = QtWidgets.QPlainTextEdit(readOnly=True)
         self.stream.setAccessibleName("Summary being written")
-        self.stream.setPlaceholderText("The model's text appears here as it is written.")
+        self.stream.setPlaceholderText("The model's statements appear here as they are "
+                                       "written; only those that pass the check are kept.")
         self.stream.setMaximumHeight(140)
         self.stream.hide()
         self.result = QtWidgets.QTextBrowser()
@@ -177,6 +192,8 @@ class SummaryView(QtWidgets.QWidget):
         if event.job_id != self.job_id:
             return
         self._done()
+        self.stream.clear()  # unchecked model text is never left on screen
+        self.stream.hide()
         self.state.setText(describe(event.error))
 
     def _done(self) -> None:

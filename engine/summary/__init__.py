@@ -1,5 +1,6 @@
-"""Patient summaries: sections from the extracted facts (always), plus a model-written
-overview whose sentences must pass the grounding check."""
+"""Patient summaries: sections and guideline checks from the record's fact table (always),
+plus a model-written overview whose statements are each checked against the facts they
+cite; only those that pass are shown."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from engine.errors import JobTimeout
 from engine.models import ModelManager
 from engine.protocol import SUMMARY_SECTIONS
+from engine.summary.checks import evaluate
 from engine.summary.extractive import SECTIONS, build_sections
-from engine.summary.generate import PROMPT_FILES, Generator, prompt
-from engine.summary.grounding import ground
+from engine.summary.facts import GUIDELINES, build_facts
+from engine.summary.overview import PROMPT_FILES, OverviewWriter, prompt
 from engine.summary.record import SummaryDocument, SummaryOptions
+from engine.summary.verify import Verdict, verify_all
 
 __all__ = ["SummaryDocument", "SummaryOptions", "SummaryResult", "cache_key", "summarize"]
 EXTRACTIVE = "extractive"
@@ -24,9 +28,13 @@ EXTRACTIVE = "extractive"
 class SummaryResult:
     model: str  # "extractive" when no model wrote any of it
     sections: dict[str, list[dict[str, Any]]]  # name -> items {"text", "citations", ...}
-    narrative: str  # the model's overview after grounding ("" without a model)
-    grounding: dict[str, int]  # {"supported", "unsupported", "dropped"}
+    narrative: str  # the model's statements that passed the check ("" without a model)
+    # {"supported": statements shown, "unsupported": claims that failed, "dropped":
+    #  statements left out, "statements": statements the model wrote, "outcome"}
+    grounding: dict[str, Any]
     markdown: str
+    facts: list[dict[str, Any]]  # the numbered fact table every part was built from
+    footer: str  # what happened to the overview, in plain words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -34,30 +42,43 @@ class SummaryResult:
 
 def cache_key(docs: Sequence[SummaryDocument], model: str, options: SummaryOptions) -> str:
     """sha256 over everything that shapes the result: each document (id, title, date, text,
-    extracted data), the model, the settings and the prompts."""
+    extracted data), the model, the settings, the prompts and the guideline files."""
     payload = json.dumps({
         "docs": [[d.document_id, d.title, d.date, d.text, d.clinical] for d in docs],
         "model": model, "options": asdict(options),
         "prompts": [prompt(name) for name in PROMPT_FILES],
+        "guidelines": [p.read_text("utf-8") for p in sorted(GUIDELINES.glob("*.tsv"))],
     }, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def footer(model: str, grounding: dict[str, Any]) -> str:
+    """What happened to the overview, in plain words."""
+    if model == EXTRACTIVE:
+        return "Built from the extracted facts only."
+    outcome = grounding.get("outcome")
+    if outcome == "timeout":
+        return (f"Overview by {model} did not finish within its time limit; none of its "
+                "text is shown. The sections are built from the extracted facts.")
+    if outcome == "unreadable":
+        return (f"Overview by {model} was not in the form asked for; none of its text is "
+                "shown. The sections are built from the extracted facts.")
+    written, dropped = grounding.get("statements", 0), grounding.get("dropped", 0)
+    return (f"Overview by {model}: {written} statement(s), each checked against the facts "
+            f"it cites; {dropped} left out. The sections are built from the extracted facts.")
+
+
 def render_markdown(sections: dict[str, list[dict[str, Any]]], model: str,
-                    grounding: dict[str, int]) -> str:
+                    grounding: dict[str, Any]) -> str:
     lines = ["# Patient summary", ""]
     for name in SECTIONS:
-        lines.append(f"## {SUMMARY_SECTIONS[name]}")
         items = sections.get(name) or []
+        if name in ("possible_problems", "stopped_medications", "checks") and not items:
+            continue  # these say nothing when empty
+        lines.append(f"## {SUMMARY_SECTIONS[name]}")
         lines += [_markdown_item(item) for item in items] or ["- none recorded"]
         lines.append("")
-    source = ("Built from the extracted data only." if model == EXTRACTIVE else
-              f"Overview written by {model}, checked against the record")
-    if model != EXTRACTIVE:
-        dropped = grounding.get("dropped", 0)
-        source += (f"; {dropped} statement(s) not supported by the record were left out."
-                   if dropped else "; every statement is supported by the record.")
-    return "\n".join([*lines, f"_{source}_", ""])
+    return "\n".join([*lines, f"_{footer(model, grounding)}_", ""])
 
 
 def _markdown_item(item: dict[str, Any]) -> str:
@@ -65,30 +86,55 @@ def _markdown_item(item: dict[str, Any]) -> str:
     text = item["text"]
     if flag:  # the extractive text already says "(high)"; bold it instead of repeating
         text = text.replace(" (high)", "").replace(" (low)", "")
+    if item.get("source"):
+        text += f" — based on: {'; '.join(item.get('uses') or ())}. Source: {item['source']}"
     return f"- {text}{flag}"
+
+
+def _overview(verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    return [{"text": v.statement.text, "citations": v.citations, "facts": list(v.statement.facts),
+             "generated": True} for v in verdicts if v.shown]
 
 
 def summarize(docs: Sequence[SummaryDocument], manager: ModelManager | None,
               options: SummaryOptions | None = None, *,
               on_token: Callable[[str], None] | None = None,
               checkpoint: Callable[[], None] | None = None) -> SummaryResult:
-    """Sections from the extracted data always; with a model (leased through the task's
-    fallback chain), a grounded overview first in the overview section."""
+    """Sections and checks from the fact table always; with a model (leased through the
+    task's fallback chain), its checked statements first in the overview section."""
     options = options or SummaryOptions()
-    sections = build_sections(docs)
-    narrative, model_name = "", EXTRACTIVE
-    grounding = {"supported": 0, "unsupported": 0, "dropped": 0}
+    table = build_facts(docs)
+    sections = build_sections(docs, table)
+    sections["checks"] = [c.to_item(table) for c in evaluate(table)]
+    model_name = EXTRACTIVE
+    grounding: dict[str, Any] = {"supported": 0, "unsupported": 0, "dropped": 0,
+                                 "statements": 0, "outcome": "none"}
+    shown: list[dict[str, Any]] = []
     if options.use_model and manager is not None:
         with manager.lease("summary", options.model) as model:
             spec = manager.config.models[model.name]
             if spec.backend != "fallback":
                 model_name = model.name
-                draft = Generator(model, options.resolved(spec.generation), on_token,
-                                  checkpoint).run(docs)
-                narrative, report = ground(draft, docs)
-                grounding = report.to_dict()
-                sections["overview"][:0] = [
-                    {"text": s.text, "citations": [dict(c) for c in s.citations],
-                     "generated": True} for s in report.sentences]
-    return SummaryResult(model_name, sections, narrative, grounding,
-                         render_markdown(sections, model_name, grounding))
+                writer = OverviewWriter(model, options.resolved(spec.generation), on_token,
+                                        checkpoint)
+                try:
+                    statements, offered = writer.run(table)
+                except JobTimeout:
+                    statements, grounding["outcome"] = None, "timeout"  # nothing kept
+                else:
+                    grounding["outcome"] = "checked" if statements is not None else "unreadable"
+                if statements is not None:
+                    verdicts = verify_all(statements, table, offered)
+                    shown = _overview(verdicts)
+                    grounding.update(
+                        statements=len(verdicts), supported=len(shown),
+                        dropped=len(verdicts) - len(shown),
+                        unsupported=sum(len(v.reasons) for v in verdicts))
+    sections["overview"][:0] = shown
+    return SummaryResult(model_name, sections, "\n".join(s["text"] for s in shown), grounding,
+                         render_markdown(sections, model_name, grounding),
+                         [_fact_dict(f) for f in table.facts], footer(model_name, grounding))
+
+
+def _fact_dict(fact: Any) -> dict[str, Any]:
+    return {**asdict(fact), "description": fact.describe()}

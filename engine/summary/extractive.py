@@ -1,116 +1,49 @@
-"""Summary sections built straight from the extracted facts: always available, needs no
-model, and every item cites the span of the document it came from."""
+"""Summary sections rendered from the record's fact table: always available, needs no
+model, and every item cites the spans of the documents it came from.
+
+Active problems are the present ones and the chronic conditions of the past history; a
+possible problem is listed only as possible; negated, family, resolved and past
+non-chronic problems are left out. Medications are the current ones (a change written as
+"changed from 20 mg"); stopped ones are listed apart."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from engine.clinical.vocabulary import key as term_key
 from engine.protocol import SUMMARY_SECTIONS
-from engine.summary.record import SummaryDocument, event_date, timeline
+from engine.summary.facts import CURRENT, Fact, FactTable
+from engine.summary.record import SummaryDocument, timeline
 from engine.summary.sentences import sentence_spans
 
 SECTIONS = tuple(SUMMARY_SECTIONS)
 _TITLE = re.compile(r"[A-Z][A-Z /&-]+:\s*")
-_KEEP = ("present", "possible")
-_KEEP_PROCEDURE = (*_KEEP, "historical")  # a past operation still belongs in the summary
+_LIST_MARK = re.compile(r"(?:\d+[.)]|[-•*])\s+")
 
 
-def _cite(doc: SummaryDocument, start: int, end: int) -> dict[str, Any]:
-    return {"document_id": doc.document_id, "start": start, "end": end}
-
-
-def _entities(doc: SummaryDocument) -> list[Mapping[str, Any]]:
-    return list((doc.clinical or {}).get("entities", ()))
-
-
-def _describe_med(e: Mapping[str, Any]) -> str:
-    a = e.get("attributes", {})
-    parts = [e["text"]] + [str(a[k]) for k in ("strength", "route", "frequency") if a.get(k)]
-    if a.get("prn"):
-        parts.append("as needed")
-    if a.get("status") in ("stopped", "started", "changed"):
-        parts.append(f"({a['status']})")
-    return " ".join(parts)
-
-
-def _describe_measure(e: Mapping[str, Any]) -> str:
-    a = e.get("attributes", {})
-    name = a.get("name") or e["text"]
-    if "systolic" in a:
-        value = f"{a['systolic']}/{a['diastolic']} {a.get('unit', '')}"
-    else:
-        value = f"{a.get('value')} {a.get('unit') or ''}"
-    flag = {"H": " (high)", "L": " (low)"}.get(a.get("abnormal") or "", "")
-    return f"{name}: {value.strip()}{flag}"
+def _item(fact: Fact, text: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"text": text or fact.describe(), "citations": [dict(c) for c in fact.citations],
+            "fact": fact.id, "status": fact.status, **extra}
 
 
 def _prose(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentences of at least four words, without a leading "ASSESSMENT AND PLAN:" title."""
+    """Sentences of at least four words, without a leading title or list number."""
     spans = []
     for s, e in sentence_spans(text, start, end):
-        if title := _TITLE.match(text, s, e):
-            s = title.end()
+        for prefix in (_TITLE, _LIST_MARK):
+            if m := prefix.match(text, s, e):
+                s = m.end()
         if len(text[s:e].split()) >= 4:
             spans.append((s, e))
     return spans
 
 
-def build_sections(docs: Sequence[SummaryDocument]) -> dict[str, list[dict[str, Any]]]:
-    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
-    seen: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in SECTIONS}
-
-    def add(section: str, key: str, text: str, doc: SummaryDocument, start: int, end: int,
-            **extra: Any) -> None:
-        text = " ".join(text.split())  # a term broken across lines reads as one line
-        if key in seen[section]:  # the newest mention wins, every mention is cited
-            item = seen[section][key]
-            item.update(text=text, **extra)
-            item["citations"].append(_cite(doc, start, end))
-            return
-        item = {"text": text, "citations": [_cite(doc, start, end)], **extra}
-        seen[section][key] = item
-        sections[section].append(item)
-
-    ordered = timeline(docs)
-    no_allergies: SummaryDocument | None = None
-    for date, doc in ordered:
-        for e in _entities(doc):
-            kind, key = e["type"], term_key(e["text"])  # "total knee\narthroplasty" is one
-            keep = _KEEP_PROCEDURE if kind == "procedure" else _KEEP
-            if e.get("assertion") not in keep and kind != "allergy":
-                continue
-            if kind == "problem":
-                add("active_problems", key, e["text"], doc, e["start"], e["end"],
-                    assertion=e["assertion"], code=e.get("code"))
-            elif kind == "medication":
-                add("medications", key, _describe_med(e), doc, e["start"], e["end"],
-                    status=e.get("attributes", {}).get("status"), code=e.get("code"))
-            elif kind == "allergy":
-                a = e.get("attributes", {})
-                text = a.get("substance", e["text"]) + (f" ({a['reaction']})"
-                                                        if a.get("reaction") else "")
-                add("allergies", key, text, doc, e["start"], e["end"])
-            elif kind in ("lab", "vital"):
-                name = (e.get("attributes", {}).get("name") or key)
-                add("labs_vitals", name, _describe_measure(e), doc, e["start"], e["end"],
-                    abnormal=e.get("attributes", {}).get("abnormal"),
-                    date=event_date(doc, e["start"]) or None)
-            elif kind == "procedure":
-                when = event_date(doc, e["start"])
-                add("procedures", key, e["text"], doc, e["start"], e["end"], date=when or None)
-                if when and when != date:  # a dated past procedure is its own timeline event
-                    add("timeline", f"{when}:{key}", f"{when} — {e['text']}", doc,
-                        e["start"], e["end"], date=when)
-        if (doc.clinical or {}).get("no_known_allergies"):
-            no_allergies = doc
-        for sec in (doc.clinical or {}).get("sections", ()):
-            if sec["name"] == "assessment_plan":
-                for s, e in _prose(doc.text, sec["start"], sec["end"])[:6]:
-                    add("plan", f"{doc.document_id}:{s}", doc.text[s:e], doc, s, e)
-        # The timeline line: the first sentence of the assessment, else of the history.
+def _timeline(docs: Sequence[SummaryDocument], table: FactTable) -> list[dict[str, Any]]:
+    """One line per document (the first sentence of its assessment, else of its history),
+    and each dated past procedure."""
+    items = []
+    for date, doc in timeline(docs):
         by_name = {sec["name"]: sec for sec in (doc.clinical or {}).get("sections", ())}
         focus = by_name.get("assessment_plan") or by_name.get("hpi")
         first = (_prose(doc.text, focus["start"], focus["end"]) if focus else []) or \
@@ -119,15 +52,37 @@ def build_sections(docs: Sequence[SummaryDocument]) -> dict[str, list[dict[str, 
         if first:
             s, e = first[0]
             label = date or "undated"
-            add("timeline", doc.document_id, f"{label} — {doc.title}: {doc.text[s:e]}",
-                doc, s, e, date=date or None)
+            items.append({"text": f"{label} — {doc.title}: {' '.join(doc.text[s:e].split())}",
+                          "citations": [{"document_id": doc.document_id, "start": s, "end": e}],
+                          "date": date or None})
+    documents = {date for date, _ in timeline(docs)}
+    for fact in table.of("procedure"):
+        if fact.date and fact.date not in documents:
+            items.append(_item(fact, f"{fact.date} — {fact.text}", date=fact.date))
     # Stable: undated entries stay after the dated ones, in document order.
-    sections["timeline"].sort(key=lambda item: (item["date"] is None, item["date"] or ""))
-    if not sections["allergies"] and no_allergies is not None:
+    items.sort(key=lambda item: (item["date"] is None, item["date"] or ""))
+    return items
+
+
+def build_sections(docs: Sequence[SummaryDocument], table: FactTable
+                   ) -> dict[str, list[dict[str, Any]]]:
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+    sections["active_problems"] = [_item(f) for f in table.of("problem", "active")]
+    sections["possible_problems"] = [_item(f) for f in table.of("problem", "possible")]
+    sections["medications"] = [_item(f) for f in table.of("medication", *CURRENT)]
+    sections["stopped_medications"] = [_item(f) for f in table.of("medication", "stopped")]
+    sections["allergies"] = [_item(f) for f in table.of("allergy")]
+    if not sections["allergies"] and table.no_known_allergies:
         sections["allergies"].append({"text": "No known drug allergies", "citations": []})
+    sections["labs_vitals"] = [
+        _item(f, abnormal=f.attributes.get("abnormal"), date=f.date)
+        for f in (*table.of("lab"), *table.of("vital"))]
+    sections["procedures"] = [_item(f, date=f.date) for f in table.of("procedure")]
+    sections["plan"] = [_item(f) for f in table.of("plan")]
+    sections["timeline"] = _timeline(docs, table)
     abnormal = [i for i in sections["labs_vitals"] if i.get("abnormal")]
     sections["overview"].append({"text": (
-        f"{len(docs)} document(s); {len(sections['active_problems'])} problem(s), "
-        f"{len(sections['medications'])} medication(s), {len(abnormal)} abnormal result(s)."),
-        "citations": []})
+        f"{len(docs)} document(s); {len(sections['active_problems'])} active problem(s), "
+        f"{len(sections['medications'])} current medication(s), {len(abnormal)} abnormal "
+        "result(s)."), "citations": []})
     return sections

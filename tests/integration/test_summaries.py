@@ -36,22 +36,33 @@ def _summarize(engine, record, **kw):
     return done, texts
 
 
+SMOLLM2 = "smollm2-135m-instruct-q4"  # the embedded test model, asked for by name
+
+
 def test_summary_with_embedded_model_streams_caches_and_audits(engine, eval_dir):
     record = _record(engine, eval_dir)
-    done, texts = _summarize(engine, record)
-    assert done.result["model"] == "smollm2-135m-instruct-q4" and not done.result["cached"]
-    assert texts  # tokens arrived while the job ran
+    done, texts = _summarize(engine, record, model=SMOLLM2)
+    assert done.result["model"] == SMOLLM2 and not done.result["cached"]
+    assert texts  # the statements' words arrived while the job ran
     summary = engine.request(p.GetSummary(summary_id=done.result["summary_id"]))
     sections = summary["content"]["sections"]
     assert sections["medications"] and sections["active_problems"]
-    again, _ = _summarize(engine, record)
+    assert summary["content"]["grounding"]["outcome"] == "checked"
+    assert "each checked against the facts it cites" in summary["markdown"]
+    again, _ = _summarize(engine, record, model=SMOLLM2)
     assert again.result["cached"] and again.result["summary_id"] == done.result["summary_id"]
     status = engine.request(p.GetStatus())
-    assert [m["name"] for m in status.models] == ["smollm2-135m-instruct-q4"]
+    assert [m["name"] for m in status.models] == [SMOLLM2]
     assert "hntai_model_loaded" in status.metrics
     trail = [json.loads(x) for x in engine.request(p.AuditExport(fmt="jsonl")).splitlines()]
     actions = [t["action"] for t in trail]
     assert "summary.create" in actions and "model.load" in actions
+
+
+def test_the_shipped_chain_falls_back_to_extractive(engine, eval_dir):
+    record = _record(engine, eval_dir)
+    done, texts = _summarize(engine, record)  # no provisioned model here: the chain's end
+    assert done.result["model"] == "extractive" and texts == []
 
 
 def test_fallback_when_the_model_file_is_removed(tmp_path, eval_dir, monkeypatch):
@@ -64,7 +75,7 @@ def test_fallback_when_the_model_file_is_removed(tmp_path, eval_dir, monkeypatch
     with EngineClient(tmp_path / "data") as engine:
         engine.request(p.InitStore(admin="admin", password="fallback pass 1"))
         record = _record(engine, eval_dir)
-        done, texts = _summarize(engine, record)
+        done, texts = _summarize(engine, record, model=SMOLLM2)
         assert done.result["model"] == "extractive" and texts == []
         summary = engine.request(p.GetSummary(summary_id=done.result["summary_id"]))
         assert "## Active problems" in summary["markdown"]

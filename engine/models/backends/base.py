@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,9 @@ class GenerationSettings:
     top_p: float = 0.9
     repeat_penalty: float = 1.1  # small models loop on their own phrases without it
     stop: tuple[str, ...] = ()
+    # A JSON schema the answer must follow; backends that can constrain decoding to it
+    # (llama.cpp's grammar) do, the others leave the caller to validate what comes back.
+    json_schema: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
