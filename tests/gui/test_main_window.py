@@ -104,6 +104,11 @@ def test_a_summary_streams_and_its_citations_jump_to_the_source(make_window, qtb
     window.records.tree.setCurrentItem(window.records.tree.topLevelItem(0).child(0))
     qtbot.waitUntil(lambda: window.document.heading.text() == "clinic_note.txt", timeout=30_000)
     summary = window.document.summary
+    # The shipped chain is extractive here (no provisioned model): ask for the test model by
+    # name, the one a clinic's IT could pick, so that the real llama.cpp path streams.
+    test_model = "smollm2-135m-instruct-q4"
+    qtbot.waitUntil(lambda: summary.model.findData(test_model) >= 0, timeout=30_000)
+    summary.model.setCurrentIndex(summary.model.findData(test_model))
     streamed: list[str] = []
     window.link.job_text.connect(lambda e: streamed.append(e.text))
     summary.start()
