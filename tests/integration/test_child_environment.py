@@ -28,7 +28,7 @@ def scanned_pdf(path: Path, pages: int) -> Path:
     """Pages that are pictures of text: each one is a Tesseract run."""
     text = fitz.open()
     page = text.new_page()
-    for line in range(40):
+    for line in range(12):
         page.insert_text((72, 72 + line * 17), f"Line {line}: patient reviewed, lisinopril "
                                                "10 mg daily, blood pressure 138/86.")
     picture = page.get_pixmap(dpi=200, colorspace=fitz.csGRAY)
@@ -58,7 +58,7 @@ def test_no_descendant_of_the_command_holds_the_password(tmp_path):
     data_dir = tmp_path / "data"
     init = _cli(data_dir, "init", "--admin", "admin", "--json")
     assert init.wait(600) == 0, init.stderr.read()
-    run = _cli(data_dir, "process", "--json", str(scanned_pdf(tmp_path / "scan.pdf", 12)))
+    run = _cli(data_dir, "process", "--json", str(scanned_pdf(tmp_path / "scan.pdf", 2)))
     seen: dict[str, bytes] = {}  # process name -> its environment block
     try:
         # Polls for as long as the command runs: each page is a Tesseract process of its own.
