@@ -30,8 +30,13 @@ def yield_cpu() -> None:
     try:
         if sys.platform == "win32":
             import ctypes
+            from ctypes import wintypes
 
             kernel32 = ctypes.windll.kernel32
+            # declared, or the pseudo-handle -1 is passed as a 32-bit int on 64-bit Windows
+            kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+            kernel32.SetPriorityClass.argtypes = (wintypes.HANDLE, wintypes.DWORD)
+            kernel32.SetPriorityClass.restype = wintypes.BOOL
             if not kernel32.SetPriorityClass(kernel32.GetCurrentProcess(),
                                              _BELOW_NORMAL_PRIORITY_CLASS):
                 log.info("priority_unchanged")
