@@ -4,12 +4,19 @@ Every call is asynchronous. ``link.call(request).success(fn).failure(fn).run()``
 request and returns at once; the reply comes back on the engine client's reader thread, is
 handed to the GUI thread by a queued signal, and only there are the callbacks run. Engine
 events (progress, streamed text, dictation, restarts) arrive the same way, as signals.
+
+The link watches that this holds: a call that waits for the engine (``EngineClient.request``)
+made on the GUI thread while the engine runs is logged and kept in ``blocking_calls``, and
+the GUI thread's CPU time in each reply callback and event handler is kept, per kind, in
+``handler_cpu_s`` (its longest). CPU time of that one thread, not wall time: a busy machine
+makes the window late, but only work on the GUI thread makes it freeze.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -85,9 +92,13 @@ class EngineLink(QtCore.QObject):
     def __init__(self, data_dir: Path, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
-        self.client = EngineClient(self.data_dir, on_event=self._event.emit, queue_events=False)
+        self.client = EngineClient(self.data_dir, on_event=self._event.emit, queue_events=False,
+                                   on_blocking=self._blocking, leave_a_core=True)
         self._ops: set[Op] = set()  # keep in-flight ops alive until their reply
         self._running = False
+        self._gui_thread = threading.current_thread()
+        self.blocking_calls: list[str] = []  # request types waited for on the GUI thread
+        self.handler_cpu_s: dict[str, float] = {}  # longest GUI-thread CPU time per kind
         # Which signal carries each kind of engine event (looked up for every streamed token).
         self._routes = {p.JobProgress: self.job_progress, p.JobText: self.job_text,
                         p.JobFinished: self.job_finished, p.JobFailed: self.job_failed,
@@ -155,11 +166,34 @@ class EngineLink(QtCore.QObject):
 
     def _on_completed(self, op: Op, value: Any, error: p.ErrorInfo | None) -> None:
         self._ops.discard(op)
-        op._complete(value, error)
+        started = time.thread_time()
+        try:
+            op._complete(value, error)
+        finally:
+            self._note_cpu(type(op.request).__name__, started)
+
+    def _blocking(self, request: p.Request) -> None:
+        """Any thread, before a call that waits for the engine's answer."""
+        if threading.current_thread() is self._gui_thread and self._running:
+            self.blocking_calls.append(type(request).__name__)
+            log.warning("blocking_engine_call_on_gui_thread",
+                        extra={"request": type(request).__name__})
+
+    def _note_cpu(self, kind: str, started: float) -> None:
+        spent = time.thread_time() - started
+        if spent > self.handler_cpu_s.get(kind, 0.0):
+            self.handler_cpu_s[kind] = spent
 
     # --- events -----------------------------------------------------------------------
 
     def _on_event(self, event: Any) -> None:
+        started = time.thread_time()
+        try:
+            self._route(event)
+        finally:
+            self._note_cpu(type(event).__name__, started)
+
+    def _route(self, event: Any) -> None:
         if isinstance(event, p.EngineReady):
             self._running = True
             self.started.emit()

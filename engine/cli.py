@@ -24,6 +24,7 @@ from engine.client import EngineClient
 from engine.errors import AuthFailed, HntaiError, InvalidRequest, error_from_code
 from engine.paths import default_data_dir
 from engine.policy import machine_policy
+from engine.secrets_env import take_secrets
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_AUDIT_BROKEN = 0, 1, 2, 3
 
@@ -42,8 +43,13 @@ def _print_json(obj: Any, out: TextIO | None = None) -> None:
     out.flush()
 
 
+# The environment's passwords, taken out of it at start (main) so that the engine process
+# and its children never inherit them; kept for every command run in this process.
+_ENV_PASSWORDS: dict[str, str] = {}
+
+
 def _password(prompt: str, env: str = "HNTAI_PASSWORD", confirm: bool = False) -> str:
-    if value := os.environ.get(env):
+    if value := _ENV_PASSWORDS.get(env):
         return value
     if not sys.stdin.isatty():
         raise InvalidRequest(f"no terminal to ask for a password: set {env}")
@@ -559,6 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # the engine child of a frozen (PyInstaller) build
+    _ENV_PASSWORDS.update(take_secrets())
     args = build_parser().parse_args(argv)
     cli: Cli | None = None
     try:

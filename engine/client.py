@@ -26,19 +26,25 @@ from pathlib import Path
 from typing import Any
 
 from engine import protocol as p
+from engine.cpu_share import yield_cpu
 from engine.errors import JobTimeout, VersionMismatch, WorkerCrashed
+from engine.secrets_env import take_secrets
 
 log = logging.getLogger("hntai.client")
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
 
 def _engine_entry(requests: multiprocessing.Queue, events: multiprocessing.Queue,
-                  data_dir: str) -> None:
+                  data_dir: str, leave_a_core: bool = False) -> None:
     """Child-process target. The engine's heavy imports (models, PyMuPDF, the store) happen
-    here, in the child only, so that the desktop process never loads them."""
+    here, in the child only, so that the desktop process never loads them. Before them, and
+    so before any thread or child process exists, the passwords a front end may have had in
+    its environment are dropped and the engine yields the CPU to the front end."""
+    take_secrets()
+    yield_cpu()
     from engine.service import engine_main
 
-    engine_main(requests, events, data_dir)
+    engine_main(requests, events, data_dir, leave_a_core=leave_a_core)
 
 
 @dataclass
@@ -52,7 +58,8 @@ class EngineClient:
     def __init__(
         self, data_dir: Path, *, auto_restart: bool = True, max_restarts: int = 20,
         start_timeout: float = 120.0, on_event: Callable[[p.Event], None] | None = None,
-        queue_events: bool = True,
+        queue_events: bool = True, on_blocking: Callable[[p.Request], None] | None = None,
+        leave_a_core: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.auto_restart = auto_restart
@@ -62,6 +69,12 @@ class EngineClient:
         # A front end that takes events only through ``on_event`` (the desktop) turns the
         # queue off, or it would grow for as long as the window is open.
         self.queue_events = queue_events
+        # Told of every call that waits for the engine's answer (``request``): a front end
+        # whose thread must never wait (the desktop's GUI thread) checks which thread it is.
+        self.on_blocking = on_blocking
+        # An interactive front end shares the CPU with its window: on a small machine the
+        # engine then leaves it a core (see engine.cpu_share).
+        self.leave_a_core = leave_a_core
         self.restarts = 0
         self._ctx = multiprocessing.get_context("spawn")
         self._ids = itertools.count(1)
@@ -139,6 +152,8 @@ class EngineClient:
 
     def request(self, request: p.Request, timeout: float | None = 300.0) -> Any:
         """Send one request and return its value, raising the engine's error as ours."""
+        if self.on_blocking is not None:
+            self.on_blocking(request)
         future = self.submit(request)
         try:
             reply: p.Reply = future.result(timeout)
@@ -213,6 +228,7 @@ class EngineClient:
         events = self._ctx.Queue()
         process = self._ctx.Process(
             target=_engine_entry, args=(requests, events, str(self.data_dir)),
+            kwargs={"leave_a_core": True} if self.leave_a_core else {},
             name="hntai-engine", daemon=True,
         )
         process.start()

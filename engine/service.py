@@ -24,6 +24,7 @@ from typing import Any
 from engine import __version__, airgap, tempfiles
 from engine import protocol as p
 from engine.clinical import ClinicalExtraction, extract_clinical, to_fhir_bundle
+from engine.cpu_share import model_threads
 from engine.dictation import DictationSession, DictationWorker
 from engine.documents.audio import hotwords, language, transcript_document
 from engine.documents.audio import transcribe as transcribe_audio
@@ -106,7 +107,8 @@ RETENTION_EVERY_S = 3600.0
 
 
 class EngineService:
-    def __init__(self, data_dir: Path, emit: Callable[[p.Event], None]) -> None:
+    def __init__(self, data_dir: Path, emit: Callable[[p.Event], None],
+                 model_threads: int | None = None) -> None:
         self.data_dir = data_dir
         self.emit = emit
         self.store: Store | None = None
@@ -115,7 +117,8 @@ class EngineService:
         self._next_sweep = 0.0  # monotonic time of the next retention sweep
         self._blocked: collections.deque[str] = collections.deque(maxlen=1000)
         self.models = ModelManager.from_config(models_config_path(), model_dirs(data_dir),
-                                               on_event=self._model_event)
+                                               on_event=self._model_event,
+                                               threads=model_threads)
         self.models.start_monitor()
         self._dictations: dict[str, tuple[DictationWorker, contextlib.ExitStack]] = {}
         self._dictated_texts: dict[str, str] = {}  # job id → text, in memory only
@@ -690,8 +693,8 @@ class EngineService:
 
 
 def engine_main(requests: multiprocessing.Queue, events: multiprocessing.Queue,
-                data_dir: str) -> None:
-    """Child-process entry point."""
+                data_dir: str, leave_a_core: bool = False) -> None:
+    """Child-process entry point. ``leave_a_core``: a window shares this machine."""
     os.umask(0o077)  # every file the engine creates (db, wal, logs) is owner-only
     path = Path(data_dir)
     tmp, leftovers = None, 0
@@ -701,7 +704,7 @@ def engine_main(requests: multiprocessing.Queue, events: multiprocessing.Queue,
         tmp, leftovers = tempfiles.use_private_tmp(path)
     except OSError:  # a read-only or full data disk must not keep the engine from starting:
         log.warning("data_dir_unwritable")  # store requests then fail with STORAGE_* codes
-    service = EngineService(path, events.put)
+    service = EngineService(path, events.put, model_threads(leave_a_core))
     airgap.install(service.note_blocked)
     log.info("engine_started", extra={"pid": os.getpid(), "version": __version__,
                                       "temp_leftovers_removed": leftovers})

@@ -13,6 +13,7 @@ import psutil
 
 from engine import __version__
 from engine.protocol import PROTOCOL_VERSION, EngineStatus
+from engine.secrets_env import child_env
 from engine.store import Store
 from engine.store import jobs as job_rows
 
@@ -37,7 +38,8 @@ def _tesseract_version() -> str:
     if exe is None:
         return "missing"
     try:
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10)
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10,
+                             env=child_env())
     except (OSError, subprocess.SubprocessError):
         return "unusable"
     first = (out.stdout or out.stderr).splitlines()

@@ -2,6 +2,8 @@
 # One-step set-up for a fresh Debian machine (run as root, or with sudo available).
 #   bash packaging/setup.sh run    install, then process the bundled samples headless
 #   bash packaging/setup.sh test   install with dev extras, then run lint and the test suite
+#                                  (HNTAI_CPU_LOAD=N: with N CPU-hogging workers running all
+#                                  along, to show that no test depends on the machine's speed)
 #   bash packaging/setup.sh desktop  install, then open the desktop app (needs a display)
 #   bash packaging/setup.sh install  install only (packaging/build.sh uses it)
 set -euo pipefail
@@ -23,6 +25,9 @@ for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1
     ldconfig -p | grep -q "$lib" || need_apt+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 \
                                               libdbus-1-3 libxcb-cursor0 libpulse0)
 done
+# stress-ng: the CPU load of a loaded test run.
+[ "$MODE" = "test" ] && [ -n "${HNTAI_CPU_LOAD:-}" ] && ! command -v stress-ng >/dev/null 2>&1 \
+    && need_apt+=(stress-ng)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     echo "== apt-get install ${need_apt[*]}"
     as_root apt-get update -qq
@@ -52,6 +57,17 @@ case "$MODE" in
     test)
         export QT_QPA_PLATFORM=offscreen
         "$VENV/bin/ruff" check .
+        if [ -n "${HNTAI_CPU_LOAD:-}" ]; then
+            # CPU-bound workers for as long as the tests run, stopped on any exit (and by a
+            # time limit, should a run be killed). At the engine's own priority (nice 10,
+            # engine/cpu_share.py) they take half of every core from it: each engine runs
+            # at about half speed, within CI's time budget. (At nice 0 the engine would get
+            # a tenth: a 10x slower run than the 4x the suite's margins are sized for.)
+            nice -n 10 stress-ng --cpu "$HNTAI_CPU_LOAD" --timeout 90m --quiet &
+            load_pid=$!
+            trap 'kill "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null' EXIT
+            echo "== tests under CPU load: stress-ng --cpu $HNTAI_CPU_LOAD (pid $load_pid)"
+        fi
         set +e
         "$VENV/bin/python" -m pytest "${@:2}"
         status=$?

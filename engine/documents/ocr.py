@@ -17,7 +17,6 @@ own environment corrupts CTranslate2 (Whisper) output. The command is pytesserac
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import threading
@@ -29,6 +28,7 @@ import pytesseract
 from PIL import Image
 
 from engine.errors import CorruptFile, JobTimeout, OcrUnavailable
+from engine.secrets_env import child_env
 
 PSM = "3"
 _LOCK = threading.Lock()
@@ -36,7 +36,7 @@ _LANGUAGES: dict[str, frozenset[str]] = {}  # executable -> installed languages 
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    return child_env(OMP_THREAD_LIMIT="1")
 
 
 def _executable() -> str:

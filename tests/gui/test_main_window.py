@@ -10,6 +10,10 @@ import pytest
 from desktop.qt import Qt, QtCore, QtGui
 from desktop.views.drop_zone import sort_paths
 
+# The GUI thread's CPU time in one reply or event handler: measured ≤ 1.2 ms on CI's machine
+# kind during the 400-page job; a handler doing blocking work holds it for seconds.
+HANDLER_CPU_S = 0.25
+
 
 def drop(widget, paths: list[Path]) -> None:
     """A real QDropEvent carrying file URLs, as a file manager sends it."""
@@ -156,26 +160,35 @@ def test_an_engine_crash_is_shown_the_engine_restarts_and_the_job_finishes(
 
 
 @pytest.mark.slow
-def test_the_gui_thread_never_stalls_during_a_heavy_job(make_window, qtbot, tmp_path,
-                                                        samples_dir, sign_in):
-    """Samples the event loop every 10 ms while 400 pages are processed and a summary is
-    written. Guard against blocking calls (seconds); bench/gui_responsiveness.py reports the
-    figure against its 100 ms target."""
-    from desktop.stall import StallMonitor
-
+def test_no_blocking_call_runs_on_the_gui_thread_during_a_heavy_job(make_window, qtbot, tmp_path,
+                                                                    samples_dir, sign_in):
+    """While 400 pages and a note are processed, every engine call the window makes is
+    asynchronous and no reply or event handler holds the GUI thread: each one's CPU time on
+    that thread stays far below a freeze a person would notice. CPU time of the GUI thread,
+    not wall time, so a loaded machine does not change the outcome; the stall figure in
+    milliseconds is bench/gui_responsiveness.py's."""
+    heavy = big_pdf(tmp_path / "heavy.pdf", 400)  # 0.3 s of CPU: made before, not during
     window = make_window()
     sign_in(window)
-    monitor = StallMonitor(interval_ms=10)
-    monitor.start()
+    link = window.link
+    link.handler_cpu_s.clear()
     window.home.one_record.setChecked(True)
-    window.home.drop_zone.take([big_pdf(tmp_path / "heavy.pdf", 400),
-                                samples_dir / "clinic_note.txt"])
-    qtbot.waitUntil(lambda: len(window.jobs.job_ids()) == 2, timeout=30_000)
+    window.home.drop_zone.take([heavy, samples_dir / "clinic_note.txt"])
+    qtbot.waitUntil(lambda: len(window.jobs.job_ids()) == 2, timeout=60_000)
     qtbot.waitUntil(lambda: not window.jobs.open_job_ids(), timeout=300_000)
-    monitor.stop()
-    assert monitor.samples > 100
-    assert monitor.longest_ms < 500, f"GUI thread stalled {monitor.longest_ms:.0f} ms"
+    qtbot.waitUntil(lambda: window.records.tree.topLevelItemCount() == 1, timeout=60_000)
     assert all(window.jobs.state_of(j) == "succeeded" for j in window.jobs.job_ids())
+    assert link.blocking_calls == []
+    assert {"JobProgress", "JobFinished"} <= set(link.handler_cpu_s)  # the handlers ran
+    slowest = max(link.handler_cpu_s, key=link.handler_cpu_s.get)
+    assert link.handler_cpu_s[slowest] < HANDLER_CPU_S, (slowest, link.handler_cpu_s[slowest])
+
+
+def test_a_blocking_engine_call_on_the_gui_thread_is_caught(link, qtbot):
+    from engine import protocol as p
+
+    link.client.request(p.GetStatus())  # what a window must never do
+    assert link.blocking_calls == ["GetStatus"]
 
 
 def test_status_bar_shows_engine_device_and_memory(make_window, qtbot, sign_in):

@@ -1,5 +1,11 @@
 """Live dictation through a real engine, fed from WAV files in 200 ms frames exactly as the
-desktop's capture code sends them (there is no microphone on this machine or CI)."""
+desktop's capture code sends them (there is no microphone on this machine or CI).
+
+What a session recognises must not depend on how fast the machine is: the accuracy test
+drives the engine's own session and recognizer frame by frame on the test's thread (each
+frame done before the next, as on a machine that keeps up), and the tests through the
+engine process assert only what holds at any speed. How accuracy trades against speed is
+measured by bench/dictation.py."""
 
 from __future__ import annotations
 
@@ -13,9 +19,10 @@ from faster_whisper.audio import decode_audio
 from transcripts import normal
 
 from engine import protocol as p
-from engine.dictation import apply_commands
-from engine.documents.audio import transcribe
+from engine.dictation import DictationSession, apply_commands
+from engine.documents.audio import hotwords, language, transcribe
 from engine.errors import EmptyDocument, InvalidRequest
+from engine.utterance_asr import UtteranceRecognizer
 
 FRAME = 3200 * 2  # 200 ms of 16 kHz 16-bit mono
 
@@ -42,24 +49,48 @@ def _stream(engine, pcm: bytes, pace: float | None) -> tuple[dict, list, int | N
     return result, events + list(engine.events(timeout=0.5)), first_partial
 
 
+@pytest.mark.timing
 def test_partial_text_arrives_while_speaking(engine, eval_dir):
+    # Fed at a microphone's pace. Partial text is skipped while the session is behind, so
+    # this is about speed; the bound (before the clip's last second) holds on a machine
+    # four times slower than CI's: the first partial then arrives about a third of the way in.
     pcm = _pcm(eval_dir / "audio" / "faster_whisper" / "jfk.flac")
-    result, events, first_partial = _stream(engine, pcm, pace=2.0)
-    assert first_partial is not None and first_partial < len(pcm) * 0.8
+    result, events, first_partial = _stream(engine, pcm, pace=1.0)
+    assert first_partial is not None and first_partial < len(pcm) - 32000
     assert any(isinstance(e, p.DictationFinal) for e in events)
     assert "fellow americans" in normal(result["text"])
 
 
-def test_streamed_dictation_matches_file_transcription(engine, eval_dir, manager):
+def test_a_stream_fed_faster_than_real_time_is_cut_into_finals(engine, eval_dir):
+    """Fed as fast as the pipe takes it: however far behind the session falls, each pause
+    still ends an utterance (partials may be skipped, finals never are) and the text
+    returned at stop is the finals' text."""
     wav = eval_dir / "audio" / "synthetic_dictation" / "dictation_3914.wav"
     result, events, _ = _stream(engine, _pcm(wav), pace=None)
-    assert sum(isinstance(e, p.DictationFinal) for e in events) >= 2  # cut into utterances
+    finals = [e for e in events if isinstance(e, p.DictationFinal)]
+    assert len(finals) >= 2
+    assert result["text"] == finals[-1].text
+
+
+def test_streamed_dictation_matches_file_transcription(eval_dir, manager):
+    """The engine's session and recognizer, fed frame by frame (each frame recognised before
+    the next is sent): the same decisions on any machine."""
+    wav = eval_dir / "audio" / "synthetic_dictation" / "dictation_3914.wav"
     reference = normal(json.loads((wav.parent / "references.json").read_text())[wav.stem])
+    finals: list[str] = []
     with manager.lease("transcription") as whisper:
+        recognize = UtteranceRecognizer(whisper.whisper, hotwords(), language(whisper.whisper))
+        session = DictationSession(recognize, lambda _text: None,
+                                   lambda utterance, _text: finals.append(utterance))
+        pcm = _pcm(wav)
+        for i in range(0, len(pcm), FRAME):
+            session.feed(pcm[i:i + FRAME])
+        streamed = session.stop()
         whole = transcribe(whisper.whisper, wav).text
+    assert len(finals) >= 2  # cut into utterances at its pauses
     # Streaming must not cost accuracy: its error against the reference stays within 0.05
     # of the whole-file transcription's (the two make different mistakes of their own).
-    streamed_wer = jiwer.wer(reference, normal(result["text"]))
+    streamed_wer = jiwer.wer(reference, normal(streamed))
     file_wer = jiwer.wer(reference, normal(whole))
     assert streamed_wer <= file_wer + 0.05, (streamed_wer, file_wer)
 

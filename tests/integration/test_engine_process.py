@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -43,9 +42,9 @@ def test_queries_answer_while_a_long_job_runs(engine, eval_dir):
     scanned = eval_dir / "documents" / "note_1315_scanned.pdf"
     job = engine.request(p.ProcessDocument(path=str(scanned)))
     seen_running = False
-    for _ in range(200):
-        info = engine.request(p.GetJob(job_id=job.id), timeout=10)
-        status = engine.request(p.GetStatus(), timeout=10)
+    for _ in range(200):  # an answer that says "running" was given while the job ran
+        info = engine.request(p.GetJob(job_id=job.id))
+        status = engine.request(p.GetStatus())
         assert status.unlocked
         if info.state == "running":
             seen_running = True
@@ -233,10 +232,7 @@ def test_retention_deletes_old_documents_in_a_running_engine(engine, tmp_path, c
     finally:
         store.close()
     engine.request(p.PutSetting(key="retention.days", value=365))
-    deadline = time.monotonic() + 30
-    while old in {d["id"] for d in engine.request(p.ListDocuments())}:
-        assert time.monotonic() < deadline, "retention did not run"
-        time.sleep(0.2)
+    # a changed retention is swept before the engine takes its next request
     assert {d["id"] for d in engine.request(p.ListDocuments())} == {new}
     # the job that made it goes too: its payload holds the file's path
     assert {j.id for j in engine.request(p.ListJobs())} == {jobs[1].id}

@@ -10,18 +10,16 @@ import pytest
 from engine.airgap import is_loopback
 
 SCRIPT = r"""
-import socket, time, urllib.request
+import socket, urllib.request
 from engine import airgap
 seen = []
 airgap.install(seen.append)
-start = time.monotonic()
 for url in ("https://huggingface.co/api/models", "http://93.184.216.34/"):
     try:
         urllib.request.urlopen(url, timeout=30)
         print("REACHED", url)
     except Exception as exc:
-        print("BLOCKED", type(exc).__name__)
-elapsed = time.monotonic() - start
+        print("BLOCKED", type(exc).__name__, type(getattr(exc, "reason", None)).__name__)
 server = socket.socket()
 server.bind(("127.0.0.1", 0))
 server.listen()
@@ -29,7 +27,6 @@ client = socket.create_connection(server.getsockname())  # loopback stays allowe
 client.close()
 print("LOOPBACK_OK")
 print("EVENTS", len(seen))
-print("FAST", elapsed < 5)
 """
 
 
@@ -37,10 +34,10 @@ def test_non_loopback_connections_fail_fast_and_are_reported():
     out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
                          timeout=60)
     lines = out.stdout.splitlines()
-    assert lines.count("BLOCKED URLError") == 2, out.stdout + out.stderr
+    # refused by the guard itself, before a DNS lookup or a connection could wait on a time-out
+    assert lines.count("BLOCKED URLError NetworkBlocked") == 2, out.stdout + out.stderr
     assert "LOOPBACK_OK" in lines
     assert "EVENTS 2" in lines
-    assert "FAST True" in lines  # no waiting for a DNS or TCP time-out
 
 
 @pytest.mark.parametrize(
