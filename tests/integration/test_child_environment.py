@@ -62,9 +62,15 @@ def test_no_descendant_of_the_command_holds_the_password(tmp_path):
     seen: dict[str, bytes] = {}  # process name -> its environment block
     try:
         # Polls for as long as the command runs: each page is a Tesseract process of its own.
+        command = psutil.Process(run.pid).cmdline()
         while run.poll() is None and not any("tesseract" in n for n in seen):
             for child in psutil.Process(run.pid).children(recursive=True):
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    # A child caught between fork and exec is still a copy of the command
+                    # (its start-up environment included): only what it becomes counts, so
+                    # its command line is read before its environment.
+                    if child.cmdline() == command:
+                        continue
                     name = child.name()
                     if (block := _environ(child)) is not None:
                         seen.setdefault(name, block)
