@@ -21,12 +21,52 @@ _FORM = re.compile(r"\b(tablets?|tabs?|capsules?|caps?|inhaler|injection|solutio
 _DURATION = re.compile(r"\bfor\s+(\d+\s+(?:days?|weeks?|months?))\b", re.I)
 _PRN = re.compile(r"\b(prn|as needed|as required)\b", re.I)
 _INDICATION = re.compile(r"\b(?:for|to treat)\s+(?!\d)((?:[a-z][\w-]*\s?){1,4})", re.I)
-_STATUS = (
-    ("stopped", re.compile(r"\b(stop(?:ped)?|discontinue[d]?|d/c|hold|held|off)\b", re.I)),
-    ("started", re.compile(r"\b(start(?:ed)?|add(?:ed)?|begin|began|initiate[d]?|new)\b", re.I)),
-    ("changed", re.compile(r"\b(increase[d]?|decrease[d]?|change[d]?|adjust(?:ed)?|titrate[d]?|"
-                           r"switch(?:ed)?|reduce[d]?)\b", re.I)),
-)
+_STATUS = re.compile(
+    r"\b(?:(?P<stopped>stop(?:ped|ping)?|discontinue[ds]?|d/c|hold|held|off)|"
+    r"(?P<started>start(?:ed)?|add(?:ed)?|begin|began|initiate[d]?|new)|"
+    r"(?P<changed>increase[d]?|decrease[d]?|change[d]?|adjust(?:ed)?|titrate[d]?|"
+    r"switch(?:ed)?|reduce[d]?)|"
+    r"(?P<active>continue[ds]?|cont|resume[ds]?|remain(?:s|ed)?\s+on|keep|maintain))\b", re.I)
+# A status verb governs its clause: a sentence end or a semicolon closes it.
+_CLAUSE_END = re.compile(r"[.;](?:\s|$)")
+# A change written as not done keeps the drug as it was ("Increase metformin is not possible",
+# "unable to increase metformin", "do not stop aspirin").
+_NOT_DONE_BEFORE = re.compile(r"\b(?:not|cannot|can't|unable\s+to|won't|don't|declined\s+to|"
+                              r"refused\s+to|refuses\s+to|without)\s+(?:\w+\s+)?$", re.I)
+_NOT_DONE_AFTER = re.compile(
+    r"\b(?:is|was|are|were)\s+not\s+(?:possible|feasible|an\s+option|indicated|recommended|"
+    r"advised|tolerated)|\bcontraindicated\b|\bnot\s+(?:possible|feasible)\b", re.I)
+# A stop still to come is planned, not done: "and then stop", "will stop", "stop after surgery".
+_FUTURE_BEFORE = re.compile(r"\b(?:then|will|would|shall|plan(?:s|ned|ning)?\s+to|going\s+to|"
+                            r"to\s+be|may|can|could|eventually|later|if|once|when|until|after)"
+                            r"\s+(?:\w+\s+)?$", re.I)
+_FUTURE_AFTER = re.compile(r"^[^.;]*?\b(?:after|once|when|if|before|until|prior\s+to|"
+                           r"in\s+\d+\s+(?:days?|weeks?|months?)|next\s+(?:week|month))\b",
+                           re.I)
+
+
+def _status(before: str, after: str) -> tuple[str, bool]:
+    """(status, whether a stop is only planned): the status verb nearest before the name in
+    its clause, else one just after it; a change written as not done leaves it "active"."""
+    clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0):]
+    rest = after[:_CLAUSE_END.search(after).start()] if _CLAUSE_END.search(after) else after
+    cues = list(_STATUS.finditer(clause))
+    if cues:
+        cue, lead, tail = cues[-1], clause[:cues[-1].start()], rest
+    elif cue := _STATUS.search(rest[:_AFTER_STATUS]):
+        lead, tail = rest[:cue.start()], rest[cue.end():]
+    else:
+        return "active", False
+    kind = cue.lastgroup or "active"
+    if kind == "active" or _NOT_DONE_BEFORE.search(lead) or _NOT_DONE_AFTER.search(tail[:60]):
+        return "active", False
+    if kind == "stopped" and (_FUTURE_BEFORE.search(lead) or
+                              _FUTURE_AFTER.search(rest if cues else tail)):
+        return "active", True
+    return kind, False
+
+
+_AFTER_STATUS = 40  # a status verb written after the name stands this close to it
 
 
 # A medication's details run to the end of its sentence or list item, across line wraps.
@@ -72,6 +112,7 @@ def attributes(text: str, start: int, end: int, limit: int | None = None) -> dic
         indication = m.group(1).strip().lower()
         if not _DURATION.match("for " + indication):
             attrs["indication"] = indication
-    attrs["status"] = next((s for s, rx in _STATUS if rx.search(before) or
-                            rx.search(after[:40])), "active")
+    attrs["status"], planned_stop = _status(before, after)
+    if planned_stop:
+        attrs["planned"] = "stop"
     return attrs
