@@ -20,7 +20,9 @@ _FORM = re.compile(r"\b(tablets?|tabs?|capsules?|caps?|inhaler|injection|solutio
                    r"patch|cream|ointment|drops|puffs?|spray|syrup|pen)\b", re.I)
 _DURATION = re.compile(r"\bfor\s+(\d+\s+(?:days?|weeks?|months?))\b", re.I)
 _PRN = re.compile(r"\b(prn|as needed|as required)\b", re.I)
-_INDICATION = re.compile(r"\b(?:for|to treat)\s+(?!\d)((?:[a-z][\w-]*\s?){1,4})", re.I)
+# up to five words, a number among them ("for type 2 diabetes")
+_INDICATION = re.compile(
+    r"\b(?:for|to treat)\s+(?!\d)([a-z][\w-]*(?:\s(?:[a-z][\w-]*|\d+\b)){0,4})", re.I)
 _STATUS = re.compile(
     r"\b(?:(?P<stopped>stop(?:ped|ping)?|discontinue[ds]?|d/c|hold|held|off)|"
     r"(?P<started>start(?:ed)?|add(?:ed)?|begin|began|initiate[d]?|new)|"
@@ -91,6 +93,25 @@ def attribute_window(text: str, start: int, end: int, limit: int | None = None
     return text.rfind("\n", low, start) + 1 or low, stop.start() if stop else bound
 
 
+def _indication(after: str) -> tuple[str, int, int] | None:
+    """The reason written after a drug ("for knee pain"), with its span in ``after``."""
+    m = _INDICATION.search(after)
+    if m is None:
+        return None
+    indication = m.group(1).strip().lower()
+    if _DURATION.match("for " + indication):
+        return None
+    return indication, m.start(1), m.start(1) + len(m.group(1).rstrip())
+
+
+def indication_span(text: str, start: int, end: int, limit: int | None = None
+                    ) -> tuple[int, int] | None:
+    """Where a drug's indication is written: a problem there is the reason for the drug."""
+    _line_start, item_end = attribute_window(text, start, end, limit)
+    found = _indication(text[end:item_end])
+    return (end + found[1], end + found[2]) if found else None
+
+
 def attributes(text: str, start: int, end: int, limit: int | None = None) -> dict[str, Any]:
     line_start, item_end = attribute_window(text, start, end, limit)
     after = text[end:item_end]
@@ -108,10 +129,8 @@ def attributes(text: str, start: int, end: int, limit: int | None = None) -> dic
     if m := _DURATION.search(after):
         attrs["duration"] = m.group(1).lower()
     attrs["prn"] = bool(_PRN.search(after))
-    if m := _INDICATION.search(after):
-        indication = m.group(1).strip().lower()
-        if not _DURATION.match("for " + indication):
-            attrs["indication"] = indication
+    if found := _indication(after):
+        attrs["indication"] = found[0]
     attrs["status"], planned_stop = _status(before, after)
     if planned_stop:
         attrs["planned"] = "stop"
