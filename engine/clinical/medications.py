@@ -36,15 +36,19 @@ _CLAUSE_END = re.compile(r"[.;](?:\s|$)")
 _NOT_DONE_BEFORE = re.compile(r"\b(?:not|cannot|can't|unable\s+to|won't|don't|declined\s+to|"
                               r"refused\s+to|refuses\s+to|without)\s+(?:\w+\s+)?$", re.I)
 _NOT_DONE_AFTER = re.compile(
-    r"\b(?:is|was|are|were)\s+not\s+(?:possible|feasible|an\s+option|indicated|recommended|"
-    r"advised|tolerated)|\bcontraindicated\b|\bnot\s+(?:possible|feasible)\b", re.I)
-# A stop still to come is planned, not done: "and then stop", "will stop", "stop after surgery".
-_FUTURE_BEFORE = re.compile(r"\b(?:then|will|would|shall|plan(?:s|ned|ning)?\s+to|going\s+to|"
-                            r"to\s+be|may|can|could|eventually|later|if|once|when|until|after)"
-                            r"\s+(?:\w+\s+)?$", re.I)
-_FUTURE_AFTER = re.compile(r"^[^.;]*?\b(?:after|once|when|if|before|until|prior\s+to|"
+    r"\b(?:is|was|are|were|would\s+be)\s+(?:not\s+(?:possible|feasible|an\s+option|indicated|"
+    r"recommended|advised)|contraindicated)\b|^\W*not\s+(?:possible|feasible)\b", re.I)
+# A stop still to come is planned, not done: "and then stop", "will stop", "if a rash
+# develops, stop …", "stop aspirin 5 days before surgery" (a stop in the past tense with a
+# time, "was stopped before surgery", is done).
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:then|will|would|shall|plan(?:s|ned|ning)?\s+to|going\s+to|to\s+be|may|can|could|"
+    r"eventually|later|once|until|after)\s+(?:\w+\s+)?$|\b(?:if|should|in\s+case|unless)\b",
+    re.I)
+_FUTURE_AFTER = re.compile(r"\b(?:after|once|when|if|before|until|prior\s+to|"
                            r"in\s+\d+\s+(?:days?|weeks?|months?)|next\s+(?:week|month))\b",
                            re.I)
+_PAST = re.compile(r"(?:ed|held|off|d/c)$", re.I)
 
 
 def _status(before: str, after: str) -> tuple[str, bool]:
@@ -62,8 +66,8 @@ def _status(before: str, after: str) -> tuple[str, bool]:
     kind = cue.lastgroup or "active"
     if kind == "active" or _NOT_DONE_BEFORE.search(lead) or _NOT_DONE_AFTER.search(tail[:60]):
         return "active", False
-    if kind == "stopped" and (_FUTURE_BEFORE.search(lead) or
-                              _FUTURE_AFTER.search(rest if cues else tail)):
+    if kind == "stopped" and (_FUTURE_BEFORE.search(lead) or (
+            not _PAST.search(cue.group(0)) and _FUTURE_AFTER.search(tail))):
         return "active", True
     return kind, False
 

@@ -32,6 +32,9 @@ STATUS = [
     ("We cannot increase atorvastatin further.", "atorvastatin", "active"),
     ("Do not stop aspirin.", "aspirin", "active"),
     ("Titrating lisinopril is contraindicated with this potassium.", "lisinopril", "active"),
+    ("Increase metformin - not possible.", "metformin", "active"),
+    ("Stop lisinopril, which was not tolerated.", "lisinopril", "stopped"),
+    ("Discontinue ibuprofen as contraindicated in CKD.", "ibuprofen", "stopped"),
 ]
 
 
@@ -48,6 +51,7 @@ PLANNED_STOPS = [
     ("Stop aspirin 5 days before surgery.", "aspirin"),
     ("Plan to discontinue amoxicillin once the culture is back.", "amoxicillin"),
     ("Hold metformin if creatinine rises.", "metformin"),
+    ("If a rash develops, stop amoxicillin.", "amoxicillin"),
 ]
 
 
@@ -58,7 +62,9 @@ def test_a_future_stop_is_planned_not_done(sentence, drug):
 
 
 @pytest.mark.parametrize("sentence", ["Stop aspirin.", "Aspirin was stopped yesterday.",
-                                      "Discontinue warfarin now."])
+                                      "Discontinue warfarin now.",
+                                      "Aspirin was stopped before surgery.",
+                                      "Lisinopril was discontinued when the cough began."])
 def test_a_stop_now_is_stopped(sentence):
     (attrs,) = _medications(sentence).values()
     assert attrs["status"] == "stopped" and "planned" not in attrs
