@@ -20,9 +20,10 @@ _FORM = re.compile(r"\b(tablets?|tabs?|capsules?|caps?|inhaler|injection|solutio
                    r"patch|cream|ointment|drops|puffs?|spray|syrup|pen)\b", re.I)
 _DURATION = re.compile(r"\bfor\s+(\d+\s+(?:days?|weeks?|months?))\b", re.I)
 _PRN = re.compile(r"\b(prn|as needed|as required)\b", re.I)
-# up to five words, a number among them ("for type 2 diabetes")
+# up to five words, a number among them ("for type 2 diabetes"); "for a while" is a time
 _INDICATION = re.compile(
-    r"\b(?:for|to treat)\s+(?!\d)([a-z][\w-]*(?:\s(?:[a-z][\w-]*|\d+\b)){0,4})", re.I)
+    r"\b(?:for|to treat)\s+(?!\d|(?:a\s+while|now|life|the\s+(?:next|last|past))\b)"
+    r"([a-z][\w-]*(?:\s(?:[a-z][\w-]*|\d+\b)){0,4})", re.I)
 _STATUS = re.compile(
     r"\b(?:(?P<stopped>stop(?:ped|ping)?|discontinue[ds]?|d/c|hold|held|off)|"
     r"(?P<started>start(?:ed)?|add(?:ed)?|begin|began|initiate[d]?|new)|"
@@ -49,6 +50,9 @@ _FUTURE_AFTER = re.compile(r"\b(?:after|once|when|if|before|until|prior\s+to|"
                            r"in\s+\d+\s+(?:days?|weeks?|months?)|next\s+(?:week|month))\b",
                            re.I)
 _PAST = re.compile(r"(?:ed|held|off|d/c)$", re.I)
+# a stop in the past tense is still to come only after "will be", "to be", "needs to be" …
+_FUTURE_PASSIVE = re.compile(r"\b(?:will|to|would|shall|should|must|may|can|could)\s+be\s+"
+                             r"(?:\w+\s+)?$|\b(?:if|in\s+case|unless)\b", re.I)
 
 
 def _status(before: str, after: str) -> tuple[str, bool]:
@@ -66,9 +70,11 @@ def _status(before: str, after: str) -> tuple[str, bool]:
     kind = cue.lastgroup or "active"
     if kind == "active" or _NOT_DONE_BEFORE.search(lead) or _NOT_DONE_AFTER.search(tail[:60]):
         return "active", False
-    if kind == "stopped" and (_FUTURE_BEFORE.search(lead) or (
-            not _PAST.search(cue.group(0)) and _FUTURE_AFTER.search(tail))):
-        return "active", True
+    if kind == "stopped":
+        future = _FUTURE_PASSIVE.search(lead) if _PAST.search(cue.group(0)) else \
+            _FUTURE_BEFORE.search(lead) or _FUTURE_AFTER.search(tail)
+        if future:
+            return "active", True
     return kind, False
 
 

@@ -52,6 +52,8 @@ PLANNED_STOPS = [
     ("Plan to discontinue amoxicillin once the culture is back.", "amoxicillin"),
     ("Hold metformin if creatinine rises.", "metformin"),
     ("If a rash develops, stop amoxicillin.", "amoxicillin"),
+    ("Coumadin needs to be stopped.", "coumadin"),
+    ("Aspirin will be discontinued after surgery.", "aspirin"),
 ]
 
 
@@ -64,7 +66,8 @@ def test_a_future_stop_is_planned_not_done(sentence, drug):
 @pytest.mark.parametrize("sentence", ["Stop aspirin.", "Aspirin was stopped yesterday.",
                                       "Discontinue warfarin now.",
                                       "Aspirin was stopped before surgery.",
-                                      "Lisinopril was discontinued when the cough began."])
+                                      "Lisinopril was discontinued when the cough began.",
+                                      "She took Prozac for years, but it was then stopped."])
 def test_a_stop_now_is_stopped(sentence):
     (attrs,) = _medications(sentence).values()
     assert attrs["status"] == "stopped" and "planned" not in attrs
@@ -109,6 +112,12 @@ def test_an_indication_belongs_to_its_drug(sentence, drug, indication, problem):
     assert _medications(sentence)[drug]["indication"] == indication
     found = next(e for e in result.of_type("problem") if e.text.lower() == problem)
     assert found.attributes["indication_of"] == drug
+
+
+def test_a_time_is_no_indication():
+    for sentence in ("He was on Prozac for a while.", "Keep aspirin for now.",
+                     "Amoxicillin 500 mg three times daily for 10 days."):
+        assert "indication" not in next(iter(_medications(sentence).values()))
 
 
 def test_a_problem_outside_a_drug_line_is_no_indication():
