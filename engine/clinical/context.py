@@ -73,25 +73,33 @@ def _wrapped(text: str, i: int) -> bool:
         text[k].islower()
 
 
-# A question mark closing a word ends a question ("Any fever? Chest pain."); one before a
-# word ("?pneumonia") is a hedge inside the sentence.
-_QUESTION_END = re.compile(r"(?<=[\w)])\?")
+def _closes_word(text: str, i: int) -> bool:
+    """A question mark closing a word ends a question ("Any fever? Chest pain."); one before
+    a word ("?pneumonia") is a hedge inside the sentence."""
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_)")
+
+
+def _question(text: str, low: int, high: int, last: bool) -> int:
+    """The last (or first) question end in text[low:high], -1 when none."""
+    i = text.rfind("?", low, high) if last else text.find("?", low, high)
+    while i >= 0 and not _closes_word(text, i):
+        i = text.rfind("?", low, i) if last else text.find("?", i + 1, high)
+    return i
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of an entity's sentence, no further than _WINDOW characters each way; a
     wrapped line does not end it. A question's mark stays in it (a backward hedge: "gout?")."""
     low, high = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
-    questions = [m.start() for m in _QUESTION_END.finditer(text, low, start)]
     left = max(text.rfind(".", low, start), text.rfind(";", low, start),
-               questions[-1] if questions else -1)
+               _question(text, low, start, last=True))
     newline = text.rfind("\n", low, start)
     while newline > left and _wrapped(text, newline):
         newline = text.rfind("\n", low, newline)
     left = max(left, newline, low - 1) + 1
     rights = [i for i in (text.find(".", end, high), text.find(";", end, high)) if i >= 0]
-    if question := _QUESTION_END.search(text, end, high):
-        rights.append(question.end())
+    if (question := _question(text, end, high, last=False)) >= 0:
+        rights.append(question + 1)
     newline = text.find("\n", end, high)
     while newline >= 0 and _wrapped(text, newline):
         newline = text.find("\n", newline + 1, high)
