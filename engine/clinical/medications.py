@@ -41,7 +41,8 @@ _NOT_DONE_AFTER = re.compile(
     r"recommended|advised)|contraindicated)\b|^\W*not\s+(?:possible|feasible)\b", re.I)
 # A stop still to come is planned, not done: "and then stop", "will stop", "if a rash
 # develops, stop …", "stop aspirin 5 days before surgery" (a stop in the past tense with a
-# time, "was stopped before surgery", is done).
+# time, "was stopped before surgery", is done; a time after a comma is a reason's: "stop
+# metformin, as she has diarrhea when she takes it").
 _FUTURE_BEFORE = re.compile(
     r"\b(?:then|will|would|shall|plan(?:s|ned|ning)?\s+to|going\s+to|to\s+be|may|can|could|"
     r"eventually|later|once|until|after)\s+(?:\w+\s+)?$|\b(?:if|should|in\s+case|unless)\b",
@@ -72,7 +73,7 @@ def _status(before: str, after: str) -> tuple[str, bool]:
         return "active", False
     if kind == "stopped":
         future = _FUTURE_PASSIVE.search(lead) if _PAST.search(cue.group(0)) else \
-            _FUTURE_BEFORE.search(lead) or _FUTURE_AFTER.search(tail)
+            _FUTURE_BEFORE.search(lead) or _FUTURE_AFTER.search(tail.split(",", 1)[0])
         if future:
             return "active", True
     return kind, False

@@ -67,7 +67,8 @@ def test_a_future_stop_is_planned_not_done(sentence, drug):
                                       "Discontinue warfarin now.",
                                       "Aspirin was stopped before surgery.",
                                       "Lisinopril was discontinued when the cough began.",
-                                      "She took Prozac for years, but it was then stopped."])
+                                      "She took Prozac for years, but it was then stopped.",
+                                      "Stop metformin, as she has diarrhea when taking it."])
 def test_a_stop_now_is_stopped(sentence):
     (attrs,) = _medications(sentence).values()
     assert attrs["status"] == "stopped" and "planned" not in attrs
