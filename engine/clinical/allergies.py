@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.clinical.schema import Code, Section
@@ -233,11 +233,34 @@ _LABEL = re.compile(r"\s*[A-Za-z][\w ]{0,30}:\s*")  # "Drug allergies: ", "Code:
 _NAME = re.compile(r"\s*(?:(?:and|or)\s+)?(?P<w>[A-Za-z][\w'-]*(?:\s+[A-Za-z0-9][\w'-]*)*)")
 
 
+# An item opening with one of these words is a clause about the item before it ("penicillin,
+# which causes hives"), never a substance: its reaction word belongs to that allergy.
+_CLAUSE_WORD = re.compile(
+    r"(?:which|that|who|whom|whose|it|this|these|those|she|he|they|her|his|its|their|"
+    r"when|where|while|with|causing|causes|caused|cause|gives|giving|gave|resulting|results|"
+    r"leading|leads|led|producing|produces|produced)$", re.I)
+
+
 def _prose(view: str, start: int, end: int, known: Callable[[str], bool]
            ) -> Iterator[Allergy]:
     """"Penicillin (hives), sulfa drugs (rash) and latex": one substance a list item, a
     name the vocabulary knows or an item of a few words; a labelled item ("Code: 1234") is
-    no substance."""
+    no substance, nor is a clause opening with a function word."""
+    last: Allergy | None = None
+    for found in _prose_items(view, start, end, known):
+        if isinstance(found, str):  # a clause's reaction, for the allergy before it
+            if last is not None and not last.attributes["reaction"]:
+                last = replace(last, attributes={**last.attributes, "reaction": found})
+            continue
+        if last is not None:
+            yield last
+        last = found
+    if last is not None:
+        yield last
+
+
+def _prose_items(view: str, start: int, end: int, known: Callable[[str], bool]
+                 ) -> Iterator[Allergy | str]:
     # "Penicillin. No known food allergies.": the statement is no item, the others are
     none_known = [m.span() for m in NKA.finditer(view, start, end)]
     for part in _ITEM.finditer(view, start, end):
@@ -251,6 +274,11 @@ def _prose(view: str, start: int, end: int, known: Callable[[str], bool]
         if name is None:
             continue
         words = name.group("w").split()
+        if _CLAUSE_WORD.fullmatch(words[0]) and not known(words[0]):
+            reaction = _REACTION_WORD.search(chunk)
+            if reaction:  # "which causes hives"
+                yield reaction.group(0)
+            continue
         # the longest name the vocabulary knows ("penicillin" of "penicillin causes hives"),
         # else the item's first words ("iodinated contrast")
         substance = next((" ".join(words[:n]) for n in range(len(words), 0, -1)

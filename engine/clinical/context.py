@@ -73,16 +73,33 @@ def _wrapped(text: str, i: int) -> bool:
         text[k].islower()
 
 
+def _closes_word(text: str, i: int) -> bool:
+    """A question mark closing a word ends a question ("Any fever? Chest pain."); one before
+    a word ("?pneumonia") is a hedge inside the sentence."""
+    return i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_)")
+
+
+def _question(text: str, low: int, high: int, last: bool) -> int:
+    """The last (or first) question end in text[low:high], -1 when none."""
+    i = text.rfind("?", low, high) if last else text.find("?", low, high)
+    while i >= 0 and not _closes_word(text, i):
+        i = text.rfind("?", low, i) if last else text.find("?", i + 1, high)
+    return i
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of an entity's sentence, no further than _WINDOW characters each way; a
-    wrapped line does not end it."""
+    wrapped line does not end it. A question's mark stays in it (a backward hedge: "gout?")."""
     low, high = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
-    left = max(text.rfind(".", low, start), text.rfind(";", low, start))
+    left = max(text.rfind(".", low, start), text.rfind(";", low, start),
+               _question(text, low, start, last=True))
     newline = text.rfind("\n", low, start)
     while newline > left and _wrapped(text, newline):
         newline = text.rfind("\n", low, newline)
     left = max(left, newline, low - 1) + 1
     rights = [i for i in (text.find(".", end, high), text.find(";", end, high)) if i >= 0]
+    if (question := _question(text, end, high, last=False)) >= 0:
+        rights.append(question + 1)
     newline = text.find("\n", end, high)
     while newline >= 0 and _wrapped(text, newline):
         newline = text.find("\n", newline + 1, high)
@@ -97,6 +114,12 @@ def _unwrapped(text: str, start: int, end: int) -> str:
         return part
     return "".join(" " if ch == "\n" and _wrapped(text, start + i) else ch
                    for i, ch in enumerate(part))
+
+
+# An adjective trigger ("former smoker", "quit smoking") qualifies the words right after it:
+# its scope ends at a comma or a conjunction ("former smoker, drinks alcohol socially").
+_ADJECTIVE_REACH = 3
+_CLAUSE_BREAK = re.compile(r",|\b(?:and|or|but|now)\b", re.IGNORECASE)
 
 
 def _in_scope(gap: str) -> bool:
@@ -123,7 +146,13 @@ def assertion_for(text: str, start: int, end: int, section: str | None) -> str:
         return not any(a <= m.start() and m.end() <= b for a, b in pseudo[part])
 
     for assertion, regex, direction in compiled:
-        if direction == "forward":
+        if direction == "adjective":
+            for m in regex.finditer(before):
+                gap = before[m.end():]
+                if real(m, before) and not terminators.search(gap) and \
+                        not _CLAUSE_BREAK.search(gap) and len(gap.split()) <= _ADJECTIVE_REACH:
+                    return assertion
+        elif direction == "forward":
             for m in regex.finditer(before):
                 gap = before[m.end():]
                 if real(m, before) and not terminators.search(gap) and _in_scope(gap):

@@ -11,6 +11,7 @@ from engine.clinical.context import assertion_for
 from engine.clinical.drug_mentions import resolve as resolve_drugs
 from engine.clinical.measurements import LOINC, find_vitals, lab_attributes
 from engine.clinical.medications import attributes as medication_attributes
+from engine.clinical.medications import indication_span
 from engine.clinical.schema import ClinicalEntity, ClinicalExtraction, Code
 from engine.clinical.sections import find_sections, heading_end, section_at
 from engine.clinical.tables import RowValue, pipe_view, row_values
@@ -63,6 +64,7 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         following = matches[index + 1]
         next_drug[index] = following[0] if following[2].type == "medication" \
             else next_drug[index + 1]
+    indications: list[tuple[int, int, str]] = []  # where a drug's reason is written, the drug
     for index, (start, end, term) in enumerate(matches):
         if term.type == "lab":
             reading = _lab_reading(view, start, end, term, rows)
@@ -93,8 +95,15 @@ def extract_clinical(text: str) -> ClinicalExtraction:
                   "normalized": term.extra, "drug_class": term.drug_class,
                   "synonyms": drugs.synonyms.get(start, [])}
                  if term.type == "medication" else {})
+        if term.type == "medication" and (span := indication_span(view, start, end,
+                                                                  next_drug[index])):
+            indications.append((*span, term.extra))
         if term.type == "problem":
             _add_cause(view, start, end, vocabulary, entities, section_name)
+            # "ibuprofen 400 mg for knee pain": the pain is the drug's indication
+            reason_of = next((drug_name for s, e, drug_name in indications[-3:]
+                              if s <= start < e), None)
+            attrs = {"indication_of": reason_of} if reason_of else {}
         add(term.type, start, end, term.code, attrs)
     for start, end in disease_shapes.find(view):  # after every listed term: they come first
         if not in_allergy(start):
