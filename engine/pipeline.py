@@ -24,6 +24,7 @@ from engine.documents import (
     extract_document,
 )
 from engine.documents.source import SourcePolicy, open_source, stored_name
+from engine.documents.structured import merge_coded
 from engine.errors import FileNotFound, FileTooLarge
 from engine.jobs import JobContext, ResultWriter
 from engine.paths import denied_roots
@@ -188,6 +189,7 @@ class DocumentPipeline:
             pages=scrubbed_pages(extracted, scrubbed.spans) if scrubbed else [],
             extraction=None,
         )
+        coded = extracted.coded  # a structured document's coded entries (no text of it)
         del extracted  # the original text goes no further than this line
         timer.lap("scrub")
         self._stage(ctx, job.id, "clinical", "Extracting clinical data")
@@ -195,6 +197,10 @@ class DocumentPipeline:
             with ctx.interruptible():
                 extraction = dict(self.clinical(scrubbed.text))
             new_doc = replace(new_doc, extraction=extraction)
+        if scrubbed is not None and coded:
+            ordered = sorted(scrubbed.spans, key=lambda s: s.orig_start)
+            new_doc = replace(new_doc, extraction=merge_coded(
+                new_doc.extraction, coded, lambda offset: map_offset(offset, ordered)))
         timer.lap("clinical")
         self._stage(ctx, job.id, "store", "Saving")
         phi_counts = scrubbed.counts() if scrubbed else {}

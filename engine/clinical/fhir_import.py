@@ -49,7 +49,10 @@ def import_fhir_bundle(bundle: Mapping[str, Any]) -> ImportedRecord:
                     label="Medication")
         elif kind == "AllergyIntolerance":
             name, code = _code(r.get("code"))
-            out.add("allergy", name, code, "", {"substance": name}, label="Allergy")
+            reaction = ", ".join(_code(m)[0] for event in r.get("reaction") or ()
+                                 for m in event.get("manifestation") or ())
+            out.add("allergy", name, code, f" (reaction: {reaction})" if reaction else "",
+                    {"substance": name, "reaction": reaction or None}, label="Allergy")
         elif kind == "Procedure":
             name, code = _code(r.get("code"))
             out.add("procedure", name, code)

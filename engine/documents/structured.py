@@ -1,0 +1,168 @@
+"""Structured clinical documents (C-CDA XML, FHIR R4 JSON) read as structure, never as raw
+markup: the text scrubbed, stored and shown is the rendered narrative (a C-CDA header line
+or two, then each section's title and narrative, tables one row a line with " | " cells;
+for FHIR one line per coded fact), and the coded entries become clinical entities marked
+source="coded", their offsets pointing at the narrative rows that reference them (a C-CDA
+section's whole narrative when none does)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from engine.clinical.ccda_import import NS, V3, CcdaSection, read_section
+from engine.clinical.fhir_import import import_fhir_bundle
+from engine.clinical.schema import ClinicalEntity
+from engine.documents.types import Checkpoint, ExtractionLimits, has_visible
+from engine.errors import CorruptFile, EmptyDocument, FileTooLarge
+
+STRUCTURED_KINDS = ("ccda", "fhir")
+_CHECK_ELEMENTS = 1000
+# A parsed JSON document costs several times its bytes in Python objects: one whose parse
+# would outgrow the job's memory budget is refused before it is read.
+_JSON_BYTES_FACTOR = 10
+
+
+def _parse_xml(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint) -> Element:
+    """The document's tree, counted as it is built (the Word reader's element budget);
+    DTD entities and external references are refused by defusedxml."""
+    root: Element | None = None
+    try:
+        for count, (_, element) in enumerate(SafeET.iterparse(str(path), events=("start",))):
+            if root is None:
+                root = element
+            if count % _CHECK_ELEMENTS == 0:
+                checkpoint()
+                if count > limits.xml_elements:
+                    raise FileTooLarge("the C-CDA document has too many elements",
+                                       {"max_elements": limits.xml_elements})
+    except (SafeET.ParseError, DefusedXmlException):
+        raise CorruptFile("the C-CDA document cannot be parsed") from None
+    if root is None or root.tag != f"{V3}ClinicalDocument":
+        raise CorruptFile("the document is not a C-CDA ClinicalDocument")
+    return root
+
+
+def _words(element: Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _hl7_date(element: Element | None) -> str:
+    """An HL7 timestamp (YYYYMMDDhhmmss+zzzz) as an ISO date, the form the scrubber and
+    readers know; "" when absent or not a date."""
+    value = (element.get("value") or "") if element is not None else ""
+    digits = value[:8]
+    if len(digits) < 4 or not digits.isdigit():
+        return ""
+    return "-".join(part for part in (digits[:4], digits[4:6], digits[6:8]) if part)
+
+
+def _header(root: Element) -> list[str]:
+    """The title, patient and date lines: the patient's name and birth date are here for
+    the scrubber to replace consistently with the narrative's mentions."""
+    patient = root.find("v3:recordTarget/v3:patientRole/v3:patient", NS)
+    name = patient.find("v3:name", NS) if patient is not None else None
+    lines = [_words(root.find("v3:title", NS))]
+    if name is not None:
+        words = [_words(part) for part in (*name.findall("v3:given", NS),
+                                           name.find("v3:family", NS))]
+        lines.append("Patient: " + " ".join(word for word in words if word))
+    if patient is not None and (born := _hl7_date(patient.find("v3:birthTime", NS))):
+        lines.append(f"Date of birth: {born}")
+    if date := _hl7_date(root.find("v3:effectiveTime", NS)):
+        lines.append(f"Date: {date}")
+    return [line for line in lines if line.strip() and line != "Patient: "]
+
+
+def _section_entities(section: CcdaSection, at: int, title_at: int) -> list[ClinicalEntity]:
+    """The section's coded facts as entities: spanning the rows their entries reference,
+    or the whole section when they reference none."""
+    out = []
+    for fact in section.facts:
+        if fact.rows:
+            start, end = at + fact.rows[0][0], at + fact.rows[-1][1]
+        else:
+            start, end = title_at, at + len(section.narrative)
+        attrs: dict[str, Any] = {"source": "coded"}
+        if fact.value is not None:
+            attrs.update(value=fact.value, unit=fact.unit)
+        if section.kind == "allergy":
+            attrs.update(substance=fact.display, reaction=", ".join(fact.reactions) or None)
+        assertion = "negated" if fact.negated else "resolved" if fact.resolved else "present"
+        out.append(ClinicalEntity(section.kind, fact.display, start, end, assertion,
+                                  fact.code, attrs))
+    return out
+
+
+def read_ccda(path: Path, limits: ExtractionLimits,
+              checkpoint: Checkpoint) -> tuple[str, tuple[ClinicalEntity, ...]]:
+    root = _parse_xml(path, limits, checkpoint)
+    parts = ["\n".join(_header(root))]
+    offset = len(parts[0])
+    entities: list[ClinicalEntity] = []
+    for element in root.iter(f"{V3}section"):
+        checkpoint()
+        section = read_section(element)
+        if not section.narrative and not section.facts:
+            continue
+        title = section.title or "Section"
+        gap = "\n\n" if offset else ""  # a blank line between header and sections
+        parts.append(f"{gap}{title}\n{section.narrative}")
+        entities.extend(_section_entities(section, offset + len(gap) + len(title) + 1,
+                                          offset + len(gap)))
+        offset += len(parts[-1])
+    return "".join(parts), tuple(entities)
+
+
+def read_fhir(path: Path, limits: ExtractionLimits,
+              checkpoint: Checkpoint) -> tuple[str, tuple[ClinicalEntity, ...]]:
+    size = path.stat().st_size
+    if size * _JSON_BYTES_FACTOR > limits.memory_bytes:
+        raise FileTooLarge("the FHIR document is too large to read",
+                           {"size": size, "max_bytes": limits.memory_bytes // _JSON_BYTES_FACTOR})
+    try:
+        data = json.loads(path.read_bytes())  # UTF-8/16/32 as RFC 8259 allows
+    except (ValueError, RecursionError):
+        raise CorruptFile("the FHIR document is not valid JSON") from None
+    checkpoint()
+    if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
+        raise CorruptFile("the document is not a FHIR resource")
+    bundle = data if data["resourceType"] == "Bundle" else {
+        "resourceType": "Bundle", "entry": [{"resource": data}]}
+    record = import_fhir_bundle(bundle)
+    entities = tuple(replace(e, section=None, attributes={**e.attributes, "source": "coded"})
+                     for e in record.extraction.entities)
+    return record.narrative.rstrip("\n"), entities
+
+
+_READERS = {"ccda": read_ccda, "fhir": read_fhir}
+
+
+def read_structured(kind: str, path: Path, limits: ExtractionLimits,
+                    checkpoint: Checkpoint) -> tuple[str, tuple[ClinicalEntity, ...]]:
+    text, entities = _READERS[kind](path, limits, checkpoint)
+    if not has_visible(text):
+        raise EmptyDocument("the structured document holds no narrative or coded facts")
+    return text, entities
+
+
+def merge_coded(extraction: Mapping[str, Any] | None, coded: Sequence[ClinicalEntity],
+                locate: Callable[[int], int]) -> dict[str, Any]:
+    """The text extraction with the coded entities added, their offsets moved by
+    ``locate`` (original text → scrubbed text). A text-found entity of the same type
+    inside a coded one's span is the same fact read twice: the coded one is kept."""
+    placed = [replace(e, start=locate(e.start), end=locate(e.end)) for e in coded]
+    found = list((extraction or {}).get("entities", ()))
+    kept = [e for e in found
+            if not any(c.type == e["type"] and c.start <= e["start"] and e["end"] <= c.end
+                       for c in placed)]
+    entities = [{**asdict(e), "attributes": dict(e.attributes)} for e in placed] + kept
+    return {**(extraction or {"sections": [], "no_known_allergies": False}),
+            "entities": sorted(entities, key=lambda e: (e["start"], e["end"]))}
