@@ -25,6 +25,7 @@ from engine.documents import (
 )
 from engine.documents.source import SourcePolicy, open_source, stored_name
 from engine.documents.structured import merge_coded
+from engine.documents.vocabulary import keep_vocabulary
 from engine.errors import FileNotFound, FileTooLarge
 from engine.jobs import JobContext, ResultWriter
 from engine.paths import denied_roots
@@ -175,6 +176,8 @@ class DocumentPipeline:
         with ctx.interruptible():  # plain computation: the watchdog may stop it
             scrubbed = (self.scrub(extracted.text, settings.scrub_policy, record.secret)
                         if self.scrub else None)
+            if scrubbed is not None and extracted.vocabulary:  # a C-CDA's or FHIR's own terms
+                scrubbed = keep_vocabulary(extracted.text, scrubbed, extracted.vocabulary)
         new_doc = documents.NewDocument(
             record_id=record.id, job_id=job.id,
             # Escaped when the job was submitted (engine/documents/source.stored_name).

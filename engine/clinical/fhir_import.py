@@ -63,7 +63,8 @@ def import_fhir_bundle(bundle: Mapping[str, Any]) -> ImportedRecord:
             suffix = ""
             if "value" in q:
                 attrs.update(value=q["value"], unit=q.get("code") or q.get("unit"))
-                suffix = f" {q['value']} {q.get('unit', '')}".rstrip()
+                shown = f"{q['value']:g}" if isinstance(q["value"], float) else q["value"]
+                suffix = f" {shown} {q.get('unit', '')}".rstrip()
             kind_name = "vital" if _category(r) == _VITAL_CATEGORY else "lab"
             out.add(kind_name, name, code, suffix, attrs)
     return out.build()

@@ -113,10 +113,10 @@ def _extract(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
                            {"size": size, "max_bytes": limits.max_file_bytes})
     sniffed = detect(path)
     reader = _READERS.get(sniffed.kind)
-    coded = ()
+    structured = None
     if sniffed.kind in STRUCTURED_KINDS:  # the narrative, one page, and the coded entries
-        structured_text, coded = read_structured(sniffed.kind, path, limits, checkpoint)
-        page_texts = [(structured_text, False)]
+        structured = read_structured(sniffed.kind, path, limits, checkpoint)
+        page_texts = [(structured.text, False)]
         progress(1, 1)
     elif reader is None:
         raise UnsupportedFormat(f"{sniffed.kind} files cannot be read as documents yet",
@@ -130,4 +130,6 @@ def _extract(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
         raise FileTooLarge("the document holds more text than allowed",
                            {"chars": len(text), "max_chars": limits.max_text_chars})
     return ExtractedDocument(kind=sniffed.kind, mime=sniffed.mime, text=text, pages=pages,
-                             sha256=file_sha256(path), size_bytes=size, coded=coded)
+                             sha256=file_sha256(path), size_bytes=size,
+                             coded=structured.coded if structured else (),
+                             vocabulary=structured.vocabulary if structured else frozenset())

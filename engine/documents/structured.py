@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -24,6 +24,14 @@ from engine.documents.types import Checkpoint, ExtractionLimits, has_visible
 from engine.errors import CorruptFile, EmptyDocument, FileTooLarge
 
 STRUCTURED_KINDS = ("ccda", "fhir")
+
+
+@dataclass(frozen=True)
+class StructuredText:
+    text: str  # the rendered narrative
+    coded: tuple[ClinicalEntity, ...]  # offsets into ``text``
+    vocabulary: frozenset[str]  # clinical terms the document names (engine/documents/vocabulary)
+
 _CHECK_ELEMENTS = 1000
 # A parsed JSON document costs several times its bytes in Python objects: one whose parse
 # would outgrow the job's memory budget is refused before it is read.
@@ -101,14 +109,23 @@ def _section_entities(section: CcdaSection, at: int, title_at: int) -> list[Clin
     return out
 
 
-def read_ccda(path: Path, limits: ExtractionLimits,
-              checkpoint: Checkpoint) -> tuple[str, tuple[ClinicalEntity, ...]]:
+def _vocabulary(section: Element) -> set[str]:
+    """Display names of the section's coded concepts, its column headings and title."""
+    terms = {_words(section.find("v3:title", NS))}
+    terms.update(_words(heading) for heading in section.iter(f"{V3}th"))
+    terms.update(name for element in section.iter() if (name := element.get("displayName")))
+    return terms
+
+
+def read_ccda(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint) -> StructuredText:
     root = _parse_xml(path, limits, checkpoint)
     parts = ["\n".join(_header(root))]
     offset = len(parts[0])
     entities: list[ClinicalEntity] = []
+    vocabulary: set[str] = set()
     for element in root.iter(f"{V3}section"):
         checkpoint()
+        vocabulary |= _vocabulary(element)
         section = read_section(element)
         if not section.narrative and not section.facts:
             continue
@@ -118,11 +135,10 @@ def read_ccda(path: Path, limits: ExtractionLimits,
         entities.extend(_section_entities(section, offset + len(gap) + len(title) + 1,
                                           offset + len(gap)))
         offset += len(parts[-1])
-    return "".join(parts), tuple(entities)
+    return StructuredText("".join(parts), tuple(entities), frozenset(vocabulary))
 
 
-def read_fhir(path: Path, limits: ExtractionLimits,
-              checkpoint: Checkpoint) -> tuple[str, tuple[ClinicalEntity, ...]]:
+def read_fhir(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint) -> StructuredText:
     size = path.stat().st_size
     if size * _JSON_BYTES_FACTOR > limits.memory_bytes:
         raise FileTooLarge("the FHIR document is too large to read",
@@ -139,18 +155,20 @@ def read_fhir(path: Path, limits: ExtractionLimits,
     record = import_fhir_bundle(bundle)
     entities = tuple(replace(e, section=None, attributes={**e.attributes, "source": "coded"})
                      for e in record.extraction.entities)
-    return record.narrative.rstrip("\n"), entities
+    reactions = {r for e in entities for r in (e.attributes.get("reaction") or "").split(", ")}
+    return StructuredText(record.narrative.rstrip("\n"), entities,
+                          frozenset({e.text for e in entities} | reactions))
 
 
 _READERS = {"ccda": read_ccda, "fhir": read_fhir}
 
 
 def read_structured(kind: str, path: Path, limits: ExtractionLimits,
-                    checkpoint: Checkpoint) -> tuple[str, tuple[ClinicalEntity, ...]]:
-    text, entities = _READERS[kind](path, limits, checkpoint)
-    if not has_visible(text):
+                    checkpoint: Checkpoint) -> StructuredText:
+    read = _READERS[kind](path, limits, checkpoint)
+    if not has_visible(read.text):
         raise EmptyDocument("the structured document holds no narrative or coded facts")
-    return text, entities
+    return read
 
 
 def merge_coded(extraction: Mapping[str, Any] | None, coded: Sequence[ClinicalEntity],

@@ -102,6 +102,7 @@ class ExtractedDocument:
     size_bytes: int
     # a structured document's coded entries, offsets into ``text`` (engine/documents/structured)
     coded: tuple[ClinicalEntity, ...] = ()
+    vocabulary: frozenset[str] = frozenset()  # its clinical terms (engine/documents/vocabulary)
 
     @property
     def page_count(self) -> int:
