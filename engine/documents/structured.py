@@ -1,6 +1,6 @@
 """Structured clinical documents (C-CDA XML, FHIR R4 JSON) read as structure, never as raw
-markup: the text scrubbed, stored and shown is the rendered narrative (a C-CDA header line
-or two, then each section's title and narrative, tables one row a line with " | " cells;
+markup: the text scrubbed, stored and shown is the rendered narrative (a C-CDA's title and
+dates, then each section's title and narrative, tables one row a line with " | " cells;
 for FHIR one line per coded fact), and the coded entries become clinical entities marked
 source="coded", their offsets pointing at the narrative rows that reference them (a C-CDA
 section's whole narrative when none does)."""
@@ -73,20 +73,16 @@ def _hl7_date(element: Element | None) -> str:
 
 
 def _header(root: Element) -> list[str]:
-    """The title, patient and date lines: the patient's name and birth date are here for
-    the scrubber to replace consistently with the narrative's mentions."""
+    """The title and date lines. The patient's name is left out: the record says whose the
+    document is, and a name the scrubber does not recognise ("Data Export5") would be kept;
+    the birth date stays (the patient's age), in the ISO form dates are scrubbed in."""
     patient = root.find("v3:recordTarget/v3:patientRole/v3:patient", NS)
-    name = patient.find("v3:name", NS) if patient is not None else None
     lines = [_words(root.find("v3:title", NS))]
-    if name is not None:
-        words = [_words(part) for part in (*name.findall("v3:given", NS),
-                                           name.find("v3:family", NS))]
-        lines.append("Patient: " + " ".join(word for word in words if word))
     if patient is not None and (born := _hl7_date(patient.find("v3:birthTime", NS))):
         lines.append(f"Date of birth: {born}")
     if date := _hl7_date(root.find("v3:effectiveTime", NS)):
         lines.append(f"Date: {date}")
-    return [line for line in lines if line.strip() and line != "Patient: "]
+    return [line for line in lines if line]
 
 
 def _section_entities(section: CcdaSection, at: int, title_at: int) -> list[ClinicalEntity]:
