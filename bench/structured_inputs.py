@@ -34,6 +34,7 @@ EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 RESULTS = ROOT / "bench" / "results"
 _GUESSED = {"NAME", "ORGANIZATION", "LOCATION"}
 _V3 = {"v3": "urn:hl7-org:v3"}
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*[\s/>]")  # markup, not a "<130 mg/dL" range
 
 
 def _dev(path: Path) -> bool:
@@ -82,7 +83,8 @@ def measure(path: Path, scrubber: Scrubber) -> dict:
     return {
         "file": path.name, "split": "dev" if _dev(path) else "report", "kind": doc.kind,
         "words": {"before": len(raw.split()), "after": len(doc.text.split())},
-        "markup_chars_lt": {"before": before.text.count("<"), "after": after.text.count("<")},
+        "markup_tags": {"before": len(_TAG.findall(before.text)),
+                        "after": len(_TAG.findall(after.text))},
         "reactions_taken": {"before": _taken(raw, before, reactions),
                             "after": _taken(doc.text, after, reactions)},
         "reaction_terms": len(reactions),
@@ -104,7 +106,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "structured_inputs.json").write_text(json.dumps(rows, indent=1))
     lines = ["# Structured inputs: raw file text (before) vs rendered narrative (after)", "",
-             "| split | kind | files | words before | words after | '<' after | "
+             "| split | kind | files | words before | words after | tags after | "
              "reactions taken before | after | reaction terms | name words left before | "
              "after | coded entities |", "|" + "---|" * 12]
     for split in ("dev", "report"):
@@ -115,7 +117,7 @@ def main() -> None:
             lines.append(
                 f"| {split} | {kind} | {len(part)} | {_total(part, 'words', 'before')} | "
                 f"{_total(part, 'words', 'after')} | "
-                f"{_total(part, 'markup_chars_lt', 'after')} | "
+                f"{_total(part, 'markup_tags', 'after')} | "
                 f"{_total(part, 'reactions_taken', 'before')} | "
                 f"{_total(part, 'reactions_taken', 'after')} | "
                 f"{sum(r['reaction_terms'] for r in part)} | "
