@@ -90,11 +90,12 @@ def _section_entities(section: CcdaSection, at: int, title_at: int) -> list[Clin
     or the whole section when they reference none."""
     out = []
     for fact in section.facts:
+        attrs: dict[str, Any] = {"source": "coded"}
         if fact.rows:
             start, end = at + fact.rows[0][0], at + fact.rows[-1][1]
         else:
             start, end = title_at, at + len(section.narrative)
-        attrs: dict[str, Any] = {"source": "coded"}
+            attrs["span"] = "section"  # where in the section the narrative says it is unknown
         if fact.value is not None:
             attrs.update(value=fact.value, unit=fact.unit)
         if section.kind == "allergy":
@@ -171,12 +172,15 @@ def merge_coded(extraction: Mapping[str, Any] | None, coded: Sequence[ClinicalEn
                 locate: Callable[[int], int]) -> dict[str, Any]:
     """The text extraction with the coded entities added, their offsets moved by
     ``locate`` (original text → scrubbed text). A text-found entity of the same type
-    inside a coded one's span is the same fact read twice: the coded one is kept."""
+    inside the narrative row a coded one references is the same fact read twice: the coded
+    one is kept. A coded entity spanning its whole section says nothing of which of the
+    section's other facts it is, and replaces none."""
     placed = [replace(e, start=locate(e.start), end=locate(e.end)) for e in coded]
+    rows = [c for c in placed if c.attributes.get("span") != "section"]
     found = list((extraction or {}).get("entities", ()))
     kept = [e for e in found
             if not any(c.type == e["type"] and c.start <= e["start"] and e["end"] <= c.end
-                       for c in placed)]
+                       for c in rows)]
     entities = [{**asdict(e), "attributes": dict(e.attributes)} for e in placed] + kept
     return {**(extraction or {"sections": [], "no_known_allergies": False}),
             "entities": sorted(entities, key=lambda e: (e["start"], e["end"]))}

@@ -101,6 +101,7 @@ def test_coded_entry_without_a_reference_spans_its_section(tmp_path):
     allergy = next(e for e in doc.coded if e.type == "allergy")
     assert doc.text[allergy.start:allergy.end] == \
         "Allergies\nSubstance | Reaction\nSulfa drugs | Hives"
+    assert allergy.attributes["span"] == "section"
 
 
 def test_xml_that_is_not_ccda_stays_text(tmp_path):
@@ -181,12 +182,14 @@ def test_the_documents_vocabulary_is_put_back_and_the_rest_moved():
 
 
 def test_coded_entities_move_with_the_scrub_and_replace_the_same_fact_read_again():
-    coded = [ClinicalEntity("allergy", "Sulfonamide", 10, 30, attributes={"source": "coded"})]
+    coded = [ClinicalEntity("allergy", "Sulfonamide", 10, 30, attributes={"source": "coded"}),
+             ClinicalEntity("problem", "Gout", 0, 60,
+                            attributes={"source": "coded", "span": "section"})]
     text_found = {"entities": [
         {"type": "allergy", "text": "Sulfa", "start": 14, "end": 19},  # inside: dropped
-        {"type": "problem", "text": "hives", "start": 22, "end": 27},  # another type: kept
+        {"type": "problem", "text": "hives", "start": 22, "end": 27},  # not in a row: kept
     ], "sections": [], "no_known_allergies": False}
     merged = merge_coded(text_found, coded, lambda offset: offset + 4)
     assert [(e["type"], e["start"], e["end"]) for e in merged["entities"]] == \
-        [("allergy", 14, 34), ("problem", 22, 27)]
-    assert merged["entities"][0]["attributes"] == {"source": "coded"}
+        [("problem", 4, 64), ("allergy", 14, 34), ("problem", 22, 27)]
+    assert merged["entities"][1]["attributes"] == {"source": "coded"}
