@@ -24,6 +24,8 @@ from engine.documents import (
     extract_document,
 )
 from engine.documents.source import SourcePolicy, open_source, stored_name
+from engine.documents.structured import merge_coded
+from engine.documents.vocabulary import keep_vocabulary
 from engine.errors import FileNotFound, FileTooLarge
 from engine.jobs import JobContext, ResultWriter
 from engine.paths import denied_roots
@@ -174,6 +176,8 @@ class DocumentPipeline:
         with ctx.interruptible():  # plain computation: the watchdog may stop it
             scrubbed = (self.scrub(extracted.text, settings.scrub_policy, record.secret)
                         if self.scrub else None)
+            if scrubbed is not None and extracted.vocabulary:  # a C-CDA's or FHIR's own terms
+                scrubbed = keep_vocabulary(extracted.text, scrubbed, extracted.vocabulary)
         new_doc = documents.NewDocument(
             record_id=record.id, job_id=job.id,
             # Escaped when the job was submitted (engine/documents/source.stored_name).
@@ -188,6 +192,7 @@ class DocumentPipeline:
             pages=scrubbed_pages(extracted, scrubbed.spans) if scrubbed else [],
             extraction=None,
         )
+        coded = extracted.coded  # a structured document's coded entries (no text of it)
         del extracted  # the original text goes no further than this line
         timer.lap("scrub")
         self._stage(ctx, job.id, "clinical", "Extracting clinical data")
@@ -195,6 +200,10 @@ class DocumentPipeline:
             with ctx.interruptible():
                 extraction = dict(self.clinical(scrubbed.text))
             new_doc = replace(new_doc, extraction=extraction)
+        if scrubbed is not None and coded:
+            ordered = sorted(scrubbed.spans, key=lambda s: s.orig_start)
+            new_doc = replace(new_doc, extraction=merge_coded(
+                new_doc.extraction, coded, lambda offset: map_offset(offset, ordered)))
         timer.lap("clinical")
         self._stage(ctx, job.id, "store", "Saving")
         phi_counts = scrubbed.counts() if scrubbed else {}

@@ -34,6 +34,9 @@ SYSTEMS = {"2.16.840.1.113883.6.88": "http://www.nlm.nih.gov/research/umls/rxnor
 # LOINC section codes -> entity type
 SECTIONS = {"10160-0": "medication", "11450-4": "problem", "48765-2": "allergy",
             "30954-2": "lab", "8716-3": "vital", "47519-4": "procedure"}
+_STATUS = "33999-4"  # LOINC "Status": a problem's or allergy's status observation
+_ENDED = {"413322009", "73425007"}  # SNOMED CT "Resolved", "Inactive"
+_ACTS = {"act", "observation", "substanceAdministration", "procedure"}
 _BLOCKS = {"paragraph", "item", "br", "thead", "tbody", "table", "list", "caption"}
 
 
@@ -49,6 +52,9 @@ class CcdaFact:
     # the narrative lines (rows) the fact's entry references; () when it references none
     # or only elements spanning several lines
     rows: tuple[Span, ...] = ()
+    negated: bool = False  # the entry's act says it did not occur (negationInd="true")
+    reactions: tuple[str, ...] = ()  # an allergy's manifestations (MFST observations)
+    resolved: bool = False  # its status observation says resolved or inactive
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,13 @@ def _concept(code: Element | None) -> tuple[str, Code | None] | None:
     return display, coded
 
 
+def _ended(observation: Element) -> bool:
+    """A status observation whose value is Resolved or Inactive."""
+    value = observation.find("v3:value", NS)
+    return (observation.find(f"v3:code[@code='{_STATUS}']", NS) is not None
+            and value is not None and value.get("code") in _ENDED)
+
+
 def _entry_fact(entry: Element) -> CcdaFact | None:
     code = entry.find(".//v3:manufacturedMaterial/v3:code", NS)  # medications
     if code is None:
@@ -146,7 +159,18 @@ def _entry_fact(entry: Element) -> CcdaFact | None:
     if code is None:
         code = entry.find(".//v3:procedure/v3:code", NS)
     concept = _concept(code)
-    return CcdaFact(*concept) if concept else None
+    if concept is None:
+        return None
+    # the first act that says whether it happened is the entry's own (reactions come later)
+    negation = next((el.get("negationInd") for el in entry.iter()
+                     if el.tag.removeprefix(V3) in _ACTS and el.get("negationInd")), None)
+    reactions = tuple(
+        reaction[0] for rel in entry.iter(f"{V3}entryRelationship")
+        if rel.get("typeCode") == "MFST"
+        and (reaction := _concept(rel.find("v3:observation/v3:value", NS))))
+    resolved = any(_ended(obs) for obs in entry.iter(f"{V3}observation"))
+    return CcdaFact(*concept, negated=negation == "true", reactions=reactions,
+                    resolved=resolved)
 
 
 def _measurements(entry: Element) -> list[CcdaFact]:
@@ -168,29 +192,30 @@ def _measurements(entry: Element) -> list[CcdaFact]:
     return out
 
 
+def read_section(section: Element) -> CcdaSection:
+    """One <section>: its narrative, and its coded facts when it is of a kind facts are
+    read from (kind "" otherwise: the narrative alone)."""
+    code = section.find("v3:code", NS)
+    kind = SECTIONS.get(code.get("code", "") if code is not None else "", "")
+    narrative, spans = _render(section.find("v3:text", NS))
+    facts: list[CcdaFact] = []
+    for entry in section.findall("v3:entry", NS) if kind else ():
+        found = _measurements(entry) if kind in ("lab", "vital") else [_entry_fact(entry)]
+        rows = _row_spans(entry, spans)
+        facts.extend(replace(fact, rows=rows) for fact in found if fact)
+    referenced = tuple(sorted({row for fact in facts for row in fact.rows}))
+    title = section.find("v3:title", NS)
+    return CcdaSection(kind, narrative, tuple(facts), referenced,
+                       " ".join("".join(title.itertext()).split()) if title is not None else "")
+
+
 def read_sections(path: Path) -> list[CcdaSection]:
     try:
         root = SafeET.parse(str(path)).getroot()
     except (SafeET.ParseError, DefusedXmlException, OSError):
         raise CorruptFile("the C-CDA document cannot be parsed") from None
-    out = []
-    for section in root.iter(f"{V3}section"):
-        code = section.find("v3:code", NS)
-        kind = SECTIONS.get(code.get("code", "") if code is not None else "")
-        if kind is None:
-            continue
-        narrative, spans = _render(section.find("v3:text", NS))
-        facts: list[CcdaFact] = []
-        for entry in section.findall("v3:entry", NS):
-            found = _measurements(entry) if kind in ("lab", "vital") else [_entry_fact(entry)]
-            rows = _row_spans(entry, spans)
-            facts.extend(replace(fact, rows=rows) for fact in found if fact)
-        referenced = tuple(sorted({row for fact in facts for row in fact.rows}))
-        title = section.find("v3:title", NS)
-        out.append(CcdaSection(kind, narrative, tuple(facts), referenced,
-                               " ".join("".join(title.itertext()).split())
-                               if title is not None else ""))
-    return out
+    sections = (read_section(section) for section in root.iter(f"{V3}section"))
+    return [section for section in sections if section.kind]
 
 
 def import_ccda(path: Path) -> ImportedRecord:

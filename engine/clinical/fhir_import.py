@@ -49,7 +49,10 @@ def import_fhir_bundle(bundle: Mapping[str, Any]) -> ImportedRecord:
                     label="Medication")
         elif kind == "AllergyIntolerance":
             name, code = _code(r.get("code"))
-            out.add("allergy", name, code, "", {"substance": name}, label="Allergy")
+            reaction = ", ".join(_code(m)[0] for event in r.get("reaction") or ()
+                                 for m in event.get("manifestation") or ())
+            out.add("allergy", name, code, f" (reaction: {reaction})" if reaction else "",
+                    {"substance": name, "reaction": reaction or None}, label="Allergy")
         elif kind == "Procedure":
             name, code = _code(r.get("code"))
             out.add("procedure", name, code)
@@ -60,7 +63,8 @@ def import_fhir_bundle(bundle: Mapping[str, Any]) -> ImportedRecord:
             suffix = ""
             if "value" in q:
                 attrs.update(value=q["value"], unit=q.get("code") or q.get("unit"))
-                suffix = f" {q['value']} {q.get('unit', '')}".rstrip()
+                shown = f"{q['value']:g}" if isinstance(q["value"], float) else q["value"]
+                suffix = f" {shown} {q.get('unit', '')}".rstrip()
             kind_name = "vital" if _category(r) == _VITAL_CATEGORY else "lab"
             out.add(kind_name, name, code, suffix, attrs)
     return out.build()

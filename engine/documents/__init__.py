@@ -12,6 +12,7 @@ from pathlib import Path
 from engine.documents.image import read_image
 from engine.documents.pdf import read_pdf
 from engine.documents.sniff import detect
+from engine.documents.structured import STRUCTURED_KINDS, read_structured
 from engine.documents.text import read_text
 from engine.documents.types import (
     Checkpoint,
@@ -44,7 +45,7 @@ _READERS: dict[str, Reader] = {
 
 
 def detect_kind(path: Path) -> str:
-    """"pdf" | "docx" | "image" | "text" | "audio", from the file's bytes."""
+    """"pdf" | "docx" | "image" | "text" | "audio" | "ccda" | "fhir", from the bytes."""
     return detect(Path(path)).kind
 
 
@@ -112,10 +113,16 @@ def _extract(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
                            {"size": size, "max_bytes": limits.max_file_bytes})
     sniffed = detect(path)
     reader = _READERS.get(sniffed.kind)
-    if reader is None:
+    structured = None
+    if sniffed.kind in STRUCTURED_KINDS:  # the narrative, one page, and the coded entries
+        structured = read_structured(sniffed.kind, path, limits, checkpoint)
+        page_texts = [(structured.text, False)]
+        progress(1, 1)
+    elif reader is None:
         raise UnsupportedFormat(f"{sniffed.kind} files cannot be read as documents yet",
                                 {"kind": sniffed.kind})
-    page_texts = reader(path, limits, checkpoint, progress)
+    else:
+        page_texts = reader(path, limits, checkpoint, progress)
     # Readers raise EmptyDocument for documents with nothing in them. A scanned picture or
     # an empty table with no readable words is still a document: it is kept, textless.
     text, pages = join_pages(page_texts)
@@ -123,4 +130,6 @@ def _extract(path: Path, limits: ExtractionLimits, checkpoint: Checkpoint,
         raise FileTooLarge("the document holds more text than allowed",
                            {"chars": len(text), "max_chars": limits.max_text_chars})
     return ExtractedDocument(kind=sniffed.kind, mime=sniffed.mime, text=text, pages=pages,
-                             sha256=file_sha256(path), size_bytes=size)
+                             sha256=file_sha256(path), size_bytes=size,
+                             coded=structured.coded if structured else (),
+                             vocabulary=structured.vocabulary if structured else frozenset())

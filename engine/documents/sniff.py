@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ _HEAD = 4096
 
 @dataclass(frozen=True)
 class Sniffed:
-    kind: str  # pdf | docx | image | text | audio
+    kind: str  # pdf | docx | image | text | audio | ccda | fhir
     mime: str
 
 
@@ -27,6 +28,13 @@ ENCRYPTED_OFFICE = Sniffed("docx", "application/x-ole-storage")
 TEXT = Sniffed("text", "text/plain")
 
 PDF = Sniffed("pdf", "application/pdf")
+CCDA = Sniffed("ccda", "application/hl7-cda+xml")
+FHIR = Sniffed("fhir", "application/fhir+json")
+# A C-CDA's root element may follow a long prolog (stylesheet, comments): read further.
+_PROLOG_BYTES = 64 * 1024
+_CDA_ROOT = re.compile(r"\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*"
+                       r"<(?:[\w.-]+:)?ClinicalDocument\b", re.DOTALL)
+_FHIR_TYPE = re.compile(r'\s*\{.*?"resourceType"\s*:\s*"[A-Z][A-Za-z]+"', re.DOTALL)
 # Signatures at offset 0. PDF readers also accept a header late in the first KiB: that is
 # looked for only after every container that starts at offset 0 (a Word file may hold
 # "%PDF-" in its first member).
@@ -122,7 +130,7 @@ def detect(path: Path) -> Sniffed:
     if size == 0:
         raise EmptyDocument("the file is empty (0 bytes)")
     if bom_encoding(head):  # before the MP3 frame check: FF FE looks like a sync
-        return TEXT
+        return _structured(path, head) or TEXT
     if head.startswith(b"%PDF-"):
         return PDF
     for magic, sniffed in _MAGIC:
@@ -145,8 +153,21 @@ def detect(path: Path) -> Sniffed:
     if _is_mp3_frame(head):
         return Sniffed("audio", "audio/mpeg")
     if bomless_utf16(head) or _looks_like_text(head, whole=size <= _HEAD):
-        return TEXT
+        return _structured(path, head) or TEXT
     raise UnsupportedFormat("the file type is not supported", {"size": size})
+
+
+def _structured(path: Path, head: bytes) -> Sniffed | None:
+    """A C-CDA (ClinicalDocument root in the HL7 v3 namespace) or a FHIR resource (a JSON
+    object naming its resourceType), told from the start of a text file."""
+    encoding = bom_encoding(head) or bomless_utf16(head) or "utf-8"
+    text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    if text.lstrip().startswith("<"):
+        with path.open("rb") as fh:
+            text = fh.read(_PROLOG_BYTES).decode(encoding, errors="ignore").lstrip("\ufeff")
+        root = _CDA_ROOT.match(text)
+        return CCDA if root and "urn:hl7-org:v3" in text else None
+    return FHIR if _FHIR_TYPE.match(text) else None
 
 
 def _zip_kind(path: Path) -> Sniffed:

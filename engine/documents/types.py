@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.errors import InvalidConfig
+
+if TYPE_CHECKING:
+    from engine.clinical.schema import ClinicalEntity
 
 Checkpoint = Callable[[], None]
 """Called between pages; raises (e.g. ``Cancelled``) to stop the extraction."""
@@ -90,12 +94,15 @@ class PageText:
 
 @dataclass(frozen=True)
 class ExtractedDocument:
-    kind: str  # "pdf" | "docx" | "image" | "text" (| "audio" for transcripts)
+    kind: str  # "pdf" | "docx" | "image" | "text" | "ccda" | "fhir" (| "audio" transcripts)
     mime: str
     text: str
     pages: tuple[PageText, ...]
     sha256: str
     size_bytes: int
+    # a structured document's coded entries, offsets into ``text`` (engine/documents/structured)
+    coded: tuple[ClinicalEntity, ...] = ()
+    vocabulary: frozenset[str] = frozenset()  # its clinical terms (engine/documents/vocabulary)
 
     @property
     def page_count(self) -> int:
