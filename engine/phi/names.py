@@ -629,7 +629,8 @@ class NameRecognizer:
             # unless a name list holds them.
             opens = _starts_sentence(text, m.start())  # where a capital says nothing
             if not word.isupper() and any(self.unfamiliar(p) and not (
-                    (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True))
+                    (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True)
+                    or self.words.near_clinical(p))
                     for p in parts):
                 score = _UNKNOWN
             elif (len(word) > 4 or not word.isupper()) and any(
