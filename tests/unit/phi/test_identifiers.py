@@ -114,7 +114,11 @@ def test_grouped_clinical_numbers_are_left_alone(text):
      ("son Tom (410 555 01234) came in", "410 555 01234"),
      ("her daughter (617555-0199) visited", "617555-0199"), ("pgr 2231 overnight", "2231"),
      ("son's home 555-0142, work# 555 0198", "555-0142"), ("page 4-5678 with results", "4-5678"),
-     ("call 410-5550142 after 5", "410-5550142")],
+     ("call 410-5550142 after 5", "410-5550142"),
+     # a local number a few words after a calling cue, a pager number behind its sign
+     ("pls call dtr 555 9087 if changes", "555 9087"),
+     ("SON CAN BE REACHED # 555-8810", "555-8810"), ("wife's ph is 5552231", "5552231"),
+     ("paged dr green #4-4410 re k+", "4-4410"), ("PAGED RESIDENT #51120", "51120")],
 )
 def test_pagers_extensions_and_bracketed_phones(text, value):
     assert ("PHONE", value) in found(text), found(text)
@@ -125,7 +129,9 @@ def test_pagers_extensions_and_bracketed_phones(text, value):
     ["abg on these settings: 80/48/7.45.34.7 before the change",
      "Fruit plate in frig for the patient", "lower plate was loose and removed",
      "natrecor increased to .015 1800 per the team", "PRBC x2 and FFP x3 given",
-     "via PB7200 vent overnight", "(120 mg/day) as before"],
+     "via PB7200 vent overnight", "(120 mg/day) as before",
+     "call md if sbp <90 or hr >120", "called lab re hct 25.3, repeat 2100",
+     "paged at 1400 re uo", "number of stools x3 overnight"],
 )
 def test_clinical_look_alikes_of_numbers_stay(text):
     assert not found(text), found(text)
