@@ -110,10 +110,12 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"[ \t]*[:#]?[ \t]*(?P<id>\d{1,2}-\d{4}|\d{4,6})"
         r"(?![\w/.%]|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
         0.85, group="id"),
-    # A pager number a few words after the page, behind its sign: "paged dr green #4-4410".
+    # A pager number a few words after the page, behind its sign or, in the pager's shape,
+    # after "at" ("paged dr green #4-4410", "PAGE DR X AT 4-1189"; "paged at 1400" is a time).
     Pattern(PhiType.PHONE, re.compile(
-        r"\b(?:pager|beeper|pgr|page|paged)\b(?:[ \t]+(?!\d)[\w.'’]{1,15}){1,3}?[ \t]*#[ \t]*"
-        r"(?P<id>\d{1,2}-\d{4}|\d{4,6})(?![\w/.%])", I), 0.8, group="id"),
+        r"\b(?:pager|beeper|pgr|page|paged)\b(?:[ \t]+(?!\d)[\w.'’]{1,15}){1,3}?[ \t]*"
+        r"(?:#[ \t]*|(?:at|@)[ \t]*(?=\d{1,2}-\d{4}))(?P<id>\d{1,2}-\d{4}|\d{4,6})(?![\w/.%])",
+        I), 0.8, group="id"),
     # A local number a few words after a calling cue: "pls call dtr 555 9087", "son can be
     # reached # 555-8810", "wife's ph is 5552231" (seven digits: no clinical value).
     Pattern(PhiType.PHONE, re.compile(
