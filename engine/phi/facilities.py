@@ -77,9 +77,14 @@ _ARRIVED = re.compile(
 # A ward by a name and its number after where a patient moves: "to WEST 4", "transfer to
 # ellison 10", "from Blake 12" (not "to levo 10", "on peep 5", "to PS 10 mg").
 _WARD = re.compile(
-    r"(?<![\w/])(?:to|from|on|at)[ \t]+(?:the[ \t]+)?(?P<n>(?P<w>[A-Za-z]{4,})[ \t]+\d{1,2})"
+    r"(?<![\w/])(?:to|from|on|at)[ \t]+(?:the[ \t]+)?(?P<w>[A-Za-z]{4,})[ \t]+\d{1,2}"
     r"(?![\w/.:]|[ \t]*(?:%|[x*+\-]|mg|mcg|l\b|lpm|liters?|units?|cc|ml|mm|cm|hrs?\b|hours?|"
     r"min|days?|times|breaths|bpm|mmhg)|[ \t]*(?:[,;/]|and|or|to)[ \t]*\d)", re.I)
+_NAME_AND_NUMBER = re.compile(
+    r"(?P<w>(?!(?i:route|rte|highway|hwy|interstate|suite|ste|apt|apartment|unit|room|rm|"
+    r"floor|box|building|bldg|lot|pier|gate|exit|pod|bed)\b)[A-Za-z][A-Za-z'’\-]+)"
+    r"[ \t]+\d{1,2}")
+_MOVED_TO = re.compile(r"\b(?i:to|from)[ \t]+(?:(?i:the)[ \t]+)?$")
 _COMPASS = frozenset({"north", "south", "east", "west"})
 WARD_SOURCE = "facilities.ward"
 # "the general" is a hospital where a patient comes from, goes to or is seen ("came from
@@ -243,9 +248,21 @@ class FacilityRecognizer:
         rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
         return several or town or ((unknown or rare_name) and (ends or ward))
 
+    @staticmethod
+    def without_ward_number(text: str, det: Detection) -> Detection:
+        """A place of one name and a number where a patient moves ("to Quartermain 5", "from
+        WEST 4") without the number: the ward is named, its number is no identifier (not
+        "Route 66", "Suite 12", "lives on Ziegelgasse 19")."""
+        m = _NAME_AND_NUMBER.fullmatch(text, det.start, det.end)
+        if det.type not in (PhiType.LOCATION, PhiType.ORGANIZATION) or m is None or (
+                _MOVED_TO.search(text, max(0, det.start - 12), det.start) is None):
+            return det
+        return Detection(det.type, det.start, m.end("w"), det.score, det.source)
+
     def _local(self, text: str) -> Iterator[Detection]:
-        """Wards by a compass point or a name and their number ("to WEST 4", "transfer to
-        ellison 10"; an eponym is a ward's name too), "the general", a state's region."""
+        """Wards by a compass point or a name before their number ("to WEST 4", "transfer to
+        ellison 10"; an eponym is a ward's name too; the number is no identifier), "the
+        general", a state's region."""
         for m in _WARD.finditer(text):
             plain = self._plain(m.group("w"))
             if plain in _COMPASS or (
@@ -253,7 +270,7 @@ class FacilityRecognizer:
                     and plain not in SETTINGS and plain not in DESCRIPTORS and (
                         self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK)):
                 # judged whole: its number makes an eponym a ward's name ("ellison 10")
-                yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, WARD_SOURCE)
+                yield Detection(PhiType.LOCATION, m.start("w"), m.end("w"), 0.75, WARD_SOURCE)
         for regex in (_THE_GENERAL, _REGION):
             for m in regex.finditer(text):
                 yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)

@@ -246,5 +246,7 @@ class OrganizationRecognizer:
         """"Ward-Powers", "Cain-Garcia": two surnames joined by a hyphen."""
         for m in re.finditer(rf"\b{WORD}\b", text):
             parts = m.group(0).split("-")
-            if len(parts) == 2 and self._people(parts, minimum=1):
+            # not a prefixed word written with a hyphen ("Re-start", "On-going")
+            if len(parts) == 2 and self._people(parts, minimum=1) and not self.lex.known(
+                    "".join(parts).lower()):
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.7, self.name)

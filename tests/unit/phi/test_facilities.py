@@ -4,6 +4,7 @@ or sentence case — and the kinds of places and units of care that name none.""
 from __future__ import annotations
 
 import pytest
+from redaction import redacted
 
 from engine.phi.facilities import FacilityRecognizer, text_case
 
@@ -39,9 +40,9 @@ def found(text: str) -> set[str]:
         ("Cath done at JHMC on Monday, two stents.", {"JHMC"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK"}),
         # a ward by a compass point or a name (an eponym too) and its number after a move
-        ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST 4"}),
-        ("transfer to ellison 10 this am", {"ellison 10"}),
-        ("pt came up from Tolliver 6 at 1400.", {"Tolliver 6"}),
+        ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
+        ("transfer to ellison 10 this am", {"ellison"}),
+        ("pt came up from Tolliver 6 at 1400.", {"Tolliver"}),
         # "the general" where a patient comes from or goes; a state's region
         ("came from the general last night", {"general"}),
         ("PT TRANSFERRED TO THE GENERAL FOR CATH", {"GENERAL"}),
@@ -92,3 +93,20 @@ def test_no_facility(text):
 )
 def test_how_a_note_is_typed(text, case):
     assert text_case(text, len(text) // 2) == case
+
+
+
+@pytest.mark.parametrize(
+    ("text", "ward", "number"),
+    [("Plan: transfer to Quartermain 5 (tele bed) today.", "Quartermain", " 5 "),
+     ("PT TO GO TO WEST 4 WHEN BED READY", "WEST", " 4 "),
+     ("came up from tolliver 6 at 1400", "tolliver", " 6 ")],
+)
+def test_a_ward_number_is_no_identifier(text, ward, number):
+    out = redacted(text)
+    assert ward not in out and number in out, out
+
+
+def test_a_house_number_stays_inside_its_address():
+    out = redacted("She lives on Brannagh Street 12, second floor.")
+    assert "Brannagh" not in out and "12" not in out, out
