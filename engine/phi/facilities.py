@@ -82,7 +82,7 @@ _WARD = re.compile(
     r"min|days?|times|breaths|bpm|mmhg)|[ \t]*(?:[,;/]|and|or|to)[ \t]*\d)", re.I)
 _NAME_AND_NUMBER = re.compile(
     r"(?P<w>(?!(?i:route|rte|highway|hwy|interstate|suite|ste|apt|apartment|unit|room|rm|"
-    r"floor|box|building|bldg|lot|pier|gate|exit|pod|bed)\b)[A-Za-z][A-Za-z'’\-]+)"
+    r"floor|box|postbox|mailbox|pob|postfach|building|bldg|lot|pier|gate|exit|pod|bed)\b)[A-Za-z][A-Za-z'’\-]+)"
     r"[ \t]+\d{1,2}")
 _MOVED_TO = re.compile(r"\b(?i:to|from)[ \t]+(?:(?i:the)[ \t]+)?$")
 _COMPASS = frozenset({"north", "south", "east", "west"})
