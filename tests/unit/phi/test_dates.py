@@ -70,7 +70,8 @@ def test_not_dates(text):
      # a range to a later day of the month, a time of day before "of"
      ("ZOSYN 3/4-3/6 THEN PO", "3/4"), ("zosyn 3/4-3/6 then po", "3/6"),
      ("lasix 40 iv given am of 2/3", "2/3"), ("FEBRILE THE NIGHT OF 1/2", "1/2"),
-     ("afebrile since 12/2", "12/2"), ("CXR DATED 3/14 WITH RLL INFILTRATE", "3/14")],
+     ("afebrile since 12/2", "12/2"), ("CXR DATED 3/14 WITH RLL INFILTRATE", "3/14"),
+     ("HCT 27 POST 2/2 TX OF PRBC", "2/2"), ("afib s/p 1/4 cardioversion", "1/4")],
 )
 def test_bare_month_day(text, value):
     assert value in _dates(text)
