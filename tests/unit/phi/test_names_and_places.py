@@ -26,6 +26,8 @@ from redaction import redacted
         # a given name and a rare surname mid-sentence in lower case
         ("support given by chaplain and greta vandersloot licsw today", "vandersloot"),
         ("contact was made with ingrid halvorsen re: dispo", "halvorsen"),
+        # a title and an initial only, in any case
+        ("SON NOT INVOLVED WITH MRS K. CARE AT HOME", "K."), ("spoke with dr t. about plan", "t."),
     ],
 )
 def test_names_are_removed(text, leak):
