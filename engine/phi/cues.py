@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 try:  # the regex parser of the standard library: public as sre_parse until 3.11
     from re import _constants as sre  # type: ignore[attr-defined]
@@ -58,49 +57,18 @@ def present(words: tuple[str, ...], folded: str) -> bool:
     return any(map(folded.__contains__, words))
 
 
-@dataclass(frozen=True)
-class _Cues:
-    words: tuple[str, ...]
-    starts: re.Pattern[str]  # every place one of the words begins, overlaps included
-
-
-_KNOWN: dict[re.Pattern[str], _Cues | None] = {}
-
-
-def _known(regex: re.Pattern[str]) -> _Cues | None:
-    if regex not in _KNOWN:
-        words = cues(regex)
-        _KNOWN[regex] = None if words is None else _Cues(words, re.compile(
-            "(?=" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"))
-    return _KNOWN[regex]
+_KNOWN: dict[re.Pattern[str], tuple[str, ...] | None] = {}
 
 
 def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
     """``regex.finditer(text)``, or nothing at once when ``folded`` (the text case-folded)
-    holds none of the regex's cues. Every match starts with a cue, so the regex is tried
-    only where one begins (case folding that changed the length: the whole text)."""
-    known = _known(regex)
-    if known is None:
-        return regex.finditer(text)
-    if not present(known.words, folded):
+    holds none of the regex's cues."""
+    if regex not in _KNOWN:
+        _KNOWN[regex] = cues(regex)
+    words = _KNOWN[regex]
+    if words is not None and not present(words, folded):
         return iter(())
-    if len(folded) != len(text):
-        return regex.finditer(text)
-    return _at_cues(regex, known.starts, text, folded)
-
-
-def _at_cues(regex: re.Pattern[str], starts: re.Pattern[str], text: str,
-             folded: str) -> Iterator[re.Match[str]]:
-    """The matches of ``finditer``, leftmost first and not overlapping: each tried only at
-    the places a cue begins."""
-    after = 0
-    for cue in starts.finditer(folded):
-        if cue.start() < after:
-            continue
-        m = regex.match(text, cue.start())
-        if m is not None:
-            yield m
-            after = max(m.end(), m.start() + 1)
+    return regex.finditer(text)
 
 
 def _leading(items: _Items) -> list[str] | None:
