@@ -116,11 +116,15 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"\b(?:pager|beeper|pgr|page|paged)\b(?:[ \t]+(?!\d)[\w.'’]{1,15}){1,3}?[ \t]*"
         r"(?:#[ \t]*|(?:at|@)[ \t]*(?=\d{1,2}-\d{4}))(?P<id>\d{1,2}-\d{4}|\d{4,6})(?![\w/.%])",
         I), 0.8, group="id"),
-    # A local number a few words after a calling cue: "pls call dtr 555 9087", "son can be
-    # reached # 555-8810", "wife's ph is 5552231" (seven digits: no clinical value).
+    # A local number a few words after a calling cue, whose line it is or whose number:
+    # "pls call dtr 555 9087", "son can be reached # 555-8810", "WIFE (H) 555-1234",
+    # "sister- 555-6767", "dtr # is 555-3344" (seven digits: no clinical value).
     Pattern(PhiType.PHONE, re.compile(
-        r"\b(?:call(?:ed|s|ing)?|ph|phone|tel|contact|reach(?:ed)?|number)\b"
-        r"(?:[ \t]+(?!\d)[\w'’.]{1,15}){0,4}?[ \t]*[:#]?[ \t]*"
+        r"(?:\b(?:call(?:ed|s|ing)?|ph|phone|tel|contact(?:ed)?|reach(?:ed)?|number|num|"
+        r"sons?|daughters?|dtrs?|wife|husband|spouse|brother|sister|mother|father|mom|dad|"
+        r"niece|nephew|friend|family|hcp|proxy|aunt|uncle|cousin|grandson|granddaughter)\b|#"
+        r"|\((?:h|w|c|hm|wk|cell|home|work)\))"
+        r"(?:[ \t]*[:#@(\-]|[ \t]+(?!\d)[\w'’.]{1,15}){0,5}?[ \t]*"
         r"(?<![\d.\-])(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/%]|[.\-]\d)", I), 0.8, group="id"),
     Pattern(PhiType.PHONE, re.compile(r"(?<![\w.])x(?P<id>\d{4,5}|\d-\d{4})\b"), 0.7,
             group="id"),
