@@ -136,7 +136,8 @@ def test_pagers_extensions_and_bracketed_phones(text, value):
      "natrecor increased to .015 1800 per the team", "PRBC x2 and FFP x3 given",
      "via PB7200 vent overnight", "(120 mg/day) as before",
      "call md if sbp <90 or hr >120", "called lab re hct 25.3, repeat 2100",
-     "paged at 1400 re uo", "paged ho at 1400", "wife gave 1000 mg at 2100", "number of stools x3 overnight"],
+     "paged at 1400 re uo", "paged ho at 1400", "wife gave 1000 mg at 2100",
+     "number of stools x3 overnight"],
 )
 def test_clinical_look_alikes_of_numbers_stay(text):
     assert not found(text), found(text)
