@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from engine.phi.enhancers import STRONG
+from engine.phi.facilities import WARD_SOURCE
 from engine.phi.lexicons import Lexicons
 from engine.phi.names import NameRecognizer
 from engine.phi.types import Detection, PhiType
@@ -33,7 +34,7 @@ _EPONYM_HEAD = re.compile(
     r"elevator|trap|stockings?|brace|collar)\b")
 # Guesses by the word alone, which a drug's or device's context overrules ("Vioxx 25 mg").
 _GUESSES = frozenset({"names.unknown", "names.given", "names.possessive", "names.subject"})
-_JUDGED_WHOLE = frozenset({"organizations", "names.neighbour", "names.spoken"})
+_JUDGED_WHOLE = frozenset({"organizations", "names.neighbour", "names.spoken", WARD_SOURCE})
 _FILTERED_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION, PhiType.ORGANIZATION})
 _LEADING_WORD = re.compile(r"[^\W\d_]+")
 

@@ -54,7 +54,7 @@ def forget() -> None:
 
 def present(words: tuple[str, ...], folded: str) -> bool:
     """Whether any cue occurs in the case-folded text."""
-    return any(word in folded for word in words)
+    return any(map(folded.__contains__, words))
 
 
 _KNOWN: dict[re.Pattern[str], tuple[str, ...] | None] = {}

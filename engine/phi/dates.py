@@ -195,6 +195,8 @@ _PAIN = _ROLES["pain"]  # near an x/10: a pain score, not October
 # After these a fraction-shaped pair ("1/2", "3/4", "5/5") is a date: no fraction or score is
 # written after them ("on" is one: settings after it are judged by their labels).
 _DATE_CUES = _ROLES["date_cue"]
+_TIMES_OF_DAY = frozenset({"am", "pm", "morning", "afternoon", "evening", "night", "day",
+                           "noc", "eve"})
 _AMOUNT_CUES = frozenset({"by", "to", "through", "thru"})  # "increase by 2-4"
 _NOT_BEFORE_A_DATE = frozenset({"a", "an", "="})  # "placed a 10/12 trocar", "3 + 4 = 7/10"
 _CONTEXT_WORD = re.compile(r"=|[a-z0-9][a-z0-9/+:\-]*")
@@ -210,6 +212,17 @@ def _words(text: str) -> list[str]:
         if "/" in word:
             out.extend(part for part in word.split("/") if part)
     return out
+
+
+def _later_date(text: str, parsed: ParsedDate) -> bool:
+    """A range to a later day of that month or one of the next ("3/4-3/6", "3/30-4/2"):
+    dates; a range of fractions or scores falls or jumps ("1/3-1/2", "3/5-5/5")."""
+    until = _RANGE_END.match(text, parsed.match.end())
+    if until is None or parsed.day is None:
+        return False
+    month, day = int(until.group("m")), int(until.group("d"))
+    return (month == parsed.month and day > parsed.day) or (
+        month == parsed.month % 12 + 1 and day < parsed.day)
 
 
 class Verdict(str, Enum):
@@ -231,7 +244,9 @@ def _judge(text: str, parsed: ParsedDate) -> Verdict:
         bool(before) and before[-1] in _NOT_BEFORE_A_DATE)
     measuring = following is not None and any(
         (word or "").lower() in _MEASURES for word in following.groups())
-    cued = bool(before) and before[-1] in _DATE_CUES
+    # "on 3/4", or a time of day before "of" ("am of 3/4", "the night of 3/4")
+    cued = bool(before) and (before[-1] in _DATE_CUES or (
+        before[-1] == "of" and len(before) > 1 and before[-2] in _TIMES_OF_DAY))
     # a label three words back gives way to a date cue right before it ("K 3.5 on 7/23"),
     # though not before a score's shape ("abg fine on 5/5")
     scored = parsed.day is not None and parsed.month <= parsed.day <= 5
@@ -247,7 +262,7 @@ def _judge(text: str, parsed: ParsedDate) -> Verdict:
     if scored:  # fraction- or score-shaped: "1/2", "3/4", "5/5"
         if _MIXED_NUMBER.search(before_text):
             return Verdict.MEASURE  # "1 1/2"
-        return Verdict.DATE if cued else Verdict.FRACTION
+        return Verdict.DATE if cued or _later_date(text, parsed) else Verdict.FRACTION
     return Verdict.DATE
 
 

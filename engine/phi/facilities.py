@@ -74,6 +74,31 @@ _ARRIVED = re.compile(
     r"[a-z]{0,3}icu|ccu|csru|rehab|ward|unit|floor|nurse|team|staff)\b)", re.I)
 
 
+# A ward by a name and its number after where a patient moves: "to WEST 4", "transfer to
+# ellison 10", "from Blake 12" (not "to levo 10", "on peep 5", "to PS 10 mg").
+_WARD = re.compile(
+    r"(?<![\w/])(?:to|from|on|at)[ \t]+(?:the[ \t]+)?(?P<w>[A-Za-z]{4,})[ \t]+\d{1,2}"
+    r"(?![\w/.:]|[ \t]*(?:%|[x*+\-]|mg|mcg|l\b|lpm|liters?|units?|cc|ml|mm|cm|hrs?\b|hours?|"
+    r"min|days?|times|breaths|bpm|mmhg)|[ \t]*(?:[,;/]|and|or|to)[ \t]*\d)", re.I)
+_NAME_AND_NUMBER = re.compile(
+    r"(?P<w>(?!(?i:route|rte|highway|hwy|interstate|suite|ste|apt|apartment|unit|room|rm|"
+    r"floor|box|postbox|mailbox|pob|postfach|building|bldg|lot|pier|gate|exit|pod|bed)\b)[A-Za-z][A-Za-z'’\-]+)"
+    r"[ \t]+\d{1,2}")
+_MOVED_TO = re.compile(r"\b(?i:to|from)[ \t]+(?:(?i:the)[ \t]+)?$")
+_COMPASS = frozenset({"north", "south", "east", "west"})
+WARD_SOURCE = "facilities.ward"
+# "the general" is a hospital where a patient comes from, goes to or is seen ("came from
+# the general", not "the general surgery team", "general appearance").
+_THE_GENERAL = re.compile(
+    r"(?<![\w/])(?:to|from|at)[ \t]+the[ \t]+(?P<n>general)(?=[ \t]*(?:[.,;:)!?\n]|$|"
+    r"(?:for|via|on|at|in|with|by|and|today|tomorrow|yesterday|tonight|this|last|er|ed|ew|"
+    r"hosp\w*)\b))", re.I)
+# A region of a state by its compass point: "the eastern shore", "NORTH COUNTY".
+_REGION = re.compile(
+    r"\bthe[ \t]+(?P<n>(?:eastern|western|northern|southern|north|south|east|west)[ \t]+"
+    r"(?:shore|county|valley|panhandle|peninsula|end))\b", re.I)
+
+
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER_CHAR, _UPPER_CHAR = re.compile(r"[a-z]"), re.compile(r"[A-Z]")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
@@ -223,6 +248,33 @@ class FacilityRecognizer:
         rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
         return several or town or ((unknown or rare_name) and (ends or ward))
 
+    @staticmethod
+    def without_ward_number(text: str, det: Detection) -> Detection:
+        """A place of one name and a number where a patient moves ("to Quartermain 5", "from
+        WEST 4") without the number: the ward is named, its number is no identifier (not
+        "Route 66", "Suite 12", "lives on Ziegelgasse 19")."""
+        m = _NAME_AND_NUMBER.fullmatch(text, det.start, det.end)
+        if det.type not in (PhiType.LOCATION, PhiType.ORGANIZATION) or m is None or (
+                _MOVED_TO.search(text, max(0, det.start - 12), det.start) is None):
+            return det
+        return Detection(det.type, det.start, m.end("w"), det.score, det.source)
+
+    def _local(self, text: str) -> Iterator[Detection]:
+        """Wards by a compass point or a name before their number ("to WEST 4", "transfer to
+        ellison 10"; an eponym is a ward's name too; the number is no identifier), "the
+        general", a state's region."""
+        for m in _WARD.finditer(text):
+            plain = self._plain(m.group("w"))
+            if plain in _COMPASS or (
+                    self.lex.named(plain) and plain not in self.lex.shorthand
+                    and plain not in SETTINGS and plain not in DESCRIPTORS and (
+                        self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK)):
+                # judged whole: its number makes an eponym a ward's name ("ellison 10")
+                yield Detection(PhiType.LOCATION, m.start("w"), m.end("w"), 0.75, WARD_SOURCE)
+        for regex in (_THE_GENERAL, _REGION):
+            for m in regex.finditer(text):
+                yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
+
     def _saints(self, text: str) -> Iterator[Detection]:
         for m in _SAINT.finditer(text):
             plain = m.group("n").lower()
@@ -260,4 +312,5 @@ class FacilityRecognizer:
         found = [*self._before_noun(text), *self._sent(text), *self._universities(text)]
         yield from found
         yield from self._saints(text)
+        yield from self._local(text)
         yield from self._elsewhere(text, found)

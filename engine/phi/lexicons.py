@@ -46,6 +46,9 @@ class Lexicons:
     # Nursing and ICU shorthand ("afeb", "tmax", "dsg", "neo"): clinical text, never a name
     # by itself, though a few are names too ("Mae", "Foley")
     shorthand: frozenset[str] = frozenset()
+    # The words of HNTAI's clinical lexicons (drug, device and disease names): what charting
+    # misspells ("Levofed"), a narrower list than the whole vocabulary's rare words
+    lexicon_words: frozenset[str] = frozenset()
 
     def place(self, plain: str) -> bool:
         """A US place, or a town of the world that is no everyday English word — not a
@@ -117,7 +120,8 @@ def load() -> Lexicons:
     words = {w for t in terms for w in t.replace("-", " ").replace("'s", "").split()}
     common = {w.lower() for w in _lines("common_words.txt")}
     rank = {w: i for i, w in enumerate(_lines("english_words.txt"))}
-    vocabulary = set(_lines("clinical_vocab.txt")) | set(_lines("clinical_lexicon_words.txt"))
+    lexicon = _lines("clinical_lexicon_words.txt")
+    vocabulary = set(_lines("clinical_vocab.txt")) | set(lexicon)
     known = vocabulary | words | common
     # Given names of other countries, rare in English and no clinical word ("Enrico", "Borna").
     languages = dict(ln.split("\t") for ln in _lines("world_given_names.txt"))
@@ -145,4 +149,5 @@ def load() -> Lexicons:
         world_places=frozenset(world_places),
         countries=frozenset(c.lower() for c in _lines("countries.txt")),
         shorthand=frozenset(_lines("clinical_shorthand.txt")),
+        lexicon_words=frozenset(lexicon),
     )

@@ -48,6 +48,8 @@ _CAPITAL = re.compile(r"[A-ZÀ-Þ]")
 _LIST = re.compile(rf"(?<![\w'’\-]){_W}(?:,[ \t]+{_W}){{2,}},?[ \t]+and[ \t]+{_W}(?![\w'’\-])")
 _LINE = re.compile(
     rf"^[ \t>•*?\-]*(?P<g>{_W})[ \t]+(?P<i>{_INITIAL}[ \t]+)?(?P<f>{_W})[ \t]*$", re.M)
+# A given name and a surname mid-sentence, in lower case ("made with lucia marchetti").
+_PAIR = re.compile(r"(?<![\w'’\-.])(?P<g>[a-z]{3,})(?=[ \t]+(?P<f>[a-z]{3,})(?![\w'’\-]))")
 # Who speaks in a transcript ("mika: \"who are you?\""), who does what ("selma is from …").
 _SPEAKER = re.compile(rf"^[ \t]*(?P<g>{_W})[ \t]*:[ \t]*[\"“]", re.M)
 _SUBJECT = re.compile(rf"{SENTENCE_START}(?P<g>{_W})(?=[ \t]+{SUBJECT_VERB})", re.M)
@@ -176,6 +178,23 @@ class LowerCaseNames:
                          or m.group("i"))):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.7, self.name)
 
+    def _pairs(self, text: str) -> Iterator[Detection]:
+        """A given name no everyday word before a surname rare in English or a word no
+        vocabulary knows, neither a clinical or shorthand word nor a slip of one: a person,
+        wherever the pair stands ("pat rixford licsw")."""
+        lex = self.lex
+        for m in _PAIR.finditer(text):
+            given, family = m.group("g"), m.group("f")
+            if (given in lex.given_names and (
+                    family in lex.surnames or self.words.unfamiliar(family))
+                    and lex.english_rank.get(given, RARE_RANK) >= COMMON_RANK
+                    and lex.english_rank.get(family, RARE_RANK) >= RARE_RANK
+                    and not any(w in lex.shorthand or w in lex.clinical_words
+                                or w in lex.vocabulary or w in ROLE_WORDS
+                                for w in (given, family))
+                    and not self.words.slip(family)):
+                yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.7, self.name)
+
     def _roles(self, text: str) -> Iterator[Detection]:
         """A rare given name that speaks, opens a sentence before its verb, or owns."""
         for m in (*_SPEAKER.finditer(text), *_SUBJECT.finditer(text),
@@ -188,7 +207,8 @@ class LowerCaseNames:
                 yield Detection(PhiType.NAME, m.start("g"), m.end("g"), 0.7, self.name)
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        found = [*self._cued(text), *self._lists(text), *self._lines(text), *self._roles(text)]
+        found = [*self._cued(text), *self._lists(text), *self._lines(text), *self._roles(text),
+                 *self._pairs(text)]
         if _lower_cased(text):  # where the writer capitalises, a lower-case word is no name
             found += [*self._given_to(text),
                       *self._vocatives(text), *self._initialled(text)]

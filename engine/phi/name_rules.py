@@ -46,7 +46,8 @@ _KIN = (r"\b(?i:sons?|daughters?|dtrs?|kid|child|wife|husband|spouse|partner|bro
 _ROLE = (r"\b(?i:np|rn|rrt|rt|md|ho|sw|attending|resident|fellow|intern|case[ \t]?worker|"
          r"case[ \t]+manager|social[ \t]+worker|chaplain|house[ \t]+(?:staff|officer)|nurse|"
          r"pcp|pharmacist|therapist|surgeon|cardiologist|intensivist|neurologist)"
-         r"(?:[ \t]*[,:])?[ \t]{1,2}")
+         # "RESIDENT: X", "attending is X", "resident (x)"
+         r"(?:[ \t]*[,:(][ \t]{0,2}|[ \t]+(?i:is|was)[ \t]{1,2}|[ \t]{1,2})")
 _PER = r"\b(?i:per)[ \t]{1,2}"
 _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|reported|seen|"
            r"examined|evaluated|pronounced|called|paged|notified|contacted|contacts|updated|"
@@ -58,6 +59,8 @@ _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|re
 # Who called or visited: "social: bill called once", "bob visited during the evening".
 _VISITOR = r"[ \t]\b(?i:called|visited|phoned|came[ \t]+in|in[ \t]+to[ \t]+visit)\b"
 _AWARE = r"\b(?i:aware|notified|paged|informed)\b"
+# Who was told, in brackets after it: "MD AWARE (TRASK)", "resident paged (b. oyelaran)".
+_AWARE_WHO = r"\b(?i:aware|notified|paged|informed|updated)[ \t]*\([ \t]*"
 # A credential after a name mid-text: "report given to JANE RN", "bill rn aware".
 _CREDENTIAL_AFTER = r"\b(?i:rn|rrt|np|lpn|crna)\b"
 _CREDENTIALS = r"(?i:rn|rrt|rt|np|md|pa|pa-c|lpn|sn|crna|msw|licsw|bsn|aprn|cnm|do)"
@@ -94,6 +97,7 @@ RULES = (
     Rule("per", _PER, 0.85, "named"),
     Rule("spoken", _SPOKEN, 0.85, "named"),
     Rule("aware", _AWARE, 0.85, "aware", after=False),
+    Rule("aware_who", _AWARE_WHO, 0.85, "kin"),
     Rule("visitor", _VISITOR, 0.8, "given", after=False),
     Rule("credential", _CREDENTIAL_AFTER, 0.85, "kin", after=False),
 )

@@ -103,6 +103,9 @@ _GIVER = re.compile(rf"(?=[A-Z])(?<![\w'’\-]){_NO_ROLE}(?P<n>{WORD})[ \t]+"
                     rf"(?=(?:had[ \t]+|has[ \t]+)?{GIVEN_TO}{WORD}{OWNER_AFTER})")
 # A quotation and who spoke it: '…," says Iwase.', '"…," Okafor said.' — the quotation
 # vouches even for a word shaped like a drug's name.
+# A title and an initial only, in any case: "WITH MRS S. CARE", "spoke with dr k. about".
+_TITLED_INITIAL = re.compile(
+    r"\b(?i:dr|mr|mrs|ms|miss)\.?[ \t]{1,2}(?P<n>[A-Za-z]\.)(?=[ \t]+[A-Za-z]|[ \t]*[,;)]|$)")
 _QUOTED = re.compile(
     rf"[,.?!][\"”’][ \t]+(?:(?:says|said|added|explained|replied|wrote)[ \t]+(?P<n>{WORD}"
     rf"(?:{_GAP}{WORD})?)|(?P<m>{WORD}(?:{_GAP}{WORD})?)[ \t]+(?:says|said|added|explained|"
@@ -350,6 +353,8 @@ class NameRecognizer:
         yield from self._lower_case(text)
         yield from self._possessive(text)
         yield from self._subject(text)
+        for m in _TITLED_INITIAL.finditer(text):
+            yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.85, "names.title")
 
     def _quoted(self, text: str) -> Iterator[Detection]:
         """Who spoke a quotation: any word but an everyday or clinical one."""
@@ -629,7 +634,8 @@ class NameRecognizer:
             # unless a name list holds them.
             opens = _starts_sentence(text, m.start())  # where a capital says nothing
             if not word.isupper() and any(self.unfamiliar(p) and not (
-                    (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True))
+                    (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True)
+                    or self.words.near_clinical(p))
                     for p in parts):
                 score = _UNKNOWN
             elif (len(word) > 4 or not word.isupper()) and any(

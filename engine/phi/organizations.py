@@ -45,6 +45,18 @@ _FACILITY = re.compile(
     r"outpatient|community|county|city)[ \t]+)?(?:clinic|hospital|facility|office|med(?:ical)? "
     r"center|center|centre|practice|campus|branch|location|site|ER|ED|VA)\b")
 
+_AND = re.compile(r"[ \t](?:and|&)[ \t]")
+# The ending each name-before-its-ending rule cannot match without: a note holding none of
+# them is not scanned for the names before them.
+_ENDING = {
+    _BUSINESS_NAME: re.compile(rf"[ \t](?:(?:and|&)[ \t]+Sons|(?:{_BUSINESS})\b)"),
+    _COMPANY_NAME: re.compile(rf"[ \t](?:{_COMPANY})\b"),
+    _HOSPITAL: re.compile(rf"[ \t](?:{_HOSPITAL_WORD})(?!\w)"),
+    _FACILITY: re.compile(
+        r"[ \t](?:clinic|hospital|facility|office|med(?:ical)? center|center|centre|practice|"
+        r"campus|branch|location|site|ER|ED|VA)\b"),
+}
+
 
 # A place of care named after "at" or "from" and before the when: "surgery at Johns Hopkins
 # on May 10", "a report from Cedar Sinai last week", "seen at Cedars-Sinai on Jan 20".
@@ -170,6 +182,8 @@ class OrganizationRecognizer:
         rules = ((_BUSINESS_NAME, 0.8, self._owner), (_COMPANY_NAME, 0.8, self._not_clinical),
                  (_HOSPITAL, 0.8, self._namelike), (_FACILITY, 0.75, self._namelike))
         for regex, score, namelike in rules:
+            if _ENDING[regex].search(text) is None:
+                continue
             for m in regex.finditer(text):
                 words = m.group("n").split()
                 # Drop leading ordinary words: "The Jones Group" → "Jones Group" — but a
@@ -205,16 +219,17 @@ class OrganizationRecognizer:
             if named and not any(self._plain(w) in self.lex.clinical_words for w in words):
                 yield Detection(PhiType.ORGANIZATION, m.start(group),
                                 possessive_end(m, group), score, self.name)
-        for m in _FIRM.finditer(text):
+        joined = _AND.search(text) is not None  # a firm and a pair need "and" or "&"
+        for m in _FIRM.finditer(text) if joined else ():
             if self._people([m.group(g) for g in "abc"], minimum=1):
                 yield Detection(PhiType.ORGANIZATION, m.start(), m.end(), 0.8, self.name)
-        for m in _LIST.finditer(text):
+        for m in _LIST.finditer(text) if text.count(",") > 1 else ():
             members = list(re.finditer(WORD, m.group(0)))
             if self._people([w.group(0) for w in members], minimum=2):
                 for w in members:
                     yield Detection(PhiType.NAME, m.start() + w.start(), m.start() + w.end(),
                                     0.7, self.name)
-        for m in _PAIR.finditer(text):
+        for m in _PAIR.finditer(text) if joined else ():
             if self._people([m.group("a"), m.group("b")], minimum=1):
                 for g in "ab":  # two people: "and" is no part of either name
                     yield Detection(PhiType.NAME, m.start(g), m.end(g), 0.7, self.name)
@@ -246,5 +261,7 @@ class OrganizationRecognizer:
         """"Ward-Powers", "Cain-Garcia": two surnames joined by a hyphen."""
         for m in re.finditer(rf"\b{WORD}\b", text):
             parts = m.group(0).split("-")
-            if len(parts) == 2 and self._people(parts, minimum=1):
+            # not a prefixed word written with a hyphen ("Re-start", "On-going")
+            if len(parts) == 2 and self._people(parts, minimum=1) and not self.lex.known(
+                    "".join(parts).lower()):
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.7, self.name)

@@ -1,8 +1,8 @@
 """The pipeline, in a declared order: recognizers (and the site lexicon, when a site has one)
 → enhancers: extend by context (a strong name everywhere, words beside names, place prefixes,
 address blocks, the organisation line of a signature, a person's or an address's
-organisation) → filter by score and clinical words → widen names over titles → merge
-overlapping spans; then replace."""
+organisation) → filter by score and clinical words → widen names over titles, take a ward's
+number off its name → merge overlapping spans; then replace."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class Scrubber:
             Extend("affiliations", Affiliations(self.lex).analyze),
             ClinicalFilter(self.lex, self.names),
             Each("names.widen", self.names.widen),
+            Each("facilities.ward_number", FacilityRecognizer.without_ward_number),
             Merge(),
         )
 

@@ -59,7 +59,18 @@ _MISSPELT_MIN = 6  # "Apetite", "Contiue": one slip from a word, at least this l
 _SWAPPED_MIN = 4  # "Wtih": two letters swapped in a word at least this long
 _ACRONYM = 3  # letters of an acronym at most ("EPS", "CCU")
 _ACRONYM_IN_MIXED = 5  # in a text otherwise in lower case ("NSICU", "TSICU")
-_COMPOUND_PART = 4  # "Siderails", "Pneumoboots": two known words of at least four letters
+_COMPOUND_PART = 4  # "Siderails", "Airmatress": known words of four letters, the first three
+_NEAR_MIN = 6  # "Levofed": two slips from a clinical word only when both are this long
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _changes(word: str) -> set[str]:
+    """Every word one letter changed or added away."""
+    return {word[:i] + c + word[i + j:] for i in range(len(word) + 1) for j in (0, 1)
+            for c in ascii_lowercase if j == 0 or i < len(word)}
 
 
 def plain(word: str) -> str:
@@ -115,10 +126,37 @@ class WordJudge:
         return self.clipped(word) or self.misspelt(word) or self.compound(word)
 
     def compound(self, word: str) -> bool:
-        """Two known words written as one ("Siderails", "Startedpicking")."""
+        """Two known words written as one ("Siderails", "Startedpicking"), the first perhaps
+        short, the second perhaps misspelt ("Airmatress")."""
         known = self._word
-        return any(known(word[:i]) and known(word[i:])
-                   for i in range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1))
+        return any(known(word[:i]) and (known(word[i:]) or self.misspelt(word[i:]))
+                   for i in range(_COMPOUND_PART - 1, len(word) - _COMPOUND_PART + 1))
+
+    def near_clinical(self, word: str) -> bool:
+        """Two slips at most from a drug's, a device's or a shorthand word of six letters or
+        more that is no English word, the first letter kept ("Levofed" → levophed,
+        "Prpafol" → propofol): charting, not a name — a strong cue (a title, a role) still
+        finds a name that happens to be one."""
+        if len(word) < _NEAR_MIN or not word.isascii() or not word.isalpha() or (
+                self.lex.named(word)):
+            return False
+        firsts = self._near_index
+        first = word[0]
+        return any(first in firsts.get(c, "") for c in (word, *_deletes(word))) or any(
+            first in firsts.get(c, "") for c in _changes(word))  # a change and one slip more
+
+    @functools.cached_property
+    def _near_index(self) -> dict[str, str]:
+        """Those words, and each with one letter left out, to the first letters of the words
+        they come from; built when first asked (most texts never ask)."""
+        lex = self.lex
+        firsts: dict[str, str] = {}
+        for w in lex.shorthand | lex.clinical_words | lex.lexicon_words:
+            if len(w) >= _NEAR_MIN and w.isalpha() and self._clinical_word(w):
+                for key in (w, *_deletes(w)):
+                    if w[0] not in firsts.get(key, ""):
+                        firsts[key] = firsts.get(key, "") + w[0]
+        return firsts
 
     def _clinical_word(self, word: str) -> bool:
         lex = self.lex

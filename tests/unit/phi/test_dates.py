@@ -66,7 +66,12 @@ def test_not_dates(text):
      ("ECHO-11/4 SHOWED EF 30%", "11/4"), ("Treatments 10/03/10/04 were given.", "10/03/10/04"),
      ("K 3.5, BUN/Cr 12/0.8 on 9/14", "9/14"), ("HAD A FALL IN JULY AT HOME", "JULY"),
      ("cabg in october, doing well", "october"),
-     ("Asked what day it is, he said it is the 14th.", "14th")],
+     ("Asked what day it is, he said it is the 14th.", "14th"),
+     # a range to a later day of the month, a time of day before "of"
+     ("ZOSYN 3/4-3/6 THEN PO", "3/4"), ("zosyn 3/4-3/6 then po", "3/6"),
+     ("lasix 40 iv given am of 2/3", "2/3"), ("FEBRILE THE NIGHT OF 1/2", "1/2"),
+     ("afebrile since 12/2", "12/2"), ("CXR DATED 3/14 WITH RLL INFILTRATE", "3/14"),
+     ("HCT 27 POST 2/2 TX OF PRBC", "2/2"), ("afib s/p 1/4 cardioversion", "1/4")],
 )
 def test_bare_month_day(text, value):
     assert value in _dates(text)
@@ -85,7 +90,8 @@ def test_bare_month_day(text, value):
      "PA 54/18-70/21 after blood", "co/ci 5.1/2.76", "on the 5th floor",
      "cxs up 1/3-1/2 bilaterally", "pressures 5-6/3-4 after the bolus", "HR ranged 4-6 pvc/min",
      "LBM 3/12. 4/4 pupils reactive", "adenocarcinoma in 1/5 lymph nodes, on 1/9 seen",
-     "overbreathing the vent by 2-6 breaths", "abg acceptable on 5/5", "PT MAY GO HOME"],
+     "overbreathing the vent by 2-6 breaths", "abg acceptable on 5/5", "PT MAY GO HOME",
+     "pupils 4/4-2/3 sluggish", "strength 3/5-5/5 on the right", "2 of 1/2 tabs taken"],
 )
 def test_bare_pairs_that_measure_are_no_dates(text):
     assert not {"1/3", "1/2", "6/3", "4-6", "4/4", "1/5"} & set(_dates(text)), _dates(text)

@@ -4,6 +4,7 @@ or sentence case — and the kinds of places and units of care that name none.""
 from __future__ import annotations
 
 import pytest
+from redaction import redacted
 
 from engine.phi.facilities import FacilityRecognizer, text_case
 
@@ -38,6 +39,14 @@ def found(text: str) -> set[str]:
         ("Her valve was replaced at Hopkins last spring.", {"Hopkins"}),
         ("Cath done at JHMC on Monday, two stents.", {"JHMC"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK"}),
+        # a ward by a compass point or a name (an eponym too) and its number after a move
+        ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
+        ("transfer to ellison 10 this am", {"ellison"}),
+        ("pt came up from Tolliver 6 at 1400.", {"Tolliver"}),
+        # "the general" where a patient comes from or goes; a state's region
+        ("came from the general last night", {"general"}),
+        ("PT TRANSFERRED TO THE GENERAL FOR CATH", {"GENERAL"}),
+        ("lives on the eastern shore with her son", {"eastern shore"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -66,6 +75,9 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "NSR with occasional PVCs, ST depression resolved", "sats 95% on RA 2L",
         "pt remains on psv 15 peep 5", "secretions from ETT, suctioned", "he moved from Brazil",
         "Weaned from FMV this am to cool neb.",
+        "levo increased to 10 mcg, weaned to peep 5", "on neo 2, levo 10, vaso .04",
+        "transferred to ward 3 tomorrow", "on Foley 16 french", "to the general surgery team",
+        "general appearance: well", "weaned from 40 to 30",
         "She should return to Endocrine Clinic in six weeks.", "SKIN INTACT GENERAL EDEMA",
     ],
 )
@@ -81,3 +93,20 @@ def test_no_facility(text):
 )
 def test_how_a_note_is_typed(text, case):
     assert text_case(text, len(text) // 2) == case
+
+
+
+@pytest.mark.parametrize(
+    ("text", "ward", "number"),
+    [("Plan: transfer to Quartermain 5 (tele bed) today.", "Quartermain", " 5 "),
+     ("PT TO GO TO WEST 4 WHEN BED READY", "WEST", " 4 "),
+     ("came up from tolliver 6 at 1400", "tolliver", " 6 ")],
+)
+def test_a_ward_number_is_no_identifier(text, ward, number):
+    out = redacted(text)
+    assert ward not in out and number in out, out
+
+
+def test_a_house_number_stays_inside_its_address():
+    out = redacted("She lives on Brannagh Street 12, second floor.")
+    assert "Brannagh" not in out and "12" not in out, out

@@ -114,7 +114,16 @@ def test_grouped_clinical_numbers_are_left_alone(text):
      ("son Tom (410 555 01234) came in", "410 555 01234"),
      ("her daughter (617555-0199) visited", "617555-0199"), ("pgr 2231 overnight", "2231"),
      ("son's home 555-0142, work# 555 0198", "555-0142"), ("page 4-5678 with results", "4-5678"),
-     ("call 410-5550142 after 5", "410-5550142")],
+     ("call 410-5550142 after 5", "410-5550142"),
+     # a local number a few words after a calling cue, a pager number behind its sign
+     ("pls call dtr 555 9087 if changes", "555 9087"),
+     ("SON CAN BE REACHED # 555-8810", "555-8810"), ("wife's ph is 5552231", "5552231"),
+     ("paged dr green #4-4410 re k+", "4-4410"), ("PAGED RESIDENT #51120", "51120"),
+     ("PLS PAGE DR VOIGHT AT 4-1189", "4-1189"),
+     # whose number or line it is, with its sign: kin, "(H)", "#", "@"
+     ("WIFE (H) 555-1234 (W) 555-9876", "555-9876"), ("sister- 555-6767", "555-6767"),
+     ("dtr # is 555-3344", "555-3344"), ("pls call wife @ 555-1313", "555-1313"),
+     ("spoke to wife at home (555-1414)", "555-1414")],
 )
 def test_pagers_extensions_and_bracketed_phones(text, value):
     assert ("PHONE", value) in found(text), found(text)
@@ -125,7 +134,10 @@ def test_pagers_extensions_and_bracketed_phones(text, value):
     ["abg on these settings: 80/48/7.45.34.7 before the change",
      "Fruit plate in frig for the patient", "lower plate was loose and removed",
      "natrecor increased to .015 1800 per the team", "PRBC x2 and FFP x3 given",
-     "via PB7200 vent overnight", "(120 mg/day) as before"],
+     "via PB7200 vent overnight", "(120 mg/day) as before",
+     "call md if sbp <90 or hr >120", "called lab re hct 25.3, repeat 2100",
+     "paged at 1400 re uo", "paged ho at 1400", "wife gave 1000 mg at 2100",
+     "number of stools x3 overnight"],
 )
 def test_clinical_look_alikes_of_numbers_stay(text):
     assert not found(text), found(text)

@@ -76,6 +76,11 @@ def test_every_rule_is_compiled_for_every_shape():
         ("Sats stable on 2L.\nQ. Lanterman RRT\n", "Q. Lanterman", "credential"),
         ("HEPARIN AT 850 UNITS/HR, NOT 1400. SUSAN\n", "SUSAN", "signature"),
         ("continue to monitor.\nw.\n", "w", "signature"),
+        # a role then "is" or a bracket; who was told, in brackets after it
+        ("ATTENDING IS PELLEGRINO, AWARE OF PLAN.", "PELLEGRINO", "role"),
+        ("resident (fenwick) notified of k 3.1", "fenwick", "role"),
+        ("MD AWARE (TRASK), NO NEW ORDERS.", "TRASK", "aware_who"),
+        ("ho paged (b. oyelaran) re low uo", "b. oyelaran", "aware_who"),
     ],
 )
 def test_names_after_cues(text, name, rule):
@@ -104,6 +109,8 @@ def test_a_kin_name_stands_for_the_same_word_elsewhere():
         "Plan: continue current regimen.\nFull code\n",
         "Report given to oncoming RN. Call from pharmacy re: dosing. Charge RN aware.",
         "Discharged home with her family.\nSpain\n",
+        "resident (paged) re low uo. MD AWARE (SEE FLOWSHEET). md notified (k 3.1).",
+        "ATTENDING IS AWARE. resident was in to see pt. nurse (agency) here.",
     ],
 )
 def test_clinical_words_after_cues_are_no_names(text):

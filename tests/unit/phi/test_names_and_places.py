@@ -23,6 +23,11 @@ from redaction import redacted
         ("Smith J., visited the clinic", "Smith"),
         ("Emergency contact: Robert Lee (son)", "Robert"),
         ("Mr. Calderón was afebrile. Calderón ate well.", "Calderón"),
+        # a given name and a rare surname mid-sentence in lower case
+        ("support given by chaplain and greta vandersloot licsw today", "vandersloot"),
+        ("contact was made with ingrid halvorsen re: dispo", "halvorsen"),
+        # a title and an initial only, in any case
+        ("SON NOT INVOLVED WITH MRS K. CARE AT HOME", "K."), ("spoke with dr t. about plan", "t."),
     ],
 )
 def test_names_are_removed(text, leak):
@@ -67,6 +72,8 @@ def test_places_orgs_and_old_ages(text, leak, tag):
         "A 75-year-old woman with Bell palsy.",
         "Swan-Ganz catheter removed; Holter monitor applied.",
         "Plan: follow up in clinic. Assessment: stable.",
+        "pt will need art line. mark bed alarm on. bill for dressing kit.",
+        "jackson pratt drain to bulb sxn; foley patent. mae, perrl.",
     ],
 )
 def test_clinical_text_survives(text):

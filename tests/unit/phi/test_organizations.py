@@ -41,6 +41,8 @@ def test_organisations_and_firms_are_removed(text, leaks, assert_removed):
         "Referred to Home Health and Social Services.",
         "Pain at Night on most days; seen at Emergency Department on arrival.",
         "Follow up in Urology Clinic; admitted to the Intensive Care Unit overnight.",
+        # a prefixed word written with a hyphen is no double-barrelled name
+        "Re-start heparin at 2000. On-going assessment of resp status. Co-ordinate with PT.",
     ],
 )
 def test_clinical_and_ordinary_phrases_survive(text):

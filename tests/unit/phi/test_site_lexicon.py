@@ -225,7 +225,7 @@ def test_the_enhancers_run_in_their_declared_order():
     names = [e.name for e in Scrubber().enhancers]
     assert names == ["names.propagated", "names.neighbours", "places.around",
                      "addresses.blocks", "signatures", "affiliations", "clinical_filter",
-                     "names.widen", "merge"]
+                     "names.widen", "facilities.ward_number", "merge"]
 
 
 def test_extend_each_and_strong_names():

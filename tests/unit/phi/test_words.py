@@ -27,6 +27,8 @@ def test_one_judge_per_lexicons():
         ("bilat", "clipped"),
         ("siderails", "compound"),  # two words run together
         ("startedpicking", "compound"),
+        ("airmatress", "compound"),  # a short word and a misspelt one
+        ("bedrails", "compound"),  # the first word short
     ],
 )
 def test_slips_of_known_words(word, kind):
@@ -38,6 +40,26 @@ def test_slips_of_known_words(word, kind):
 def test_names_and_towns_are_no_slips(word):
     """A name, a town, or a word built from a name is no slip of an English word."""
     assert not WORDS.slip(word)
+
+
+@pytest.mark.parametrize(
+    ("word", "near"),
+    [
+        ("levofed", True),  # levophed: a letter changed, one left out
+        ("propafol", True),  # propofol: one changed
+        ("heparinn", True),  # one added
+        ("neosynephrin", True),  # one left out
+        ("vancomicin", True),
+        ("yankeur", True),  # yankauer
+        ("ahmadi", False),  # a name: on no clinical list within two slips
+        ("irenka", False),  # two slips from "mirena", but not from its first letter
+        ("levin", False),  # five letters: too short to judge
+        ("heparin", True),  # the word itself
+        ("wheelchair", False),  # an English word is no drug's slip
+    ],
+)
+def test_two_slips_from_a_clinical_word(word, near):
+    assert WORDS.near_clinical(word) is near
 
 
 def test_a_drug_misspelt_is_a_clinical_slip_but_an_english_word_is_not():
