@@ -730,6 +730,9 @@ SETTINGS: dict[str, SettingSpec] = {
     "limits.max_text_million_chars": SettingSpec(
         "Most text per document", "Documents holding more text are refused (1 million "
         "characters is about 500 pages)", 1, 1_000, " million characters"),
+    "limits.job_memory_mb": SettingSpec(
+        "Memory per job", "What one document's reading may use; bigger inputs are read in "
+        "parts or refused", 256, 65_536, " MB"),
     "ocr.dpi": SettingSpec("Scan resolution", "Resolution pages are rendered at for text "
                            "recognition", 72, 1200, " dpi"),
     "ocr.lang": SettingSpec("Languages", "Tesseract language codes, e.g. eng or eng+deu"),
