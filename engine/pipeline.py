@@ -68,6 +68,20 @@ TranscribeFn = Callable[[Path, Callable[[], None]], ExtractedDocument]
 """An audio file (and the job's checkpoint) → its transcript as a document."""
 
 
+def without_stand_ins(extraction: dict[str, Any], spans: Sequence[SpanLike]) -> dict[str, Any]:
+    """The extraction less every entity inside a replaced span: a stand-in name that is also
+    a brand ("Allegra") or a shifted date is no clinical fact of the patient's."""
+    replaced = sorted((s.start, s.end) for s in spans)  # apart from each other
+    starts = [start for start, _ in replaced]
+
+    def stand_in(entity: Mapping[str, Any]) -> bool:
+        before = bisect.bisect_left(starts, entity["end"])  # spans starting before its end
+        return before > 0 and replaced[before - 1][1] > entity["start"]
+
+    entities = extraction.get("entities", ())
+    return {**extraction, "entities": [e for e in entities if not stand_in(e)]}
+
+
 @dataclass(frozen=True)
 class PipelineSettings:
     limits: ExtractionLimits
@@ -198,7 +212,7 @@ class DocumentPipeline:
         self._stage(ctx, job.id, "clinical", "Extracting clinical data")
         if scrubbed is not None and self.clinical is not None:
             with ctx.interruptible():
-                extraction = dict(self.clinical(scrubbed.text))
+                extraction = without_stand_ins(dict(self.clinical(scrubbed.text)), scrubbed.spans)
             new_doc = replace(new_doc, extraction=extraction)
         if scrubbed is not None and coded:
             ordered = sorted(scrubbed.spans, key=lambda s: s.orig_start)
