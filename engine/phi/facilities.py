@@ -64,6 +64,7 @@ _SAINT = re.compile(r"(?<![\w./])(?:st|saint|mt|mount)\.?[ \t]+(?P<n>[A-Za-z]+)(
 _UNIVERSITY = re.compile(
     r"(?<![\w/])(?:u|univ\.?)[ \t]+(?:of[ \t]+)?(?P<n>[A-Za-z]+(?:[ \t][A-Za-z]+)?)", re.I)
 _MAX_WORDS = 3
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
 _ARTICLE = re.compile(r"\bthe[ \t]+$", re.I)
 _RARE = 10000  # an English word rarer than this may be a short name ("gh")
 # Where the name of a destination ends: a pause, a date or number, a word of where or when,
@@ -238,15 +239,24 @@ class FacilityRecognizer:
                 self.lex.named(p) and self._distinct(p) for p in plains) and (
                 case != "mixed" or name[0][0].isupper())
         ends = _ARRIVED.match(text, end) is not None
-        acronym = len(name) == 1 and self._acronym(name[0], case) and (
-            not self.lex.known(plains[0]) or self.lex.english_rank.get(plains[0], _RARE) >= _RARE)
+        acronym = len(name) == 1 and self._acronym(name[0], case) and self._rare(plains[0])
         if cue.group("by"):
             return acronym
-        if acronym:
-            return ends
+        if acronym:  # "to GH.", "transferred to KH asymptomatic", "FROM KH CATH LAB"
+            return ends or self._clinical_next(text, end)
         unknown = all(p.isalpha() and len(p) > 3 and not self.lex.known(p) for p in plains)
         rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
         return several or town or ((unknown or rare_name) and (ends or ward))
+
+    def _rare(self, plain: str) -> bool:
+        return not self.lex.known(plain) or self.lex.english_rank.get(plain, _RARE) >= _RARE
+
+    def _clinical_next(self, text: str, end: int) -> bool:
+        """Whether a clinical word, or in sentence case a lower-case word, follows an acronym:
+        what was done or found there, not more of a name ("to KH asymptomatic")."""
+        m = _NEXT_WORD.match(text, end)
+        return m is not None and ((m.group(1).islower() and text_case(text, end) == "mixed")
+                                  or self._plain(m.group(1)) in self.lex.clinical_words)
 
     @staticmethod
     def without_ward_number(text: str, det: Detection) -> Detection:
