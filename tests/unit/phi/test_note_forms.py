@@ -50,6 +50,12 @@ def test_found(text: str, value: str) -> None:
         ("lasix given at hs and at bs check.", "hs"),
         ("Pt sent to PT eval today", "PT eval"),
         ("went into SVT at rate 140s, amio given", "SVT"),
+        # a product by what it is or by the dose before it; charting shorthand
+        ("loaded with 900mg Quendrix IV over 5 hours", "Quendrix"),
+        ("diet with Nephrina supplement. No fluid restriction", "Nephrina"),
+        ("awaiting Vasoport placement", "Vasoport"),
+        ("Remains on Big Boy Aerolux bed in rotate mode", "Aerolux"),
+        ("Sxnd for thick white secretions. Hsb at bedside.", "Hsb"),
     ],
 )
 def test_kept(text: str, kept: str) -> None:
