@@ -32,6 +32,7 @@ def found(text: str) -> list[str]:
         ("spoke with Laura HADLEY today about the plan", "Laura HADLEY"),
         ("KEEP HADLEY FAMILY AWARE OF PLAN OF CARE", "HADLEY"),
         ("the Okafor family was updated by the team", "Okafor"),
+        ("son Brady called tonight", "Brady"),
     ],
 )
 def test_found(text: str, value: str) -> None:
@@ -56,6 +57,11 @@ def test_found(text: str, value: str) -> None:
         ("awaiting Vasoport placement", "Vasoport"),
         ("Remains on Big Boy Aerolux bed in rotate mode", "Aerolux"),
         ("Sxnd for thick white secretions. Hsb at bedside.", "Hsb"),
+        ("Septic etiology.\n Brady and hypotensive on dopamine gtt", "Brady"),
+        # no street across a sentence's end, none before a rate or a dose given
+        ("vented on AC 40% 700x10, 5 PEEP. Suctioned 2-3x for sm amt", "Suctioned"),
+        ("infusing, and Zelvorin 12 cc/hr infusing.", "Zelvorin"),
+        ("lopressor 25mg po. bp>150 quendrix 20 given. ntg", "quendrix"),
     ],
 )
 def test_kept(text: str, kept: str) -> None:
