@@ -33,6 +33,11 @@ def found(text: str) -> list[str]:
         ("KEEP HADLEY FAMILY AWARE OF PLAN OF CARE", "HADLEY"),
         ("the Okafor family was updated by the team", "Okafor"),
         ("son Brady called tonight", "Brady"),
+        ("nsg (k. hadley and m. o'connor) verified amt of cash.", "k. hadley"),
+        ("nsg (k. hadley and m. o'connor) verified amt of cash.", "m. o'connor"),
+        ("TAKEN TO WESTBROOK REGIONAL WHERE CK'S POS.", "WESTBROOK"),
+        ("HE CALLED 911>DORCHESTER HOSPITAL. THERE HE WAS SEEN", "DORCHESTER"),
+        ("ENC PO INTAKE. TRANSFER QUENTWORTH 2.", "QUENTWORTH"),
     ],
 )
 def test_found(text: str, value: str) -> None:
@@ -51,6 +56,10 @@ def test_found(text: str, value: str) -> None:
         ("lasix given at hs and at bs check.", "hs"),
         ("Pt sent to PT eval today", "PT eval"),
         ("went into SVT at rate 140s, amio given", "SVT"),
+        ("HR returned to NSR, 70s-80s, no ectopy", "NSR"),
+        ("regional anesthesia given; regional wall motion abnl", "regional"),
+        ("Pt given tylenol p.o. and b. fluids", "fluids"),
+        ("transfer pt 2 assist to chair", "pt"),
         # a product by what it is or by the dose before it; charting shorthand
         ("loaded with 900mg Quendrix IV over 5 hours", "Quendrix"),
         ("diet with Nephrina supplement. No fluid restriction", "Nephrina"),
