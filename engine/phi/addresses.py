@@ -107,7 +107,9 @@ class NumberedStreetRecognizer:
         if any(p in self.lex.clinical_words or (p in self.lex.vocabulary and not (
                 people and evidence and self.lex.named(p))) for p in plains):
             return False
-        if any(len(w) <= 4 and w.isupper() for w in words):
+        # an acronym ("PEEP.") or a sentence's end inside ("5 PEEP. Suctioned 2") is no street
+        if any(len(w.rstrip(".")) <= 4 and w.isupper() for w in words) or any(
+                _SENTENCE_END.fullmatch(w) for w in words[:-1]):
             return False
         return prefixed or any(p.endswith(_STREET_ENDINGS) or (evidence and len(p) > 3 and all(
             self.names.unfamiliar(part) or (people and self.lex.named(part))

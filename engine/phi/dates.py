@@ -33,14 +33,16 @@ _ALONE_AFTER = r"(?![\w/]|[.,]\d|[-–]\d(?!\d?/)|\s*%)"
 
 FORMS: dict[str, re.Pattern[str]] = {
     "iso": re.compile(rf"\b(?P<Y>(?:19|20)\d{{2}})(?P<sep>[-/.]){_NUM_M}(?P=sep){_NUM_D}\b"),
+    # (Behind a long word's hyphen or glued to "on" a full date is still one: "REPAIR-3/4/91",
+    # "labs on10/12/84"; a setting hangs on a short mode, "psv-10/5/40".)
     "numeric": re.compile(
-        rf"(?<![\w/.\-]){_NUM_M}(?P<sep>[/\-.]){_NUM_D}(?P=sep)(?P<y>(?:19|20)\d{{2}}|\d{{2}})"
+        rf"(?:(?<![\w/.\-])|(?<=[^\W\d]{{6}}-)|(?<=\bon)){_NUM_M}(?P<sep>[/\-.]){_NUM_D}(?P=sep)(?P<y>(?:19|20)\d{{2}}|\d{{2}})"
         r"(?![\d/]|\.\d|\s*%)"),
     "the_of": re.compile(rf"\b(?:the\s+)?{_DAY}\s+of\s+{_MON}(?:,?\s+{_YEAR})?\b", re.I),
     "month_day": re.compile(
         rf"\b{_MON}(?:\s+|-){_DAY}\b{_UNITS}(?:(?P<comma>,)?\s+{_YEAR})?(?!\d)", re.I),
     "day_month": re.compile(
-        rf"\b{_DAY}(?P<dash>[\s\-]){_MON}(?:(?P=dash)?\s*{_YEAR2})?\b(?!\s*(?:mg|ml))", re.I),
+        rf"\b{_DAY}(?P<dash>[\s\-]){_MON}(?:(?P=dash)?,?\s*{_YEAR2})?\b(?!\s*(?:mg|ml))", re.I),
     "month_year": re.compile(rf"\b{_MON}(?P<sep>\s+(?:of\s+)?|-|\s*,\s*){_YEAR}\b", re.I),
     "num_month_year": re.compile(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<Y>(?:19|20)\d{2})\b"),
     # "CAD s/p MI 7/81": a month and a two-digit year, which no day can be (32 and up).
@@ -136,7 +138,10 @@ _RELATIVE = re.compile(
 _CUED_MONTH = re.compile(
     r"\b(?:in|during|since|until|till|by|before|after|through|from|of)\s+"
     r"(?P<m>(?-i:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)|"
+    r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|"
+    # abbreviated with its point in one case ("in sept.", "since NOV."), but "mar", "dec"
+    # (decrease) and "may" which are other words
+    r"(?:jan|feb|apr|jun|jul|aug|sept?|oct|nov|JAN|FEB|APR|JUN|JUL|AUG|SEPT?|OCT|NOV)\.)|"
     # in capitals or lower case, the names that are no other word ("may", "march" are)
     r"(?-i:JANUARY|FEBRUARY|APRIL|JUNE|JULY|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|january|"
     r"february|april|june|july|september|october|november|december))(?!\w)", re.I)

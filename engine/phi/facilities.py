@@ -38,13 +38,17 @@ _NOUN = re.compile(
     r"(?<![\w\-])(?:hosp(?:ital|iatal|itol)?s?\.?|rehab(?:ilitation)?|nursing[ \t]+home|"
     r"house(?![ \t]+(?:staff|officers?|diet|md|mds|calls?|physicians?|doctors?))|manor|campus|"
     r"facility|hospice|infirmary|medical[ \t]+center|snf|er|ew|ed|"
-    r"(?-i:General|MEMORIAL|Memorial))(?![\w\-])"
+    r"(?-i:General|MEMORIAL|Memorial)"
+    # "X REGIONAL where", "to X Regional.": a hospital named by its region's adjective, not
+    # "regional anesthesia", "regional wall motion"
+    r"|regional(?=[ \t]*(?:[.,;:)\n]|$|(?:where|for|and|on|at|in|via|with|er|ed|ew|"
+    r"hosp\w*|medical)\b)))(?![\w\-])"
     # not a word that only qualifies another: "hospital course", "facility policy"
     r"(?![ \t]+(?:course|stay|admission|admissions|days?|policy|policies|bed|beds|records?|"
     r"visits?|discharge|staff|acquired|setting|based|floor|team|physician|pharmacy))", re.I)
 # The emergency wards are named by a short name only ("GH ER", "kernan ew"): "the ER".
 _WARDS = frozenset({"er", "ew", "ed"})
-_NAME_BEFORE = re.compile(r"(?:(?<=[\s(/])|^)(?P<w>[A-Za-z][A-Za-z'’\-]*)[ \t]+$")
+_NAME_BEFORE = re.compile(r"(?:(?<=[\s(/>])|^)(?P<w>[A-Za-z][A-Za-z'’\-]*)[ \t]+$")
 # Where a patient goes, comes from, or is seen: the place's name follows.
 _SENT = re.compile(
     r"(?<![\w/])(?:(?:transferr?e?d?|transfered|trans|tx|xfer(?:red)?|sent|send|referred|"
@@ -52,7 +56,9 @@ _SENT = re.compile(
     r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|come|coming)"
     r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
     r"(?P<by>seen|evaluated|w/u|worked[ \t]+up)[ \t]+by|followed[ \t]+at|"
-    r"(?P<bare>from|at)|(?P<on>on))[ \t]+(?:the[ \t]+)?", re.I)
+    r"(?P<bare>from|at)|(?P<on>on)"
+    # a transfer to a ward written without "to": "TRANSFER OSLER 4"
+    r"|(?:transfer|xfer)(?=[ \t]+[A-Za-z]{4,}[ \t]+\d{1,2}\b))[ \t]+(?:the[ \t]+)?", re.I)
 _WORD = r"[A-Za-z][A-Za-z'’\-]*"  # a run of a name ends with its sentence: no full stop
 _RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_WORD}))?")
 _WARD_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w/.]|[ \t]*(?:%|mg|l\b|liters?|units?))")
@@ -64,6 +70,7 @@ _SAINT = re.compile(r"(?<![\w./])(?:st|saint|mt|mount)\.?[ \t]+(?P<n>[A-Za-z]+)(
 _UNIVERSITY = re.compile(
     r"(?<![\w/])(?:u|univ\.?)[ \t]+(?:of[ \t]+)?(?P<n>[A-Za-z]+(?:[ \t][A-Za-z]+)?)", re.I)
 _MAX_WORDS = 3
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
 _ARTICLE = re.compile(r"\bthe[ \t]+$", re.I)
 _RARE = 10000  # an English word rarer than this may be a short name ("gh")
 # Where the name of a destination ends: a pause, a date or number, a word of where or when,
@@ -125,10 +132,11 @@ class FacilityRecognizer:
         return word.lower().replace("’", "'").rstrip(".").removesuffix("'s")
 
     def _generic(self, plain: str) -> bool:
-        """A kind of place, a describing word, a clinical or function word, a month."""
+        """A kind of place, a describing word, a clinical or function word, shorthand, a month."""
         return (plain in SETTINGS or plain in DESCRIPTORS or plain in self.lex.clinical_words
-                or plain in CALENDAR or self.lex.english_rank.get(plain, FUNCTION_RANK)
-                < FUNCTION_RANK or not plain[:1].isalpha())
+                or plain in self.lex.shorthand or plain in CALENDAR
+                or self.lex.english_rank.get(plain, FUNCTION_RANK) < FUNCTION_RANK
+                or not plain[:1].isalpha())
 
     def _name_word(self, word: str, case: str, unknown: bool = False) -> bool:
         """A word of a facility's name: any word but a generic one or a contraction
@@ -238,15 +246,24 @@ class FacilityRecognizer:
                 self.lex.named(p) and self._distinct(p) for p in plains) and (
                 case != "mixed" or name[0][0].isupper())
         ends = _ARRIVED.match(text, end) is not None
-        acronym = len(name) == 1 and self._acronym(name[0], case) and (
-            not self.lex.known(plains[0]) or self.lex.english_rank.get(plains[0], _RARE) >= _RARE)
+        acronym = len(name) == 1 and self._acronym(name[0], case) and self._rare(plains[0])
         if cue.group("by"):
             return acronym
-        if acronym:
-            return ends
+        if acronym:  # "to GH.", "transferred to KH asymptomatic", "FROM KH CATH LAB"
+            return ends or self._clinical_next(text, end)
         unknown = all(p.isalpha() and len(p) > 3 and not self.lex.known(p) for p in plains)
         rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
         return several or town or ((unknown or rare_name) and (ends or ward))
+
+    def _rare(self, plain: str) -> bool:
+        return not self.lex.known(plain) or self.lex.english_rank.get(plain, _RARE) >= _RARE
+
+    def _clinical_next(self, text: str, end: int) -> bool:
+        """Whether a clinical word, or in sentence case a lower-case word, follows an acronym:
+        what was done or found there, not more of a name ("to KH asymptomatic")."""
+        m = _NEXT_WORD.match(text, end)
+        return m is not None and ((m.group(1).islower() and text_case(text, end) == "mixed")
+                                  or self._plain(m.group(1)) in self.lex.clinical_words)
 
     @staticmethod
     def without_ward_number(text: str, det: Detection) -> Detection:

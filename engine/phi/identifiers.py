@@ -79,8 +79,10 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.FAX, re.compile(
         r"\bfax(?:\s*(?:number|no\.?|#))?\s*[:#]?\s*(?P<id>(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b",
         I), 0.95, group="id"),
+    # (A run of dashes after a word is a pause, not a minus: "SON-JO---301 555-0142".)
     Pattern(PhiType.PHONE, re.compile(
-        r"(?<![\w/.\-])(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-])\d{3}[\s.\-]\d{4}"
+        r"(?:(?<![\w/.\-])|(?<=--)(?<![\d/.]--))(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-])"
+        r"\d{3}[\s.\-]\d{4}"
         r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
         0.7, validate=_phone),
     # International shapes: "+46 (0)8 928 571 38", "0490 75 40 81", "03.93.92.16.85",
@@ -107,7 +109,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     # A pager or an extension: "Pager #54321", "PG 33445", "beeper number 55037", "x4417".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:pager|beeper|pgr|pg|page|paged|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?"
-        r"[ \t]*[:#]?[ \t]*(?P<id>\d{1,2}-\d{4}|\d{4,6})"
+        r"[ \t]*[:#]?[ \t]*#?[ \t]*(?P<id>\d{1,2}-\d{4}|\d{4,6})"
         r"(?![\w/.%]|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
         0.85, group="id"),
     # A pager number a few words after the page, behind its sign or, in the pager's shape,

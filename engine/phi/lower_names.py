@@ -44,6 +44,11 @@ _VOCATIVE = re.compile(
 # A given name, an initial and a surname anywhere: "eric g. samoylova's tales".
 _INITIALLED = re.compile(
     rf"(?<![\w@./\-])(?P<g>{_W})[ \t](?:[b-hj-z]|[a-z]\.)[ \t](?P<f>{_W})(?![\w@/\-])")
+# Two people by initial and surname joined, as staff sign together: "(k. hadley and m.
+# porter) verified", in any case of text.
+_INITIAL_PAIR = re.compile(
+    rf"(?<![\w.'’])[a-z]\.[ \t]?(?P<f>{_W})[ \t]+(?:and|&)[ \t]+(?P<i2>[a-z]\.)[ \t]?(?P<f2>{_W})"
+    r"(?![\w'’\-])")
 _CAPITAL = re.compile(r"[A-ZÀ-Þ]")
 _LIST = re.compile(rf"(?<![\w'’\-]){_W}(?:,[ \t]+{_W}){{2,}},?[ \t]+and[ \t]+{_W}(?![\w'’\-])")
 _LINE = re.compile(
@@ -136,6 +141,15 @@ class LowerCaseNames:
                     listed_family or self.words.unfamiliar(family)):
                 yield Detection(PhiType.NAME, m.start("g"), m.end("f"), 0.75, self.name)
 
+    def _initial_pairs(self, text: str) -> Iterator[Detection]:
+        """Both surnames on a name list (no everyday word) or known to no vocabulary."""
+        for m in _INITIAL_PAIR.finditer(text):
+            # the lists write "o'brien" as "obrien"
+            surnames = [_plain(m.group(g)).replace("'", "") for g in ("f", "f2")]
+            if all(self._distinct(w) for w in surnames):
+                yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.8, self.name)
+                yield Detection(PhiType.NAME, m.start("i2"), m.end("f2"), 0.8, self.name)
+
     def _echoes(self, text: str, found: list[Detection]) -> Iterator[Detection]:
         """A lower-case name found once is that name wherever else it stands in lower case
         ("hi , brian ." … "so , brian is a 58 year old"), if it is no everyday word."""
@@ -208,7 +222,7 @@ class LowerCaseNames:
 
     def analyze(self, text: str) -> Iterator[Detection]:
         found = [*self._cued(text), *self._lists(text), *self._lines(text), *self._roles(text),
-                 *self._pairs(text)]
+                 *self._pairs(text), *self._initial_pairs(text)]
         if _lower_cased(text):  # where the writer capitalises, a lower-case word is no name
             found += [*self._given_to(text),
                       *self._vocatives(text), *self._initialled(text)]

@@ -59,6 +59,8 @@ _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|re
 # Who called or visited: "social: bill called once", "bob visited during the evening".
 _VISITOR = r"[ \t]\b(?i:called|visited|phoned|came[ \t]+in|in[ \t]+to[ \t]+visit)\b"
 _AWARE = r"\b(?i:aware|notified|paged|informed)\b"
+# A family by its surname: "KEEP HADLEY FAMILY AWARE", "the Okafor family".
+_FAMILY = r"[ \t]\b(?i:family|families|household)\b"
 # Who was told, in brackets after it: "MD AWARE (TRASK)", "resident paged (b. oyelaran)".
 _AWARE_WHO = r"\b(?i:aware|notified|paged|informed|updated)[ \t]*\([ \t]*"
 # A credential after a name mid-text: "report given to JANE RN", "bill rn aware".
@@ -99,6 +101,7 @@ RULES = (
     Rule("aware", _AWARE, 0.85, "aware", after=False),
     Rule("aware_who", _AWARE_WHO, 0.85, "kin"),
     Rule("visitor", _VISITOR, 0.8, "given", after=False),
+    Rule("family", _FAMILY, 0.8, "named", after=False),
     Rule("credential", _CREDENTIAL_AFTER, 0.85, "kin", after=False),
 )
 # Rules whose names stand for the same word elsewhere in the note ("son bill" … "bill
@@ -314,8 +317,12 @@ class CuedNames:
                     end = m.end()  # an initial: "EDWARD C. JONES" (not "BAKAITIS W IMPROVED")
                     continue
                 break
-            if shape_of(token) != shape or not self.words.evidence(
-                    word, acronyms and shape == "upper") or (
+            # a surname may be written in capitals after a capitalised given name
+            # ("Niece, Laura HADLEY"), a whole word, never an acronym's length
+            capped = (shape == "capitalised" and shape_of(token) == "upper" and not joined
+                      and len(token) >= _NAME_IN_CAPS)
+            if (shape_of(token) != shape and not capped) or not self.words.evidence(
+                    word, acronyms and (shape == "upper" or capped)) or (
                     self.lex.english_rank.get(word, RARE_RANK) < COMMON_RANK):
                 break
             if joined:

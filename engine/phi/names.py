@@ -187,6 +187,8 @@ _SUFFIX_BETWEEN = (r"(?:-[A-Za-z0-9]{1,3})?"
 _DOSE_AFTER = re.compile(
     rf"{_SUFFIX_BETWEEN},?[ \t]*\d+(?:[.,/]\d+)*(?:[ \t]*(?:-|to)[ \t]*\d+(?:\.\d+)?)?[ \t]*"
     rf"{_MEASURE}(?![A-Za-z])|[ \t]+(?:\d[+-]/\d[+-]?|\d/\d[+-])")
+# A dose right before it: "loaded with 900mg Zorbital IV" (no person is measured out).
+_DOSE_BEFORE = re.compile(rf"\d(?:\.\d+)?[ \t]*{_MEASURE}[ \t]+$", re.I)
 _ROUTES = frozenset({"oral", "topical", "intravenous", "iv", "ophthalmic", "inhaled",
                      "sublingual", "subcutaneous"})
 _STRUCTURES = frozenset({
@@ -213,7 +215,11 @@ _USE_AFTER = re.compile(
     rf"{_SUFFIX_BETWEEN}(?:,?[ \t]*{_AMOUNT}){{0,2}}[ \t]+(?:{_COUNT}|{_FREQUENCY}|{_FORM})"
     rf"(?![A-Za-z])"
     r"|[ \t]+\d+(?:-\d+)?[ \t]*(?:minutes|min|seconds|reps|repetitions)\b"
-    r"|(?:(?<=['’]s)|['’]s)[ \t]+(?i:breathing|respirations?|diet)\b")
+    r"|(?:(?<=['’]s)|['’]s)[ \t]+(?i:breathing|respirations?|diet)\b"
+    # a device or product by what it is ("Aquaflow bed", "Renalin supplement", "a Vasoport
+    # placed"), a lab by its value ("Trop 1.9")
+    r"|[ \t]+(?i:cath|catheter|placement|hugger|bed|mattress|supplement|boots)\b"
+    r"|[ \t]+\d+\.\d+(?![\d./])")
 _TAKEN = frozenset({"taking", "takes", "take", "took", "trial of", "course of", "dose of",
                     "started", "restarted", "prescribed", "tried", "using", "used", "uses",
                     "continue", "continues", "continued", "discontinued", "stopped",
@@ -562,7 +568,8 @@ class NameRecognizer:
         # the three words before it on its line, lower case ("the white line of")
         before = text[max(0, start - 30):start].rpartition("\n")[2].lower().split()[-3:]
         last = before[-1] if before else ""
-        if _DOSE_AFTER.match(text, end) or last in _ROUTES or (
+        if _DOSE_AFTER.match(text, end) or _DOSE_BEFORE.search(text, max(0, start - 16), start) or (
+                last in _ROUTES) or (
                 last == "of" and len(before) > 1 and before[-2] in _STRUCTURES):
             return True
         plain = self._plain(text[start:end]).removesuffix("'s")

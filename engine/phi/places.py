@@ -63,7 +63,7 @@ def _no_sentence_word(words: list[str]) -> bool:
 # What follows a dose or a measurement, never a house number or a postcode: "500 mg", "3/5".
 NOT_AMOUNT = (r"(?![.,]\d)(?![ \t]*(?:mg|mcg|ml|g\b|kg|lbs?|%|units?|tabs?|caps?|years?|yrs?|"
               r"yo\b|y/o|weeks?|days?|months?|hours?|hrs?|minutes?|min\b|cm|mm|bpm|/|x\b|"
-              r"times|puffs?|doses?|am\b|pm\b))")
+              r"times|puffs?|doses?|am\b|pm\b|cc\b|meq\b|given\b))")
 # Canada's postcode, "B0J 2H0": its letters are never D, F, I, O, Q or U, nor lead with W, Z.
 _CANADA = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]\d[ABCEGHJ-NPRSTV-Z]\d"
 # Postcodes of many countries: "4844", "840 24", "3610-114", "00-950", "97518-1234", "B0J 2H0".
