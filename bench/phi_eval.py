@@ -263,6 +263,13 @@ def run(examples: list[Example], spans: Callable[[str], list[tuple[int, int]]]) 
 
 def side_by_side(examples: list[Example], tools: dict[str, Callable[[str], list[tuple[int, int]]]],
                  rounds: int) -> dict[str, dict]:
+    """Each tool over the same examples, scored on its fastest round."""
+    best = fastest(examples, tools, rounds)
+    return {name: scored(examples, *best[name]) for name in tools}
+
+
+def fastest(examples: list[Example], tools: dict[str, Callable[[str], list[tuple[int, int]]]],
+            rounds: int) -> dict[str, tuple[list[list[tuple[int, int]]], float]]:
     """Each tool over the same examples, in turn, ``rounds`` times: the fastest round counts
     for each, so that the machine's drift between rounds weighs on both alike."""
     best: dict[str, tuple[list[list[tuple[int, int]]], float]] = {}
@@ -271,7 +278,7 @@ def side_by_side(examples: list[Example], tools: dict[str, Callable[[str], list[
             predicted, cpu = timed(examples, spans)
             if name not in best or cpu < best[name][1]:
                 best[name] = (predicted, cpu)
-    return {name: scored(examples, *best[name]) for name in tools}
+    return best
 
 
 def dev_half(tools: dict[str, Callable[[str], list[tuple[int, int]]]], rounds: int,
@@ -284,12 +291,7 @@ def dev_half(tools: dict[str, Callable[[str], list[tuple[int, int]]]], rounds: i
     parts = {part: physionet.load(part) for part in ("tune", "report")}
     examples = [ex for part in parts.values() for ex in part]
     part_of = [name for name, part in parts.items() for _ in part]
-    best: dict[str, tuple[list[list[tuple[int, int]]], float]] = {}
-    for _ in range(rounds):
-        for name, spans in tools.items():
-            predicted, cpu = timed(examples, spans)
-            if name not in best or cpu < best[name][1]:
-                best[name] = (predicted, cpu)
+    best = fastest(examples, tools, rounds)
     out: dict[str, dict] = {}
     for part in ("all", "tune", "report"):
         keep = [i for i, p in enumerate(part_of) if part in ("all", p)]
