@@ -29,9 +29,10 @@ def store_exists(data_dir: Path) -> bool:
 class Desktop:
     """Owns the engine link and the top-level windows for the life of the application."""
 
-    def __init__(self, app: QtWidgets.QApplication, data_dir: Path | None) -> None:
+    def __init__(self, app: QtWidgets.QApplication, data_dir: Path | None,
+                 settings: QtCore.QSettings | None = None) -> None:
         self.app = app
-        self.settings = QtCore.QSettings(ORGANISATION, APPLICATION)
+        self.settings = settings or QtCore.QSettings(ORGANISATION, APPLICATION)
         remembered = self.settings.value("data_dir")
         self.data_dir = data_dir or (Path(remembered) if remembered else default_data_dir())
         self.link: EngineLink | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engine import protocol as p
+from engine.store_lock import STORE_BUSY_MESSAGE
 
 PLAIN: dict[str, str] = {
     "UNSUPPORTED_FORMAT": "HNTAI cannot read this kind of file.",
@@ -27,6 +28,7 @@ PLAIN: dict[str, str] = {
     "PERMISSION_DENIED": "Your role does not allow this action.",
     "STORAGE_FULL": "The disk is full. Free some space, then retry.",
     "STORAGE_UNAVAILABLE": "The data folder cannot be written.",
+    "STORE_BUSY": STORE_BUSY_MESSAGE,
 }
 
 

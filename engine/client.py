@@ -10,6 +10,7 @@ the old ones locked), the last login is replayed so durable jobs resume, and an
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import multiprocessing
@@ -27,11 +28,18 @@ from typing import Any
 
 from engine import protocol as p
 from engine.cpu_share import yield_cpu
-from engine.errors import JobTimeout, VersionMismatch, WorkerCrashed
+from engine.errors import JobTimeout, StoreBusy, VersionMismatch, WorkerCrashed
+from engine.logs import setup_logging
 from engine.secrets_env import take_secrets
+from engine.store_lock import StoreLock
 
 log = logging.getLogger("hntai.client")
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+
+
+# The request id of the start itself: a refused start is answered by a ``Reply`` with this
+# id and the error instead of ``EngineReady`` (requests are numbered from 1).
+START_REQUEST_ID = 0
 
 
 def _engine_entry(requests: multiprocessing.Queue, events: multiprocessing.Queue,
@@ -39,12 +47,33 @@ def _engine_entry(requests: multiprocessing.Queue, events: multiprocessing.Queue
     """Child-process target. The engine's heavy imports (models, PyMuPDF, the store) happen
     here, in the child only, so that the desktop process never loads them. Before them, and
     so before any thread or child process exists, the passwords a front end may have had in
-    its environment are dropped and the engine yields the CPU to the front end."""
+    its environment are dropped and the engine yields the CPU to the front end.
+
+    Then, still before the heavy imports (so that a refusal comes at once) and before the
+    engine touches any file in the data folder, it takes the folder's lock, held for the rest
+    of this process's life: a second engine on the same store is refused with STORE_BUSY."""
     take_secrets()
     yield_cpu()
+    lock = StoreLock(Path(data_dir))
+    try:
+        lock.acquire()
+    except StoreBusy as exc:
+        _log_refusal(Path(data_dir), exc)
+        events.put(p.Reply(START_REQUEST_ID, error=p.ErrorInfo.of(exc)))
+        return
     from engine.service import engine_main
 
-    engine_main(requests, events, data_dir, leave_a_core=leave_a_core)
+    try:
+        engine_main(requests, events, data_dir, leave_a_core=leave_a_core)
+    finally:
+        lock.release()
+
+
+def _log_refusal(data_dir: Path, exc: StoreBusy) -> None:
+    """The refused engine's one line in the folder's log, beside the holder's own lines."""
+    with contextlib.suppress(OSError):
+        setup_logging(data_dir)
+        log.warning("store_busy", extra={"holder_pid": exc.details.get("holder_pid")})
 
 
 @dataclass
@@ -242,10 +271,13 @@ class EngineClient:
                     raise WorkerCrashed("the engine process failed to start") from None
                 continue
             break
+        if isinstance(first, p.Reply) and first.error is not None:
+            process.join(10)  # refused (STORE_BUSY): it has already let go of everything
+            raise first.error.to_exception()
         if not isinstance(first, p.EngineReady) or first.protocol_version != p.PROTOCOL_VERSION:
             process.kill()
             raise VersionMismatch("engine and client speak different protocol versions")
-        log.info("engine_ready", extra={"pid": first.pid})
+        log.info("engine_ready", extra={"engine_pid": first.pid})
         return _Incarnation(process, requests, events)
 
     def _read_loop(self) -> None:
@@ -301,6 +333,14 @@ class EngineClient:
             self._inc = self._spawn()
             if self._login is not None:
                 self._replay_login(self._login)
+        except StoreBusy:
+            # Another window or command took the folder after this engine died: trying
+            # again cannot help, and the user must be told that this window has no engine.
+            log.warning("engine_restart_refused_store_busy")
+            self._dispatch(p.EngineRestarted(reason="engine died; not restarted: HNTAI is "
+                                             "already open on this data folder",
+                                             restarts=self.restarts))
+            return False
         except Exception:
             log.exception("engine_restart_failed")
             return self.restarts < self.max_restarts

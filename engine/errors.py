@@ -37,6 +37,7 @@ class ErrorCode(str, Enum):
     STORE_NOT_INITIALIZED = "STORE_NOT_INITIALIZED"
     STORAGE_FULL = "STORAGE_FULL"
     STORAGE_UNAVAILABLE = "STORAGE_UNAVAILABLE"
+    STORE_BUSY = "STORE_BUSY"
     AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN"
     VERSION_MISMATCH = "VERSION_MISMATCH"
     INTERNAL_ERROR = "INTERNAL_ERROR"
@@ -206,6 +207,12 @@ class StorageUnavailable(HntaiError):
     code = ErrorCode.STORAGE_UNAVAILABLE
 
 
+class StoreBusy(HntaiError):
+    """Another engine (a desktop window or an hntai command) holds the data folder."""
+
+    code = ErrorCode.STORE_BUSY
+
+
 class AuditChainBroken(HntaiError):
     """Audit tampered."""
 
@@ -232,7 +239,7 @@ _BY_CODE: dict[str, type[HntaiError]] = {
         ModelChecksumMismatch,
         InvalidConfig, InsufficientMemory, TokenLimit, JobTimeout, Cancelled, WorkerCrashed,
         AuthFailed, PermissionDenied, NotFound, AlreadyExists, InvalidRequest,
-        StoreNotInitialized, StorageFull, StorageUnavailable, AuditChainBroken,
+        StoreNotInitialized, StorageFull, StorageUnavailable, StoreBusy, AuditChainBroken,
         VersionMismatch, InternalError,
     )
 }

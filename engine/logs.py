@@ -26,6 +26,9 @@ class JsonLineFormatter(logging.Formatter):
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
+            # Which engine wrote the line: a restarted engine, or one refused because another
+            # holds the store, writes to the same file.
+            "pid": record.process,
             "event": record.msg if isinstance(record.msg, str) else type(record.msg).__name__,
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
