@@ -16,14 +16,26 @@ cd "$ROOT"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# --- system packages: Tesseract for OCR; the libraries Qt needs even offscreen ----------
+# --- system packages: Tesseract for OCR; the libraries Qt loads from the system ---------
 need_apt=()
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr tesseract-ocr-eng)
-# (libpulse: QtMultimedia will not import without it, even with no sound device.)
-for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 \
-           libxcb-cursor.so.0 libpulse.so.0; do
-    ldconfig -p | grep -q "$lib" || need_apt+=(libegl1 libgl1 libxkbcommon0 libfontconfig1 \
-                                              libdbus-1-3 libxcb-cursor0 libpulse0)
+# soname:package, each installed when its library is missing. Offscreen needs EGL, GL,
+# fontconfig and xkbcommon; a window on X11 needs the xcb ones too (without icccm or keysyms
+# Qt's xcb plugin fails with a misleading "xcb-cursor0 is needed"); libpulse: QtMultimedia
+# will not import without it, even with no sound device. The same packages are the .deb's
+# Depends (packaging/linux/build_deb.sh; tests/packaging/test_qt_libs.py keeps them equal).
+qt_libs=(
+    libEGL.so.1:libegl1 libGL.so.1:libgl1 libfontconfig.so.1:libfontconfig1
+    libxkbcommon.so.0:libxkbcommon0 libxkbcommon-x11.so.0:libxkbcommon-x11-0
+    libdbus-1.so.3:libdbus-1-3 libxcb-cursor.so.0:libxcb-cursor0
+    libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1
+    libxcb-image.so.0:libxcb-image0 libxcb-render-util.so.0:libxcb-render-util0
+    libxcb-shape.so.0:libxcb-shape0 libxcb-xkb.so.1:libxcb-xkb1
+    libxcb-randr.so.0:libxcb-randr0 libpulse.so.0:libpulse0
+)
+have_libs="$(ldconfig -p)"
+for pair in "${qt_libs[@]}"; do
+    grep -qF $'\t'"${pair%%:*} (" <<<"$have_libs" || need_apt+=("${pair##*:}")
 done
 # stress-ng: the CPU load of a loaded test run.
 [ "$MODE" = "test" ] && [ -n "${HNTAI_CPU_LOAD:-}" ] && ! command -v stress-ng >/dev/null 2>&1 \
