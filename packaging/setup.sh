@@ -33,7 +33,8 @@ qt_libs=(
     libxcb-shape.so.0:libxcb-shape0 libxcb-xkb.so.1:libxcb-xkb1
     libxcb-randr.so.0:libxcb-randr0 libpulse.so.0:libpulse0
 )
-have_libs="$(ldconfig -p)"
+# (ldconfig lives in /sbin, not on every user's PATH; none found: all are asked for.)
+have_libs="$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)"
 for pair in "${qt_libs[@]}"; do
     grep -qF $'\t'"${pair%%:*} (" <<<"$have_libs" || need_apt+=("${pair##*:}")
 done
