@@ -4,10 +4,12 @@ once the holder is SIGKILLed the store is free for a new engine at once."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from engine import protocol as p
 from engine.client import EngineClient
 from engine.errors import StoreBusy
 from engine.logs import LOG_FILE
-from engine.store_lock import STORE_BUSY_MESSAGE, read_holder
+from engine.store_lock import LOCK_FILE, STORE_BUSY_MESSAGE, read_holder
 
 ADMIN, PASSWORD = "admin", "store lock pass 1"
 
@@ -90,6 +92,26 @@ def test_a_restarted_engine_takes_the_store_over_and_still_keeps_others_out(tmp_
         with pytest.raises(StoreBusy) as refused:
             EngineClient(data_dir).start()
         assert refused.value.details["holder_pid"] == engine.pid
+
+
+def test_a_restart_refused_because_another_took_the_store_is_reported_not_retried(
+        tmp_path: Path):
+    data_dir = tmp_path / "data"
+    with EngineClient(data_dir) as engine:
+        engine.request(p.InitStore(admin=ADMIN, password=PASSWORD))
+        # Another process waits for the store (a blocking flock: the kernel hands it the
+        # lock the moment the engine dies, before the client's new engine can ask).
+        fd = os.open(data_dir / LOCK_FILE, os.O_RDWR)
+        waiter = threading.Thread(target=fcntl.flock, args=(fd, fcntl.LOCK_EX), daemon=True)
+        waiter.start()
+        try:
+            engine.kill()
+            notice = _wait_death(engine)
+            assert "not restarted" in notice.reason and "already open" in notice.reason
+            assert engine.restarts == 1 and not engine.alive()  # one refused try, no loop
+            waiter.join()  # it is the other process that holds the store now
+        finally:
+            os.close(fd)
 
 
 def _hntai(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
