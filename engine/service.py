@@ -28,7 +28,7 @@ from engine.cpu_share import model_threads
 from engine.dictation import DictationSession, DictationWorker
 from engine.documents.audio import hotwords, language, transcript_document
 from engine.documents.audio import transcribe as transcribe_audio
-from engine.documents.source import stored_name
+from engine.documents.file_names import NameJudge
 from engine.errors import (
     AuthFailed,
     EmptyDocument,
@@ -477,14 +477,18 @@ class EngineService:
         # Links are resolved, checked and opened when the job runs (engine/documents/source):
         # the submitted path is kept as it was given, made absolute.
         path = Path(os.path.abspath(Path(req.path).expanduser()))
+        # The file name is judged like text: only a plainly harmless one is kept.
+        judge = NameJudge.build(site_lexicon_of(store))
         with store.db.transaction() as conn:
-            record = (records.get(conn, req.record_id) if req.record_id
-                      else records.create(conn, store.session.username))
+            # A new record is written with its first document (engine/store/records.py).
+            record_id = req.record_id or records.new_id()
+            if req.record_id:
+                records.require(conn, record_id)
+            name = judge.source_name(path.name, documents.next_number(conn, record_id))
             job = self._submit_job(
                 store, conn, PROCESS_DOCUMENT,
-                {"path": str(path), "record_id": record.id,
-                 "source_name": stored_name(path.name)},
-                req.priority, {"record_id": record.id})
+                {"path": str(path), "record_id": record_id, "source_name": name},
+                req.priority, {"record_id": record_id})
         return self._acknowledge(job)
 
     def _cancel(self, req: p.CancelJob) -> p.JobInfo:
@@ -498,6 +502,11 @@ class EngineService:
             job = job_rows.get(conn, req.job_id)
             if job.state not in ("failed", "cancelled"):
                 raise InvalidRequest("only failed or cancelled jobs can be retried")
+            if job.kind == PROCESS_DOCUMENT and "path" not in job.payload:
+                # Dropped when the file itself was refused (engine/jobs.py): it may name
+                # the patient.
+                raise InvalidRequest("HNTAI does not keep where a refused file was: add the "
+                                     "file again")
             job_rows.retry_failed(conn, job.id)
             audit.append(conn, audit.AuditEvent(
                 "job.retry", user_id=store.session.username, resource_type="job",

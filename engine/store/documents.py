@@ -105,3 +105,15 @@ def list_meta(conn, record_id: str | None = None, limit: int = 500) -> list[Docu
         (*params, limit),
     ).fetchall()
     return [DocumentMeta(*r) for r in rows]
+
+
+def next_number(conn, record_id: str) -> int:
+    """The number a document added to ``record_id`` now takes in it (counting the documents
+    of jobs still running or waiting): what its neutral name calls it, ``document 3``."""
+    stored = conn.execute("SELECT count(*) FROM documents WHERE record_id = ?",
+                          (record_id,)).fetchone()[0]
+    awaited = conn.execute(
+        "SELECT count(*) FROM jobs WHERE kind = 'process_document' "
+        "AND state IN ('queued', 'running') AND json_extract(payload, '$.record_id') = ?",
+        (record_id,)).fetchone()[0]
+    return stored + awaited + 1
