@@ -33,12 +33,13 @@ KIND_LABELS = {"pdf": "PDF", "docx": "Word", "image": "image", "text": "text",
 
 _NEUTRAL = re.compile(r"document (\d+)(?: \([^)]*\))?")
 _CUTS = re.compile(
-    r"[\s_.,;+&()\[\]{}]+"           # separators
-    r"|(?<=[^\W\d_])-(?=[^\W\d_])"   # a hyphen between letters ("Okafor-Chinwe")
+    r"[\s_.,;:+&'()\[\]{}\u2010-\u2015]+"  # separators, dashes among them
+    r"|(?<!\d)-|-(?!\d)"             # a hyphen not between digits ("Okafor-Chinwe")
     r"|(?<=[a-z])(?=[A-Z])"          # camel case ("ThornburyMargaret")
     r"|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])"  # letters against digits ("DOB19480417")
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
+_NUMBER = re.compile(r"\d+(?:[-/]\d+)*")  # "2024", "1948-04-17"
 
 
 def neutral_name(number: int, kind: str | None = None) -> str:
@@ -60,7 +61,7 @@ def with_kind(name: str, kind: str) -> str:
 def name_words(stem: str) -> list[str]:
     """The words of a file's stem: ``Thornbury_Margaret_DOB_1948-04-17`` →
     ``Thornbury``, ``Margaret``, ``DOB``, ``1948-04-17``."""
-    return [w for w in _CUTS.split(stem) if w and w != "-"]
+    return [w for w in _CUTS.split(stem) if w]
 
 
 def _capitalised(word: str) -> str:
@@ -88,11 +89,14 @@ class NameJudge:
         for text in (" ".join(words), " ".join(map(_capitalised, words))):
             if self.scrubber.detect(text):
                 return True
-        return any(self._unknown(w.lower()) for w in words if _LETTERS.fullmatch(w))
+        return any(self._unknown(w.lower()) for w in words if not _NUMBER.fullmatch(w))
 
     def _unknown(self, word: str) -> bool:
         """A word that is no everyday English or clinical word, or a name rarer than the
-        everyday words ("thornbury", "jsmith", "nguyen"; not "record", "page")."""
+        everyday words ("thornbury", "jsmith", "nguyen"; not "record", "page"), or no word
+        of letters alone."""
+        if not _LETTERS.fullmatch(word):  # letters and digits mixed, marks, controls
+            return True
         lex = self.lex
         clinical = word in lex.clinical_words or word in lex.vocabulary
         rank = lex.english_rank.get(word)
