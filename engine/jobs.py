@@ -374,10 +374,13 @@ class JobRunner:
                            error_message=exc.message):
             if exc.code in _FILE_FAULTS:
                 _forget_source(conn, job)
+            # A cancel is what was asked for: audited as done, not as a failure.
+            cancelled = state == "cancelled"
             audit.append(conn, audit.AuditEvent(
-                "job.cancel" if state == "cancelled" else "job.fail",
+                "job.cancel" if cancelled else "job.fail",
                 user_id=user or job.submitted_by, resource_type="job", resource_id=job.id,
-                response_status="failure", error_message=exc.code.value,
+                response_status="success" if cancelled else "failure",
+                error_message=None if cancelled else exc.code.value,
             ))
             if announce:
                 self.emit(JobFailed(job.id, ErrorInfo.of(exc)))

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pymupdf
-from test_cli import PASSWORD as CLI_PASSWORD
-from test_cli import hntai
+from cli_runner import PASSWORD as CLI_PASSWORD
+from cli_runner import hntai
 
 from engine import protocol as p
 from engine.store import unlock
