@@ -123,8 +123,9 @@ class JobPanel(QtWidgets.QWidget):
         elif job.error is not None:
             item.setText(4, describe(job.error))
             item.setToolTip(4, detail(job.error))
-        elif job.stage:
-            item.setText(4, stage_text(job.stage, job.stage))
+        else:  # waiting or working (again, after a retry): no old error stays
+            item.setText(4, stage_text(job.stage, job.stage) if job.stage else "")
+            item.setToolTip(4, "")
         self._update_actions()
 
     def _bar(self, job_id: str) -> QtWidgets.QProgressBar:
@@ -135,6 +136,7 @@ class JobPanel(QtWidgets.QWidget):
             item.setText(3, "")
             bar = QtWidgets.QProgressBar()
             bar.setRange(0, 100)
+            bar.setValue(0)
             bar.setAccessibleName("Job progress")
             self.tree.setItemWidget(item, 3, bar)
             self._bars[job_id] = bar
