@@ -127,7 +127,8 @@ class EngineService:
             p.UnlockWithRecovery: self._unlock_recovery, p.Lock: self._lock,
             p.AddUser: self._add_user, p.DisableUser: self._disable_user,
             p.SetPassword: self._set_password, p.ListUsers: self._list_users,
-            p.ProcessDocument: self._process, p.CancelJob: self._cancel, p.RetryJob: self._retry,
+            p.ProcessDocument: self._process, p.ShowableNames: self._showable_names,
+            p.CancelJob: self._cancel, p.RetryJob: self._retry,
             p.GetJob: self._get_job, p.ListJobs: self._list_jobs,
             p.ListRecords: self._list_records, p.ListDocuments: self._list_documents,
             p.GetDocument: self._get_document, p.GetStatus: self._status,
@@ -490,6 +491,11 @@ class EngineService:
                 {"path": str(path), "record_id": record_id, "source_name": name},
                 req.priority, {"record_id": record_id})
         return self._acknowledge(job)
+
+    def _showable_names(self, req: p.ShowableNames) -> list[str | None]:
+        store = self._require("document.submit")
+        judge = NameJudge.build(site_lexicon_of(store))
+        return [judge.shown(name) for name in req.names]
 
     def _cancel(self, req: p.CancelJob) -> p.JobInfo:
         store = self._require("job.control", "job", req.job_id)

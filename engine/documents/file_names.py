@@ -105,7 +105,11 @@ class NameJudge:
         is_name = word in lex.given_names or word in lex.surnames
         return is_name and rank >= COMMON_RANK and not clinical
 
+    def shown(self, file_name: str) -> str | None:
+        """The file's own name (escaped, see ``source.stored_name``) when it is plainly no
+        identifier, else None."""
+        return None if self.doubtful(file_name) else stored_name(file_name)
+
     def source_name(self, file_name: str, number: int) -> str:
-        """The name to store for a submitted file: its own (escaped, see
-        ``source.stored_name``) when it is plainly no identifier, else ``document N``."""
-        return neutral_name(number) if self.doubtful(file_name) else stored_name(file_name)
+        """The name to store for a submitted file: its own, or ``document N``."""
+        return self.shown(file_name) or neutral_name(number)
