@@ -332,11 +332,12 @@ class EngineService:
             raise EmptyDocument("nothing was dictated")
         store = self._require("document.submit")
         with store.db.transaction() as conn:
-            record = (records.get(conn, record_id) if record_id
-                      else records.create(conn, store.session.username))
+            if record_id:
+                records.require(conn, record_id)
+            record_id = record_id or records.new_id()  # written with the document
             job = self._submit_job(store, conn, DICTATION,
-                                   {"record_id": record.id, "source_name": "dictation"},
-                                   0, {"record_id": record.id})
+                                   {"record_id": record_id, "source_name": "dictation"},
+                                   0, {"record_id": record_id})
         self._dictated_texts[job.id] = text
         return self._acknowledge(job)
 

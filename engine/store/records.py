@@ -26,10 +26,10 @@ def new_id() -> str:
     return "R-" + secrets.token_hex(6)
 
 
-def pending(record_id: str) -> Record:
-    """A record not yet written: its id was given out with a job, its secret is fresh."""
-    return Record(record_id, "Patient " + secrets.token_hex(3).upper(), secrets.token_bytes(32),
-                  utc_now_iso())
+def pending(record_id: str | None = None) -> Record:
+    """A record not yet written (its id given out with a job, or new); its secret is fresh."""
+    return Record(record_id or new_id(), "Patient " + secrets.token_hex(3).upper(),
+                  secrets.token_bytes(32), utc_now_iso())
 
 
 def store(conn, record: Record, created_by: str | None) -> Record:
@@ -40,10 +40,6 @@ def store(conn, record: Record, created_by: str | None) -> Record:
         (record.id, record.pseudonym, record.secret, record.created_at, created_by),
     )
     return get(conn, record.id)
-
-
-def create(conn, created_by: str | None) -> Record:
-    return store(conn, pending(new_id()), created_by)
 
 
 def find(conn, record_id: str) -> Record | None:

@@ -46,7 +46,7 @@ def test_a_pending_record_is_written_only_with_its_document(store):
 
 def test_document_numbers_count_every_file_added(store):
     with store.db.transaction() as conn:
-        record = records.create(conn, "admin")
+        record = records.store(conn, records.pending(), "admin")
         assert documents.next_number(conn, record.id) == 1
         first = _job(conn, record.id)
         documents.insert(conn, _doc(record.id, first.id, "document 1 (PDF)"))
@@ -71,8 +71,8 @@ def test_migration_renames_names_stored_before(tmp_path):
             conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {before}")
     conn.execute("BEGIN")
-    kept = records.create(conn, "admin")
-    empty = records.create(conn, "admin")  # left by a refused file
+    kept = records.store(conn, records.pending(), "admin")
+    empty = records.store(conn, records.pending(), "admin")  # left by a refused file
     done = [_job(conn, kept.id, path=f"/home/u/Delacroix_Evangeline_{i}.pdf",
                  source_name=f"Delacroix_Evangeline_{i}.pdf") for i in range(2)]
     for i, job in enumerate(done):
