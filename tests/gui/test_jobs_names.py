@@ -43,9 +43,14 @@ def test_a_drop_names_only_what_identifies_nobody(make_window, qtbot, tmp_path, 
     shown = " ".join(rows[n].text(c) + rows[n].toolTip(c) for n in rows for c in range(5))
     for part in ("Ravensworth", "Oriel", "1952", "Abernathy", "Solveig"):
         assert part not in shown
-    # The damaged file left no record behind; the stored document has its own.
+    # The damaged file left no record behind; the stored document has its own, and the
+    # record tree shows it under its kept name.
     records = call(p.ListRecords())
     assert [r["document_count"] for r in records] == [1]
+    tree = window.records.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1
+                    and tree.topLevelItem(0).childCount() == 1, timeout=30_000)
+    assert tree.topLevelItem(0).child(0).text(0) == "document 1 (text)"
 
 
 def test_a_notice_counts_beyond_the_first_few():
