@@ -2,7 +2,7 @@
 
 A file name is PHI as often as not (``Thornbury_Margaret_DOB_1948-04-17.txt``), so it is
 judged like text before anything keeps it: its stem is cut into words at ``_``, ``.``, a
-hyphen between letters, a change of case or between letters and digits, and the words go
+hyphen not between digits, a change of case or between letters and digits, and the words go
 through the same scrubber as a document's text, as written and with each word capitalised
 (``THORNBURY``, ``thornbury``). A name is kept only when nothing doubtful is left: the
 scrubber finds nothing, every word is an English or clinical word, and the name holds few
@@ -24,9 +24,9 @@ from engine.phi.lexicons import COMMON_RANK, Lexicons, load
 from engine.phi.site_lexicon import SiteLexicon
 from engine.protocol import DOCUMENT_SUFFIXES
 
-# More digits than this in a name are an identifier or a date, whatever their separators
-# ("555_201_4477", "19480417"); a year or a page number stays below it.
-MAX_DIGITS = 5
+# More digits than this in a name are an identifier, a ZIP code or a date, whatever their
+# separators ("555_201_4477", "19480417"); a year or a page number stays within it.
+MAX_DIGITS = 4
 
 KIND_LABELS = {"pdf": "PDF", "docx": "Word", "image": "image", "text": "text",
                "audio": "audio", "ccda": "C-CDA", "fhir": "FHIR"}
@@ -46,10 +46,6 @@ def neutral_name(number: int, kind: str | None = None) -> str:
     """``document 3 (PDF)``; ``document 3`` while the kind is not known."""
     label = KIND_LABELS.get(kind or "", kind)
     return f"document {number}" + (f" ({label})" if label else "")
-
-
-def is_neutral(name: str) -> bool:
-    return _NEUTRAL.fullmatch(name) is not None
 
 
 def with_kind(name: str, kind: str) -> str:

@@ -6,7 +6,6 @@ import pytest
 
 from engine.documents.file_names import (
     NameJudge,
-    is_neutral,
     name_words,
     neutral_name,
     with_kind,
@@ -32,6 +31,7 @@ def judge() -> NameJudge:
     "EvangelineDelacroix",                       # camel case, no extension
     "notes.Delacroix",                           # the name where an extension would be
     "19610214.pdf",                              # a date with no separators
+    "clinic 45419.txt",                          # a ZIP code
 ])
 def test_identifying_names_become_neutral(judge, name):
     assert judge.doubtful(name)
@@ -67,4 +67,5 @@ def test_neutral_names_take_the_kind_read_from_the_file():
     assert with_kind("document 3", "pdf") == "document 3 (PDF)"
     assert with_kind("document 3", "docx") == "document 3 (Word)"
     assert with_kind("operative_note.pdf", "pdf") == "operative_note.pdf"
-    assert is_neutral("document 12 (image)") and not is_neutral("document twelve")
+    assert with_kind("document 12 (image)", "pdf") == "document 12 (PDF)"
+    assert with_kind("document twelve", "pdf") == "document twelve"
