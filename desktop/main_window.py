@@ -306,13 +306,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def _submit(self, path: Path, record_id: str | None,
                 then: Callable[[p.JobInfo], None] | None) -> None:
         def accepted(job: p.JobInfo) -> None:
-            self.jobs.show_job(job, path.name)
+            self.jobs.show_job(job)  # under the name the engine keeps, never the file's own
             if then is not None:
                 then(job)
 
         self.link.call(p.ProcessDocument(path=str(path), record_id=record_id)) \
             .success(accepted) \
-            .failure(lambda e: self.notify(f"{path.name}: {describe(e)}")).run()
+            .failure(lambda e: self.notify(f"A file was not added. {describe(e)}")).run()
 
     def _submit_chain(self, paths: list[Path], record_id: str | None) -> None:
         """One record: the first file creates it, the others are filed under it."""
@@ -321,9 +321,14 @@ class MainWindow(QtWidgets.QMainWindow):
                          lambda job: self._submit_chain(paths[1:], job.record_id))
 
     def _refused(self, refused: list[Refused]) -> None:
-        text = summary_of(refused)
-        self.home.notice.setText(text)
-        self.notify(text)
+        def show(names: list[str | None] | None) -> None:
+            text = summary_of(refused, names)
+            self.home.notice.setText(text)
+            self.notify(text)
+
+        # The engine judges which file names may be shown.
+        self.link.call(p.ShowableNames(names=tuple(r.path.name for r in refused))) \
+            .success(show).failure(lambda _error: show(None)).run()
 
     def cancel_job(self, job_id: str) -> None:
         self.link.call(p.CancelJob(job_id=job_id)).success(self.jobs.show_job) \

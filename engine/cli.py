@@ -141,7 +141,8 @@ class Cli:
         for job_id, path in jobs.items():
             info = done[job_id]
             doc_id = (info.result or {}).get("document_id")
-            results.append(_file_result(path, info.state, doc_id, info.error, info.record_id))
+            results.append(_file_result(path, info.state, doc_id, info.error, info.record_id,
+                                        info.source_name))
         for row in results:
             if self.args.json:
                 _print_json(row)
@@ -407,8 +408,11 @@ class Cli:
 
 
 def _file_result(path: Path, status: str, doc_id: str | None, error: p.ErrorInfo | None,
-                 record_id: str | None = None) -> dict[str, Any]:
-    return {"file": str(path), "status": status, "document_id": doc_id, "record_id": record_id,
+                 record_id: str | None = None, source_name: str | None = None) -> dict[str, Any]:
+    # "file" echoes the argument as typed, to the user's own terminal; "source_name" is the
+    # name HNTAI keeps (engine/documents/file_names.py).
+    return {"file": str(path), "source_name": source_name, "status": status,
+            "document_id": doc_id, "record_id": record_id,
             "error": {"code": error.code, "message": error.message} if error else None}
 
 

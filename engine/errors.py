@@ -207,6 +207,10 @@ class StorageUnavailable(HntaiError):
     code = ErrorCode.STORAGE_UNAVAILABLE
 
 
+STORE_BUSY_MESSAGE = ("HNTAI is already open on this data folder; close the other HNTAI "
+                      "window, or wait for the hntai command using it to finish, then try again.")
+
+
 class StoreBusy(HntaiError):
     """Another engine (a desktop window or an hntai command) holds the data folder."""
 

@@ -23,7 +23,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from engine.errors import Cancelled, HntaiError, InternalError, JobTimeout, WorkerCrashed
+from engine.errors import (
+    Cancelled,
+    ErrorCode,
+    HntaiError,
+    InternalError,
+    JobTimeout,
+    WorkerCrashed,
+)
 from engine.protocol import ErrorInfo, Event, JobFailed, JobFinished, JobProgress
 from engine.store import Store, audit
 from engine.store import jobs as job_rows
@@ -34,6 +41,15 @@ log = logging.getLogger("hntai.jobs")
 GRACE_S = 2.0  # after the limit or a cancel: checkpoints get this long to stop the job
 ABANDON_S = 5.0  # after the limit or a cancel: then the worker is given up and replaced
 WATCH_EVERY_S = 0.25
+
+# A job's payload may locate the user's file ("path"), and a path can name the patient: it is
+# kept only while a retry could still use it, and dropped once the job has succeeded or
+# failed for a reason in the file itself (a retry of the same file would fail alike).
+_FILE_FAULTS = frozenset({
+    ErrorCode.UNSUPPORTED_FORMAT, ErrorCode.CORRUPT_FILE, ErrorCode.ENCRYPTED_DOCUMENT,
+    ErrorCode.FILE_TOO_LARGE, ErrorCode.EMPTY_DOCUMENT, ErrorCode.FILE_NOT_FOUND,
+    ErrorCode.FORBIDDEN_PATH,
+})
 
 ResultWriter = Callable[[Any], Mapping[str, Any]]
 """Called with the open connection inside the job's final transaction; returns the result."""
@@ -257,6 +273,7 @@ class JobRunner:
                     return
                 result = dict(writer(conn))
                 if job_rows.finish(conn, job.id, "succeeded", result=result):
+                    _forget_source(conn, job)
                     audit.append(conn, audit.AuditEvent(
                         "job.finish", user_id=job.submitted_by, resource_type="job",
                         resource_id=job.id, request_data=_audit_summary(result),
@@ -355,13 +372,23 @@ class JobRunner:
         state = "cancelled" if isinstance(exc, Cancelled) else "failed"
         if job_rows.finish(conn, job.id, state, error_code=exc.code.value,
                            error_message=exc.message):
+            if exc.code in _FILE_FAULTS:
+                _forget_source(conn, job)
+            # A cancel is what was asked for: audited as done, not as a failure.
+            cancelled = state == "cancelled"
             audit.append(conn, audit.AuditEvent(
-                "job.cancel" if state == "cancelled" else "job.fail",
+                "job.cancel" if cancelled else "job.fail",
                 user_id=user or job.submitted_by, resource_type="job", resource_id=job.id,
-                response_status="failure", error_message=exc.code.value,
+                response_status="success" if cancelled else "failure",
+                error_message=None if cancelled else exc.code.value,
             ))
             if announce:
                 self.emit(JobFailed(job.id, ErrorInfo.of(exc)))
+
+
+def _forget_source(conn, job: job_rows.JobRow) -> None:
+    if "path" in job.payload:
+        job_rows.update_payload(conn, job.id, {"path": None})
 
 
 def _audit_summary(result: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,8 @@ from engine.documents import (
     detect_kind,
     extract_document,
 )
-from engine.documents.source import SourcePolicy, open_source, stored_name
+from engine.documents.file_names import neutral_name, with_kind
+from engine.documents.source import SourcePolicy, open_source
 from engine.documents.structured import merge_coded
 from engine.documents.vocabulary import keep_vocabulary
 from engine.errors import FileNotFound, FileTooLarge
@@ -177,11 +178,12 @@ class DocumentPipeline:
             )
 
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
-        path = Path(job.payload.get("path") or job.payload.get("source_name") or "document")
         with self.store.db.lock:
             conn = self.store.db.conn
             settings = PipelineSettings.from_store(conn)
-            record = records.get(conn, job.payload["record_id"])
+            # A new record is written with the document, in the final transaction.
+            record_id = job.payload["record_id"]
+            record = records.find(conn, record_id) or records.pending(record_id)
             job_rows.set_stage(conn, job.id, "extract")
         timer = _StageTimer()
         extracted = self.extract(ctx, job, settings)
@@ -194,8 +196,10 @@ class DocumentPipeline:
                 scrubbed = keep_vocabulary(extracted.text, scrubbed, extracted.vocabulary)
         new_doc = documents.NewDocument(
             record_id=record.id, job_id=job.id,
-            # Escaped when the job was submitted (engine/documents/source.stored_name).
-            source_name=job.payload.get("source_name") or stored_name(path.name),
+            # Judged when the job was submitted (engine/documents/file_names); a neutral
+            # name takes the kind read from the file's bytes now.
+            source_name=with_kind(job.payload.get("source_name") or neutral_name(1),
+                                  extracted.kind),
             sha256=extracted.sha256, kind=extracted.kind, mime=extracted.mime,
             size_bytes=extracted.size_bytes, page_count=extracted.page_count,
             ocr_pages=extracted.ocr_page_count,
@@ -224,7 +228,10 @@ class DocumentPipeline:
         entity_count = len((new_doc.extraction or {}).get("entities", ()))
 
         def write(conn) -> Mapping[str, Any]:
+            records.store(conn, record, job.submitted_by)
             doc_id = documents.insert(conn, new_doc)
+            if new_doc.source_name != job.payload.get("source_name"):
+                job_rows.update_payload(conn, job.id, {"source_name": new_doc.source_name})
             audit.append(conn, audit.AuditEvent(
                 "document.store", user_id=job.submitted_by, resource_type="document",
                 resource_id=doc_id, phi_accessed=True,

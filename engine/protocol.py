@@ -117,6 +117,13 @@ class ProcessDocument(Request):
 
 
 @dataclass(frozen=True)
+class ShowableNames(Request):
+    """File names as a window may show them (a refusal notice): each name, or None where
+    it may identify a patient (engine/documents/file_names.py)."""
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CancelJob(Request):
     job_id: str = ""
 

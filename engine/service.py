@@ -28,7 +28,7 @@ from engine.cpu_share import model_threads
 from engine.dictation import DictationSession, DictationWorker
 from engine.documents.audio import hotwords, language, transcript_document
 from engine.documents.audio import transcribe as transcribe_audio
-from engine.documents.source import stored_name
+from engine.documents.file_names import NameJudge
 from engine.errors import (
     AuthFailed,
     EmptyDocument,
@@ -127,7 +127,8 @@ class EngineService:
             p.UnlockWithRecovery: self._unlock_recovery, p.Lock: self._lock,
             p.AddUser: self._add_user, p.DisableUser: self._disable_user,
             p.SetPassword: self._set_password, p.ListUsers: self._list_users,
-            p.ProcessDocument: self._process, p.CancelJob: self._cancel, p.RetryJob: self._retry,
+            p.ProcessDocument: self._process, p.ShowableNames: self._showable_names,
+            p.CancelJob: self._cancel, p.RetryJob: self._retry,
             p.GetJob: self._get_job, p.ListJobs: self._list_jobs,
             p.ListRecords: self._list_records, p.ListDocuments: self._list_documents,
             p.GetDocument: self._get_document, p.GetStatus: self._status,
@@ -331,11 +332,12 @@ class EngineService:
             raise EmptyDocument("nothing was dictated")
         store = self._require("document.submit")
         with store.db.transaction() as conn:
-            record = (records.get(conn, record_id) if record_id
-                      else records.create(conn, store.session.username))
+            if record_id:
+                records.require(conn, record_id)
+            record_id = record_id or records.new_id()  # written with the document
             job = self._submit_job(store, conn, DICTATION,
-                                   {"record_id": record.id, "source_name": "dictation"},
-                                   0, {"record_id": record.id})
+                                   {"record_id": record_id, "source_name": "dictation"},
+                                   0, {"record_id": record_id})
         self._dictated_texts[job.id] = text
         return self._acknowledge(job)
 
@@ -477,15 +479,24 @@ class EngineService:
         # Links are resolved, checked and opened when the job runs (engine/documents/source):
         # the submitted path is kept as it was given, made absolute.
         path = Path(os.path.abspath(Path(req.path).expanduser()))
+        # The file name is judged like text: only a plainly harmless one is kept.
+        judge = NameJudge.build(site_lexicon_of(store))
         with store.db.transaction() as conn:
-            record = (records.get(conn, req.record_id) if req.record_id
-                      else records.create(conn, store.session.username))
+            # A new record is written with its first document (engine/store/records.py).
+            record_id = req.record_id or records.new_id()
+            if req.record_id:
+                records.require(conn, record_id)
+            name = judge.source_name(path.name, documents.next_number(conn, record_id))
             job = self._submit_job(
                 store, conn, PROCESS_DOCUMENT,
-                {"path": str(path), "record_id": record.id,
-                 "source_name": stored_name(path.name)},
-                req.priority, {"record_id": record.id})
+                {"path": str(path), "record_id": record_id, "source_name": name},
+                req.priority, {"record_id": record_id})
         return self._acknowledge(job)
+
+    def _showable_names(self, req: p.ShowableNames) -> list[str | None]:
+        store = self._require("document.submit")
+        judge = NameJudge.build(site_lexicon_of(store))
+        return [judge.shown(name) for name in req.names]
 
     def _cancel(self, req: p.CancelJob) -> p.JobInfo:
         store = self._require("job.control", "job", req.job_id)
@@ -498,6 +509,11 @@ class EngineService:
             job = job_rows.get(conn, req.job_id)
             if job.state not in ("failed", "cancelled"):
                 raise InvalidRequest("only failed or cancelled jobs can be retried")
+            if job.kind == PROCESS_DOCUMENT and "path" not in job.payload:
+                # Dropped when the file itself was refused (engine/jobs.py): it may name
+                # the patient.
+                raise InvalidRequest("HNTAI does not keep where a refused file was: add the "
+                                     "file again")
             job_rows.retry_failed(conn, job.id)
             audit.append(conn, audit.AuditEvent(
                 "job.retry", user_id=store.session.username, resource_type="job",

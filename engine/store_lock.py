@@ -24,11 +24,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
-from engine.errors import StoreBusy
+from engine.errors import STORE_BUSY_MESSAGE, StoreBusy
 
 LOCK_FILE = "engine.lock"
-STORE_BUSY_MESSAGE = ("HNTAI is already open on this data folder. Close the other HNTAI "
-                      "window, or wait for the hntai command using it to finish, then try again.")
 _INFO_MAX = 512  # the holder's text is far shorter; the Windows lock byte lies past it
 
 log = logging.getLogger("hntai.store_lock")

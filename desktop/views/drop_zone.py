@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,14 +46,20 @@ def dropped_paths(mime: QtCore.QMimeData) -> list[Path]:
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
-def summary_of(refused: list[Refused]) -> str:
-    """A short, file-name-free line: file names may hold patient names."""
-    reasons: dict[str, int] = {}
-    for r in refused:
-        key = r.reason if ":" not in r.reason else r.reason.split(":", 1)[1].strip()
-        reasons[key] = reasons.get(key, 0) + 1
-    parts = [f"{n} {reason}" if n > 1 else reason for reason, n in reasons.items()]
-    return f"{len(refused)} file(s) not added — " + "; ".join(parts)
+NAMED_AT_MOST = 3  # a notice names a few files; the rest are counted
+
+
+def summary_of(refused: list[Refused], shown: Sequence[str | None] | None = None) -> str:
+    """One line naming each refused file by the name HNTAI may show: ``shown`` holds the
+    engine's answer per file (None where the name may identify a patient, see
+    engine/documents/file_names.py); without it no file is named."""
+    names = list(shown) if shown is not None else [None] * len(refused)
+    items = [f"{name or 'a file whose name may identify a patient'} ({r.reason})"
+             for r, name in zip(refused, names, strict=True)]
+    more = len(items) - NAMED_AT_MOST
+    text = "; ".join(items[:NAMED_AT_MOST]) + (f"; and {more} more" if more > 0 else "")
+    count = f"{len(refused)} file{'s' * (len(refused) != 1)}"
+    return f"{count} not added — {text}."
 
 
 class DropZone(QtWidgets.QFrame):

@@ -1,11 +1,13 @@
 """The job queue panel: a row per job with its stage and a progress bar, cancel and retry,
-errors in plain language with their code."""
+errors in plain language with their code. A job that failed or was cancelled loses its bar
+(its last percentage would read as progress) and says so instead; only a failure is red, a
+cancel is the user's own choice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.messages import describe
+from desktop.messages import describe, detail
 from desktop.qt import Qt, QtGui, QtWidgets, Signal
 from desktop.theme import icon
 from engine import protocol as p
@@ -15,6 +17,8 @@ _KINDS = {"process_document": "Document", "summarize": "Summary", "dictation": "
 _STATE_TEXT = {"queued": "Waiting", "running": "Working", "succeeded": "Done",
                "failed": "Failed", "cancelled": "Cancelled"}
 COLUMNS = ("Item", "Kind", "State", "Progress", "Detail")
+_FAILED_RED = "#c0392b"
+_STOPPED = frozenset({"failed", "cancelled"})
 
 
 def stage_text(stage: str, label: str) -> str:
@@ -102,34 +106,60 @@ class JobPanel(QtWidgets.QWidget):
             item = QtWidgets.QTreeWidgetItem(self.tree)
             item.setData(0, Qt.ItemDataRole.UserRole, job.id)
             self._rows[job.id] = item
-            bar = QtWidgets.QProgressBar()
-            bar.setRange(0, 100)
-            bar.setAccessibleName("Job progress")
-            self.tree.setItemWidget(item, 3, bar)
-            self._bars[job.id] = bar
         label = self._names.get(job.id) or job.source_name or job.id
         item.setText(0, label)
         item.setToolTip(0, f"{label} — job {job.id}")
         item.setText(1, _KINDS.get(job.kind, job.kind))
         item.setData(1, Qt.ItemDataRole.UserRole, job.kind)
         self._set_state(job.id, job.state)
+        if job.state in _STOPPED:
+            self._drop_bar(job.id, _STATE_TEXT[job.state])
+        else:
+            bar = self._bar(job.id)
         if job.state == "succeeded":
-            self._bars[job.id].setValue(100)
+            bar.setValue(100)
             item.setText(4, "")
+            item.setToolTip(4, "")
         elif job.error is not None:
             item.setText(4, describe(job.error))
-            item.setToolTip(4, describe(job.error))
-        elif job.stage:
-            item.setText(4, stage_text(job.stage, job.stage))
+            item.setToolTip(4, detail(job.error))
+        else:  # waiting or working (again, after a retry): no old error stays
+            item.setText(4, stage_text(job.stage, job.stage) if job.stage else "")
+            item.setToolTip(4, "")
         self._update_actions()
+
+    def _bar(self, job_id: str) -> QtWidgets.QProgressBar:
+        """The row's progress bar, made when the job is (again) waiting or working."""
+        bar = self._bars.get(job_id)
+        if bar is None:
+            item = self._rows[job_id]
+            item.setText(3, "")
+            bar = QtWidgets.QProgressBar()
+            bar.setRange(0, 100)
+            bar.setValue(0)
+            bar.setAccessibleName("Job progress")
+            self.tree.setItemWidget(item, 3, bar)
+            self._bars[job_id] = bar
+        return bar
+
+    def _drop_bar(self, job_id: str, text: str) -> None:
+        item = self._rows[job_id]
+        if self._bars.pop(job_id, None) is not None:
+            self.tree.removeItemWidget(item, 3)
+        item.setText(3, text)
+
+    def progress_text(self, job_id: str) -> str:
+        """What the Progress column shows: the bar's percentage, or the text in its place."""
+        bar = self._bars.get(job_id)
+        return bar.text() if bar is not None else self._rows[job_id].text(3)
 
     def progress(self, event: p.JobProgress) -> None:
         item = self._rows.get(event.job_id)
-        if item is None:
-            return  # a job of another session; the next refresh lists it
+        if item is None or self.state_of(event.job_id) in TERMINAL:
+            return  # another session's job (the next refresh lists it), or one already over
         self._set_state(event.job_id, "running")
-        self._bars[event.job_id].setValue(overall_percent(event.stage, event.value,
-                                                          event.maximum))
+        self._bar(event.job_id).setValue(overall_percent(event.stage, event.value,
+                                                         event.maximum))
         detail = stage_text(event.stage, event.label)
         if event.maximum > 1:
             detail += f" ({event.value}/{event.maximum})"
@@ -144,8 +174,9 @@ class JobPanel(QtWidgets.QWidget):
         item = self._rows[job_id]
         item.setText(2, _STATE_TEXT.get(state, state))
         item.setData(2, Qt.ItemDataRole.UserRole, state)
-        bad = state == "failed"
-        item.setForeground(4, QtGui.QBrush(QtGui.QColor("#c0392b")) if bad else QtGui.QBrush())
+        red = QtGui.QBrush(QtGui.QColor(_FAILED_RED)) if state == "failed" else QtGui.QBrush()
+        for column in (2, 3, 4):
+            item.setForeground(column, red)
         self._update_counts()
 
     def state_of(self, job_id: str) -> str | None:

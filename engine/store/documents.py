@@ -105,3 +105,17 @@ def list_meta(conn, record_id: str | None = None, limit: int = 500) -> list[Docu
         (*params, limit),
     ).fetchall()
     return [DocumentMeta(*r) for r in rows]
+
+
+
+def next_number(conn, record_id: str) -> int:
+    """The number of the next file added to ``record_id``: one more than the files added to
+    it so far (stored, awaited or refused) and its documents from elsewhere (dictation).
+    What a neutral name calls it, ``document 3``; no two files of a record share one."""
+    return conn.execute(
+        "SELECT 1 + (SELECT count(*) FROM jobs WHERE kind = 'process_document' "
+        "            AND json_extract(payload, '$.record_id') = :r) "
+        "         + (SELECT count(*) FROM documents d WHERE d.record_id = :r AND NOT EXISTS "
+        "            (SELECT 1 FROM jobs j WHERE j.id = d.job_id "
+        "             AND j.kind = 'process_document'))",
+        {"r": record_id}).fetchone()[0]

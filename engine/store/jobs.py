@@ -109,6 +109,12 @@ def finish(
     return cur.rowcount == 1
 
 
+def update_payload(conn, job_id: str, changes: Mapping[str, Any]) -> None:
+    """Merge ``changes`` into a job's payload; a key set to None is removed."""
+    conn.execute("UPDATE jobs SET payload = json_patch(payload, ?) WHERE id = ?",
+                 (json.dumps(changes), job_id))
+
+
 def request_cancel(conn, job_id: str) -> JobRow:
     get(conn, job_id)
     conn.execute("UPDATE jobs SET cancel_requested = 1 WHERE id = ?", (job_id,))

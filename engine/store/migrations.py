@@ -106,6 +106,47 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX summaries_cache ON summaries (cache_key);
     CREATE INDEX summaries_record ON summaries (record_id);
     """,
+    # 3: file names can name the patient (engine/documents/file_names.py). Documents stored
+    # before take neutral names, "document 2 (PDF)" numbered by age within their record (the
+    # kind labels as they were when this was written), and their jobs the same; documents
+    # still awaited by a job are named by their place after them. The summaries citing a
+    # renamed document are dropped: they quote its old name, and they are a cache, written
+    # again when asked for. A job that is over forgets its file's path (kept for a retry of a
+    # cancelled or transiently failed one), and records left empty by refused files go (a job
+    # still to run writes its record again with its document, engine/store/records.py).
+    """
+    CREATE TEMP TABLE renamed AS
+        SELECT id, job_id, 'document '
+            || ROW_NUMBER() OVER (PARTITION BY record_id ORDER BY created_at, id) || ' ('
+            || CASE kind WHEN 'pdf' THEN 'PDF' WHEN 'docx' THEN 'Word' WHEN 'ccda' THEN 'C-CDA'
+                         WHEN 'fhir' THEN 'FHIR' ELSE kind END || ')' AS name
+        FROM documents;
+    DELETE FROM summaries WHERE EXISTS (
+        SELECT 1 FROM json_each(summaries.document_ids) j JOIN renamed r ON r.id = j.value);
+    UPDATE documents SET source_name = (SELECT name FROM renamed WHERE renamed.id = documents.id);
+    UPDATE jobs SET payload = json_set(payload, '$.source_name',
+        (SELECT name FROM renamed WHERE renamed.job_id = jobs.id))
+        WHERE id IN (SELECT job_id FROM renamed WHERE job_id IS NOT NULL);
+    UPDATE jobs SET payload = json_set(payload, '$.source_name', 'document ' || (
+            (SELECT count(*) FROM documents d
+             WHERE d.record_id = json_extract(jobs.payload, '$.record_id'))
+            + (SELECT count(*) FROM jobs o
+               WHERE o.kind = 'process_document'
+               AND json_extract(o.payload, '$.record_id')
+                   = json_extract(jobs.payload, '$.record_id')
+               AND o.id NOT IN (SELECT job_id FROM renamed WHERE job_id IS NOT NULL)
+               AND (o.created_at < jobs.created_at
+                    OR (o.created_at = jobs.created_at AND o.id <= jobs.id)))))
+        WHERE kind = 'process_document'
+        AND id NOT IN (SELECT job_id FROM renamed WHERE job_id IS NOT NULL);
+    UPDATE jobs SET payload = json_remove(payload, '$.path')
+        WHERE state = 'succeeded' OR error_code IN ('UNSUPPORTED_FORMAT', 'CORRUPT_FILE',
+            'ENCRYPTED_DOCUMENT', 'FILE_TOO_LARGE', 'EMPTY_DOCUMENT', 'FILE_NOT_FOUND',
+            'FORBIDDEN_PATH');
+    DELETE FROM records WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.record_id = records.id)
+        AND NOT EXISTS (SELECT 1 FROM summaries s WHERE s.record_id = records.id);
+    DROP TABLE renamed;
+    """,
 )
 
 

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.messages import describe
 from desktop.views.clinical import attribute, code_text
 from desktop.views.jobs import overall_percent, stage_text
 from desktop.views.status import device_text, models_text
 from desktop.views.summary import parse_citation, summary_html
 from engine import protocol as p
-
-
-@pytest.mark.parametrize(("error", "expected"), [
-    (p.ErrorInfo("ENCRYPTED_DOCUMENT", "the PDF needs a password"),
-     "The document is password-protected. Remove the password and add it again. "
-     "The PDF needs a password. (ENCRYPTED_DOCUMENT)"),
-    (p.ErrorInfo("CANCELLED", "cancelled by admin"), "Cancelled. (CANCELLED)"),
-    (p.ErrorInfo("SOMETHING_NEW", "a new failure"), "a new failure (SOMETHING_NEW)"),
-    (p.ErrorInfo("EMPTY_DOCUMENT", "The file has no readable text."),
-     "The file has no readable text. (EMPTY_DOCUMENT)"),
-])
-def test_errors_read_plainly_and_keep_their_code(error, expected):
-    assert describe(error) == expected
 
 
 @pytest.mark.parametrize(("stage", "value", "maximum", "percent", "text"), [

@@ -16,9 +16,9 @@ import pytest
 
 from engine import protocol as p
 from engine.client import EngineClient
-from engine.errors import StoreBusy
+from engine.errors import STORE_BUSY_MESSAGE, StoreBusy
 from engine.logs import LOG_FILE
-from engine.store_lock import LOCK_FILE, STORE_BUSY_MESSAGE, read_holder
+from engine.store_lock import LOCK_FILE, read_holder
 
 ADMIN, PASSWORD = "admin", "store lock pass 1"
 

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import ErrorCode, StoreBusy
+from engine.errors import STORE_BUSY_MESSAGE, ErrorCode, StoreBusy
 from engine.store_lock import (
     LOCK_FILE,
-    STORE_BUSY_MESSAGE,
     FlockBackend,
     MsvcrtBackend,
     StoreLock,

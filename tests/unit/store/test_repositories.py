@@ -10,8 +10,8 @@ from engine.store import records, settings, summaries
 
 def test_records_have_their_own_secret(store):
     with store.db.transaction() as conn:
-        a = records.create(conn, "admin")
-        b = records.create(conn, "admin")
+        a = records.store(conn, records.pending(), "admin")
+        b = records.store(conn, records.pending(), "admin")
     assert a.id != b.id and a.secret != b.secret and len(a.secret) == 32
     with store.db.lock:
         assert records.get(store.db.conn, a.id).secret == a.secret
@@ -37,7 +37,7 @@ def test_settings_are_typed(store, key, value, ok):
 
 def test_summary_cache_hit_and_lru_prune(store):
     with store.db.transaction() as conn:
-        rec = records.create(conn, "admin")
+        rec = records.store(conn, records.pending(), "admin")
         first = summaries.insert(conn, record_id=rec.id, document_ids=["D-1"], cache_key="k1",
                                  model="extractive", markdown="# A", content={"a": 1},
                                  created_by="admin")

@@ -34,7 +34,7 @@ def _summary(conn, record_id: str, document_ids: list[str]) -> str:
 @pytest.fixture
 def stored(store):
     with store.db.transaction() as conn:
-        record = records.create(conn, "admin").id
+        record = records.store(conn, records.pending(), "admin").id
         old = _document(conn, record, 400)
         new = _document(conn, record, 10)
         both = _summary(conn, record, [old, new])
