@@ -106,6 +106,17 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX summaries_cache ON summaries (cache_key);
     CREATE INDEX summaries_record ON summaries (record_id);
     """,
+    # 3: finding a record without storing identity: a keyed hash of the MRN (the key lives in
+    # store_secrets, inside the encrypted file) and a free label
+    """
+    ALTER TABLE records ADD COLUMN label TEXT;
+    ALTER TABLE records ADD COLUMN mrn_hash TEXT;
+    CREATE UNIQUE INDEX records_mrn ON records (mrn_hash) WHERE mrn_hash IS NOT NULL;
+    CREATE TABLE store_secrets (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    """,
 )
 
 
