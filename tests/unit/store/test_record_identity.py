@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 
 from engine.errors import AlreadyExists, InvalidRequest
@@ -14,7 +17,7 @@ def _every_value(conn):
     """Every value of every row of every table of the decrypted store."""
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     for table in tables:
-        for row in conn.execute(f"SELECT * FROM {table}"):  # noqa: S608 - names from the schema
+        for row in conn.execute(f"SELECT * FROM {table}"):
             yield from row
 
 
@@ -38,8 +41,6 @@ def test_only_an_hmac_is_stored_under_a_key_inside_the_store(store, data_dir):
         key = conn.execute("SELECT value FROM store_secrets WHERE name = ?",
                            (records.MRN_KEY,)).fetchone()[0]
         values = list(_every_value(conn))
-    import hashlib
-    import hmac
     assert len(key) == 32
     assert stored == hmac.new(key, b"AB00471193", hashlib.sha256).hexdigest()
     assert stored != hashlib.sha256(b"AB00471193").hexdigest()  # keyed, not a plain hash
