@@ -219,6 +219,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def apply_settings(self, settings: dict) -> None:
         self.idle.set_minutes(float(settings.get("security.idle_lock_minutes", 10)))
+        self.document.set_display(str(settings.get("display.replaced_values", "tags")))
         if self.pages.currentIndex() == WORKSPACE_PAGE:
             self.idle.arm()
 

@@ -56,6 +56,7 @@ from engine.store import (
     documents,
     records,
     retention,
+    stand_ins,
     store_exists,
     summaries,
     users,
@@ -367,7 +368,12 @@ class EngineService:
         return self._acknowledge(job)
 
     def _get_summary(self, req: p.GetSummary) -> dict[str, Any]:
-        return self._audited_read("summary.create", "summary", req.summary_id, summaries.get)
+        value = self._audited_read("summary.create", "summary", req.summary_id, summaries.get)
+        store = self._session_store()
+        with store.db.lock:  # so that the view can tag stand-ins in the summary's text too
+            value["stand_ins"] = [asdict(s) for s in stand_ins.of_documents(
+                store.db.conn, value["document_ids"])]
+        return value
 
     def _list_models(self, _req: p.ListModels) -> list[dict[str, Any]]:
         loaded = {s.name: asdict(s) for s in self.models.status()}
