@@ -65,7 +65,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(1280, 820)
 
         self.login = LoginPanel(link)
-        self.records = RecordsPanel()
+        self.records = RecordsPanel(link)
         self.home = HomePage()
         self.document = DocumentView(link)
         self.content = QtWidgets.QStackedWidget()
@@ -164,6 +164,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.home.drop_zone.refused.connect(self._refused)
         self.records.document_selected.connect(self.open_document)
         self.records.record_selected.connect(self.open_record)
+        self.records.changed.connect(self.refresh)
         self.document.open_document.connect(self._open_cited)
         self.document.summary.job_started.connect(lambda job: self.jobs.show_job(job, "Summary"))
         self.dictation.saved.connect(lambda job: self.jobs.show_job(job, "Dictation"))
