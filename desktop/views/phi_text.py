@@ -115,7 +115,6 @@ def badge_format(phi_type: str, mode: str, dark: bool) -> QtGui.QTextCharFormat:
     fmt.setBackground(phi_colour(phi_type, dark))
     if mode == STAND_INS:
         fmt.setFontWeight(QtGui.QFont.Weight.Bold)
-        fmt.setFontUnderline(True)
         fmt.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.DashUnderline)
     return fmt
 
