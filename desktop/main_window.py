@@ -20,7 +20,7 @@ from desktop.views.dictation import DictationPanel
 from desktop.views.document import DocumentView
 from desktop.views.drop_zone import DropZone, Refused, dropped_paths, summary_of
 from desktop.views.jobs import JobPanel
-from desktop.views.records import RecordsPanel
+from desktop.views.records import MRN_NOTE, RecordsPanel
 from desktop.views.status import EngineStatusBar
 from engine import protocol as p
 
@@ -39,6 +39,11 @@ class HomePage(QtWidgets.QWidget):
         self.one_record.setAccessibleName("Put files added together in one record")
         self.one_record.setToolTip("Checked: the files of one drop become one record, so they "
                                    "are summarized together")
+        self.patient = QtWidgets.QLineEdit(placeholderText="Patient's MRN (optional)")
+        self.patient.setAccessibleName("Patient's MRN for added files")
+        self.patient.setToolTip("Files added with an MRN go to that patient's record (a new "
+                                "one the first time). " + MRN_NOTE)
+        self.patient.setClearButtonEnabled(True)
         self.notice = QtWidgets.QLabel("")
         self.notice.setProperty("role", "error")
         self.notice.setWordWrap(True)
@@ -47,6 +52,7 @@ class HomePage(QtWidgets.QWidget):
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.drop_zone, 1)
         layout.addWidget(self.one_record)
+        layout.addWidget(self.patient)
         layout.addWidget(self.notice)
 
 
@@ -299,6 +305,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def submit_files(self, paths: list[Path]) -> None:
         self.home.notice.setText("")
+        mrn = self.home.patient.text()
+        if mrn.strip():  # one patient: every file goes to the record of that MRN
+            self.home.patient.clear()
+            self.link.call(p.FindRecord(mrn=mrn)) \
+                .success(lambda found: self._submit_for_patient(list(paths), found, mrn)) \
+                .failure(lambda e: self.notify(describe(e))).run()
+            return
         if self.home.one_record.isChecked():
             self._submit_chain(list(paths), None)
             return
@@ -321,6 +334,17 @@ class MainWindow(QtWidgets.QMainWindow):
         if paths:
             self._submit(paths[0], record_id,
                          lambda job: self._submit_chain(paths[1:], job.record_id))
+
+    def _submit_for_patient(self, paths: list[Path], found: dict | None, mrn: str) -> None:
+        """Into the record linked to the MRN, else into a new one the first file makes,
+        which is then linked to it."""
+        if found is not None:
+            self._submit_chain(paths, found["id"])
+        elif paths:
+            def link_then_rest(job: p.JobInfo) -> None:
+                self.records.link_mrn(job.record_id, mrn)
+                self._submit_chain(paths[1:], job.record_id)
+            self._submit(paths[0], None, link_then_rest)
 
     def _refused(self, refused: list[Refused]) -> None:
         text = summary_of(refused)

@@ -542,8 +542,8 @@ class EngineService:
             found = records.find_by_mrn(conn, req.mrn)
             audit.append(conn, audit.AuditEvent(
                 "record.find", user_id=store.session.username, resource_type="record",
-                resource_id=found.id if found else None, request_data={"by": "mrn"},
-                response_status="success" if found else "not_found",
+                resource_id=found.id if found else None,
+                request_data={"by": "mrn", "found": found is not None},
             ))
         return asdict(found) if found else None
 

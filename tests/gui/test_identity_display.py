@@ -158,3 +158,18 @@ def test_review_window_tags_banner_setting_label_and_find_by_mrn(make_window, qt
     window.records.find_mrn()
     qtbot.waitUntil(lambda: "No record is linked" in window.records.mrn_state.text(),
                     timeout=30_000)
+
+    # files added with an MRN go to that patient's record, or a new one linked to it
+    window.show_home()
+    window.home.patient.setText("QZ 7781-004")
+    window.home.drop_zone.take([note])
+    assert window.home.patient.text() == ""
+    qtbot.waitUntil(lambda: window.records.tree.topLevelItemCount() == 1 and window.records
+                    .tree.topLevelItem(0).childCount() == 2, timeout=180_000)
+    window.home.patient.setText("NEW-0001")
+    window.home.drop_zone.take([note])
+    tree = window.records.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2 and sorted(
+        tree.topLevelItem(i).childCount() for i in range(2)) == [1, 2], timeout=180_000)
+    found = call(p.FindRecord(mrn="new0001"))
+    assert found["document_count"] == 1 and found["id"] != record_id
