@@ -44,6 +44,8 @@ class HomePage(QtWidgets.QWidget):
         self.patient.setToolTip("Files added with an MRN go to that patient's record (a new "
                                 "one the first time). " + MRN_NOTE)
         self.patient.setClearButtonEnabled(True)
+        for button in self.patient.findChildren(QtWidgets.QToolButton):
+            button.setAccessibleName("Clear MRN")
         self.notice = QtWidgets.QLabel("")
         self.notice.setProperty("role", "error")
         self.notice.setWordWrap(True)

@@ -56,6 +56,8 @@ class RecordsPanel(QtWidgets.QWidget):
         self.mrn.setToolTip("Type the patient's MRN and press Enter: the record linked to it "
                             "is selected (exact match). " + MRN_NOTE)
         self.mrn.setClearButtonEnabled(True)
+        for button in self.mrn.findChildren(QtWidgets.QToolButton):
+            button.setAccessibleName("Clear MRN")
         self.mrn_state = QtWidgets.QLabel("")
         self.mrn_state.setProperty("role", "subtitle")
         self.mrn_state.setAccessibleName("Find by MRN result")

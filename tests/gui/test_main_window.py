@@ -69,9 +69,12 @@ def test_dropped_files_are_processed_reviewed_and_exported(make_window, qtbot, s
     qtbot.waitUntil(lambda: len(window.jobs.job_ids()) == 2, timeout=30_000)
     qtbot.waitUntil(lambda: not window.jobs.open_job_ids(), timeout=180_000)
     assert {window.jobs.state_of(j) for j in window.jobs.job_ids()} == {"succeeded"}
-    qtbot.waitUntil(lambda: window.records.tree.topLevelItemCount() == 1, timeout=30_000)
-    record = window.records.tree.topLevelItem(0)
-    assert record.childCount() == 2  # one record: they were dropped together
+    # the list refreshes 400 ms after each finished job: wait for the one after the second
+    tree = window.records.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() >= 1
+                    and tree.topLevelItem(0).childCount() == 2, timeout=30_000)
+    assert tree.topLevelItemCount() == 1
+    record = tree.topLevelItem(0)  # one record: they were dropped together
 
     note = next(record.child(i) for i in range(2) if record.child(i).text(0) == "clinic_note.txt")
     window.records.tree.setCurrentItem(note)
