@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
@@ -70,10 +71,18 @@ class Shown:
     text: str
     spans: tuple[ShownSpan, ...]  # in stored order
 
+    @cached_property
+    def _stored_starts(self) -> list[int]:
+        return [s.span["start"] for s in self.spans]
+
+    @cached_property
+    def _shown_starts(self) -> list[int]:
+        return [s.start for s in self.spans]
+
     def shown_position(self, stored: int) -> int:
         """A stored-text offset in the shown text; inside a value: its start (or its end
         for any offset past the value's first character)."""
-        i = bisect.bisect_right([s.span["start"] for s in self.spans], stored) - 1
+        i = bisect.bisect_right(self._stored_starts, stored) - 1
         if i < 0:
             return stored
         s = self.spans[i]
@@ -82,7 +91,7 @@ class Shown:
         return s.end + stored - s.span["end"]
 
     def stored_position(self, shown: int) -> int:
-        i = bisect.bisect_right([s.start for s in self.spans], shown) - 1
+        i = bisect.bisect_right(self._shown_starts, shown) - 1
         if i < 0:
             return shown
         s = self.spans[i]
