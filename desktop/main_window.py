@@ -20,7 +20,7 @@ from desktop.views.dictation import DictationPanel
 from desktop.views.document import DocumentView
 from desktop.views.drop_zone import DropZone, Refused, dropped_paths, summary_of
 from desktop.views.jobs import JobPanel
-from desktop.views.records import RecordsPanel
+from desktop.views.records import MRN_NOTE, RecordsPanel
 from desktop.views.status import EngineStatusBar
 from engine import protocol as p
 
@@ -39,6 +39,13 @@ class HomePage(QtWidgets.QWidget):
         self.one_record.setAccessibleName("Put files added together in one record")
         self.one_record.setToolTip("Checked: the files of one drop become one record, so they "
                                    "are summarized together")
+        self.patient = QtWidgets.QLineEdit(placeholderText="Patient's MRN (optional)")
+        self.patient.setAccessibleName("Patient's MRN for added files")
+        self.patient.setToolTip("Files added with an MRN go to that patient's record (a new "
+                                "one the first time). " + MRN_NOTE)
+        self.patient.setClearButtonEnabled(True)
+        for button in self.patient.findChildren(QtWidgets.QToolButton):
+            button.setAccessibleName("Clear MRN")
         self.notice = QtWidgets.QLabel("")
         self.notice.setProperty("role", "error")
         self.notice.setWordWrap(True)
@@ -47,6 +54,7 @@ class HomePage(QtWidgets.QWidget):
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.drop_zone, 1)
         layout.addWidget(self.one_record)
+        layout.addWidget(self.patient)
         layout.addWidget(self.notice)
 
 
@@ -59,13 +67,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.user: p.UserInfo | None = None
         self._status_busy = False
         self._closing = False
+        # MRNs typed for a new record, linked once its first document is stored (a record is
+        # written only with a document); held in memory only, dropped on lock.
+        self._mrn_to_link: dict[str, str] = {}
         self.setWindowTitle("HNTAI")
         self.setWindowIcon(icon("hntai"))
         self.setAcceptDrops(True)
         self.resize(1280, 820)
 
         self.login = LoginPanel(link)
-        self.records = RecordsPanel()
+        self.records = RecordsPanel(link)
         self.home = HomePage()
         self.document = DocumentView(link)
         self.content = QtWidgets.QStackedWidget()
@@ -164,6 +175,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.home.drop_zone.refused.connect(self._refused)
         self.records.document_selected.connect(self.open_document)
         self.records.record_selected.connect(self.open_record)
+        self.records.changed.connect(self.refresh)
         self.document.open_document.connect(self._open_cited)
         self.document.summary.job_started.connect(lambda job: self.jobs.show_job(job, "Summary"))
         self.dictation.saved.connect(lambda job: self.jobs.show_job(job, "Dictation"))
@@ -219,6 +231,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def apply_settings(self, settings: dict) -> None:
         self.idle.set_minutes(float(settings.get("security.idle_lock_minutes", 10)))
+        self.document.set_display(str(settings.get("display.replaced_values", "tags")))
         if self.pages.currentIndex() == WORKSPACE_PAGE:
             self.idle.arm()
 
@@ -243,6 +256,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.idle.disarm()
         self.link.forget_credentials()
+        self._mrn_to_link.clear()
         self.dictation.stop_recording()
         if self.admin is not None:
             self.admin.close()
@@ -297,6 +311,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def submit_files(self, paths: list[Path]) -> None:
         self.home.notice.setText("")
+        mrn = self.home.patient.text()
+        if mrn.strip():  # one patient: every file goes to the record of that MRN
+            self.home.patient.clear()
+            self.link.call(p.FindRecord(mrn=mrn)) \
+                .success(lambda found: self._submit_for_patient(list(paths), found, mrn)) \
+                .failure(lambda e: self.notify(describe(e))).run()
+            return
         if self.home.one_record.isChecked():
             self._submit_chain(list(paths), None)
             return
@@ -320,6 +341,17 @@ class MainWindow(QtWidgets.QMainWindow):
             self._submit(paths[0], record_id,
                          lambda job: self._submit_chain(paths[1:], job.record_id))
 
+    def _submit_for_patient(self, paths: list[Path], found: dict | None, mrn: str) -> None:
+        """Into the record linked to the MRN, else into a new one the first file makes,
+        which is linked to it when its first document is stored (_job_succeeded)."""
+        if found is not None:
+            self._submit_chain(paths, found["id"])
+        elif paths:
+            def link_then_rest(job: p.JobInfo) -> None:
+                self._mrn_to_link[job.record_id] = mrn
+                self._submit_chain(paths[1:], job.record_id)
+            self._submit(paths[0], None, link_then_rest)
+
     def _refused(self, refused: list[Refused]) -> None:
         def show(names: list[str | None] | None) -> None:
             text = summary_of(refused, names)
@@ -342,6 +374,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.link.call(p.GetJob(job_id=job_id)).success(self.jobs.finished).run()
 
     def _job_succeeded(self, job: p.JobInfo) -> None:
+        mrn = self._mrn_to_link.pop(job.record_id, None) if job.record_id else None
+        if mrn is not None:
+            self.records.link_mrn(job.record_id, mrn)
         if job.kind != "summarize":
             self._refresh_soon.start()  # a burst of finished jobs refreshes once
 

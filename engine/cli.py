@@ -59,6 +59,15 @@ def _password(prompt: str, env: str = "HNTAI_PASSWORD", confirm: bool = False) -
     return first
 
 
+def _private_line(prompt: str, hidden: bool) -> str:
+    """One line from the terminal (``hidden``: without echo), else the first line of stdin.
+    An MRN or a label never goes on the command line, where ``ps`` and the shell history
+    would keep it."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt) if hidden else input(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 class Cli:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -162,6 +171,26 @@ class Cli:
             for job in jobs:
                 err = f"{job.error.code}" if job.error else ""
                 print(f"{job.id}  {job.state:<10} {job.stage or '':<9} {job.created_at}  {err}")
+        return EXIT_OK
+
+    def record(self) -> int:
+        """Records by label, found by MRN: the engine keeps only a keyed hash of the MRN."""
+        self.login()
+        action, record_id = self.args.record_action, getattr(self.args, "record_id", "")
+        if action == "list":
+            value = self.client.request(p.ListRecords())
+        elif action == "find":
+            value = self.client.request(p.FindRecord(mrn=_private_line("MRN: ", True)))
+            if value is None:
+                print("no record is linked to this MRN", file=sys.stderr)
+                return EXIT_FAILED
+        elif action == "link":
+            value = self.client.request(p.SetRecordMrn(
+                record_id=record_id, mrn=_private_line("MRN (empty to unlink): ", True)))
+        else:
+            value = self.client.request(p.SetRecordLabel(record_id=record_id, label=_private_line(
+                "Label (no names, dates or numbers of the patient; empty to remove): ", False)))
+        self._emit(value)
         return EXIT_OK
 
     def status(self) -> int:
@@ -490,6 +519,14 @@ def build_parser() -> argparse.ArgumentParser:
     process.add_argument("--one-record", action="store_true",
                          help="put all the files into one new record (one patient)")
     process.add_argument("--priority", type=int, default=0)
+
+    record = command("record", Cli.record, "list records, find one by MRN, link an MRN or set "
+                     "a label (MRN and label are read from the terminal or stdin, never argv)")
+    record_sub = record.add_subparsers(dest="record_action", required=True)
+    for name in ("list", "find"):
+        action(record_sub, name)
+    for name in ("link", "label"):
+        action(record_sub, name).add_argument("record_id", metavar="RECORD")
 
     jobs = command("jobs", Cli.jobs, "list recent jobs")
     jobs.add_argument("--limit", type=int, default=50)

@@ -15,6 +15,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "document.list": _ALL,
     "document.read": _CLINICAL,  # scrubbed text and extracted data
     "record.list": _ALL,
+    "record.find": _ALL,  # by MRN: the front desk files documents under the right record
+    "record.label": _ALL,
+    "record.mrn": _ALL,  # link an MRN to a record that has none
+    "record.mrn_change": _CLINICAL,  # replace or remove a linked MRN: moves identity
     "job.view": _ALL,
     "job.control": _ALL,
     "summary.create": _CLINICAL,

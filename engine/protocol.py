@@ -150,6 +150,29 @@ class ListRecords(Request):
 
 
 @dataclass(frozen=True)
+class FindRecord(Request):
+    """The record linked to this MRN (exact match), or None; the MRN is never stored."""
+
+    mrn: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class SetRecordMrn(Request):
+    """Link a record and the patient's MRN (only a keyed hash is kept); "" unlinks."""
+
+    record_id: str = ""
+    mrn: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class SetRecordLabel(Request):
+    """A free label for lists ("" clears it); it must not hold identifiers."""
+
+    record_id: str = ""
+    label: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
 class ListDocuments(Request):
     record_id: str | None = None
 

@@ -30,6 +30,7 @@ from engine.documents.audio import hotwords, language, transcript_document
 from engine.documents.audio import transcribe as transcribe_audio
 from engine.documents.file_names import NameJudge
 from engine.errors import (
+    AlreadyExists,
     AuthFailed,
     EmptyDocument,
     HntaiError,
@@ -55,6 +56,7 @@ from engine.store import (
     documents,
     records,
     retention,
+    stand_ins,
     store_exists,
     summaries,
     users,
@@ -131,6 +133,8 @@ class EngineService:
             p.CancelJob: self._cancel, p.RetryJob: self._retry,
             p.GetJob: self._get_job, p.ListJobs: self._list_jobs,
             p.ListRecords: self._list_records, p.ListDocuments: self._list_documents,
+            p.FindRecord: self._find_record, p.SetRecordMrn: self._set_record_mrn,
+            p.SetRecordLabel: self._set_record_label,
             p.GetDocument: self._get_document, p.GetStatus: self._status,
             p.GetSettings: self._get_settings, p.PutSetting: self._put_setting,
             p.GetSiteLexicon: self._get_site_lexicon,
@@ -366,7 +370,12 @@ class EngineService:
         return self._acknowledge(job)
 
     def _get_summary(self, req: p.GetSummary) -> dict[str, Any]:
-        return self._audited_read("summary.create", "summary", req.summary_id, summaries.get)
+        value = self._audited_read("summary.create", "summary", req.summary_id, summaries.get)
+        store = self._session_store()
+        with store.db.lock:  # so that the view can tag stand-ins in the summary's text too
+            value["stand_ins"] = [asdict(s) for s in stand_ins.of_documents(
+                store.db.conn, value["document_ids"])]
+        return value
 
     def _list_models(self, _req: p.ListModels) -> list[dict[str, Any]]:
         loaded = {s.name: asdict(s) for s in self.models.status()}
@@ -538,8 +547,60 @@ class EngineService:
     def _list_records(self, _req: p.ListRecords) -> list[dict[str, Any]]:
         store = self._require("record.list")
         with store.db.lock:
-            return [{"id": r.id, "pseudonym": r.pseudonym, "created_at": r.created_at,
-                     "document_count": n} for r, n in records.list_all(store.db.conn)]
+            return [asdict(r) for r in records.list_all(store.db.conn)]
+
+    # Record identity: the MRN and the label are audited by what happened, never by value
+    # (the label is typed by a person and may hold PHI despite the warning).
+
+    def _find_record(self, req: p.FindRecord) -> dict[str, Any] | None:
+        store = self._require("record.find", "record")
+        with store.db.transaction() as conn:
+            found = records.find_by_mrn(conn, req.mrn)
+            audit.append(conn, audit.AuditEvent(
+                "record.find", user_id=store.session.username, resource_type="record",
+                resource_id=found.id if found else None,
+                request_data={"by": "mrn", "found": found is not None},
+            ))
+        return asdict(found) if found else None
+
+    def _set_record_mrn(self, req: p.SetRecordMrn) -> dict[str, Any]:
+        store = self._require("record.mrn", "record", req.record_id)
+        with store.db.lock:
+            linked = records.info(store.db.conn, req.record_id).mrn_linked
+        if linked:
+            self._require("record.mrn_change", "record", req.record_id)
+        try:
+            with store.db.transaction() as conn:
+                info = records.set_mrn(conn, req.record_id, req.mrn)
+                audit.append(conn, audit.AuditEvent(
+                    "record.mrn", user_id=store.session.username, resource_type="record",
+                    resource_id=req.record_id,
+                    request_data={"linked": info.mrn_linked, "replaced": linked},
+                ))
+        except AlreadyExists as exc:  # the refusal names the other record: on record too
+            self._audit_outcome(store, "record.mrn", exc, resource_type="record",
+                                resource_id=req.record_id)
+            raise
+        return asdict(info)
+
+    def _set_record_label(self, req: p.SetRecordLabel) -> dict[str, Any]:
+        store = self._require("record.label", "record", req.record_id)
+        label = records.clean_label(req.label)
+        found = Scrubber(site=site_lexicon_of(store)).detect(label) if label else []
+        if found:  # only the kinds found go back and into the audit, never the text
+            kinds = sorted({str(getattr(d.type, "value", d.type)) for d in found})
+            error = InvalidRequest("the label looks like it holds an identifier",
+                                   {"types": kinds})
+            self._audit_outcome(store, "record.label", error, {"types": kinds},
+                                resource_type="record", resource_id=req.record_id)
+            raise error
+        with store.db.transaction() as conn:
+            info = records.set_label(conn, req.record_id, label or "")
+            audit.append(conn, audit.AuditEvent(
+                "record.label", user_id=store.session.username, resource_type="record",
+                resource_id=req.record_id, request_data={"labelled": info.label is not None},
+            ))
+        return asdict(info)
 
     def _list_documents(self, req: p.ListDocuments) -> list[dict[str, Any]]:
         store = self._require("document.list")

@@ -17,6 +17,7 @@ from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from desktop.theme import icon
+from desktop.time_format import local_day_bounds, local_time
 from engine import protocol as p
 from engine.policy import ROLES, SCRUB_POLICIES  # plain lists; importing them loads no store
 
@@ -299,7 +300,7 @@ class _Column:
 
 
 AUDIT_COLUMNS = (
-    _Column("Time (UTC)", "timestamp", 150), _Column("User", "user_id", 100),
+    _Column("Time (local)", "timestamp", 150), _Column("User", "user_id", 100),
     _Column("Action", "action", 150), _Column("Resource", "resource", 170),
     _Column("PHI", "phi_accessed", 50), _Column("Status", "response_status", 80),
     _Column("Workstation", "workstation", 110), _Column("Error", "error_message", 80),
@@ -331,7 +332,9 @@ class AuditModel(QtCore.QAbstractTableModel):
     def _sort_entries(self) -> None:
         column, order = self._order
         key = AUDIT_COLUMNS[column].key
-        self.entries.sort(key=lambda e: (self.cell(e, key), e["id"]),
+        # by the stored UTC time, not its local rendering (a DST change repeats an hour)
+        self.entries.sort(key=lambda e: (e[key] if key == "timestamp" else self.cell(e, key),
+                                         e["id"]),
                           reverse=order == Qt.SortOrder.DescendingOrder)
 
     def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -360,7 +363,7 @@ class AuditModel(QtCore.QAbstractTableModel):
     @staticmethod
     def cell(entry: dict[str, Any], key: str) -> str:
         if key == "timestamp":
-            return entry["timestamp"][:19].replace("T", " ")
+            return local_time(entry["timestamp"], seconds=True)
         if key == "resource":
             return " ".join(str(v) for v in (entry["resource_type"], entry["resource_id"]) if v)
         if key == "phi_accessed":
@@ -399,7 +402,7 @@ class OptionalDate(QtWidgets.QWidget):
         self.edit.setSpecialValueText("no date")
         self.edit.setAccessibleName(f"{name} date")
         self.edit.setToolTip(tip)
-        self._chosen = QtCore.QDateTime.currentDateTimeUtc().date()  # shown when checked
+        self._chosen = QtCore.QDate.currentDate()  # shown when checked
         self.check.toggled.connect(self._toggled)
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -417,10 +420,11 @@ class OptionalDate(QtWidgets.QWidget):
         self.edit.setEnabled(on)
         self.edit.setDate(self._chosen if on else self.edit.minimumDate())
 
-    def value(self) -> str | None:
+    def bound(self, end: int) -> str | None:
+        """The first (``end`` 0) or last (1) stored instant of the chosen local day."""
         if not self.check.isChecked():
             return None
-        return self.edit.date().toString(Qt.DateFormat.ISODate)
+        return local_day_bounds(self.edit.date().toPython())[end]
 
     def set_value(self, date: QtCore.QDate | None) -> None:
         if date is not None:
@@ -447,8 +451,8 @@ class AuditTab(QtWidgets.QWidget):
         self.action.setAccessibleName("Filter by action")
         self.action.setToolTip("Actions starting with this text, e.g. 'document.' or 'login'")
         self.action.setMinimumWidth(150)
-        self.since = OptionalDate("&From", "Only entries on or after this day (UTC)")
-        self.until = OptionalDate("T&o", "Only entries on or before this day (UTC)")
+        self.since = OptionalDate("&From", "Only entries on or after this day (local time)")
+        self.until = OptionalDate("T&o", "Only entries on or before this day (local time)")
         self.limit = QtWidgets.QSpinBox()
         self.limit.setRange(100, 10_000)
         self.limit.setSingleStep(500)
@@ -525,7 +529,7 @@ class AuditTab(QtWidgets.QWidget):
     def query(self) -> p.ListAudit:
         return p.ListAudit(user_id=self.user.text().strip() or None,
                            action=self.action.currentText().strip() or None,
-                           since=self.since.value(), until=self.until.value(),
+                           since=self.since.bound(0), until=self.until.bound(1),
                            limit=self.limit.value())
 
     def refresh(self) -> None:
@@ -744,12 +748,20 @@ SETTINGS: dict[str, SettingSpec] = {
                                               "this long without input", 1, 1440, " min"),
     "retention.days": SettingSpec("Keep documents for", "Documents older than this are "
                                   "removed", 0, 36_500, " days", "keep forever"),
+    "display.replaced_values": SettingSpec(
+        "Replaced values", "How documents and summaries show replaced names, numbers and "
+        "dates (the stored text is the same either way)"),
 }
 SECTIONS = {"scrub": "De-identification", "phi": "Site lexicon", "limits": "Input limits",
             "ocr": "Text recognition (OCR)", "jobs": "Jobs", "security": "Security",
-            "retention": "Retention"}
+            "retention": "Retention", "display": "Review display"}
 _POLICY_TEXT = {"surrogate": "Surrogate — realistic stand-ins", "redact": "Redact — [TYPE] "
                 "markers", "safe_harbor": "Safe Harbor — HIPAA identifiers removed"}
+_CHOICES: dict[str, dict[str, str]] = {
+    "scrub.policy": {choice: _POLICY_TEXT.get(choice, choice) for choice in SCRUB_POLICIES},
+    "display.replaced_values": {"tags": "Typed tags — [NAME], [PHONE], dates marked shifted",
+                                "stand-ins": "Stand-ins — invented values in a badge"},
+}
 
 
 class SettingField:
@@ -763,10 +775,10 @@ class SettingField:
         self.widget.setToolTip(f"{self.spec.tip} ({key})")
 
     def _make(self, value: Any, changed: Callable[[], None]) -> QtWidgets.QWidget:
-        if self.key == "scrub.policy":
+        if self.key in _CHOICES:
             box = QtWidgets.QComboBox()
-            for choice in SCRUB_POLICIES:
-                box.addItem(_POLICY_TEXT.get(choice, choice), choice)
+            for choice, text in _CHOICES[self.key].items():
+                box.addItem(text, choice)
             box.currentIndexChanged.connect(changed)
             self._get = box.currentData
             self._set = lambda v: box.setCurrentIndex(box.findData(v))

@@ -12,8 +12,9 @@ from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import QtGui, QtWidgets, Signal
 from desktop.theme import icon
+from desktop.time_format import local_time
 from desktop.views.clinical import ClinicalTables
-from desktop.views.phi_text import PhiLegend, PhiTextView
+from desktop.views.phi_text import DeidentifiedBanner, PhiLegend, PhiTextView
 from desktop.views.summary import SummaryView
 from engine import protocol as p
 
@@ -95,6 +96,7 @@ class DocumentView(QtWidgets.QWidget):
         self.heading.setAccessibleName("Document title")
         self.facts = QtWidgets.QLabel("")
         self.facts.setProperty("role", "subtitle")
+        self.banner = DeidentifiedBanner()  # above every tab: text, data, export, summary
         self.text = PhiTextView()
         self.legend = PhiLegend()
         self.clinical = ClinicalTables()
@@ -113,6 +115,7 @@ class DocumentView(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
+        layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self.clinical.span_activated.connect(self.show_span)
         self.summary.citation_clicked.connect(self._citation)
@@ -143,19 +146,27 @@ class DocumentView(QtWidgets.QWidget):
         ocr = f", {meta['ocr_pages']} read by OCR" if meta["ocr_pages"] else ""
         self.facts.setText(f"{meta['kind'].upper()} · {meta['page_count']} page(s){ocr} · "
                            f"record {meta['record_id']} · added "
-                           f"{meta['created_at'][:16].replace('T', ' ')} UTC")
+                           f"{local_time(meta['created_at'])}")
         text = content.get("scrubbed_text")
         if text is None:
             self.text.show_text("The text of this document was withheld.", [])
             self.legend.show_counts({})
         else:
-            self.legend.show_counts(self.text.show_text(text, content.get("phi_spans") or []))
+            self.legend.show_counts(self.text.show_text(text, content.get("phi_spans") or []),
+                                    self.text.mode)
         self.clinical.show_extraction(content.get("extraction"))
         self.fhir.set_target(meta["id"])
         self.summary.set_record(meta["record_id"])
         if self._pending_jump is not None:
             self.show_span(*self._pending_jump)
             self._pending_jump = None
+
+    def set_display(self, mode: str) -> None:
+        """How replaced values are shown (setting display.replaced_values), here and in the
+        summary; the text on screen is shown again in the new mode."""
+        if mode != self.text.mode:
+            self.legend.show_counts(self.text.set_mode(mode), self.text.mode)
+        self.summary.set_display(self.text.mode)
 
     def _refused(self, error: p.ErrorInfo) -> None:
         self.heading.setText("This document cannot be shown")

@@ -4,13 +4,17 @@ cancellable; the finished summary lists its sections with citations that jump to
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import QtCore, QtWidgets, Signal
-from desktop.theme import icon
+from desktop.theme import icon, is_dark, phi_colour
+from desktop.time_format import local_time
+from desktop.views.phi_text import STAND_IN_LEGEND, STAND_INS, TAGS, shown_value, type_name
 from engine import protocol as p
 
 CHAIN = "__chain__"  # the configured fallback chain: best installed model first
@@ -35,23 +39,67 @@ def parse_citation(href: str) -> tuple[str, int, int] | None:
 OPTIONAL_SECTIONS = ("possible_problems", "stopped_medications", "checks")
 
 
-def _item_html(item: Mapping[str, Any]) -> str:
+_SHORTEST = 3  # shorter stand-ins ("MA", "90") would mark ordinary words and numbers
+
+
+@dataclass(frozen=True)
+class StandInMarker:
+    """Marks the record's replaced values wherever they recur in summary text: as a tag or
+    as a badged stand-in, the same as the document view."""
+
+    types: Mapping[str, str]  # replaced value -> its PHI type
+    pattern: re.Pattern[str] | None
+    mode: str
+    dark: bool
+
+    @classmethod
+    def of(cls, stand_ins: Sequence[Mapping[str, str]], mode: str, dark: bool
+           ) -> StandInMarker:
+        types = {s["text"]: s["type"] for s in stand_ins if len(s["text"]) >= _SHORTEST}
+        values = sorted(types, key=len, reverse=True)  # the longest value wins an overlap
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, values)) + r")(?!\w)"
+                             ) if values else None
+        return cls(types, pattern, mode, dark)
+
+    def html(self, text: str) -> str:
+        if self.pattern is None:
+            return html.escape(text)
+        out, cursor = [], 0
+        for found in self.pattern.finditer(text):
+            phi_type = self.types[found.group()]
+            style = f"background-color:{phi_colour(phi_type, self.dark).name()};"
+            if self.mode == STAND_INS:
+                style += "font-weight:600;text-decoration:underline;"
+            out += [html.escape(text[cursor:found.start()]),
+                    f"<span style='{style}' title='{html.escape(type_name(phi_type))} "
+                    f"(replaced)'>{html.escape(shown_value(phi_type, found.group(), self.mode))}"
+                    "</span>"]
+            cursor = found.end()
+        out.append(html.escape(text[cursor:]))
+        return "".join(out)
+
+
+def _item_html(item: Mapping[str, Any], marker: StandInMarker) -> str:
     links = " ".join(
         f"<a href='{citation_href(c)}' title='Show the source'>[{n}]</a>"
         for n, c in enumerate(item.get("citations") or (), start=1))
-    text = html.escape(str(item.get("text", "")))
+    text = marker.html(str(item.get("text", "")))
     if item.get("source"):  # a guideline check: the facts it used and where the rule is from
-        uses = "; ".join(html.escape(str(u)) for u in item.get("uses") or ())
+        uses = "; ".join(marker.html(str(u)) for u in item.get("uses") or ())
         text += (f"<br><small>Based on: {uses}.<br>Source: "
                  f"{html.escape(str(item['source']))}</small>")
     return f"<li>{text} <small>{links}</small></li>"
 
 
-def summary_html(stored: Mapping[str, Any]) -> str:
-    """Sections in display order; each item with numbered links to where it came from."""
+def summary_html(stored: Mapping[str, Any], mode: str = TAGS, dark: bool = False) -> str:
+    """Sections in display order; each item with numbered links to where it came from, and
+    its replaced values marked (``mode``: TAGS or STAND_INS, as in the document view)."""
     content = stored.get("content") or {}
     sections: Mapping[str, list[Mapping[str, Any]]] = content.get("sections") or {}
+    marker = StandInMarker.of(stored.get("stand_ins") or (), mode, dark)
     out = ["<html><body>"]
+    if mode == STAND_INS:
+        out.append(f"<p><b>{html.escape(STAND_IN_LEGEND)}</b></p>")
     for name, title in p.SUMMARY_SECTIONS.items():
         items = sections.get(name) or []
         if not items and name in OPTIONAL_SECTIONS:
@@ -60,7 +108,7 @@ def summary_html(stored: Mapping[str, Any]) -> str:
         if not items:
             out.append("<p style='color:gray'>None recorded.</p>")
             continue
-        out.append("<ul>" + "".join(_item_html(item) for item in items) + "</ul>")
+        out.append("<ul>" + "".join(_item_html(item, marker) for item in items) + "</ul>")
     grounding = content.get("grounding") or {}
     model = stored.get("model", "")
     # The engine states what happened to the overview; summaries stored before it did
@@ -82,6 +130,8 @@ class SummaryView(QtWidgets.QWidget):
         self.link = link
         self.record_id: str | None = None
         self.job_id: str | None = None
+        self.mode = TAGS
+        self._stored: Mapping[str, Any] | None = None  # the summary on screen
         self.model = QtWidgets.QComboBox()
         self.model.setAccessibleName("Summary model")
         self.model.setToolTip("Which model writes the overview")
@@ -135,6 +185,7 @@ class SummaryView(QtWidgets.QWidget):
         if record_id == self.record_id:
             return
         self.record_id = record_id
+        self._stored = None
         self.result.clear()
         self.stream.clear()
         self.stream.hide()
@@ -153,6 +204,7 @@ class SummaryView(QtWidgets.QWidget):
         self.state.setText("Queued…")
         self.stream.clear()
         self.result.clear()
+        self._stored = None
         self.link.call(request).success(self._accepted).failure(self._refused).run()
 
     def _accepted(self, job: p.JobInfo) -> None:
@@ -203,10 +255,19 @@ class SummaryView(QtWidgets.QWidget):
 
     def show_summary(self, stored: Mapping[str, Any]) -> None:
         self.stream.hide()
-        created = str(stored.get("created_at", ""))[:16].replace("T", " ")
+        self._stored = stored
         self.state.setText(f"Summary of {len(stored.get('document_ids', ()))} document(s), "
-                           f"{created} UTC. Click a [number] to see its source.")
-        self.result.setHtml(summary_html(stored))
+                           f"{local_time(stored.get('created_at'))}. Click a [number] to see "
+                           "its source.")
+        self.result.setHtml(summary_html(stored, self.mode,
+                                         is_dark(QtWidgets.QApplication.instance())))
+
+    def set_display(self, mode: str) -> None:
+        """TAGS or STAND_INS (setting display.replaced_values); the summary on screen is
+        shown again in it."""
+        self.mode = mode
+        if self._stored is not None:
+            self.show_summary(self._stored)
 
     def _anchor(self, url: QtCore.QUrl) -> None:
         target = parse_citation(url.toString())

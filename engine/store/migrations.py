@@ -147,6 +147,17 @@ MIGRATIONS: Sequence[str] = (
         AND NOT EXISTS (SELECT 1 FROM summaries s WHERE s.record_id = records.id);
     DROP TABLE renamed;
     """,
+    # 4: finding a record without storing identity: a keyed hash of the MRN (the key lives in
+    # store_secrets, inside the encrypted file) and a free label
+    """
+    ALTER TABLE records ADD COLUMN label TEXT;
+    ALTER TABLE records ADD COLUMN mrn_hash TEXT;
+    CREATE UNIQUE INDEX records_mrn ON records (mrn_hash) WHERE mrn_hash IS NOT NULL;
+    CREATE TABLE store_secrets (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    """,
 )
 
 

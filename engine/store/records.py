@@ -1,5 +1,10 @@
 """Patient records under pseudonymous ids; each keeps the secret that keys its surrogates.
 
+A record can be found again by the patient's MRN without the MRN being stored: only
+HMAC-SHA256 of the normalised MRN is kept, under a random key that lives in the encrypted
+store (``store_secrets``), so the hash cannot be recomputed from a list of MRNs without the
+store's key. A free label names the record in lists.
+
 A record for a new document is named when the document is submitted and written only with
 the document (``pending`` → ``store``): a file that is refused or fails leaves no empty
 record behind.
@@ -7,11 +12,21 @@ record behind.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from engine.clock import utc_now_iso
-from engine.errors import NotFound
+from engine.errors import AlreadyExists, InvalidRequest, NotFound
+
+MRN_KEY = "records.mrn_hmac_key"
+MAX_MRN = 40
+MAX_LABEL = 60
+_MRN_PREFIX = re.compile(r"^(MRN|MEDICAL\s*RECORD(\s*(NO|NUMBER))?)\s*[:#.]?\s*")
+_MRN_SEPARATORS = re.compile(r"[\s\-./]+")
 
 
 @dataclass(frozen=True)
@@ -20,6 +35,18 @@ class Record:
     pseudonym: str
     secret: bytes
     created_at: str
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """What lists show of a record: never its secret, never an identifier."""
+
+    id: str
+    pseudonym: str
+    label: str | None
+    mrn_linked: bool
+    created_at: str
+    document_count: int
 
 
 def new_id() -> str:
@@ -70,9 +97,91 @@ def require(conn, record_id: str) -> None:
         raise NotFound("no such record", {"record_id": record_id})
 
 
-def list_all(conn) -> list[tuple[Record, int]]:
-    rows = conn.execute(
-        "SELECT r.id, r.pseudonym, r.secret, r.created_at, count(d.id) FROM records r "
-        "LEFT JOIN documents d ON d.record_id = r.id GROUP BY r.id ORDER BY r.created_at DESC"
-    ).fetchall()
-    return [(Record(r[0], r[1], bytes(r[2]), r[3]), r[4]) for r in rows]
+_INFO = ("SELECT r.id, r.pseudonym, r.label, r.mrn_hash IS NOT NULL, r.created_at, "
+         "(SELECT count(*) FROM documents d WHERE d.record_id = r.id) FROM records r ")
+
+
+def list_all(conn) -> list[RecordInfo]:
+    rows = conn.execute(_INFO + "ORDER BY r.created_at DESC").fetchall()
+    return [RecordInfo(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
+
+
+def info(conn, record_id: str) -> RecordInfo:
+    row = conn.execute(_INFO + "WHERE r.id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise NotFound("no such record", {"record_id": record_id})
+    return RecordInfo(row[0], row[1], row[2], bool(row[3]), row[4], row[5])
+
+
+# --- the MRN, as a keyed hash only --------------------------------------------------------
+
+def normalise_mrn(mrn: str) -> str:
+    """The MRN as typed, made comparable: compatibility forms folded, upper case, a leading
+    "MRN:" label and separators (spaces, hyphens, dots, slashes) dropped. Error messages
+    never quote the value."""
+    text = unicodedata.normalize("NFKC", mrn).strip().upper()
+    text = _MRN_SEPARATORS.sub("", _MRN_PREFIX.sub("", text))
+    if not text:
+        raise InvalidRequest("type the MRN (letters and digits)")
+    if len(text) > MAX_MRN or not text.isalnum() or not text.isascii():
+        raise InvalidRequest(f"an MRN has at most {MAX_MRN} letters and digits")
+    return text
+
+
+def _mrn_key(conn, create_key: bool) -> bytes | None:
+    row = conn.execute("SELECT value FROM store_secrets WHERE name = ?", (MRN_KEY,)).fetchone()
+    if row is not None:
+        return bytes(row[0])
+    if not create_key:
+        return None
+    key = secrets.token_bytes(32)
+    conn.execute("INSERT INTO store_secrets (name, value) VALUES (?, ?)", (MRN_KEY, key))
+    return key
+
+
+def _digest(key: bytes, mrn: str) -> str:
+    return hmac.new(key, normalise_mrn(mrn).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def find_by_mrn(conn, mrn: str) -> RecordInfo | None:
+    """The record linked to this MRN (exact match after normalising), or None."""
+    key = _mrn_key(conn, create_key=False)
+    if key is None:  # no MRN was ever linked: still refuse a malformed one
+        normalise_mrn(mrn)
+        return None
+    row = conn.execute("SELECT id FROM records WHERE mrn_hash = ?",
+                       (_digest(key, mrn),)).fetchone()
+    return info(conn, row[0]) if row else None
+
+
+def set_mrn(conn, record_id: str, mrn: str) -> RecordInfo:
+    """Link (or, with "", unlink) the record and an MRN; one record per MRN. Call inside a
+    write transaction: the first link creates the key."""
+    get(conn, record_id)
+    digest = _digest(_mrn_key(conn, create_key=True), mrn) if mrn.strip() else None
+    if digest is not None:
+        other = conn.execute("SELECT id FROM records WHERE mrn_hash = ? AND id != ?",
+                             (digest, record_id)).fetchone()
+        if other is not None:
+            raise AlreadyExists("this MRN is already linked to another record",
+                                {"record_id": other[0]})
+    conn.execute("UPDATE records SET mrn_hash = ? WHERE id = ?", (digest, record_id))
+    return info(conn, record_id)
+
+
+# --- the label ----------------------------------------------------------------------------
+
+def clean_label(label: str) -> str | None:
+    """One line of at most MAX_LABEL characters; blank clears it."""
+    text = " ".join(unicodedata.normalize("NFKC", label).split())
+    if any(unicodedata.category(c).startswith("C") for c in text):
+        raise InvalidRequest("a label is plain text on one line")
+    if len(text) > MAX_LABEL:
+        raise InvalidRequest(f"a label has at most {MAX_LABEL} characters")
+    return text or None
+
+
+def set_label(conn, record_id: str, label: str) -> RecordInfo:
+    get(conn, record_id)
+    conn.execute("UPDATE records SET label = ? WHERE id = ?", (clean_label(label), record_id))
+    return info(conn, record_id)

@@ -26,11 +26,14 @@ DEFAULTS: Mapping[str, Any] = {
     "jobs.max_attempts": 3,
     "security.idle_lock_minutes": 10,
     "retention.days": 0,  # 0 = keep; how long documents are kept (IT policy)
+    # how the review shows replaced values (display only: the stored text is unchanged)
+    "display.replaced_values": "tags",
 }
 
 
 CHOICES: Mapping[str, tuple[str, ...]] = {
     "scrub.policy": ("surrogate", "redact", "safe_harbor"),
+    "display.replaced_values": ("tags", "stand-ins"),
 }
 
 

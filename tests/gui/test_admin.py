@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.qt import Qt, QtCore
+from desktop.time_format import local_day_bounds
 from desktop.views.admin import AdminDialog, AuditModel, SettingsTab
 from engine import protocol as p
 
@@ -134,7 +135,7 @@ def test_audit_filtered_by_action_shows_the_login(admin, call, qtbot):
     assert any(e["user_id"] == ADMIN for e in entries)
     assert tab.model.data(tab.model.index(0, 2)) == entries[0]["action"]
 
-    today = QtCore.QDateTime.currentDateTimeUtc().date()  # audit times are UTC
+    today = QtCore.QDate.currentDate()  # the filter days are local, as the times shown
     tab.since.set_value(today)
     tab.refresh()
     qtbot.waitUntil(lambda: tab.count.text().startswith(f"{len(entries)} "), timeout=WAIT_MS)
@@ -142,7 +143,7 @@ def test_audit_filtered_by_action_shows_the_login(admin, call, qtbot):
     tab.until.set_value(today.addDays(-1))
     tab.refresh()
     qtbot.waitUntil(lambda: tab.count.text().startswith("0 "), timeout=WAIT_MS)
-    assert tab.query().until == today.addDays(-1).toString(Qt.DateFormat.ISODate)
+    assert tab.query().until == local_day_bounds(today.addDays(-1).toPython())[1]
 
 
 def test_selecting_an_entry_shows_all_its_fields(admin, qtbot):

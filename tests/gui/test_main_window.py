@@ -129,8 +129,9 @@ def test_a_summary_streams_and_its_citations_jump_to_the_source(make_window, qtb
     doc_id, start, end = href.split(":")
     summary._anchor(QtCore.QUrl(f"cite:{doc_id}:{start}:{end}"))
     assert window.document.tabs.currentIndex() == 0
-    cursor = window.document.text.textCursor()
-    assert (cursor.selectionStart(), cursor.selectionEnd()) == (int(start), int(end))
+    cursor, shown = window.document.text.textCursor(), window.document.text.shown
+    assert (cursor.selectionStart(), cursor.selectionEnd()) == (
+        shown.shown_position(int(start)), shown.shown_position(int(end)))
 
 
 def test_cancel_stops_a_long_job(make_window, qtbot, tmp_path, sign_in):

@@ -101,7 +101,7 @@ def test_migration_renames_names_stored_before(tmp_path):
     assert payloads[cancelled.id]["source_name"] == "document 3"
     assert all("path" not in payloads[j.id] for j in (*done, refused))
     assert "path" in payloads[cancelled.id]  # a retry of a cancelled job still finds its file
-    assert [r.id for r, _n in records.list_all(conn)] == [kept.id]
+    assert [r.id for r in records.list_all(conn)] == [kept.id]
     assert conn.execute("SELECT count(*) FROM summaries").fetchone()[0] == 0
     dump = "".join(repr(row) for table in ("documents", "jobs", "records", "summaries")
                    for row in conn.execute(f"SELECT * FROM {table}"))
