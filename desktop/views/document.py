@@ -13,7 +13,8 @@ from desktop.messages import describe
 from desktop.qt import QtGui, QtWidgets, Signal
 from desktop.theme import icon
 from desktop.views.clinical import ClinicalTables
-from desktop.views.phi_text import PhiLegend, PhiTextView
+from desktop.views.paged_text import PagedPhiText
+from desktop.views.phi_text import PhiLegend
 from desktop.views.summary import SummaryView
 from engine import protocol as p
 
@@ -89,13 +90,18 @@ class DocumentView(QtWidgets.QWidget):
         super().__init__(parent)
         self.link = link
         self.document_id: str | None = None
-        self._pending_jump: tuple[int, int] | None = None
+        self._pending_jump: tuple[str, int, int] | None = None  # document, start, end
+        # The clinical tables of a long document hold thousands of rows: they are filled when
+        # their tab is first shown, not while the first page is awaited.
+        self._extraction: Mapping[str, Any] | None = None
+        self._clinical_filled = True
         self.heading = QtWidgets.QLabel("")
         self.heading.setProperty("role", "title")
         self.heading.setAccessibleName("Document title")
         self.facts = QtWidgets.QLabel("")
         self.facts.setProperty("role", "subtitle")
-        self.text = PhiTextView()
+        self.pages = PagedPhiText()
+        self.text = self.pages.view  # the page on screen
         self.legend = PhiLegend()
         self.clinical = ClinicalTables()
         self.fhir = FhirPanel(link)
@@ -103,7 +109,7 @@ class DocumentView(QtWidgets.QWidget):
         text_page = QtWidgets.QWidget()
         text_layout = QtWidgets.QVBoxLayout(text_page)
         text_layout.addWidget(self.legend)
-        text_layout.addWidget(self.text, 1)
+        text_layout.addWidget(self.pages, 1)
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setAccessibleName("Document views")
         self.tabs.addTab(text_page, "Scrubbed text")
@@ -114,11 +120,18 @@ class DocumentView(QtWidgets.QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
         layout.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.clinical.span_activated.connect(self.show_span)
         self.summary.citation_clicked.connect(self._citation)
 
     def load(self, document_id: str) -> None:
         self.document_id = document_id
+        cited = self._pending_jump is not None and self._pending_jump[0] == document_id
+        if not cited:
+            # The summary shown may be another patient's; a citation's source is in its record.
+            self._pending_jump = None
+            self.summary.set_record(None)
+        self.clear()
         self.heading.setText("Opening…")
         self.link.call(p.GetDocument(document_id=document_id)) \
             .success(self._show).failure(self._refused).run()
@@ -126,11 +139,10 @@ class DocumentView(QtWidgets.QWidget):
     def show_record(self, record_id: str) -> None:
         """A record without a chosen document: its summary and its FHIR export."""
         self.document_id = None
+        self._pending_jump = None
+        self.clear()
         self.heading.setText(f"Record {record_id}")
         self.facts.setText("Summary and export of every document in this record.")
-        self.text.show_text("", [])
-        self.legend.show_counts({})
-        self.clinical.show_extraction(None)
         self.fhir.set_target(record_id)
         self.summary.set_record(record_id)
         self.tabs.setCurrentIndex(SUMMARY_TAB)
@@ -146,28 +158,49 @@ class DocumentView(QtWidgets.QWidget):
                            f"{meta['created_at'][:16].replace('T', ' ')} UTC")
         text = content.get("scrubbed_text")
         if text is None:
-            self.text.show_text("The text of this document was withheld.", [])
+            self.pages.set_document("The text of this document was withheld.", [], [])
             self.legend.show_counts({})
         else:
-            self.legend.show_counts(self.text.show_text(text, content.get("phi_spans") or []))
-        self.clinical.show_extraction(content.get("extraction"))
+            self.legend.show_counts(self.pages.set_document(
+                text, content.get("phi_spans") or [], content.get("pages") or []))
+        self.legend.show()
+        self._show_extraction(content.get("extraction"))
         self.fhir.set_target(meta["id"])
         self.summary.set_record(meta["record_id"])
-        if self._pending_jump is not None:
-            self.show_span(*self._pending_jump)
-            self._pending_jump = None
+        if self._pending_jump is not None and self._pending_jump[0] == meta["id"]:
+            self.show_span(*self._pending_jump[1:])
+        self._pending_jump = None
 
     def _refused(self, error: p.ErrorInfo) -> None:
         self.heading.setText("This document cannot be shown")
         self.facts.setText(describe(error))
 
+    def clear(self) -> None:
+        """Drop the document shown: nothing of it stays on screen or in memory."""
+        self.heading.setText("")
+        self.facts.setText("")
+        self.pages.clear()
+        self.legend.hide()  # its "no PHI found" would be a claim about no document
+        self._show_extraction(None)
+        self.fhir.set_target(None)
+
+    def _show_extraction(self, extraction: Mapping[str, Any] | None) -> None:
+        self._extraction = extraction
+        self._clinical_filled = False
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _tab_shown(self, index: int) -> None:
+        if index == CLINICAL_TAB and not self._clinical_filled:
+            self._clinical_filled = True
+            self.clinical.show_extraction(self._extraction)
+
     def show_span(self, start: int, end: int) -> None:
         self.tabs.setCurrentIndex(TEXT_TAB)
-        self.text.jump_to(start, end)
+        self.pages.jump_to(start, end)
 
     def _citation(self, document_id: str, start: int, end: int) -> None:
         if document_id == self.document_id:
             self.show_span(start, end)
             return
-        self._pending_jump = (start, end)
+        self._pending_jump = (document_id, start, end)
         self.open_document.emit(document_id)
