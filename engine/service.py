@@ -531,8 +531,11 @@ class EngineService:
             return [asdict(m) for m in documents.list_meta(store.db.conn, req.record_id)]
 
     def _get_document(self, req: p.GetDocument) -> dict[str, Any]:
+        if req.part not in documents.CONTENT_PARTS:
+            raise InvalidRequest("part must be all, text or extraction")
         return self._audited_read("document.read", "document", req.document_id,
-                                  documents.get_content)
+                                  lambda conn, doc_id: documents.get_content(conn, doc_id,
+                                                                             req.part))
 
     def _audited_read(self, permission: str, resource_type: str, resource_id: str,
                       fetch: Callable[[Any, str], Any]) -> dict[str, Any]:

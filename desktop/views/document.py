@@ -91,10 +91,10 @@ class DocumentView(QtWidgets.QWidget):
         self.link = link
         self.document_id: str | None = None
         self._pending_jump: tuple[str, int, int] | None = None  # document, start, end
-        # The clinical tables of a long document hold thousands of rows: they are filled when
-        # their tab is first shown, not while the first page is awaited.
-        self._extraction: Mapping[str, Any] | None = None
-        self._clinical_filled = True
+        self._shown: str | None = None  # the document whose text is on screen
+        # A long document's extraction is most of its content (thousands of entities): it is
+        # read, and the clinical tables filled, when their tab is shown, not with the text.
+        self._clinical_for: str | None = None
         self.heading = QtWidgets.QLabel("")
         self.heading.setProperty("role", "title")
         self.heading.setAccessibleName("Document title")
@@ -133,7 +133,7 @@ class DocumentView(QtWidgets.QWidget):
             self.summary.set_record(None)
         self.clear()
         self.heading.setText("Opening…")
-        self.link.call(p.GetDocument(document_id=document_id)) \
+        self.link.call(p.GetDocument(document_id=document_id, part="text")) \
             .success(self._show).failure(self._refused).run()
 
     def show_record(self, record_id: str) -> None:
@@ -164,7 +164,8 @@ class DocumentView(QtWidgets.QWidget):
             self.legend.show_counts(self.pages.set_document(
                 text, content.get("phi_spans") or [], content.get("pages") or []))
         self.legend.show()
-        self._show_extraction(content.get("extraction"))
+        self._shown = meta["id"]
+        self._tab_shown(self.tabs.currentIndex())
         self.fhir.set_target(meta["id"])
         self.summary.set_record(meta["record_id"])
         if self._pending_jump is not None and self._pending_jump[0] == meta["id"]:
@@ -181,18 +182,25 @@ class DocumentView(QtWidgets.QWidget):
         self.facts.setText("")
         self.pages.clear()
         self.legend.hide()  # its "no PHI found" would be a claim about no document
-        self._show_extraction(None)
+        self._shown = self._clinical_for = None
+        self.clinical.show_extraction(None)
         self.fhir.set_target(None)
 
-    def _show_extraction(self, extraction: Mapping[str, Any] | None) -> None:
-        self._extraction = extraction
-        self._clinical_filled = False
-        self._tab_shown(self.tabs.currentIndex())
-
     def _tab_shown(self, index: int) -> None:
-        if index == CLINICAL_TAB and not self._clinical_filled:
-            self._clinical_filled = True
-            self.clinical.show_extraction(self._extraction)
+        document_id = self._shown
+        if index != CLINICAL_TAB or document_id is None or self._clinical_for == document_id:
+            return
+        self._clinical_for = document_id
+        self.link.call(p.GetDocument(document_id=document_id, part="extraction")) \
+            .success(self._show_extraction).failure(self._extraction_refused).run()
+
+    def _show_extraction(self, content: Mapping[str, Any]) -> None:
+        if content["meta"]["id"] == self._clinical_for:
+            self.clinical.show_extraction(content.get("extraction"))
+
+    def _extraction_refused(self, error: p.ErrorInfo) -> None:
+        self._clinical_for = None  # asked again when the tab is shown again
+        self.facts.setText(f"The clinical data could not be read: {describe(error)}")
 
     def show_span(self, start: int, end: int) -> None:
         self.tabs.setCurrentIndex(TEXT_TAB)

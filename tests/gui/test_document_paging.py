@@ -129,8 +129,10 @@ def test_a_cited_span_on_the_last_page_turns_to_it_and_selects_it(make_window, q
     sign_in(window)
     open_long_document(window, qtbot, tmp_path)
     document = window.document
-    document.tabs.setCurrentIndex(1)  # the clinical tables, as a person would go there
     table = document.clinical.tables["medication"]
+    assert table.rowCount() == 0  # the extraction is read with its tab, not with the text
+    document.tabs.setCurrentIndex(1)  # the clinical tables, as a person would go there
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=30_000)
     row = next(r for r in range(table.rowCount())
                if "metformin" in table.item(r, 0).text().lower())
     start, end = table.item(row, 0).data(Qt.ItemDataRole.UserRole)
