@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.qt import Qt, QtGui, QtWidgets
+from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.views.phi_text import PhiTextView
 
 # A source page longer than this (a text file without form feeds is one page) is cut into
 # parts at line ends, so that formatting one view page stays far below a frame's time.
 MAX_PAGE_CHARS = 12_000
+_PAGE_KEYS = {Qt.Key.Key_PageUp: -1, Qt.Key.Key_PageDown: 1}
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,18 @@ class PagedPhiText(QtWidgets.QWidget):
         self.previous.clicked.connect(lambda: self.show_page(self._current - 1))
         self.next.clicked.connect(lambda: self.show_page(self._current + 1))
         self.number.valueChanged.connect(lambda value: self.show_page(value - 1))
-        # Page Up/Down scroll within the page, as in any text; with Ctrl they turn it.
-        for key, step in ((Qt.Key.Key_PageUp, -1), (Qt.Key.Key_PageDown, 1)):
-            shortcut = QtGui.QShortcut(QtGui.QKeySequence(Qt.Modifier.CTRL | key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda s=step: self.show_page(self._current + s))
+        self.view.installEventFilter(self)
         self.clear()
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        """Page Up/Down scroll within the page, as in any text; with Ctrl they turn it."""
+        if watched is self.view and event.type() == QtCore.QEvent.Type.KeyPress:
+            key: QtGui.QKeyEvent = event  # type: ignore[assignment]
+            step = _PAGE_KEYS.get(key.key())
+            if step and key.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.show_page(self._current + step)
+                return True
+        return super().eventFilter(watched, event)
 
     @property
     def page_count(self) -> int:

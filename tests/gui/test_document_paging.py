@@ -86,6 +86,10 @@ def test_a_page_gets_its_own_spans_at_page_offsets(qtbot):
     assert pages.where.text() == "Page 2 of 2"
     pages.jump_to(8, 15)
     assert pages.current_page == 0 and pages.selection() == (8, 15)
+    qtbot.keyClick(pages.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert pages.current_page == 1
+    qtbot.keyClick(pages.view, Qt.Key.Key_PageDown)  # without Ctrl it scrolls, as in any text
+    assert pages.current_page == 1
 
 
 # --- the window, with a real engine -------------------------------------------------------
