@@ -260,8 +260,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dictation.stop_recording()
         if self.admin is not None:
             self.admin.close()
-        self.document.text.show_text("", [])
-        self.document.clinical.show_extraction(None)
+        self.document.clear()
         self.content.setCurrentIndex(HOME)
         self._set_signed_in(False)
         self.login.show_locked(self.user.username)
@@ -277,7 +276,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _got_records(self, records: list) -> None:
         self.link.call(p.ListDocuments()).success(
-            lambda docs: self.records.populate(records, docs)).run()
+            lambda docs: self._populate_records(records, docs)).run()
+
+    def _populate_records(self, records: list, docs: list) -> None:
+        # Refreshing lists (after every finished job) re-selects the open document: that must
+        # not re-open it — an unrequested read in the audit log, the scroll lost.
+        with QtCore.QSignalBlocker(self.records):
+            self.records.populate(records, docs)
 
     def _got_jobs(self, jobs: list[p.JobInfo]) -> None:
         for job in reversed(jobs):  # oldest first, as they were added

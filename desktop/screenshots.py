@@ -139,7 +139,9 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
         tree.setCurrentItem(note)
         drive.until(lambda: window.document.legend.layout().count() > 1, 60, "the document")
         shot(window, "document_phi")
-        window.document.tabs.setCurrentIndex(1)
+        window.document.tabs.setCurrentIndex(1)  # the extraction is read with its tab
+        drive.until(lambda: window.document.clinical.tables["problem"].rowCount() > 0, 60,
+                    "the clinical data")
         shot(window, "clinical_data")
 
         window.document.tabs.setCurrentIndex(3)

@@ -179,9 +179,12 @@ class ListDocuments(Request):
 
 @dataclass(frozen=True)
 class GetDocument(Request):
-    """Read a document's scrubbed content (audited as a PHI-bearing read)."""
+    """Read a document's scrubbed content (audited as a PHI-bearing read). ``part`` "text"
+    leaves the extraction out, "extraction" the text, spans and pages: a long document's
+    extraction is most of its content, and the review view needs it only in its own tab."""
 
     document_id: str = ""
+    part: str = "all"  # "all" | "text" | "extraction"
 
 
 @dataclass(frozen=True)

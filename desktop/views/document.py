@@ -14,7 +14,8 @@ from desktop.qt import QtGui, QtWidgets, Signal
 from desktop.theme import icon
 from desktop.time_format import local_time
 from desktop.views.clinical import ClinicalTables
-from desktop.views.phi_text import DeidentifiedBanner, PhiLegend, PhiTextView
+from desktop.views.paged_text import PagedPhiText
+from desktop.views.phi_text import DeidentifiedBanner, PhiLegend
 from desktop.views.summary import SummaryView
 from engine import protocol as p
 
@@ -90,14 +91,20 @@ class DocumentView(QtWidgets.QWidget):
         super().__init__(parent)
         self.link = link
         self.document_id: str | None = None
-        self._pending_jump: tuple[int, int] | None = None
+        self._pending_jump: tuple[str, int, int] | None = None  # document, start, end
+        self._counts: dict[str, int] = {}  # PHI per type in the whole document shown
+        self._shown: str | None = None  # the document whose text is on screen
+        # A long document's extraction is most of its content (thousands of entities): it is
+        # read, and the clinical tables filled, when their tab is shown, not with the text.
+        self._clinical_for: str | None = None
         self.heading = QtWidgets.QLabel("")
         self.heading.setProperty("role", "title")
         self.heading.setAccessibleName("Document title")
         self.facts = QtWidgets.QLabel("")
         self.facts.setProperty("role", "subtitle")
         self.banner = DeidentifiedBanner()  # above every tab: text, data, export, summary
-        self.text = PhiTextView()
+        self.pages = PagedPhiText()
+        self.text = self.pages.view  # the page on screen
         self.legend = PhiLegend()
         self.clinical = ClinicalTables()
         self.fhir = FhirPanel(link)
@@ -105,7 +112,7 @@ class DocumentView(QtWidgets.QWidget):
         text_page = QtWidgets.QWidget()
         text_layout = QtWidgets.QVBoxLayout(text_page)
         text_layout.addWidget(self.legend)
-        text_layout.addWidget(self.text, 1)
+        text_layout.addWidget(self.pages, 1)
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setAccessibleName("Document views")
         self.tabs.addTab(text_page, "Scrubbed text")
@@ -117,23 +124,29 @@ class DocumentView(QtWidgets.QWidget):
         layout.addWidget(self.facts)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.clinical.span_activated.connect(self.show_span)
         self.summary.citation_clicked.connect(self._citation)
 
     def load(self, document_id: str) -> None:
         self.document_id = document_id
+        cited = self._pending_jump is not None and self._pending_jump[0] == document_id
+        if not cited:
+            # The summary shown may be another patient's; a citation's source is in its record.
+            self._pending_jump = None
+            self.summary.set_record(None)
+        self.clear()
         self.heading.setText("Opening…")
-        self.link.call(p.GetDocument(document_id=document_id)) \
+        self.link.call(p.GetDocument(document_id=document_id, part="text")) \
             .success(self._show).failure(self._refused).run()
 
     def show_record(self, record_id: str) -> None:
         """A record without a chosen document: its summary and its FHIR export."""
         self.document_id = None
+        self._pending_jump = None
+        self.clear()
         self.heading.setText(f"Record {record_id}")
         self.facts.setText("Summary and export of every document in this record.")
-        self.text.show_text("", [])
-        self.legend.show_counts({})
-        self.clinical.show_extraction(None)
         self.fhir.set_target(record_id)
         self.summary.set_record(record_id)
         self.tabs.setCurrentIndex(SUMMARY_TAB)
@@ -149,36 +162,67 @@ class DocumentView(QtWidgets.QWidget):
                            f"{local_time(meta['created_at'])}")
         text = content.get("scrubbed_text")
         if text is None:
-            self.text.show_text("The text of this document was withheld.", [])
-            self.legend.show_counts({})
+            self.pages.set_document("The text of this document was withheld.", [], [])
+            self.legend.show_counts(self._counts)
         else:
-            self.legend.show_counts(self.text.show_text(text, content.get("phi_spans") or []),
-                                    self.text.mode)
-        self.clinical.show_extraction(content.get("extraction"))
+            self._counts = self.pages.set_document(
+                text, content.get("phi_spans") or [], content.get("pages") or [])
+            self.legend.show_counts(self._counts, self.text.mode)
+        self.legend.show()
+        self._shown = meta["id"]
+        self._tab_shown(self.tabs.currentIndex())
         self.fhir.set_target(meta["id"])
         self.summary.set_record(meta["record_id"])
-        if self._pending_jump is not None:
-            self.show_span(*self._pending_jump)
-            self._pending_jump = None
+        if self._pending_jump is not None and self._pending_jump[0] == meta["id"]:
+            self.show_span(*self._pending_jump[1:])
+        self._pending_jump = None
 
     def set_display(self, mode: str) -> None:
         """How replaced values are shown (setting display.replaced_values), here and in the
         summary; the text on screen is shown again in the new mode."""
         if mode != self.text.mode:
-            self.legend.show_counts(self.text.set_mode(mode), self.text.mode)
+            self.text.set_mode(mode)  # the page on screen; the others are shown in it later
+            self.legend.show_counts(self._counts, self.text.mode)
         self.summary.set_display(self.text.mode)
 
     def _refused(self, error: p.ErrorInfo) -> None:
         self.heading.setText("This document cannot be shown")
         self.facts.setText(describe(error))
 
+    def clear(self) -> None:
+        """Drop the document shown: nothing of it stays on screen or in memory."""
+        self.heading.setText("")
+        self.facts.setText("")
+        self.pages.clear()
+        self._counts = {}
+        self.legend.hide()  # its "no PHI found" would be a claim about no document
+        self._shown = self._clinical_for = None
+        self.clinical.show_extraction(None)
+        self.fhir.set_target(None)
+
+    def _tab_shown(self, index: int) -> None:
+        document_id = self._shown
+        if index != CLINICAL_TAB or document_id is None or self._clinical_for == document_id:
+            return
+        self._clinical_for = document_id
+        self.link.call(p.GetDocument(document_id=document_id, part="extraction")) \
+            .success(self._show_extraction).failure(self._extraction_refused).run()
+
+    def _show_extraction(self, content: Mapping[str, Any]) -> None:
+        if content["meta"]["id"] == self._clinical_for:
+            self.clinical.show_extraction(content.get("extraction"))
+
+    def _extraction_refused(self, error: p.ErrorInfo) -> None:
+        self._clinical_for = None  # asked again when the tab is shown again
+        self.facts.setText(f"The clinical data could not be read: {describe(error)}")
+
     def show_span(self, start: int, end: int) -> None:
         self.tabs.setCurrentIndex(TEXT_TAB)
-        self.text.jump_to(start, end)
+        self.pages.jump_to(start, end)
 
     def _citation(self, document_id: str, start: int, end: int) -> None:
         if document_id == self.document_id:
             self.show_span(start, end)
             return
-        self._pending_jump = (start, end)
+        self._pending_jump = (document_id, start, end)
         self.open_document.emit(document_id)

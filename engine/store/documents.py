@@ -86,11 +86,18 @@ def get_meta(conn, doc_id: str) -> DocumentMeta:
     return DocumentMeta(*row)
 
 
-def get_content(conn, doc_id: str) -> DocumentContent:
+# What each part of a document's content reads; the others come back empty.
+CONTENT_PARTS = {
+    "all": "scrubbed_text, phi_spans, pages, extraction",
+    "text": "scrubbed_text, phi_spans, pages, NULL",
+    "extraction": "NULL, NULL, NULL, extraction",
+}
+
+
+def get_content(conn, doc_id: str, part: str = "all") -> DocumentContent:
     meta = get_meta(conn, doc_id)
     text, spans, pages, extraction = conn.execute(
-        "SELECT scrubbed_text, phi_spans, pages, extraction FROM documents WHERE id = ?",
-        (doc_id,),
+        f"SELECT {CONTENT_PARTS[part]} FROM documents WHERE id = ?", (doc_id,),
     ).fetchone()
     return DocumentContent(
         meta, text, json.loads(spans or "[]"), json.loads(pages or "[]"),

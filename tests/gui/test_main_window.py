@@ -87,8 +87,9 @@ def test_dropped_files_are_processed_reviewed_and_exported(make_window, qtbot, s
     assert window.document.text.span_at(span["start"]) == span
     fmt = window.document.text.document().findBlock(span["start"])
     assert fmt.isValid()
+    window.document.tabs.setCurrentIndex(1)  # the tables are read when first shown
     problems = window.document.clinical.tables["problem"]
-    assert problems.rowCount() > 0
+    qtbot.waitUntil(lambda: problems.rowCount() > 0, timeout=30_000)
     assert window.document.clinical.tabText(0).startswith("Problems (")
 
     window.document.tabs.setCurrentIndex(2)

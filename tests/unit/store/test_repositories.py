@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidRequest, NotFound
-from engine.store import records, settings, summaries
+from engine.store import documents, records, settings, summaries
 
 
 def test_records_have_their_own_secret(store):
@@ -48,3 +48,24 @@ def test_summary_cache_hit_and_lru_prune(store):
         assert summaries.prune(conn, keep=1) == 1
         assert summaries.cached(conn, "k2") is None
         assert summaries.get(conn, first.id).content == {"a": 1}
+
+
+def test_a_document_is_read_whole_or_by_part(store):
+    with store.db.transaction() as conn:
+        rec = records.create(conn, "admin")
+        doc_id = documents.insert(conn, documents.NewDocument(
+            record_id=rec.id, job_id=None, source_name="note.txt", sha256="0" * 64,
+            kind="text", mime="text/plain", size_bytes=20, page_count=1, ocr_pages=0,
+            status="ok", scrubbed_text="Seen by Ann Lee today.",
+            phi_spans=[{"type": "NAME", "start": 8, "end": 15}],
+            pages=[{"number": 1, "start": 0, "end": 22, "ocr": False}],
+            extraction={"entities": [{"type": "problem", "start": 0, "end": 4}]}))
+        whole = documents.get_content(conn, doc_id)
+        text = documents.get_content(conn, doc_id, "text")
+        extraction = documents.get_content(conn, doc_id, "extraction")
+    assert (text.scrubbed_text, text.phi_spans, text.pages) == \
+        (whole.scrubbed_text, whole.phi_spans, whole.pages)
+    assert text.extraction is None and whole.extraction is not None
+    assert extraction.extraction == whole.extraction
+    assert (extraction.scrubbed_text, extraction.phi_spans, extraction.pages) == (None, [], [])
+    assert text.meta == extraction.meta == whole.meta
