@@ -9,10 +9,10 @@ from typing import Any
 from engine.errors import InvalidRequest
 from engine.jobs import JobContext, ResultWriter
 from engine.models import ModelManager
-from engine.protocol import JobText
+from engine.protocol import JobProgress, JobText
 from engine.store import Store, audit, documents, records, summaries
 from engine.store import jobs as job_rows
-from engine.summary import SummaryDocument, SummaryOptions, cache_key, summarize
+from engine.summary import ModelChoice, SummaryDocument, SummaryOptions, cache_key, summarize
 
 SUMMARIZE = "summarize"
 CACHE_SIZE = 500
@@ -58,9 +58,13 @@ class SummaryJob:
                 return lambda conn: {"summary_id": hit.id, "record_id": record_id,
                                      "model": hit.model, "cached": True}
         ctx.progress("summarize", "Writing the summary", 0, 1)
+
+        def chosen(choice: ModelChoice) -> None:  # the window names the model before it writes
+            ctx.emit(JobProgress(job.id, "summarize", choice.text(), 0, 1, choice.to_dict()))
+
         result = summarize(docs, self.manager, options,
                            on_token=lambda piece: ctx.emit(JobText(job.id, piece)),
-                           checkpoint=ctx.checkpoint)
+                           checkpoint=ctx.checkpoint, on_model=chosen)
 
         def write(conn) -> Mapping[str, Any]:
             stored = summaries.insert(
