@@ -37,8 +37,8 @@ class ModelChoice:
         passed = "; ".join(f"{s.model} is {s.reason}" for s in self.skipped)
         doing = ("building the summary from the extracted facts only" if self.extractive
                  else f"writing the overview with {self.used}")
-        if passed:
-            return f"{passed[0].upper()}{passed[1:]}: {doing}."
+        if passed:  # a model's name keeps its case, even first in the line
+            return f"{passed}: {doing}."
         return f"{doing[0].upper()}{doing[1:]}…"
 
     def to_dict(self) -> dict[str, Any]:
