@@ -166,6 +166,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.records.record_selected.connect(self.open_record)
         self.document.open_document.connect(self._open_cited)
         self.document.summary.job_started.connect(lambda job: self.jobs.show_job(job, "Summary"))
+        self.document.summary.generating.connect(self.status.show_generating)
         self.dictation.saved.connect(lambda job: self.jobs.show_job(job, "Dictation"))
         self.jobs.cancel_requested.connect(self.cancel_job)
         self.jobs.retry_requested.connect(self.retry_job)
