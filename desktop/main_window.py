@@ -182,7 +182,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _engine_failed(self, error: p.ErrorInfo) -> None:
         self.status.set_engine(f"Engine did not start: {describe(error)}", False)
-        self.login.message.setText(describe(error))
+        self.login.say(describe(error))
 
     def _engine_restarted(self, event: p.EngineRestarted) -> None:
         if "not restarted" in event.reason:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.qt import Qt, QtGui, QtWidgets, Signal
+from desktop.theme import hint_colour
 from engine.clinical.sections import LABELS
 
 # (entity type, tab title, attribute columns) in the order a clinician reads a chart.
@@ -176,7 +177,7 @@ class ClinicalTables(QtWidgets.QTabWidget):
                 if len(fact.spellings()) > 1:
                     item.setToolTip("Written as: " + "; ".join(fact.spellings()))
             if assertion in ("negated", "family", "hypothetical", "resolved"):
-                item.setForeground(QtGui.QBrush(QtGui.QColor("#808080")))
+                item.setForeground(QtGui.QBrush(hint_colour(table)))  # set aside, legible
             table.setItem(row, column, item)
 
     def _activate(self, table: QtWidgets.QTableWidget, row: int) -> None:
