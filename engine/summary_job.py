@@ -9,6 +9,7 @@ from typing import Any
 from engine.errors import InvalidRequest
 from engine.jobs import JobContext, ResultWriter
 from engine.models import ModelManager
+from engine.models.registry import is_installed
 from engine.protocol import JobProgress, JobText
 from engine.store import Store, audit, documents, records, summaries
 from engine.store import jobs as job_rows
@@ -45,12 +46,19 @@ class SummaryJob:
         self.store = store
         self.manager = manager
 
+    def models_to_try(self, first: str | None) -> str:
+        """The installed models the chain would try, in order: a model installed since a
+        summary was cached makes it stale (it would say the model is missing)."""
+        config = self.manager.config
+        return ">".join(n for n in config.chain("summary", first)
+                        if is_installed(config.models[n], self.manager.model_dirs))
+
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
         p = job.payload
         options = SummaryOptions(model=p.get("model"), use_model=p.get("use_model", True))
         with self.store.db.lock:
             record_id, docs = summary_documents(self.store.db.conn, p)
-        key = cache_key(docs, options.model or "chain:summary", options)
+        key = cache_key(docs, self.models_to_try(options.model), options)
         if p.get("use_cache", True):
             with self.store.db.transaction() as conn:
                 hit = summaries.cached(conn, key)

@@ -73,3 +73,15 @@ def test_an_installed_model_that_fails_to_load_is_told_apart(tmp_path: Path, doc
     assert [(s.model, s.reason) for s in seen[0].skipped] == [
         ("broken-q4", NOT_LOADED), (PHI3, NOT_INSTALLED)]
     assert model_choice(config, [tmp_path], "summary", None, "extractive") == seen[0]
+
+
+def test_a_model_installed_later_makes_a_cached_summary_stale(tmp_path: Path, manager):
+    """The cache key holds the installed models the chain would try: a summary cached while
+    Phi-3 was missing (and saying so) is not served once IT has provisioned it."""
+    from engine.summary_job import SummaryJob
+
+    before = SummaryJob(None, ModelManager(manager.config, [tmp_path])).models_to_try(None)
+    (tmp_path / manager.config.models[PHI3].path).write_bytes(b"provisioned")
+    after = SummaryJob(None, ModelManager(manager.config, [tmp_path])).models_to_try(None)
+    assert (before, after) == ("extractive", f"{PHI3}>extractive")
+    assert SummaryJob(None, manager).models_to_try(SMOLLM2) == f"{SMOLLM2}>extractive"
