@@ -10,7 +10,7 @@ from typing import Any
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import QtCore, QtWidgets, Signal
-from desktop.theme import icon
+from desktop.theme import hint_colour, icon
 from engine import protocol as p
 
 CHAIN = "__chain__"  # the configured fallback chain: best installed model first
@@ -86,7 +86,7 @@ def summary_html(stored: Mapping[str, Any]) -> str:
             continue
         out.append(f"<h3>{html.escape(title)}</h3>")
         if not items:
-            out.append("<p style='color:gray'>None recorded.</p>")
+            out.append("<p class='hint'>None recorded.</p>")
             continue
         out.append("<ul>" + "".join(_item_html(item) for item in items) + "</ul>")
     grounding = content.get("grounding") or {}
@@ -97,7 +97,7 @@ def summary_html(stored: Mapping[str, Any]) -> str:
         "Built from the extracted data only." if model == "extractive" else
         f"Overview written by {model}; "
         f"{grounding.get('dropped', 0)} unsupported statement(s) left out."))
-    out.append(f"<p style='color:gray'><i>{note}</i></p></body></html>")
+    out.append(f"<p class='hint'><i>{note}</i></p></body></html>")
     return "".join(out)
 
 
@@ -145,6 +145,9 @@ class SummaryView(QtWidgets.QWidget):
         self.result = QtWidgets.QTextBrowser()
         self.result.setAccessibleName("Summary")
         self.result.setOpenLinks(False)
+        # Notes in the scheme's hint colour (AA contrast), not a fixed grey.
+        hint = hint_colour(self).name()
+        self.result.document().setDefaultStyleSheet(f".hint {{ color: {hint} }}")
         self.result.anchorClicked.connect(self._anchor)
         controls = QtWidgets.QHBoxLayout()
         controls.addWidget(self.model, 1)

@@ -78,6 +78,19 @@ def test_subtitles_are_drawn_in_the_hint_colour(themed, qtbot):
     assert _shown_colour(label) == _hint()
 
 
+def test_summary_notes_are_drawn_in_the_hint_colour(themed, qtbot, tmp_path):
+    from desktop.views.summary import SummaryView
+
+    view = SummaryView(EngineLink(tmp_path / "data"))
+    qtbot.addWidget(view)
+    view.show_summary({"model": "extractive", "document_ids": ["d"], "created_at": "",
+                       "content": {"sections": {}, "footer": "Built from the facts."}})
+    for note in ("None recorded.", "Built from the facts."):
+        found = view.result.document().find(note)
+        assert not found.isNull(), note
+        assert found.charFormat().foreground().color() == _hint(), note
+
+
 @pytest.mark.parametrize("kind", [QtWidgets.QSpinBox, QtWidgets.QDateEdit])
 def test_number_fields_show_their_arrows(themed, qtbot, kind):
     field = kind()
