@@ -112,6 +112,7 @@ class SummaryView(QtWidgets.QWidget):
         self.record_id: str | None = None
         self.job_id: str | None = None
         self.models: list[Mapping[str, Any]] = []
+        self.with_model = False  # whether the running job asked for a model
         self.model = QtWidgets.QComboBox()
         self.model.setAccessibleName("Summary model")
         self.model.setToolTip("Which model writes the overview")
@@ -204,6 +205,7 @@ class SummaryView(QtWidgets.QWidget):
         request = p.Summarize(record_id=self.record_id,
                               model=None if choice in (CHAIN, EXTRACTIVE) else choice,
                               use_model=choice != EXTRACTIVE)
+        self.with_model = choice != EXTRACTIVE
         self.generate.setEnabled(False)
         self.facts_only.hide()
         self.state.setText("Queued…")
@@ -259,9 +261,12 @@ class SummaryView(QtWidgets.QWidget):
         self._done()
         self._drop_model_text()  # unchecked model text is never left on screen
         stopped = _STOPPED.get(event.error.code)
-        self.state.setText(f"{stopped}; the model's unfinished text was removed." if stopped
-                           else describe(event.error))
-        self.facts_only.setVisible(self.record_id is not None)
+        if stopped and self.with_model:
+            self.state.setText(f"{stopped}; the model's unfinished text was removed.")
+        else:
+            self.state.setText(describe(event.error))
+        # What always works is offered when a model's summary did not come.
+        self.facts_only.setVisible(self.with_model and self.record_id is not None)
 
     def _drop_model_text(self) -> None:
         self.stream.clear()

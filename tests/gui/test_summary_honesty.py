@@ -87,6 +87,7 @@ def idle_view(qtbot, tmp_path):
     view.show()
     view.record_id = "r1"
     view.job_id = "j1"
+    view.with_model = True
     view.cancel.setEnabled(True)
     return view
 
@@ -99,6 +100,13 @@ def test_a_job_past_its_time_limit_leaves_no_model_text(idle_view):
     assert idle_view.state.text() == ("The summary ran past its time limit; the model's "
                                       "unfinished text was removed.")
     assert not idle_view.facts_only.isHidden()
+
+
+def test_a_failed_extractive_job_offers_nothing_it_already_was(idle_view):
+    idle_view.with_model = False
+    idle_view.link.job_failed.emit(p.JobFailed("j1", p.ErrorInfo("CANCELLED", "cancelled")))
+    assert idle_view.state.text() == "Cancelled. (CANCELLED)"
+    assert idle_view.facts_only.isHidden()
 
 
 def test_an_overview_cut_by_its_time_limit_is_said_so(idle_view):
