@@ -3,12 +3,13 @@ recovery key once, with a confirmation that it was saved."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 
 from desktop.engine_link import EngineLink
-from desktop.qt import Qt, QtCore, QtGui, QtWidgets
-from desktop.theme import icon
+from desktop.qt import Qt, QtCore, QtGui, QtPrintSupport, QtWidgets
+from desktop.theme import icon, set_role
 from engine import protocol as p
 
 MIN_PASSWORD = 8  # as engine.store.users checks; saying it here avoids a round trip
@@ -83,7 +84,7 @@ class _AdminPage(QtWidgets.QWizardPage):
         if password != self.confirm.text():
             return self._say("The two passwords differ.")
         self.wizard().button(QtWidgets.QWizard.WizardButton.NextButton).setEnabled(False)
-        self.message.setProperty("role", "subtitle")
+        set_role(self.message, "subtitle")  # news, not an error
         self.message.setText("Starting the engine and creating the encrypted store…")
         if self.link is None:
             self.link = self.start_engine(Path(self.field("data_dir")).expanduser())
@@ -111,8 +112,7 @@ class _AdminPage(QtWidgets.QWizardPage):
         self._say(f"{error.message} ({error.code})")
 
     def _say(self, text: str) -> bool:
-        self.message.setProperty("role", "error")
-        self.message.style().polish(self.message)
+        set_role(self.message, "error")
         self.message.setText(text)
         return False
 
@@ -131,16 +131,38 @@ class _RecoveryPage(QtWidgets.QWizardPage):
         copy = QtWidgets.QPushButton("Copy")
         copy.setAccessibleName("Copy the recovery key")
         copy.clicked.connect(lambda: QtWidgets.QApplication.clipboard().setText(self.key.text()))
+        self.print_button = QtWidgets.QPushButton("Print…")
+        self.print_button.setAccessibleName("Print the recovery key")
+        self.print_button.clicked.connect(self._print)
         self.saved = QtWidgets.QCheckBox("I have stored the recovery key in a safe place")
         self.saved.setAccessibleName("Recovery key saved")
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.key, 1)
         row.addWidget(copy)
+        row.addWidget(self.print_button)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.saved)
         layout.addStretch(1)
         self.registerField("recovery_saved*", self.saved)
+
+    def _print(self) -> None:
+        printer = QtPrintSupport.QPrinter()
+        dialog = QtPrintSupport.QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the recovery key")
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.print_key(printer)
+
+    def print_key(self, printer: QtPrintSupport.QPrinter) -> None:
+        """One page: what the key is for, and the key in a fixed-width font (0 and O apart).
+        Rendered straight to the printer: no copy is written anywhere else."""
+        sheet = QtGui.QTextDocument()
+        key = html.escape(self.key.text())
+        sheet.setHtml("<h2>HNTAI recovery key</h2><p>Opens the encrypted data if every "
+                      "password is lost. Keep this page locked away, apart from the "
+                      "computer.</p><p style='font-family: monospace; font-size: 16pt'>"
+                      f"{key}</p>")
+        sheet.print_(printer)
 
     def initializePage(self) -> None:
         self.key.setText(self.admin.recovery_key)

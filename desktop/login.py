@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from desktop.engine_link import EngineLink
 from desktop.qt import Qt, QtCore, QtWidgets, Signal
-from desktop.theme import icon
+from desktop.theme import icon, set_role
 from engine import protocol as p
 
 
@@ -19,8 +19,10 @@ class LoginPanel(QtWidgets.QFrame):
         super().__init__(parent)
         self.link = link
         self.setObjectName("LockPanel")
-        self._wait = QtCore.QTimer(self, singleShot=True)
-        self._wait.timeout.connect(self._ready)
+        # A refused sign-in's wait, counted down on screen once a second.
+        self._wait = QtCore.QTimer(self, interval=1000)
+        self._wait.timeout.connect(self._tick)
+        self._wait_until = QtCore.QDeadlineTimer()
 
         logo = QtWidgets.QLabel()
         logo.setPixmap(icon("hntai").pixmap(72, 72))
@@ -69,11 +71,10 @@ class LoginPanel(QtWidgets.QFrame):
     def set_engine_ready(self, ready: bool) -> None:
         self.button.setEnabled(ready and not self._wait.isActive())
         if not ready:
+            set_role(self.message, "subtitle")  # news, not an error
             self.message.setText("Starting the engine…")
-            self.message.setProperty("role", "subtitle")
         elif self.message.text() == "Starting the engine…":
             self.message.setText("")
-        self.message.style().polish(self.message)
 
     def show_locked(self, username: str) -> None:
         """The idle lock: the same user signs back in; jobs keep running meanwhile."""
@@ -94,9 +95,10 @@ class LoginPanel(QtWidgets.QFrame):
             return
         name, password = self.username.text().strip(), self.password.text()
         if not name or not password:
-            self._say("Enter your user name and password.")
+            self.say("Enter your user name and password.")
             return
         self.button.setEnabled(False)
+        set_role(self.message, "subtitle")
         self.message.setText("Signing in…")
         self.link.call(p.Unlock(username=name, password=password)) \
             .success(self._accepted).failure(self._refused).run()
@@ -112,20 +114,27 @@ class LoginPanel(QtWidgets.QFrame):
         self.password.setFocus()
         wait = float(error.details.get("retry_after_s", 0) or 0)
         if error.code == "AUTH_FAILED" and wait > 0:
-            self._say(f"Too many attempts. Try again in {int(wait + 0.999)} seconds.")
-            self._wait.start(int(wait * 1000))
+            self._wait_until = QtCore.QDeadlineTimer(int(wait * 1000))
+            self._wait.start()
+            self._tick()
             return
         if error.code == "AUTH_FAILED":
-            self._say("That user name and password did not match. Please try again.")
+            self.say("That user name and password did not match. Please try again.")
         else:
-            self._say(f"{error.message} ({error.code})")
+            self.say(f"{error.message} ({error.code})")
         self.button.setEnabled(True)
 
-    def _ready(self) -> None:
+    def _tick(self) -> None:
+        """The seconds left of the wait, rounded up; at none, the button comes back."""
+        left = -(-self._wait_until.remainingTime() // 1000)
+        if left > 0:
+            self.say(f"Too many attempts. Try again in {left} second{'s' * (left != 1)}.")
+            return
+        self._wait.stop()
         self.button.setEnabled(self.link.running)
         self.message.setText("")
 
-    def _say(self, text: str) -> None:
-        self.message.setProperty("role", "error")
-        self.message.style().polish(self.message)
+    def say(self, text: str) -> None:
+        """An error line under the form."""
+        set_role(self.message, "error")
         self.message.setText(text)

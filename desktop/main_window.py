@@ -178,6 +178,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.records.changed.connect(self.refresh)
         self.document.open_document.connect(self._open_cited)
         self.document.summary.job_started.connect(lambda job: self.jobs.show_job(job, "Summary"))
+        self.document.summary.generating.connect(self.status.show_generating)
         self.dictation.saved.connect(lambda job: self.jobs.show_job(job, "Dictation"))
         self.jobs.cancel_requested.connect(self.cancel_job)
         self.jobs.retry_requested.connect(self.retry_job)
@@ -193,7 +194,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _engine_failed(self, error: p.ErrorInfo) -> None:
         self.status.set_engine(f"Engine did not start: {describe(error)}", False)
-        self.login.message.setText(describe(error))
+        self.login.say(describe(error))
 
     def _engine_restarted(self, event: p.EngineRestarted) -> None:
         if "not restarted" in event.reason:

@@ -3,7 +3,7 @@ multimedia module are chosen in one place."""
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtPrintSupport, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
 try:  # QtMultimedia ships in pyside6-addons; without it dictation has no microphone
@@ -11,4 +11,5 @@ try:  # QtMultimedia ships in pyside6-addons; without it dictation has no microp
 except ImportError:  # pragma: no cover - depends on the installed wheels
     QtMultimedia = None
 
-__all__ = ["Qt", "QtCore", "QtGui", "QtMultimedia", "QtWidgets", "Signal", "Slot"]
+__all__ = ["Qt", "QtCore", "QtGui", "QtMultimedia", "QtPrintSupport", "QtWidgets", "Signal",
+           "Slot"]

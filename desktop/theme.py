@@ -50,19 +50,45 @@ def phi_colour(phi_type: str, dark: bool) -> QtGui.QColor:
     return QtGui.QColor(dark_bg if dark else light_bg)
 
 
+# Hint text (subtitles, placeholders, set-aside rows): at least 4.5:1 (WCAG AA) against
+# both the window and the field backgrounds of its scheme (tests/gui/test_theme.py).
+HINT = {False: "#595959", True: "#a6a6a6"}
+_DARK_ROLES = (("Window", "#2b2d30"), ("WindowText", "#e6e6e6"), ("Base", "#1f2023"),
+               ("AlternateBase", "#2b2d30"), ("Text", "#e6e6e6"), ("Button", "#36383c"),
+               ("ButtonText", "#e6e6e6"), ("Highlight", "#3d7ab8"),
+               ("HighlightedText", "#ffffff"), ("ToolTipBase", "#36383c"),
+               ("ToolTipText", "#e6e6e6"))
+
+
+def scheme_palette(style: QtWidgets.QStyle, dark: bool) -> QtGui.QPalette:
+    """Fusion's own palette (light) or ours (dark), with the hint colour for placeholders."""
+    palette = QtGui.QPalette() if dark else style.standardPalette()
+    roles = QtGui.QPalette.ColorRole
+    for role, colour in _DARK_ROLES if dark else ():
+        palette.setColor(getattr(roles, role), QtGui.QColor(colour))
+    palette.setColor(roles.PlaceholderText, QtGui.QColor(HINT[dark]))
+    return palette
+
+
+def hint_colour(widget: QtWidgets.QWidget) -> QtGui.QColor:
+    """The hint colour of the scheme the widget is drawn in."""
+    return QtGui.QColor(widget.palette().color(QtGui.QPalette.ColorRole.PlaceholderText))
+
+
+def set_role(widget: QtWidgets.QWidget, role: str) -> None:
+    """Change a widget's style role ("error", "subtitle", …) and redraw it in that role's
+    colours: a stylesheet reads a dynamic property again only when the widget is
+    re-polished, so a bare setProperty leaves the old colour (red on "Starting…")."""
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def apply(app: QtWidgets.QApplication) -> None:
     """Fusion everywhere (the same on every OS), the palette following the OS scheme."""
     app.setStyle("Fusion")
-    if is_dark(app):
-        palette = QtGui.QPalette()
-        roles = QtGui.QPalette.ColorRole
-        for role, colour in ((roles.Window, "#2b2d30"), (roles.WindowText, "#e6e6e6"),
-                             (roles.Base, "#1f2023"), (roles.AlternateBase, "#2b2d30"),
-                             (roles.Text, "#e6e6e6"), (roles.Button, "#36383c"),
-                             (roles.ButtonText, "#e6e6e6"), (roles.Highlight, "#3d7ab8"),
-                             (roles.HighlightedText, "#ffffff"), (roles.ToolTipBase, "#36383c"),
-                             (roles.ToolTipText, "#e6e6e6"), (roles.PlaceholderText, "#8a8a8a")):
-            palette.setColor(role, QtGui.QColor(colour))
-        app.setPalette(palette)
+    dark = is_dark(app)
+    app.setPalette(scheme_palette(app.style(), dark))
     app.setWindowIcon(icon("hntai"))
-    app.setStyleSheet((resources_dir() / "styles" / "app.qss").read_text("utf-8"))
+    qss = (resources_dir() / "styles" / "app.qss").read_text("utf-8")
+    app.setStyleSheet(qss.replace("@hint", HINT[dark]))

@@ -419,6 +419,9 @@ class JobProgress(Event):
     label: str
     value: int
     maximum: int
+    # Facts a front end may show beside the label, e.g. {"model": …} once a summary's
+    # model is chosen.
+    detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from engine.logs import setup_logging
 from engine.models import ModelManager
 from engine.models import bundle as model_bundle
 from engine.models.config import load_config
+from engine.models.registry import is_installed
 from engine.paths import model_dirs, models_config_path
 from engine.permissions import require
 from engine.phi import Scrubber, ScrubPolicy, ScrubResult, site_lexicon
@@ -389,9 +390,13 @@ class EngineService:
 
     def _list_models(self, _req: p.ListModels) -> list[dict[str, Any]]:
         loaded = {s.name: asdict(s) for s in self.models.status()}
+        config, dirs = self.models.config, self.models.model_dirs
         return [{"name": m.name, "task": m.task, "backend": m.backend,
                  "is_default": m.is_default, "loaded": m.name in loaded,
-                 **loaded.get(m.name, {})} for m in self.models.config.models.values()]
+                 "installed": is_installed(m, dirs),
+                 # its place in its task's fallback chain; None when the chain skips it
+                 "chain": {n: i for i, n in enumerate(config.chain(m.task))}.get(m.name),
+                 **loaded.get(m.name, {})} for m in config.models.values()]
 
     def _load_model(self, req: p.LoadModel) -> dict[str, Any]:
         self._require("models.admin", "model", req.name)

@@ -9,10 +9,11 @@ from typing import Any
 from engine.errors import InvalidRequest
 from engine.jobs import JobContext, ResultWriter
 from engine.models import ModelManager
-from engine.protocol import JobText
+from engine.models.registry import is_installed
+from engine.protocol import JobProgress, JobText
 from engine.store import Store, audit, documents, records, summaries
 from engine.store import jobs as job_rows
-from engine.summary import SummaryDocument, SummaryOptions, cache_key, summarize
+from engine.summary import ModelChoice, SummaryDocument, SummaryOptions, cache_key, summarize
 
 SUMMARIZE = "summarize"
 CACHE_SIZE = 500
@@ -45,12 +46,19 @@ class SummaryJob:
         self.store = store
         self.manager = manager
 
+    def models_to_try(self, first: str | None) -> str:
+        """The installed models the chain would try, in order: a model installed since a
+        summary was cached makes it stale (it would say the model is missing)."""
+        config = self.manager.config
+        return ">".join(n for n in config.chain("summary", first)
+                        if is_installed(config.models[n], self.manager.model_dirs))
+
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
         p = job.payload
         options = SummaryOptions(model=p.get("model"), use_model=p.get("use_model", True))
         with self.store.db.lock:
             record_id, docs = summary_documents(self.store.db.conn, p)
-        key = cache_key(docs, options.model or "chain:summary", options)
+        key = cache_key(docs, self.models_to_try(options.model), options)
         if p.get("use_cache", True):
             with self.store.db.transaction() as conn:
                 hit = summaries.cached(conn, key)
@@ -58,9 +66,13 @@ class SummaryJob:
                 return lambda conn: {"summary_id": hit.id, "record_id": record_id,
                                      "model": hit.model, "cached": True}
         ctx.progress("summarize", "Writing the summary", 0, 1)
+
+        def chosen(choice: ModelChoice) -> None:  # the window names the model before it writes
+            ctx.emit(JobProgress(job.id, "summarize", choice.text(), 0, 1, choice.to_dict()))
+
         result = summarize(docs, self.manager, options,
                            on_token=lambda piece: ctx.emit(JobText(job.id, piece)),
-                           checkpoint=ctx.checkpoint)
+                           checkpoint=ctx.checkpoint, on_model=chosen)
 
         def write(conn) -> Mapping[str, Any]:
             stored = summaries.insert(

@@ -631,12 +631,19 @@ class ModelsTab(QtWidgets.QWidget):
             .failure(lambda e: self.status.failed("Loading the model list", e)).run()
 
     @staticmethod
-    def cells(model: dict[str, Any]) -> tuple[str, ...]:
+    def state(model: dict[str, Any]) -> str:
+        """A missing file is not a model waiting to be loaded: IT must provision it."""
+        if model.get("loaded", False):
+            return "Loaded"
+        return "Not loaded" if model.get("installed", True) else "Not installed"
+
+    @classmethod
+    def cells(cls, model: dict[str, Any]) -> tuple[str, ...]:
         loaded = model.get("loaded", False)
         memory = f"{model['memory_bytes'] / 2**20:,.0f} MB" if loaded and "memory_bytes" in model \
             else ""
         return (model["name"], model["task"], model["backend"],
-                "✓" if model.get("is_default") else "", "Loaded" if loaded else "Not loaded",
+                "✓" if model.get("is_default") else "", cls.state(model),
                 str(model.get("device", "")) if loaded else "", memory,
                 str(model.get("leases", "")) if loaded else "")
 
@@ -647,6 +654,10 @@ class ModelsTab(QtWidgets.QWidget):
         for row, model in enumerate(models):
             for column, text in enumerate(self.cells(model)):
                 self.table.setItem(row, column, QtWidgets.QTableWidgetItem(text))
+            if not model.get("installed", True):
+                self.table.item(row, 4).setToolTip(
+                    "The model's file is not on this workstation; IT provisions it "
+                    "(Import bundle…).")
             if selected is not None and model["name"] == selected["name"]:
                 self.table.selectRow(row)
         self._update_buttons()
@@ -663,7 +674,8 @@ class ModelsTab(QtWidgets.QWidget):
     def _update_buttons(self) -> None:
         model = self.selected()
         loaded = bool(model and model.get("loaded"))
-        self.load_button.setEnabled(not self._working and model is not None and not loaded)
+        installed = bool(model and model.get("installed", True))
+        self.load_button.setEnabled(not self._working and installed and not loaded)
         self.unload_button.setEnabled(not self._working and loaded)
         self.import_button.setEnabled(not self._working)
 

@@ -15,10 +15,17 @@ def device_text(memory: dict) -> str:
     return "CPU"
 
 
-def models_text(models: tuple) -> str:
-    if not models:
-        return "no model loaded"
-    return ", ".join(f"{m['name']} ({m['device']})" for m in models)
+def models_text(models: tuple, generating: str = "") -> str:
+    """Loaded models, the one held by a job marked; the model writing a summary is named
+    even before the next status poll lists it as loaded."""
+    parts = []
+    if generating and not any(m["name"] == generating for m in models):
+        parts.append(f"{generating} (writing a summary)")
+    for m in models:
+        doing = (", writing a summary" if m["name"] == generating else
+                 ", in use" if m.get("leases") else "")
+        parts.append(f"{m['name']} ({m['device']}{doing})")
+    return ", ".join(parts) or "no model loaded"
 
 
 class EngineStatusBar(QtWidgets.QStatusBar):
@@ -35,6 +42,8 @@ class EngineStatusBar(QtWidgets.QStatusBar):
             label.setAccessibleName(name)
             self.addPermanentWidget(label)
         self.engine_ok = False
+        self._loaded: tuple = ()  # the models of the last status poll
+        self._generating = ""
 
     def set_engine(self, text: str, ok: bool) -> None:
         self.engine_ok = ok
@@ -47,9 +56,19 @@ class EngineStatusBar(QtWidgets.QStatusBar):
                         else "Engine running, store unhealthy", status.store_ok is not False)
         self.user.setText(f"{status.user} · {status.role}" if status.user else "signed out")
         self.device.setText(device_text(dict(status.memory)))
-        self.models.setText(models_text(status.models))
-        self.models.setToolTip(models_text(status.models))
+        self._loaded = tuple(status.models)
+        self._show_models()
         memory = status.memory
         used = memory.get("used_percent", 0)
         rss = memory.get("engine_rss_bytes", 0) / GIB
         self.memory.setText(f"RAM {used:.0f}% used · engine {rss:.1f} GiB")
+
+    def show_generating(self, model: str) -> None:
+        """The summary view says which model writes now ("" once it stopped)."""
+        self._generating = model
+        self._show_models()
+
+    def _show_models(self) -> None:
+        text = models_text(self._loaded, self._generating)
+        self.models.setText(text)
+        self.models.setToolTip(text)

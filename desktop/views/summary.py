@@ -12,13 +12,14 @@ from typing import Any
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import QtCore, QtWidgets, Signal
-from desktop.theme import icon, is_dark, phi_colour
+from desktop.theme import hint_colour, icon, is_dark, phi_colour
 from desktop.time_format import local_time
 from desktop.views.phi_text import STAND_IN_LEGEND, STAND_INS, TAGS, shown_value, type_name
 from engine import protocol as p
 
 CHAIN = "__chain__"  # the configured fallback chain: best installed model first
 EXTRACTIVE = "__extractive__"
+EXTRACTIVE_MODEL = "extractive"  # the engine's name for "no model wrote"
 
 
 def citation_href(cite: Mapping[str, Any]) -> str:
@@ -37,6 +38,33 @@ def parse_citation(href: str) -> tuple[str, int, int] | None:
 
 # Sections that say nothing when empty ("no possible problems" is no finding): left out.
 OPTIONAL_SECTIONS = ("possible_problems", "stopped_medications", "checks")
+FACTS_ONLY = "Built from the extracted facts only; no model writes."
+# What the window says once the model's unfinished text is gone, by why the job ended.
+_STOPPED = {"CANCELLED": "Summary cancelled", "TIMEOUT": "The summary ran past its time limit"}
+
+
+def planned_text(models: list[Mapping[str, Any]], choice: str) -> str:
+    """Before Generate: the model that will write, as the engine's chain will pick it (the
+    chosen model, then the chain in order, skipping any whose file is missing)."""
+    if choice == EXTRACTIVE:
+        return FACTS_ONLY
+    summary = {m["name"]: m for m in models if m.get("task") == "summary"}
+    if not summary:
+        return ""  # the list has not arrived yet
+    chain = sorted((m for m in summary.values() if m.get("chain") is not None),
+                   key=lambda m: m["chain"])
+    first = [summary[choice]] if choice in summary else []
+    missing = []
+    for model in [*first, *(m for m in chain if m["name"] != choice)]:
+        if not model.get("installed", True):
+            missing.append(f"{model['name']} is not installed")
+        elif model.get("backend") == "fallback":
+            return "; ".join([*missing, "the summary will be built from the extracted "
+                              "facts only."]) if missing else FACTS_ONLY
+        else:
+            will = f"the overview will be written by {model['name']}."
+            return "; ".join([*missing, will]) if missing else will[:1].upper() + will[1:]
+    return "; ".join([*missing, "the summary will be built from the extracted facts only."])
 
 
 _SHORTEST = 3  # shorter stand-ins ("MA", "90") would mark ordinary words and numbers
@@ -106,7 +134,7 @@ def summary_html(stored: Mapping[str, Any], mode: str = TAGS, dark: bool = False
             continue
         out.append(f"<h3>{html.escape(title)}</h3>")
         if not items:
-            out.append("<p style='color:gray'>None recorded.</p>")
+            out.append("<p class='hint'>None recorded.</p>")
             continue
         out.append("<ul>" + "".join(_item_html(item, marker) for item in items) + "</ul>")
     grounding = content.get("grounding") or {}
@@ -117,13 +145,14 @@ def summary_html(stored: Mapping[str, Any], mode: str = TAGS, dark: bool = False
         "Built from the extracted data only." if model == "extractive" else
         f"Overview written by {model}; "
         f"{grounding.get('dropped', 0)} unsupported statement(s) left out."))
-    out.append(f"<p style='color:gray'><i>{note}</i></p></body></html>")
+    out.append(f"<p class='hint'><i>{note}</i></p></body></html>")
     return "".join(out)
 
 
 class SummaryView(QtWidgets.QWidget):
     citation_clicked = Signal(str, int, int)  # document id, start, end
     job_started = Signal(object)  # p.JobInfo, for the job panel
+    generating = Signal(str)  # the model writing now; "" when none is
 
     def __init__(self, link: EngineLink, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +161,8 @@ class SummaryView(QtWidgets.QWidget):
         self.job_id: str | None = None
         self.mode = TAGS
         self._stored: Mapping[str, Any] | None = None  # the summary on screen
+        self.models: list[Mapping[str, Any]] = []
+        self.with_model = False  # whether the running job asked for a model
         self.model = QtWidgets.QComboBox()
         self.model.setAccessibleName("Summary model")
         self.model.setToolTip("Which model writes the overview")
@@ -145,6 +176,14 @@ class SummaryView(QtWidgets.QWidget):
         self.cancel = QtWidgets.QPushButton(icon("cancel"), "Cancel")
         self.cancel.setAccessibleName("Cancel summary")
         self.cancel.setEnabled(False)
+        self.facts_only = QtWidgets.QPushButton("Extracted facts only")
+        self.facts_only.setAccessibleName("Summary from the extracted facts only")
+        self.facts_only.setToolTip("Build the summary from the extracted facts, without a model")
+        self.facts_only.hide()
+        self.plan = QtWidgets.QLabel("")
+        self.plan.setProperty("role", "subtitle")
+        self.plan.setWordWrap(True)
+        self.plan.setAccessibleName("Model that will write the summary")
         self.state = QtWidgets.QLabel("Choose a record or document, then generate its summary.")
         self.state.setProperty("role", "subtitle")
         self.state.setAccessibleName("Summary status")
@@ -157,29 +196,45 @@ class SummaryView(QtWidgets.QWidget):
         self.result = QtWidgets.QTextBrowser()
         self.result.setAccessibleName("Summary")
         self.result.setOpenLinks(False)
+        # Notes in the scheme's hint colour (AA contrast), not a fixed grey.
+        hint = hint_colour(self).name()
+        self.result.document().setDefaultStyleSheet(f".hint {{ color: {hint} }}")
         self.result.anchorClicked.connect(self._anchor)
         controls = QtWidgets.QHBoxLayout()
         controls.addWidget(self.model, 1)
         controls.addWidget(self.generate)
         controls.addWidget(self.cancel)
+        stopped = QtWidgets.QHBoxLayout()
+        stopped.addWidget(self.state, 1)
+        stopped.addWidget(self.facts_only)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(controls)
-        layout.addWidget(self.state)
+        layout.addWidget(self.plan)
+        layout.addLayout(stopped)
         layout.addWidget(self.stream)
         layout.addWidget(self.result, 1)
         self.generate.clicked.connect(self.start)
         self.cancel.clicked.connect(self.stop)
+        self.facts_only.clicked.connect(lambda: self.start(EXTRACTIVE))
+        self.model.currentIndexChanged.connect(self._show_plan)
+        link.job_progress.connect(self._progress)
         link.job_text.connect(self._text)
         link.job_finished.connect(self._finished)
         link.job_failed.connect(self._failed)
 
     def set_models(self, models: list[Mapping[str, Any]]) -> None:
         """Offer each configured summary model by name, after the chain and before none."""
+        self.models = list(models)
         while self.model.count() > 2:
             self.model.removeItem(1)
         for offset, m in enumerate(x for x in models if x.get("task") == "summary"
                                    and x.get("backend") != "fallback"):
-            self.model.insertItem(1 + offset, m["name"], m["name"])
+            label = m["name"] if m.get("installed", True) else f"{m['name']} (not installed)"
+            self.model.insertItem(1 + offset, label, m["name"])
+        self._show_plan()
+
+    def _show_plan(self) -> None:
+        self.plan.setText(planned_text(self.models, self.model.currentData()))
 
     def set_record(self, record_id: str | None) -> None:
         if record_id == self.record_id:
@@ -193,14 +248,17 @@ class SummaryView(QtWidgets.QWidget):
         self.state.setText("Generate a summary of this record." if record_id else
                            "Choose a record or document, then generate its summary.")
 
-    def start(self) -> None:
+    def start(self, choice: str | None = None) -> None:
+        """Generate with the chosen model, or ``choice`` (the facts-only offer)."""
         if not self.record_id or self.job_id:
             return
-        choice = self.model.currentData()
+        choice = choice or self.model.currentData()
         request = p.Summarize(record_id=self.record_id,
                               model=None if choice in (CHAIN, EXTRACTIVE) else choice,
                               use_model=choice != EXTRACTIVE)
+        self.with_model = choice != EXTRACTIVE
         self.generate.setEnabled(False)
+        self.facts_only.hide()
         self.state.setText("Queued…")
         self.stream.clear()
         self.result.clear()
@@ -220,12 +278,21 @@ class SummaryView(QtWidgets.QWidget):
     def stop(self) -> None:
         if self.job_id:
             self.cancel.setEnabled(False)
+            self._drop_model_text()  # unchecked and unfinished: gone at once
             self.state.setText("Cancelling…")
             self.link.call(p.CancelJob(job_id=self.job_id)).failure(self._refused).run()
 
-    def _text(self, event: p.JobText) -> None:
-        if event.job_id != self.job_id:
+    def _progress(self, event: p.JobProgress) -> None:
+        """The engine names the model once it is chosen (and why another was passed over)."""
+        detail = event.detail
+        if event.job_id != self.job_id or "model" not in detail:
             return
+        self.state.setText(event.label)
+        self.generating.emit("" if detail["model"] == EXTRACTIVE_MODEL else detail["model"])
+
+    def _text(self, event: p.JobText) -> None:
+        if event.job_id != self.job_id or not self.cancel.isEnabled():
+            return  # after Cancel, late pieces are not shown again
         self.stream.show()
         cursor = self.stream.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
@@ -244,21 +311,35 @@ class SummaryView(QtWidgets.QWidget):
         if event.job_id != self.job_id:
             return
         self._done()
-        self.stream.clear()  # unchecked model text is never left on screen
+        self._drop_model_text()  # unchecked model text is never left on screen
+        stopped = _STOPPED.get(event.error.code)
+        if stopped and self.with_model:
+            self.state.setText(f"{stopped}; the model's unfinished text was removed.")
+        else:
+            self.state.setText(describe(event.error))
+        # What always works is offered when a model's summary did not come.
+        self.facts_only.setVisible(self.with_model and self.record_id is not None)
+
+    def _drop_model_text(self) -> None:
+        self.stream.clear()
         self.stream.hide()
-        self.state.setText(describe(event.error))
 
     def _done(self) -> None:
         self.job_id = None
+        self.generating.emit("")
         self.cancel.setEnabled(False)
         self.generate.setEnabled(self.record_id is not None)
 
     def show_summary(self, stored: Mapping[str, Any]) -> None:
         self.stream.hide()
         self._stored = stored
-        self.state.setText(f"Summary of {len(stored.get('document_ids', ()))} document(s), "
-                           f"{local_time(stored.get('created_at'))}. Click a [number] to see "
-                           "its source.")
+        outcome = ((stored.get("content") or {}).get("grounding") or {}).get("outcome")
+        cut = (f"{stored.get('model', 'The model')} did not finish in time; its text was "
+               "removed and the summary shows the extracted facts only. "
+               if outcome == "timeout" else "")
+        self.state.setText(f"{cut}Summary of {len(stored.get('document_ids', ()))} "
+                           f"document(s), {local_time(stored.get('created_at'))}. Click a "
+                           "[number] to see its source.")
         self.result.setHtml(summary_html(stored, self.mode,
                                          is_dark(QtWidgets.QApplication.instance())))
 

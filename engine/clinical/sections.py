@@ -43,6 +43,14 @@ CANONICAL: tuple[tuple[str, str], ...] = (
                         r"hospital\s+(?:admission|discharge)\s+diagnosis|"
                         r"plan\s+of\s+(?:care|treatment)|follow[\s-]?up|recommendations?"),
 )
+# Each canonical name in plain words, for people reading where a fact was found.
+LABELS: dict[str, str] = {
+    "family_history": "Family history", "social_history": "Social history",
+    "pmh": "Past medical history", "problems": "Problem list", "procedures": "Procedures",
+    "hpi": "History of present illness", "medications": "Medications",
+    "allergies": "Allergies", "ros": "Review of systems", "exam": "Examination",
+    "labs": "Results", "assessment_plan": "Assessment and plan", "other": "Other section",
+}
 # A title ends with a colon ("ALLERGIES: NKDA") or stands alone on its line, as rendered
 # C-CDA section titles do ("Allergies, Adverse Reactions, Alerts").
 _HEADER = re.compile(

@@ -30,6 +30,17 @@ def locate(spec: ModelSpec, model_dirs: Sequence[Path]) -> Path:
                          "package": spec.package})
 
 
+def is_installed(spec: ModelSpec, model_dirs: Sequence[Path]) -> bool:
+    """Whether the model's file is on this workstation (the fallback needs none)."""
+    if spec.backend == "fallback" or spec.path is None:
+        return True
+    try:
+        locate(spec, model_dirs)
+    except ModelNotFound:
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=64)
 def _digest(path: str, size: int, mtime_ns: int) -> str:
     return file_sha256(Path(path))  # cached per (size, mtime): a model is hashed once

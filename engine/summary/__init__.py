@@ -14,13 +14,15 @@ from engine.errors import JobTimeout
 from engine.models import ModelManager
 from engine.protocol import SUMMARY_SECTIONS
 from engine.summary.checks import evaluate
+from engine.summary.choice import ModelChoice, model_choice
 from engine.summary.extractive import SECTIONS, build_sections
 from engine.summary.facts import GUIDELINES, build_facts
 from engine.summary.overview import PROMPT_FILES, OverviewWriter, prompt
 from engine.summary.record import SummaryDocument, SummaryOptions
 from engine.summary.verify import Verdict, verify_all
 
-__all__ = ["SummaryDocument", "SummaryOptions", "SummaryResult", "cache_key", "summarize"]
+__all__ = ["ModelChoice", "SummaryDocument", "SummaryOptions", "SummaryResult", "cache_key",
+           "summarize"]
 EXTRACTIVE = "extractive"
 
 
@@ -35,6 +37,7 @@ class SummaryResult:
     markdown: str
     facts: list[dict[str, Any]]  # the numbered fact table every part was built from
     footer: str  # what happened to the overview, in plain words
+    choice: dict[str, Any]  # the model used and the ones passed over (ModelChoice.to_dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,8 +55,14 @@ def cache_key(docs: Sequence[SummaryDocument], model: str, options: SummaryOptio
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def footer(model: str, grounding: dict[str, Any]) -> str:
-    """What happened to the overview, in plain words."""
+def footer(model: str, grounding: dict[str, Any], choice: ModelChoice | None = None) -> str:
+    """What happened to the overview, in plain words; first why the configured model was
+    passed over, if it was."""
+    passed = "".join(f"{s.model} is {s.reason}. " for s in (choice.skipped if choice else ()))
+    return passed + _outcome(model, grounding)
+
+
+def _outcome(model: str, grounding: dict[str, Any]) -> str:
     if model == EXTRACTIVE:
         return "Built from the extracted facts only."
     outcome = grounding.get("outcome")
@@ -68,8 +77,7 @@ def footer(model: str, grounding: dict[str, Any]) -> str:
             f"it cites; {dropped} left out. The sections are built from the extracted facts.")
 
 
-def render_markdown(sections: dict[str, list[dict[str, Any]]], model: str,
-                    grounding: dict[str, Any]) -> str:
+def render_markdown(sections: dict[str, list[dict[str, Any]]], note: str) -> str:
     lines = ["# Patient summary", ""]
     for name in SECTIONS:
         items = sections.get(name) or []
@@ -78,7 +86,7 @@ def render_markdown(sections: dict[str, list[dict[str, Any]]], model: str,
         lines.append(f"## {SUMMARY_SECTIONS[name]}")
         lines += [_markdown_item(item) for item in items] or ["- none recorded"]
         lines.append("")
-    return "\n".join([*lines, f"_{footer(model, grounding)}_", ""])
+    return "\n".join([*lines, f"_{note}_", ""])
 
 
 def _markdown_item(item: dict[str, Any]) -> str:
@@ -99,9 +107,11 @@ def _overview(verdicts: list[Verdict]) -> list[dict[str, Any]]:
 def summarize(docs: Sequence[SummaryDocument], manager: ModelManager | None,
               options: SummaryOptions | None = None, *,
               on_token: Callable[[str], None] | None = None,
-              checkpoint: Callable[[], None] | None = None) -> SummaryResult:
+              checkpoint: Callable[[], None] | None = None,
+              on_model: Callable[[ModelChoice], None] | None = None) -> SummaryResult:
     """Sections and checks from the fact table always; with a model (leased through the
-    task's fallback chain), its checked statements first in the overview section."""
+    task's fallback chain), its checked statements first in the overview section.
+    ``on_model`` hears which model writes (or that none does) before any text."""
     options = options or SummaryOptions()
     table = build_facts(docs)
     sections = build_sections(docs, table)
@@ -110,8 +120,15 @@ def summarize(docs: Sequence[SummaryDocument], manager: ModelManager | None,
     grounding: dict[str, Any] = {"supported": 0, "unsupported": 0, "dropped": 0,
                                  "statements": 0, "outcome": "none"}
     shown: list[dict[str, Any]] = []
-    if options.use_model and manager is not None:
+    choice = ModelChoice(EXTRACTIVE, ())
+    report = on_model or (lambda _choice: None)
+    if not (options.use_model and manager is not None):
+        report(choice)
+    else:
         with manager.lease("summary", options.model) as model:
+            choice = model_choice(manager.config, manager.model_dirs, "summary",
+                                  options.model, model.name)
+            report(choice)
             spec = manager.config.models[model.name]
             if spec.backend != "fallback":
                 model_name = model.name
@@ -131,9 +148,10 @@ def summarize(docs: Sequence[SummaryDocument], manager: ModelManager | None,
                         dropped=len(verdicts) - len(shown),
                         unsupported=sum(len(v.reasons) for v in verdicts))
     sections["overview"][:0] = shown
+    note = footer(model_name, grounding, choice)
     return SummaryResult(model_name, sections, "\n".join(s["text"] for s in shown), grounding,
-                         render_markdown(sections, model_name, grounding),
-                         [_fact_dict(f) for f in table.facts], footer(model_name, grounding))
+                         render_markdown(sections, note), [_fact_dict(f) for f in table.facts],
+                         note, choice.to_dict())
 
 
 def _fact_dict(fact: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.errors import JobTimeout, TokenLimit
+from engine.errors import HntaiError, JobTimeout, TokenLimit
 from engine.models.backends.base import GenerationSettings, LoadedModel
 from engine.summary.facts import Fact, FactTable
 from engine.summary.record import SummaryOptions
@@ -125,6 +125,7 @@ class OverviewWriter:
         self.options = options = options.resolved({})  # no-op once resolved against a model
         self.on_token = on_token
         self.checkpoint = checkpoint or (lambda: None)
+        self.stoppable = checkpoint is not None
         self.deadline = clock() + options.timeout_s
         self.clock = clock
         self.system = prompt("overview_system.txt")
@@ -162,6 +163,14 @@ class OverviewWriter:
         needed = 1.25 * (now - start) / self.pieces * self.max_tokens
         self.deadline = start + min(2 * limit, max(limit, needed))
 
+    def _stopping(self) -> bool:
+        """For the backend, inside a step: would the job's next checkpoint stop it?"""
+        try:
+            self.checkpoint()
+        except HntaiError:
+            return True
+        return False
+
     def run(self, table: FactTable) -> tuple[list[Statement] | None, list[int]]:
         """The model's statements (unchecked; None when its answer is not the JSON asked
         for) and the fact ids it was offered. Raises JobTimeout past the time limit,
@@ -170,7 +179,8 @@ class OverviewWriter:
         settings = GenerationSettings(max_tokens=self.max_tokens,
                                       temperature=self.options.temperature,
                                       top_p=self.options.top_p,
-                                      json_schema=schema(range(1, len(ids) + 1)))
+                                      json_schema=schema(range(1, len(ids) + 1)),
+                                      should_stop=self._stopping if self.stoppable else None)
         start = self.clock()
         stream = self.model.generate(self.system, user, settings)
         text = TextStream(self.on_token)
@@ -189,6 +199,7 @@ class OverviewWriter:
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
+        self.checkpoint()  # a stop inside the prompt ends the stream early: say why
         statements = parse(text.buffer)
         if statements is None:
             return None, ids

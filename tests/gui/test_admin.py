@@ -227,7 +227,11 @@ def test_a_model_that_is_not_provisioned_fails_calmly(admin, qtbot):
     tab = admin.models_tab
     qtbot.waitUntil(lambda: tab.table.rowCount() > 0, timeout=WAIT_MS)
     tab.select("phi-3-mini-4k-instruct-q4")  # IT has not copied it onto this machine
-    tab.load_selected()
+    assert _model_row(admin, "phi-3-mini-4k-instruct-q4")["State"] == "Not installed"
+    assert _model_row(admin, "smollm2-135m-instruct-q4")["State"] == "Not loaded"
+    assert _model_row(admin, "extractive")["State"] == "Not loaded"  # needs no file
+    assert not tab.load_button.isEnabled()  # nothing to load
+    tab.load_selected()  # the engine refuses it all the same
     qtbot.waitUntil(lambda: "MODEL_NOT_FOUND" in tab.status.text(), timeout=WAIT_MS)
     assert _role(tab.status) == "error" and tab.busy.isHidden()
 

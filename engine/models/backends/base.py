@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,6 +18,9 @@ class GenerationSettings:
     # A JSON schema the answer must follow; backends that can constrain decoding to it
     # (llama.cpp's grammar) do, the others leave the caller to validate what comes back.
     json_schema: Mapping[str, Any] | None = None
+    # Polled by backends that can stop inside one step (llama.cpp while it reads the
+    # prompt, which may take a minute on a CPU): True ends the generation with no text.
+    should_stop: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)

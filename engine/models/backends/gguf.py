@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 from collections.abc import Iterator
+from typing import Any
 
 from engine.errors import ModelLoadFailed
 from engine.models.backends.base import GenerationSettings, LoadRequest
@@ -52,6 +53,8 @@ class GgufModel:
 
     def generate(self, system: str, prompt: str, settings: GenerationSettings
                  ) -> Iterator[str]:
+        import llama_cpp  # loaded already by __init__
+
         threads = generation_threads(self.threads)
         self._llm._ctx.set_n_threads(threads, self.threads)  # the prompt batch uses all
         schema = settings.json_schema
@@ -63,13 +66,45 @@ class GgufModel:
             stop=list(settings.stop) or None, stream=True,
             response_format={"type": "json_object", "schema": dict(schema)} if schema else None,
         )
-        # Closing the stream when the caller stops early (cancel, timeout) ends llama.cpp's
-        # generation loop at once instead of whenever the generator is collected.
-        with contextlib.closing(stream):
-            for chunk in stream:
-                piece = chunk["choices"][0]["delta"].get("content")
-                if piece:
-                    yield piece
+        # The prompt is read before the first token: llama.cpp polls ``should_stop`` between
+        # the steps of that read (its abort callback), so a Cancel stops it there. Once
+        # tokens flow, the caller checks between them and the callback is taken off.
+        stop = settings.should_stop
+        stopped: list[bool] = []  # the callback said stop: llama_decode's failure is ours
+
+        def poll(_data: Any) -> bool:
+            if stop is not None and stop():
+                stopped.append(True)
+                return True
+            return False
+
+        abort = llama_cpp.ggml_abort_callback(poll) if stop else None
+        self._set_abort(abort)
+        try:
+            # Closing the stream when the caller stops early (cancel, timeout) ends
+            # llama.cpp's generation loop at once instead of whenever it is collected.
+            with contextlib.closing(stream):
+                for chunk in stream:
+                    if abort is not None:
+                        self._set_abort(None)
+                        abort = None
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        yield piece
+        except RuntimeError:  # "llama_decode returned 2": aborted inside the prompt
+            if not stopped:
+                raise
+        finally:
+            if abort is not None:
+                self._set_abort(None)
+
+    def _set_abort(self, callback: Any) -> None:
+        """Install (or with None remove) llama.cpp's abort callback; the caller keeps the
+        ctypes object alive while it is installed."""
+        import llama_cpp
+
+        llama_cpp.llama_set_abort_callback(
+            self._llm._ctx.ctx, callback or llama_cpp.ggml_abort_callback(0), None)
 
     def memory_bytes(self) -> int:
         # Weights (mapped) plus the KV cache for the context actually allocated.
