@@ -105,7 +105,7 @@ def test_a_job_past_its_time_limit_leaves_no_model_text(idle_view):
 def test_a_failed_extractive_job_offers_nothing_it_already_was(idle_view):
     idle_view.with_model = False
     idle_view.link.job_failed.emit(p.JobFailed("j1", p.ErrorInfo("CANCELLED", "cancelled")))
-    assert idle_view.state.text() == "Cancelled. (CANCELLED)"
+    assert idle_view.state.text() == "Cancelled."
     assert idle_view.facts_only.isHidden()
 
 
