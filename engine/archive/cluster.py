@@ -104,8 +104,9 @@ def ray_session(options: ClusterOptions) -> Iterator[RaySession]:
         remove_stale(root)
         session.temp_dir = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-",
                                                  dir=root))  # mode 0700
+        # Ray opens its own temp folder to everyone (0777): it goes one level down.
         kwargs.update(num_cpus=options.num_cpus or os.cpu_count() or 1,
-                      _temp_dir=str(session.temp_dir), _node_ip_address="127.0.0.1",
+                      _temp_dir=str(session.temp_dir / "r"), _node_ip_address="127.0.0.1",
                       object_store_memory=LOCAL_OBJECT_STORE_BYTES,
                       object_spilling_directory=str(session.temp_dir / "spill"))
     else:

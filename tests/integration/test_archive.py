@@ -17,7 +17,7 @@ import pytest
 
 from engine.archive import keys
 from engine.archive import manifest as manifests
-from engine.archive.cluster import ClusterOptions, ray_session
+from engine.archive.cluster import ClusterOptions, address_host, ray_session
 from engine.archive.inputs import list_inputs
 from engine.archive.run import RunOptions, run_archive
 from engine.archive.stage import StageConfig
@@ -29,9 +29,10 @@ PASSWORD = "archive admin password"
 MARKERS = ("MRN 58213094", "(617) 555-0143", "Quintavious Marblethorpe")
 
 
-def hntai(data_dir: Path, *args: str, **popen) -> subprocess.CompletedProcess | subprocess.Popen:
+def hntai(data_dir: Path, *args: str, env_extra: dict | None = None, **popen
+          ) -> subprocess.CompletedProcess | subprocess.Popen:
     env = {**os.environ, "HNTAI_DATA_DIR": str(data_dir), "HNTAI_PASSWORD": PASSWORD,
-           "PYTHONPATH": str(ROOT)}
+           "PYTHONPATH": str(ROOT), **(env_extra or {})}
     env.pop("HNTAI_USER", None)
     command = [sys.executable, "-m", "engine.cli", *args]
     if popen:
@@ -123,9 +124,12 @@ def test_eval_documents_match_hntai_process(local_ray, eval_dir, tmp_path):
             assert (row["status"], row["error_code"]) == ("failed", expected["error"]["code"])
     assert good >= 20 and bad >= 5  # both sides of the set were compared
     assert result.manifest.failed == bad and result.manifest.processed == good
-    # no file name or path anywhere in the output
+    # no path in the output, and no file name outside the documents' own (scrubbed) text
     written = b"".join(p.read_bytes() for p in out.iterdir())
-    assert not any(Path(i.path).name.encode() in written for i in items)
+    assert str(docs).encode() not in written
+    labels = (out / manifests.MANIFEST).read_text() + json.dumps(
+        [[r["id"], r["source_hash"], r["kind"]] for r in rows.values()])
+    assert not any(Path(i.path).stem in labels for i in items)
 
 
 def _actor_processes(session) -> list[psutil.Process]:
@@ -181,8 +185,14 @@ def test_two_node_cluster_completes(tmp_path):
     try:
         cluster.add_node(num_cpus=1)
         cluster.wait_for_nodes()
-        out = hntai(tmp_path / "data", "archive", str(notes), "--out", str(tmp_path / "out"),
-                    "--ray-address", cluster.address, "--json")
+        args = ("archive", str(notes), "--out", str(tmp_path / "out"), "--ray-address",
+                cluster.address, "--json")
+        refused = hntai(tmp_path / "data", *args)
+        if not address_host(cluster.address).startswith("127."):  # the node's own address
+            assert refused.returncode == 2 and "PERMISSION_DENIED" in refused.stderr
+        policy = tmp_path / "policy.toml"  # IT lists the cluster: now it may be used
+        policy.write_text(f'[cluster]\nallowed_addresses = ["{cluster.address}"]\n')
+        out = hntai(tmp_path / "data", *args, env_extra={"HNTAI_POLICY": str(policy)})
     finally:
         cluster.shutdown()
     assert out.returncode == 0, out.stderr[-2000:]
@@ -208,13 +218,15 @@ def test_killed_driver_rerun_resumes(tmp_path):
     left = manifests.load(out)
     assert left.status == manifests.RUNNING and 0 < left.rows < 600
     ray_dirs = list(Path("/tmp").glob(f"hr{driver.pid}-*"))
+    before = set(Path("/tmp").glob("hr*-*"))
     again = hntai(tmp_path / "data", *args)
     assert again.returncode == 0, again.stderr[-2000:]
     finished = json.loads(again.stdout.splitlines()[-1])
     assert finished["resumed"] >= left.rows and finished["processed"] == 600
     ids = [row["id"] for row in rows_of(out)]
     assert len(ids) == len(set(ids)) == 600
-    assert not any(d.exists() for d in ray_dirs)  # the killed run's Ray files are gone
+    assert ray_dirs and not any(d.exists() for d in ray_dirs)  # the killed run's are gone
+    assert not set(Path("/tmp").glob("hr*-*")) - before  # and the finished run's too
 
 
 def test_ray_files_hold_no_phi_and_no_network(local_ray):
