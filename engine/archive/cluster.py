@@ -11,7 +11,6 @@ it carries the driver's pid so that a later run can remove what a killed one lef
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import shutil
 import tempfile
@@ -95,7 +94,6 @@ def ray_session(options: ClusterOptions) -> Iterator[RaySession]:
     except ImportError:
         raise InvalidConfig("archive mode needs Ray: install HNTAI with its [cluster] "
                             "extra") from None
-    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its INFO lines name temp paths
 
     kwargs = {"include_dashboard": False, "log_to_driver": False,
               "logging_level": "WARNING", "configure_logging": False}

@@ -8,6 +8,7 @@ batch after a worker died), and a run ends complete only with one row for every 
 
 from __future__ import annotations
 
+import logging
 import platform
 import time
 from collections import Counter
@@ -88,6 +89,7 @@ def run_archive(items: Sequence[ArchiveInput], out: Path, config: StageConfig,
     import ray
     import ray.data
 
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its INFO lines name temp paths
     started = time.perf_counter()
     remove_uncommitted(out, manifest.shards)
     done = set(read_ids(out, manifest.shards))

@@ -4,6 +4,7 @@ files. One local Ray (2 CPUs) serves the tests that run in this process."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -201,11 +202,12 @@ def test_two_node_cluster_completes(tmp_path):
     assert len({row["id"] for row in rows_of(tmp_path / "out")}) == 120
 
 
-def test_killed_driver_rerun_resumes(tmp_path):
+def test_killed_driver_rerun_resumes_and_is_audited(tmp_path):
     notes = write_notes(tmp_path / "notes.jsonl", 600)
     out = tmp_path / "out"
-    args = ("archive", str(notes), "--out", str(out), "--num-cpus", "2", "--shard-rows", "20",
-            "--json")
+    assert hntai(tmp_path / "data", "init", "--admin", "admin").returncode == 0
+    args = ("--user", "admin", "archive", str(notes), "--out", str(out), "--num-cpus", "2",
+            "--shard-rows", "20", "--json")
     driver = hntai(tmp_path / "data", *args, stdout=subprocess.PIPE,
                    stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     for line in driver.stdout:  # until some shards are committed, then kill it
@@ -227,6 +229,17 @@ def test_killed_driver_rerun_resumes(tmp_path):
     assert len(ids) == len(set(ids)) == 600
     assert ray_dirs and not any(d.exists() for d in ray_dirs)  # the killed run's are gone
     assert not set(Path("/tmp").glob("hr*-*")) - before  # and the finished run's too
+    store = unlock(tmp_path / "data", "admin", PASSWORD)
+    try:
+        [entry] = [json.loads(row[0]) for row in store.db.query(
+            "SELECT request_data FROM audit_log WHERE action = 'archive.run'")]
+    finally:
+        store.close()
+    digest = hashlib.sha256((out / manifests.MANIFEST).read_bytes()).hexdigest()
+    assert entry["manifest_sha256"] == finished["manifest_sha256"] == digest
+    assert (entry["inputs"], entry["processed"], entry["errors_by_code"]) == (600, 600, {})
+    assert not any(m in json.dumps(entry) for m in MARKERS) and str(notes) not in str(entry)
+    assert hntai(tmp_path / "data", "--user", "admin", "audit", "verify").returncode == 0
 
 
 def test_ray_files_hold_no_phi_and_no_network(local_ray):
