@@ -1,7 +1,8 @@
 """``hntai archive``: the document pipeline's stateless stages over a backlog, on Ray.
 
 The driver lists the inputs (paths and ids, never contents), Ray actors read, scrub and
-extract each document, and the driver writes Parquet shards and ``manifest.json``. Only
-``cluster`` and ``run`` import Ray or pyarrow's dataset parts, and only when a run starts:
-nothing on the desktop path or in the engine's normal imports loads them.
+extract each document, and the driver writes Parquet shards and ``manifest.json``. Ray and
+pyarrow load only with the modules of a run (cluster, run, worker, shards, manifest), which
+``command`` imports when a run starts: the CLI's parser, the desktop path and the engine's
+normal imports never load them (tests/unit/engine/test_archive_cluster.py).
 """
