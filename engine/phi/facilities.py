@@ -32,13 +32,24 @@ def _facility_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 SETTINGS, DESCRIPTORS = _facility_words()
+# The care units' acronyms by their letters, so that a typed transposition ("MCIU", "SCIU")
+# is still a unit, not a place's short name.
+_UNIT_LETTERS = frozenset("".join(sorted(w)) for w in SETTINGS if w.isalpha() and "cu" in w)
 # What a place of care is, after its name: "hospital" and its shorthand and typos ("hosp.",
 # "hospiatal"), a rehabilitation or nursing facility, a campus, an emergency ward.
 _NOUN = re.compile(
     r"(?<![\w\-])(?:hosp(?:ital|iatal|itol)?s?\.?|rehab(?:ilitation)?|nursing[ \t]+home|"
     r"house(?![ \t]+(?:staff|officers?|diet|md|mds|calls?|physicians?|doctors?))|manor|campus|"
-    r"facility|hospice|infirmary|medical[ \t]+center|snf|er|ew|ed|"
+    r"facility|hospice|infirmary|snf|er|ew|ed|"
+    # a centre of care ("keswick multicare center"), a home for the old ("X retirement
+    # community", "X senior living", "X assisted living")
+    r"(?:medical|nursing|health|care|multi-?care|multi-?medical|extended[ \t]+care|"
+    r"convalescent|rehab(?:ilitation)?|senior)[ \t]+cent(?:er|re)|"
+    r"retirement[ \t]+(?:community|home|village)|senior[ \t]+living|assisted[ \t]+living|"
     r"(?-i:General|MEMORIAL|Memorial)"
+    # "howard general", "X GENERAL," where a destination ends: not "general anesthesia"
+    r"|general(?=[ \t]*(?:[.,;:)\n]|$|(?:where|for|and|on|at|in|via|with|er|ed|ew|today|"
+    r"yesterday|hosp\w*)\b))"
     # "X REGIONAL where", "to X Regional.": a hospital named by its region's adjective, not
     # "regional anesthesia", "regional wall motion"
     r"|regional(?=[ \t]*(?:[.,;:)\n]|$|(?:where|for|and|on|at|in|via|with|er|ed|ew|"
@@ -52,15 +63,22 @@ _NAME_BEFORE = re.compile(r"(?:(?<=[\s(/>])|^)(?P<w>[A-Za-z][A-Za-z'’\-]*)[ \t
 # Where a patient goes, comes from, or is seen: the place's name follows.
 _SENT = re.compile(
     r"(?<![\w/])(?:(?:transferr?e?d?|transfered|trans|tx|xfer(?:red)?|sent|send|referred|"
-    r"admitted|readmitted|adm|presented|brought(?:[ \t]+(?:him|her|them|pt))?|taken|went|go|"
-    r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|come|coming)"
+    r"admitted|readmitted|adm|presented|brought|taken|went|go|"
+    r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|"
+    r"come|coming|return(?:s|ed|ing)?|took|take|takes|taking)"
+    # whom, and back or over: "sent pt back to", "took her over to", "transfer back to"
+    r"(?:[ \t]+(?:him|her|them|pt|patient|back|over)){0,2}"
     r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
+    # a discharge in shorthand, which is also "discontinued": only where to ("d/c'd to")
+    r"(?:d/c(?:'?d|ed)?|dc'?d)[ \t]+to|"
     r"(?P<by>seen|evaluated|w/u|worked[ \t]+up)[ \t]+by|followed[ \t]+at|"
     r"(?P<bare>from|at)|(?P<on>on)"
     # a transfer to a ward written without "to": "TRANSFER OSLER 4"
     r"|(?:transfer|xfer)(?=[ \t]+[A-Za-z]{4,}[ \t]+\d{1,2}\b))[ \t]+(?:the[ \t]+)?", re.I)
 _WORD = r"[A-Za-z][A-Za-z'’\-]*"  # a run of a name ends with its sentence: no full stop
 _RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_WORD}))?")
+# A time after "at …": "extubated at aprox 2030" says when, not where.
+_TIME_AFTER = re.compile(r"[ \t]+(?:\d{3,4}|\d{1,2}:\d\d)(?![\w/])")
 _WARD_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w/.]|[ \t]*(?:%|mg|l\b|liters?|units?))")
 # "St. Mary's", "ST. MARY", "Mt Sinai": a saint's or a mountain's name (not the herb).
 _SAINT = re.compile(r"(?<![\w./])(?:st|saint|mt|mount)\.?[ \t]+(?P<n>[A-Za-z]+)(?P<s>['’]s)?"
@@ -77,7 +95,8 @@ _RARE = 10000  # an English word rarer than this may be a short name ("gh")
 # a ward or a kind of place ("to GH for cath", "to GH 7/23", "to GH ER", "to kernan hosp").
 _ARRIVED = re.compile(
     r"[ \t]*(?:[.,;:)!?\n\-]|$|\d|w/|(?:for|via|on|at|in|from|with|by|and|to|per|today|"
-    r"tomorrow|yesterday|tonight|this|after|before|when|where|who|which|hosp\w*|er|ed|ew|"
+    r"tomorrow|yesterday|tonight|this|last|next|after|before|when|once|until|soon|later|"
+    r"where|who|which|hosp\w*|er|ed|ew|"
     r"[a-z]{0,3}icu|ccu|csru|rehab|ward|unit|floor|nurse|team|staff)\b)", re.I)
 
 
@@ -90,7 +109,8 @@ _WARD = re.compile(
 _NAME_AND_NUMBER = re.compile(
     r"(?P<w>(?!(?i:route|rte|highway|hwy|interstate|suite|ste|apt|apartment|unit|room|rm|"
     r"floor|box|postbox|mailbox|pob|postfach|building|bldg|lot|pier|gate|exit|pod|bed)\b)[A-Za-z][A-Za-z'’\-]+)"
-    r"[ \t]+\d{1,2}")
+    r"[ \t]+\d{1,2}\.?")  # (its sentence's full stop may close it: "to WEST 4.")
+_NAME_AND_UNIT = re.compile(r"(?P<w>\S.*?)[ \t]+(?P<u>[A-Za-z]{2,5})\.?")
 _MOVED_TO = re.compile(r"\b(?i:to|from)[ \t]+(?:(?i:the)[ \t]+)?$")
 _COMPASS = frozenset({"north", "south", "east", "west"})
 WARD_SOURCE = "facilities.ward"
@@ -134,6 +154,7 @@ class FacilityRecognizer:
     def _generic(self, plain: str) -> bool:
         """A kind of place, a describing word, a clinical or function word, shorthand, a month."""
         return (plain in SETTINGS or plain in DESCRIPTORS or plain in self.lex.clinical_words
+                or "".join(sorted(plain)) in _UNIT_LETTERS
                 or plain in self.lex.shorthand or plain in CALENDAR
                 or self.lex.english_rank.get(plain, FUNCTION_RANK) < FUNCTION_RANK
                 or not plain[:1].isalpha())
@@ -166,16 +187,21 @@ class FacilityRecognizer:
             ward = noun.group(0).lower() in _WARDS
             if ward and case == "mixed" and not noun.group(0).isupper():
                 continue  # "ed" and "er" are words of sentence-case text
-            start, end, count = noun.start(), None, 0
-            while count < _MAX_WORDS:
+            start, ends = noun.start(), []
+            while len(ends) < _MAX_WORDS:
                 m = _NAME_BEFORE.search(text, max(0, start - 40), start)
                 if m is None or not self._name_word(m.group("w"), case):
                     break
-                if end is None:
-                    end = m.end("w")
-                start, count = m.start("w"), count + 1
-            if end is None:
+                start = m.start("w")
+                ends.append(m.end("w"))
+            # a town's state after it says where, not which ("this towson maryland's
+            # facility")
+            if len(ends) > 1 and self._plain(text[ends[1]:ends[0]].strip()) in (
+                    self.lex.state_names):
+                ends.pop(0)
+            if not ends:
                 continue
+            end, count = ends[0], len(ends)
             words = [self._plain(w) for w in text[start:end].split()]
             # before a ward, a short name alone ("GH ER", "kernan ew"), not "Cardiac ER"
             if ward and not (count == 1 and (self._acronym(text[start:end], case)
@@ -235,10 +261,16 @@ class FacilityRecognizer:
                          and self._distinct(plains[0]) and plains[0] not in self.lex.countries)
             # an acronym no vocabulary holds, where sentences are typed ("cath at JHH on";
             # "weaned from FMV", "drainage from ETT" are devices)
-            short = (case == "mixed" and cue.group("bare").lower() == "at" and len(name) == 1
-                     and name[0].isupper()
-                     and 3 <= len(plains[0]) <= 5 and not self.lex.known(plains[0])
-                     and plains[0] not in SETTINGS and _ARRIVED.match(text, end) is not None)
+            # and in any case a rare short name of letters ("cath at GH 7/2", "CATH DONE AT
+            # UMD."; not "at HS", "AT NOON", "at RA")
+            short = cue.group("bare").lower() == "at" and len(name) == 1 and _ARRIVED.match(
+                text, end) is not None and ((
+                    case == "mixed" and name[0].isupper() and 3 <= len(plains[0]) <= 5
+                    and not self.lex.known(plains[0]) and plains[0] not in SETTINGS) or (
+                    self._acronym(name[0], case) and self._rare(plains[0])
+                    and (len(plains[0]) <= 3 or not self.lex.known(plains[0]))
+                    and name[0].upper() not in self.lex.state_codes
+                    and _TIME_AFTER.match(text, end) is None))
             return several or rare_name or short or (town and capital)
         ward = _WARD_NUMBER.match(text, end) is not None
         if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"
@@ -268,11 +300,18 @@ class FacilityRecognizer:
     @staticmethod
     def without_ward_number(text: str, det: Detection) -> Detection:
         """A place of one name and a number where a patient moves ("to Quartermain 5", "from
-        WEST 4") without the number: the ward is named, its number is no identifier (not
-        "Route 66", "Suite 12", "lives on Ziegelgasse 19")."""
-        m = _NAME_AND_NUMBER.fullmatch(text, det.start, det.end)
-        if det.type not in (PhiType.LOCATION, PhiType.ORGANIZATION) or m is None or (
+        WEST 4") without the number, and a place without the care unit after its name ("to
+        Lally MICU", "from GH ER"): the ward is named, its number or kind is no identifier
+        (not "Route 66", "Suite 12", "lives on Ziegelgasse 19")."""
+        if det.type not in (PhiType.LOCATION, PhiType.ORGANIZATION) or (
                 _MOVED_TO.search(text, max(0, det.start - 12), det.start) is None):
+            return det
+        m = _NAME_AND_NUMBER.fullmatch(text, det.start, det.end)
+        unit = _NAME_AND_UNIT.fullmatch(text, det.start, det.end)
+        if m is None and unit is not None and (unit.group("u").lower() in _WARDS or "".join(
+                sorted(unit.group("u").lower())) in _UNIT_LETTERS):
+            m = unit  # nor the unit after the name ("transferred to Lally MICU")
+        if m is None:
             return det
         return Detection(det.type, det.start, m.end("w"), det.score, det.source)
 
