@@ -21,19 +21,25 @@ from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.types import Detection, PhiType
 
 
-def _facility_words() -> tuple[frozenset[str], frozenset[str]]:
-    """The kinds of places of care, and the words that describe a facility's kind."""
-    roles: dict[str, set[str]] = {"setting": set(), "descriptor": set()}
+def _facility_words() -> dict[str, frozenset[str]]:
+    """The kinds of places of care, the words that describe a facility's kind, and the words
+    of faith and charity that hospitals are named by."""
+    roles: dict[str, set[str]] = {"setting": set(), "descriptor": set(), "faith": set()}
     for line in (RESOURCES / "facility_words.tsv").read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             word, role = line.split("\t")
             roles[role].add(word)
-    return frozenset(roles["setting"]), frozenset(roles["descriptor"])
+    return {role: frozenset(words) for role, words in roles.items()}
 
 
-SETTINGS, DESCRIPTORS = _facility_words()
+_ROLES = _facility_words()
+SETTINGS, DESCRIPTORS, FAITH = _ROLES["setting"], _ROLES["descriptor"], _ROLES["faith"]
+# "Sacred Heart", "good samaritan": a hospital's name of two words, in any case, anywhere.
+_FAITH_PHRASE = re.compile(r"(?<![\w\-])(?:" + "|".join(
+    re.escape(p).replace(r"\ ", r"[ \t]+") for p in sorted(FAITH) if " " in p)
+    + r")(?![\w\-])(?![ \t]+(?:of|church|school|college|parish)\b)", re.I)
 # The care units' acronyms by their letters, so that a typed transposition ("MCIU", "SCIU")
-# is still a unit, not a place's short name.
+# is still a unit, not a place's short name (as is any "…ICU": "PMICU", "TSICU").
 _UNIT_LETTERS = frozenset("".join(sorted(w)) for w in SETTINGS if w.isalpha() and "cu" in w)
 # What a place of care is, after its name: "hospital" and its shorthand and typos ("hosp.",
 # "hospiatal"), a rehabilitation or nursing facility, a campus, an emergency ward.
@@ -47,6 +53,8 @@ _NOUN = re.compile(
     r"convalescent|rehab(?:ilitation)?|senior)[ \t]+cent(?:er|re)|"
     r"retirement[ \t]+(?:community|home|village)|senior[ \t]+living|assisted[ \t]+living|"
     r"(?-i:General|MEMORIAL|Memorial)"
+    # "the westvale VA": a veterans' hospital by its town, where a destination ends
+    r"|va(?=[ \t]*(?:[.,;:)\n]|$|(?:for|on|at|in|with|er|ed|ew|hosp\w*|medical)\b))"
     # "howard general", "X GENERAL," where a destination ends: not "general anesthesia"
     r"|general(?=[ \t]*(?:[.,;:)\n]|$|(?:where|for|and|on|at|in|via|with|er|ed|ew|today|"
     r"yesterday|hosp\w*)\b))"
@@ -77,6 +85,12 @@ _SENT = re.compile(
     r"|(?:transfer|xfer)(?=[ \t]+[A-Za-z]{4,}[ \t]+\d{1,2}\b))[ \t]+(?:the[ \t]+)?", re.I)
 _WORD = r"[A-Za-z][A-Za-z'’\-]*"  # a run of a name ends with its sentence: no full stop
 _RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_WORD}))?")
+# A unit, its staff or its records after a short name: "GH ICU", "GBMC records".
+_BEFORE_UNIT = re.compile(
+    r"(?<![\w/\-])(?P<a>[A-Za-z]{2,5})[ \t]+(?=(?:[a-z]{0,3}icu|ccu|csru|cath[ \t]+lab|"
+    r"records|nurse|nursing)\b)", re.I)
+# A title before a short name makes it a person's ("Dr. XYZ nurse", "DR KH ICU").
+_TITLE_BEFORE = re.compile(r"\b(?:dr|drs|mr|mrs|ms)\.?[ \t]+$", re.I)
 # A time after "at …": "extubated at aprox 2030" says when, not where.
 _TIME_AFTER = re.compile(r"[ \t]+(?:\d{3,4}|\d{1,2}:\d\d)(?![\w/])")
 _WARD_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w/.]|[ \t]*(?:%|mg|l\b|liters?|units?))")
@@ -154,7 +168,7 @@ class FacilityRecognizer:
     def _generic(self, plain: str) -> bool:
         """A kind of place, a describing word, a clinical or function word, shorthand, a month."""
         return (plain in SETTINGS or plain in DESCRIPTORS or plain in self.lex.clinical_words
-                or "".join(sorted(plain)) in _UNIT_LETTERS
+                or "".join(sorted(plain)) in _UNIT_LETTERS or plain.endswith(("icu", "ccu"))
                 or plain in self.lex.shorthand or plain in CALENDAR
                 or self.lex.english_rank.get(plain, FUNCTION_RANK) < FUNCTION_RANK
                 or not plain[:1].isalpha())
@@ -210,9 +224,28 @@ class FacilityRecognizer:
             # in capitals or lower case, a name or a rare word among them ("holy cross
             # hospital"), not "indicated per hospital policy"
             last = words[-1]
-            if case != "mixed" and not (self._distinct(last) or self.lex.named(last)):
+            if case != "mixed" and not (self._distinct(last) or self.lex.named(last)
+                                        or " ".join(words[-2:]) in FAITH or last in FAITH):
                 continue
             yield Detection(PhiType.LOCATION, start, end, 0.8, self.name)
+
+    def _before_unit(self, text: str) -> Iterator[Detection]:
+        """A short name of letters before a unit, its staff or its records: "GH ICU nurse",
+        "per GBMC records", "KH cath lab" (not "AM nurse", "VNA nurse", "MICU team", and not
+        a person's, "Dr. XYZ nurse")."""
+        for m in _BEFORE_UNIT.finditer(text):
+            word, case = m.group("a"), text_case(text, m.start())
+            plain = self._plain(word)
+            if self._acronym(word, case) and self._rare(plain) and (
+                    len(plain) <= 3 or not self.lex.known(plain)) and (
+                    word.upper() not in self.lex.state_codes) and (
+                    _TITLE_BEFORE.search(text, max(0, m.start() - 6), m.start()) is None):
+                yield Detection(PhiType.LOCATION, m.start("a"), m.end("a"), 0.75, self.name)
+
+    def _faith(self, text: str) -> Iterator[Detection]:
+        for m in _FAITH_PHRASE.finditer(text):
+            if text_case(text, m.start()) != "mixed" or m.group(0)[0].isupper():
+                yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
     def _sent(self, text: str) -> Iterator[Detection]:
         """Where a patient is sent, taken or seen: "transferred to GH", "taken to kernan",
@@ -285,7 +318,8 @@ class FacilityRecognizer:
             return ends or self._clinical_next(text, end)
         unknown = all(p.isalpha() and len(p) > 3 and not self.lex.known(p) for p in plains)
         rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
-        return several or town or ((unknown or rare_name) and (ends or ward))
+        faith = len(name) == 1 and plains[0] in FAITH and ends  # "transferred to mercy."
+        return several or town or faith or ((unknown or rare_name) and (ends or ward))
 
     def _rare(self, plain: str) -> bool:
         return not self.lex.known(plain) or self.lex.english_rank.get(plain, _RARE) >= _RARE
@@ -365,7 +399,8 @@ class FacilityRecognizer:
             yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        found = [*self._before_noun(text), *self._sent(text), *self._universities(text)]
+        found = [*self._before_noun(text), *self._sent(text), *self._universities(text),
+                 *self._before_unit(text), *self._faith(text)]
         yield from found
         yield from self._saints(text)
         yield from self._local(text)

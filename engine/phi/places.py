@@ -178,6 +178,10 @@ class PlaceRecognizer:
     _CASELESS = re.compile(
         r"\b(?:in|at|from|near|to|of|outside|lives|resides)[ \t]+(?P<place>[A-Za-z][A-Za-z'\-]*"
         r"(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)", re.I)
+    # A town by the area around it: "from the westvale area", "NEAR THE DUNMORE AREA" (not
+    # "in the paraspinal area", "radiating to the retrosternal area": the body's areas).
+    _AREA = re.compile(r"\b(?:from|near|around)[ \t]+the[ \t]+(?P<place>[A-Za-z]+)"
+                       r"[ \t]+area\b", re.I)
     _STATE_AFTER = re.compile(rf",[ \t]*(?:{_STATE_CODES})\b")
     _WORDS_BEFORE = re.compile(r"(?P<place>[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)$")
 
@@ -311,12 +315,31 @@ class PlaceRecognizer:
             words = m.group("place").split()
             for n in range(len(words), 0, -1):  # the longest known place name wins
                 candidate = " ".join(words[:n])
-                if lex.place(candidate.lower()) and not (n == 1 and (
+                if (lex.place(candidate.lower()) and not (n == 1 and (
                         candidate.lower() in lex.common_words
                         or candidate.lower() in lex.clinical_words)) and (
                         m.re is not self._RESIDENCE or " " in candidate
-                        or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK):
+                        or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK)
+                        ) or (m.re is self._RESIDENCE and n == 1 and self._unlisted(candidate)):
                     start = m.start("place")
                     yield Detection(PhiType.LOCATION, start, start + len(candidate), 0.8,
                                     "places.cued")
                     break
+        for m in self._AREA.finditer(text):
+            plain = m.group("place").lower()
+            # (an unlisted word shaped as an adjective is anatomy: "from the retrocardiac area")
+            if self.lex.place(plain) or (self._unlisted(plain) and not plain.endswith(
+                    ("al", "ac", "ar", "ic", "ous", "ary", "eal", "ial"))):
+                yield Detection(PhiType.LOCATION, m.start("place"), m.end("place"), 0.75,
+                                "places.cued")
+
+    def _unlisted(self, word: str) -> bool:
+        """A town no list holds, where someone lives: a word of letters no vocabulary knows,
+        or a rare name ("lives in farnhamton", "son lives in marlowe"; not "in apartment",
+        "in assisted living", "in pain")."""
+        plain = word.lower()
+        return len(plain) >= 4 and plain.isalpha() and plain not in SETTINGS and (
+            not self.lex.known(plain) or (self.lex.named(plain) and plain not in self.lex.vocabulary
+                                          and plain not in self.lex.clinical_words
+                                          and self.lex.english_rank.get(plain, _RARE_WORD)
+                                          >= _RARE_WORD))

@@ -63,6 +63,14 @@ def found(text: str) -> set[str]:
         ("was taken to pemberton general, then sent here", {"pemberton"}),
         # a town's state before the noun says where, not which
         ("a brief overview of this laurelton maryland's facility", {"laurelton"}),
+        # a short name before a unit, its staff or its records
+        ("KH ICU NURSE CALLED WITH REPORT", {"KH"}), ("per WMC records, allergic to pcn", {"WMC"}),
+        ("returned from kh cath lab at 1500", {"kh"}),
+        # hospitals named by faith or charity; a veterans' hospital by its town
+        ("was at sacred heart for 3 days", {"sacred heart"}),
+        ("TRANSFERRED TO MERCY FOR CATH", {"MERCY"}),
+        ("cabg at Good Samaritan 1998", {"Good Samaritan"}),
+        ("to be transferred to the ottersby va.", {"ottersby"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -103,6 +111,10 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "returned to baseline mental status by noon", "took him to the bathroom at 0400",
         "under general anesthesia in the OR", "sats 97% at RA", "DC'D TO HOME WITH VNA",
         "in general she is comfortable", "will return to clinic for followup",
+        "AM NURSE TO FOLLOW UP", "discharge home with VNA nurse visits", "MICU team aware",
+        "PMICU NURSING PROGRESS NOTE", "asked for mercy", "Dr. XYZ nurse called back",
+        "the sacred heart of the parish",
+        "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
     ],
 )
 def test_no_facility(text):

@@ -167,10 +167,26 @@ def test_a_town_after_resident_of_or_the(text, leak, assert_removed):
      ("PT LIVES WITH SON AND FAMILY IN HAGERSTOWN. 3 DAUGHTERS.", "HAGERSTOWN"),
      ("he lives nearby in laurel and will visit", "laurel"),
      ("DAUGHTER DRIVING DOWN FROM HAGERSTOWN TONIGHT", "HAGERSTOWN"),
-     ("old records from annapolis, md reviewed", "annapolis")],
+     ("old records from annapolis, md reviewed", "annapolis"),
+     # a town no list holds, where someone lives or by the area around it
+     ("son lives in brackmoor and will drive down", "brackmoor"),
+     ("LIVES WITH DTR IN FELWORTHY SINCE MAY", "FELWORTHY"),
+     ("family is from the ottersby area", "ottersby")],
 )
 def test_a_residence_in_any_case(text, leak, assert_removed):
     assert_removed(text, [leak])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lives in apartment with wife, independent", "LIVES IN ASSISTED LIVING", "in pain",
+     "lives in senior housing", "pt in the recovery area", "IN THE GROIN AREA, NO HEMATOMA",
+     "lives in nursing home, dependent for adls", "moved to chair with assist",
+     "drainage from the retrosternal area", "tender in the paraspinal area",
+     "he will return to Alcoholics Anonymous meetings"],
+)
+def test_where_someone_lives_names_no_town_here(text):
+    assert "[LOCATION]" not in redacted(text), redacted(text)
 
 
 @pytest.mark.parametrize(
