@@ -316,7 +316,7 @@ class PlaceRecognizer:
             for n in range(len(words), 0, -1):  # the longest known place name wins
                 candidate = " ".join(words[:n])
                 if (lex.place(candidate.lower()) and not (n == 1 and (
-                        candidate.lower() in lex.common_words
+                        candidate.lower() in lex.common_words or candidate.lower() in lex.shorthand
                         or candidate.lower() in lex.clinical_words)) and (
                         m.re is not self._RESIDENCE or " " in candidate
                         or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK)

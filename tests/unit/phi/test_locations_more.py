@@ -183,7 +183,9 @@ def test_a_residence_in_any_case(text, leak, assert_removed):
      "lives in senior housing", "pt in the recovery area", "IN THE GROIN AREA, NO HEMATOMA",
      "lives in nursing home, dependent for adls", "moved to chair with assist",
      "drainage from the retrosternal area", "tender in the paraspinal area",
-     "he will return to Alcoholics Anonymous meetings"],
+     "he will return to Alcoholics Anonymous meetings",
+     # shorthand that is also a town's name, after a bare "to", "in", "from"
+     "Assess response to Neo. Wean as able.", "Swan changed to Quinton in Lt IJ"],
 )
 def test_where_someone_lives_names_no_town_here(text):
     assert "[LOCATION]" not in redacted(text), redacted(text)
