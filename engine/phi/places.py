@@ -167,10 +167,10 @@ class PlaceRecognizer:
         rf"\s+(?:in\s+|to\s+)?(?:the\s+)?(?P<place>{WORD}(?:\s+{WORD}){{0,2}})")
 
     # Where someone lives, typed in any case: "lives in catonsville", "LIVES WITH SON AND
-    # FAMILY IN ROCKVILLE", "lives nearby in rockport".
+    # FAMILY IN ROCKVILLE", "lives nearby in rockport", "lives at brackmoor".
     _RESIDENCE = re.compile(
         r"\b(?:lives|living|resides|residing|moved|relocated|home)(?:[ \t]+[\w']+){0,4}?"
-        r"[ \t]+(?:in|to|near)[ \t]+(?:the[ \t]+)?(?P<place>[A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z]"
+        r"[ \t]+(?:in|to|near|at)[ \t]+(?:the[ \t]+)?(?P<place>[A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z]"
         r"[\w'\-]*){0,2})", re.I)
 
     # The same cues, and a town with its state, in notes typed in capitals or lower case

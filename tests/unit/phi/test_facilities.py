@@ -71,6 +71,11 @@ def found(text: str) -> set[str]:
         ("TRANSFERRED TO MERCY FOR CATH", {"MERCY"}),
         ("cabg at Good Samaritan 1998", {"Good Samaritan"}),
         ("to be transferred to the ottersby va.", {"ottersby"}),
+        # a place of care where a bed is; home to; en route to
+        ("will go to rehab at brackmoor when stable", {"brackmoor"}),
+        ("AWAITING BED AT FELWORTHY MANOR", {"FELWORTHY"}),
+        ("discharged home to ottersby with vna", {"ottersby"}),
+        ("ambulance en route to kessingham now", {"kessingham"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -113,7 +118,8 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "in general she is comfortable", "will return to clinic for followup",
         "AM NURSE TO FOLLOW UP", "discharge home with VNA nurse visits", "MICU team aware",
         "PMICU NURSING PROGRESS NOTE", "asked for mercy", "Dr. XYZ nurse called back",
-        "the sacred heart of the parish",
+        "the sacred heart of the parish", "rehab at home with pt", "bed at 30 degrees",
+        "placed in bed at 1400", "REHABILITATION IN PROGRESS", "bed in low position",
         "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
     ],
 )

@@ -171,7 +171,8 @@ def test_a_town_after_resident_of_or_the(text, leak, assert_removed):
      # a town no list holds, where someone lives or by the area around it
      ("son lives in brackmoor and will drive down", "brackmoor"),
      ("LIVES WITH DTR IN FELWORTHY SINCE MAY", "FELWORTHY"),
-     ("family is from the ottersby area", "ottersby")],
+     ("family is from the ottersby area", "ottersby"),
+     ("PT LIVES AT BRACKMOOR WITH WIFE", "BRACKMOOR")],
 )
 def test_a_residence_in_any_case(text, leak, assert_removed):
     assert_removed(text, [leak])
@@ -180,7 +181,8 @@ def test_a_residence_in_any_case(text, leak, assert_removed):
 @pytest.mark.parametrize(
     "text",
     ["lives in apartment with wife, independent", "LIVES IN ASSISTED LIVING", "in pain",
-     "lives in senior housing", "pt in the recovery area", "IN THE GROIN AREA, NO HEMATOMA",
+     "lives in senior housing", "pt in the recovery area", "lives at home with wife",
+     "LIVES AT THE SHELTER", "IN THE GROIN AREA, NO HEMATOMA",
      "lives in nursing home, dependent for adls", "moved to chair with assist",
      "drainage from the retrosternal area", "tender in the paraspinal area",
      "he will return to Alcoholics Anonymous meetings",
