@@ -111,7 +111,7 @@ _RARE = 10000  # an English word rarer than this may be a short name ("gh")
 # a ward or a kind of place ("to GH for cath", "to GH 7/23", "to GH ER", "to kernan hosp").
 _ARRIVED = re.compile(
     r"[ \t]*(?:[.,;:)!?\n\-]|$|\d|w/|(?:for|via|on|at|in|from|with|by|and|to|per|today|"
-    r"tomorrow|yesterday|tonight|this|last|next|after|before|when|once|until|soon|later|"
+    r"tomorrow|yesterday|tonight|now|this|last|next|after|before|when|once|until|soon|later|"
     r"where|who|which|hosp\w*|er|ed|ew|"
     r"[a-z]{0,3}icu|ccu|csru|rehab|ward|unit|floor|nurse|team|staff)\b)", re.I)
 
