@@ -149,6 +149,10 @@ def line_tail(text: str, pos: int, chars: int = 100) -> int:
     return start
 
 
+# What a brand names, after it: "to Stryker bed", "in Broda chair" (a town names none).
+_DEVICE_AFTER = re.compile(
+    r"[ \t]+(?i:beds?|boots?|chairs?|mattress|frame|pumps?|catheter|tubes?|drains?|dressings?|"
+    r"collar|brace|lift|stockings?|splints?|monitor)\b")
 _RARE_WORD = 10000  # English words rarer than this are no words of notes
 _CREDENTIAL_STATES = frozenset({"MD", "PA"})  # Maryland, Pennsylvania — and MD, PA
 _PLACE_PREFIX = re.compile(r"(?<![\w.])(?:North|South|East|West|New|Port|Lake|Fort|Mount|Mt\.?|"
@@ -280,7 +284,8 @@ class PlaceRecognizer:
                 start, end = m.start("place") + chunk[0].start(), m.start("place") + chunk[-1].end()
                 plain = text[start:end].lower()
                 if self.lex.place(plain) and plain not in self.lex.state_names and (
-                        n > 1 or self._rare_town(plain)) and text_case(text, start) != "mixed":
+                        n > 1 or self._rare_town(plain)) and text_case(text, start) != "mixed" and (
+                        _DEVICE_AFTER.match(text, end) is None):
                     yield Detection(PhiType.LOCATION, start, end, 0.75, "places.caseless")
                     break
 
@@ -322,6 +327,8 @@ class PlaceRecognizer:
                         or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK)
                         ) or (m.re is self._RESIDENCE and n == 1 and self._unlisted(candidate)):
                     start = m.start("place")
+                    if _DEVICE_AFTER.match(text, start + len(candidate)):
+                        break  # a brand of a device: "moved to Stryker bed"
                     yield Detection(PhiType.LOCATION, start, start + len(candidate), 0.8,
                                     "places.cued")
                     break

@@ -187,7 +187,9 @@ def test_a_residence_in_any_case(text, leak, assert_removed):
      "drainage from the retrosternal area", "tender in the paraspinal area",
      "he will return to Alcoholics Anonymous meetings",
      # shorthand that is also a town's name, after a bare "to", "in", "from"
-     "Assess response to Neo. Wean as able.", "Swan changed to Quinton in Lt IJ"],
+     "Assess response to Neo. Wean as able.", "Swan changed to Quinton in Lt IJ",
+     # a town's name before the device it brands
+     "pt moved to towson bed for comfort", "PT MOVED TO KESWICK BED", "up in towson chair"],
 )
 def test_where_someone_lives_names_no_town_here(text):
     assert "[LOCATION]" not in redacted(text), redacted(text)
