@@ -79,9 +79,10 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.FAX, re.compile(
         r"\bfax(?:\s*(?:number|no\.?|#))?\s*[:#]?\s*(?P<id>(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b",
         I), 0.95, group="id"),
-    # (A run of dashes after a word is a pause, not a minus: "SON-JO---301 555-0142".)
+    # (A run of dashes after a word is a pause, not a minus: "SON-JO---301 555-0142"; the
+    # area code may stand before a slash: "410/555-0142".)
     Pattern(PhiType.PHONE, re.compile(
-        r"(?:(?<![\w/.\-])|(?<=--)(?<![\d/.]--))(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-])"
+        r"(?:(?<![\w/.\-])|(?<=--)(?<![\d/.]--))(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-/])"
         r"\d{3}[\s.\-]\d{4}"
         r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
         0.7, validate=_phone),
@@ -112,6 +113,11 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"[ \t]*[:#]?[ \t]*#?[ \t]*(?P<id>\d{1,2}-\d{4}|\d{4,6})"
         r"(?![\w/%]|\.\d|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
         0.85, group="id"),
+    # A hospital's own short number (a pager or an extension) after a call: "call 5-1234".
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:call(?:ed|s|ing)?|reach(?:ed)?|contact(?:ed)?)\b[ \t]*(?:at|@)?[ \t]*#?[ \t]*"
+        r"(?P<id>\d{1,2}-\d{4})(?![\w/%\-]|\.\d|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
+        0.8, group="id"),
     # A pager number a few words after the page, behind its sign or, in the pager's shape
     # or of five digits, after "at" ("paged dr green #4-4410", "PAGE DR X AT 4-1189", "paged
     # at 54321"; "paged at 1400" is a time).
