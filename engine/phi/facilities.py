@@ -73,7 +73,7 @@ _SENT = re.compile(
     r"(?<![\w/])(?:(?:transferr?e?d?|transfered|trans|tx|xfer(?:red)?|sent|send|referred|"
     r"admitted|readmitted|adm|presented|brought|taken|went|go|"
     r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|"
-    r"come|coming|return(?:s|ed|ing)?|took|take|takes|taking)"
+    r"come|coming|going|goes|moved|moving|return(?:s|ed|ing)?|took|take|takes|taking)"
     # whom, and back or over: "sent pt back to", "took her over to", "transfer back to"
     r"(?:[ \t]+(?:him|her|them|pt|patient|back|over|home)){0,2}"
     r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
@@ -120,8 +120,9 @@ _ARRIVED = re.compile(
 # ellison 10", "from Blake 12" (not "to levo 10", "on peep 5", "to PS 10 mg").
 _WARD = re.compile(
     r"(?<![\w/])(?:to|from|on|at)[ \t]+(?:the[ \t]+)?(?P<w>[A-Za-z]{4,})[ \t]+\d{1,2}"
-    r"(?![\w/.:]|[ \t]*(?:%|[x*+\-]|mg|mcg|l\b|lpm|liters?|units?|cc|ml|mm|cm|hrs?\b|hours?|"
-    r"min|days?|times|breaths|bpm|mmhg)|[ \t]*(?:[,;/]|and|or|to)[ \t]*\d)", re.I)
+    r"(?![\w/:]|\.\d|[ \t]*(?:%|[x*+\-]|mg|mcg|l\b|lpm|liters?|units?|cc|ml|mm|cm|hrs?\b|"
+    r"hours?|min|days?|times|breaths|bpm|mmhg|[ap]\.?m\b)|[ \t]*(?:[,;/]|and|or|to)[ \t]*\d)",
+    re.I)
 _NAME_AND_NUMBER = re.compile(
     r"(?P<w>(?!(?i:route|rte|highway|hwy|interstate|suite|ste|apt|apartment|unit|room|rm|"
     r"floor|box|postbox|mailbox|pob|postfach|building|bldg|lot|pier|gate|exit|pod|bed)\b)[A-Za-z][A-Za-z'’\-]+)"
@@ -357,7 +358,9 @@ class FacilityRecognizer:
         general", a state's region."""
         for m in _WARD.finditer(text):
             plain = self._plain(m.group("w"))
-            if plain in _COMPASS or (
+            # (or a word no vocabulary holds: "awaiting bed on felworthy 4")
+            unlisted = len(plain) >= 6 and not self.lex.known(plain)
+            if plain in _COMPASS or unlisted or (
                     self.lex.named(plain) and plain not in self.lex.shorthand
                     and plain not in SETTINGS and plain not in DESCRIPTORS and (
                         self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK)):

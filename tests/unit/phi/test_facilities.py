@@ -76,6 +76,9 @@ def found(text: str) -> set[str]:
         ("AWAITING BED AT FELWORTHY MANOR", {"FELWORTHY"}),
         ("discharged home to ottersby with vna", {"ottersby"}),
         ("ambulance en route to kessingham now", {"kessingham"}),
+        # a ward no vocabulary names, with its number, where a bed or a patient goes
+        ("awaiting bed on felworthy 4.", {"felworthy"}),
+        ("PT GOING TO BRACKMOOR 6 LATER TODAY", {"BRACKMOOR"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -120,6 +123,7 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "PMICU NURSING PROGRESS NOTE", "asked for mercy", "Dr. XYZ nurse called back",
         "the sacred heart of the parish", "rehab at home with pt", "bed at 30 degrees",
         "placed in bed at 1400", "REHABILITATION IN PROGRESS", "bed in low position",
+        "she was started on hepat 1 pm", "going to titrate 2 drips",
         "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
     ],
 )
