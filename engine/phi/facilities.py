@@ -73,7 +73,7 @@ _SENT = re.compile(
     r"(?<![\w/])(?:(?:transferr?e?d?|transfered|trans|tx|xfer(?:red)?|sent|send|referred|"
     r"admitted|readmitted|adm|presented|brought|taken|went|go|"
     r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|"
-    r"come|coming|going|goes|moved|moving|return(?:s|ed|ing)?|took|take|takes|taking)"
+    r"come|coming|going|goes|return(?:s|ed|ing)?|took|take|takes|taking)"
     # whom, and back or over: "sent pt back to", "took her over to", "transfer back to"
     r"(?:[ \t]+(?:him|her|them|pt|patient|back|over|home)){0,2}"
     r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
