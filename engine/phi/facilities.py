@@ -91,6 +91,11 @@ _RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_W
 _BEFORE_UNIT = re.compile(
     r"(?<![\w/\-])(?P<a>[A-Za-z]{2,5})[ \t]+(?=(?:[a-z]{0,3}icu|ccu|csru|cath[ \t]+lab|"
     r"records|nurse|nursing)\b)", re.I)
+# The outside hospital named in brackets or between dashes after it: "OSH (westvale)".
+_OUTSIDE_NAMED = re.compile(
+    r"(?<![\w/])(?:osh|outside[ \t]+hosp(?:ital)?\.?)[ \t]*(?:\(|-{1,2})[ \t]*"
+    r"(?P<n>[A-Za-z][A-Za-z'’\-]*(?:[ \t]+[A-Za-z][A-Za-z'’\-]*){0,2}?)"
+    r"(?=[ \t]*(?:\)|-|[ \t]+hosp))", re.I)
 # A title before a short name makes it a person's ("Dr. XYZ nurse", "DR KH ICU").
 _TITLE_BEFORE = re.compile(r"\b(?:dr|drs|mr|mrs|ms)\.?[ \t]+$", re.I)
 # A time after "at …": "extubated at aprox 2030" says when, not where.
@@ -244,6 +249,19 @@ class FacilityRecognizer:
                     word.upper() not in self.lex.state_codes) and (
                     _TITLE_BEFORE.search(text, max(0, m.start() - 6), m.start()) is None):
                 yield Detection(PhiType.LOCATION, m.start("a"), m.end("a"), 0.75, self.name)
+
+    def _outside_named(self, text: str) -> Iterator[Detection]:
+        """The outside hospital's name in brackets or dashes after it: "from OSH (westvale)",
+        "outside hospital - Brackmoor -" (not "OSH (intubated)", "OSH (2 days)")."""
+        for m in _OUTSIDE_NAMED.finditer(text):
+            case = text_case(text, m.start())
+            words = m.group("n").split()
+            plains = [self._plain(w) for w in words]
+            if all(self._name_word(w, case, unknown=True) for w in words) and any(
+                    not self.lex.known(p) or self.lex.place(p) or self._acronym(w, case)
+                    or (self.lex.named(p) and self._distinct(p))
+                    for w, p in zip(words, plains, strict=True)):
+                yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
 
     def _faith(self, text: str) -> Iterator[Detection]:
         for m in _FAITH_PHRASE.finditer(text):
@@ -405,7 +423,7 @@ class FacilityRecognizer:
 
     def analyze(self, text: str) -> Iterator[Detection]:
         found = [*self._before_noun(text), *self._sent(text), *self._universities(text),
-                 *self._before_unit(text), *self._faith(text)]
+                 *self._before_unit(text), *self._faith(text), *self._outside_named(text)]
         yield from found
         yield from self._saints(text)
         yield from self._local(text)

@@ -79,6 +79,9 @@ def found(text: str) -> set[str]:
         # a ward no vocabulary names, with its number, where a bed or a patient goes
         ("awaiting bed on felworthy 4.", {"felworthy"}),
         ("PT GOING TO BRACKMOOR 6 LATER TODAY", {"BRACKMOOR"}),
+        # the outside hospital's name in brackets or dashes
+        ("transferred from osh (westvale) with sepsis", {"westvale"}),
+        ("OUTSIDE HOSPITAL - FELWORTHY - RECORDS SENT", {"FELWORTHY"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -124,6 +127,8 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "the sacred heart of the parish", "rehab at home with pt", "bed at 30 degrees",
         "placed in bed at 1400", "REHABILITATION IN PROGRESS", "bed in low position",
         "she was started on hepat 1 pm", "going to titrate 2 drips",
+        "transferred from OSH (intubated) on levo", "at osh (2 days) with fever",
+        "OSH (CT HEAD NEG) REVIEWED",
         "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
     ],
 )
