@@ -87,10 +87,11 @@ _SENT = re.compile(
     r"|(?:transfer|xfer)(?=[ \t]+[A-Za-z]{4,}[ \t]+\d{1,2}\b))[ \t]+(?:the[ \t]+)?", re.I)
 _WORD = r"[A-Za-z][A-Za-z'’\-]*"  # a run of a name ends with its sentence: no full stop
 _RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_WORD}))?")
-# A unit, its staff or its records after a short name: "GH ICU", "GBMC records".
+# A unit or its records after a short name: "GH ICU", "GBMC records" (not its staff: a
+# role comes before "nurse" as often: "GN nurse", "PCA nurse").
 _BEFORE_UNIT = re.compile(
     r"(?<![\w/\-])(?P<a>[A-Za-z]{2,5})[ \t]+(?=(?:[a-z]{0,3}icu|ccu|csru|cath[ \t]+lab|"
-    r"records|nurse|nursing)\b)", re.I)
+    r"records)\b)", re.I)
 # The outside hospital named in brackets or between dashes after it: "OSH (westvale)".
 _OUTSIDE_NAMED = re.compile(
     r"(?<![\w/])(?:osh|outside[ \t]+hosp(?:ital)?\.?)[ \t]*(?:\(|-{1,2})[ \t]*"
@@ -238,9 +239,9 @@ class FacilityRecognizer:
             yield Detection(PhiType.LOCATION, start, end, 0.8, self.name)
 
     def _before_unit(self, text: str) -> Iterator[Detection]:
-        """A short name of letters before a unit, its staff or its records: "GH ICU nurse",
-        "per GBMC records", "KH cath lab" (not "AM nurse", "VNA nurse", "MICU team", and not
-        a person's, "Dr. XYZ nurse")."""
+        """A short name of letters before a unit or its records: "GH ICU nurse", "per GBMC
+        records", "KH cath lab" (not "per PCP records", "MICU team", and not a person's,
+        "Dr. XYZ ICU team")."""
         for m in _BEFORE_UNIT.finditer(text):
             word, case = m.group("a"), text_case(text, m.start())
             plain = self._plain(word)

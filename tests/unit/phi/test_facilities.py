@@ -65,6 +65,7 @@ def found(text: str) -> set[str]:
         ("a brief overview of this laurelton maryland's facility", {"laurelton"}),
         # a short name before a unit, its staff or its records
         ("KH ICU NURSE CALLED WITH REPORT", {"KH"}), ("per WMC records, allergic to pcn", {"WMC"}),
+        ("report from the kh ccu charge nurse", {"kh"}),
         ("returned from kh cath lab at 1500", {"kh"}),
         # hospitals named by faith or charity; a veterans' hospital by its town
         ("was at sacred heart for 3 days", {"sacred heart"}),
@@ -123,7 +124,9 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "under general anesthesia in the OR", "sats 97% at RA", "DC'D TO HOME WITH VNA",
         "in general she is comfortable", "will return to clinic for followup",
         "AM NURSE TO FOLLOW UP", "discharge home with VNA nurse visits", "MICU team aware",
-        "PMICU NURSING PROGRESS NOTE", "asked for mercy", "Dr. XYZ nurse called back",
+        "GN nurse orienting today", "PCA NURSE PRESENT", "per pcp records", "Per EMS records",
+        "Dr. XYZ ICU team aware",
+        "PMICU NURSING PROGRESS NOTE", "asked for mercy",
         "the sacred heart of the parish", "rehab at home with pt", "bed at 30 degrees",
         "placed in bed at 1400", "REHABILITATION IN PROGRESS", "bed in low position",
         "she was started on hepat 1 pm", "going to titrate 2 drips",
