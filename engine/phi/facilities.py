@@ -97,6 +97,13 @@ _OUTSIDE_NAMED = re.compile(
     r"(?<![\w/])(?:osh|outside[ \t]+hosp(?:ital)?\.?)[ \t]*(?:\(|-{1,2})[ \t]*"
     r"(?P<n>[A-Za-z][A-Za-z'’\-]*(?:[ \t]+[A-Za-z][A-Za-z'’\-]*){0,2}?)"
     r"(?=[ \t]*(?:\)|-|[ \t]+hosp))", re.I)
+# What was done or where one was cared for, a few words before "at" and a short name.
+_CARE_BEFORE = re.compile(
+    r"\b(?:cath(?:ed|eteri[sz]ation)?|stent(?:s|ed)?|ptca|pci|cabg|angio\w*|surgery|surg|"
+    r"operation|op|procedure|seen|treated|admitted|admission|hospitali[sz](?:ed|ation)|"
+    r"intubated|dx|dx'd|diagnosed|done|performed|w/u|work-?up|evaluated|eval|stay|stayed|"
+    r"inpatient|outpatient|care|visit|appt|appointment|records?|transplant|dialysis|dialyzed|"
+    r"hd|rehab|s/p|ed|er|icu|ccu)\b[^.;:\n]{0,20}$", re.I)
 # A title before a short name makes it a person's ("Dr. XYZ nurse", "DR KH ICU").
 _TITLE_BEFORE = re.compile(r"\b(?:dr|drs|mr|mrs|ms)\.?[ \t]+$", re.I)
 # A time after "at …": "extubated at aprox 2030" says when, not where.
@@ -316,8 +323,9 @@ class FacilityRecognizer:
                          and self._distinct(plains[0]) and plains[0] not in self.lex.countries)
             # an acronym no vocabulary holds, where sentences are typed ("cath at JHH on";
             # "weaned from FMV", "drainage from ETT" are devices)
-            # and in any case a rare short name of letters ("cath at GH 7/2", "CATH DONE AT
-            # UMD."; not "at HS", "AT NOON", "at RA")
+            # and in any case a rare short name of letters after what was done or where one
+            # was cared for ("cath at GH 7/2", "CATH DONE AT UMD."; not "at HS", "AT NOON",
+            # "sats 97% at RA", "edema at BLE", "pain at LUQ")
             short = cue.group("bare").lower() == "at" and len(name) == 1 and _ARRIVED.match(
                 text, end) is not None and ((
                     case == "mixed" and name[0].isupper() and 3 <= len(plains[0]) <= 5
@@ -325,7 +333,8 @@ class FacilityRecognizer:
                     self._acronym(name[0], case) and self._rare(plains[0])
                     and (len(plains[0]) <= 3 or not self.lex.known(plains[0]))
                     and name[0].upper() not in self.lex.state_codes
-                    and _TIME_AFTER.match(text, end) is None))
+                    and _TIME_AFTER.match(text, end) is None
+                    and _CARE_BEFORE.search(text, max(0, cue.start() - 30), cue.start())))
             return several or rare_name or short or (town and capital)
         ward = _WARD_NUMBER.match(text, end) is not None
         if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"

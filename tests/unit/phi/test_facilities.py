@@ -124,6 +124,8 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "under general anesthesia in the OR", "sats 97% at RA", "DC'D TO HOME WITH VNA",
         "in general she is comfortable", "will return to clinic for followup",
         "AM NURSE TO FOLLOW UP", "discharge home with VNA nurse visits", "MICU team aware",
+        "+2 EDEMA AT BLE, PULSES PALPABLE AT DP.", "pain at luq today, abd soft",
+        "family at bedside, dsg at r fem c/d/i",
         "GN nurse orienting today", "PCA NURSE PRESENT", "per pcp records", "Per EMS records",
         "Dr. XYZ ICU team aware",
         "PMICU NURSING PROGRESS NOTE", "asked for mercy",
