@@ -322,7 +322,8 @@ class PlaceRecognizer:
                 candidate = " ".join(words[:n])
                 if (lex.place(candidate.lower()) and not (n == 1 and (
                         candidate.lower() in lex.common_words or candidate.lower() in lex.shorthand
-                        or candidate.lower() in lex.clinical_words)) and (
+                        or candidate.lower() in lex.clinical_words
+                        or candidate.lower() in SETTINGS)) and (
                         m.re is not self._RESIDENCE or " " in candidate
                         or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK)
                         ) or (m.re is self._RESIDENCE and n == 1 and self._unlisted(candidate)):

@@ -182,7 +182,7 @@ def test_a_residence_in_any_case(text, leak, assert_removed):
     "text",
     ["lives in apartment with wife, independent", "LIVES IN ASSISTED LIVING", "in pain",
      "lives in senior housing", "pt in the recovery area", "lives at home with wife",
-     "LIVES AT THE SHELTER", "IN THE GROIN AREA, NO HEMATOMA",
+     "LIVES AT THE SHELTER", "discharged home to alf.", "IN THE GROIN AREA, NO HEMATOMA",
      "lives in nursing home, dependent for adls", "moved to chair with assist",
      "drainage from the retrosternal area", "tender in the paraspinal area",
      "he will return to Alcoholics Anonymous meetings",
