@@ -111,7 +111,9 @@ class NumberedStreetRecognizer:
         if any(len(w.rstrip(".")) <= 4 and w.isupper() for w in words) or any(
                 _SENTENCE_END.fullmatch(w) for w in words[:-1]):
             return False
-        return prefixed or any(p.endswith(_STREET_ENDINGS) or (evidence and len(p) > 3 and all(
+        # (a street word's ending in an English word is none: "Wearing 3L NC", "Bring 2")
+        return prefixed or any((p.endswith(_STREET_ENDINGS) and p not in self.lex.english_rank)
+                               or (evidence and len(p) > 3 and all(
             self.names.unfamiliar(part) or (people and self.lex.named(part))
             for part in re.split(r"['’.\-]", p) if part))
             for p in plains)

@@ -21,24 +21,43 @@ from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.types import Detection, PhiType
 
 
-def _facility_words() -> tuple[frozenset[str], frozenset[str]]:
-    """The kinds of places of care, and the words that describe a facility's kind."""
-    roles: dict[str, set[str]] = {"setting": set(), "descriptor": set()}
+def _facility_words() -> dict[str, frozenset[str]]:
+    """The kinds of places of care, the words that describe a facility's kind, and the words
+    of faith and charity that hospitals are named by."""
+    roles: dict[str, set[str]] = {"setting": set(), "descriptor": set(), "faith": set()}
     for line in (RESOURCES / "facility_words.tsv").read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             word, role = line.split("\t")
             roles[role].add(word)
-    return frozenset(roles["setting"]), frozenset(roles["descriptor"])
+    return {role: frozenset(words) for role, words in roles.items()}
 
 
-SETTINGS, DESCRIPTORS = _facility_words()
+_ROLES = _facility_words()
+SETTINGS, DESCRIPTORS, FAITH = _ROLES["setting"], _ROLES["descriptor"], _ROLES["faith"]
+# "Sacred Heart", "good samaritan": a hospital's name of two words, in any case, anywhere.
+_FAITH_PHRASE = re.compile(r"(?<![\w\-])(?:" + "|".join(
+    re.escape(p).replace(r"\ ", r"[ \t]+") for p in sorted(FAITH) if " " in p)
+    + r")(?![\w\-])(?![ \t]+(?:of|church|school|college|parish)\b)", re.I)
+# The care units' acronyms by their letters, so that a typed transposition ("MCIU", "SCIU")
+# is still a unit, not a place's short name (as is any "…ICU": "PMICU", "TSICU").
+_UNIT_LETTERS = frozenset("".join(sorted(w)) for w in SETTINGS if w.isalpha() and "cu" in w)
 # What a place of care is, after its name: "hospital" and its shorthand and typos ("hosp.",
 # "hospiatal"), a rehabilitation or nursing facility, a campus, an emergency ward.
 _NOUN = re.compile(
     r"(?<![\w\-])(?:hosp(?:ital|iatal|itol)?s?\.?|rehab(?:ilitation)?|nursing[ \t]+home|"
     r"house(?![ \t]+(?:staff|officers?|diet|md|mds|calls?|physicians?|doctors?))|manor|campus|"
-    r"facility|hospice|infirmary|medical[ \t]+center|snf|er|ew|ed|"
+    r"facility|hospice|infirmary|snf|er|ew|ed|"
+    # a centre of care ("keswick multicare center"), a home for the old ("X retirement
+    # community", "X senior living", "X assisted living")
+    r"(?:medical|nursing|health|care|multi-?care|multi-?medical|extended[ \t]+care|"
+    r"convalescent|rehab(?:ilitation)?|senior)[ \t]+cent(?:er|re)|"
+    r"retirement[ \t]+(?:community|home|village)|senior[ \t]+living|assisted[ \t]+living|"
     r"(?-i:General|MEMORIAL|Memorial)"
+    # "the westvale VA": a veterans' hospital by its town, where a destination ends
+    r"|va(?=[ \t]*(?:[.,;:)\n]|$|(?:for|on|at|in|with|er|ed|ew|hosp\w*|medical)\b))"
+    # "howard general", "X GENERAL," where a destination ends: not "general anesthesia"
+    r"|general(?=[ \t]*(?:[.,;:)\n]|$|(?:where|for|and|on|at|in|via|with|er|ed|ew|today|"
+    r"yesterday|hosp\w*)\b))"
     # "X REGIONAL where", "to X Regional.": a hospital named by its region's adjective, not
     # "regional anesthesia", "regional wall motion"
     r"|regional(?=[ \t]*(?:[.,;:)\n]|$|(?:where|for|and|on|at|in|via|with|er|ed|ew|"
@@ -52,15 +71,43 @@ _NAME_BEFORE = re.compile(r"(?:(?<=[\s(/>])|^)(?P<w>[A-Za-z][A-Za-z'’\-]*)[ \t
 # Where a patient goes, comes from, or is seen: the place's name follows.
 _SENT = re.compile(
     r"(?<![\w/])(?:(?:transferr?e?d?|transfered|trans|tx|xfer(?:red)?|sent|send|referred|"
-    r"admitted|readmitted|adm|presented|brought(?:[ \t]+(?:him|her|them|pt))?|taken|went|go|"
-    r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|come|coming)"
+    r"admitted|readmitted|adm|presented|brought|taken|went|go|"
+    r"discharged?|medflight(?:ed)?|flown|arrival|arrived|accepted|came|"
+    r"come|coming|going|goes|return(?:s|ed|ing)?|took|take|takes|taking)"
+    # whom, and back or over: "sent pt back to", "took her over to", "transfer back to"
+    r"(?:[ \t]+(?:him|her|them|pt|patient|back|over|home)){0,2}"
     r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
+    # a discharge in shorthand, which is also "discontinued": only where to ("d/c'd to")
+    r"(?:d/c(?:'?d|ed)?|dc'?d)[ \t]+to|(?:en[ \t]*)?route[ \t]+to|"
+    # a place of care where a bed is: "rehab at keswick", "snf placement at X", "bed at X"
+    r"(?:rehab(?:ilitation)?|snf|ltach?|placement|bed|hospice|facility)[ \t]+(?:at|in)|"
     r"(?P<by>seen|evaluated|w/u|worked[ \t]+up)[ \t]+by|followed[ \t]+at|"
     r"(?P<bare>from|at)|(?P<on>on)"
     # a transfer to a ward written without "to": "TRANSFER OSLER 4"
     r"|(?:transfer|xfer)(?=[ \t]+[A-Za-z]{4,}[ \t]+\d{1,2}\b))[ \t]+(?:the[ \t]+)?", re.I)
 _WORD = r"[A-Za-z][A-Za-z'’\-]*"  # a run of a name ends with its sentence: no full stop
 _RUN = re.compile(rf"(?P<w>{_WORD})(?:[ \t]+(?P<w2>{_WORD}))?(?:[ \t]+(?P<w3>{_WORD}))?")
+# A unit or its records after a short name: "GH ICU", "GBMC records" (not its staff: a
+# role comes before "nurse" as often: "GN nurse", "PCA nurse").
+_BEFORE_UNIT = re.compile(
+    r"(?<![\w/\-])(?P<a>[A-Za-z]{2,5})[ \t]+(?=(?:[a-z]{0,3}icu|ccu|csru|cath[ \t]+lab|"
+    r"records)\b)", re.I)
+# The outside hospital named in brackets or between dashes after it: "OSH (westvale)".
+_OUTSIDE_NAMED = re.compile(
+    r"(?<![\w/])(?:osh|outside[ \t]+hosp(?:ital)?\.?)[ \t]*(?:\(|-{1,2})[ \t]*"
+    r"(?P<n>[A-Za-z][A-Za-z'’\-]*(?:[ \t]+[A-Za-z][A-Za-z'’\-]*){0,2}?)"
+    r"(?=[ \t]*(?:\)|-|[ \t]+hosp))", re.I)
+# What was done or where one was cared for, a few words before "at" and a short name.
+_CARE_BEFORE = re.compile(
+    r"\b(?:cath(?:ed|eteri[sz]ation)?|stent(?:s|ed)?|ptca|pci|cabg|angio\w*|surgery|surg|"
+    r"operation|op|procedure|seen|treated|admitted|admission|hospitali[sz](?:ed|ation)|"
+    r"intubated|dx|dx'd|diagnosed|done|performed|w/u|work-?up|evaluated|eval|stay|stayed|"
+    r"inpatient|outpatient|care|visit|appt|appointment|records?|transplant|dialysis|dialyzed|"
+    r"hd|rehab|s/p|ed|er|icu|ccu)\b[^.;:\n]{0,20}$", re.I)
+# A title before a short name makes it a person's ("Dr. XYZ nurse", "DR KH ICU").
+_TITLE_BEFORE = re.compile(r"\b(?:dr|drs|mr|mrs|ms)\.?[ \t]+$", re.I)
+# A time after "at …": "extubated at aprox 2030" says when, not where.
+_TIME_AFTER = re.compile(r"[ \t]+(?:\d{3,4}|\d{1,2}:\d\d)(?![\w/])")
 _WARD_NUMBER = re.compile(r"[ \t]+\d{1,2}(?![\w/.]|[ \t]*(?:%|mg|l\b|liters?|units?))")
 # "St. Mary's", "ST. MARY", "Mt Sinai": a saint's or a mountain's name (not the herb).
 _SAINT = re.compile(r"(?<![\w./])(?:st|saint|mt|mount)\.?[ \t]+(?P<n>[A-Za-z]+)(?P<s>['’]s)?"
@@ -77,7 +124,8 @@ _RARE = 10000  # an English word rarer than this may be a short name ("gh")
 # a ward or a kind of place ("to GH for cath", "to GH 7/23", "to GH ER", "to kernan hosp").
 _ARRIVED = re.compile(
     r"[ \t]*(?:[.,;:)!?\n\-]|$|\d|w/|(?:for|via|on|at|in|from|with|by|and|to|per|today|"
-    r"tomorrow|yesterday|tonight|this|after|before|when|where|who|which|hosp\w*|er|ed|ew|"
+    r"tomorrow|yesterday|tonight|now|this|last|next|after|before|when|once|until|soon|later|"
+    r"where|who|which|hosp\w*|er|ed|ew|"
     r"[a-z]{0,3}icu|ccu|csru|rehab|ward|unit|floor|nurse|team|staff)\b)", re.I)
 
 
@@ -85,12 +133,14 @@ _ARRIVED = re.compile(
 # ellison 10", "from Blake 12" (not "to levo 10", "on peep 5", "to PS 10 mg").
 _WARD = re.compile(
     r"(?<![\w/])(?:to|from|on|at)[ \t]+(?:the[ \t]+)?(?P<w>[A-Za-z]{4,})[ \t]+\d{1,2}"
-    r"(?![\w/.:]|[ \t]*(?:%|[x*+\-]|mg|mcg|l\b|lpm|liters?|units?|cc|ml|mm|cm|hrs?\b|hours?|"
-    r"min|days?|times|breaths|bpm|mmhg)|[ \t]*(?:[,;/]|and|or|to)[ \t]*\d)", re.I)
+    r"(?![\w/:]|\.\d|[ \t]*(?:%|[x*+\-]|mg|mcg|l\b|lpm|liters?|units?|cc|ml|mm|cm|hrs?\b|"
+    r"hours?|min|days?|times|breaths|bpm|mmhg|[ap]\.?m\b)|[ \t]*(?:[,;/]|and|or|to)[ \t]*\d)",
+    re.I)
 _NAME_AND_NUMBER = re.compile(
     r"(?P<w>(?!(?i:route|rte|highway|hwy|interstate|suite|ste|apt|apartment|unit|room|rm|"
     r"floor|box|postbox|mailbox|pob|postfach|building|bldg|lot|pier|gate|exit|pod|bed)\b)[A-Za-z][A-Za-z'’\-]+)"
-    r"[ \t]+\d{1,2}")
+    r"[ \t]+\d{1,2}\.?")  # (its sentence's full stop may close it: "to WEST 4.")
+_NAME_AND_UNIT = re.compile(r"(?P<w>\S.*?)[ \t]+(?P<u>[A-Za-z]{2,5})\.?")
 _MOVED_TO = re.compile(r"\b(?i:to|from)[ \t]+(?:(?i:the)[ \t]+)?$")
 _COMPASS = frozenset({"north", "south", "east", "west"})
 WARD_SOURCE = "facilities.ward"
@@ -134,6 +184,7 @@ class FacilityRecognizer:
     def _generic(self, plain: str) -> bool:
         """A kind of place, a describing word, a clinical or function word, shorthand, a month."""
         return (plain in SETTINGS or plain in DESCRIPTORS or plain in self.lex.clinical_words
+                or "".join(sorted(plain)) in _UNIT_LETTERS or plain.endswith(("icu", "ccu"))
                 or plain in self.lex.shorthand or plain in CALENDAR
                 or self.lex.english_rank.get(plain, FUNCTION_RANK) < FUNCTION_RANK
                 or not plain[:1].isalpha())
@@ -166,16 +217,21 @@ class FacilityRecognizer:
             ward = noun.group(0).lower() in _WARDS
             if ward and case == "mixed" and not noun.group(0).isupper():
                 continue  # "ed" and "er" are words of sentence-case text
-            start, end, count = noun.start(), None, 0
-            while count < _MAX_WORDS:
+            start, ends = noun.start(), []
+            while len(ends) < _MAX_WORDS:
                 m = _NAME_BEFORE.search(text, max(0, start - 40), start)
                 if m is None or not self._name_word(m.group("w"), case):
                     break
-                if end is None:
-                    end = m.end("w")
-                start, count = m.start("w"), count + 1
-            if end is None:
+                start = m.start("w")
+                ends.append(m.end("w"))
+            # a town's state after it says where, not which ("this towson maryland's
+            # facility")
+            if len(ends) > 1 and self._plain(text[ends[1]:ends[0]].strip()) in (
+                    self.lex.state_names):
+                ends.pop(0)
+            if not ends:
                 continue
+            end, count = ends[0], len(ends)
             words = [self._plain(w) for w in text[start:end].split()]
             # before a ward, a short name alone ("GH ER", "kernan ew"), not "Cardiac ER"
             if ward and not (count == 1 and (self._acronym(text[start:end], case)
@@ -184,9 +240,41 @@ class FacilityRecognizer:
             # in capitals or lower case, a name or a rare word among them ("holy cross
             # hospital"), not "indicated per hospital policy"
             last = words[-1]
-            if case != "mixed" and not (self._distinct(last) or self.lex.named(last)):
+            if case != "mixed" and not (self._distinct(last) or self.lex.named(last)
+                                        or " ".join(words[-2:]) in FAITH or last in FAITH):
                 continue
             yield Detection(PhiType.LOCATION, start, end, 0.8, self.name)
+
+    def _before_unit(self, text: str) -> Iterator[Detection]:
+        """A short name of letters before a unit or its records: "GH ICU nurse", "per GBMC
+        records", "KH cath lab" (not "per PCP records", "MICU team", and not a person's,
+        "Dr. XYZ ICU team")."""
+        for m in _BEFORE_UNIT.finditer(text):
+            word, case = m.group("a"), text_case(text, m.start())
+            plain = self._plain(word)
+            if self._acronym(word, case) and self._rare(plain) and (
+                    len(plain) <= 3 or not self.lex.known(plain)) and (
+                    word.upper() not in self.lex.state_codes) and (
+                    _TITLE_BEFORE.search(text, max(0, m.start() - 6), m.start()) is None):
+                yield Detection(PhiType.LOCATION, m.start("a"), m.end("a"), 0.75, self.name)
+
+    def _outside_named(self, text: str) -> Iterator[Detection]:
+        """The outside hospital's name in brackets or dashes after it: "from OSH (westvale)",
+        "outside hospital - Brackmoor -" (not "OSH (intubated)", "OSH (2 days)")."""
+        for m in _OUTSIDE_NAMED.finditer(text):
+            case = text_case(text, m.start())
+            words = m.group("n").split()
+            plains = [self._plain(w) for w in words]
+            if all(self._name_word(w, case, unknown=True) for w in words) and any(
+                    not self.lex.known(p) or self.lex.place(p) or self._acronym(w, case)
+                    or (self.lex.named(p) and self._distinct(p))
+                    for w, p in zip(words, plains, strict=True)):
+                yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
+
+    def _faith(self, text: str) -> Iterator[Detection]:
+        for m in _FAITH_PHRASE.finditer(text):
+            if text_case(text, m.start()) != "mixed" or m.group(0)[0].isupper():
+                yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
     def _sent(self, text: str) -> Iterator[Detection]:
         """Where a patient is sent, taken or seen: "transferred to GH", "taken to kernan",
@@ -235,10 +323,18 @@ class FacilityRecognizer:
                          and self._distinct(plains[0]) and plains[0] not in self.lex.countries)
             # an acronym no vocabulary holds, where sentences are typed ("cath at JHH on";
             # "weaned from FMV", "drainage from ETT" are devices)
-            short = (case == "mixed" and cue.group("bare").lower() == "at" and len(name) == 1
-                     and name[0].isupper()
-                     and 3 <= len(plains[0]) <= 5 and not self.lex.known(plains[0])
-                     and plains[0] not in SETTINGS and _ARRIVED.match(text, end) is not None)
+            # and in any case a rare short name of letters after what was done or where one
+            # was cared for ("cath at GH 7/2", "CATH DONE AT UMD."; not "at HS", "AT NOON",
+            # "sats 97% at RA", "edema at BLE", "pain at LUQ")
+            short = cue.group("bare").lower() == "at" and len(name) == 1 and _ARRIVED.match(
+                text, end) is not None and ((
+                    case == "mixed" and name[0].isupper() and 3 <= len(plains[0]) <= 5
+                    and not self.lex.known(plains[0]) and plains[0] not in SETTINGS) or (
+                    self._acronym(name[0], case) and self._rare(plains[0])
+                    and (len(plains[0]) <= 3 or not self.lex.known(plains[0]))
+                    and name[0].upper() not in self.lex.state_codes
+                    and _TIME_AFTER.match(text, end) is None
+                    and _CARE_BEFORE.search(text, max(0, cue.start() - 30), cue.start())))
             return several or rare_name or short or (town and capital)
         ward = _WARD_NUMBER.match(text, end) is not None
         if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"
@@ -253,7 +349,8 @@ class FacilityRecognizer:
             return ends or self._clinical_next(text, end)
         unknown = all(p.isalpha() and len(p) > 3 and not self.lex.known(p) for p in plains)
         rare_name = all(self.lex.named(p) and self._distinct(p) for p in plains)
-        return several or town or ((unknown or rare_name) and (ends or ward))
+        faith = len(name) == 1 and plains[0] in FAITH and ends  # "transferred to mercy."
+        return several or town or faith or ((unknown or rare_name) and (ends or ward))
 
     def _rare(self, plain: str) -> bool:
         return not self.lex.known(plain) or self.lex.english_rank.get(plain, _RARE) >= _RARE
@@ -268,11 +365,18 @@ class FacilityRecognizer:
     @staticmethod
     def without_ward_number(text: str, det: Detection) -> Detection:
         """A place of one name and a number where a patient moves ("to Quartermain 5", "from
-        WEST 4") without the number: the ward is named, its number is no identifier (not
-        "Route 66", "Suite 12", "lives on Ziegelgasse 19")."""
-        m = _NAME_AND_NUMBER.fullmatch(text, det.start, det.end)
-        if det.type not in (PhiType.LOCATION, PhiType.ORGANIZATION) or m is None or (
+        WEST 4") without the number, and a place without the care unit after its name ("to
+        Lally MICU", "from GH ER"): the ward is named, its number or kind is no identifier
+        (not "Route 66", "Suite 12", "lives on Ziegelgasse 19")."""
+        if det.type not in (PhiType.LOCATION, PhiType.ORGANIZATION) or (
                 _MOVED_TO.search(text, max(0, det.start - 12), det.start) is None):
+            return det
+        m = _NAME_AND_NUMBER.fullmatch(text, det.start, det.end)
+        unit = _NAME_AND_UNIT.fullmatch(text, det.start, det.end)
+        if m is None and unit is not None and (unit.group("u").lower() in _WARDS or "".join(
+                sorted(unit.group("u").lower())) in _UNIT_LETTERS):
+            m = unit  # nor the unit after the name ("transferred to Lally MICU")
+        if m is None:
             return det
         return Detection(det.type, det.start, m.end("w"), det.score, det.source)
 
@@ -282,7 +386,9 @@ class FacilityRecognizer:
         general", a state's region."""
         for m in _WARD.finditer(text):
             plain = self._plain(m.group("w"))
-            if plain in _COMPASS or (
+            # (or a word no vocabulary holds: "awaiting bed on felworthy 4")
+            unlisted = len(plain) >= 6 and not self.lex.known(plain)
+            if plain in _COMPASS or unlisted or (
                     self.lex.named(plain) and plain not in self.lex.shorthand
                     and plain not in SETTINGS and plain not in DESCRIPTORS and (
                         self.lex.english_rank.get(plain, COMMON_RANK) >= COMMON_RANK)):
@@ -326,7 +432,8 @@ class FacilityRecognizer:
             yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        found = [*self._before_noun(text), *self._sent(text), *self._universities(text)]
+        found = [*self._before_noun(text), *self._sent(text), *self._universities(text),
+                 *self._before_unit(text), *self._faith(text), *self._outside_named(text)]
         yield from found
         yield from self._saints(text)
         yield from self._local(text)

@@ -79,9 +79,10 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.FAX, re.compile(
         r"\bfax(?:\s*(?:number|no\.?|#))?\s*[:#]?\s*(?P<id>(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b",
         I), 0.95, group="id"),
-    # (A run of dashes after a word is a pause, not a minus: "SON-JO---301 555-0142".)
+    # (A run of dashes after a word is a pause, not a minus: "SON-JO---301 555-0142"; the
+    # area code may stand before a slash: "410/555-0142".)
     Pattern(PhiType.PHONE, re.compile(
-        r"(?:(?<![\w/.\-])|(?<=--)(?<![\d/.]--))(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-])"
+        r"(?:(?<![\w/.\-])|(?<=--)(?<![\d/.]--))(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-/])"
         r"\d{3}[\s.\-]\d{4}"
         r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
         0.7, validate=_phone),
@@ -110,14 +111,20 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:pager|beeper|pgr|pg|page|paged|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?"
         r"[ \t]*[:#]?[ \t]*#?[ \t]*(?P<id>\d{1,2}-\d{4}|\d{4,6})"
-        r"(?![\w/.%]|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
+        r"(?![\w/%]|\.\d|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
         0.85, group="id"),
-    # A pager number a few words after the page, behind its sign or, in the pager's shape,
-    # after "at" ("paged dr green #4-4410", "PAGE DR X AT 4-1189"; "paged at 1400" is a time).
+    # A hospital's own short number (a pager or an extension) after a call: "call 5-1234".
     Pattern(PhiType.PHONE, re.compile(
-        r"\b(?:pager|beeper|pgr|page|paged)\b(?:[ \t]+(?!\d)[\w.'’]{1,15}){1,3}?[ \t]*"
-        r"(?:#[ \t]*|(?:at|@)[ \t]*(?=\d{1,2}-\d{4}))(?P<id>\d{1,2}-\d{4}|\d{4,6})(?![\w/.%])",
-        I), 0.8, group="id"),
+        r"\b(?:call(?:ed|s|ing)?|reach(?:ed)?|contact(?:ed)?)\b[ \t]*(?:at|@)?[ \t]*#?[ \t]*"
+        r"(?P<id>\d{1,2}-\d{4})(?![\w/%\-]|\.\d|[ \t]*(?:mg|mcg|ml|cc|units?|mmhg|%))", I),
+        0.8, group="id"),
+    # A pager number a few words after the page, behind its sign or, in the pager's shape
+    # or of five digits, after "at" ("paged dr green #4-4410", "PAGE DR X AT 4-1189", "paged
+    # at 54321"; "paged at 1400" is a time).
+    Pattern(PhiType.PHONE, re.compile(
+        r"\b(?:pager|beeper|pgr|page|paged)\b(?:[ \t]+(?!\d)[\w.'’]{1,15}){0,3}?[ \t]*"
+        r"(?:#[ \t]*|(?:at|@)[ \t]*(?=\d{1,2}-\d{4}|\d{5}(?!\d)))"
+        r"(?P<id>\d{1,2}-\d{4}|\d{4,6})(?![\w/%]|\.\d)", I), 0.8, group="id"),
     # A local number a few words after a calling cue, whose line it is or whose number:
     # "pls call dtr 555 9087", "son can be reached # 555-8810", "WIFE (H) 555-1234",
     # "sister- 555-6767", "dtr # is 555-3344" (seven digits: no clinical value).
@@ -128,8 +135,10 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"|\((?:h|w|c|hm|wk|cell|home|work)\))"
         r"(?:[ \t]*[:#@(\-]|[ \t]+(?!\d)[\w'’.]{1,15}){0,5}?[ \t]*"
         r"(?<![\d.\-])(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/%]|[.\-]\d)", I), 0.8, group="id"),
-    Pattern(PhiType.PHONE, re.compile(r"(?<![\w.])x(?P<id>\d{4,5}|\d-\d{4})\b"), 0.7,
-            group="id"),
+    # An extension: "x4417", "x5-6789", and in capitals only in the dashed shape ("X5-6789";
+    # "X 2", "X1000" count times).
+    Pattern(PhiType.PHONE, re.compile(
+        r"(?<![\w.])(?:x|X(?=\d-\d{4}\b))(?P<id>\d{4,5}|\d-\d{4})\b"), 0.7, group="id"),
     # A local number after whose line it is: "home# 555-0142", "wk 555 0198", "cell#5550142".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:(?:home|hm|work|wk|cell|cel|mobile|ph|phone|tel)[ \t]*(?:#|no\.?|number|:)?|"

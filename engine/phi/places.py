@@ -149,6 +149,10 @@ def line_tail(text: str, pos: int, chars: int = 100) -> int:
     return start
 
 
+# What a brand names, after it: "to Stryker bed", "in Broda chair" (a town names none).
+_DEVICE_AFTER = re.compile(
+    r"[ \t]+(?i:beds?|boots?|chairs?|mattress|frame|pumps?|catheter|tubes?|drains?|dressings?|"
+    r"collar|brace|lift|stockings?|splints?|monitor)\b")
 _RARE_WORD = 10000  # English words rarer than this are no words of notes
 _CREDENTIAL_STATES = frozenset({"MD", "PA"})  # Maryland, Pennsylvania — and MD, PA
 _PLACE_PREFIX = re.compile(r"(?<![\w.])(?:North|South|East|West|New|Port|Lake|Fort|Mount|Mt\.?|"
@@ -167,10 +171,10 @@ class PlaceRecognizer:
         rf"\s+(?:in\s+|to\s+)?(?:the\s+)?(?P<place>{WORD}(?:\s+{WORD}){{0,2}})")
 
     # Where someone lives, typed in any case: "lives in catonsville", "LIVES WITH SON AND
-    # FAMILY IN ROCKVILLE", "lives nearby in rockport".
+    # FAMILY IN ROCKVILLE", "lives nearby in rockport", "lives at brackmoor".
     _RESIDENCE = re.compile(
         r"\b(?:lives|living|resides|residing|moved|relocated|home)(?:[ \t]+[\w']+){0,4}?"
-        r"[ \t]+(?:in|to|near)[ \t]+(?:the[ \t]+)?(?P<place>[A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z]"
+        r"[ \t]+(?:in|to|near|at)[ \t]+(?:the[ \t]+)?(?P<place>[A-Za-z][\w'\-]*(?:[ \t]+[A-Za-z]"
         r"[\w'\-]*){0,2})", re.I)
 
     # The same cues, and a town with its state, in notes typed in capitals or lower case
@@ -178,6 +182,10 @@ class PlaceRecognizer:
     _CASELESS = re.compile(
         r"\b(?:in|at|from|near|to|of|outside|lives|resides)[ \t]+(?P<place>[A-Za-z][A-Za-z'\-]*"
         r"(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)", re.I)
+    # A town by the area around it: "from the westvale area", "NEAR THE DUNMORE AREA" (not
+    # "in the paraspinal area", "radiating to the retrosternal area": the body's areas).
+    _AREA = re.compile(r"\b(?:from|near|around)[ \t]+the[ \t]+(?P<place>[A-Za-z]+)"
+                       r"[ \t]+area\b", re.I)
     _STATE_AFTER = re.compile(rf",[ \t]*(?:{_STATE_CODES})\b")
     _WORDS_BEFORE = re.compile(r"(?P<place>[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)$")
 
@@ -276,7 +284,8 @@ class PlaceRecognizer:
                 start, end = m.start("place") + chunk[0].start(), m.start("place") + chunk[-1].end()
                 plain = text[start:end].lower()
                 if self.lex.place(plain) and plain not in self.lex.state_names and (
-                        n > 1 or self._rare_town(plain)) and text_case(text, start) != "mixed":
+                        n > 1 or self._rare_town(plain)) and text_case(text, start) != "mixed" and (
+                        _DEVICE_AFTER.match(text, end) is None):
                     yield Detection(PhiType.LOCATION, start, end, 0.75, "places.caseless")
                     break
 
@@ -311,12 +320,34 @@ class PlaceRecognizer:
             words = m.group("place").split()
             for n in range(len(words), 0, -1):  # the longest known place name wins
                 candidate = " ".join(words[:n])
-                if lex.place(candidate.lower()) and not (n == 1 and (
-                        candidate.lower() in lex.common_words
-                        or candidate.lower() in lex.clinical_words)) and (
+                if (lex.place(candidate.lower()) and not (n == 1 and (
+                        candidate.lower() in lex.common_words or candidate.lower() in lex.shorthand
+                        or candidate.lower() in lex.clinical_words
+                        or candidate.lower() in SETTINGS)) and (
                         m.re is not self._RESIDENCE or " " in candidate
-                        or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK):
+                        or lex.english_rank.get(candidate.lower(), COMMON_RANK) >= COMMON_RANK)
+                        ) or (m.re is self._RESIDENCE and n == 1 and self._unlisted(candidate)):
                     start = m.start("place")
+                    if _DEVICE_AFTER.match(text, start + len(candidate)):
+                        break  # a brand of a device: "moved to Stryker bed"
                     yield Detection(PhiType.LOCATION, start, start + len(candidate), 0.8,
                                     "places.cued")
                     break
+        for m in self._AREA.finditer(text):
+            plain = m.group("place").lower()
+            # (an unlisted word shaped as an adjective is anatomy: "from the retrocardiac area")
+            if self.lex.place(plain) or (self._unlisted(plain) and not plain.endswith(
+                    ("al", "ac", "ar", "ic", "ous", "ary", "eal", "ial"))):
+                yield Detection(PhiType.LOCATION, m.start("place"), m.end("place"), 0.75,
+                                "places.cued")
+
+    def _unlisted(self, word: str) -> bool:
+        """A town no list holds, where someone lives: a word of letters no vocabulary knows,
+        or a rare name ("lives in farnhamton", "son lives in marlowe"; not "in apartment",
+        "in assisted living", "in pain")."""
+        plain = word.lower()
+        return len(plain) >= 4 and plain.isalpha() and plain not in SETTINGS and (
+            not self.lex.known(plain) or (self.lex.named(plain) and plain not in self.lex.vocabulary
+                                          and plain not in self.lex.clinical_words
+                                          and self.lex.english_rank.get(plain, _RARE_WORD)
+                                          >= _RARE_WORD))

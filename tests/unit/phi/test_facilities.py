@@ -47,6 +47,42 @@ def found(text: str) -> set[str]:
         ("came from the general last night", {"general"}),
         ("PT TRANSFERRED TO THE GENERAL FOR CATH", {"GENERAL"}),
         ("lives on the eastern shore with her son", {"eastern shore"}),
+        # back to, returned to, took … to; a discharge in shorthand
+        ("Plan to transfer back to rossmere once stable.", {"rossmere"}),
+        ("PT TO RETURN TO ABBOTSLEIGH WHEN MEDICALLY CLEARED", {"ABBOTSLEIGH"}),
+        ("family took her over to Wendmoor for a second opinion.", {"Wendmoor"}),
+        ("d/c'd to brantholme after 2 wks", {"brantholme"}),
+        # a short name after "at" in any case, where a destination ends
+        ("S/P CATH AT KH 3/9 WITH 2 STENTS", {"KH"}),
+        ("s/p stent at kh last week", {"kh"}),
+        ("Angioplasty at KH, then home.", {"KH"}),
+        # centres and homes of care, and "X general"
+        ("resides at ardwick multicare center since her fall", {"ardwick"}),
+        ("LIVES AT THORNBURY RETIREMENT COMMUNITY WITH WIFE", {"THORNBURY"}),
+        ("came in from Larkmead Senior Living by ambulance", {"Larkmead"}),
+        ("was taken to pemberton general, then sent here", {"pemberton"}),
+        # a town's state before the noun says where, not which
+        ("a brief overview of this laurelton maryland's facility", {"laurelton"}),
+        # a short name before a unit, its staff or its records
+        ("KH ICU NURSE CALLED WITH REPORT", {"KH"}), ("per WMC records, allergic to pcn", {"WMC"}),
+        ("report from the kh ccu charge nurse", {"kh"}),
+        ("returned from kh cath lab at 1500", {"kh"}),
+        # hospitals named by faith or charity; a veterans' hospital by its town
+        ("was at sacred heart for 3 days", {"sacred heart"}),
+        ("TRANSFERRED TO MERCY FOR CATH", {"MERCY"}),
+        ("cabg at Good Samaritan 1998", {"Good Samaritan"}),
+        ("to be transferred to the ottersby va.", {"ottersby"}),
+        # a place of care where a bed is; home to; en route to
+        ("will go to rehab at brackmoor when stable", {"brackmoor"}),
+        ("AWAITING BED AT FELWORTHY MANOR", {"FELWORTHY"}),
+        ("discharged home to ottersby with vna", {"ottersby"}),
+        ("ambulance en route to kessingham now", {"kessingham"}),
+        # a ward no vocabulary names, with its number, where a bed or a patient goes
+        ("awaiting bed on felworthy 4.", {"felworthy"}),
+        ("PT GOING TO BRACKMOOR 6 LATER TODAY", {"BRACKMOOR"}),
+        # the outside hospital's name in brackets or dashes
+        ("transferred from osh (westvale) with sepsis", {"westvale"}),
+        ("OUTSIDE HOSPITAL - FELWORTHY - RECORDS SENT", {"FELWORTHY"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -79,6 +115,28 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "transferred to ward 3 tomorrow", "on Foley 16 french", "to the general surgery team",
         "general appearance: well", "weaned from 40 to 30",
         "She should return to Endocrine Clinic in six weeks.", "SKIN INTACT GENERAL EDEMA",
+        # what follows "at", "return to", "d/c" in notes: a time, a unit typed awry, a body
+        # part, an IV rate, an everyday or an anatomic word
+        "foley dc'd at noon, no void yet", "extubated at aprox 2030 without event",
+        "NO BLEEDING AT GROIN. PULSES BY DOPPLER", "IVF AT KVO.", "ambu bag at hob",
+        "INTUBATED AND TRANSFERRED TO THE MCIU.", "returned to sinus rhythm after the bolus",
+        "returned to baseline mental status by noon", "took him to the bathroom at 0400",
+        "under general anesthesia in the OR", "sats 97% at RA", "DC'D TO HOME WITH VNA",
+        "in general she is comfortable", "will return to clinic for followup",
+        "AM NURSE TO FOLLOW UP", "discharge home with VNA nurse visits", "MICU team aware",
+        "+2 EDEMA AT BLE, PULSES PALPABLE AT DP.", "pain at luq today, abd soft",
+        "family at bedside, dsg at r fem c/d/i",
+        "GN nurse orienting today", "PCA NURSE PRESENT", "per pcp records", "Per EMS records",
+        "Dr. XYZ ICU team aware", "TRANSFER TO BURN ICU", "per bmt records",
+        "transferred to cvt icu today", "to SDU when bed ready", "PT RETURNED TO ERCP AT 1500",
+        "going to vqs tomorrow", "sent back to nuc.", "en route to cabg.",
+        "PMICU NURSING PROGRESS NOTE", "asked for mercy",
+        "the sacred heart of the parish", "rehab at home with pt", "bed at 30 degrees",
+        "placed in bed at 1400", "REHABILITATION IN PROGRESS", "bed in low position",
+        "she was started on hepat 1 pm", "going to titrate 2 drips",
+        "transferred from OSH (intubated) on levo", "at osh (2 days) with fever",
+        "OSH (CT HEAD NEG) REVIEWED",
+        "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
     ],
 )
 def test_no_facility(text):
@@ -100,7 +158,11 @@ def test_how_a_note_is_typed(text, case):
     ("text", "ward", "number"),
     [("Plan: transfer to Quartermain 5 (tele bed) today.", "Quartermain", " 5 "),
      ("PT TO GO TO WEST 4 WHEN BED READY", "WEST", " 4 "),
-     ("came up from tolliver 6 at 1400", "tolliver", " 6 ")],
+     ("came up from tolliver 6 at 1400", "tolliver", " 6 "),
+     # the number closing its sentence; a care unit after the name is no identifier either
+     ("Will transfer to Quartermain 5. Report given.", "Quartermain", " 5."),
+     ("Pt was transferred to Kessing MICU after intubation.", "Kessing", " MICU "),
+     ("ADMITTED TO KH ER WITH FEVER", "KH", " ER ")],
 )
 def test_a_ward_number_is_no_identifier(text, ward, number):
     out = redacted(text)

@@ -123,7 +123,15 @@ def test_grouped_clinical_numbers_are_left_alone(text):
      # whose number or line it is, with its sign: kin, "(H)", "#", "@"
      ("WIFE (H) 555-1234 (W) 555-9876", "555-9876"), ("sister- 555-6767", "555-6767"),
      ("dtr # is 555-3344", "555-3344"), ("pls call wife @ 555-1313", "555-1313"),
-     ("spoke to wife at home (555-1414)", "555-1414")],
+     ("spoke to wife at home (555-1414)", "555-1414"),
+     # a pager or extension that ends its sentence; five digits after "paged at"; an
+     # extension in capitals in its dashed shape
+     ("Covering resident on tonight, pager 7-2290.", "7-2290"),
+     ("Please page the fellow at 3-8841.", "3-8841"), ("Surgery paged at 62207.", "62207"),
+     ("FOR QUESTIONS CALL THE DESK AT X6-1020", "6-1020"),
+     # the hospital's short number after a call; an area code before a slash
+     ("Please call 7-4410 with the results.", "7-4410"),
+     ("her son can be reached at 617/555-0123", "617/555-0123")],
 )
 def test_pagers_extensions_and_bracketed_phones(text, value):
     assert ("PHONE", value) in found(text), found(text)
@@ -137,7 +145,8 @@ def test_pagers_extensions_and_bracketed_phones(text, value):
      "via PB7200 vent overnight", "(120 mg/day) as before",
      "call md if sbp <90 or hr >120", "called lab re hct 25.3, repeat 2100",
      "paged at 1400 re uo", "paged ho at 1400", "wife gave 1000 mg at 2100",
-     "number of stools x3 overnight"],
+     "number of stools x3 overnight", "paged ho at 0200.", "pager 4.5 hrs ago",
+     "CXR X2 TODAY, LASIX X3", "called pharmacy re 1-2000 units", "BP 120/80-130/90 today"],
 )
 def test_clinical_look_alikes_of_numbers_stay(text):
     assert not found(text), found(text)

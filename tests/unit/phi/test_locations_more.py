@@ -167,10 +167,33 @@ def test_a_town_after_resident_of_or_the(text, leak, assert_removed):
      ("PT LIVES WITH SON AND FAMILY IN HAGERSTOWN. 3 DAUGHTERS.", "HAGERSTOWN"),
      ("he lives nearby in laurel and will visit", "laurel"),
      ("DAUGHTER DRIVING DOWN FROM HAGERSTOWN TONIGHT", "HAGERSTOWN"),
-     ("old records from annapolis, md reviewed", "annapolis")],
+     ("old records from annapolis, md reviewed", "annapolis"),
+     # a town no list holds, where someone lives or by the area around it
+     ("son lives in brackmoor and will drive down", "brackmoor"),
+     ("LIVES WITH DTR IN FELWORTHY SINCE MAY", "FELWORTHY"),
+     ("family is from the ottersby area", "ottersby"),
+     ("PT LIVES AT BRACKMOOR WITH WIFE", "BRACKMOOR")],
 )
 def test_a_residence_in_any_case(text, leak, assert_removed):
     assert_removed(text, [leak])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lives in apartment with wife, independent", "LIVES IN ASSISTED LIVING", "in pain",
+     "lives in senior housing", "pt in the recovery area", "lives at home with wife",
+     "LIVES AT THE SHELTER", "discharged home to alf.", "lives in rowhouse with wife",
+     "LIVES IN CONDO ALONE", "home to apt today", "IN THE GROIN AREA, NO HEMATOMA",
+     "lives in nursing home, dependent for adls", "moved to chair with assist",
+     "drainage from the retrosternal area", "tender in the paraspinal area",
+     "he will return to Alcoholics Anonymous meetings",
+     # shorthand that is also a town's name, after a bare "to", "in", "from"
+     "Assess response to Neo. Wean as able.", "Swan changed to Quinton in Lt IJ",
+     # a town's name before the device it brands
+     "pt moved to towson bed for comfort", "PT MOVED TO KESWICK BED", "up in towson chair"],
+)
+def test_where_someone_lives_names_no_town_here(text):
+    assert "[LOCATION]" not in redacted(text), redacted(text)
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,10 @@ from redaction import REDACT
         "Banadryl given with relief. Sx with Yankaur for thick secretions.",
         "Continue per protocol. Titrate per NSG judgement. MS changes noted.",
         "Social: husband and daughter in to visit. Family aware of plan.",
+        # beds, boots, tubes and drains by brand; IV rates; sitting and moving
+        "Proph: Pneumoboots on. Venodynes in place. Kinair bed. IVF at KVO.",
+        "Dobhoff advanced, Pleurevac to sx. HOB up 30. Moved to Stryker bed.",
+        "Placed on Bair Hugger. Up in Broda chair, then Recliner. Stepdown bed requested.",
     ],
 )
 def test_shorthand_is_no_phi(text):
