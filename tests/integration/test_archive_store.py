@@ -19,7 +19,7 @@ import pytest
 from engine import protocol as p
 from engine.archive import keys
 from engine.archive import manifest as manifests
-from engine.archive.into_store import ACTION, record_id
+from engine.archive.into_store import ACTION, load_run, record_id
 from engine.client import EngineClient
 from engine.phi import Scrubber, ScrubPolicy, site_lexicon
 from engine.store import unlock
@@ -176,3 +176,24 @@ def test_surrogates_agree_with_the_output_and_no_phi_in_the_store(loaded):
                         site=site_lexicon.build((), ("admin",)))
     texts = {row["scrubbed_text"] for row in _rows(loaded["out"]) if row["scrubbed_text"]}
     assert {scrubber.scrub(text).text for text in NOTES.values()} == texts
+
+
+def test_a_partial_load_is_finished_without_twins(loaded):
+    """Last in the module: a store holding only part of the run (as if an earlier load of
+    it had stopped half-way) gets the rest, and what it had stays single."""
+    data_dir, out = loaded["data_dir"], loaded["out"]
+    manifest = manifests.load(out)
+    store = unlock(data_dir, "admin", PASSWORD)
+    try:
+        key = keys.stored_key(store.db.conn, manifest.run_id)
+        gone = record_id(key, next(r["id"] for r in _rows(out) if r["status"] == "processed"))
+        with store.db.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE record_id = ?", (gone,))
+            conn.execute("DELETE FROM records WHERE id = ?", (gone,))
+        digest = hashlib.sha256((out / manifests.MANIFEST).read_bytes()).hexdigest()
+        result = load_run(store, data_dir, out, manifest, key, digest)
+        counts = store.db.query("SELECT count(*), count(DISTINCT record_id) FROM documents")
+    finally:
+        store.close()
+    assert (result.loaded, result.already, result.failed) == (1, 2, 1)
+    assert counts == [(3, 3)]
