@@ -4,6 +4,7 @@ Light at import (the CLI builds its parser from here): Ray and pyarrow load only
 starts. With a user (``--user`` or HNTAI_USER) and a store on this machine, the run takes the
 store's settings (site lexicon, staff names, extraction limits) and ends as one entry in
 its hash-chained audit log: who, how many inputs, the manifest's hash, errors by code.
+``--into-store`` then loads the run's documents into that store (engine/archive/into_store.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from engine.errors import HntaiError, InvalidRequest, PermissionDenied
+from engine.errors import AuthFailed, HntaiError, InvalidRequest, PermissionDenied
 from engine.policy import SCRUB_POLICIES, MachinePolicy, machine_policy
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -42,6 +43,9 @@ def add_arguments(cmd: argparse.ArgumentParser) -> None:
                      help="the site's own names to remove as well (as `hntai scrub`)")
     cmd.add_argument("--shard-rows", type=int, default=1000,
                      help="rows per Parquet shard (a shard is the unit of resume)")
+    cmd.add_argument("--into-store", action="store_true",
+                     help="when the run is complete, load its documents into the store of "
+                          "this machine (one record per document; needs a user)")
 
 
 def scrub_policy(requested: str | None, policy: MachinePolicy) -> str:
@@ -61,6 +65,16 @@ def _login(args: argparse.Namespace, data_dir: Path, password: PasswordFn):
     return unlock(data_dir, user, password(f"Password for {user}: "))
 
 
+def _run_key(data_dir: Path, run_id: str, store) -> bytes:
+    """A resumed run's key: its file, or the store's copy once the run was loaded."""
+    from engine.archive import keys
+
+    if store is None:
+        return keys.load_key(data_dir, run_id)
+    with store.db.lock:
+        return keys.load_key(data_dir, run_id, store.db.conn)
+
+
 def _audit(store, result: dict[str, Any], status: str, error: str | None) -> None:
     from engine.store import audit
 
@@ -76,6 +90,7 @@ def run(args: argparse.Namespace, data_dir: Path, password: PasswordFn) -> int:
     from engine.archive import manifest as manifests
     from engine.archive.cluster import ClusterOptions, ray_session
     from engine.archive.inputs import list_inputs
+    from engine.archive.into_store import load_run
     from engine.archive.progress import ArchiveProgress
     from engine.archive.run import RunOptions, run_archive
     from engine.archive.stage import StageConfig
@@ -93,21 +108,24 @@ def run(args: argparse.Namespace, data_dir: Path, password: PasswordFn) -> int:
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     manifest = manifests.load(out)
     scrub = scrub_policy(args.policy, policy)
-    if manifest is None:
-        run_id = keys.new_run_id()
-        key = keys.create_key(data_dir, run_id)
-        manifest = manifests.ArchiveManifest(run_id=run_id, policy=scrub, inputs=0,
-                                             started_at=utc_now_iso())
-        manifests.save(out, manifest)
-    elif args.policy and args.policy != manifest.policy:
+    if manifest is not None and args.policy and args.policy != manifest.policy:
         raise InvalidRequest("this output was started under another scrub policy",
                              {"policy": manifest.policy})
-    else:
-        key = keys.load_key(data_dir, manifest.run_id)
     with ExitStack() as stack:
         store = _login(args, data_dir, password)
         if store is not None:
             stack.callback(store.close)
+        elif args.into_store:
+            raise AuthFailed("--into-store needs the store of this machine and a user: "
+                             "name one with --user or HNTAI_USER")
+        if manifest is None:
+            run_id = keys.new_run_id()
+            key = keys.create_key(data_dir, run_id)
+            manifest = manifests.ArchiveManifest(run_id=run_id, policy=scrub, inputs=0,
+                                                 started_at=utc_now_iso())
+            manifests.save(out, manifest)
+        else:
+            key = _run_key(data_dir, manifest.run_id, store)
         lexicons = [str(p) for p in (policy.site_lexicon, args.site_lexicon) if p]
         staff: tuple[str, ...] = ()
         limits = ExtractionLimits()
@@ -144,6 +162,9 @@ def run(args: argparse.Namespace, data_dir: Path, password: PasswordFn) -> int:
                        network_blocked=len(session.blocked))
         if store is not None:
             _audit(store, summary, "success", None)
+        if args.into_store:
+            loaded = load_run(store, data_dir, out, done, key, result.manifest_sha256)
+            summary.update(loaded=loaded.loaded, already_loaded=loaded.already)
     if args.json:
         print(json.dumps({"event": "finished", "out": str(out), "seconds":
                           round(result.seconds, 2), **summary}, sort_keys=True), flush=True)
@@ -152,4 +173,7 @@ def run(args: argparse.Namespace, data_dir: Path, password: PasswordFn) -> int:
               f"({result.resumed} already done) in {result.seconds:.1f} s -> {out}")
         for code, count in done.errors_by_code.items():
             print(f"  {code}: {count}")
+        if args.into_store:
+            print(f"{summary['loaded']} documents loaded into the store "
+                  f"({summary['already_loaded']} were there already)")
     return EXIT_FAILED if done.failed else EXIT_OK

@@ -24,6 +24,9 @@ ROW_SCHEMA = pa.schema([
     ("id", pa.string()),
     ("source_hash", pa.string()),  # HMAC-SHA-256 of the path under the input, or note id
     ("kind", pa.string()),  # pdf | docx | image | text | ccda | fhir | note; null: unread
+    ("sha256", pa.string()),  # of the file's bytes (a note: its UTF-8 text); null: unread
+    ("mime", pa.string()),
+    ("size_bytes", pa.int64()),
     ("status", pa.string()),  # processed | failed
     ("error_code", pa.string()),
     ("page_count", pa.int32()),
@@ -70,16 +73,20 @@ def write_shard(folder: Path, name: str, table: pa.Table) -> ShardInfo:
     return info
 
 
+def read_shard(folder: Path, shard: ShardInfo, columns: Sequence[str] | None = None
+               ) -> pa.Table:
+    """A committed shard, checked against the hash the manifest recorded for it."""
+    path = folder / shard.name
+    if not path.is_file() or file_sha256(path) != shard.sha256:
+        raise CorruptFile("a committed shard of the output is missing or changed",
+                          {"shard": shard.name})
+    return pq.read_table(path, columns=list(columns) if columns else None)
+
+
 def read_ids(folder: Path, shards: Iterable[ShardInfo]) -> list[str]:
     """The ids of the committed shards, each shard checked against its recorded hash."""
-    ids: list[str] = []
-    for shard in shards:
-        path = folder / shard.name
-        if not path.is_file() or file_sha256(path) != shard.sha256:
-            raise CorruptFile("a committed shard of the output is missing or changed",
-                              {"shard": shard.name})
-        ids.extend(pq.read_table(path, columns=["id"]).column("id").to_pylist())
-    return ids
+    return [row_id for shard in shards
+            for row_id in read_shard(folder, shard, ["id"]).column("id").to_pylist()]
 
 
 def remove_uncommitted(folder: Path, committed: Iterable[ShardInfo]) -> int:

@@ -43,9 +43,10 @@ class StageConfig:
 
 
 def _failed(item: ArchiveInput, code: str, kind: str | None = None) -> dict[str, Any]:
-    return {"id": item.id, "source_hash": item.source_hash, "kind": kind, "status": FAILED,
-            "error_code": code, "page_count": 0, "ocr_pages": 0, "scrubbed_text": None,
-            "phi_spans": [], "pages": "[]", "entities": None}
+    return {"id": item.id, "source_hash": item.source_hash, "kind": kind, "sha256": None,
+            "mime": None, "size_bytes": None, "status": FAILED, "error_code": code,
+            "page_count": 0, "ocr_pages": 0, "scrubbed_text": None, "phi_spans": [],
+            "pages": "[]", "entities": None}
 
 
 class DocumentStage:
@@ -92,6 +93,8 @@ class DocumentStage:
             scrubbed = keep_vocabulary(extracted.text, scrubbed, extracted.vocabulary)
         pages = scrubbed_pages(extracted, scrubbed.spans)
         coded, kind = extracted.coded, extracted.kind
+        file_facts = {"sha256": extracted.sha256, "mime": extracted.mime,
+                      "size_bytes": extracted.size_bytes}
         page_count, ocr_pages = extracted.page_count, extracted.ocr_page_count
         del extracted  # the original text goes no further than this line
         extraction: dict[str, Any] = without_stand_ins(
@@ -100,7 +103,7 @@ class DocumentStage:
             ordered = sorted(scrubbed.spans, key=lambda s: s.orig_start)
             extraction = merge_coded(extraction, coded,
                                      lambda offset: map_offset(offset, ordered))
-        return {"id": item.id, "source_hash": item.source_hash, "kind": kind,
+        return {"id": item.id, "source_hash": item.source_hash, "kind": kind, **file_facts,
                 "status": PROCESSED, "error_code": None, "page_count": page_count,
                 "ocr_pages": ocr_pages, "scrubbed_text": scrubbed.text,
                 "phi_spans": [{"type": str(getattr(s.type, "value", s.type)),
