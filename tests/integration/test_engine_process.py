@@ -68,8 +68,8 @@ def test_wrong_password_opens_nothing(engine, tmp_path, credentials):
 def test_store_bytes_hold_no_plaintext(engine, eval_dir, tmp_path):
     manifest = _manifest(eval_dir)
     markers = list(manifest["plaintext_markers"])
-    # The markers go in as file names (kept, encrypted, as each document's source name) and
-    # as document content.
+    # The markers go in as file names (kept, encrypted, as each document's source name unless
+    # the name could identify a patient, then a neutral one) and as document content.
     jobs = []
     for i, marker in enumerate(markers):
         path = tmp_path / f"{marker}.txt"
@@ -78,8 +78,9 @@ def test_store_bytes_hold_no_plaintext(engine, eval_dir, tmp_path):
         jobs.append(engine.request(p.ProcessDocument(path=str(path))).id)
     done = engine.wait_jobs(jobs, timeout=300)
     assert all(info.state == "succeeded" for info in done.values())
-    decrypted = {d["source_name"] for d in engine.request(p.ListDocuments())}
-    assert decrypted == {f"{m}.txt" for m in markers}  # readable through the key…
+    names = [d["source_name"] for d in engine.request(p.ListDocuments())]
+    assert len(names) == len(markers)  # readable through the key…
+    assert all(n in {f"{m}.txt" for m in markers} or n.startswith("document ") for n in names)
     engine.close()  # the engine checkpoints the WAL as it closes the store
     files = [f for f in engine.data_dir.rglob("*") if f.is_file()]
     assert any(f.name == "hntai.db" for f in files)

@@ -52,7 +52,7 @@ def test_summary_cache_hit_and_lru_prune(store):
 
 def test_a_document_is_read_whole_or_by_part(store):
     with store.db.transaction() as conn:
-        rec = records.create(conn, "admin")
+        rec = records.store(conn, records.pending(), "admin")
         doc_id = documents.insert(conn, documents.NewDocument(
             record_id=rec.id, job_id=None, source_name="note.txt", sha256="0" * 64,
             kind="text", mime="text/plain", size_bytes=20, page_count=1, ocr_pages=0,
