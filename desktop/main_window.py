@@ -20,7 +20,7 @@ from desktop.views.dictation import DictationPanel
 from desktop.views.document import DocumentView
 from desktop.views.drop_zone import DropZone, Refused, dropped_paths, summary_of
 from desktop.views.jobs import JobPanel
-from desktop.views.records import MRN_NOTE, RecordsPanel
+from desktop.views.records import RecordsPanel, mrn_field
 from desktop.views.status import EngineStatusBar
 from engine import protocol as p
 
@@ -39,13 +39,9 @@ class HomePage(QtWidgets.QWidget):
         self.one_record.setAccessibleName("Put files added together in one record")
         self.one_record.setToolTip("Checked: the files of one drop become one record, so they "
                                    "are summarized together")
-        self.patient = QtWidgets.QLineEdit(placeholderText="Patient's MRN (optional)")
-        self.patient.setAccessibleName("Patient's MRN for added files")
-        self.patient.setToolTip("Files added with an MRN go to that patient's record (a new "
-                                "one the first time). " + MRN_NOTE)
-        self.patient.setClearButtonEnabled(True)
-        for button in self.patient.findChildren(QtWidgets.QToolButton):
-            button.setAccessibleName("Clear MRN")
+        self.patient = mrn_field("Patient's MRN (optional)", "Patient's MRN for added files",
+                                 "Files added with an MRN go to that patient's record (a new "
+                                 "one the first time).")
         self.notice = QtWidgets.QLabel("")
         self.notice.setProperty("role", "error")
         self.notice.setWordWrap(True)

@@ -23,6 +23,17 @@ MRN_NOTE = ("HNTAI keeps no MRN: only a keyed fingerprint of it, so that typing 
             "finds this record again.")
 
 
+def mrn_field(placeholder: str, name: str, tip: str) -> QtWidgets.QLineEdit:
+    """A line where an MRN is typed; its tooltip ends with what HNTAI keeps of it."""
+    line = QtWidgets.QLineEdit(placeholderText=placeholder)
+    line.setAccessibleName(name)
+    line.setToolTip(f"{tip} {MRN_NOTE}")
+    line.setClearButtonEnabled(True)
+    for button in line.findChildren(QtWidgets.QToolButton):
+        button.setAccessibleName("Clear MRN")
+    return line
+
+
 def record_title(record: Mapping[str, Any]) -> str:
     """A record's name in lists: its label when one is set, else its pseudonym."""
     return record.get("label") or record.get("pseudonym") or record["id"]
@@ -51,13 +62,9 @@ class RecordsPanel(QtWidgets.QWidget):
         self.kind.addItem("All kinds", None)
         for key, name in _KIND_NAMES.items():
             self.kind.addItem(name, key)
-        self.mrn = QtWidgets.QLineEdit(placeholderText="Find by MRN")
-        self.mrn.setAccessibleName("Find by MRN")
-        self.mrn.setToolTip("Type the patient's MRN and press Enter: the record linked to it "
-                            "is selected (exact match). " + MRN_NOTE)
-        self.mrn.setClearButtonEnabled(True)
-        for button in self.mrn.findChildren(QtWidgets.QToolButton):
-            button.setAccessibleName("Clear MRN")
+        self.mrn = mrn_field("Find by MRN", "Find by MRN",
+                             "Type the patient's MRN and press Enter: the record linked to it "
+                             "is selected (exact match).")
         self.mrn_state = QtWidgets.QLabel("")
         self.mrn_state.setProperty("role", "subtitle")
         self.mrn_state.setAccessibleName("Find by MRN result")
