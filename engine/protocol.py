@@ -188,6 +188,18 @@ class GetDocument(Request):
 
 
 @dataclass(frozen=True)
+class GetRecordFacts(Request):
+    """The extracted facts of every document of a record, each entity with its
+    ``document_id`` (and its span in that document's text), the documents oldest first, and
+    the record's replaced values (so that a view can mark them). Audited once, as one read
+    of the record. ``entities`` False: the documents and replaced values only (what a
+    summary's stream needs to mark its stand-ins)."""
+
+    record_id: str = ""
+    entities: bool = True
+
+
+@dataclass(frozen=True)
 class GetStatus(Request):
     pass
 
