@@ -6,7 +6,7 @@ cell (a moved date) are marked as in the document view."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,36 +103,55 @@ class FactRow:
         return [(m.get("document_id"), m["start"], m["end"]) for m in self.mentions]
 
 
+class FactMerger:
+    """Merges mentions into rows a slice at a time (a long document has tens of thousands):
+    ``add`` takes them in reading order, ``rows`` gives the table.
+
+    Mentions merge only when their assertion agrees (a denied problem never joins a present
+    one) and their values agree (two doses are two rows); a mention without values joins the
+    one set of values its fact has, and stands alone when there are several (which one it
+    meant cannot be told). A record's mentions carry their ``document_id``; ``documents``
+    orders them (oldest document first)."""
+
+    def __init__(self, columns: tuple[tuple[str, str], ...],
+                 documents: Sequence[str] = ()) -> None:
+        self.columns = columns
+        self._rank = {document_id: i for i, document_id in enumerate(documents)}
+        # (assertion, name) → the values shown → the mentions, in reading order
+        self._groups: dict[tuple, dict[tuple[str, ...], list[Mapping[str, Any]]]] = {}
+        self.mentions = 0
+
+    def place(self, entity: Mapping[str, Any]) -> tuple[int, int]:
+        return self._rank.get(entity.get("document_id"), 0), entity.get("start", 0)
+
+    def add(self, entities: Sequence[Mapping[str, Any]]) -> FactMerger:
+        for entity in entities:
+            attributes = entity.get("attributes") or {}
+            cells = tuple(attribute(attributes, k) for k, _ in self.columns)
+            self._groups.setdefault((entity.get("assertion", "present"), _name_key(entity)),
+                                    {}).setdefault(cells, []).append(entity)
+        self.mentions += len(entities)
+        return self
+
+    def rows(self) -> list[FactRow]:
+        bare = tuple("" for _ in self.columns)
+        rows: list[FactRow] = []
+        for found in self._groups.values():
+            by_cells = dict(found)
+            valued = [cells for cells in by_cells if cells != bare]
+            if len(valued) == 1 and bare in by_cells:
+                by_cells[valued[0]] = sorted(by_cells.pop(bare) + by_cells[valued[0]],
+                                             key=self.place)
+            rows += [FactRow(cells, tuple(mentions)) for cells, mentions in by_cells.items()]
+        return sorted(rows, key=lambda r: self.place(r.entity))
+
+
 def merge_mentions(entities: Sequence[Mapping[str, Any]],
                    columns: tuple[tuple[str, str], ...],
                    documents: Sequence[str] = ()) -> list[FactRow]:
-    """One row per fact. Mentions merge only when their assertion agrees (a denied problem
-    never joins a present one) and their values agree (two doses are two rows); a mention
-    without values joins the one set of values its fact has, and stands alone when there
-    are several (which one it meant cannot be told). A record's mentions carry their
-    ``document_id``; ``documents`` orders them (oldest document first)."""
-    rank = {document_id: i for i, document_id in enumerate(documents)}
-
-    def place(entity: Mapping[str, Any]) -> tuple[int, int]:
-        return rank.get(entity.get("document_id"), 0), entity.get("start", 0)
-
-    groups: dict[tuple, list[Mapping[str, Any]]] = {}
-    for entity in sorted(entities, key=place):
-        key = (entity.get("assertion", "present"), _name_key(entity))
-        groups.setdefault(key, []).append(entity)
-    rows: list[FactRow] = []
-    for mentions in groups.values():
-        by_cells: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
-        for entity in mentions:
-            attributes = entity.get("attributes") or {}
-            by_cells.setdefault(tuple(attribute(attributes, k) for k, _ in columns),
-                                []).append(entity)
-        bare = tuple("" for _ in columns)
-        valued = [cells for cells in by_cells if cells != bare]
-        if len(valued) == 1 and bare in by_cells:
-            by_cells[valued[0]] = sorted(by_cells.pop(bare) + by_cells[valued[0]], key=place)
-        rows += [FactRow(cells, tuple(found)) for cells, found in by_cells.items()]
-    return sorted(rows, key=lambda r: place(r.entity))
+    """One row per fact (FactMerger's rules), all at once."""
+    merger = FactMerger(columns, documents)
+    return merger.add(sorted(entities, key=merger.place)).rows()
 
 
 def code_text(code: Mapping[str, Any] | None) -> str:
@@ -144,6 +163,8 @@ def code_text(code: Mapping[str, Any] | None) -> str:
     return f"{names.get(system.lower(), system)} {code.get('code', '')}"
 
 
+# Mentions merged per turn of the event loop (about 30 ms of a slow machine's time).
+FILL_SLICE = 1000
 _SET_ASIDE = frozenset({"negated", "family", "hypothetical", "resolved"})
 # Column widths are measured on this many rows, not on all of a long document's.
 _SIZE_SAMPLE_ROWS = 100
@@ -250,6 +271,19 @@ class FactModel(QtCore.QAbstractTableModel):
         return places[index]
 
 
+class FactTable(QtWidgets.QTableView):
+    """A table of facts over its FactModel."""
+
+    def fact_model(self) -> FactModel:
+        return self.model()  # type: ignore[return-value]
+
+    def rowCount(self) -> int:
+        return self.fact_model().rowCount()
+
+    def text(self, row: int, column: int) -> str:
+        return self.fact_model().data(self.fact_model().index(row, column)) or ""
+
+
 class ClinicalTables(QtWidgets.QTabWidget):
     span_activated = Signal(int, int)  # start, end in the scrubbed text of the document shown
     mention_activated = Signal(str, int, int)  # a record's tables: document, start, end
@@ -257,12 +291,17 @@ class ClinicalTables(QtWidgets.QTabWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Extracted clinical data")
-        self.tables: dict[str, QtWidgets.QTableView] = {}
+        self.tables: dict[str, FactTable] = {}
         self.models: dict[str, FactModel] = {}
         self.mode = TAGS
         self._stand_ins: Sequence[Mapping[str, str]] = ()
+        self._shown_marker: StandInMarker | None = None
+        self._work: Iterator[None] = iter(())
+        self.slices = 0  # turns of the event loop the last long fill took
+        self._filling = QtCore.QTimer(self, interval=0)
+        self._filling.timeout.connect(self._fill_step)
         for entity_type, title, columns in _TABLES:
-            table = QtWidgets.QTableView()
+            table = FactTable()
             model = FactModel(columns, table)
             table.setModel(model)
             table.setAccessibleName(f"{title} table")
@@ -295,21 +334,55 @@ class ClinicalTables(QtWidgets.QTabWidget):
 
     def _fill(self, facts: Mapping[str, Any], stand_ins: Sequence[Mapping[str, str]],
               order: Sequence[str], names: Mapping[str, str]) -> None:
-        entities: Sequence[Mapping[str, Any]] = facts.get("entities", ())
-        nkda = bool(facts.get("no_known_allergies"))
+        """Merged and shown at once when short; a long extraction a slice of mentions per
+        turn of the event loop, so that the window never stalls on it."""
+        self._filling.stop()
         self._stand_ins = stand_ins
-        marker = self._marker()
+        self._shown_marker = self._marker()
+        entities: Sequence[Mapping[str, Any]] = facts.get("entities", ())
+        work = self._merge(entities, bool(facts.get("no_known_allergies")), order, names)
+        if len(entities) <= FILL_SLICE:
+            for _ in work:
+                pass
+            return
+        self._work = work
+        self.slices = 0
+        for index, (_type, title, _columns) in enumerate(_TABLES):
+            self.models[_type].set_rows([], {}, None)
+            self.setTabText(index, f"{title} (…)")
+        self._filling.start()
+
+    def _merge(self, entities: Sequence[Mapping[str, Any]], nkda: bool, order: Sequence[str],
+               names: Mapping[str, str]) -> Iterator[None]:
+        """The fill as steps: each merges at most FILL_SLICE mentions or fills one table."""
         by_type: dict[str, list[Mapping[str, Any]]] = {}
         for entity in entities:
             by_type.setdefault(entity.get("type", ""), []).append(entity)
         for index, (entity_type, title, columns) in enumerate(_TABLES):
-            rows = merge_mentions(by_type.get(entity_type, ()), columns, order)
+            merger = FactMerger(columns, order)
+            mentions = sorted(by_type.get(entity_type, ()), key=merger.place)
+            for at in range(0, len(mentions), FILL_SLICE):
+                merger.add(mentions[at:at + FILL_SLICE])
+                yield
+            rows = merger.rows()
             note = "No known allergies" if entity_type == "allergy" and nkda and not rows else ""
-            self.models[entity_type].set_rows(rows, names, marker, note)
+            self.models[entity_type].set_rows(rows, names, self._shown_marker, note)
             self.tables[entity_type].resizeColumnsToContents()
             self.setTabText(index, f"{title} ({len(rows)})")
-            mentions = sum(len(r.mentions) for r in rows)
-            self.setTabToolTip(index, f"{len(rows)} distinct, from {mentions} mention(s)")
+            self.setTabToolTip(index, f"{len(rows)} distinct, from {merger.mentions} "
+                                      "mention(s)")
+            yield
+
+    def _fill_step(self) -> None:
+        try:
+            next(self._work)
+            self.slices += 1
+        except StopIteration:
+            self._filling.stop()
+
+    @property
+    def filling(self) -> bool:
+        return self._filling.isActive()
 
     def _marker(self) -> StandInMarker | None:
         if not self._stand_ins:
@@ -320,9 +393,9 @@ class ClinicalTables(QtWidgets.QTabWidget):
     def set_display(self, mode: str) -> None:
         """TAGS or STAND_INS (setting display.replaced_values), as in the document view."""
         self.mode = mode
-        marker = self._marker()
+        self._shown_marker = self._marker()
         for model in self.models.values():
-            model.set_marker(marker)
+            model.set_marker(self._shown_marker)
 
     def activate(self, entity_type: str, row: int) -> None:
         """Each double-click shows the next place the fact is mentioned."""
