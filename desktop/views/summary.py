@@ -352,7 +352,8 @@ class SummaryView(QtWidgets.QWidget):
         if marker is None or not self._streamed:
             return
         # Shown again whole: a value may have come in two pieces (a summary is short).
-        self.stream.setHtml(marker.html(self._streamed[:marker.settled(self._streamed)]))
+        shown = marker.html(self._streamed[:marker.settled(self._streamed)])
+        self.stream.setHtml(f"<div style='white-space:pre-wrap'>{shown}</div>")
         self.stream.show()
         self.stream.moveCursor(QtGui.QTextCursor.MoveOperation.End)
         self.stream.ensureCursorVisible()
