@@ -89,6 +89,7 @@ def idle_view(qtbot, tmp_path):
     view.job_id = "j1"
     view.with_model = True
     view.cancel.setEnabled(True)
+    view.mark_stream([])  # the record's replaced values (none) have arrived
     return view
 
 
