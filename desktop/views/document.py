@@ -96,9 +96,9 @@ class DocumentView(QtWidgets.QWidget):
         self._counts: dict[str, int] = {}  # PHI per type in the whole document shown
         self._shown: str | None = None  # the document whose text is on screen
         self._record: str | None = None  # the record shown without a chosen document
-        # A long document's extraction is most of its content (thousands of entities): it is
-        # read, and the clinical tables filled, when their tab is shown, not with the text.
-        # The document or record whose facts are asked for or shown.
+        # The document or record whose facts are asked for or shown. A long document's
+        # extraction is most of its content (thousands of entities): it is read, and the
+        # clinical tables filled, when their tab is shown, not with the text.
         self._clinical_for: str | None = None
         self.heading = QtWidgets.QLabel("")
         self.heading.setProperty("role", "title")
