@@ -5,6 +5,7 @@ cell (a moved date) are marked as in the document view."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -335,13 +336,17 @@ class ClinicalTables(QtWidgets.QTabWidget):
     def _fill(self, facts: Mapping[str, Any], stand_ins: Sequence[Mapping[str, str]],
               order: Sequence[str], names: Mapping[str, str]) -> None:
         """Merged and shown at once when short; a long extraction a slice of mentions per
-        turn of the event loop, so that the window never stalls on it."""
+        turn of the event loop, so that the window never stalls on it. The entities come as
+        objects (``entities``) or, from the engine, as JSON text in chunks
+        (``entity_chunks``), each decoded in a turn of its own."""
         self._filling.stop()
         self._stand_ins = stand_ins
         self._shown_marker = self._marker()
-        entities: Sequence[Mapping[str, Any]] = facts.get("entities", ())
-        work = self._merge(entities, bool(facts.get("no_known_allergies")), order, names)
-        if len(entities) <= FILL_SLICE:
+        chunks: Sequence[str | Sequence[Mapping[str, Any]]] = facts.get(
+            "entity_chunks", [facts.get("entities", ())])
+        count = facts.get("entity_count", sum(len(c) for c in chunks if not isinstance(c, str)))
+        work = self._merge(chunks, bool(facts.get("no_known_allergies")), order, names)
+        if count <= FILL_SLICE:
             for _ in work:
                 pass
             return
@@ -352,12 +357,15 @@ class ClinicalTables(QtWidgets.QTabWidget):
             self.setTabText(index, f"{title} (…)")
         self._filling.start()
 
-    def _merge(self, entities: Sequence[Mapping[str, Any]], nkda: bool, order: Sequence[str],
-               names: Mapping[str, str]) -> Iterator[None]:
-        """The fill as steps: each merges at most FILL_SLICE mentions or fills one table."""
+    def _merge(self, chunks: Sequence[str | Sequence[Mapping[str, Any]]], nkda: bool,
+               order: Sequence[str], names: Mapping[str, str]) -> Iterator[None]:
+        """The fill as steps: each decodes one chunk, merges at most FILL_SLICE mentions or
+        fills one table."""
         by_type: dict[str, list[Mapping[str, Any]]] = {}
-        for entity in entities:
-            by_type.setdefault(entity.get("type", ""), []).append(entity)
+        for chunk in chunks:
+            for entity in json.loads(chunk) if isinstance(chunk, str) else chunk:
+                by_type.setdefault(entity.get("type", ""), []).append(entity)
+            yield
         for index, (entity_type, title, columns) in enumerate(_TABLES):
             merger = FactMerger(columns, order)
             mentions = sorted(by_type.get(entity_type, ()), key=merger.place)

@@ -218,7 +218,7 @@ class DocumentView(QtWidgets.QWidget):
             self.link.call(p.GetRecordFacts(record_id=target)) \
                 .success(self._show_record_facts).failure(self._extraction_refused).run()
             return
-        self.link.call(p.GetDocument(document_id=target, part="extraction")) \
+        self.link.call(p.GetDocument(document_id=target, part="facts")) \
             .success(self._show_extraction).failure(self._extraction_refused).run()
 
     def _show_extraction(self, content: Mapping[str, Any]) -> None:

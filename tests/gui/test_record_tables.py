@@ -22,6 +22,7 @@ from desktop.views.document import CLINICAL_TAB, TEXT_TAB
 from desktop.views.phi_text import STAND_INS
 from desktop.views.summary import SummaryView
 from engine import protocol as p
+from engine.service import ENTITY_CHUNK, entity_chunks
 
 VISIT = ("ASSESSMENT: Chest pain on exertion. Hypertension.\n"
          "MEDICATIONS: Lisinopril 10 mg daily.\n")
@@ -88,6 +89,27 @@ def test_a_long_extraction_is_merged_in_slices_into_a_model(qtbot):
     qtbot.wait(50)  # painted
     assert 0 < model.formatted_rows <= 2 * _SIZE_SAMPLE_ROWS
     assert _cell(table, 0, "Sources") == "Past medical history ×2"  # formatted when asked
+
+
+def test_the_engines_chunks_are_decoded_one_per_turn(qtbot):
+    """A long extraction crosses from the engine as JSON text in chunks: decoding them all at
+    once on receipt would hold the window as long as merging them at once."""
+    entities = [{"type": "vital", "text": "BP", "start": n * 9, "end": n * 9 + 2,
+                 "section": "vitals", "attributes": {"systolic": 120 + n % 3,
+                                                     "diastolic": 80}}
+                for n in range(3 * ENTITY_CHUNK + 10)]
+    facts = entity_chunks(entities)
+    assert facts["entity_count"] == len(entities) and len(facts["entity_chunks"]) == 4
+    assert all(isinstance(chunk, str) for chunk in facts["entity_chunks"])
+    tables = ClinicalTables()
+    qtbot.addWidget(tables)
+    tables.show_extraction(facts)
+    assert tables.filling and tables.tables["vital"].rowCount() == 0
+    qtbot.waitUntil(lambda: not tables.filling, timeout=60_000)
+    assert tables.slices >= 4 + len(entities) // FILL_SLICE
+    table = tables.tables["vital"]
+    assert sorted(_cell(table, r, "Value") for r in range(table.rowCount())) == \
+        ["120/80", "121/80", "122/80"]
 
 
 def test_a_new_document_stops_the_fill_of_the_last(qtbot):
