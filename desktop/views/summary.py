@@ -70,6 +70,7 @@ def planned_text(models: list[Mapping[str, Any]], choice: str) -> str:
     return "; ".join([*missing, "the summary will be built from the extracted facts only."])
 
 
+STREAM_SHOW_MS = 150  # the stream is shown again at most this often
 _SHORTEST = 3  # shorter stand-ins ("MA", "90") would mark ordinary words and numbers
 
 
@@ -227,6 +228,9 @@ class SummaryView(QtWidgets.QWidget):
         self.stream = QtWidgets.QTextEdit(readOnly=True)
         self._streamed = ""
         self._stream_marker: StandInMarker | None = None
+        # Pieces arriving close together are shown together: marking scans the whole text.
+        self._stream_soon = QtCore.QTimer(self, singleShot=True, interval=STREAM_SHOW_MS)
+        self._stream_soon.timeout.connect(self._show_stream)
         self.stream.setAccessibleName("Summary being written")
         self.stream.setPlaceholderText("The model's statements appear here as they are "
                                        "written; only those that pass the check are kept.")
@@ -339,7 +343,8 @@ class SummaryView(QtWidgets.QWidget):
         if event.job_id != self.job_id or not self.cancel.isEnabled():
             return  # after Cancel, late pieces are not shown again
         self._streamed += event.text
-        self._show_stream()
+        if not self._stream_soon.isActive():
+            self._stream_soon.start()
 
     def mark_stream(self, stand_ins: Sequence[Mapping[str, str]]) -> None:
         """The record's replaced values: the stream is shown from now on, marked with them."""
@@ -380,6 +385,7 @@ class SummaryView(QtWidgets.QWidget):
         self.facts_only.setVisible(self.with_model and self.record_id is not None)
 
     def _drop_model_text(self) -> None:
+        self._stream_soon.stop()
         self._streamed = ""
         self.stream.clear()
         self.stream.hide()

@@ -20,7 +20,7 @@ from desktop.views.clinical import (
 )
 from desktop.views.document import CLINICAL_TAB, TEXT_TAB
 from desktop.views.phi_text import STAND_INS
-from desktop.views.summary import SummaryView
+from desktop.views.summary import STREAM_SHOW_MS, SummaryView
 from engine import protocol as p
 from engine.service import ENTITY_CHUNK, entity_chunks
 
@@ -162,22 +162,25 @@ def streaming(qtbot, tmp_path):
     return view
 
 
-def test_the_stream_marks_replaced_values_and_holds_back_half_a_one(streaming):
-    emit = streaming.link.job_text.emit
-    emit(p.JobText("J-1", "Seen by Lato"))
-    assert streaming.stream.toPlainText() == ""  # the record's replaced values not known yet
+def test_the_stream_marks_replaced_values_and_holds_back_half_a_one(streaming, qtbot):
+    emit, stream = streaming.link.job_text.emit, streaming.stream
+
+    def shown_after(piece: str) -> str:
+        emit(p.JobText("J-1", piece))
+        qtbot.wait(STREAM_SHOW_MS + 100)  # pieces close together are shown together
+        return stream.toPlainText()
+
+    assert shown_after("Seen by Lato") == ""  # the record's replaced values are not known yet
     streaming.mark_stream([{"type": "NAME", "text": "Latoya Piazza"},
                            {"type": "DATE", "text": "08/22/2023"}])
-    assert streaming.stream.toPlainText() == "Seen by "  # "Lato" may be the name's start
-    emit(p.JobText("J-1", "ya Piazza on 08/22"))
-    assert streaming.stream.toPlainText() == "Seen by [NAME] on "
-    emit(p.JobText("J-1", "/2023 for hypertension."))
-    assert streaming.stream.toPlainText() == ("Seen by [NAME] on [DATE shifted: 08/22/2023] "
-                                              "for hypertension.")
-    assert "Latoya" not in streaming.stream.toHtml()
+    assert stream.toPlainText() == "Seen by "  # "Lato" may be the name's start
+    assert shown_after("ya Piazza on 08/22") == "Seen by [NAME] on "
+    assert shown_after("/2023 for hypertension.") == ("Seen by [NAME] on [DATE shifted: "
+                                                      "08/22/2023] for hypertension.")
+    assert "Latoya" not in stream.toHtml()
     streaming.set_display(STAND_INS)
-    assert "Latoya Piazza" in streaming.stream.toPlainText()
-    assert "text-decoration:underline" in streaming.stream.toHtml().replace(" ", "")
+    assert "Latoya Piazza" in stream.toPlainText()
+    assert "text-decoration:underline" in stream.toHtml().replace(" ", "")
 
 
 # --- the record view with a real engine ---------------------------------------------------
