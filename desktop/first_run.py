@@ -54,6 +54,7 @@ class _AdminPage(QtWidgets.QWizardPage):
         self.start_engine = start_engine
         self.link: EngineLink | None = None
         self.recovery_key = ""
+        self._account = ("", "")  # what Next asked for, until the store is created
         self._done = False
         self.setTitle("Create the administrator account")
         self.setSubTitle("The administrator adds staff accounts, reads the audit log and manages "
@@ -86,22 +87,28 @@ class _AdminPage(QtWidgets.QWizardPage):
         self.wizard().button(QtWidgets.QWizard.WizardButton.NextButton).setEnabled(False)
         set_role(self.message, "subtitle")  # news, not an error
         self.message.setText("Starting the engine and creating the encrypted store…")
-        if self.link is None:
-            self.link = self.start_engine(Path(self.field("data_dir")).expanduser())
-        if self.link.running:
-            self._create(name, password)
-        else:
-            self.link.started.connect(lambda: self._create(name, password))
-            self.link.start_failed.connect(lambda e: self._failed(e))
+        self._account = (name, password)
+        link = self.start_engine(Path(self.field("data_dir")).expanduser())
+        fresh = link is not self.link  # the first try, or another folder chosen since
+        if fresh:
+            self.link = link
+            link.started.connect(self._create)
+            link.start_failed.connect(self._failed)
+        if link.running:
+            self._create()
+        elif not fresh:  # Next again after a refused start (the folder open elsewhere)
+            link.start()
         return False
 
-    def _create(self, name: str, password: str) -> None:
+    def _create(self) -> None:
         assert self.link is not None
+        name, password = self._account
         self.link.call(p.InitStore(admin=name, password=password)) \
             .success(self._created).failure(self._failed).run()
 
     def _created(self, result: p.InitResult) -> None:
         self.recovery_key = result.recovery_key
+        self._account = ("", "")
         self.password.clear()
         self.confirm.clear()
         self._done = True

@@ -181,10 +181,26 @@ class ListDocuments(Request):
 class GetDocument(Request):
     """Read a document's scrubbed content (audited as a PHI-bearing read). ``part`` "text"
     leaves the extraction out, "extraction" the text, spans and pages: a long document's
-    extraction is most of its content, and the review view needs it only in its own tab."""
+    extraction is most of its content, and the review view needs it only in its own tab.
+    "facts" is "extraction" with its entities as JSON text in chunks (``entity_chunks``,
+    ``entity_count``; decoded a chunk at a time) and the document's replaced values
+    (``stand_ins``), for the clinical tables."""
 
     document_id: str = ""
-    part: str = "all"  # "all" | "text" | "extraction"
+    part: str = "all"  # "all" | "text" | "extraction" | "facts"
+
+
+@dataclass(frozen=True)
+class GetRecordFacts(Request):
+    """The extracted facts of every document of a record, each entity with its
+    ``document_id`` (and its span in that document's text) as JSON text in chunks
+    (``entity_chunks``, ``entity_count``), the documents oldest first, and the record's
+    replaced values (``stand_ins``, so that a view can mark them). Audited once, as one read
+    of the record. ``entities`` False: the documents and replaced values only (what a
+    summary's stream needs to mark its stand-ins)."""
+
+    record_id: str = ""
+    entities: bool = True
 
 
 @dataclass(frozen=True)

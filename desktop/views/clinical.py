@@ -1,16 +1,20 @@
 """The extracted clinical data as tables, one tab per entity type, one row per fact however
-often the document mentions it. Double-clicking a row shows where in the scrubbed text the
-fact was found (again: the next place)."""
+often the document (or, for a record, its documents) mentions it. Double-clicking a row shows
+where in the scrubbed text the fact was found (again: the next place). Replaced values in a
+cell (a moved date) are marked as in the document view."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.qt import Qt, QtGui, QtWidgets, Signal
-from desktop.theme import hint_colour
+from desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from desktop.theme import hint_colour, is_dark, phi_colour
+from desktop.views.phi_text import STAND_INS, TAGS, type_name
+from desktop.views.summary import StandInMarker
 from engine.clinical.sections import LABELS
 
 # (entity type, tab title, attribute columns) in the order a clinician reads a chart.
@@ -28,7 +32,6 @@ _TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("social_history", "Social history", ()),
     ("substance", "Substances", ()),
 )
-NEXT_MENTION = Qt.ItemDataRole.UserRole + 1  # which mention a double-click shows next
 _ASSERTION_TEXT = {"present": "", "negated": "denied / absent", "possible": "possible",
                    "historical": "history", "family": "family history",
                    "hypothetical": "if / conditional", "resolved": "resolved"}
@@ -69,48 +72,87 @@ class FactRow:
     """Mentions of one fact: the same name (or code), the same assertion, the same values."""
 
     cells: tuple[str, ...]  # the attribute cells shown
-    mentions: tuple[Mapping[str, Any], ...]  # in text order; the first names the row
+    mentions: tuple[Mapping[str, Any], ...]  # in reading order; the first names the row
 
     @property
     def entity(self) -> Mapping[str, Any]:
         return self.mentions[0]
 
-    def sources(self) -> str:
-        """The sections it was found in, each with how often."""
-        counts: dict[str, int] = {}
+    def sources(self, documents: Mapping[str, str] | None = None) -> str:
+        """The sections it was found in, each with how often; in a record's tables also the
+        document of each (``documents``: id → name):
+        "document 2 (PDF): Medications ×2, Assessment and plan; document 3: Assessment"."""
+        by_document: dict[str | None, dict[str, int]] = {}
         for mention in self.mentions:
+            counts = by_document.setdefault(mention.get("document_id"), {})
             label = section_label(mention.get("section"))
             counts[label] = counts.get(label, 0) + 1
-        return "; ".join(f"{label} ×{n}" if n > 1 else label for label, n in counts.items())
+        within = ", " if documents else "; "
+        parts = []
+        for document_id, counts in by_document.items():
+            sections = within.join(f"{label} ×{n}" if n > 1 else label
+                                   for label, n in counts.items())
+            named = (documents or {}).get(document_id or "")
+            parts.append(f"{named}: {sections}" if named else sections)
+        return "; ".join(parts)
 
     def spellings(self) -> list[str]:
         return list(dict.fromkeys(str(m.get("text", "")) for m in self.mentions))
 
+    def places(self) -> list[tuple[str | None, int, int]]:
+        """Where each mention is: its document (None: the one shown), start, end."""
+        return [(m.get("document_id"), m["start"], m["end"]) for m in self.mentions]
+
+
+class FactMerger:
+    """Merges mentions into rows a slice at a time (a long document has tens of thousands):
+    ``add`` takes them in reading order, ``rows`` gives the table.
+
+    Mentions merge only when their assertion agrees (a denied problem never joins a present
+    one) and their values agree (two doses are two rows); a mention without values joins the
+    one set of values its fact has, and stands alone when there are several (which one it
+    meant cannot be told). A record's mentions carry their ``document_id``; ``documents``
+    orders them (oldest document first)."""
+
+    def __init__(self, columns: tuple[tuple[str, str], ...],
+                 documents: Sequence[str] = ()) -> None:
+        self.columns = columns
+        self._rank = {document_id: i for i, document_id in enumerate(documents)}
+        # (assertion, name) → the values shown → the mentions, in reading order
+        self._groups: dict[tuple, dict[tuple[str, ...], list[Mapping[str, Any]]]] = {}
+        self.mentions = 0
+
+    def place(self, entity: Mapping[str, Any]) -> tuple[int, int]:
+        return self._rank.get(entity.get("document_id"), 0), entity.get("start", 0)
+
+    def add(self, entities: Sequence[Mapping[str, Any]]) -> FactMerger:
+        for entity in entities:
+            attributes = entity.get("attributes") or {}
+            cells = tuple(attribute(attributes, k) for k, _ in self.columns)
+            self._groups.setdefault((entity.get("assertion", "present"), _name_key(entity)),
+                                    {}).setdefault(cells, []).append(entity)
+        self.mentions += len(entities)
+        return self
+
+    def rows(self) -> list[FactRow]:
+        bare = tuple("" for _ in self.columns)
+        rows: list[FactRow] = []
+        for found in self._groups.values():
+            by_cells = dict(found)
+            valued = [cells for cells in by_cells if cells != bare]
+            if len(valued) == 1 and bare in by_cells:
+                by_cells[valued[0]] = sorted(by_cells.pop(bare) + by_cells[valued[0]],
+                                             key=self.place)
+            rows += [FactRow(cells, tuple(mentions)) for cells, mentions in by_cells.items()]
+        return sorted(rows, key=lambda r: self.place(r.entity))
+
 
 def merge_mentions(entities: Sequence[Mapping[str, Any]],
-                   columns: tuple[tuple[str, str], ...]) -> list[FactRow]:
-    """One row per fact. Mentions merge only when their assertion agrees (a denied problem
-    never joins a present one) and their values agree (two doses are two rows); a mention
-    without values joins the one set of values its fact has, and stands alone when there
-    are several (which one it meant cannot be told)."""
-    groups: dict[tuple, list[Mapping[str, Any]]] = {}
-    for entity in sorted(entities, key=lambda e: e.get("start", 0)):
-        key = (entity.get("assertion", "present"), _name_key(entity))
-        groups.setdefault(key, []).append(entity)
-    rows: list[FactRow] = []
-    for mentions in groups.values():
-        by_cells: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
-        for entity in mentions:
-            attributes = entity.get("attributes") or {}
-            by_cells.setdefault(tuple(attribute(attributes, k) for k, _ in columns),
-                                []).append(entity)
-        bare = tuple("" for _ in columns)
-        valued = [cells for cells in by_cells if cells != bare]
-        if len(valued) == 1 and bare in by_cells:
-            by_cells[valued[0]] = sorted(by_cells.pop(bare) + by_cells[valued[0]],
-                                         key=lambda e: e.get("start", 0))
-        rows += [FactRow(cells, tuple(found)) for cells, found in by_cells.items()]
-    return sorted(rows, key=lambda r: r.entity.get("start", 0))
+                   columns: tuple[tuple[str, str], ...],
+                   documents: Sequence[str] = ()) -> list[FactRow]:
+    """One row per fact (FactMerger's rules), all at once."""
+    merger = FactMerger(columns, documents)
+    return merger.add(sorted(entities, key=merger.place)).rows()
 
 
 def code_text(code: Mapping[str, Any] | None) -> str:
@@ -122,69 +164,254 @@ def code_text(code: Mapping[str, Any] | None) -> str:
     return f"{names.get(system.lower(), system)} {code.get('code', '')}"
 
 
+# Mentions merged per turn of the event loop (about 30 ms of a slow machine's time).
+FILL_SLICE = 1000
+_SET_ASIDE = frozenset({"negated", "family", "hypothetical", "resolved"})
+# Column widths are measured on this many rows, not on all of a long document's.
+_SIZE_SAMPLE_ROWS = 100
+
+
+class FactModel(QtCore.QAbstractTableModel):
+    """One table's rows. A view asks only for the cells it draws, so showing thousands of
+    facts costs what showing a screenful does (a QTableWidget makes an item per cell)."""
+
+    def __init__(self, columns: tuple[tuple[str, str], ...],
+                 parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers = ["Found as", "Assertion", *[c[1] for c in columns], "Code", "Sources"]
+        self.attribute_columns = range(2, 2 + len(columns))
+        self.rows: list[FactRow] = []
+        self.documents: Mapping[str, str] = {}
+        self.marker: StandInMarker | None = None
+        self.note = ""  # a row-less table's one line ("No known allergies")
+        self.next_mention: dict[int, int] = {}  # row → the mention a double-click shows next
+        self._shown: dict[int, list[tuple[str, tuple[str, ...]]]] = {}  # cells formatted
+
+    def set_rows(self, rows: list[FactRow], documents: Mapping[str, str],
+                 marker: StandInMarker | None, note: str = "") -> None:
+        self.beginResetModel()
+        self.rows, self.documents, self.marker, self.note = rows, documents, marker, note
+        self.next_mention = {}
+        self._shown = {}
+        self.endResetModel()
+
+    def set_marker(self, marker: StandInMarker | None) -> None:
+        self.marker = marker
+        self._shown = {}
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(self.headers) - 1))
+
+    @property
+    def formatted_rows(self) -> int:
+        """How many rows have been formatted for a view so far."""
+        return len(self._shown)
+
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows) or int(bool(self.note))
+
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def cells(self, row: int) -> list[tuple[str, tuple[str, ...]]]:
+        """The row's shown cells, each with the PHI types of the replaced values in it."""
+        if row not in self._shown:
+            fact = self.rows[row]
+            entity = fact.entity
+            assertion = entity.get("assertion", "present")
+            texts = [str(entity.get("text", "")), _ASSERTION_TEXT.get(assertion, assertion),
+                     *fact.cells, code_text(entity.get("code")), fact.sources(self.documents)]
+            self._shown[row] = [
+                self.marker.plain(text) if self.marker and column in self.attribute_columns
+                else (text, ()) for column, text in enumerate(texts)]
+        return self._shown[row]
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not self.rows:
+            return self.note if role == Qt.ItemDataRole.DisplayRole and column == 0 else None
+        text, replaced = self.cells(row)[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        fact = self.rows[row]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if replaced:
+                return "; ".join(f"{type_name(t)} (replaced)" for t in dict.fromkeys(replaced))
+            if column == 0 and len(fact.spellings()) > 1:
+                return "Written as: " + "; ".join(fact.spellings())
+        if role == Qt.ItemDataRole.FontRole and replaced and self.marker is not None \
+                and self.marker.mode == STAND_INS:
+            font = QtGui.QFont()  # a stand-in never reads as ordinary text
+            font.setBold(True)
+            font.setUnderline(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and replaced and self.marker is not None:
+            return QtGui.QBrush(phi_colour(replaced[0], self.marker.dark))
+        if role == Qt.ItemDataRole.ForegroundRole and \
+                fact.entity.get("assertion", "present") in _SET_ASIDE:
+            parent = QtCore.QObject.parent(self)
+            if isinstance(parent, QtWidgets.QWidget):
+                return QtGui.QBrush(hint_colour(parent))  # set aside, legible
+        return None
+
+    def next_place(self, row: int) -> tuple[str | None, int, int] | None:
+        """Each call the next place the row's fact is mentioned (round and round)."""
+        if not 0 <= row < len(self.rows):
+            return None
+        places = self.rows[row].places()
+        index = self.next_mention.get(row, 0)
+        self.next_mention[row] = (index + 1) % len(places)
+        return places[index]
+
+
+class FactTable(QtWidgets.QTableView):
+    """A table of facts over its FactModel."""
+
+    def fact_model(self) -> FactModel:
+        return self.model()  # type: ignore[return-value]
+
+    def rowCount(self) -> int:
+        return self.fact_model().rowCount()
+
+    def text(self, row: int, column: int) -> str:
+        return self.fact_model().data(self.fact_model().index(row, column)) or ""
+
+
 class ClinicalTables(QtWidgets.QTabWidget):
-    span_activated = Signal(int, int)  # start, end in the scrubbed text
+    span_activated = Signal(int, int)  # start, end in the scrubbed text of the document shown
+    mention_activated = Signal(str, int, int)  # a record's tables: document, start, end
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Extracted clinical data")
-        self.tables: dict[str, QtWidgets.QTableWidget] = {}
+        self.tables: dict[str, FactTable] = {}
+        self.models: dict[str, FactModel] = {}
+        self.mode = TAGS
+        self._stand_ins: Sequence[Mapping[str, str]] = ()
+        self._shown_marker: StandInMarker | None = None
+        self._work: Iterator[None] = iter(())
+        self.slices = 0  # turns of the event loop the last long fill took
+        self._filling = QtCore.QTimer(self, interval=0)
+        self._filling.timeout.connect(self._fill_step)
         for entity_type, title, columns in _TABLES:
-            table = QtWidgets.QTableWidget(0, 4 + len(columns))
-            table.setHorizontalHeaderLabels(
-                ["Found as", "Assertion", *[c[1] for c in columns], "Code", "Sources"])
+            table = FactTable()
+            model = FactModel(columns, table)
+            table.setModel(model)
             table.setAccessibleName(f"{title} table")
             table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
             table.setAlternatingRowColors(True)
+            table.setWordWrap(False)
             table.verticalHeader().setVisible(False)
+            # Fixed row heights: the view never measures every row of a long table.
+            table.verticalHeader().setSectionResizeMode(
+                QtWidgets.QHeaderView.ResizeMode.Fixed)
             table.horizontalHeader().setStretchLastSection(True)
-            table.cellDoubleClicked.connect(lambda row, _col, t=table: self._activate(t, row))
+            table.horizontalHeader().setResizeContentsPrecision(_SIZE_SAMPLE_ROWS)
+            table.doubleClicked.connect(lambda index, t=entity_type: self.activate(t, index.row()))
             self.tables[entity_type] = table
+            self.models[entity_type] = model
             self.addTab(table, title)
 
-    def show_extraction(self, extraction: Mapping[str, Any] | None) -> None:
-        entities: Sequence[Mapping[str, Any]] = (extraction or {}).get("entities", ())
-        nkda = bool((extraction or {}).get("no_known_allergies"))
+    def show_extraction(self, extraction: Mapping[str, Any] | None,
+                        stand_ins: Sequence[Mapping[str, str]] = ()) -> None:
+        """One document's facts (``stand_ins``: its replaced values, to mark them)."""
+        self._fill(extraction or {}, stand_ins, (), {})
+
+    def show_record_facts(self, facts: Mapping[str, Any]) -> None:
+        """A record's facts (engine reply to GetRecordFacts): one row per fact across its
+        documents, its sources naming each document."""
+        documents = facts.get("documents") or ()
+        self._fill(facts, facts.get("stand_ins") or (), [d["id"] for d in documents],
+                   {d["id"]: d["source_name"] for d in documents})
+
+    def _fill(self, facts: Mapping[str, Any], stand_ins: Sequence[Mapping[str, str]],
+              order: Sequence[str], names: Mapping[str, str]) -> None:
+        """Merged and shown at once when short; a long extraction a slice of mentions per
+        turn of the event loop, so that the window never stalls on it. The entities come as
+        objects (``entities``) or, from the engine, as JSON text in chunks
+        (``entity_chunks``), each decoded in a turn of its own."""
+        self._filling.stop()
+        self._stand_ins = stand_ins
+        self._shown_marker = self._marker()
+        chunks: Sequence[str | Sequence[Mapping[str, Any]]] = facts.get(
+            "entity_chunks", [facts.get("entities", ())])
+        count = facts.get("entity_count", sum(len(c) for c in chunks if not isinstance(c, str)))
+        work = self._merge(chunks, bool(facts.get("no_known_allergies")), order, names)
+        if count <= FILL_SLICE:
+            for _ in work:
+                pass
+            return
+        self._work = work
+        self.slices = 0
+        for index, (_type, title, _columns) in enumerate(_TABLES):
+            self.models[_type].set_rows([], {}, None)
+            self.setTabText(index, f"{title} (…)")
+        self._filling.start()
+
+    def _merge(self, chunks: Sequence[str | Sequence[Mapping[str, Any]]], nkda: bool,
+               order: Sequence[str], names: Mapping[str, str]) -> Iterator[None]:
+        """The fill as steps: each decodes one chunk, merges at most FILL_SLICE mentions or
+        fills one table."""
+        by_type: dict[str, list[Mapping[str, Any]]] = {}
+        for chunk in chunks:
+            for entity in json.loads(chunk) if isinstance(chunk, str) else chunk:
+                by_type.setdefault(entity.get("type", ""), []).append(entity)
+            yield
         for index, (entity_type, title, columns) in enumerate(_TABLES):
-            rows = merge_mentions([e for e in entities if e.get("type") == entity_type],
-                                  columns)
-            table = self.tables[entity_type]
-            table.setRowCount(0)
-            for fact in rows:
-                self._add_row(table, fact)
-            if entity_type == "allergy" and nkda and not rows:
-                table.setRowCount(1)
-                table.setItem(0, 0, QtWidgets.QTableWidgetItem("No known allergies"))
-            table.resizeColumnsToContents()
+            merger = FactMerger(columns, order)
+            mentions = sorted(by_type.get(entity_type, ()), key=merger.place)
+            for at in range(0, len(mentions), FILL_SLICE):
+                merger.add(mentions[at:at + FILL_SLICE])
+                yield
+            rows = merger.rows()
+            note = "No known allergies" if entity_type == "allergy" and nkda and not rows else ""
+            self.models[entity_type].set_rows(rows, names, self._shown_marker, note)
+            self.tables[entity_type].resizeColumnsToContents()
             self.setTabText(index, f"{title} ({len(rows)})")
-            mentions = sum(len(r.mentions) for r in rows)
-            self.setTabToolTip(index, f"{len(rows)} distinct, from {mentions} mention(s)")
+            self.setTabToolTip(index, f"{len(rows)} distinct, from {merger.mentions} "
+                                      "mention(s)")
+            yield
 
-    def _add_row(self, table: QtWidgets.QTableWidget, fact: FactRow) -> None:
-        row = table.rowCount()
-        table.insertRow(row)
-        entity = fact.entity
-        assertion = entity.get("assertion", "present")
-        cells = [entity.get("text", ""), _ASSERTION_TEXT.get(assertion, assertion),
-                 *fact.cells, code_text(entity.get("code")), fact.sources()]
-        for column, text in enumerate(cells):
-            item = QtWidgets.QTableWidgetItem(text)
-            if column == 0:
-                item.setData(Qt.ItemDataRole.UserRole,
-                             [(m["start"], m["end"]) for m in fact.mentions])
-                item.setData(NEXT_MENTION, 0)
-                if len(fact.spellings()) > 1:
-                    item.setToolTip("Written as: " + "; ".join(fact.spellings()))
-            if assertion in ("negated", "family", "hypothetical", "resolved"):
-                item.setForeground(QtGui.QBrush(hint_colour(table)))  # set aside, legible
-            table.setItem(row, column, item)
+    def _fill_step(self) -> None:
+        try:
+            next(self._work)
+            self.slices += 1
+        except StopIteration:
+            self._filling.stop()
 
-    def _activate(self, table: QtWidgets.QTableWidget, row: int) -> None:
+    @property
+    def filling(self) -> bool:
+        return self._filling.isActive()
+
+    def _marker(self) -> StandInMarker | None:
+        if not self._stand_ins:
+            return None
+        return StandInMarker.of(self._stand_ins, self.mode,
+                                is_dark(QtWidgets.QApplication.instance()))
+
+    def set_display(self, mode: str) -> None:
+        """TAGS or STAND_INS (setting display.replaced_values), as in the document view."""
+        self.mode = mode
+        self._shown_marker = self._marker()
+        for model in self.models.values():
+            model.set_marker(self._shown_marker)
+
+    def activate(self, entity_type: str, row: int) -> None:
         """Each double-click shows the next place the fact is mentioned."""
-        item = table.item(row, 0)
-        spans = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if spans:
-            index = item.data(NEXT_MENTION) or 0
-            item.setData(NEXT_MENTION, (index + 1) % len(spans))
-            self.span_activated.emit(*spans[index])
+        place = self.models[entity_type].next_place(row)
+        if place is None:
+            return
+        document_id, start, end = place
+        if document_id is None:
+            self.span_activated.emit(start, end)
+        else:
+            self.mention_activated.emit(document_id, start, end)

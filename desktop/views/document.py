@@ -1,5 +1,6 @@
 """One document under review: scrubbed text with PHI highlights, the clinical tables, its FHIR
-export and the summary of its record. Every read goes through the engine, which audits it."""
+export and the summary of its record; or a record: its summary, its clinical tables merged
+across its documents and its export. Every read goes through the engine, which audits it."""
 
 from __future__ import annotations
 
@@ -94,8 +95,10 @@ class DocumentView(QtWidgets.QWidget):
         self._pending_jump: tuple[str, int, int] | None = None  # document, start, end
         self._counts: dict[str, int] = {}  # PHI per type in the whole document shown
         self._shown: str | None = None  # the document whose text is on screen
-        # A long document's extraction is most of its content (thousands of entities): it is
-        # read, and the clinical tables filled, when their tab is shown, not with the text.
+        self._record: str | None = None  # the record shown without a chosen document
+        # The document or record whose facts are asked for or shown. A long document's
+        # extraction is most of its content (thousands of entities): it is read, and the
+        # clinical tables filled, when their tab is shown, not with the text.
         self._clinical_for: str | None = None
         self.heading = QtWidgets.QLabel("")
         self.heading.setProperty("role", "title")
@@ -126,10 +129,12 @@ class DocumentView(QtWidgets.QWidget):
         layout.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.clinical.span_activated.connect(self.show_span)
+        self.clinical.mention_activated.connect(self._citation)
         self.summary.citation_clicked.connect(self._citation)
 
     def load(self, document_id: str) -> None:
         self.document_id = document_id
+        self._record = None
         cited = self._pending_jump is not None and self._pending_jump[0] == document_id
         if not cited:
             # The summary shown may be another patient's; a citation's source is in its record.
@@ -141,12 +146,15 @@ class DocumentView(QtWidgets.QWidget):
             .success(self._show).failure(self._refused).run()
 
     def show_record(self, record_id: str) -> None:
-        """A record without a chosen document: its summary and its FHIR export."""
+        """A record without a chosen document: its summary, its clinical data (one row per
+        fact across its documents) and its FHIR export."""
         self.document_id = None
         self._pending_jump = None
         self.clear()
+        self._record = record_id
         self.heading.setText(f"Record {record_id}")
-        self.facts.setText("Summary and export of every document in this record.")
+        self.facts.setText("Summary, clinical data and export of every document in this "
+                           "record.")
         self.fhir.set_target(record_id)
         self.summary.set_record(record_id)
         self.tabs.setCurrentIndex(SUMMARY_TAB)
@@ -184,6 +192,7 @@ class DocumentView(QtWidgets.QWidget):
             self.text.set_mode(mode)  # the page on screen; the others are shown in it later
             self.legend.show_counts(self._counts, self.text.mode)
         self.summary.set_display(self.text.mode)
+        self.clinical.set_display(self.text.mode)
 
     def _refused(self, error: p.ErrorInfo) -> None:
         self.heading.setText("This document cannot be shown")
@@ -196,21 +205,30 @@ class DocumentView(QtWidgets.QWidget):
         self.pages.clear()
         self._counts = {}
         self.legend.hide()  # its "no PHI found" would be a claim about no document
-        self._shown = self._clinical_for = None
+        self._shown = self._clinical_for = self._record = None
         self.clinical.show_extraction(None)
         self.fhir.set_target(None)
 
     def _tab_shown(self, index: int) -> None:
-        document_id = self._shown
-        if index != CLINICAL_TAB or document_id is None or self._clinical_for == document_id:
+        target = self._shown or self._record
+        if index != CLINICAL_TAB or target is None or self._clinical_for == target:
             return
-        self._clinical_for = document_id
-        self.link.call(p.GetDocument(document_id=document_id, part="extraction")) \
+        self._clinical_for = target
+        if target == self._record:  # one read of every document's facts, audited once
+            self.link.call(p.GetRecordFacts(record_id=target)) \
+                .success(self._show_record_facts).failure(self._extraction_refused).run()
+            return
+        self.link.call(p.GetDocument(document_id=target, part="facts")) \
             .success(self._show_extraction).failure(self._extraction_refused).run()
 
     def _show_extraction(self, content: Mapping[str, Any]) -> None:
         if content["meta"]["id"] == self._clinical_for:
-            self.clinical.show_extraction(content.get("extraction"))
+            self.clinical.show_extraction(content.get("extraction"),
+                                          content.get("stand_ins") or ())
+
+    def _show_record_facts(self, facts: Mapping[str, Any]) -> None:
+        if facts["record_id"] == self._clinical_for:
+            self.clinical.show_record_facts(facts)
 
     def _extraction_refused(self, error: p.ErrorInfo) -> None:
         self._clinical_for = None  # asked again when the tab is shown again

@@ -3,6 +3,9 @@ cancellable; the finished summary lists its sections with citations that jump to
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import functools
 import html
 import re
 from collections.abc import Mapping, Sequence
@@ -11,7 +14,7 @@ from typing import Any
 
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
-from desktop.qt import QtCore, QtWidgets, Signal
+from desktop.qt import QtCore, QtGui, QtWidgets, Signal
 from desktop.theme import hint_colour, icon, is_dark, phi_colour
 from desktop.time_format import local_time
 from desktop.views.phi_text import STAND_IN_LEGEND, STAND_INS, TAGS, shown_value, type_name
@@ -67,6 +70,7 @@ def planned_text(models: list[Mapping[str, Any]], choice: str) -> str:
     return "; ".join([*missing, "the summary will be built from the extracted facts only."])
 
 
+STREAM_SHOW_MS = 150  # the stream is shown again at most this often
 _SHORTEST = 3  # shorter stand-ins ("MA", "90") would mark ordinary words and numbers
 
 
@@ -88,6 +92,38 @@ class StandInMarker:
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, values)) + r")(?!\w)"
                              ) if values else None
         return cls(types, pattern, mode, dark)
+
+    def plain(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """The text with its replaced values as shown in ``mode`` (a table cell), and the
+        PHI types of those found."""
+        if self.pattern is None:
+            return text, ()
+        found: list[str] = []
+
+        def shown(match: re.Match[str]) -> str:
+            found.append(self.types[match.group()])
+            return shown_value(found[-1], match.group(), self.mode)
+
+        return self.pattern.sub(shown, text), tuple(found)
+
+    def settled(self, text: str) -> int:
+        """How much of text still being written can be shown: all but a tail that may be
+        the start of a replaced value (shown untagged, its first half would look real)."""
+        values = self._sorted
+        longest = max(map(len, values), default=0)
+        for i in range(max(0, len(text) - longest + 1), len(text)):
+            if i and (text[i - 1].isalnum() or text[i - 1] == "_"):
+                continue  # the pattern matches a value only where a word starts
+            tail = text[i:]
+            at = bisect.bisect_left(values, tail)
+            at += at < len(values) and values[at] == tail  # a longer value may follow it
+            if at < len(values) and values[at].startswith(tail):
+                return i
+        return len(text)
+
+    @functools.cached_property
+    def _sorted(self) -> list[str]:
+        return sorted(self.types)
 
     def html(self, text: str) -> str:
         if self.pattern is None:
@@ -187,7 +223,14 @@ class SummaryView(QtWidgets.QWidget):
         self.state = QtWidgets.QLabel("Choose a record or document, then generate its summary.")
         self.state.setProperty("role", "subtitle")
         self.state.setAccessibleName("Summary status")
-        self.stream = QtWidgets.QPlainTextEdit(readOnly=True)
+        # The model's text as it comes, its replaced values marked as in the finished summary;
+        # nothing of it is shown before the record's replaced values are known.
+        self.stream = QtWidgets.QTextEdit(readOnly=True)
+        self._streamed = ""
+        self._stream_marker: StandInMarker | None = None
+        # Pieces arriving close together are shown together: marking scans the whole text.
+        self._stream_soon = QtCore.QTimer(self, singleShot=True, interval=STREAM_SHOW_MS)
+        self._stream_soon.timeout.connect(self._show_stream)
         self.stream.setAccessibleName("Summary being written")
         self.stream.setPlaceholderText("The model's statements appear here as they are "
                                        "written; only those that pass the check are kept.")
@@ -242,8 +285,7 @@ class SummaryView(QtWidgets.QWidget):
         self.record_id = record_id
         self._stored = None
         self.result.clear()
-        self.stream.clear()
-        self.stream.hide()
+        self._drop_model_text()
         self.generate.setEnabled(record_id is not None and self.job_id is None)
         self.state.setText("Generate a summary of this record." if record_id else
                            "Choose a record or document, then generate its summary.")
@@ -260,10 +302,17 @@ class SummaryView(QtWidgets.QWidget):
         self.generate.setEnabled(False)
         self.facts_only.hide()
         self.state.setText("Queued…")
-        self.stream.clear()
+        self._drop_model_text()
+        self._stream_marker = None  # the record's replaced values are asked for again
         self.result.clear()
         self._stored = None
         self.link.call(request).success(self._accepted).failure(self._refused).run()
+        if self.with_model:
+            record_id = self.record_id
+            self.link.call(p.GetRecordFacts(record_id=record_id, entities=False)) \
+                .success(lambda facts: self.mark_stream(facts["stand_ins"])
+                         if record_id == self.record_id else None) \
+                .failure(lambda _e: None).run()  # the stream stays hidden; the summary comes
 
     def _accepted(self, job: p.JobInfo) -> None:
         self.job_id = job.id
@@ -293,11 +342,26 @@ class SummaryView(QtWidgets.QWidget):
     def _text(self, event: p.JobText) -> None:
         if event.job_id != self.job_id or not self.cancel.isEnabled():
             return  # after Cancel, late pieces are not shown again
+        self._streamed += event.text
+        if not self._stream_soon.isActive():
+            self._stream_soon.start()
+
+    def mark_stream(self, stand_ins: Sequence[Mapping[str, str]]) -> None:
+        """The record's replaced values: the stream is shown from now on, marked with them."""
+        self._stream_marker = StandInMarker.of(
+            stand_ins, self.mode, is_dark(QtWidgets.QApplication.instance()))
+        self._show_stream()
+
+    def _show_stream(self) -> None:
+        marker = self._stream_marker
+        if marker is None or not self._streamed:
+            return
+        # Shown again whole: a value may have come in two pieces (a summary is short).
+        shown = marker.html(self._streamed[:marker.settled(self._streamed)])
+        self.stream.setHtml(f"<div style='white-space:pre-wrap'>{shown}</div>")
         self.stream.show()
-        cursor = self.stream.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        cursor.insertText(event.text)
-        self.stream.setTextCursor(cursor)
+        self.stream.moveCursor(QtGui.QTextCursor.MoveOperation.End)
+        self.stream.ensureCursorVisible()
 
     def _finished(self, event: p.JobFinished) -> None:
         if event.job_id != self.job_id:
@@ -321,6 +385,8 @@ class SummaryView(QtWidgets.QWidget):
         self.facts_only.setVisible(self.with_model and self.record_id is not None)
 
     def _drop_model_text(self) -> None:
+        self._stream_soon.stop()
+        self._streamed = ""
         self.stream.clear()
         self.stream.hide()
 
@@ -331,7 +397,7 @@ class SummaryView(QtWidgets.QWidget):
         self.generate.setEnabled(self.record_id is not None)
 
     def show_summary(self, stored: Mapping[str, Any]) -> None:
-        self.stream.hide()
+        self._drop_model_text()
         self._stored = stored
         outcome = ((stored.get("content") or {}).get("grounding") or {}).get("outcome")
         cut = (f"{stored.get('model', 'The model')} did not finish in time; its text was "
@@ -347,6 +413,9 @@ class SummaryView(QtWidgets.QWidget):
         """TAGS or STAND_INS (setting display.replaced_values); the summary on screen is
         shown again in it."""
         self.mode = mode
+        if self._stream_marker is not None:
+            self._stream_marker = dataclasses.replace(self._stream_marker, mode=mode)
+            self._show_stream()
         if self._stored is not None:
             self.show_summary(self._stored)
 

@@ -35,8 +35,8 @@ def tables(qtbot, extraction) -> ClinicalTables:
 
 def _rows(tables: ClinicalTables, kind: str) -> list[dict[str, str]]:
     table = tables.tables[kind]
-    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    return [{h: table.item(r, c).text() for c, h in enumerate(headers)}
+    headers = table.fact_model().headers
+    return [{h: table.text(r, c) for c, h in enumerate(headers)}
             for r in range(table.rowCount())]
 
 
@@ -89,11 +89,11 @@ def test_double_click_walks_through_the_mentions(tables, qtbot, extraction):
              and e["code"] and e["code"]["code"] == "I10"]
     assert len(spans) == 2
     table = tables.tables["problem"]
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "hypertension")
+    row = next(r for r in range(table.rowCount()) if table.text(r, 0) == "hypertension")
     shown = []
     tables.span_activated.connect(lambda s, e: shown.append((s, e)))
     for _ in range(3):
-        table.cellDoubleClicked.emit(row, 0)
+        table.doubleClicked.emit(table.fact_model().index(row, 0))
     assert shown == [*spans, spans[0]]
 
 

@@ -138,10 +138,9 @@ def test_a_cited_span_on_the_last_page_turns_to_it_and_selects_it(make_window, q
     assert table.rowCount() == 0  # the extraction is read with its tab, not with the text
     document.tabs.setCurrentIndex(1)  # the clinical tables, as a person would go there
     qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=30_000)
-    row = next(r for r in range(table.rowCount())
-               if "metformin" in table.item(r, 0).text().lower())
-    start, end = table.item(row, 0).data(Qt.ItemDataRole.UserRole)[0]  # its first mention
-    table.cellDoubleClicked.emit(row, 0)
+    row = next(r for r in range(table.rowCount()) if "metformin" in table.text(r, 0).lower())
+    _, start, end = table.fact_model().rows[row].places()[0]  # its first mention
+    table.doubleClicked.emit(table.fact_model().index(row, 0))
     assert document.tabs.currentIndex() == 0
     assert document.pages.current_page == PAGES - 1
     assert document.pages.selection() == (start, end)

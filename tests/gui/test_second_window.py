@@ -29,6 +29,7 @@ def test_second_window_on_a_store_shows_it_is_open_elsewhere(link, call, qtbot, 
                         timeout=ENGINE_START_MS)
         assert window.login.message.text().count(OPEN_ELSEWHERE) == 1
         assert "STORE_BUSY" in window.login.message.text()  # the stable code is shown too
+        assert window.login.message.property("role") == "error"  # a refusal, not news
         assert not window.login.button.isEnabled()  # nothing to sign in to
         assert second.link is not None and not second.link.running
         assert second.link.client.pid is None  # no second engine runs
