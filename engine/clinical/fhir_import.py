@@ -40,8 +40,10 @@ def import_fhir_bundle(bundle: Mapping[str, Any]) -> ImportedRecord:
             name, code = _code(r.get("code"))
             status = ((r.get("clinicalStatus") or {}).get("coding") or [{}])[0].get("code")
             onset = str(r.get("onsetDateTime", ""))[:10]
+            # The onset date is said in the narrative only, where it is scrubbed (shifted)
+            # with the rest: an attribute would keep the real date beside shifted ones.
             out.add("problem", name, code, f" (onset {onset})" if onset else "",
-                    {"onset": onset or None, "status": status},
+                    {"status": status},
                     "historical" if status == "resolved" else "present")
         elif kind in ("MedicationRequest", "MedicationStatement"):
             name, code = _code(r.get("medicationCodeableConcept"))

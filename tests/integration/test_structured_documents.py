@@ -64,6 +64,11 @@ def test_fhir_bundle_is_stored_as_narrative_with_coded_entries(engine, eval_dir)
     for entity in _coded(content, "problem"):
         assert entity["code"]["system"] == "http://snomed.info/sct"
         assert text[entity["start"]:entity["end"]] == entity["text"]
+    # Dates are PHI: the onsets are stored shifted in the narrative, never as they were.
+    onsets = {c["resource"]["onsetDateTime"][:10] for c in conditions
+              if c["resource"].get("onsetDateTime")}
+    stored = json.dumps(content["extraction"]) + text
+    assert onsets and not any(onset in stored for onset in onsets)
 
 
 def test_malformed_ccda_is_a_corrupt_file(engine, tmp_path):
