@@ -1,9 +1,11 @@
 """The words a pattern cannot match without ("MRN", "medical record", "phone" …), read from
-the regex itself, so that a text holding none of them is not scanned with it at all.
+the regex itself, so that a text holding none of them is not scanned with it at all, and a
+text holding some is tried only where they stand.
 
-Most identifier patterns start with a cue word; scanning a note with each of them costs more
-than asking whether any of their words is in the note. A pattern whose start is not a set of
-literal words (a digit class, a lookbehind) has no cues and is always run.
+Most identifier and name patterns start with a cue word; scanning a note with each of them
+costs more than finding their words in the note and trying the pattern there (a match starts
+with one of its cues). A pattern whose start is not a set of literal words (a digit class, a
+lookbehind) has no cues and is always run over the whole text.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def cues(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 
 _last: tuple[str, str] = ("", "")  # the text folded last, and its folding
+# Where each cue stands in the folded text last asked about (the same text many times over).
+_found: tuple[str, dict[str, list[int]]] = ("", {})
 
 
 def fold(text: str) -> str:
@@ -48,8 +52,9 @@ def fold(text: str) -> str:
 
 def forget() -> None:
     """Drop the text folded last: it is the original, PHI and all, and outlives its scrub."""
-    global _last
+    global _last, _found
     _last = ("", "")
+    _found = ("", {})
 
 
 def present(words: tuple[str, ...], folded: str) -> bool:
@@ -60,15 +65,66 @@ def present(words: tuple[str, ...], folded: str) -> bool:
 _KNOWN: dict[re.Pattern[str], tuple[str, ...] | None] = {}
 
 
+# Above one candidate start in this many characters, one scan of the text is cheaper.
+_DENSE = 12
+
+
 def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
-    """``regex.finditer(text)``, or nothing at once when ``folded`` (the text case-folded)
-    holds none of the regex's cues."""
+    """The matches of ``regex.finditer(text)``: none at once when ``folded`` (the text
+    case-folded) holds none of the regex's cues, else those found by trying the regex only
+    where a cue starts."""
     if regex not in _KNOWN:
         _KNOWN[regex] = cues(regex)
     words = _KNOWN[regex]
-    if words is not None and not present(words, folded):
+    if words is None:
+        return regex.finditer(text)
+    if len(folded) != len(text):  # a letter folds to two ("ß"): no position maps back
+        return regex.finditer(text) if present(words, folded) else iter(())
+    starts = positions(words, folded)
+    if not starts:
         return iter(())
-    return regex.finditer(text)
+    if len(starts) * _DENSE > len(text):
+        return regex.finditer(text)
+    return _matches_at(regex, text, starts)
+
+
+def positions(words: tuple[str, ...], folded: str) -> list[int]:
+    """Every index of ``folded`` where one of the words starts, in order."""
+    global _found
+    found = _found  # one read, as in fold()
+    if found[0] is not folded:
+        found = _found = (folded, {})
+    at = found[1]
+    starts: set[int] = set()
+    for word in words:
+        if word not in at:
+            at[word] = _indices(word, folded)
+        starts.update(at[word])
+    return sorted(starts)
+
+
+def _indices(word: str, folded: str) -> list[int]:
+    out = []
+    i = folded.find(word)
+    while i >= 0:
+        out.append(i)
+        i = folded.find(word, i + 1)
+    return out
+
+
+def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]
+                ) -> Iterator[re.Match[str]]:
+    """What ``regex.finditer(text)`` yields when every match must start at one of
+    ``starts``: the first start from the last match's end where the regex matches. (A cue
+    is a word, so no match is empty; a lookbehind or \\b still sees the text before.)"""
+    cursor = 0
+    for start in starts:
+        if start < cursor:
+            continue
+        m = regex.match(text, start)
+        if m is not None:
+            cursor = m.end()
+            yield m
 
 
 def _leading(items: _Items) -> list[str] | None:
