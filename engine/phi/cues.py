@@ -93,7 +93,10 @@ def positions(words: tuple[str, ...], folded: str) -> list[int]:
     global _found
     found = _found  # one read, as in fold()
     if found[0] is not folded:
-        found = _found = (folded, {})
+        # kept only for the text fold() holds, and forgotten with it
+        found = (folded, {})
+        if _last[1] is folded:
+            _found = found
     at = found[1]
     starts: set[int] = set()
     for word in words:

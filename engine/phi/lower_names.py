@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import (
     ADDRESS_OPENERS,
@@ -92,7 +93,7 @@ class LowerCaseNames:
     def _cued(self, text: str) -> Iterator[Detection]:
         """The words after a cue ("my name is", "call me") that may be a name. Titles and
         kinship are rows of engine.phi.name_rules, for every word shape."""
-        for m in _CUE.finditer(text):
+        for m in finditer(_CUE, text, fold(text)):
             end = None
             for word in re.finditer(r"\S+", m.group("n")):
                 token = word.group(0)
@@ -105,7 +106,7 @@ class LowerCaseNames:
                 yield Detection(PhiType.NAME, m.start("n"), end, 0.8, self.name)
 
     def _given_to(self, text: str) -> Iterator[Detection]:
-        for m in _GIVEN_TO.finditer(text):
+        for m in finditer(_GIVEN_TO, text, fold(text)):
             if self._name_word(m.group("n")):
                 yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, self.name)
 
