@@ -66,7 +66,7 @@ _KNOWN: dict[re.Pattern[str], tuple[str, ...] | None] = {}
 
 
 # Above one candidate start in this many characters, one scan of the text is cheaper.
-_DENSE = 12
+_DENSE = 3
 
 
 def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
@@ -89,7 +89,8 @@ def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Matc
 
 
 def positions(words: tuple[str, ...], folded: str) -> list[int]:
-    """Every index of ``folded`` where one of the words starts, in order."""
+    """Every index of ``folded`` where one of the words starts, in order (an index twice
+    where two words start there)."""
     global _found
     found = _found  # one read, as in fold()
     if found[0] is not folded:
@@ -98,21 +99,23 @@ def positions(words: tuple[str, ...], folded: str) -> list[int]:
         if _last[1] is folded:
             _found = found
     at = found[1]
-    starts: set[int] = set()
+    starts: list[int] = []
     for word in words:
-        if word not in at:
-            at[word] = _indices(word, folded)
-        starts.update(at[word])
-    return sorted(starts)
+        hits = at.get(word)
+        if hits is None:
+            hits = at[word] = _indices(word, folded) if word in folded else ()
+        starts += hits
+    starts.sort()
+    return starts
 
 
-def _indices(word: str, folded: str) -> list[int]:
+def _indices(word: str, folded: str) -> tuple[int, ...]:
     out = []
     i = folded.find(word)
     while i >= 0:
         out.append(i)
         i = folded.find(word, i + 1)
-    return out
+    return tuple(out)
 
 
 def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]

@@ -284,7 +284,7 @@ class DateRecognizer:
         for m in (*finditer(_CUED_MONTH, text, folded), *finditer(_ORDINAL_DAY, text, folded)):
             group = "m" if m.re is _CUED_MONTH else "d"
             yield Detection(PhiType.DATE, m.start(group), m.end(group), 0.75, self.name)
-        for m in _DAY_PAIR.finditer(text):
+        for m in _DAY_PAIR.finditer(text) if text.count("/") > 2 else ():
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.8, self.name)
         dates, fractions = [], []
         for parsed in find_dates(text, folded):

@@ -25,6 +25,7 @@ from engine.phi.names import (
     SUBJECT_VERB,
     vocative_shape,
 )
+from engine.phi.text_pieces import CAPITALS, count
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import ROLE_WORDS, WordJudge, judge
 
@@ -50,7 +51,6 @@ _INITIALLED = re.compile(
 _INITIAL_PAIR = re.compile(
     rf"(?<![\w.'’])[a-z]\.[ \t]?(?P<f>{_W})[ \t]+(?:and|&)[ \t]+(?P<i2>[a-z]\.)[ \t]?(?P<f2>{_W})"
     r"(?![\w'’\-])")
-_CAPITAL = re.compile(r"[A-ZÀ-Þ]")
 _LIST = re.compile(rf"(?<![\w'’\-]){_W}(?:,[ \t]+{_W}){{2,}},?[ \t]+and[ \t]+{_W}(?![\w'’\-])")
 _LINE = re.compile(
     rf"^[ \t>•*?\-]*(?P<g>{_W})[ \t]+(?P<i>{_INITIAL}[ \t]+)?(?P<f>{_W})[ \t]*$", re.M)
@@ -65,7 +65,7 @@ _POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<g>{_W})(?=['’]s\b)")  # "i'm rob
 
 def _lower_cased(text: str) -> bool:
     """A text typed in lower case: under one letter in a hundred a capital."""
-    return len(_CAPITAL.findall(text)) * 100 < len(text)
+    return count(CAPITALS, text) * 100 < len(text)
 
 
 def _plain(word: str) -> str:

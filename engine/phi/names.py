@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.name_rules import CuedNames
+from engine.phi.text_pieces import LOWER
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import (
     ADDRESS_WORDS,
@@ -31,10 +32,9 @@ from engine.phi.words import (
     plain,
 )
 
-_LOWER = "a-zà-öø-ÿ"
 # A capitalised word; at most four hyphenated parts, so that a match never runs on along an
 # endless hyphen chain (that would make every search quadratic).
-WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][{_LOWER}]+(?:[-'’][A-Z]?[{_LOWER}]+){{0,3}}|[A-Z]\.)"
+WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][{LOWER}]+(?:[-'’][A-Z]?[{LOWER}]+){{0,3}}|[A-Z]\.)"
 CAPS = r"(?:[A-Z]{2,}(?:[-'][A-Z]+){0,3}|[A-Z]\.)"
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Sister|Rev|Professor|Mister)"
 _LABELS = (
@@ -128,7 +128,7 @@ _VOCATIVE = re.compile(
     re.M)
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
-_INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
+_INVERTED = re.compile(rf"\b(?P<s>[A-Z][{LOWER}]+),\s+(?P<g>[A-Z][{LOWER}]+)\b")
 # Any word in any script (not inside an e-mail, URL, path or identifier).
 _ANY_WORD = re.compile(r"(?<![\w@/\\.\-])[^\W\d_]+(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
@@ -158,7 +158,7 @@ _LOWER_PAIR = re.compile(r"(?<![\w@./\-])(?P<g>[a-zà-ÿ]{3,})(?=[ \t](?:[a-z]\.
 _LINK = (r"(?P<link>,?[ \t]+(?:and|&)[ \t]+|,[ \t]+|[ \t][A-ZÀ-Þ]\.?[ \t]|[ \t](?:van|von|de|"
          r"der|den|ten|ter|da|di|du|le|la|del|della|dos|das)(?:[ \t](?:de|der|den|la))?[ \t])")
 _INITIAL_LINK = re.compile(r"[ \t][A-ZÀ-Þ]\.?[ \t]")
-_POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<w>[A-Z][{_LOWER}]+)['’]s\b")
+_POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<w>[A-Z][{LOWER}]+)['’]s\b")
 _WORD_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<w>{WORD})(?:{_LINK}|[ \t]{{1,2}})$")
 _WORD_AFTER = re.compile(rf"(?:{_LINK}|[ \t]{{1,2}})(?P<w>{WORD})(?![\w'’\-])")
 # A name opening a sentence as its subject: "Enrico shouted at Gary", "Jens spent a year".

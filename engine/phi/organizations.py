@@ -98,7 +98,7 @@ _SITED = re.compile(
 _EMPLOYER = re.compile(
     r"\b(?i:(?:works?|worked|working|used[ \t]+to[ \t]+work)[ \t]+(?:for|at)|"
     r"(?:employed|hired)[ \t]+(?:by|at)|employee[ \t]+(?:of|at)|retired[ \t]+from|"
-    r"(?:co-?)?founders?[ \t]+of|founded|employer[ \t]*(?:is|:))"
+    r"co-?founders?[ \t]+of|founders?[ \t]+of|founded|employer[ \t]*(?:is|:))"
     rf"[ \t]+(?:the[ \t]+)?(?P<n>(?:\d+[ \t]+)?{RUN})")
 # A weaker cue, for a name no vocabulary knows ("joined Nautilytics", not "joined AA").
 _JOINED = re.compile(rf"\b(?i:joined)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
@@ -259,7 +259,7 @@ class OrganizationRecognizer:
 
     def _double_barrelled(self, text: str) -> Iterator[Detection]:
         """"Ward-Powers", "Cain-Garcia": two surnames joined by a hyphen."""
-        for m in re.finditer(rf"\b{WORD}\b", text):
+        for m in re.finditer(rf"\b{WORD}\b", text) if "-" in text else ():
             parts = m.group(0).split("-")
             # not a prefixed word written with a hyphen ("Re-start", "On-going")
             if len(parts) == 2 and self._people(parts, minimum=1) and not self.lex.known(
