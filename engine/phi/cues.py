@@ -62,7 +62,16 @@ def present(words: tuple[str, ...], folded: str) -> bool:
     return any(map(folded.__contains__, words))
 
 
-_KNOWN: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+# Each pattern's cues, by the pattern's id: hashing a compiled pattern hashes its whole code.
+_KNOWN: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def cues_of(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """cues(regex), read once per pattern."""
+    held = _KNOWN.get(id(regex))
+    if held is None or held[0] is not regex:
+        held = _KNOWN[id(regex)] = (regex, cues(regex))
+    return held[1]
 
 
 # Above one candidate start in this many characters, one scan of the text is cheaper.
@@ -73,9 +82,7 @@ def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Matc
     """The matches of ``regex.finditer(text)``: none at once when ``folded`` (the text
     case-folded) holds none of the regex's cues, else those found by trying the regex only
     where a cue starts."""
-    if regex not in _KNOWN:
-        _KNOWN[regex] = cues(regex)
-    words = _KNOWN[regex]
+    words = cues_of(regex)
     if words is None:
         return regex.finditer(text)
     if len(folded) != len(text):  # a letter folds to two ("ß"): no position maps back
@@ -100,10 +107,10 @@ def positions(words: tuple[str, ...], folded: str) -> list[int]:
             _found = found
     at = found[1]
     starts: list[int] = []
-    for word in words:
+    for word in filter(folded.__contains__, words):  # most are absent: asked at C speed
         hits = at.get(word)
         if hits is None:
-            hits = at[word] = _indices(word, folded) if word in folded else ()
+            hits = at[word] = _indices(word, folded)
         starts += hits
     starts.sort()
     return starts

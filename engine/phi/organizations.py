@@ -47,15 +47,15 @@ _FACILITY = re.compile(
 
 _AND = re.compile(r"[ \t](?:and|&)[ \t]")
 # The ending each name-before-its-ending rule cannot match without: a note holding none of
-# them is not scanned for the names before them.
-_ENDING = {
-    _BUSINESS_NAME: re.compile(rf"[ \t](?:(?:and|&)[ \t]+Sons|(?:{_BUSINESS})\b)"),
-    _COMPANY_NAME: re.compile(rf"[ \t](?:{_COMPANY})\b"),
-    _HOSPITAL: re.compile(rf"[ \t](?:{_HOSPITAL_WORD})(?!\w)"),
-    _FACILITY: re.compile(
+# them is not scanned for the names before them (in the order of the rules in analyze()).
+_ENDINGS = (
+    re.compile(rf"[ \t](?:(?:and|&)[ \t]+Sons|(?:{_BUSINESS})\b)"),  # _BUSINESS_NAME
+    re.compile(rf"[ \t](?:{_COMPANY})\b"),  # _COMPANY_NAME
+    re.compile(rf"[ \t](?:{_HOSPITAL_WORD})(?!\w)"),  # _HOSPITAL
+    re.compile(  # _FACILITY
         r"[ \t](?:clinic|hospital|facility|office|med(?:ical)? center|center|centre|practice|"
         r"campus|branch|location|site|ER|ED|VA)\b"),
-}
+)
 
 
 # A place of care named after "at" or "from" and before the when: "surgery at Johns Hopkins
@@ -181,8 +181,8 @@ class OrganizationRecognizer:
     def analyze(self, text: str) -> Iterator[Detection]:
         rules = ((_BUSINESS_NAME, 0.8, self._owner), (_COMPANY_NAME, 0.8, self._not_clinical),
                  (_HOSPITAL, 0.8, self._namelike), (_FACILITY, 0.75, self._namelike))
-        for regex, score, namelike in rules:
-            if _ENDING[regex].search(text) is None:
+        for (regex, score, namelike), ending in zip(rules, _ENDINGS, strict=True):
+            if ending.search(text) is None:
                 continue
             for m in regex.finditer(text):
                 words = m.group("n").split()
