@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import ClassVar
 
 try:  # the regex parser of the standard library: public as sre_parse until 3.11
     from re import _constants as sre  # type: ignore[attr-defined]
@@ -35,7 +36,7 @@ def cues(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 _last: tuple[str, str] = ("", "")  # the text folded last, and its folding
 # Where each cue stands in the folded text last asked about (the same text many times over).
-_found: tuple[str, dict[str, list[int]]] = ("", {})
+_found: tuple[str, _Index | None] = ("", None)
 
 
 def fold(text: str) -> str:
@@ -54,7 +55,7 @@ def forget() -> None:
     """Drop the text folded last: it is the original, PHI and all, and outlives its scrub."""
     global _last, _found
     _last = ("", "")
-    _found = ("", {})
+    _found = ("", None)
 
 
 def present(words: tuple[str, ...], folded: str) -> bool:
@@ -66,11 +67,22 @@ def present(words: tuple[str, ...], folded: str) -> bool:
 _KNOWN: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 
 
+# A cue is sought by its first letters at most: "medical record" where "med" is (the regex
+# then tells them apart), so that patterns share their searches.
+_KEY = 4
+
+
 def cues_of(regex: re.Pattern[str]) -> tuple[str, ...] | None:
-    """cues(regex), read once per pattern."""
+    """The starts of cues(regex), none the start of another, read once per pattern."""
     held = _KNOWN.get(id(regex))
     if held is None or held[0] is not regex:
-        held = _KNOWN[id(regex)] = (regex, cues(regex))
+        words = cues(regex)
+        if words is not None:
+            keys = sorted({w[:_KEY] for w in words})
+            words = tuple(k for k in keys if not any(
+                k.startswith(other) for other in keys if other != k))
+            _SEEN.update(words)
+        held = _KNOWN[id(regex)] = (regex, words)
     return held[1]
 
 
@@ -100,20 +112,76 @@ def positions(words: tuple[str, ...], folded: str) -> list[int]:
     where two words start there)."""
     global _found
     found = _found  # one read, as in fold()
-    if found[0] is not folded:
-        # kept only for the text fold() holds, and forgotten with it
-        found = (folded, {})
-        if _last[1] is folded:
-            _found = found
-    at = found[1]
+    if found[0] is not folded or found[1] is None:
+        if _last[1] is not folded:  # kept only for the text fold() holds, forgotten with it
+            return _sought(words, folded)
+        found = _found = (folded, _Index.of(folded))
+    index = found[1]
     starts: list[int] = []
-    for word in filter(folded.__contains__, words):  # most are absent: asked at C speed
-        hits = at.get(word)
+    for word in words:
+        hits = index.at.get(word)
         if hits is None:
-            hits = at[word] = _indices(word, folded)
+            hits = index.at[word] = _indices(word, folded) if (
+                word not in index.covered) else ()
         starts += hits
     starts.sort()
     return starts
+
+
+def _sought(words: tuple[str, ...], folded: str) -> list[int]:
+    starts: list[int] = []
+    for word in filter(folded.__contains__, words):  # most are absent: asked at C speed
+        starts += _indices(word, folded)
+    starts.sort()
+    return starts
+
+
+class _Index:
+    """Where every cue key of the patterns seen so far starts in one text, found in one scan
+    (a trie of the keys, tried at every index) rather than one search per key."""
+
+    keys: ClassVar[frozenset[str]] = frozenset()
+    regex: ClassVar[re.Pattern[str] | None] = None
+    within: ClassVar[dict[str, tuple[str, ...]]] = {}  # a key → the keys it starts with
+
+    def __init__(self, folded: str) -> None:
+        self.covered = _Index.keys  # the keys the scan sought
+        self.at: dict[str, list[int] | tuple[int, ...]] = {}
+        if _Index.regex is None:
+            return
+        at, within = self.at, _Index.within
+        for m in _Index.regex.finditer(folded):
+            for key in within[m.group(1)]:
+                at.setdefault(key, []).append(m.start())  # type: ignore[union-attr]
+
+    @staticmethod
+    def of(folded: str) -> _Index:
+        """The index of this text, the trie first rebuilt if patterns brought new keys."""
+        if len(_Index.keys) != len(_SEEN):
+            keys = frozenset(_SEEN)
+            _Index.regex = re.compile(f"(?=({_trie(sorted(keys))}))")
+            _Index.within = {k: tuple(p for p in keys if k.startswith(p)) for k in keys}
+            _Index.keys = keys
+        return _Index(folded)
+
+
+_SEEN: set[str] = set()  # every cue key of the patterns read so far
+
+
+def _trie(keys: list[str]) -> str:
+    """An alternation of the keys sharing their starts, that matches the longest one."""
+    branches: dict[str, list[str]] = {}
+    for key in keys:
+        branches.setdefault(key[0], []).append(key[1:])
+    out = []
+    for first, rests in branches.items():
+        longer = [r for r in rests if r]
+        if not longer:
+            out.append(re.escape(first))
+            continue
+        optional = "?" if len(longer) < len(rests) else ""
+        out.append(f"{re.escape(first)}(?:{_trie(longer)}){optional}")
+    return "|".join(out)
 
 
 def _indices(word: str, folded: str) -> tuple[int, ...]:
