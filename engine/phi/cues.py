@@ -117,13 +117,14 @@ def positions(words: tuple[str, ...], folded: str) -> list[int]:
             return _sought(words, folded)
         found = _found = (folded, _Index.of(folded))
     index = found[1]
+    at = index.at
+    if not index.covered.issuperset(words):  # a pattern new since the scan: its own search
+        for word in words:
+            if word not in index.covered and word not in at:
+                at[word] = _indices(word, folded)
     starts: list[int] = []
-    for word in words:
-        hits = index.at.get(word)
-        if hits is None:
-            hits = index.at[word] = _indices(word, folded) if (
-                word not in index.covered) else ()
-        starts += hits
+    for word in at.keys() & words:  # the cues present, at C speed
+        starts += at[word]
     starts.sort()
     return starts
 
