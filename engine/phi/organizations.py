@@ -16,6 +16,7 @@ from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import CALENDAR as NAMES_CALENDAR
 from engine.phi.names import WORD, NameRecognizer
+from engine.phi.text_pieces import folded_word
 from engine.phi.types import Detection, PhiType
 
 _CAP = rf"(?:{WORD}|[A-Z]{{2,6}})"
@@ -127,7 +128,7 @@ class OrganizationRecognizer:
         self.names = NameRecognizer(self.lex)
 
     def _plain(self, word: str) -> str:
-        return word.lower().replace("’", "'").removesuffix("'s").strip(".")
+        return folded_word(word).removesuffix("'s").strip(".")
 
     def _namelike(self, word: str, acronyms: bool = False) -> bool:
         """A name or place, or a word no vocabulary knows — not a clinical or common word.
