@@ -11,6 +11,7 @@ from engine.phi.enhancers import STRONG
 from engine.phi.facilities import WARD_SOURCE
 from engine.phi.lexicons import Lexicons
 from engine.phi.names import NameRecognizer
+from engine.phi.text_pieces import folded_word
 from engine.phi.types import Detection, PhiType
 
 THRESHOLD = 0.5
@@ -66,7 +67,7 @@ class ClinicalFilter:
                  ) -> bool:
         if det.type not in _FILTERED_TYPES or det.score >= STRONG:
             return False
-        value = text[det.start:det.end].lower().replace("’", "'")
+        value = folded_word(text[det.start:det.end])
         following = text[det.end:det.end + 30].lower()
         first = value.split()[0] if value.split() else ""
         terms = self.lex.clinical_terms

@@ -1,15 +1,18 @@
 """The words a pattern cannot match without ("MRN", "medical record", "phone" …), read from
-the regex itself, so that a text holding none of them is not scanned with it at all.
+the regex itself, so that a text holding none of them is not scanned with it at all, and a
+text holding some is tried only where they stand.
 
-Most identifier patterns start with a cue word; scanning a note with each of them costs more
-than asking whether any of their words is in the note. A pattern whose start is not a set of
-literal words (a digit class, a lookbehind) has no cues and is always run.
+Most identifier and name patterns start with a cue word; scanning a note with each of them
+costs more than finding their words in the note and trying the pattern there (a match starts
+with one of its cues). A pattern whose start is not a set of literal words (a digit class, a
+lookbehind) has no cues and is always run over the whole text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import ClassVar
 
 try:  # the regex parser of the standard library: public as sre_parse until 3.11
     from re import _constants as sre  # type: ignore[attr-defined]
@@ -32,6 +35,8 @@ def cues(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 
 _last: tuple[str, str] = ("", "")  # the text folded last, and its folding
+# Where each cue stands in the folded text last asked about (the same text many times over).
+_found: tuple[str, _Index | None] = ("", None)
 
 
 def fold(text: str) -> str:
@@ -48,8 +53,9 @@ def fold(text: str) -> str:
 
 def forget() -> None:
     """Drop the text folded last: it is the original, PHI and all, and outlives its scrub."""
-    global _last
+    global _last, _found
     _last = ("", "")
+    _found = ("", None)
 
 
 def present(words: tuple[str, ...], folded: str) -> bool:
@@ -57,18 +63,150 @@ def present(words: tuple[str, ...], folded: str) -> bool:
     return any(map(folded.__contains__, words))
 
 
-_KNOWN: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+# Each pattern's cues, by the pattern's id: hashing a compiled pattern hashes its whole code.
+_KNOWN: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+# A cue is sought by its first letters at most: "medical record" where "med" is (the regex
+# then tells them apart), so that patterns share their searches.
+_KEY = 4
+
+
+def cues_of(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The starts of cues(regex), none the start of another, read once per pattern."""
+    held = _KNOWN.get(id(regex))
+    if held is None or held[0] is not regex:
+        words = cues(regex)
+        if words is not None:
+            keys = sorted({w[:_KEY] for w in words})
+            words = tuple(k for k in keys if not any(
+                k.startswith(other) for other in keys if other != k))
+            _SEEN.update(words)
+        held = _KNOWN[id(regex)] = (regex, words)
+    return held[1]
+
+
+# Above one candidate start in this many characters, one scan of the text is cheaper.
+_DENSE = 3
 
 
 def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Match[str]]:
-    """``regex.finditer(text)``, or nothing at once when ``folded`` (the text case-folded)
-    holds none of the regex's cues."""
-    if regex not in _KNOWN:
-        _KNOWN[regex] = cues(regex)
-    words = _KNOWN[regex]
-    if words is not None and not present(words, folded):
+    """The matches of ``regex.finditer(text)``: none at once when ``folded`` (the text
+    case-folded) holds none of the regex's cues, else those found by trying the regex only
+    where a cue starts."""
+    words = cues_of(regex)
+    if words is None:
+        return regex.finditer(text)
+    if len(folded) != len(text):  # a letter folds to two ("ß"): no position maps back
+        return regex.finditer(text) if present(words, folded) else iter(())
+    starts = positions(words, folded)
+    if not starts:
         return iter(())
-    return regex.finditer(text)
+    if len(starts) * _DENSE > len(text):
+        return regex.finditer(text)
+    return _matches_at(regex, text, starts)
+
+
+def positions(words: tuple[str, ...], folded: str) -> list[int]:
+    """Every index of ``folded`` where one of the words starts, in order (an index twice
+    where two words start there)."""
+    global _found
+    found = _found  # one read, as in fold()
+    if found[0] is not folded or found[1] is None:
+        if _last[1] is not folded:  # kept only for the text fold() holds, forgotten with it
+            return _sought(words, folded)
+        found = _found = (folded, _Index.of(folded))
+    index = found[1]
+    at = index.at
+    if not index.covered.issuperset(words):  # a pattern new since the scan: its own search
+        for word in words:
+            if word not in index.covered and word not in at:
+                at[word] = _indices(word, folded)
+    starts: list[int] = []
+    for word in at.keys() & words:  # the cues present, at C speed
+        starts += at[word]
+    starts.sort()
+    return starts
+
+
+def _sought(words: tuple[str, ...], folded: str) -> list[int]:
+    starts: list[int] = []
+    for word in filter(folded.__contains__, words):  # most are absent: asked at C speed
+        starts += _indices(word, folded)
+    starts.sort()
+    return starts
+
+
+class _Index:
+    """Where every cue key of the patterns seen so far starts in one text, found in one scan
+    (a trie of the keys, tried at every index) rather than one search per key."""
+
+    keys: ClassVar[frozenset[str]] = frozenset()
+    regex: ClassVar[re.Pattern[str] | None] = None
+    within: ClassVar[dict[str, tuple[str, ...]]] = {}  # a key → the keys it starts with
+
+    def __init__(self, folded: str) -> None:
+        self.covered = _Index.keys  # the keys the scan sought
+        self.at: dict[str, list[int] | tuple[int, ...]] = {}
+        if _Index.regex is None:
+            return
+        at, within = self.at, _Index.within
+        for m in _Index.regex.finditer(folded):
+            for key in within[m.group(1)]:
+                at.setdefault(key, []).append(m.start())  # type: ignore[union-attr]
+
+    @staticmethod
+    def of(folded: str) -> _Index:
+        """The index of this text, the trie first rebuilt if patterns brought new keys."""
+        if len(_Index.keys) != len(_SEEN):
+            keys = frozenset(_SEEN)
+            _Index.regex = re.compile(f"(?=({_trie(sorted(keys))}))")
+            _Index.within = {k: tuple(p for p in keys if k.startswith(p)) for k in keys}
+            _Index.keys = keys
+        return _Index(folded)
+
+
+_SEEN: set[str] = set()  # every cue key of the patterns read so far
+
+
+def _trie(keys: list[str]) -> str:
+    """An alternation of the keys sharing their starts, that matches the longest one."""
+    branches: dict[str, list[str]] = {}
+    for key in keys:
+        branches.setdefault(key[0], []).append(key[1:])
+    out = []
+    for first, rests in branches.items():
+        longer = [r for r in rests if r]
+        if not longer:
+            out.append(re.escape(first))
+            continue
+        optional = "?" if len(longer) < len(rests) else ""
+        out.append(f"{re.escape(first)}(?:{_trie(longer)}){optional}")
+    return "|".join(out)
+
+
+def _indices(word: str, folded: str) -> tuple[int, ...]:
+    out = []
+    i = folded.find(word)
+    while i >= 0:
+        out.append(i)
+        i = folded.find(word, i + 1)
+    return tuple(out)
+
+
+def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]
+                ) -> Iterator[re.Match[str]]:
+    """What ``regex.finditer(text)`` yields when every match must start at one of
+    ``starts``: the first start from the last match's end where the regex matches. (A cue
+    is a word, so no match is empty; a lookbehind or \\b still sees the text before.)"""
+    cursor = 0
+    for start in starts:
+        if start < cursor:
+            continue
+        m = regex.match(text, start)
+        if m is not None:
+            cursor = m.end()
+            yield m
 
 
 def _leading(items: _Items) -> list[str] | None:

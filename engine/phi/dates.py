@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import RESOURCES
 from engine.phi.types import Detection, PhiType
 
@@ -107,10 +108,12 @@ def parse(form: str, match: re.Match[str]) -> ParsedDate | None:
     return ParsedDate(form, match, month, day, year)
 
 
-def find_dates(text: str) -> Iterator[ParsedDate]:
+def find_dates(text: str, folded: str | None = None) -> Iterator[ParsedDate]:
+    """Every date, longer forms first; ``folded`` is the text case-folded, if at hand."""
     taken: list[tuple[int, int]] = []
+    folded = text.casefold() if folded is None else folded
     for form in _ORDER:
-        for match in FORMS[form].finditer(text):
+        for match in finditer(FORMS[form], text, folded):
             span = match.span()
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
@@ -275,15 +278,16 @@ class DateRecognizer:
     name = "dates"
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        for m in _RELATIVE.finditer(text):
+        folded = fold(text)
+        for m in finditer(_RELATIVE, text, folded):
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.75, self.name)
-        for m in (*_CUED_MONTH.finditer(text), *_ORDINAL_DAY.finditer(text)):
+        for m in (*finditer(_CUED_MONTH, text, folded), *finditer(_ORDINAL_DAY, text, folded)):
             group = "m" if m.re is _CUED_MONTH else "d"
             yield Detection(PhiType.DATE, m.start(group), m.end(group), 0.75, self.name)
-        for m in _DAY_PAIR.finditer(text):
+        for m in _DAY_PAIR.finditer(text) if text.count("/") > 2 else ():
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.8, self.name)
         dates, fractions = [], []
-        for parsed in find_dates(text):
+        for parsed in find_dates(text, folded):
             verdict = _judge(text, parsed) if parsed.form in BARE else Verdict.DATE
             if verdict is Verdict.DATE:
                 dates.append(parsed)

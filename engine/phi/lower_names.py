@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import (
     ADDRESS_OPENERS,
@@ -24,6 +25,7 @@ from engine.phi.names import (
     SUBJECT_VERB,
     vocative_shape,
 )
+from engine.phi.text_pieces import CAPITALS, count, folded_word
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import ROLE_WORDS, WordJudge, judge
 
@@ -49,7 +51,6 @@ _INITIALLED = re.compile(
 _INITIAL_PAIR = re.compile(
     rf"(?<![\w.'’])[a-z]\.[ \t]?(?P<f>{_W})[ \t]+(?:and|&)[ \t]+(?P<i2>[a-z]\.)[ \t]?(?P<f2>{_W})"
     r"(?![\w'’\-])")
-_CAPITAL = re.compile(r"[A-ZÀ-Þ]")
 _LIST = re.compile(rf"(?<![\w'’\-]){_W}(?:,[ \t]+{_W}){{2,}},?[ \t]+and[ \t]+{_W}(?![\w'’\-])")
 _LINE = re.compile(
     rf"^[ \t>•*?\-]*(?P<g>{_W})[ \t]+(?P<i>{_INITIAL}[ \t]+)?(?P<f>{_W})[ \t]*$", re.M)
@@ -64,11 +65,7 @@ _POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<g>{_W})(?=['’]s\b)")  # "i'm rob
 
 def _lower_cased(text: str) -> bool:
     """A text typed in lower case: under one letter in a hundred a capital."""
-    return len(_CAPITAL.findall(text)) * 100 < len(text)
-
-
-def _plain(word: str) -> str:
-    return word.lower().replace("’", "'").removesuffix("'s")
+    return count(CAPITALS, text) * 100 < len(text)
 
 
 class LowerCaseNames:
@@ -81,7 +78,7 @@ class LowerCaseNames:
 
     def _name_word(self, word: str) -> bool:
         """On a name list and no function word ("will", "may"), or known to no vocabulary."""
-        plain = word.lower().replace("’", "'")
+        plain = folded_word(word)
         if plain.removesuffix("'s") in self.lex.shorthand or plain in ROLE_WORDS:
             return False  # "mae", "pvc's", "neo", "surgeon": the words of a nursing note
         if self.lex.named(plain):
@@ -92,7 +89,7 @@ class LowerCaseNames:
     def _cued(self, text: str) -> Iterator[Detection]:
         """The words after a cue ("my name is", "call me") that may be a name. Titles and
         kinship are rows of engine.phi.name_rules, for every word shape."""
-        for m in _CUE.finditer(text):
+        for m in finditer(_CUE, text, fold(text)):
             end = None
             for word in re.finditer(r"\S+", m.group("n")):
                 token = word.group(0)
@@ -105,7 +102,7 @@ class LowerCaseNames:
                 yield Detection(PhiType.NAME, m.start("n"), end, 0.8, self.name)
 
     def _given_to(self, text: str) -> Iterator[Detection]:
-        for m in _GIVEN_TO.finditer(text):
+        for m in finditer(_GIVEN_TO, text, fold(text)):
             if self._name_word(m.group("n")):
                 yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, self.name)
 
@@ -118,7 +115,7 @@ class LowerCaseNames:
             after_comma, stop = vocative_shape(m)
             if not (self._name_word(word) and self.words.spoken_to(word, after_comma, stop)):
                 continue
-            plain = _plain(word)
+            plain = folded_word(word).removesuffix("'s")
             if plain not in self.lex.given_names and plain not in self.lex.widely_given:
                 continue  # "gerd", "yup": a word of one language that is a name in another
             if after_comma and stop in ".," and not self._distinct(plain):
@@ -131,7 +128,7 @@ class LowerCaseNames:
         lex = self.lex
         for m in _INITIALLED.finditer(text):
             given = m.group("g").lower()
-            family = _plain(m.group("f"))
+            family = folded_word(m.group("f")).removesuffix("'s")
             listed_given = lex.given(given) and lex.english_rank.get(
                 given, RARE_RANK) >= COMMON_RANK and not self.words.is_weak(given)
             listed_family = family in lex.surnames and lex.english_rank.get(
@@ -145,7 +142,8 @@ class LowerCaseNames:
         """Both surnames on a name list (no everyday word) or known to no vocabulary."""
         for m in _INITIAL_PAIR.finditer(text):
             # the lists write "o'brien" as "obrien"
-            surnames = [_plain(m.group(g)).replace("'", "") for g in ("f", "f2")]
+            surnames = [folded_word(m.group(g)).removesuffix("'s").replace("'", "")
+                        for g in ("f", "f2")]
             if all(self._distinct(w) for w in surnames):
                 yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.8, self.name)
                 yield Detection(PhiType.NAME, m.start("i2"), m.end("f2"), 0.8, self.name)
@@ -154,7 +152,7 @@ class LowerCaseNames:
         """A lower-case name found once is that name wherever else it stands in lower case
         ("hi , brian ." … "so , brian is a 58 year old"), if it is no everyday word."""
         words = {plain for d in found for w in _MEMBER.findall(text[d.start:d.end])
-                 if len(plain := _plain(w)) > 2 and self._distinct(plain)}
+                 if len(plain := folded_word(w).removesuffix("'s")) > 2 and self._distinct(plain)}
         if not words:
             return
         pattern = re.compile(r"(?<![\w'’@./\-])(" + "|".join(sorted(map(re.escape, words)))

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
+from engine.phi.text_pieces import CAPITALS, LOWER, SMALLS, count
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import CALENDAR, FUNCTION_RANK, ROLE_WORDS, WordJudge, judge, plain
 
-_LOWER = "a-zà-öø-ÿ"
 SHAPES = {
-    "capitalised": rf"(?:Mc|Mac)?[A-Z](?:['’][A-Za-z])?[{_LOWER}]+(?:-[A-Z]?[{_LOWER}]+)?",
+    "capitalised": rf"(?:Mc|Mac)?[A-Z](?:['’][A-Za-z])?[{LOWER}]+(?:-[A-Z]?[{LOWER}]+)?",
     "upper": r"[A-Z](?:['’][A-Z])?[A-Z]+(?:-[A-Z]+)?",
-    "lower": rf"[{_LOWER}](?:['’][{_LOWER}])?[{_LOWER}]+(?:-[{_LOWER}]+)?",
+    "lower": rf"[{LOWER}](?:['’][{LOWER}])?[{LOWER}]+(?:-[{LOWER}]+)?",
 }
 # An initial before a name: "L. RUUSKA", "o rourke" (not the article "a" or the pronoun "I").
 _INITIAL = r"(?:(?P<i>[A-Za-z])\.[ \t]{0,2}|(?P<j>(?![aAiI][ \t])[A-Za-z])[ \t]{1,2})?"
@@ -76,8 +76,6 @@ _INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
 _TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
 _CONTINUE = re.compile(
     r"(?P<gap>[ \t]*(?i:and|&)[ \t]+|,[ \t]*|[ \t]{1,2})(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
-_CAPITAL = re.compile(r"[A-ZÀ-Þ]")
-_SMALL = re.compile(r"[a-zß-ÿ]")
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,7 @@ class CuedNames:
         self.rules = compile_rules()
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        capitals, small = len(_CAPITAL.findall(text)), len(_SMALL.findall(text))
+        capitals, small = count(CAPITALS, text), count(SMALLS, text)
         # In mixed text an unknown word in capitals is an acronym ("per NSICU"); where the
         # writer capitalises, a word in lower case is no name ("Dr. Y prior to").
         acronyms = small * 10 > capitals + small

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.name_rules import CuedNames
+from engine.phi.text_pieces import LOWER, folded_word
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import (
     ADDRESS_WORDS,
@@ -31,10 +32,9 @@ from engine.phi.words import (
     plain,
 )
 
-_LOWER = "a-zà-öø-ÿ"
 # A capitalised word; at most four hyphenated parts, so that a match never runs on along an
 # endless hyphen chain (that would make every search quadratic).
-WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][{_LOWER}]+(?:[-'’][A-Z]?[{_LOWER}]+){{0,3}}|[A-Z]\.)"
+WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][{LOWER}]+(?:[-'’][A-Z]?[{LOWER}]+){{0,3}}|[A-Z]\.)"
 CAPS = r"(?:[A-Z]{2,}(?:[-'][A-Z]+){0,3}|[A-Z]\.)"
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Sister|Rev|Professor|Mister)"
 _LABELS = (
@@ -128,7 +128,7 @@ _VOCATIVE = re.compile(
     re.M)
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
-_INVERTED = re.compile(rf"\b(?P<s>[A-Z][{_LOWER}]+),\s+(?P<g>[A-Z][{_LOWER}]+)\b")
+_INVERTED = re.compile(rf"\b(?P<s>[A-Z][{LOWER}]+),\s+(?P<g>[A-Z][{LOWER}]+)\b")
 # Any word in any script (not inside an e-mail, URL, path or identifier).
 _ANY_WORD = re.compile(r"(?<![\w@/\\.\-])[^\W\d_]+(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
@@ -158,7 +158,7 @@ _LOWER_PAIR = re.compile(r"(?<![\w@./\-])(?P<g>[a-zà-ÿ]{3,})(?=[ \t](?:[a-z]\.
 _LINK = (r"(?P<link>,?[ \t]+(?:and|&)[ \t]+|,[ \t]+|[ \t][A-ZÀ-Þ]\.?[ \t]|[ \t](?:van|von|de|"
          r"der|den|ten|ter|da|di|du|le|la|del|della|dos|das)(?:[ \t](?:de|der|den|la))?[ \t])")
 _INITIAL_LINK = re.compile(r"[ \t][A-ZÀ-Þ]\.?[ \t]")
-_POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<w>[A-Z][{_LOWER}]+)['’]s\b")
+_POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<w>[A-Z][{LOWER}]+)['’]s\b")
 _WORD_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<w>{WORD})(?:{_LINK}|[ \t]{{1,2}})$")
 _WORD_AFTER = re.compile(rf"(?:{_LINK}|[ \t]{{1,2}})(?P<w>{WORD})(?![\w'’\-])")
 # A name opening a sentence as its subject: "Enrico shouted at Gary", "Jens spent a year".
@@ -242,9 +242,6 @@ class NameRecognizer:
         self.words = words or judge(self.lex)
         self.cued = CuedNames(self.lex, self.words)
 
-    def _plain(self, word: str) -> str:
-        return word.lower().replace("’", "'")
-
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
         return self.words.is_weak(word)
@@ -253,7 +250,7 @@ class NameRecognizer:
         """A unit of a hospital, not its name: everyday or clinical words with the
         institution's ("Urology Clinic", "Intensive Care Unit", "Emergency Department") — but
         "General Hospital" and "Children's Hospital" are names made of institution words."""
-        plains = [self._plain(w).rstrip(".,").removesuffix("'s") for w in words]
+        plains = [folded_word(w).rstrip(".,").removesuffix("'s") for w in words]
         if all(p in INSTITUTION_WORDS for p in plains) or not LEGAL_FORMS.isdisjoint(plains):
             return False  # "Microbilt Corporation" is a firm, no unit of a hospital
         return all(p in INSTITUTION_WORDS or self._unit_word(p, w)
@@ -269,7 +266,7 @@ class NameRecognizer:
     def _opens_sentence(self, word: str, gap: str = " ") -> bool:
         """After "X." a word that is no name and ordinary English starts a new sentence; so
         does any known word on no name list after "X." and two spaces ("Dr. X.  Reportedly")."""
-        plain = self._plain(word).rstrip(".,")
+        plain = folded_word(word).rstrip(".,")
         if len(gap) > 1 and not self.lex.named(plain) and self.lex.known(plain):
             return True
         return self._sentence_word(word) or (
@@ -277,20 +274,20 @@ class NameRecognizer:
 
     def _sentence_word(self, word: str) -> bool:
         """A word that opens sentences rather than names people ("She", "The", "Under")."""
-        plain = self._plain(word).rstrip(".,")
+        plain = folded_word(word).rstrip(".,")
         rank = self.lex.english_rank.get(plain, RARE_RANK)
         return self._ordinary(word) or rank < FUNCTION_RANK or (
             rank < COMMON_RANK and not self.lex.named(plain))
 
     def _ordinary(self, word: str) -> bool:
         """Weak, or a word of the clinical vocabulary, or built like a medical word."""
-        plain = self._plain(word).rstrip(".,")
+        plain = folded_word(word).rstrip(".,")
         return self.is_weak(word) or (not self.lex.named(plain) and (
             plain in self.lex.vocabulary or MEDICAL_SHAPE.fullmatch(plain) is not None))
 
     def _not_name(self, word: str) -> bool:
         """Trailing words a context match must not keep: credentials, institutions."""
-        w = self._plain(word).rstrip(".,")
+        w = folded_word(word).rstrip(".,")
         return bool(_CREDENTIAL_WORD.fullmatch(word)) or w in INSTITUTION_WORDS or (
             self.lex.english_rank.get(w, RARE_RANK) < _JOINING_RANK and not self.lex.named(w))
 
@@ -339,16 +336,16 @@ class NameRecognizer:
                 # ("Last name: Black"); after any other label it is not ("Patient: White")
                 asked = source == "label" and "name" in text[m.start():span[0]].lower()
                 if source in ("care", "label") and all(self._sentence_word(w) and not (
-                        asked and self.lex.named(self._plain(w).rstrip(".,"))) for w in words):
+                        asked and self.lex.named(folded_word(w).rstrip(".,"))) for w in words):
                     continue  # "Patient: Alert", "Patient: Yes", "treated with Fludrocortisone"
-                first = self._plain(words[0])
+                first = folded_word(words[0])
                 if source == "introduced" and not (self.lex.given(first) and (
                         len(words) > 1 or not (self._sentence_word(words[0])
                                                or first in self.lex.english_rank))):
                     continue  # "I am Fine", "I am Cuban", "This is Cardiology": no first name
                 if source in ("spoken", "introduced") and all(
                         self._sentence_word(w) and not self.lex.named(
-                        self._plain(w).rstrip(".,")) for w in words):
+                        folded_word(w).rstrip(".,")) for w in words):
                     continue  # "she said Yes", "called Cardiology" — but "says Wood"
                 yield Detection(PhiType.NAME, span[0], span[1], score, f"names.{source}")
         yield from self.cued.analyze(text)
@@ -376,7 +373,7 @@ class NameRecognizer:
 
     def _everyday(self, word: str) -> bool:
         """An everyday, common or clinical word that is on no name list ("The", "Pain")."""
-        plain = self._plain(word).rstrip(".,")
+        plain = folded_word(word).rstrip(".,")
         return not self.lex.named(plain) and (
             self.lex.english_rank.get(plain, RARE_RANK) < COMMON_RANK or self.is_weak(plain))
 
@@ -398,7 +395,7 @@ class NameRecognizer:
         """At a sentence start, where a capital says nothing, a rare given name followed by
         a verb (surnames are too often rare English words: "Supple was noted")."""
         for m in _SUBJECT.finditer(text):
-            plain = self._plain(m.group("w"))
+            plain = folded_word(m.group("w"))
             if self.lex.given(plain) and plain not in self.lex.shorthand and (
                     self._rare_name(plain) or plain in self.lex.widely_given):
                 yield Detection(PhiType.NAME, m.start("w"), m.end("w"), 0.65, "names.subject")
@@ -408,7 +405,7 @@ class NameRecognizer:
         eponym ("Taylor's address", "Price's song"; not "Crohn's", "Bell's palsy")."""
         lex = self.lex
         for m in _POSSESSOR.finditer(text):
-            plain = self._plain(m.group("w"))
+            plain = folded_word(m.group("w"))
             # whose kin or things: no eponym has a son ("Kelly's kid" — though "Kelly clamp")
             kin = _KIN_AFTER.match(text, m.end()) is not None
             if (lex.named(plain) and (kin or plain not in lex.clinical_words)
@@ -468,7 +465,7 @@ class NameRecognizer:
     def _given_before(self, word: str) -> bool:
         """Before a surname no vocabulary knows, a given name even if it is an everyday word
         ("Parker Suknović", "Rose Szczepanik") — but no month, function or clinical word."""
-        plain = self._plain(word)
+        plain = folded_word(word)
         return (plain in self.lex.given_names and plain not in CALENDAR
                 and plain not in self.lex.clinical_words and plain not in ADDRESS_WORDS
                 and self.lex.english_rank.get(plain, RARE_RANK) >= FUNCTION_RANK)
@@ -477,7 +474,7 @@ class NameRecognizer:
         """Beside a name across "and", a comma or an initial ("Marrero and Murphy", "Brad L
         Key"), any word on a name list, or known to no vocabulary, is a name too — across an
         initial even one built like a drug's name ("Alvir D. Pušaver")."""
-        plain = self._plain(word).removesuffix("'s")
+        plain = folded_word(word).removesuffix("'s")
         if plain in self.lex.state_names or plain in ROLE_WORDS:
             return False
         if _INITIAL_LINK.fullmatch(link):
@@ -487,7 +484,7 @@ class NameRecognizer:
             plain not in self.lex.clinical_words and self.unfamiliar(plain))
 
     def _neighbour(self, word: str) -> bool:
-        plain = self._plain(word).removesuffix("'s")
+        plain = folded_word(word).removesuffix("'s")
         lex = self.lex
         rank = lex.english_rank.get(plain, NEIGHBOUR_RANK)
         if (self.is_weak(plain) or plain in lex.state_names or plain in lex.clinical_words
@@ -499,7 +496,7 @@ class NameRecognizer:
                 and rank >= NEIGHBOUR_RANK)
 
     def _namelike(self, word: str) -> bool:
-        plain = self._plain(word).rstrip(".").removesuffix("'s")
+        plain = folded_word(word).rstrip(".").removesuffix("'s")
         return (len(plain) == 1 or self.lex.named(plain)
                 or not self.is_weak(word))
 
@@ -510,7 +507,7 @@ class NameRecognizer:
             i = 0
             while i < len(words):
                 start, word = words[i]
-                plain = self._plain(word).rstrip(".").removesuffix("'s")
+                plain = folded_word(word).rstrip(".").removesuffix("'s")
                 if plain in ROLE_WORDS:  # "Son David", "Drs Ferullo": the cue, not the name
                     i += 1
                     continue
@@ -518,7 +515,7 @@ class NameRecognizer:
                 nxt = words[i + 1][1] if i + 1 < len(words) else ""
                 initial_next = bool(re.fullmatch(r"[A-Z]\.", nxt))
                 if lex.given(plain) and (not self.is_weak(word) or initial_next or (
-                        self._plain(nxt).removesuffix("'s") in lex.surnames
+                        folded_word(nxt).removesuffix("'s") in lex.surnames
                         and not self.is_weak(nxt))):
                     while j < len(words) and self._namelike(words[j][1]):
                         j += 1
@@ -547,7 +544,7 @@ class NameRecognizer:
         """A given name and a surname that are both everyday words ("Jack Taylor", "Bill
         Baker") are a name inside a sentence, alone as its capitalised words, and not before
         an institution's or a street's word ("Grace Hospital", "Rose Street" are not)."""
-        g, s = self._plain(given), self._plain(surname).removesuffix("'s")
+        g, s = folded_word(given), folded_word(surname).removesuffix("'s")
         lex = self.lex
         end = start + len(given) + 1 + len(surname)
         if not (lex.given(g) and s in lex.surnames) or lex.english_rank.get(
@@ -558,7 +555,7 @@ class NameRecognizer:
                or w in _PLACE_WORDS for w in (g, s)):
             return False
         after = _WORD_AFTER.match(text, end)
-        return not (after and self._plain(after.group("w")) in _PLACE_WORDS)
+        return not (after and folded_word(after.group("w")) in _PLACE_WORDS)
 
     def clinical_place(self, text: str, start: int, end: int) -> bool:
         """A word guessed a name that stands where drugs, products and eponyms stand: a
@@ -572,7 +569,7 @@ class NameRecognizer:
                 last in _ROUTES) or (
                 last == "of" and len(before) > 1 and before[-2] in _STRUCTURES):
             return True
-        plain = self._plain(text[start:end]).removesuffix("'s")
+        plain = folded_word(text[start:end]).removesuffix("'s")
         if self.lex.named(plain) and not self._drug_name(plain):
             return False
         if _USE_AFTER.match(text, end):
@@ -633,9 +630,9 @@ class NameRecognizer:
             word = m.group(0)
             if not word[0].isupper() or len(word) < 2 or _ABBREVIATION.fullmatch(word):
                 continue
-            if "-" in word and self.lex.known(self._plain(word)):
+            if "-" in word and self.lex.known(folded_word(word)):
                 continue  # "Non-contributory", "Anti-inflammatory": known as a whole
-            parts = [p for p in re.split(r"['’\-]", self._plain(word))
+            parts = [p for p in re.split(r"['’\-]", folded_word(word))
                      if len(p) > 1 and p not in _WORD_PREFIXES]  # "V-Tach": no initial
             # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
             # unless a name list holds them.
@@ -652,7 +649,7 @@ class NameRecognizer:
             else:
                 continue
             kind = PhiType.LOCATION if (
-                self._plain(word) in self.lex.places and not any(
+                folded_word(word) in self.lex.places and not any(
                     self.lex.named(p) for p in parts)
             ) else PhiType.NAME
             yield Detection(kind, m.start(), m.end(), score, "names.unknown")

@@ -16,6 +16,7 @@ from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import CALENDAR as NAMES_CALENDAR
 from engine.phi.names import WORD, NameRecognizer
+from engine.phi.text_pieces import folded_word
 from engine.phi.types import Detection, PhiType
 
 _CAP = rf"(?:{WORD}|[A-Z]{{2,6}})"
@@ -47,15 +48,15 @@ _FACILITY = re.compile(
 
 _AND = re.compile(r"[ \t](?:and|&)[ \t]")
 # The ending each name-before-its-ending rule cannot match without: a note holding none of
-# them is not scanned for the names before them.
-_ENDING = {
-    _BUSINESS_NAME: re.compile(rf"[ \t](?:(?:and|&)[ \t]+Sons|(?:{_BUSINESS})\b)"),
-    _COMPANY_NAME: re.compile(rf"[ \t](?:{_COMPANY})\b"),
-    _HOSPITAL: re.compile(rf"[ \t](?:{_HOSPITAL_WORD})(?!\w)"),
-    _FACILITY: re.compile(
+# them is not scanned for the names before them (in the order of the rules in analyze()).
+_ENDINGS = (
+    re.compile(rf"[ \t](?:(?:and|&)[ \t]+Sons|(?:{_BUSINESS})\b)"),  # _BUSINESS_NAME
+    re.compile(rf"[ \t](?:{_COMPANY})\b"),  # _COMPANY_NAME
+    re.compile(rf"[ \t](?:{_HOSPITAL_WORD})(?!\w)"),  # _HOSPITAL
+    re.compile(  # _FACILITY
         r"[ \t](?:clinic|hospital|facility|office|med(?:ical)? center|center|centre|practice|"
         r"campus|branch|location|site|ER|ED|VA)\b"),
-}
+)
 
 
 # A place of care named after "at" or "from" and before the when: "surgery at Johns Hopkins
@@ -98,7 +99,7 @@ _SITED = re.compile(
 _EMPLOYER = re.compile(
     r"\b(?i:(?:works?|worked|working|used[ \t]+to[ \t]+work)[ \t]+(?:for|at)|"
     r"(?:employed|hired)[ \t]+(?:by|at)|employee[ \t]+(?:of|at)|retired[ \t]+from|"
-    r"(?:co-?)?founders?[ \t]+of|founded|employer[ \t]*(?:is|:))"
+    r"co-?founders?[ \t]+of|founders?[ \t]+of|founded|employer[ \t]*(?:is|:))"
     rf"[ \t]+(?:the[ \t]+)?(?P<n>(?:\d+[ \t]+)?{RUN})")
 # A weaker cue, for a name no vocabulary knows ("joined Nautilytics", not "joined AA").
 _JOINED = re.compile(rf"\b(?i:joined)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
@@ -127,7 +128,7 @@ class OrganizationRecognizer:
         self.names = NameRecognizer(self.lex)
 
     def _plain(self, word: str) -> str:
-        return word.lower().replace("’", "'").removesuffix("'s").strip(".")
+        return folded_word(word).removesuffix("'s").strip(".")
 
     def _namelike(self, word: str, acronyms: bool = False) -> bool:
         """A name or place, or a word no vocabulary knows — not a clinical or common word.
@@ -181,8 +182,8 @@ class OrganizationRecognizer:
     def analyze(self, text: str) -> Iterator[Detection]:
         rules = ((_BUSINESS_NAME, 0.8, self._owner), (_COMPANY_NAME, 0.8, self._not_clinical),
                  (_HOSPITAL, 0.8, self._namelike), (_FACILITY, 0.75, self._namelike))
-        for regex, score, namelike in rules:
-            if _ENDING[regex].search(text) is None:
+        for (regex, score, namelike), ending in zip(rules, _ENDINGS, strict=True):
+            if ending.search(text) is None:
                 continue
             for m in regex.finditer(text):
                 words = m.group("n").split()
@@ -259,7 +260,7 @@ class OrganizationRecognizer:
 
     def _double_barrelled(self, text: str) -> Iterator[Detection]:
         """"Ward-Powers", "Cain-Garcia": two surnames joined by a hyphen."""
-        for m in re.finditer(rf"\b{WORD}\b", text):
+        for m in re.finditer(rf"\b{WORD}\b", text) if "-" in text else ():
             parts = m.group(0).split("-")
             # not a prefixed word written with a hyphen ("Re-start", "On-going")
             if len(parts) == 2 and self._people(parts, minimum=1) and not self.lex.known(

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from string import ascii_lowercase
 
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons
+from engine.phi.text_pieces import folded_word
 
 # Words of institutions, not people: "Brendan Regional Hospital" is no person's name.
 INSTITUTION_WORDS = frozenset({
@@ -75,7 +76,7 @@ def _changes(word: str) -> set[str]:
 
 def plain(word: str) -> str:
     """A word as the lexicons hold it: lower case, straight apostrophe, no possessive."""
-    return word.lower().replace("’", "'").rstrip(".,").removesuffix("'s")
+    return folded_word(word).rstrip(".,").removesuffix("'s")
 
 
 class WordJudge:
@@ -143,7 +144,8 @@ class WordJudge:
         firsts = self._near_index
         first = word[0]
         return any(first in firsts.get(c, "") for c in (word, *_deletes(word))) or any(
-            first in firsts.get(c, "") for c in _changes(word))  # a change and one slip more
+            # a change and one slip more (the changes held in the index, at C speed)
+            first in firsts[c] for c in firsts.keys() & _changes(word))
 
     @functools.cached_property
     def _near_index(self) -> dict[str, str]:
@@ -203,7 +205,7 @@ class WordJudge:
         """A given name in a vocative's place (NameRecognizer._vocative): no month, greeting
         or function word, after a comma no place, and before a full stop or a comma no
         everyday word."""
-        w = word.lower().replace("’", "'")
+        w = folded_word(word)
         lex = self.lex
         if (not lex.given(w) or w in CALENDAR or w in ADDRESS_WORDS
                 or lex.english_rank.get(w, RARE_RANK) < FUNCTION_RANK):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from engine.phi.cues import cues, present
+from engine.phi.cues import cues, finditer, forget, present
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.places import ADDRESSES
 
@@ -55,6 +55,43 @@ def test_every_match_on_real_text_holds_a_cue(eval_dir):
                                                                        match.group(0))
                     checked += 1
     assert checked > 500
+
+
+def _spans(matches):
+    return [(m.start(), m.end(), m.groupdict()) for m in matches]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRN 1234, mrn: 55, the MRN-less line, MRNMRN 9",
+        "medical record 42 and Medical Records 7 (med rec 3)",
+        "Straße MRN 12",  # a letter that folds to two: the whole text is scanned
+        "x" * 300 + " mrn 1",  # one cue in a long text: tried where it stands
+        "",
+    ],
+)
+def test_trying_a_pattern_where_its_cues_start_finds_what_a_scan_finds(text):
+    regex = re.compile(r"(?<![\w])(?i:MRN|medical record|med rec)s?\b[: ]*(?P<id>\d+)?")
+    try:
+        assert _spans(finditer(regex, text, text.casefold())) == _spans(regex.finditer(text))
+    finally:
+        forget()
+
+
+def test_every_recognizer_pattern_finds_the_same_on_real_text(eval_dir):
+    """Tried at its cues' starts, each identifier and address pattern finds on clinical notes
+    exactly what scanning the whole text finds."""
+    with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
+        texts = [row["transcription"] for row in csv.DictReader(fh)][:60]
+    try:
+        for recognizer in (IDENTIFIERS, ADDRESSES):
+            for pattern in recognizer.patterns:
+                for text in texts:
+                    assert _spans(finditer(pattern.regex, text, text.casefold())) == _spans(
+                        pattern.regex.finditer(text)), pattern.regex.pattern
+    finally:
+        forget()
 
 
 def test_the_folded_original_does_not_outlive_its_scrub():
