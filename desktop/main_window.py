@@ -15,7 +15,7 @@ from desktop.login import LoginPanel
 from desktop.messages import describe
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.theme import icon
-from desktop.views.admin import AdminDialog
+from desktop.views.admin.dialog import AdminDialog
 from desktop.views.dictation import DictationPanel
 from desktop.views.document import DocumentView
 from desktop.views.drop_zone import DropZone, Refused, dropped_paths, summary_of
