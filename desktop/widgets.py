@@ -8,18 +8,20 @@ from collections.abc import Callable
 
 from desktop.messages import describe
 from desktop.qt import Qt, QtGui, QtWidgets
-from desktop.theme import icon
+from desktop.theme import icon, set_role
 from engine import protocol as p
 
 MARGINS = (12, 12, 12, 12)
 
 
-def button(text: str, tip: str, slot: Callable[[], None], icon_name: str | None = None,
-            shortcut: str | None = None) -> QtWidgets.QPushButton:
+def button(text: str, tip: str, slot: Callable[[], object], icon_name: str | None = None,
+           shortcut: str | None = None, name: str | None = None) -> QtWidgets.QPushButton:
+    """A push button; its accessible name is ``name`` or else its text without the mnemonic
+    and the ellipsis, and a shortcut is named in its tool tip."""
     widget = QtWidgets.QPushButton(text)
     if icon_name:
         widget.setIcon(icon(icon_name))
-    widget.setAccessibleName(text.replace("&", "").rstrip("…"))
+    widget.setAccessibleName(name or text.replace("&", "").rstrip("…"))
     if shortcut:
         widget.setShortcut(QtGui.QKeySequence(shortcut))
         tip += f" ({shortcut})"
@@ -34,17 +36,18 @@ def error_details(error: p.ErrorInfo) -> str:
 
 
 class StatusLine(QtWidgets.QLabel):
-    """One calm line under a tab: what is happening, what worked, or what failed and why."""
+    """One calm line under a tab or panel: what is happening, what worked, or what failed
+    and why."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, selectable: bool = True) -> None:
         super().__init__("")
         self.setWordWrap(True)
         self.setAccessibleName(name)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if selectable:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def _show(self, role: str, text: str) -> None:
-        self.setProperty("role", role)
-        self.style().polish(self)
+        set_role(self, role)
         self.setText(text)
 
     def info(self, text: str) -> None:
@@ -64,19 +67,31 @@ class StatusLine(QtWidgets.QLabel):
         self._show("error", f"{doing} failed. {describe(error)}" + (f" — {extra}" if extra else ""))
 
 
+def rows_view(view: QtWidgets.QAbstractItemView, name: str) -> None:
+    """A read-only table whose rows, not cells, are selected."""
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+
+
+def fixed_rows(view: QtWidgets.QTableView) -> None:
+    """Fixed, unwrapped row heights: the view never measures every row, so long tables
+    scroll smoothly."""
+    view.setWordWrap(False)
+    view.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+
+
 def table(headers: tuple[str, ...], widths: tuple[int, ...], name: str) -> QtWidgets.QTableWidget:
-    table = QtWidgets.QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
+    widget = QtWidgets.QTableWidget(0, len(headers))
+    widget.setHorizontalHeaderLabels(headers)
+    rows_view(widget, name)
+    widget.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
     for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+        widget.setColumnWidth(column, width)
+    return widget
 
 
 def row_layout(*widgets: QtWidgets.QWidget) -> QtWidgets.QHBoxLayout:

@@ -12,12 +12,12 @@ from typing import Any
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import QtGui, QtWidgets, Signal
-from desktop.theme import icon
 from desktop.time_format import local_time
 from desktop.views.clinical import ClinicalTables
 from desktop.views.paged_text import PagedPhiText
 from desktop.views.phi_text import DeidentifiedBanner, PhiLegend
 from desktop.views.summary import SummaryView
+from desktop.widgets import button
 from engine import protocol as p
 
 TEXT_TAB, CLINICAL_TAB, FHIR_TAB, SUMMARY_TAB = range(4)
@@ -30,12 +30,9 @@ class FhirPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.link = link
         self.target: str | None = None
-        self.show_button = QtWidgets.QPushButton(icon("export"), "Build FHIR bundle")
-        self.show_button.setAccessibleName("Build FHIR bundle")
-        self.show_button.setToolTip("Export this document's extracted data as FHIR R4 "
-                                    "(recorded in the audit log)")
-        self.save_button = QtWidgets.QPushButton("Save as…")
-        self.save_button.setAccessibleName("Save FHIR bundle")
+        self.show_button = button("Build FHIR bundle", "Export this document's extracted data "
+                                  "as FHIR R4 (recorded in the audit log)", self.build, "export")
+        self.save_button = button("Save as…", "", self.save, name="Save FHIR bundle")
         self.save_button.setEnabled(False)
         self.state = QtWidgets.QLabel("")
         self.state.setProperty("role", "subtitle")
@@ -49,8 +46,6 @@ class FhirPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.text, 1)
-        self.show_button.clicked.connect(self.build)
-        self.save_button.clicked.connect(self.save)
 
     def set_target(self, target: str | None) -> None:
         self.target = target

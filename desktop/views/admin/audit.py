@@ -9,7 +9,7 @@ from desktop.engine_link import EngineLink
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.time_format import local_day_bounds
 from desktop.views.admin.audit_model import AUDIT_COLUMNS, AuditModel, entry_text
-from desktop.widgets import MARGINS, StatusLine, button
+from desktop.widgets import MARGINS, StatusLine, button, fixed_rows, rows_view
 from engine import protocol as p
 
 
@@ -104,21 +104,15 @@ class AuditTab(QtWidgets.QWidget):
         self.model = AuditModel(self)
         self.view = QtWidgets.QTableView()
         self.view.setModel(self.model)
-        self.view.setAccessibleName("Audit entries")
+        rows_view(self.view, "Audit entries")
+        fixed_rows(self.view)
         self.view.setToolTip("Click a column title to sort by it")
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        # fixed row heights: no per-row measuring, so large results scroll smoothly
-        self.view.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         for column, spec in enumerate(AUDIT_COLUMNS):
             self.view.setColumnWidth(column, spec.width)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().currentRowChanged.connect(self._show_detail)
         self.detail = QtWidgets.QPlainTextEdit(readOnly=True)
         self.detail.setPlaceholderText("Select an entry to see all of its fields")
