@@ -82,6 +82,8 @@ class FhirPanel(QtWidgets.QWidget):
 
 class DocumentView(QtWidgets.QWidget):
     open_document = Signal(str)  # a citation in another document of the record
+    summary_started = Signal(object)  # p.JobInfo of a summary job, for the job panel
+    generating = Signal(str)  # the model writing a summary now; "" when none is
 
     def __init__(self, link: EngineLink, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +128,8 @@ class DocumentView(QtWidgets.QWidget):
         self.clinical.span_activated.connect(self.show_span)
         self.clinical.mention_activated.connect(self._citation)
         self.summary.citation_clicked.connect(self._citation)
+        self.summary.job_started.connect(self.summary_started)
+        self.summary.generating.connect(self.generating)
 
     def load(self, document_id: str) -> None:
         self.document_id = document_id
@@ -203,6 +207,21 @@ class DocumentView(QtWidgets.QWidget):
         self._shown = self._clinical_for = self._record = None
         self.clinical.show_extraction(None)
         self.fhir.set_target(None)
+
+    def show_notice(self, title: str, detail: str) -> None:
+        """A title and a line of explanation in place of a document (nothing else shown)."""
+        self.clear()
+        self.heading.setText(title)
+        self.facts.setText(detail)
+
+    def set_readable(self, readable: bool, why_not: str = "") -> None:
+        """Whether the signed-in role may read documents; ``why_not`` is the tool tip."""
+        self.tabs.setEnabled(readable)
+        self.setToolTip(why_not)
+
+    def set_models(self, models: list[Mapping[str, Any]]) -> None:
+        """The installed models, for the summary's model choice."""
+        self.summary.set_models(models)
 
     def _tab_shown(self, index: int) -> None:
         target = self._shown or self._record
