@@ -84,11 +84,6 @@ class LoginPanel(QtWidgets.QFrame):
         self.message.setText("")
         self.password.setFocus()
 
-    def show_sign_in(self) -> None:
-        self.title.setText("Sign in to HNTAI")
-        self.password.clear()
-        (self.password if self.username.text() else self.username).setFocus()
-
     def submit(self) -> None:
         if not self.button.isEnabled():
             return
