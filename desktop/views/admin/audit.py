@@ -93,14 +93,29 @@ class AuditTab(QtWidgets.QWidget):
         self.limit.setAccessibleName("Most entries")
         self.limit.setToolTip("Show at most this many of the newest matching entries")
         self.refresh_button = button("&Refresh", "Search with these filters", self.refresh,
-                                      "search", "F5")
+                                     "search", "F5")
         self.verify_button = button("&Verify chain", "Check that no entry was altered or "
-                                     "removed", self.verify)
+                                    "removed", self.verify)
         self.export_button = button("E&xport…", "Save the whole audit log as CSV or JSON "
-                                     "Lines", self.export, "export")
+                                    "Lines", self.export, "export")
         for edit in (self.user, self.action.lineEdit()):
             edit.returnPressed.connect(self.refresh)
+        split = self._entries()
+        self.count = StatusLine("Audit entry count")
+        self.verify_result = StatusLine("Audit chain check result")
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(*MARGINS)
+        layout.addLayout(self._filters_row())
+        layout.addWidget(split, 1)
+        layout.addWidget(self.count)
+        actions = QtWidgets.QHBoxLayout()
+        actions.addWidget(self.verify_button)
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.verify_result, 1)
+        layout.addLayout(actions)
 
+    def _entries(self) -> QtWidgets.QSplitter:
+        """The entries table above the selected entry's fields."""
         self.model = AuditModel(self)
         self.view = QtWidgets.QTableView()
         self.view.setModel(self.model)
@@ -123,9 +138,9 @@ class AuditTab(QtWidgets.QWidget):
         split.addWidget(self.view)
         split.addWidget(self.detail)
         split.setSizes([400, 140])
+        return split
 
-        self.count = StatusLine("Audit entry count")
-        self.verify_result = StatusLine("Audit chain check result")
+    def _filters_row(self) -> QtWidgets.QHBoxLayout:
         filters = QtWidgets.QHBoxLayout()
         for label, widget in (("U&ser:", self.user), ("&Action:", self.action)):
             caption = QtWidgets.QLabel(label)
@@ -140,16 +155,7 @@ class AuditTab(QtWidgets.QWidget):
         filters.addWidget(self.limit)
         filters.addWidget(self.refresh_button)
         filters.addStretch(1)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(*MARGINS)
-        layout.addLayout(filters)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.count)
-        actions = QtWidgets.QHBoxLayout()
-        actions.addWidget(self.verify_button)
-        actions.addWidget(self.export_button)
-        actions.addWidget(self.verify_result, 1)
-        layout.addLayout(actions)
+        return filters
 
     def query(self) -> p.ListAudit:
         return p.ListAudit(user_id=self.user.text().strip() or None,

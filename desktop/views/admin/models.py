@@ -22,13 +22,13 @@ class ModelsTab(QtWidgets.QWidget):
         self.table = table(self.HEADERS, (220, 110, 90, 70, 90, 70, 90), "Models")
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.load_button = button("&Load", "Load the selected model into memory now",
-                                   self.load_selected)
+                                  self.load_selected)
         self.unload_button = button("U&nload", "Free the memory the selected model uses",
-                                     self.unload_selected)
+                                    self.unload_selected)
         self.refresh_button = button("&Refresh", "Reload the list", self.refresh,
-                                      shortcut="F5")
+                                     shortcut="F5")
         self.import_button = button("&Import bundle…", "Verify a model bundle provisioned by "
-                                     "IT and make its models usable", self.choose_bundle)
+                                    "IT and make its models usable", self.choose_bundle)
         self.busy = QtWidgets.QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: the engine reports no load progress
         self.busy.setFixedWidth(120)
@@ -39,7 +39,7 @@ class ModelsTab(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(*MARGINS)
         layout.addLayout(row_layout(self.load_button, self.unload_button,
-                                     self.refresh_button, self.import_button, self.busy))
+                                    self.refresh_button, self.import_button, self.busy))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         self._working = False

@@ -29,7 +29,7 @@ class SettingsTab(QtWidgets.QWidget):
         scroll.setWidget(self.form_host)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.save_button = button("&Save", "Store the changed settings", self.save,
-                                   shortcut="Ctrl+S")
+                                  shortcut="Ctrl+S")
         self.save_button.setProperty("primary", True)
         self.revert_button = button("Re&vert", "Throw away unsaved changes", self.refresh)
         self.status = StatusLine("Settings status")

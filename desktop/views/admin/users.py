@@ -19,19 +19,19 @@ class UsersTab(QtWidgets.QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         # mnemonics avoid the tab bar's (U, D, M, T), which stay visible on every tab
         self.add_button = button("&New user…", "Create an account", self.add_user, "add",
-                                  "Ctrl+N")
+                                 "Ctrl+N")
         self.toggle_button = button("Di&sable", "Disable or enable the selected account",
-                                     self.toggle_disabled, "lock")
+                                    self.toggle_disabled, "lock")
         self.password_button = button("Reset &password…",
-                                       "Set a new password for the selected account",
-                                       self.reset_password)
+                                      "Set a new password for the selected account",
+                                      self.reset_password)
         self.refresh_button = button("&Refresh", "Reload the list", self.refresh,
-                                      shortcut="F5")
+                                     shortcut="F5")
         self.status = StatusLine("Users status")
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(*MARGINS)
         layout.addLayout(row_layout(self.add_button, self.toggle_button,
-                                     self.password_button, self.refresh_button))
+                                    self.password_button, self.refresh_button))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         self._update_buttons()
