@@ -10,6 +10,7 @@ from pathlib import Path
 from desktop.engine_link import EngineLink
 from desktop.qt import Qt, QtCore, QtGui, QtPrintSupport, QtWidgets
 from desktop.theme import icon, set_role
+from desktop.widgets import button
 from engine import protocol as p
 
 MIN_PASSWORD = 8  # as engine.store.users checks; saying it here avoids a round trip
@@ -23,9 +24,7 @@ class _LocationPage(QtWidgets.QWizardPage):
                          "audit trail. Choose a local folder that is backed up.")
         self.path = QtWidgets.QLineEdit(str(data_dir))
         self.path.setAccessibleName("Data folder")
-        browse = QtWidgets.QPushButton("Browse…")
-        browse.setAccessibleName("Browse for the data folder")
-        browse.clicked.connect(self._browse)
+        browse = button("Browse…", "", self._browse, name="Browse for the data folder")
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
@@ -135,12 +134,9 @@ class _RecoveryPage(QtWidgets.QWizardPage):
         self.key = QtWidgets.QLineEdit(readOnly=True)
         self.key.setAccessibleName("Recovery key")
         self.key.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
-        copy = QtWidgets.QPushButton("Copy")
-        copy.setAccessibleName("Copy the recovery key")
-        copy.clicked.connect(lambda: QtWidgets.QApplication.clipboard().setText(self.key.text()))
-        self.print_button = QtWidgets.QPushButton("Print…")
-        self.print_button.setAccessibleName("Print the recovery key")
-        self.print_button.clicked.connect(self._print)
+        copy = button("Copy", "", lambda: QtWidgets.QApplication.clipboard().setText(
+            self.key.text()), name="Copy the recovery key")
+        self.print_button = button("Print…", "", self._print, name="Print the recovery key")
         self.saved = QtWidgets.QCheckBox("I have stored the recovery key in a safe place")
         self.saved.setAccessibleName("Recovery key saved")
         row = QtWidgets.QHBoxLayout()

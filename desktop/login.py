@@ -9,6 +9,7 @@ from __future__ import annotations
 from desktop.engine_link import EngineLink
 from desktop.qt import Qt, QtCore, QtWidgets, Signal
 from desktop.theme import icon, set_role
+from desktop.widgets import button
 from engine import protocol as p
 
 
@@ -39,9 +40,8 @@ class LoginPanel(QtWidgets.QFrame):
         self.password = QtWidgets.QLineEdit(placeholderText="Password")
         self.password.setEchoMode(QtWidgets.QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password")
-        self.button = QtWidgets.QPushButton("Sign in")
+        self.button = button("Sign in", "", self.submit)
         self.button.setProperty("primary", True)
-        self.button.setAccessibleName("Sign in")
         self.button.setDefault(True)
         self.message = QtWidgets.QLabel("")
         self.message.setProperty("role", "error")
@@ -63,7 +63,6 @@ class LoginPanel(QtWidgets.QFrame):
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
 
-        self.button.clicked.connect(self.submit)
         self.password.returnPressed.connect(self.submit)
         self.username.returnPressed.connect(self.password.setFocus)
         self.set_engine_ready(False)
@@ -84,11 +83,6 @@ class LoginPanel(QtWidgets.QFrame):
         self.password.clear()
         self.message.setText("")
         self.password.setFocus()
-
-    def show_sign_in(self) -> None:
-        self.title.setText("Sign in to HNTAI")
-        self.password.clear()
-        (self.password if self.username.text() else self.username).setFocus()
 
     def submit(self) -> None:
         if not self.button.isEnabled():

@@ -15,7 +15,7 @@ from desktop.login import LoginPanel
 from desktop.messages import describe
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.theme import icon
-from desktop.views.admin import AdminDialog
+from desktop.views.admin.dialog import AdminDialog
 from desktop.views.dictation import DictationPanel
 from desktop.views.document import DocumentView
 from desktop.views.drop_zone import DropZone, Refused, dropped_paths, summary_of
@@ -173,8 +173,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.records.record_selected.connect(self.open_record)
         self.records.changed.connect(self.refresh)
         self.document.open_document.connect(self._open_cited)
-        self.document.summary.job_started.connect(lambda job: self.jobs.show_job(job, "Summary"))
-        self.document.summary.generating.connect(self.status.show_generating)
+        self.document.summary_started.connect(lambda job: self.jobs.show_job(job, "Summary"))
+        self.document.generating.connect(self.status.show_generating)
         self.dictation.saved.connect(lambda job: self.jobs.show_job(job, "Dictation"))
         self.jobs.cancel_requested.connect(self.cancel_job)
         self.jobs.retry_requested.connect(self.retry_job)
@@ -220,7 +220,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._set_signed_in(True)
         self.pages.setCurrentIndex(WORKSPACE_PAGE)
         self.refresh()
-        self.link.call(p.ListModels()).success(self.document.summary.set_models) \
+        self.link.call(p.ListModels()).success(self.document.set_models) \
             .failure(lambda _e: None).run()
         self.link.call(p.GetSettings()).success(self.apply_settings).run()
         self.idle.arm()
@@ -243,9 +243,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if not signed_in:
             self.dictation_dock.hide()
         clinical = role in ("admin", "clinician")
-        self.document.tabs.setEnabled(clinical)
-        self.document.setToolTip("" if clinical or not signed_in else
-                                 "Your role can add documents but not read them.")
+        self.document.set_readable(clinical, "" if clinical or not signed_in else
+                                   "Your role can add documents but not read them.")
 
     def lock(self) -> None:
         """Hide everything, drop what the desktop holds of the session; jobs keep running."""
@@ -290,9 +289,9 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.content.setCurrentIndex(DOCUMENT)
         if self.user.role == "clerk":
-            self.document.heading.setText("Documents are read by clinicians")
-            self.document.facts.setText("Your role (clerk) can add documents and follow their "
-                                        "jobs, but not read their content.")
+            self.document.show_notice("Documents are read by clinicians", "Your role (clerk) can "
+                                      "add documents and follow their jobs, but not read their "
+                                      "content.")
             return
         self.document.load(document_id)
 

@@ -15,6 +15,7 @@ from desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from desktop.theme import hint_colour, is_dark, phi_colour
 from desktop.views.phi_text import STAND_INS, TAGS, type_name
 from desktop.views.summary import StandInMarker
+from desktop.widgets import fixed_rows, rows_view
 from engine.clinical.sections import LABELS
 
 # (entity type, tab title, attribute columns) in the order a clinician reads a chart.
@@ -305,16 +306,8 @@ class ClinicalTables(QtWidgets.QTabWidget):
             table = FactTable()
             model = FactModel(columns, table)
             table.setModel(model)
-            table.setAccessibleName(f"{title} table")
-            table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-            table.setAlternatingRowColors(True)
-            table.setWordWrap(False)
-            table.verticalHeader().setVisible(False)
-            # Fixed row heights: the view never measures every row of a long table.
-            table.verticalHeader().setSectionResizeMode(
-                QtWidgets.QHeaderView.ResizeMode.Fixed)
-            table.horizontalHeader().setStretchLastSection(True)
+            rows_view(table, f"{title} table")
+            fixed_rows(table)
             table.horizontalHeader().setResizeContentsPrecision(_SIZE_SAMPLE_ROWS)
             table.doubleClicked.connect(lambda index, t=entity_type: self.activate(t, index.row()))
             self.tables[entity_type] = table

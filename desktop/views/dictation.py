@@ -17,6 +17,7 @@ from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import Qt, QtGui, QtMultimedia, QtWidgets, Signal
 from desktop.theme import icon
+from desktop.widgets import MARGINS, StatusLine, button
 from engine import protocol as p
 
 SourceFactory = Callable[[Any], Any]  # device → an object with the audio_capture signals
@@ -150,19 +151,12 @@ class DictationPanel(QtWidgets.QWidget):
         commands.setProperty("role", "subtitle")
         commands.setAccessibleName("Spoken commands")
 
-        self.status = QtWidgets.QLabel("")
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Dictation status")
-        self.status.setProperty("role", "subtitle")
+        self.status = StatusLine("Dictation status", selectable=False)
 
-        self.discard_button = QtWidgets.QPushButton(icon("cancel"), "&Discard")
-        self.discard_button.setAccessibleName("Discard dictation")
-        self.discard_button.setToolTip("Throw the dictated text away")
-        self.discard_button.clicked.connect(self.discard)
-        self.save_button = QtWidgets.QPushButton(icon("document"), "&Save as document")
-        self.save_button.setAccessibleName("Save as document")
-        self.save_button.setToolTip("Store the text as a scrubbed document (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
+        self.discard_button = button("&Discard", "Throw the dictated text away", self.discard,
+                                     "cancel", name="Discard dictation")
+        self.save_button = button("&Save as document", "Store the text as a scrubbed document "
+                                  "(Ctrl+S)", self.save, "document")
         save_action = QtGui.QAction(self)
         save_action.setShortcut(QtGui.QKeySequence.StandardKey.Save)
         save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -184,7 +178,7 @@ class DictationPanel(QtWidgets.QWidget):
         bottom.addWidget(self.discard_button)
         bottom.addWidget(self.save_button)
         layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setContentsMargins(*MARGINS)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.editor, 1)
@@ -222,9 +216,7 @@ class DictationPanel(QtWidgets.QWidget):
         self._update_controls()
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setProperty("role", "error" if error else "subtitle")
-        self.status.style().polish(self.status)
-        self.status.setText(text)
+        (self.status.warn if error else self.status.info)(text)
 
     # --- recording --------------------------------------------------------------------
 

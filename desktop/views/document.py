@@ -12,12 +12,12 @@ from typing import Any
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import QtGui, QtWidgets, Signal
-from desktop.theme import icon
 from desktop.time_format import local_time
 from desktop.views.clinical import ClinicalTables
 from desktop.views.paged_text import PagedPhiText
 from desktop.views.phi_text import DeidentifiedBanner, PhiLegend
 from desktop.views.summary import SummaryView
+from desktop.widgets import button
 from engine import protocol as p
 
 TEXT_TAB, CLINICAL_TAB, FHIR_TAB, SUMMARY_TAB = range(4)
@@ -30,12 +30,9 @@ class FhirPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.link = link
         self.target: str | None = None
-        self.show_button = QtWidgets.QPushButton(icon("export"), "Build FHIR bundle")
-        self.show_button.setAccessibleName("Build FHIR bundle")
-        self.show_button.setToolTip("Export this document's extracted data as FHIR R4 "
-                                    "(recorded in the audit log)")
-        self.save_button = QtWidgets.QPushButton("Save as…")
-        self.save_button.setAccessibleName("Save FHIR bundle")
+        self.show_button = button("Build FHIR bundle", "Export this document's extracted data "
+                                  "as FHIR R4 (recorded in the audit log)", self.build, "export")
+        self.save_button = button("Save as…", "", self.save, name="Save FHIR bundle")
         self.save_button.setEnabled(False)
         self.state = QtWidgets.QLabel("")
         self.state.setProperty("role", "subtitle")
@@ -49,8 +46,6 @@ class FhirPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.text, 1)
-        self.show_button.clicked.connect(self.build)
-        self.save_button.clicked.connect(self.save)
 
     def set_target(self, target: str | None) -> None:
         self.target = target
@@ -87,6 +82,8 @@ class FhirPanel(QtWidgets.QWidget):
 
 class DocumentView(QtWidgets.QWidget):
     open_document = Signal(str)  # a citation in another document of the record
+    summary_started = Signal(object)  # p.JobInfo of a summary job, for the job panel
+    generating = Signal(str)  # the model writing a summary now; "" when none is
 
     def __init__(self, link: EngineLink, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +128,8 @@ class DocumentView(QtWidgets.QWidget):
         self.clinical.span_activated.connect(self.show_span)
         self.clinical.mention_activated.connect(self._citation)
         self.summary.citation_clicked.connect(self._citation)
+        self.summary.job_started.connect(self.summary_started)
+        self.summary.generating.connect(self.generating)
 
     def load(self, document_id: str) -> None:
         self.document_id = document_id
@@ -208,6 +207,21 @@ class DocumentView(QtWidgets.QWidget):
         self._shown = self._clinical_for = self._record = None
         self.clinical.show_extraction(None)
         self.fhir.set_target(None)
+
+    def show_notice(self, title: str, detail: str) -> None:
+        """A title and a line of explanation in place of a document (nothing else shown)."""
+        self.clear()
+        self.heading.setText(title)
+        self.facts.setText(detail)
+
+    def set_readable(self, readable: bool, why_not: str = "") -> None:
+        """Whether the signed-in role may read documents; ``why_not`` is the tool tip."""
+        self.tabs.setEnabled(readable)
+        self.setToolTip(why_not)
+
+    def set_models(self, models: list[Mapping[str, Any]]) -> None:
+        """The installed models, for the summary's model choice."""
+        self.summary.set_models(models)
 
     def _tab_shown(self, index: int) -> None:
         target = self._shown or self._record

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from desktop.theme import icon
+from desktop.widgets import button
 from engine.protocol import DOCUMENT_SUFFIXES
 
 MAX_FILES_PER_DROP = 5000  # a dropped disk root should not queue the whole disk
@@ -86,10 +87,8 @@ class DropZone(QtWidgets.QFrame):
         hint.setProperty("role", "subtitle")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
-        self.choose = QtWidgets.QPushButton(icon("add"), "Choose files…")
-        self.choose.setAccessibleName("Choose files to add")
-        self.choose.setToolTip("Add documents from a folder (Ctrl+O)")
-        self.choose.clicked.connect(self.choose_files)
+        self.choose = button("Choose files…", "Add documents from a folder (Ctrl+O)",
+                             self.choose_files, "add", name="Choose files to add")
         layout = QtWidgets.QVBoxLayout(self)
         layout.addStretch(1)
         for widget in (picture, title, hint):

@@ -15,9 +15,10 @@ from typing import Any
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
 from desktop.qt import QtCore, QtGui, QtWidgets, Signal
-from desktop.theme import hint_colour, icon, is_dark, phi_colour
+from desktop.theme import hint_colour, is_dark, phi_colour
 from desktop.time_format import local_time
 from desktop.views.phi_text import STAND_IN_LEGEND, STAND_INS, TAGS, shown_value, type_name
+from desktop.widgets import button
 from engine import protocol as p
 
 CHAIN = "__chain__"  # the configured fallback chain: best installed model first
@@ -204,17 +205,14 @@ class SummaryView(QtWidgets.QWidget):
         self.model.setToolTip("Which model writes the overview")
         self.model.addItem("Best installed model", CHAIN)
         self.model.addItem("Extracted facts only (no model)", EXTRACTIVE)
-        self.generate = QtWidgets.QPushButton(icon("summary"), "Generate summary")
+        self.generate = button("Generate summary", "Summarize every document of this record",
+                               self.start, "summary", "Ctrl+G")
         self.generate.setProperty("primary", True)
-        self.generate.setAccessibleName("Generate summary")
-        self.generate.setToolTip("Summarize every document of this record (Ctrl+G)")
-        self.generate.setShortcut("Ctrl+G")
-        self.cancel = QtWidgets.QPushButton(icon("cancel"), "Cancel")
-        self.cancel.setAccessibleName("Cancel summary")
+        self.cancel = button("Cancel", "", self.stop, "cancel", name="Cancel summary")
         self.cancel.setEnabled(False)
-        self.facts_only = QtWidgets.QPushButton("Extracted facts only")
-        self.facts_only.setAccessibleName("Summary from the extracted facts only")
-        self.facts_only.setToolTip("Build the summary from the extracted facts, without a model")
+        self.facts_only = button("Extracted facts only", "Build the summary from the extracted "
+                                 "facts, without a model", lambda: self.start(EXTRACTIVE),
+                                 name="Summary from the extracted facts only")
         self.facts_only.hide()
         self.plan = QtWidgets.QLabel("")
         self.plan.setProperty("role", "subtitle")
@@ -256,9 +254,6 @@ class SummaryView(QtWidgets.QWidget):
         layout.addLayout(stopped)
         layout.addWidget(self.stream)
         layout.addWidget(self.result, 1)
-        self.generate.clicked.connect(self.start)
-        self.cancel.clicked.connect(self.stop)
-        self.facts_only.clicked.connect(lambda: self.start(EXTRACTIVE))
         self.model.currentIndexChanged.connect(self._show_plan)
         link.job_progress.connect(self._progress)
         link.job_text.connect(self._text)

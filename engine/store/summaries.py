@@ -64,14 +64,6 @@ def cached(conn, cache_key: str) -> StoredSummary | None:
     return _from_row(row)
 
 
-def list_for_record(conn, record_id: str) -> list[StoredSummary]:
-    rows = conn.execute(
-        f"SELECT {_COLS} FROM summaries WHERE record_id = ? ORDER BY created_at DESC",
-        (record_id,),
-    ).fetchall()
-    return [_from_row(r) for r in rows]
-
-
 def prune(conn, keep: int) -> int:
     """Drop least-recently-used summaries beyond ``keep``; returns how many went."""
     cur = conn.execute(

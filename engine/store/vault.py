@@ -54,9 +54,6 @@ class Store:
             wrap_key(self._key, password.encode("utf-8"), kdf="scrypt", params=self._kdf),
         )
 
-    def remove_password(self, username: str) -> None:
-        self._slots.remove(user_slot_name(username))
-
     def close(self) -> None:
         self.db.close()
         self._key = b""

@@ -12,7 +12,9 @@ import pytest
 
 from desktop.qt import Qt, QtCore
 from desktop.time_format import local_day_bounds
-from desktop.views.admin import AdminDialog, AuditModel, SettingsTab
+from desktop.views.admin.audit_model import AuditModel
+from desktop.views.admin.dialog import AdminDialog
+from desktop.views.admin.settings import SettingsTab
 from engine import protocol as p
 
 ADMIN, PASSWORD = "admin", "gui test pass 1"  # as tests/gui/conftest.py creates the store
