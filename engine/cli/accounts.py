@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,27 +38,19 @@ def _new_password(prompt: str) -> str:
 
 
 def _add(s: Session) -> Any:
-    s.login()
+    s.login()  # before the new password is asked for: a refused login asks nothing more
     secret = _new_password(f"Password for new user {s.args.name}: ")
     return s.client.request(p.AddUser(username=s.args.name, role=s.args.role, password=secret))
 
 
-def _disabled(value: bool):
-    def run(s: Session) -> Any:
-        s.login()
-        return s.client.request(p.DisableUser(username=s.args.name, disabled=value))
-    return run
+def _disabled(value: bool) -> Callable[[Session], Any]:
+    return lambda s: s.ask(p.DisableUser(username=s.args.name, disabled=value))
 
 
 def _passwd(s: Session) -> Any:
     s.login()
     secret = _new_password(f"New password for {s.args.name}: ")
     return s.client.request(p.SetPassword(username=s.args.name, password=secret))
-
-
-def _list(s: Session) -> Any:
-    s.login()
-    return s.client.request(p.ListUsers())
 
 
 def _name(cmd: argparse.ArgumentParser) -> None:
@@ -71,8 +64,7 @@ def _add_arguments(cmd: argparse.ArgumentParser) -> None:
 
 def _backup(s: Session) -> Any:
     """An encrypted copy of the store, made by the engine while it goes on serving."""
-    s.login()
-    return s.client.request(p.BackupStore(path=str(Path(s.args.output).resolve())))
+    return s.ask(p.BackupStore(path=str(Path(s.args.output).resolve())))
 
 
 def _restore(s: Session) -> Any:
@@ -102,7 +94,7 @@ USER = Group("user", "manage staff accounts (admin)", "user_action", (
     Command("disable", _disabled(True), arguments=_name),
     Command("enable", _disabled(False), arguments=_name),
     Command("passwd", _passwd, arguments=_name),
-    Command("list", _list),
+    Command("list", lambda s: s.ask(p.ListUsers())),
 ))
 BACKUP = Command("backup", _backup, help="write an encrypted, checked copy of the store with "
                  "its key slots (admin)", arguments=_backup_arguments)

@@ -119,11 +119,6 @@ PROCESS = Command("process", _process, View(text=_process_text, code=_process_co
                   help="extract, scrub and store documents", arguments=_process_arguments)
 
 
-def _jobs(s: Session) -> Any:
-    s.login()
-    return s.client.request(p.ListJobs(limit=s.args.limit))
-
-
 def _job_text(job: p.JobInfo) -> None:
     err = f"{job.error.code}" if job.error else ""
     print(f"{job.id}  {job.state:<10} {job.stage or '':<9} {job.created_at}  {err}")
@@ -133,16 +128,11 @@ def _jobs_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--limit", type=int, default=50)
 
 
-JOBS = Command("jobs", _jobs, View(text=_job_text, rows=True), help="list recent jobs",
-               arguments=_jobs_arguments)
+JOBS = Command("jobs", lambda s: s.ask(p.ListJobs(limit=s.args.limit)),
+               View(text=_job_text, rows=True), help="list recent jobs", arguments=_jobs_arguments)
 
 
 # Records by label, found by MRN: the engine keeps only a keyed hash of the MRN.
-def _records(s: Session) -> Any:
-    s.login()
-    return s.client.request(p.ListRecords())
-
-
 def _find(s: Session) -> Any:
     s.login()
     value = s.client.request(p.FindRecord(mrn=private_line("MRN: ", True)))
@@ -170,7 +160,7 @@ def _record_id(cmd: argparse.ArgumentParser) -> None:
 _FOUND = replace(FIELDS, code=lambda value: EXIT_FAILED if value is None else EXIT_OK)
 RECORD = Group("record", "list records, find one by MRN, link an MRN or set a label (MRN and "
                "label are read from the terminal or stdin, never argv)", "record_action", (
-    Command("list", _records),
+    Command("list", lambda s: s.ask(p.ListRecords())),
     Command("find", _find, _FOUND),
     Command("link", _link, arguments=_record_id),
     Command("label", _label, arguments=_record_id),

@@ -61,11 +61,6 @@ STATUS = Command("status", _status, View(text=_status_text, json=_status_json),
                  help="engine, store, memory and model status", arguments=_status_arguments)
 
 
-def _verify(s: Session) -> p.AuditVerifyInfo:
-    s.login()
-    return s.client.request(p.AuditVerify())
-
-
 def _verify_text(result: p.AuditVerifyInfo) -> None:
     if result.ok:
         print(f"audit chain intact: {result.entries} entries")
@@ -89,18 +84,10 @@ def _audit_export_arguments(cmd: argparse.ArgumentParser) -> None:
 
 
 AUDIT = Group("audit", "verify or export the audit trail (admin)", "audit_action", (
-    Command("verify", _verify, View(text=_verify_text, code=lambda result: (
-        EXIT_OK if result.ok else EXIT_AUDIT_BROKEN))),
+    Command("verify", lambda s: s.ask(p.AuditVerify()), View(
+        text=_verify_text, code=lambda result: EXIT_OK if result.ok else EXIT_AUDIT_BROKEN)),
     Command("export", _audit_export, None, arguments=_audit_export_arguments),
 ))
-
-
-def _engine_request(make):
-    """An action that logs in and sends one request built from the arguments."""
-    def run(s: Session) -> Any:
-        s.login()
-        return s.client.request(make(s.args))
-    return run
 
 
 # Offline provisioning, in this process with no engine and no login: import writes machine
@@ -121,22 +108,20 @@ def _model_name(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("name")
 
 
+def _bundle(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("bundle", metavar="BUNDLE.tar")
+
+
 def _pack_arguments(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("source", metavar="DIR", help="a folder of model files")
     cmd.add_argument("-o", "--output", required=True, metavar="BUNDLE.tar")
 
 
-def _unload(s: Session) -> dict[str, Any]:
-    s.login()
-    return {"unloaded": s.client.request(p.UnloadModel(name=s.args.name))}
-
-
 MODELS = Group("models", "list, load, unload, pack or import models", "models_action", (
-    Command("list", _engine_request(lambda args: p.ListModels())),
-    Command("load", _engine_request(lambda args: p.LoadModel(name=args.name)),
+    Command("list", lambda s: s.ask(p.ListModels())),
+    Command("load", lambda s: s.ask(p.LoadModel(name=s.args.name)), arguments=_model_name),
+    Command("unload", lambda s: {"unloaded": s.ask(p.UnloadModel(name=s.args.name))},
             arguments=_model_name),
-    Command("unload", _unload, arguments=_model_name),
     Command("pack", _pack, arguments=_pack_arguments),
-    Command("import", _import,
-            arguments=lambda cmd: cmd.add_argument("bundle", metavar="BUNDLE.tar")),
+    Command("import", _import, arguments=_bundle),
 ))

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from engine import protocol as p
 from engine.cli.prompts import password
@@ -43,6 +44,11 @@ class Session:
         if not user:
             raise AuthFailed("name a user with --user or HNTAI_USER")
         self.client.request(p.Unlock(username=user, password=password(f"Password for {user}: ")))
+
+    def ask(self, request: Any) -> Any:
+        """Log in, send one request, return its reply."""
+        self.login()
+        return self.client.request(request)
 
     def close(self) -> None:
         if self._client is not None:
