@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from engine.archive.command import add_arguments as add_archive_arguments
 from engine.cli.accounts import BACKUP, INIT, RESTORE, USER
-from engine.cli.documents import EXPORT, JOBS, PROCESS, RECORD, SUMMARIZE
+from engine.cli.documents import EXPORT, JOBS, PROCESS
 from engine.cli.operations import AUDIT, MODELS, STATUS
 from engine.cli.prompts import password
+from engine.cli.records import RECORD
 from engine.cli.session import Session
 from engine.cli.speech import DICTATE, TRANSCRIBE
 from engine.cli.stateless import EXTRACT, SCRUB
+from engine.cli.summaries import SUMMARIZE
 from engine.cli.table import Command, Group
 
 

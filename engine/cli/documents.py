@@ -1,5 +1,4 @@
-"""Documents and records through the engine: ``process``, ``record``, ``jobs``, ``summarize``,
-``export``."""
+"""Documents through the engine: ``process``, ``jobs``, ``export``."""
 
 from __future__ import annotations
 
@@ -7,16 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from engine import protocol as p
-from engine.cli.output import print_json, write_private
-from engine.cli.prompts import private_line
+from engine.cli.output import write_private
 from engine.cli.session import Session
-from engine.cli.table import EXIT_FAILED, EXIT_OK, FIELDS, Command, Group, View
-from engine.errors import HntaiError, InvalidRequest, error_from_code
+from engine.cli.table import EXIT_FAILED, EXIT_OK, Command, View
+from engine.errors import HntaiError, InvalidRequest
 
 
 def _file_result(path: Path, status: str, doc_id: str | None, error: p.ErrorInfo | None,
@@ -130,90 +127,6 @@ def _jobs_arguments(cmd: argparse.ArgumentParser) -> None:
 
 JOBS = Command("jobs", lambda s: s.ask(p.ListJobs(limit=s.args.limit)),
                View(text=_job_text, rows=True), help="list recent jobs", arguments=_jobs_arguments)
-
-
-# Records by label, found by MRN: the engine keeps only a keyed hash of the MRN.
-def _find(s: Session) -> Any:
-    s.login()
-    value = s.client.request(p.FindRecord(mrn=private_line("MRN: ", True)))
-    if value is None:
-        print("no record is linked to this MRN", file=sys.stderr)
-    return value
-
-
-def _link(s: Session) -> Any:
-    s.login()
-    return s.client.request(p.SetRecordMrn(
-        record_id=s.args.record_id, mrn=private_line("MRN (empty to unlink): ", True)))
-
-
-def _label(s: Session) -> Any:
-    s.login()
-    return s.client.request(p.SetRecordLabel(record_id=s.args.record_id, label=private_line(
-        "Label (no names, dates or numbers of the patient; empty to remove): ", False)))
-
-
-def _record_id(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("record_id", metavar="RECORD")
-
-
-_FOUND = replace(FIELDS, code=lambda value: EXIT_FAILED if value is None else EXIT_OK)
-RECORD = Group("record", "list records, find one by MRN, link an MRN or set a label (MRN and "
-               "label are read from the terminal or stdin, never argv)", "record_action", (
-    Command("list", lambda s: s.ask(p.ListRecords())),
-    Command("find", _find, _FOUND),
-    Command("link", _link, arguments=_record_id),
-    Command("label", _label, arguments=_record_id),
-))
-
-
-@dataclass(frozen=True)
-class _Summary:
-    summary: dict[str, Any]
-    cached: Any
-
-
-def _summarize(s: Session) -> _Summary:
-    s.login()
-    info: p.JobInfo = s.client.request(p.Summarize(
-        record_id=s.args.record, document_ids=tuple(s.args.documents or ()),
-        model=s.args.model, use_model=not s.args.extractive, use_cache=not s.args.no_cache))
-    live = s.live
-
-    def show(event: p.Event) -> None:
-        if live and isinstance(event, p.JobText) and event.job_id == info.id:
-            sys.stderr.write(event.text)
-            sys.stderr.flush()
-
-    done = s.client.wait_jobs([info.id], on_event=show)[info.id]
-    if live:
-        sys.stderr.write("\n")
-    if done.state != "succeeded":
-        err = done.error
-        raise error_from_code(err.code, err.message) if err else InvalidRequest("failed")
-    summary = s.client.request(p.GetSummary(summary_id=done.result["summary_id"]))
-    return _Summary(summary, done.result.get("cached"))
-
-
-def _summary_json(reply: _Summary) -> None:
-    summary = reply.summary
-    print_json({"summary_id": summary["id"], "record_id": summary["record_id"],
-                "model": summary["model"], "cached": reply.cached, **summary["content"]})
-
-
-def _summarize_arguments(cmd: argparse.ArgumentParser) -> None:
-    target = cmd.add_mutually_exclusive_group(required=True)
-    target.add_argument("--record", default=None)
-    target.add_argument("--documents", nargs="+", default=None, metavar="DOCUMENT_ID")
-    cmd.add_argument("--model", default=None, help="a model from models_config.json")
-    cmd.add_argument("--extractive", action="store_true",
-                     help="sections from the extracted data only, no language model")
-    cmd.add_argument("--no-cache", action="store_true", help="ignore a cached summary")
-
-
-SUMMARIZE = Command("summarize", _summarize,
-                    View(text=lambda reply: print(reply.summary["markdown"]), json=_summary_json),
-                    help="write a patient summary (clinician)", arguments=_summarize_arguments)
 
 
 def _export(s: Session) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine.cli.output import fields_json, fields_text, print_json
@@ -59,7 +59,7 @@ class Group:
     name: str
     help: str
     dest: str
-    actions: tuple[Command, ...] = field(default_factory=tuple)
+    actions: tuple[Command, ...]
 
 
 def execute(command: Command, session: Session) -> int:
