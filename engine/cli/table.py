@@ -63,6 +63,7 @@ class Group:
 
 
 def execute(command: Command, session: Session) -> int:
+    """Run a command, show its reply in the form asked for, return the exit code."""
     if command.instead and (other := command.instead(session.args)) is not None:
         command = other
     reply = command.run(session)
