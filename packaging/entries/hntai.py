@@ -1,4 +1,4 @@
-"""Frozen entry of the ``hntai`` command (engine/cli.py:main; it calls freeze_support)."""
+"""Frozen entry of the ``hntai`` command (engine/cli/entry.py:main; it calls freeze_support)."""
 
 import sys
 
