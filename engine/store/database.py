@@ -92,6 +92,12 @@ class Database:
                     raise map_storage_error(exc) from None
                 raise
 
+    @contextmanager
+    def read(self) -> Iterator[sqlcipher3.Connection]:
+        """The connection for reads, held under the lock without a transaction."""
+        with self.lock:
+            yield self.conn
+
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self.lock:
             return self.conn.execute(sql, params).fetchall()
