@@ -1,6 +1,6 @@
 """The durable job queue's policy: run order, retries after a crash, timeouts, cancellation.
 
-Rows live in the store (engine/store/jobs.py); this module runs them one at a time on a
+Rows live in the store (engine/store/job_rows.py); this module runs them one at a time on a
 worker thread of the engine process. A job's result and its audit row are written in the
 same transaction as its final state, so a crash can never record a job as done twice.
 
@@ -32,8 +32,7 @@ from engine.errors import (
     WorkerCrashed,
 )
 from engine.protocol import ErrorInfo, Event, JobFailed, JobFinished, JobProgress
-from engine.store import Store, audit
-from engine.store import jobs as job_rows
+from engine.store import Store, audit, job_rows
 from engine.store.database import storage_failure
 
 log = logging.getLogger("hntai.jobs")

@@ -31,8 +31,7 @@ from engine.errors import FileNotFound, FileTooLarge
 from engine.jobs import JobContext, ResultWriter
 from engine.paths import denied_roots
 from engine.protocol import DOCUMENT_STAGES
-from engine.store import Store, audit, documents, records
-from engine.store import jobs as job_rows
+from engine.store import Store, audit, documents, job_rows, records
 from engine.store import settings as store_settings
 
 STAGES = DOCUMENT_STAGES

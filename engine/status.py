@@ -14,8 +14,7 @@ import psutil
 from engine import __version__
 from engine.protocol import PROTOCOL_VERSION, EngineStatus
 from engine.secrets_env import child_env
-from engine.store import Store
-from engine.store import jobs as job_rows
+from engine.store import Store, job_rows
 
 _LIBRARIES = ("pymupdf", "sqlcipher3", "python-docx", "pytesseract", "psutil",
               "llama-cpp-python")

@@ -11,8 +11,7 @@ from engine.jobs import JobContext, ResultWriter
 from engine.models import ModelManager
 from engine.models.registry import is_installed
 from engine.protocol import JobProgress, JobText
-from engine.store import Store, audit, documents, records, summaries
-from engine.store import jobs as job_rows
+from engine.store import Store, audit, documents, job_rows, records, summaries
 from engine.summary import ModelChoice, SummaryDocument, SummaryOptions, cache_key, summarize
 
 SUMMARIZE = "summarize"

@@ -11,8 +11,7 @@ from engine.documents.file_names import NameJudge
 from engine.errors import InvalidRequest
 from engine.handlers.replies import job_info
 from engine.handlers.scrubbing import site_lexicon_of
-from engine.store import documents, records
-from engine.store import jobs as job_rows
+from engine.store import documents, job_rows, records
 from engine.store import settings as store_settings
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 from engine import protocol as p
-from engine.store import jobs as job_rows
+from engine.store import job_rows
 
 
 def shallow_dict(value: Any) -> dict[str, Any]:
