@@ -28,7 +28,7 @@ from engine.documents.source import SourcePolicy, open_source
 from engine.documents.structured import merge_coded
 from engine.documents.vocabulary import keep_vocabulary
 from engine.errors import FileNotFound, FileTooLarge
-from engine.jobs import JobContext, ResultWriter
+from engine.jobs.runner import JobContext, ResultWriter
 from engine.paths import denied_roots
 from engine.protocol import DOCUMENT_STAGES
 from engine.store import Store, audit, documents, job_rows, records
@@ -253,8 +253,6 @@ class DocumentPipeline:
             job_rows.set_stage(self.store.db.conn, job_id, stage)
         ctx.progress(stage, label, 0, 1)
 
-
-DICTATION = "dictation"
 
 
 class DictatedPipeline(DocumentPipeline):

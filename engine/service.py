@@ -24,21 +24,20 @@ from engine import __version__, airgap, tempfiles
 from engine import protocol as p
 from engine.cpu_share import model_threads
 from engine.dictation import DictationWorker
-from engine.documents.audio import transcribe as transcribe_audio
-from engine.documents.audio import transcript_document
 from engine.errors import AuthFailed, HntaiError, InternalError, InvalidRequest
 from engine.handlers import HANDLERS
-from engine.handlers.jobs import PROCESS_DOCUMENT
 from engine.handlers.scrubbing import clinical_data, scrub_with_site
 from engine.handlers.session import Session
-from engine.jobs import JobRunner
+from engine.jobs.dictation import DICTATION
+from engine.jobs.document import PROCESS_DOCUMENT, document_job
+from engine.jobs.runner import JobRunner
+from engine.jobs.summary import SUMMARIZE, SummaryJob
 from engine.logs import setup_logging
 from engine.models import ModelManager
 from engine.paths import model_dirs, models_config_path
-from engine.pipeline import DICTATION, DictatedPipeline, DocumentPipeline
+from engine.pipeline import DictatedPipeline
 from engine.store import Store, audit, retention
 from engine.store import settings as store_settings
-from engine.summary_job import SUMMARIZE, SummaryJob
 
 log = logging.getLogger("hntai.service")
 
@@ -124,8 +123,7 @@ class EngineService:
         self.store = store
         self._next_sweep = 0.0  # soon after a store opens, then hourly
         scrub = functools.partial(scrub_with_site, store)
-        pipeline = DocumentPipeline(store, scrub=scrub, clinical=clinical_data,
-                                    transcribe=self._transcribe)
+        pipeline = document_job(store, scrub, clinical_data, self.models)
         dictated = DictatedPipeline(store, scrub=scrub, clinical=clinical_data,
                                     texts=self.dictated_texts)
         self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline, DICTATION: dictated,
@@ -166,11 +164,6 @@ class EngineService:
                                                  "summaries": result.summaries})
 
     # --- models -----------------------------------------------------------------------
-
-    def _transcribe(self, path: Path, checkpoint: Callable[[], None]):
-        with self.models.lease("transcription") as whisper:
-            transcript = transcribe_audio(whisper.whisper, path, checkpoint=checkpoint)
-        return transcript_document(path, transcript)
 
     def _model_event(self, event: Mapping[str, Any]) -> None:
         """Loads, unloads and evictions go into the audit trail (no PHI in them)."""

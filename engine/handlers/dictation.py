@@ -14,7 +14,7 @@ from engine.dictation import DictationSession, DictationWorker
 from engine.documents.audio import hotwords, language
 from engine.errors import EmptyDocument, InvalidRequest
 from engine.handlers.jobs import acknowledge, submit_job
-from engine.pipeline import DICTATION
+from engine.jobs.dictation import DICTATION
 from engine.store import records
 from engine.utterance_asr import UtteranceRecognizer
 

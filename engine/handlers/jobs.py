@@ -11,14 +11,13 @@ from engine.documents.file_names import NameJudge
 from engine.errors import InvalidRequest
 from engine.handlers.replies import job_info
 from engine.handlers.scrubbing import site_lexicon_of
+from engine.jobs.document import PROCESS_DOCUMENT
 from engine.store import documents, job_rows, records
 from engine.store import settings as store_settings
 
 if TYPE_CHECKING:
     from engine.handlers.session import Session
     from engine.service import EngineService
-
-PROCESS_DOCUMENT = "process_document"
 
 
 def submit_job(session: Session, conn: Any, kind: str, payload: dict[str, Any],
@@ -81,8 +80,8 @@ def retry(engine: EngineService, req: p.RetryJob) -> p.JobInfo:
         if job.state not in ("failed", "cancelled"):
             raise InvalidRequest("only failed or cancelled jobs can be retried")
         if job.kind == PROCESS_DOCUMENT and "path" not in job.payload:
-            # Dropped when the file itself was refused (engine/jobs.py): it may name
-            # the patient.
+            # Dropped when the file itself was refused (engine/jobs/runner.py): it may
+            # name the patient.
             raise InvalidRequest("HNTAI does not keep where a refused file was: add the "
                                  "file again")
         job_rows.retry_failed(conn, job.id)

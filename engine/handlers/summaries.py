@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from engine import protocol as p
 from engine.errors import InvalidRequest
 from engine.handlers.jobs import acknowledge, submit_job
+from engine.jobs.summary import SUMMARIZE
 from engine.store import stand_ins, summaries
-from engine.summary_job import SUMMARIZE
 
 if TYPE_CHECKING:
     from engine.service import EngineService

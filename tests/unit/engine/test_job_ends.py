@@ -9,7 +9,7 @@ import pytest
 
 from engine import protocol as p
 from engine.errors import CorruptFile, FileNotFound, InsufficientMemory
-from engine.jobs import JobContext, JobRunner
+from engine.jobs.runner import JobContext, JobRunner
 from engine.store import audit, job_rows
 
 PATH = "/home/clinic/Delacroix_Evangeline.pdf"

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from engine import protocol as p
-from engine.jobs import JobContext, JobRunner
+from engine.jobs.runner import JobContext, JobRunner
 from engine.store import audit, job_rows
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import InvalidRequest
-from engine.jobs import JobContext, ResultWriter
+from engine.jobs.runner import JobContext, ResultWriter
 from engine.models import ModelManager
 from engine.models.registry import is_installed
 from engine.protocol import JobProgress, JobText
