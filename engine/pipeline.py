@@ -177,8 +177,7 @@ class DocumentPipeline:
             )
 
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
-        with self.store.db.lock:
-            conn = self.store.db.conn
+        with self.store.db.locked() as conn:
             settings = PipelineSettings.from_store(conn)
             # A new record is written with the document, in the final transaction.
             record_id = job.payload["record_id"]
@@ -249,8 +248,8 @@ class DocumentPipeline:
 
     def _stage(self, ctx: JobContext, job_id: str, stage: str, label: str) -> None:
         ctx.checkpoint()
-        with self.store.db.lock:
-            job_rows.set_stage(self.store.db.conn, job_id, stage)
+        with self.store.db.locked() as conn:
+            job_rows.set_stage(conn, job_id, stage)
         ctx.progress(stage, label, 0, 1)
 
 

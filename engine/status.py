@@ -61,8 +61,8 @@ def collect_status(store: Store | None, models: tuple[dict, ...] = (),
     jobs: dict[str, int] = {}
     if store is not None:
         try:
-            with store.db.lock:
-                jobs = job_rows.counts(store.db.conn)
+            with store.db.locked() as conn:
+                jobs = job_rows.counts(conn)
             store_ok = True
         except Exception:  # reported, not raised: status must answer even when sick
             store_ok = False

@@ -24,7 +24,7 @@ def scrub_with_site(store: Store, text: str, policy: str, record_secret: bytes) 
 def site_lexicon_of(store: Store) -> SiteLexicon | None:
     """The site lexicon file's terms, and the store's user names as staff names (compiled
     again only when either changes)."""
-    with store.db.read() as conn:
+    with store.db.locked() as conn:
         path = store_settings.get(conn, "phi.site_lexicon")
         names = [u.username for u in users.list_all(conn)]
     return site_lexicon.build([path], names)

@@ -32,7 +32,7 @@ class Session:
         return self
 
     def read(self) -> contextlib.AbstractContextManager[Any]:
-        return self.store.db.read()
+        return self.store.db.locked()
 
     def write(self) -> contextlib.AbstractContextManager[Any]:
         return self.store.db.transaction()

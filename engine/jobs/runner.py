@@ -226,8 +226,8 @@ class JobRunner:
             flag = self._running.get(job_id)
             if flag is not None:
                 flag.set()
-        with self.store.db.lock:
-            return job_rows.get(self.store.db.conn, job_id)
+        with self.store.db.locked() as conn:
+            return job_rows.get(conn, job_id)
 
     # --- the loop ---------------------------------------------------------------------
 
@@ -344,8 +344,8 @@ class JobRunner:
         with self._wake:
             if not self._stop:
                 return False
-        with self.store.db.lock:
-            return not job_rows.get(self.store.db.conn, job.id).cancel_requested
+        with self.store.db.locked() as conn:
+            return not job_rows.get(conn, job.id).cancel_requested
 
     def _fail(self, job: job_rows.JobRow, exc: HntaiError, announce: bool = True) -> None:
         """Record a failure; ``announce`` is False for the quiet retries of an unwritten one."""

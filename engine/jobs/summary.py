@@ -55,8 +55,8 @@ class SummaryJob:
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
         p = job.payload
         options = SummaryOptions(model=p.get("model"), use_model=p.get("use_model", True))
-        with self.store.db.lock:
-            record_id, docs = summary_documents(self.store.db.conn, p)
+        with self.store.db.locked() as conn:
+            record_id, docs = summary_documents(conn, p)
         key = cache_key(docs, self.models_to_try(options.model), options)
         if p.get("use_cache", True):
             with self.store.db.transaction() as conn:

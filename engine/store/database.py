@@ -93,8 +93,9 @@ class Database:
                 raise
 
     @contextmanager
-    def read(self) -> Iterator[sqlcipher3.Connection]:
-        """The connection for reads, held under the lock without a transaction."""
+    def locked(self) -> Iterator[sqlcipher3.Connection]:
+        """The connection, held under the lock outside any transaction: for reads, and for
+        a single statement that commits on its own."""
         with self.lock:
             yield self.conn
 
