@@ -167,9 +167,10 @@ class EngineService:
 
     def _model_event(self, event: Mapping[str, Any]) -> None:
         """Loads, unloads and evictions go into the audit trail (no PHI in them)."""
-        if self.store is None:
+        store = self.store  # read once: a monitor thread may call while the store locks
+        if store is None:
             return
-        session = Session(self.store)
+        session = Session(store)
         with session.write() as conn:
             session.audit(conn, f"model.{event['action']}", "model", str(event["model"]),
                           request_data={k: v for k, v in event.items()
