@@ -28,11 +28,10 @@ from engine.documents.source import SourcePolicy, open_source
 from engine.documents.structured import merge_coded
 from engine.documents.vocabulary import keep_vocabulary
 from engine.errors import FileNotFound, FileTooLarge
-from engine.jobs import JobContext, ResultWriter
+from engine.jobs.runner import JobContext, ResultWriter
 from engine.paths import denied_roots
 from engine.protocol import DOCUMENT_STAGES
-from engine.store import Store, audit, documents, records
-from engine.store import jobs as job_rows
+from engine.store import Store, audit, documents, job_rows, records
 from engine.store import settings as store_settings
 
 STAGES = DOCUMENT_STAGES
@@ -178,8 +177,7 @@ class DocumentPipeline:
             )
 
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
-        with self.store.db.lock:
-            conn = self.store.db.conn
+        with self.store.db.locked() as conn:
             settings = PipelineSettings.from_store(conn)
             # A new record is written with the document, in the final transaction.
             record_id = job.payload["record_id"]
@@ -250,12 +248,10 @@ class DocumentPipeline:
 
     def _stage(self, ctx: JobContext, job_id: str, stage: str, label: str) -> None:
         ctx.checkpoint()
-        with self.store.db.lock:
-            job_rows.set_stage(self.store.db.conn, job_id, stage)
+        with self.store.db.locked() as conn:
+            job_rows.set_stage(conn, job_id, stage)
         ctx.progress(stage, label, 0, 1)
 
-
-DICTATION = "dictation"
 
 
 class DictatedPipeline(DocumentPipeline):

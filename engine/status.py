@@ -14,8 +14,7 @@ import psutil
 from engine import __version__
 from engine.protocol import PROTOCOL_VERSION, EngineStatus
 from engine.secrets_env import child_env
-from engine.store import Store
-from engine.store import jobs as job_rows
+from engine.store import Store, job_rows
 
 _LIBRARIES = ("pymupdf", "sqlcipher3", "python-docx", "pytesseract", "psutil",
               "llama-cpp-python")
@@ -62,8 +61,8 @@ def collect_status(store: Store | None, models: tuple[dict, ...] = (),
     jobs: dict[str, int] = {}
     if store is not None:
         try:
-            with store.db.lock:
-                jobs = job_rows.counts(store.db.conn)
+            with store.db.locked() as conn:
+                jobs = job_rows.counts(conn)
             store_ok = True
         except Exception:  # reported, not raised: status must answer even when sick
             store_ok = False

@@ -71,8 +71,8 @@ def _run_key(data_dir: Path, run_id: str, store) -> bytes:
 
     if store is None:
         return keys.load_key(data_dir, run_id)
-    with store.db.lock:
-        return keys.load_key(data_dir, run_id, store.db.conn)
+    with store.db.locked() as conn:
+        return keys.load_key(data_dir, run_id, conn)
 
 
 def _audit(store, result: dict[str, Any], status: str, error: str | None) -> None:
@@ -130,8 +130,7 @@ def run(args: argparse.Namespace, data_dir: Path, password: PasswordFn) -> int:
         staff: tuple[str, ...] = ()
         limits = ExtractionLimits()
         if store is not None:  # the store's settings, as `hntai process` would use them
-            with store.db.lock:
-                conn = store.db.conn
+            with store.db.locked() as conn:
                 lexicons.append(str(store_settings.get(conn, "phi.site_lexicon") or ""))
                 staff = tuple(u.username for u in users.list_all(conn))
                 limits = PipelineSettings.from_store(conn).limits

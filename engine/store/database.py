@@ -92,6 +92,13 @@ class Database:
                     raise map_storage_error(exc) from None
                 raise
 
+    @contextmanager
+    def locked(self) -> Iterator[sqlcipher3.Connection]:
+        """The connection, held under the lock outside any transaction: for reads, and for
+        a single statement that commits on its own."""
+        with self.lock:
+            yield self.conn
+
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self.lock:
             return self.conn.execute(sql, params).fetchall()

@@ -22,7 +22,7 @@ from desktop.views.document import CLINICAL_TAB, TEXT_TAB
 from desktop.views.phi_text import STAND_INS
 from desktop.views.summary import STREAM_SHOW_MS, SummaryView
 from engine import protocol as p
-from engine.service import ENTITY_CHUNK, entity_chunks
+from engine.handlers.replies import ENTITY_CHUNK, entity_chunks
 
 VISIT = ("ASSESSMENT: Chest pain on exertion. Hypertension.\n"
          "MEDICATIONS: Lisinopril 10 mg daily.\n")

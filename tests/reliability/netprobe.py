@@ -24,12 +24,13 @@ def _reach_out(text: str) -> None:
 
 def probe_entry(requests, events, data_dir: str) -> None:
     from engine import service
+    from engine.handlers import scrubbing
 
-    scrub = service.scrub_text
+    scrub = scrubbing.scrub_text
 
     def scrub_after_reaching_out(text: str, policy: str, secret: bytes, *site):
         _reach_out(text)
         return scrub(text, policy, secret, *site)
 
-    service.scrub_text = scrub_after_reaching_out
+    scrubbing.scrub_text = scrub_after_reaching_out
     service.engine_main(requests, events, data_dir)

@@ -9,9 +9,8 @@ import pytest
 
 from engine import protocol as p
 from engine.errors import CorruptFile, FileNotFound, InsufficientMemory
-from engine.jobs import JobContext, JobRunner
-from engine.store import audit
-from engine.store import jobs as job_rows
+from engine.jobs.runner import JobContext, JobRunner
+from engine.store import audit, job_rows
 
 PATH = "/home/clinic/Delacroix_Evangeline.pdf"
 

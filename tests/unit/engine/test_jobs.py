@@ -8,9 +8,8 @@ import time
 import pytest
 
 from engine import protocol as p
-from engine.jobs import JobContext, JobRunner
-from engine.store import audit
-from engine.store import jobs as job_rows
+from engine.jobs.runner import JobContext, JobRunner
+from engine.store import audit, job_rows
 
 
 class Recorder:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ErrorCode, FileNotFound, InvalidRequest, PermissionDenied
+from engine.handlers.scrubbing import scrub_with_site, site_lexicon_of
 from engine.phi import PhiType, Scrubber, ScrubPolicy, site_lexicon
 from engine.phi.clinical_filter import ClinicalFilter
 from engine.phi.enhancers import Each, Extend, StrongNames
@@ -17,7 +18,6 @@ from engine.phi.merge import Merge
 from engine.phi.names import NameRecognizer
 from engine.phi.site_lexicon import SiteLexicon, SiteTerm, parse, read, roster
 from engine.phi.types import Detection
-from engine.service import scrub_with_site, site_lexicon_of
 from engine.store import settings, users
 from engine.store.users import Role
 

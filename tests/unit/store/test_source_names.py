@@ -9,8 +9,7 @@ import pytest
 import sqlcipher3
 
 from engine.errors import NotFound
-from engine.store import documents, records
-from engine.store import jobs as job_rows
+from engine.store import documents, job_rows, records
 from engine.store.migrations import MIGRATIONS, _statements, migrate
 
 

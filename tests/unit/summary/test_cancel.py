@@ -9,7 +9,7 @@ import pytest
 
 from engine.clinical import extract_clinical
 from engine.errors import Cancelled
-from engine.jobs import JobContext
+from engine.jobs.runner import JobContext
 from engine.models.backends.base import GenerationSettings
 from engine.summary import SummaryDocument, SummaryOptions
 from engine.summary.facts import build_facts

@@ -78,7 +78,7 @@ def test_an_installed_model_that_fails_to_load_is_told_apart(tmp_path: Path, doc
 def test_a_model_installed_later_makes_a_cached_summary_stale(tmp_path: Path, manager):
     """The cache key holds the installed models the chain would try: a summary cached while
     Phi-3 was missing (and saying so) is not served once IT has provisioned it."""
-    from engine.summary_job import SummaryJob
+    from engine.jobs.summary import SummaryJob
 
     before = SummaryJob(None, ModelManager(manager.config, [tmp_path])).models_to_try(None)
     (tmp_path / manager.config.models[PHI3].path).write_bytes(b"provisioned")

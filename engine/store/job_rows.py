@@ -1,4 +1,4 @@
-"""Job rows: the durable half of the job queue (policy lives in engine/jobs.py)."""
+"""Job rows: the durable half of the job queue (policy lives in engine/jobs/runner.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The durable job queue's policy: run order, retries after a crash, timeouts, cancellation.
 
-Rows live in the store (engine/store/jobs.py); this module runs them one at a time on a
+Rows live in the store (engine/store/job_rows.py); this module runs them one at a time on a
 worker thread of the engine process. A job's result and its audit row are written in the
 same transaction as its final state, so a crash can never record a job as done twice.
 
@@ -32,8 +32,7 @@ from engine.errors import (
     WorkerCrashed,
 )
 from engine.protocol import ErrorInfo, Event, JobFailed, JobFinished, JobProgress
-from engine.store import Store, audit
-from engine.store import jobs as job_rows
+from engine.store import Store, audit, job_rows
 from engine.store.database import storage_failure
 
 log = logging.getLogger("hntai.jobs")
@@ -227,8 +226,8 @@ class JobRunner:
             flag = self._running.get(job_id)
             if flag is not None:
                 flag.set()
-        with self.store.db.lock:
-            return job_rows.get(self.store.db.conn, job_id)
+        with self.store.db.locked() as conn:
+            return job_rows.get(conn, job_id)
 
     # --- the loop ---------------------------------------------------------------------
 
@@ -345,8 +344,8 @@ class JobRunner:
         with self._wake:
             if not self._stop:
                 return False
-        with self.store.db.lock:
-            return not job_rows.get(self.store.db.conn, job.id).cancel_requested
+        with self.store.db.locked() as conn:
+            return not job_rows.get(conn, job.id).cancel_requested
 
     def _fail(self, job: job_rows.JobRow, exc: HntaiError, announce: bool = True) -> None:
         """Record a failure; ``announce`` is False for the quiet retries of an unwritten one."""

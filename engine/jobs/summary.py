@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import InvalidRequest
-from engine.jobs import JobContext, ResultWriter
+from engine.jobs.runner import JobContext, ResultWriter
 from engine.models import ModelManager
 from engine.models.registry import is_installed
 from engine.protocol import JobProgress, JobText
-from engine.store import Store, audit, documents, records, summaries
-from engine.store import jobs as job_rows
+from engine.store import Store, audit, documents, job_rows, records, summaries
 from engine.summary import ModelChoice, SummaryDocument, SummaryOptions, cache_key, summarize
 
 SUMMARIZE = "summarize"
@@ -56,8 +55,8 @@ class SummaryJob:
     def __call__(self, ctx: JobContext, job: job_rows.JobRow) -> ResultWriter:
         p = job.payload
         options = SummaryOptions(model=p.get("model"), use_model=p.get("use_model", True))
-        with self.store.db.lock:
-            record_id, docs = summary_documents(self.store.db.conn, p)
+        with self.store.db.locked() as conn:
+            record_id, docs = summary_documents(conn, p)
         key = cache_key(docs, self.models_to_try(options.model), options)
         if p.get("use_cache", True):
             with self.store.db.transaction() as conn:
