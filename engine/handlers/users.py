@@ -36,6 +36,8 @@ def disable_user(engine: EngineService, req: p.DisableUser) -> p.UserInfo:
         session.audit(conn, "user.disable" if req.disabled else "user.enable", "user",
                       req.username)
         user = users.get(conn, req.username)
+    if req.disabled:  # after the commit: a failed disable leaves the account as it was
+        session.store.remove_password(req.username)
     return p.UserInfo(user.username, user.role.value, user.disabled)
 
 

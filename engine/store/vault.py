@@ -54,6 +54,11 @@ class Store:
             wrap_key(self._key, password.encode("utf-8"), kdf="scrypt", params=self._kdf),
         )
 
+    def remove_password(self, username: str) -> None:
+        """Drop the user's key slot: a disabled account's password must not open the store,
+        not even with the file copied off this machine. Enabling it again needs a new one."""
+        self._slots.remove(user_slot_name(username))
+
     def close(self) -> None:
         self.db.close()
         self._key = b""
@@ -158,7 +163,13 @@ def _open(data_dir: Path, key: bytes, username: str, guard: LoginGuard, action: 
             else:
                 audit.append(conn, audit.AuditEvent(action, user_id=username,
                                                     resource_type="session"))
+            # Accounts disabled before their key slots were dropped with them
+            # (Store.remove_password) lose them now.
+            disabled = [u.username for u in users.list_all(conn) if u.disabled]
         guard.audited(username)
+        slots = KeySlotFile(data_dir)
+        for name in disabled:
+            slots.remove(user_slot_name(name))
     except BaseException:
         db.close()
         raise

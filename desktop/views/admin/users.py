@@ -93,9 +93,13 @@ class UsersTab(QtWidgets.QWidget):
         if user is None:
             return
         disable = not user.disabled
-        done, doing = ("Disabled", "Disabling") if disable else ("Enabled", "Enabling")
+        # A disabled account's password is gone (engine/store/vault.remove_password).
+        done = (f"Disabled {user.username}; their password no longer opens the store."
+                if disable else f"Enabled {user.username}; set a new password before they "
+                "sign in.")
+        doing = "Disabling" if disable else "Enabling"
         self.link.call(p.DisableUser(username=user.username, disabled=disable)) \
-            .success(lambda _info: self._changed(f"{done} {user.username}.")) \
+            .success(lambda _info: self._changed(done)) \
             .failure(lambda e: self.status.failed(f"{doing} {user.username}", e)).run()
 
     def _changed(self, message: str) -> None:

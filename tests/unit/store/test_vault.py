@@ -10,7 +10,7 @@ import sqlcipher3
 from engine.errors import AlreadyExists, AuthFailed, InvalidRequest, StoreNotInitialized
 from engine.store import audit, create, unlock, unlock_with_recovery, users
 from engine.store.database import DB_FILE
-from engine.store.keyslots import ScryptParams
+from engine.store.keyslots import KeySlotFile, ScryptParams, unwrap_key, user_slot_name
 from engine.store.login_guard import LoginGuard, ThrottlePolicy
 
 
@@ -115,6 +115,25 @@ def test_disabled_user_cannot_unlock(store, data_dir):
         users.set_disabled(conn, "clerk1", True)
     with pytest.raises(AuthFailed):
         unlock(data_dir, "clerk1", "clerk password")
+    # That open also dropped the disabled account's key slot (a store disabled it before the
+    # slot went with the account): the password opens nothing now, even outside HNTAI.
+    with pytest.raises(AuthFailed):
+        KeySlotFile(data_dir).get(user_slot_name("clerk1"))
+
+
+def test_a_removed_password_unwraps_nothing_until_a_new_one_is_set(store, data_dir):
+    with store.db.transaction() as conn:
+        users.insert(conn, "clerk2", users.Role.CLERK)
+    store.set_password("clerk2", "clerk2 password")
+    slot = KeySlotFile(data_dir).get(user_slot_name("clerk2"))
+    assert unwrap_key(slot, b"clerk2 password")  # the slot opened the store ...
+    store.remove_password("clerk2")
+    with pytest.raises(AuthFailed):  # ... and is gone from the file
+        KeySlotFile(data_dir).get(user_slot_name("clerk2"))
+    with pytest.raises(AuthFailed):
+        unlock(data_dir, "clerk2", "clerk2 password")
+    store.set_password("clerk2", "a new clerk2 password")
+    unlock(data_dir, "clerk2", "a new clerk2 password").close()
 
 
 @pytest.mark.parametrize(
