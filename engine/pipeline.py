@@ -27,7 +27,7 @@ from engine.documents.file_names import neutral_name, with_kind
 from engine.documents.source import SourcePolicy, open_source
 from engine.documents.structured import merge_coded
 from engine.documents.vocabulary import keep_vocabulary
-from engine.errors import FileNotFound, FileTooLarge
+from engine.errors import FileNotFound
 from engine.jobs.runner import JobContext, ResultWriter
 from engine.paths import denied_roots
 from engine.protocol import DOCUMENT_STAGES
@@ -119,6 +119,23 @@ def map_offset(offset: int, spans: Sequence[SpanLike]) -> int:
     return offset + shift
 
 
+def span_rows(spans: Sequence[Any]) -> list[dict]:
+    """The PHI spans as stored: their type and offsets in the scrubbed text, never the
+    original."""
+    return [{"type": str(getattr(s.type, "value", s.type)), "start": s.start, "end": s.end}
+            for s in spans]
+
+
+def with_coded(extraction: Mapping[str, Any] | None, coded: Sequence[Any],
+               spans: Sequence[SpanLike]) -> Mapping[str, Any] | None:
+    """The text extraction with a structured document's coded entries added, placed in the
+    scrubbed text."""
+    if not coded:
+        return extraction
+    ordered = sorted(spans, key=lambda s: s.orig_start)
+    return merge_coded(extraction, coded, lambda offset: map_offset(offset, ordered))
+
+
 def scrubbed_pages(extracted: ExtractedDocument, spans: Sequence[SpanLike]) -> list[dict]:
     ordered = sorted(spans, key=lambda s: s.orig_start)
     return [
@@ -163,10 +180,7 @@ class DocumentPipeline:
         ctx.progress("extract", "Reading document", 0, 1)
         policy = SourcePolicy(self.store.data_dir, denied_roots())
         with open_source(Path(job.payload["path"]), policy) as source:
-            if source.size > settings.limits.max_file_bytes:  # before sniffing: audio too
-                raise FileTooLarge("the file is larger than allowed",
-                                   {"size": source.size,
-                                    "max_bytes": settings.limits.max_file_bytes})
+            source.check_size(settings.limits.max_file_bytes)
             if self.transcribe is not None and detect_kind(source.path) == "audio":
                 ctx.progress("extract", "Transcribing speech", 0, 1)
                 return self.transcribe(source.path, ctx.checkpoint)
@@ -203,8 +217,7 @@ class DocumentPipeline:
             ocr_pages=extracted.ocr_page_count,
             status="processed" if scrubbed else "text_withheld",
             scrubbed_text=scrubbed.text if scrubbed else None,
-            phi_spans=[{"type": str(getattr(s.type, "value", s.type)), "start": s.start,
-                        "end": s.end} for s in scrubbed.spans] if scrubbed else [],
+            phi_spans=span_rows(scrubbed.spans) if scrubbed else [],
             pages=scrubbed_pages(extracted, scrubbed.spans) if scrubbed else [],
             extraction=None,
         )
@@ -217,9 +230,8 @@ class DocumentPipeline:
                 extraction = without_stand_ins(dict(self.clinical(scrubbed.text)), scrubbed.spans)
             new_doc = replace(new_doc, extraction=extraction)
         if scrubbed is not None and coded:
-            ordered = sorted(scrubbed.spans, key=lambda s: s.orig_start)
-            new_doc = replace(new_doc, extraction=merge_coded(
-                new_doc.extraction, coded, lambda offset: map_offset(offset, ordered)))
+            new_doc = replace(new_doc, extraction=with_coded(new_doc.extraction, coded,
+                                                             scrubbed.spans))
         timer.lap("clinical")
         self._stage(ctx, job.id, "store", "Saving")
         phi_counts = scrubbed.counts() if scrubbed else {}

@@ -20,12 +20,11 @@ from engine.clinical import extract_clinical
 from engine.documents import ExtractedDocument, ExtractionLimits, PageText, extract_document
 from engine.documents.sniff import detect
 from engine.documents.source import SourcePolicy, open_source
-from engine.documents.structured import merge_coded
 from engine.documents.vocabulary import keep_vocabulary
-from engine.errors import ErrorCode, FileTooLarge, HntaiError, UnsupportedFormat
+from engine.errors import ErrorCode, HntaiError, UnsupportedFormat
 from engine.paths import denied_roots
 from engine.phi import Scrubber, ScrubPolicy, site_lexicon
-from engine.pipeline import map_offset, scrubbed_pages, without_stand_ins
+from engine.pipeline import scrubbed_pages, span_rows, with_coded, without_stand_ins
 
 PROCESSED, FAILED = "processed", "failed"
 
@@ -70,9 +69,7 @@ class DocumentStage:
                                      size_bytes=len(data))
         limits = self.config.limits
         with open_source(Path(item.path), self.sources) as source:
-            if source.size > limits.max_file_bytes:
-                raise FileTooLarge("the file is larger than allowed",
-                                   {"size": source.size, "max_bytes": limits.max_file_bytes})
+            source.check_size(limits.max_file_bytes)
             if detect(source.path).kind == "audio":  # no speech model on a cluster worker
                 raise UnsupportedFormat("audio is not transcribed in archive mode",
                                         {"kind": "audio"})
@@ -97,16 +94,12 @@ class DocumentStage:
                       "size_bytes": extracted.size_bytes}
         page_count, ocr_pages = extracted.page_count, extracted.ocr_page_count
         del extracted  # the original text goes no further than this line
-        extraction: dict[str, Any] = without_stand_ins(
+        extraction = without_stand_ins(
             extract_clinical(scrubbed.text).to_dict(), scrubbed.spans)
-        if coded:
-            ordered = sorted(scrubbed.spans, key=lambda s: s.orig_start)
-            extraction = merge_coded(extraction, coded,
-                                     lambda offset: map_offset(offset, ordered))
+        extraction = with_coded(extraction, coded, scrubbed.spans)
         return {"id": item.id, "source_hash": item.source_hash, "kind": kind, **file_facts,
                 "status": PROCESSED, "error_code": None, "page_count": page_count,
                 "ocr_pages": ocr_pages, "scrubbed_text": scrubbed.text,
-                "phi_spans": [{"type": str(getattr(s.type, "value", s.type)),
-                               "start": s.start, "end": s.end} for s in scrubbed.spans],
+                "phi_spans": span_rows(scrubbed.spans),
                 "pages": json.dumps(pages), "entities": json.dumps(extraction,
                                                                    sort_keys=True)}

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import FileNotFound, ForbiddenPath, UnsupportedFormat
+from engine.errors import FileNotFound, FileTooLarge, ForbiddenPath, UnsupportedFormat
 
 _FD_DIR = Path("/proc/self/fd")
 
@@ -47,6 +47,12 @@ class Source:
 
     path: Path
     size: int
+
+    def check_size(self, max_bytes: int) -> None:
+        """Refused before it is read or sniffed (audio too)."""
+        if self.size > max_bytes:
+            raise FileTooLarge("the file is larger than allowed",
+                               {"size": self.size, "max_bytes": max_bytes})
 
 
 def _real(path: Path) -> Path:
