@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from engine.errors import HntaiError, error_from_code
@@ -38,6 +39,76 @@ DOCUMENT_SUFFIXES: Mapping[str, str] = {
     ".wav": "audio", ".flac": "audio", ".mp3": "audio", ".m4a": "audio", ".ogg": "audio",
 }
 
+
+
+# --- vocabulary shared by both sides ------------------------------------------------------
+# str-valued enums: they compare equal to, store as and print in JSON as their plain values,
+# so the store, the CLI's JSON and older callers passing strings keep working.
+
+class Role(str, Enum):
+    ADMIN = "admin"
+    CLINICIAN = "clinician"
+    CLERK = "clerk"
+
+
+class Permission(str, Enum):
+    DOCUMENT_SUBMIT = "document.submit"
+    DOCUMENT_LIST = "document.list"
+    DOCUMENT_READ = "document.read"  # scrubbed text and extracted data
+    RECORD_LIST = "record.list"
+    RECORD_FIND = "record.find"  # by MRN: the front desk files documents under the right record
+    RECORD_LABEL = "record.label"
+    RECORD_MRN = "record.mrn"  # link an MRN to a record that has none
+    RECORD_MRN_CHANGE = "record.mrn_change"  # replace or remove a linked MRN: moves identity
+    JOB_VIEW = "job.view"
+    JOB_CONTROL = "job.control"
+    SUMMARY_CREATE = "summary.create"
+    EXPORT = "export"
+    AUDIT_READ = "audit.read"
+    USER_ADMIN = "user.admin"
+    SETTINGS_WRITE = "settings.write"
+    MODELS_ADMIN = "models.admin"
+
+
+_CLERK = frozenset({
+    Permission.DOCUMENT_SUBMIT, Permission.DOCUMENT_LIST, Permission.RECORD_LIST,
+    Permission.RECORD_FIND, Permission.RECORD_LABEL, Permission.RECORD_MRN,
+    Permission.JOB_VIEW, Permission.JOB_CONTROL,
+})
+_CLINICIAN = _CLERK | {Permission.DOCUMENT_READ, Permission.RECORD_MRN_CHANGE,
+                       Permission.SUMMARY_CREATE, Permission.EXPORT}
+
+# What each role may do. The engine enforces it on every request; front ends only read it
+# (``UserInfo.permissions``) to hide what would be refused.
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.CLERK: _CLERK,
+    Role.CLINICIAN: _CLINICIAN,
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+class JobKind(str, Enum):
+    PROCESS_DOCUMENT = "process_document"
+    SUMMARIZE = "summarize"
+    DICTATION = "dictation"
+
+
+class JobState(str, Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
+
+
+class ScrubPolicy(str, Enum):
+    SURROGATE = "surrogate"  # realistic fakes, consistent within a record, dates shifted
+    REDACT = "redact"  # typed tags such as [NAME]
+    SAFE_HARBOR = "safe_harbor"  # dates to the year, ZIP to 3 digits, ages over 89 to 90+
 
 # --- errors -------------------------------------------------------------------------------
 
