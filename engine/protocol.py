@@ -433,6 +433,14 @@ class JobInfo:
 
 
 @dataclass(frozen=True)
+class StandIn:
+    """A value the scrubber wrote in place of an identifier (never an original value)."""
+
+    type: str
+    text: str
+
+
+@dataclass(frozen=True)
 class UserInfo:
     username: str
     role: str

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from engine.phi.dates import find_dates
-
-
-@dataclass(frozen=True)
-class StandIn:
-    type: str
-    text: str
+from engine.protocol import StandIn
 
 
 def of_documents(conn, document_ids: Sequence[str]) -> list[StandIn]:
