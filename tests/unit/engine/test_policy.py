@@ -20,6 +20,7 @@ from engine.policy import (
     machine_policy,
     parse_policy,
 )
+from engine.protocol import SETTINGS_SCHEMA
 from engine.store import settings
 from engine.store.users import Role
 
@@ -140,7 +141,7 @@ def test_a_changed_file_is_read_again(policy_file):
 
 def test_the_value_lists_match_the_engine():
     assert set(ROLES) == {r.value for r in Role}
-    assert settings.CHOICES["scrub.policy"] == SCRUB_POLICIES
+    assert tuple(SETTINGS_SCHEMA["scrub.policy"].choices) == SCRUB_POLICIES
 
 
 def test_policy_settings_win_and_cannot_be_changed(store, policy_file):
