@@ -226,9 +226,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.idle.arm()
         self.poll_status()
 
-    def apply_settings(self, settings: dict) -> None:
-        self.idle.set_minutes(float(settings.get("security.idle_lock_minutes", 10)))
-        self.document.set_display(str(settings.get("display.replaced_values", "tags")))
+    def apply_settings(self, settings: p.SettingsInfo) -> None:
+        self.idle.set_minutes(float(settings.values["security.idle_lock_minutes"]))
+        self.document.set_display(settings.values["display.replaced_values"])
         if self.pages.currentIndex() == WORKSPACE_PAGE:
             self.idle.arm()
 

@@ -89,20 +89,22 @@ class PipelineSettings:
 
     @classmethod
     def from_store(cls, conn) -> PipelineSettings:
+        """The settings in force in the readers' units; each value has the type its
+        SETTINGS_SCHEMA entry declares (the store refuses any other)."""
         s = store_settings.all_settings(conn)
         mb = 1024 * 1024
         return cls(
             limits=ExtractionLimits(
-                max_file_bytes=int(s["limits.max_file_mb"] * mb),
-                max_pages=int(s["limits.max_pages"]),
-                max_image_pixels=int(s["limits.max_image_megapixels"] * 1_000_000),
-                max_docx_uncompressed_bytes=int(s["limits.max_docx_uncompressed_mb"] * mb),
-                max_text_chars=int(s["limits.max_text_million_chars"] * 1_000_000),
-                ocr_dpi=int(s["ocr.dpi"]),
-                ocr_lang=str(s["ocr.lang"]),
-                memory_bytes=int(s["limits.job_memory_mb"] * mb),
+                max_file_bytes=s["limits.max_file_mb"] * mb,
+                max_pages=s["limits.max_pages"],
+                max_image_pixels=s["limits.max_image_megapixels"] * 1_000_000,
+                max_docx_uncompressed_bytes=s["limits.max_docx_uncompressed_mb"] * mb,
+                max_text_chars=s["limits.max_text_million_chars"] * 1_000_000,
+                ocr_dpi=s["ocr.dpi"],
+                ocr_lang=s["ocr.lang"],
+                memory_bytes=s["limits.job_memory_mb"] * mb,
             ),
-            scrub_policy=str(s["scrub.policy"]),
+            scrub_policy=s["scrub.policy"],
         )
 
 

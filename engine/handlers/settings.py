@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine import protocol as p
 from engine.errors import PermissionDenied
@@ -13,9 +13,9 @@ if TYPE_CHECKING:
     from engine.service import EngineService
 
 
-def get_settings(engine: EngineService, _req: p.GetSettings) -> dict[str, Any]:
+def get_settings(engine: EngineService, _req: p.GetSettings) -> p.SettingsInfo:
     with engine.session().read() as conn:
-        return store_settings.all_settings(conn)
+        return store_settings.info(conn)
 
 
 def get_site_lexicon(engine: EngineService, _req: p.GetSiteLexicon) -> p.SiteLexiconInfo:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.qt import Qt, QtCore
+from desktop.qt import Qt, QtCore, QtWidgets
 from desktop.time_format import local_day_bounds
 from desktop.views.admin.audit_model import AuditModel
 from desktop.views.admin.dialog import AdminDialog
@@ -240,6 +240,24 @@ def test_a_model_that_is_not_provisioned_fails_calmly(admin, qtbot):
 
 # --- settings ---------------------------------------------------------------------------
 
+def test_the_settings_tab_renders_the_schema(admin):
+    tab: SettingsTab = admin.settings_tab
+    assert list(tab.fields) == sorted(p.SETTINGS_SCHEMA, key=lambda k: list(
+        p.SETTING_SECTIONS).index(p.SETTINGS_SCHEMA[k].section))
+    for key, field in tab.fields.items():
+        spec, widget = p.SETTINGS_SCHEMA[key], field.widget
+        assert widget.accessibleName() == spec.label and widget.isEnabled()
+        if spec.choices:
+            assert [(widget.itemData(i), widget.itemText(i)) for i in range(widget.count())] \
+                == list(spec.choices.items())
+        elif spec.type is int:  # the defaults are in range: the box spans exactly the schema's
+            assert (widget.minimum(), widget.maximum()) == (spec.minimum, spec.maximum)
+            assert (widget.suffix(), widget.specialValueText()) == (spec.suffix, spec.zero_text)
+    boxes = [tab.form.itemAt(i).widget() for i in range(tab.form.count())]
+    titles = [box.title() for box in boxes if isinstance(box, QtWidgets.QGroupBox)]
+    assert titles == list(p.SETTING_SECTIONS.values())
+
+
 def test_settings_change_round_trips(admin, call, qtbot):
     tab: SettingsTab = admin.settings_tab
     assert not tab.save_button.isEnabled()  # nothing changed yet
@@ -249,8 +267,8 @@ def test_settings_change_round_trips(admin, call, qtbot):
     assert tab.changes() == {"security.idle_lock_minutes": 7, "scrub.policy": "redact"}
     with qtbot.waitSignal(admin.settings_changed, timeout=WAIT_MS) as saved:
         tab.save_button.click()
-    assert saved.args[0]["security.idle_lock_minutes"] == 7
-    stored = call(p.GetSettings())
+    assert saved.args[0].values["security.idle_lock_minutes"] == 7
+    stored = call(p.GetSettings()).values
     assert stored["security.idle_lock_minutes"] == 7 and stored["scrub.policy"] == "redact"
     assert "Saved 2 settings" in tab.status.text()
     qtbot.waitUntil(lambda: not tab.save_button.isEnabled(), timeout=WAIT_MS)
@@ -273,7 +291,7 @@ def test_the_site_lexicon_is_set_counted_and_a_bad_line_refused(admin, call, qtb
     tab.save()
     qtbot.waitUntil(lambda: "INVALID_REQUEST" in tab.status.text(), timeout=WAIT_MS)
     assert "line 2" in tab.status.text() and "Tavistrom" not in tab.status.text()
-    assert call(p.GetSettings())["phi.site_lexicon"] == str(lexicon)
+    assert call(p.GetSettings()).values["phi.site_lexicon"] == str(lexicon)
 
 
 @pytest.fixture
@@ -289,16 +307,18 @@ def fixed_idle_lock(tmp_path, monkeypatch):
 def test_a_setting_fixed_by_policy_is_refused_by_key(fixed_idle_lock, admin, call, qtbot):
     tab = admin.settings_tab
     assert tab.fields["security.idle_lock_minutes"].value() == 5
+    assert tab.fixed == {"security.idle_lock_minutes"} == call(p.GetSettings()).fixed
+    assert not tab.fields["security.idle_lock_minutes"].widget.isEnabled()  # shown as fixed
     tab.fields["security.idle_lock_minutes"].set_value(30)
     tab.fields["ocr.dpi"].set_value(300)
     with qtbot.waitSignal(admin.settings_changed, timeout=WAIT_MS) as saved:
         tab.save()
-    assert saved.args[0]["ocr.dpi"] == 300  # the allowed change went through
+    assert saved.args[0].values["ocr.dpi"] == 300  # the allowed change went through
     text = tab.status.text()
     assert _role(tab.status) == "bad"
     assert "security.idle_lock_minutes" in text and "PERMISSION_DENIED" in text
     assert "machine policy" in text and str(fixed_idle_lock) in text
-    assert call(p.GetSettings())["security.idle_lock_minutes"] == 5
+    assert call(p.GetSettings()).values["security.idle_lock_minutes"] == 5
     qtbot.waitUntil(lambda: tab.fields["security.idle_lock_minutes"].value() == 5,
                     timeout=WAIT_MS)
 

@@ -10,7 +10,7 @@ import pytest
 
 from engine import protocol as p
 from engine.client import EngineClient
-from engine.errors import AuthFailed, PermissionDenied
+from engine.errors import AuthFailed, InvalidRequest, PermissionDenied
 from engine.store import unlock
 
 
@@ -198,8 +198,23 @@ def test_a_setting_refused_by_policy_is_audited(fixed_scrub_policy, engine):
     rows = engine.request(p.ListAudit(action="settings.change"))
     assert [(r["resource_id"], r["response_status"]) for r in rows] == \
         [("ocr.dpi", "success"), ("scrub.policy", "denied")]
-    assert engine.request(p.GetSettings())["scrub.policy"] == "safe_harbor"
+    settings = engine.request(p.GetSettings())
+    assert settings.values["scrub.policy"] == "safe_harbor" and settings.fixed == {"scrub.policy"}
     assert engine.request(p.AuditVerify()).ok
+
+
+def test_a_setting_outside_its_range_is_refused_naming_key_and_range(engine):
+    for value in (21, 0):
+        with pytest.raises(InvalidRequest) as err:
+            engine.request(p.PutSetting(key="jobs.max_attempts", value=value))
+        assert err.value.details == {"key": "jobs.max_attempts", "minimum": 1, "maximum": 20}
+    with pytest.raises(InvalidRequest) as err:
+        engine.request(p.PutSetting(key="scrub.policy", value="blackout"))
+    assert err.value.details["choices"] == ["surrogate", "redact", "safe_harbor"]
+    engine.request(p.PutSetting(key="jobs.max_attempts", value=20))
+    settings = engine.request(p.GetSettings())
+    assert settings.values["jobs.max_attempts"] == 20 and settings.fixed == frozenset()
+    assert list(settings.values) == list(p.SETTINGS_SCHEMA)
 
 
 def test_a_document_with_too_much_text_fails_alone(engine, tmp_path):

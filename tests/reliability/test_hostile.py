@@ -10,7 +10,6 @@ from hostile_corpus import OK, corpus
 
 from engine import protocol as p
 from engine.errors import HntaiError
-from engine.store.settings import DEFAULTS
 
 # Whisper, PyMuPDF and the scrubber's lexicons loaded, plus one page image in flight; a zip
 # or image bomb that was inflated would blow far past this.
@@ -34,7 +33,8 @@ def test_hostile_corpus_through_the_engine(harness, tmp_path, eval_dir, samples_
         info = done[job_id]
         outcomes[item.name] = OK if info.state == "succeeded" else info.error.code
         if info.state == "succeeded":
-            assert info.result["page_count"] <= DEFAULTS["limits.max_pages"], item.name
+            most = p.SETTINGS_SCHEMA["limits.max_pages"].default
+            assert info.result["page_count"] <= most, item.name
     status = harness.request(p.GetStatus())
     wrong = {i.name: outcomes[i.name] for i in inputs if outcomes[i.name] not in i.accept}
     tally.record("hostile", inputs_tried=len(inputs), engine_deaths=harness.client.restarts,

@@ -12,13 +12,13 @@ from harness import PeakMemory
 from memory_inputs import memory_inputs
 
 from engine import protocol as p
-from engine.store.settings import DEFAULTS
 
 RSS_ABOVE_IDLE = 1536 << 20
 
 
 def test_memory_table(harness, tmp_path, scale, tally):
-    assert DEFAULTS["limits.job_memory_mb"] == 1024  # the budget the target is stated at
+    # the budget the target is stated at
+    assert p.SETTINGS_SCHEMA["limits.job_memory_mb"].default == 1024
     warm = tmp_path / "warm.txt"  # scrubber and clinical tables loaded before idle is taken
     warm.write_text("Jane Roe, seen 3 March. Metformin 500 mg twice daily.\n")
     harness.wait(harness.submit([warm]))

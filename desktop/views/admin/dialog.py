@@ -19,7 +19,7 @@ from desktop.widgets import MARGINS
 class AdminDialog(QtWidgets.QDialog):
     """Opens empty: ``refresh()`` (each time it is shown) fetches every tab's data."""
 
-    settings_changed = Signal(dict)  # all settings after a successful save
+    settings_changed = Signal(object)  # p.SettingsInfo after a successful save
 
     def __init__(self, link: EngineLink, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)

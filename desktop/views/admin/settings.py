@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from desktop.engine_link import EngineLink
 from desktop.qt import Qt, QtWidgets, Signal
-from desktop.views.admin.setting_fields import SECTIONS, SETTINGS, SettingField, SettingSpec
+from desktop.views.admin.setting_fields import SettingField
 from desktop.widgets import MARGINS, StatusLine, button
 from engine import protocol as p
 
 
 class SettingsTab(QtWidgets.QWidget):
-    settings_changed = Signal(dict)  # every setting after a save, as the engine holds them
+    settings_changed = Signal(object)  # p.SettingsInfo after a save, as the engine holds it
 
     def __init__(self, link: EngineLink) -> None:
         super().__init__()
         self.link = link
         self.values: dict[str, Any] = {}
+        self.fixed: frozenset[str] = frozenset()  # by the machine policy
         self.fields: dict[str, SettingField] = {}
         self._answers: dict[str, p.ErrorInfo | None] = {}
         self._asked: dict[str, Any] = {}
@@ -56,36 +58,39 @@ class SettingsTab(QtWidgets.QWidget):
         self.lexicon.info(f"Site lexicon: {info.terms:,} terms in use ({info.listed:,} from "
                           f"the file, {info.from_users:,} staff names from the user list)")
 
-    def _show(self, values: dict[str, Any]) -> None:
-        self.values = dict(values)
-        if set(values) != set(self.fields):
-            self._build(values)
-        for key, value in values.items():
+    def _show(self, info: p.SettingsInfo) -> None:
+        self.values = dict(info.values)
+        if set(info.values) != set(self.fields) or info.fixed != self.fixed:
+            self.fixed = info.fixed
+            self._build(info.values)
+        for key, value in info.values.items():
             self.fields[key].set_value(value)
         self._update_buttons()
 
-    def _build(self, values: dict[str, Any]) -> None:
+    def _build(self, values: Mapping[str, Any]) -> None:
         while self.form.count():
             item = self.form.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.fields = {}
         groups: dict[str, QtWidgets.QFormLayout] = {}
-        order = list(SECTIONS)
+        order = list(p.SETTING_SECTIONS)
         # by section, then in the engine's own order (stable sort)
-        for key in sorted(values, key=lambda k: order.index(k.split(".")[0])
-                          if k.split(".")[0] in order else len(order)):
-            section = key.split(".")[0]
+        for key in sorted(values, key=lambda k: order.index(p.SETTINGS_SCHEMA[k].section)):
+            field = SettingField(key, values[key], self._update_buttons)
+            section = field.spec.section
             if section not in groups:
-                box = QtWidgets.QGroupBox(SECTIONS.get(section, section.capitalize()))
+                box = QtWidgets.QGroupBox(p.SETTING_SECTIONS[section])
                 groups[section] = QtWidgets.QFormLayout(box)
                 self.form.addWidget(box)
-            field = SettingField(key, values[key], self._update_buttons)
             label = QtWidgets.QLabel(field.spec.label + ":")
             label.setBuddy(field.widget)
             label.setMinimumWidth(230)  # one label column across all groups
             field.widget.setFixedWidth(260)
-            hint = QtWidgets.QLabel(field.spec.tip)
+            hint = QtWidgets.QLabel(field.spec.help)
+            if key in self.fixed:  # a change would be refused: say why instead
+                field.widget.setEnabled(False)
+                hint.setText(f"{field.spec.help}. Fixed by the machine policy.")
             hint.setProperty("role", "subtitle")
             hint.setWordWrap(True)
             row = QtWidgets.QHBoxLayout()
@@ -125,7 +130,7 @@ class SettingsTab(QtWidgets.QWidget):
         self._asked = {}
         if saved:
             self.values.update(saved)
-            self.settings_changed.emit(dict(self.values))
+            self.settings_changed.emit(p.SettingsInfo(dict(self.values), self.fixed))
         if refused:
             reasons = "; ".join(self._refusal(k, e) for k, e in refused.items())
             done = f"Saved {len(saved)}. " if saved else ""
@@ -135,7 +140,7 @@ class SettingsTab(QtWidgets.QWidget):
         self.refresh()  # show what the engine holds now (a refused key goes back)
 
     def _refusal(self, key: str, error: p.ErrorInfo) -> str:
-        label = SETTINGS.get(key, SettingSpec(key, key)).label
+        label = self.fields[key].spec.label
         where = error.details.get("policy")
         why = error.message.rstrip(".") + (f" ({where})" if where else "")
         return f"{label} ({key}): {why} [{error.code}]"

@@ -26,8 +26,6 @@ EXCEPTIONS = {
         "the package version for --version, which starts no engine",
     ("desktop/views/admin/user_dialog.py", "engine.policy"):
         "the role list (a plain list, loads no store) until protocol owns Role",
-    ("desktop/views/admin/setting_fields.py", "engine.policy"):
-        "the scrub policy list (a plain list, loads no store) until protocol owns ScrubPolicy",
     ("desktop/views/clinical.py", "engine.clinical.sections"):
         "the section names' display labels, kept beside the names the engine assigns, until "
         "protocol owns the section vocabulary",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import cli, paths
+from engine import cli, paths, protocol
 from engine.errors import ErrorCode, HntaiError, InvalidConfig, PermissionDenied
 from engine.models import load_config
 from engine.permissions import require
@@ -140,7 +140,7 @@ def test_a_changed_file_is_read_again(policy_file):
 
 def test_the_value_lists_match_the_engine():
     assert set(ROLES) == {r.value for r in Role}
-    assert settings.CHOICES["scrub.policy"] == SCRUB_POLICIES
+    assert tuple(protocol.SETTINGS_SCHEMA["scrub.policy"].choices) == SCRUB_POLICIES
 
 
 def test_policy_settings_win_and_cannot_be_changed(store, policy_file):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine import protocol as p
 from engine.errors import InvalidRequest, NotFound
 from engine.store import documents, records, settings, summaries
 
@@ -23,7 +24,8 @@ def test_records_have_their_own_secret(store):
     ("key", "value", "ok"),
     [("scrub.policy", "redact", True), ("jobs.max_attempts", 5, True),
      ("jobs.max_attempts", "5", False), ("jobs.max_attempts", True, False),
-     ("no.such.key", 1, False)],
+     ("jobs.max_attempts", 21, False), ("retention.days", -1, False),
+     ("display.replaced_values", "badges", False), ("no.such.key", 1, False)],
 )
 def test_settings_are_typed(store, key, value, ok):
     with store.db.transaction() as conn:
@@ -33,6 +35,8 @@ def test_settings_are_typed(store, key, value, ok):
         else:
             with pytest.raises(InvalidRequest):
                 settings.put(conn, key, value)
+            assert key not in settings.all_settings(conn) or \
+                settings.get(conn, key) == p.SETTINGS_SCHEMA[key].default  # nothing stored
 
 
 def test_summary_cache_hit_and_lru_prune(store):
