@@ -47,7 +47,7 @@ DOCUMENT_SUFFIXES: Mapping[str, str] = {
 
 class _Word(str, Enum):
     """Formats as its plain value, as ``enum.StrEnum`` does (Python 3.11+): the CLI's text
-    output, audit rows and messages read "clerk", not "Role.CLERK"."""
+    output, audit rows and messages show a value, not its member name (Role.CLERK)."""
 
     def __str__(self) -> str:
         return self.value
