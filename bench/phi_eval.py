@@ -38,8 +38,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.phi import Scrubber, ScrubPolicy, site_lexicon
+from engine.phi import Scrubber, site_lexicon
 from engine.phi.lexicons import load as load_lexicons
+from engine.protocol import ScrubPolicy
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval")) / "phi"

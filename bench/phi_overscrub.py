@@ -21,7 +21,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber
+from engine.protocol import ScrubPolicy
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval"))

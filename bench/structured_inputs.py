@@ -27,7 +27,8 @@ from engine.documents import extract_document
 from engine.documents.text import read_text
 from engine.documents.types import ExtractionLimits
 from engine.documents.vocabulary import keep_vocabulary
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber
+from engine.protocol import ScrubPolicy
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = Path(os.environ.get("HNTAI_EVAL_DIR", ROOT.parent / "shared" / "eval"))

@@ -16,7 +16,7 @@ from desktop.main_window import MainWindow
 from desktop.qt import QtCore, QtWidgets
 from engine import __version__
 from engine.paths import STORE_FILE, default_data_dir
-from engine.protocol import UserInfo
+from engine.protocol import Role, UserInfo
 
 ORGANISATION, APPLICATION = "HNTAI", "HNTAI Desktop"
 
@@ -70,7 +70,7 @@ class Desktop:
         assert self.window is not None
         self.window.login.set_engine_ready(True)
         self.window.status.set_engine("Engine ready", True)
-        self.window.enter_workspace(UserInfo(admin, "admin", False))
+        self.window.enter_workspace(UserInfo(admin, Role.ADMIN, False))
 
     def _open_window(self, link: EngineLink) -> None:
         self.window = MainWindow(link, self.settings)

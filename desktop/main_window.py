@@ -25,6 +25,9 @@ from desktop.views.status import EngineStatusBar
 from engine import protocol as p
 
 STATUS_POLL_MS = 3000
+# The administration dialog's tabs: users, audit log, settings, models.
+ADMINISTRATION = frozenset({p.Permission.USER_ADMIN, p.Permission.AUDIT_READ,
+                            p.Permission.SETTINGS_WRITE, p.Permission.MODELS_ADMIN})
 HOME, DOCUMENT = 0, 1
 LOGIN_PAGE, WORKSPACE_PAGE = 0, 1
 
@@ -193,7 +196,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.login.say(describe(error))
 
     def _engine_restarted(self, event: p.EngineRestarted) -> None:
-        if "not restarted" in event.reason:
+        if event.gave_up:
             self.status.set_engine("Engine stopped — restart HNTAI", False)
             self._poll.stop()
             return
@@ -232,18 +235,22 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.pages.currentIndex() == WORKSPACE_PAGE:
             self.idle.arm()
 
+    def may(self, *permissions: p.Permission) -> bool:
+        """Whether the signed-in user may do all of these (the engine refuses otherwise)."""
+        return self.user is not None and set(permissions) <= self.user.permissions
+
     def _set_signed_in(self, signed_in: bool) -> None:
-        role = self.user.role if (signed_in and self.user) else None
         for act in (self.add_action, self.home_action, self.dictate_action,
                     self.refresh_action, self.lock_action):
             act.setEnabled(signed_in)
-        self.admin_action.setVisible(role == "admin")
-        self.admin_action.setEnabled(role == "admin")
+        administer = signed_in and self.may(*ADMINISTRATION)
+        self.admin_action.setVisible(administer)
+        self.admin_action.setEnabled(administer)
         self.jobs_dock.setVisible(signed_in)
         if not signed_in:
             self.dictation_dock.hide()
-        clinical = role in ("admin", "clinician")
-        self.document.set_readable(clinical, "" if clinical or not signed_in else
+        readable = signed_in and self.may(p.Permission.DOCUMENT_READ)
+        self.document.set_readable(readable, "" if readable or not signed_in else
                                    "Your role can add documents but not read them.")
 
     def lock(self) -> None:
@@ -288,15 +295,15 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.user is None:
             return
         self.content.setCurrentIndex(DOCUMENT)
-        if self.user.role == "clerk":
-            self.document.show_notice("Documents are read by clinicians", "Your role (clerk) can "
-                                      "add documents and follow their jobs, but not read their "
-                                      "content.")
+        if not self.may(p.Permission.DOCUMENT_READ):
+            self.document.show_notice("Documents are read by clinicians", f"Your role "
+                                      f"({self.user.role}) can add documents and follow their "
+                                      "jobs, but not read their content.")
             return
         self.document.load(document_id)
 
     def open_record(self, record_id: str) -> None:
-        if self.user is None or self.user.role == "clerk":
+        if not self.may(p.Permission.DOCUMENT_READ):
             return
         self.content.setCurrentIndex(DOCUMENT)
         self.document.show_record(record_id)
@@ -378,7 +385,7 @@ class MainWindow(QtWidgets.QMainWindow):
         mrn = self._mrn_to_link.pop(job.record_id, None) if job.record_id else None
         if mrn is not None:
             self.records.link_mrn(job.record_id, mrn)
-        if job.kind != "summarize":
+        if job.kind != p.JobKind.SUMMARIZE:
             self._refresh_soon.start()  # a burst of finished jobs refreshes once
 
     # --- panels -----------------------------------------------------------------------
@@ -387,7 +394,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dictation_dock.setVisible(not self.dictation_dock.isVisible())
 
     def open_admin(self) -> None:
-        if self.user is None or self.user.role != "admin":
+        if not self.may(*ADMINISTRATION):
             return
         if self.admin is None:
             self.admin = AdminDialog(self.link, self)

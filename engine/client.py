@@ -34,7 +34,6 @@ from engine.secrets_env import take_secrets
 from engine.store_lock import StoreLock
 
 log = logging.getLogger("hntai.client")
-TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
 
 # The request id of the start itself: a refused start is answered by a ``Reply`` with this
@@ -232,7 +231,7 @@ class EngineClient:
                         info = self.request(p.GetJob(job_id=job_id), timeout=60)
                     except WorkerCrashed:
                         break  # the restart brings a fresh engine; poll again then
-                    if info.state in TERMINAL:
+                    if info.state.terminal:
                         done[job_id] = info
                         open_ids.discard(job_id)
                 if not open_ids:
@@ -325,9 +324,7 @@ class EngineClient:
         log.warning("engine_died", extra={"exitcode": code})
         self._fail_pending("the engine stopped unexpectedly", restarting=True)
         if not self.auto_restart or self.restarts >= self.max_restarts:
-            self._dispatch(p.EngineRestarted(reason="engine died; not restarted",
-                                             restarts=self.restarts))
-            return False
+            return self._give_up("engine died; not restarted")
         self.restarts += 1
         try:
             self._inc = self._spawn()
@@ -337,18 +334,24 @@ class EngineClient:
             # Another window or command took the folder after this engine died: trying
             # again cannot help, and the user must be told that this window has no engine.
             log.warning("engine_restart_refused_store_busy")
-            self._dispatch(p.EngineRestarted(reason="engine died; not restarted: HNTAI is "
-                                             "already open on this data folder",
-                                             restarts=self.restarts))
-            return False
+            return self._give_up("engine died; not restarted: HNTAI is already open on this "
+                                 "data folder")
         except Exception:
             log.exception("engine_restart_failed")
-            return self.restarts < self.max_restarts
+            if self.restarts < self.max_restarts:
+                return True  # the reader finds this engine dead too and tries again
+            return self._give_up("engine died; not restarted: the new engine did not start")
         with self._lock:
             self._restarting = False
         self._dispatch(p.EngineRestarted(reason=f"engine exited with code {code}",
                                          restarts=self.restarts))
         return True
+
+    def _give_up(self, reason: str) -> bool:
+        """Tell the front end that this client has no engine any more; False ends the
+        reader."""
+        self._dispatch(p.EngineRestarted(reason=reason, restarts=self.restarts, gave_up=True))
+        return False
 
     def _replay_login(self, login: p.Request) -> None:
         """Log the new engine in so that it resumes the durable jobs (reader thread)."""

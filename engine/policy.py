@@ -46,16 +46,17 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidConfig, PermissionDenied
+from engine.protocol import Role, ScrubPolicy
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10
     import tomli as tomllib
 
-# The values the engine accepts; tests keep them in step with engine.store.users.Role and
-# engine.store.settings.CHOICES (importing those here would import the store).
-ROLES = ("admin", "clinician", "clerk")
-SCRUB_POLICIES = ("surrogate", "redact", "safe_harbor")
+# The plain values of engine.protocol's vocabulary, for command-line choices and messages
+# (argparse would show the members' reprs).
+ROLES = tuple(role.value for role in Role)
+SCRUB_POLICIES = tuple(policy.value for policy in ScrubPolicy)
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,21 @@ DOCUMENT_SUFFIXES: Mapping[str, str] = {
 # str-valued enums: they compare equal to, store as and print in JSON as their plain values,
 # so the store, the CLI's JSON and older callers passing strings keep working.
 
-class Role(str, Enum):
+class _Word(str, Enum):
+    """Formats as its plain value, as ``enum.StrEnum`` does (Python 3.11+): the CLI's text
+    output, audit rows and messages show a value, not its member name (Role.CLERK)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Role(_Word):
     ADMIN = "admin"
     CLINICIAN = "clinician"
     CLERK = "clerk"
 
 
-class Permission(str, Enum):
+class Permission(_Word):
     DOCUMENT_SUBMIT = "document.submit"
     DOCUMENT_LIST = "document.list"
     DOCUMENT_READ = "document.read"  # scrubbed text and extracted data
@@ -87,13 +95,13 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
 }
 
 
-class JobKind(str, Enum):
+class JobKind(_Word):
     PROCESS_DOCUMENT = "process_document"
     SUMMARIZE = "summarize"
     DICTATION = "dictation"
 
 
-class JobState(str, Enum):
+class JobState(_Word):
     QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
@@ -105,10 +113,11 @@ class JobState(str, Enum):
         return self in (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
 
 
-class ScrubPolicy(str, Enum):
+class ScrubPolicy(_Word):
     SURROGATE = "surrogate"  # realistic fakes, consistent within a record, dates shifted
     REDACT = "redact"  # typed tags such as [NAME]
     SAFE_HARBOR = "safe_harbor"  # dates to the year, ZIP to 3 digits, ages over 89 to 90+
+
 
 # --- errors -------------------------------------------------------------------------------
 
@@ -280,7 +289,7 @@ class Lock(Request):
 @dataclass(frozen=True)
 class AddUser(Request):
     username: str = ""
-    role: str = "clinician"
+    role: Role = Role.CLINICIAN
     password: str = field(default="", repr=False)
 
 
@@ -540,8 +549,8 @@ class RestoreStore(Request):
 @dataclass(frozen=True)
 class JobInfo:
     id: str
-    kind: str
-    state: str
+    kind: JobKind
+    state: JobState
     priority: int
     attempts: int
     stage: str | None
@@ -564,8 +573,15 @@ class StandIn:
 @dataclass(frozen=True)
 class UserInfo:
     username: str
-    role: str
+    role: Role
     disabled: bool
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """What this user may do: the table the engine enforces, so that a front end hides
+        what would be refused instead of deciding it again (derived, not a field: the CLI's
+        JSON of a user stays as it was)."""
+        return ROLE_PERMISSIONS[Role(self.role)]
 
 
 @dataclass(frozen=True)
@@ -675,7 +691,10 @@ class JobFailed(Event):
 
 @dataclass(frozen=True)
 class EngineRestarted(Event):
-    """Made by the client when it found the engine dead and started a new one."""
+    """Made by the client when it found the engine dead and started a new one, or, with
+    ``gave_up``, when it stopped trying (restart limit reached, or the store taken by another
+    engine): this client has no engine any more."""
 
     reason: str
     restarts: int
+    gave_up: bool = False

@@ -28,10 +28,9 @@ from engine.errors import AuthFailed, HntaiError, InternalError, InvalidRequest
 from engine.handlers import HANDLERS
 from engine.handlers.scrubbing import clinical_data, scrub_with_site
 from engine.handlers.session import Session
-from engine.jobs.dictation import DICTATION
-from engine.jobs.document import PROCESS_DOCUMENT, document_job
+from engine.jobs.document import document_job
 from engine.jobs.runner import JobRunner
-from engine.jobs.summary import SUMMARIZE, SummaryJob
+from engine.jobs.summary import SummaryJob
 from engine.logs import setup_logging
 from engine.models import ModelManager
 from engine.paths import model_dirs, models_config_path
@@ -115,7 +114,7 @@ class EngineService:
             raise AuthFailed("the store is locked: log in first")
         return Session(self.store)
 
-    def require(self, permission: str, resource_type: str | None = None,
+    def require(self, permission: p.Permission, resource_type: str | None = None,
                 resource_id: str | None = None) -> Session:
         return self.session().require(permission, resource_type, resource_id)
 
@@ -126,8 +125,10 @@ class EngineService:
         pipeline = document_job(store, scrub, clinical_data, self.models)
         dictated = DictatedPipeline(store, scrub=scrub, clinical=clinical_data,
                                     texts=self.dictated_texts)
-        self.runner = JobRunner(store, {PROCESS_DOCUMENT: pipeline, DICTATION: dictated,
-                                        SUMMARIZE: SummaryJob(store, self.models)}, self.emit)
+        self.runner = JobRunner(store, {p.JobKind.PROCESS_DOCUMENT: pipeline,
+                                        p.JobKind.DICTATION: dictated,
+                                        p.JobKind.SUMMARIZE: SummaryJob(store, self.models)},
+                                self.emit)
         self.runner.start()
 
     def lock(self) -> None:

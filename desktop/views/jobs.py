@@ -11,14 +11,20 @@ from desktop.messages import describe, detail
 from desktop.qt import Qt, QtGui, QtWidgets, Signal
 from desktop.theme import icon
 from engine import protocol as p
-from engine.client import TERMINAL
+from engine.protocol import JobKind, JobState
 
-_KINDS = {"process_document": "Document", "summarize": "Summary", "dictation": "Dictation"}
-_STATE_TEXT = {"queued": "Waiting", "running": "Working", "succeeded": "Done",
-               "failed": "Failed", "cancelled": "Cancelled"}
+_KINDS = {JobKind.PROCESS_DOCUMENT: "Document", JobKind.SUMMARIZE: "Summary",
+          JobKind.DICTATION: "Dictation"}
+_STATE_TEXT = {JobState.QUEUED: "Waiting", JobState.RUNNING: "Working",
+               JobState.SUCCEEDED: "Done", JobState.FAILED: "Failed",
+               JobState.CANCELLED: "Cancelled"}
 COLUMNS = ("Item", "Kind", "State", "Progress", "Detail")
 _FAILED_RED = "#c0392b"
-_STOPPED = frozenset({"failed", "cancelled"})
+_STOPPED = frozenset({JobState.FAILED, JobState.CANCELLED})  # over, and not by succeeding
+
+
+def _over(state: JobState | None) -> bool:
+    return state is not None and state.terminal
 
 
 def stage_text(stage: str, label: str) -> str:
@@ -110,13 +116,13 @@ class JobPanel(QtWidgets.QWidget):
         item.setText(0, label)
         item.setToolTip(0, f"{label} — job {job.id}")
         item.setText(1, _KINDS.get(job.kind, job.kind))
-        item.setData(1, Qt.ItemDataRole.UserRole, job.kind)
+        item.setData(1, Qt.ItemDataRole.UserRole, job.kind.value)
         self._set_state(job.id, job.state)
         if job.state in _STOPPED:
             self._drop_bar(job.id, _STATE_TEXT[job.state])
         else:
             bar = self._bar(job.id)
-        if job.state == "succeeded":
+        if job.state is JobState.SUCCEEDED:
             bar.setValue(100)
             item.setText(4, "")
             item.setToolTip(4, "")
@@ -155,9 +161,9 @@ class JobPanel(QtWidgets.QWidget):
 
     def progress(self, event: p.JobProgress) -> None:
         item = self._rows.get(event.job_id)
-        if item is None or self.state_of(event.job_id) in TERMINAL:
+        if item is None or _over(self.state_of(event.job_id)):
             return  # another session's job (the next refresh lists it), or one already over
-        self._set_state(event.job_id, "running")
+        self._set_state(event.job_id, JobState.RUNNING)
         self._bar(event.job_id).setValue(overall_percent(event.stage, event.value,
                                                          event.maximum))
         detail = stage_text(event.stage, event.label)
@@ -167,30 +173,32 @@ class JobPanel(QtWidgets.QWidget):
 
     def finished(self, job: p.JobInfo) -> None:
         self.show_job(job)
-        if job.state == "succeeded":
+        if job.state is JobState.SUCCEEDED:
             self.job_succeeded.emit(job)
 
-    def _set_state(self, job_id: str, state: str) -> None:
+    def _set_state(self, job_id: str, state: JobState) -> None:
         item = self._rows[job_id]
-        item.setText(2, _STATE_TEXT.get(state, state))
-        item.setData(2, Qt.ItemDataRole.UserRole, state)
-        red = QtGui.QBrush(QtGui.QColor(_FAILED_RED)) if state == "failed" else QtGui.QBrush()
+        item.setText(2, _STATE_TEXT[state])
+        item.setData(2, Qt.ItemDataRole.UserRole, state.value)
+        red = QtGui.QBrush(QtGui.QColor(_FAILED_RED)) if state is JobState.FAILED \
+            else QtGui.QBrush()
         for column in (2, 3, 4):
             item.setForeground(column, red)
         self._update_counts()
 
-    def state_of(self, job_id: str) -> str | None:
+    def state_of(self, job_id: str) -> JobState | None:
         item = self._rows.get(job_id)
-        return item.data(2, Qt.ItemDataRole.UserRole) if item else None
+        state = item.data(2, Qt.ItemDataRole.UserRole) if item else None
+        return JobState(state) if state else None
 
     def job_ids(self) -> list[str]:
         return list(self._rows)
 
     def open_job_ids(self) -> list[str]:
-        return [j for j in self._rows if self.state_of(j) not in TERMINAL]
+        return [j for j in self._rows if not _over(self.state_of(j))]
 
     def clear_finished(self) -> None:
-        for job_id in [j for j in self._rows if self.state_of(j) in TERMINAL]:
+        for job_id in [j for j in self._rows if _over(self.state_of(j))]:
             item = self._rows.pop(job_id)
             self._bars.pop(job_id, None)
             self.tree.takeTopLevelItem(self.tree.indexOfTopLevelItem(item))
@@ -203,22 +211,22 @@ class JobPanel(QtWidgets.QWidget):
 
     def _cancel_selected(self) -> None:
         for job_id in self._selected():
-            if self.state_of(job_id) not in TERMINAL:
+            if not _over(self.state_of(job_id)):
                 self.cancel_requested.emit(job_id)
 
     def _retry_selected(self) -> None:
         for job_id in self._selected():
-            if self.state_of(job_id) in ("failed", "cancelled"):
+            if self.state_of(job_id) in _STOPPED:
                 self.retry_requested.emit(job_id)
 
     def _update_actions(self) -> None:
         states = {self.state_of(j) for j in self._selected()}
-        self.cancel_action.setEnabled(bool(states - TERMINAL))
-        self.retry_action.setEnabled(bool(states & {"failed", "cancelled"}))
+        self.cancel_action.setEnabled(any(not _over(s) for s in states))
+        self.retry_action.setEnabled(bool(states & _STOPPED))
 
     def _update_counts(self) -> None:
         states = [self.state_of(j) for j in self._rows]
-        open_ = sum(s not in TERMINAL for s in states)
-        failed = states.count("failed")
+        open_ = sum(not _over(s) for s in states)
+        failed = states.count(JobState.FAILED)
         text = f"{open_} in progress" if open_ else "Queue idle"
         self.counts.setText(text + (f" · {failed} failed" if failed else ""))

@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.errors import AuthFailed, HntaiError, InvalidRequest, PermissionDenied
 from engine.policy import SCRUB_POLICIES, MachinePolicy, machine_policy
+from engine.protocol import ScrubPolicy
 
 EXIT_OK, EXIT_FAILED = 0, 1
 PasswordFn = Callable[[str], str]
@@ -52,7 +53,7 @@ def scrub_policy(requested: str | None, policy: MachinePolicy) -> str:
     if policy.scrub_policy and requested and requested != policy.scrub_policy:
         raise PermissionDenied("the machine policy fixes the scrub policy",
                                {"key": "privacy.scrub_policy"})
-    return requested or policy.scrub_policy or "surrogate"
+    return requested or policy.scrub_policy or ScrubPolicy.SURROGATE.value
 
 
 def _login(args: argparse.Namespace, data_dir: Path, password: PasswordFn):

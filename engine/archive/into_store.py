@@ -30,6 +30,7 @@ from engine.archive.stage import PROCESSED
 from engine.documents.file_names import neutral_name
 from engine.errors import InvalidRequest
 from engine.permissions import require
+from engine.protocol import Permission
 from engine.store import audit, documents, records
 from engine.store_lock import StoreLock
 
@@ -65,7 +66,7 @@ def load_run(store, data_dir: Path, out: Path, manifest: ArchiveManifest, key: b
     """Load every processed row of the complete run in ``out`` into ``store``."""
     if manifest.status != COMPLETE:
         raise InvalidRequest("only a complete archive run can be loaded into the store")
-    require(store.session.role, "document.submit")
+    require(store.session.role, Permission.DOCUMENT_SUBMIT)
     user = store.session.username
     loaded = already = failed = 0
     with StoreLock(data_dir), store.db.transaction() as conn:

@@ -23,8 +23,9 @@ from engine.documents.source import SourcePolicy, open_source
 from engine.documents.vocabulary import keep_vocabulary
 from engine.errors import ErrorCode, HntaiError, UnsupportedFormat
 from engine.paths import denied_roots
-from engine.phi import Scrubber, ScrubPolicy, site_lexicon
+from engine.phi import Scrubber, site_lexicon
 from engine.pipeline import scrubbed_pages, span_rows, with_coded, without_stand_ins
+from engine.protocol import ScrubPolicy
 
 PROCESSED, FAILED = "processed", "failed"
 

@@ -40,7 +40,8 @@ def _new_password(prompt: str) -> str:
 def _add(s: Session) -> Any:
     s.login()  # before the new password is asked for: a refused login asks nothing more
     secret = _new_password(f"Password for new user {s.args.name}: ")
-    return s.client.request(p.AddUser(username=s.args.name, role=s.args.role, password=secret))
+    return s.client.request(p.AddUser(username=s.args.name, role=p.Role(s.args.role),
+                                      password=secret))
 
 
 def _disabled(value: bool) -> Callable[[Session], Any]:

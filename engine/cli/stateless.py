@@ -9,11 +9,12 @@ import sys
 from engine.cli.session import Session
 from engine.cli.table import Command
 from engine.policy import SCRUB_POLICIES, machine_policy
+from engine.protocol import ScrubPolicy
 
 
 def _scrub(s: Session) -> int:
     """The site lexicon is the machine policy's and the one named, both when both are set."""
-    from engine.phi import ScrubPolicy, site_lexicon
+    from engine.phi import site_lexicon
     from engine.phi.batch import run_scrub_stream
 
     policy_lexicon = machine_policy().site_lexicon
@@ -23,7 +24,7 @@ def _scrub(s: Session) -> int:
 
 
 def _scrub_arguments(cmd: argparse.ArgumentParser) -> None:
-    cmd.add_argument("--policy", choices=SCRUB_POLICIES, default="surrogate")
+    cmd.add_argument("--policy", choices=SCRUB_POLICIES, default=ScrubPolicy.SURROGATE.value)
     cmd.add_argument("--jsonl", action="store_true",
                      help='stream lines {"id", "text"} to lines {"id", "text", "spans"}')
     cmd.add_argument("--site-lexicon", metavar="FILE",

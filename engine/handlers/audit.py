@@ -14,21 +14,21 @@ if TYPE_CHECKING:
 
 
 def audit_verify(engine: EngineService, _req: p.AuditVerify) -> p.AuditVerifyInfo:
-    session = engine.require("audit.read", "audit_log")
+    session = engine.require(p.Permission.AUDIT_READ, "audit_log")
     with session.read() as conn:
         result = audit.verify(conn)
     return p.AuditVerifyInfo(result.ok, result.entries, result.first_broken_id, result.reason)
 
 
 def list_audit(engine: EngineService, req: p.ListAudit) -> list[dict[str, Any]]:
-    session = engine.require("audit.read", "audit_log")
+    session = engine.require(p.Permission.AUDIT_READ, "audit_log")
     query = audit.AuditQuery(req.user_id, req.action, req.since, req.until, req.limit)
     with session.read() as conn:
         return [asdict(e) for e in audit.search(conn, query)]
 
 
 def audit_export(engine: EngineService, req: p.AuditExport) -> str:
-    session = engine.require("audit.read", "audit_log")
+    session = engine.require(p.Permission.AUDIT_READ, "audit_log")
     if req.fmt not in ("csv", "jsonl"):
         raise InvalidRequest("export format must be csv or jsonl")
     with session.audited("audit.export", "audit_log", request_data={"format": req.fmt}) as conn:

@@ -14,7 +14,6 @@ from engine.dictation import DictationSession, DictationWorker
 from engine.documents.audio import hotwords, language
 from engine.errors import EmptyDocument, InvalidRequest
 from engine.handlers.jobs import acknowledge, submit_job
-from engine.jobs.dictation import DICTATION
 from engine.store import records
 from engine.utterance_asr import UtteranceRecognizer
 
@@ -66,12 +65,12 @@ def save_dictation(engine: EngineService, req: p.SaveDictation) -> p.JobInfo:
 def _store_dictation(engine: EngineService, text: str, record_id: str | None) -> p.JobInfo:
     if not text.strip():
         raise EmptyDocument("nothing was dictated")
-    session = engine.require("document.submit")
+    session = engine.require(p.Permission.DOCUMENT_SUBMIT)
     with session.write() as conn:
         if record_id:
             records.require(conn, record_id)
         record_id = record_id or records.new_id()  # written with the document
-        job = submit_job(session, conn, DICTATION,
+        job = submit_job(session, conn, p.JobKind.DICTATION,
                          {"record_id": record_id, "source_name": "dictation"},
                          0, {"record_id": record_id})
     engine.dictated_texts[job.id] = text

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def list_documents(engine: EngineService, req: p.ListDocuments) -> list[dict[str, Any]]:
-    with engine.require("document.list").read() as conn:
+    with engine.require(p.Permission.DOCUMENT_LIST).read() as conn:
         return [asdict(m) for m in documents.list_meta(conn, req.record_id)]
 
 
@@ -25,7 +25,7 @@ def get_document(engine: EngineService, req: p.GetDocument) -> dict[str, Any]:
     if req.part not in documents.CONTENT_PARTS and not facts:
         raise InvalidRequest("part must be all, text, extraction or facts")
     part = "extraction" if facts else req.part
-    session = engine.require("document.read", "document", req.document_id)
+    session = engine.require(p.Permission.DOCUMENT_READ, "document", req.document_id)
     value = session.audited_read("document", req.document_id,
                                  lambda conn, doc_id: documents.get_content(conn, doc_id, part))
     if facts:  # for tables that mark replaced values (a moved date)
@@ -42,7 +42,7 @@ def export(engine: EngineService, req: p.Export) -> dict[str, Any]:
     everything in it comes from scrubbed text)."""
     if req.fmt not in ("fhir", "json"):
         raise InvalidRequest("export format must be fhir or json")
-    session = engine.require("export", "export", req.target_id)
+    session = engine.require(p.Permission.EXPORT, "export", req.target_id)
     with session.write() as conn:
         if req.target_id.startswith("R-"):
             record = records.get(conn, req.target_id)

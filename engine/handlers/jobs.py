@@ -11,7 +11,6 @@ from engine.documents.file_names import NameJudge
 from engine.errors import InvalidRequest
 from engine.handlers.replies import job_info
 from engine.handlers.scrubbing import site_lexicon_of
-from engine.jobs.document import PROCESS_DOCUMENT
 from engine.store import documents, job_rows, records
 from engine.store import settings as store_settings
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from engine.service import EngineService
 
 
-def submit_job(session: Session, conn: Any, kind: str, payload: dict[str, Any],
+def submit_job(session: Session, conn: Any, kind: p.JobKind, payload: dict[str, Any],
                priority: int, audit_data: dict[str, Any]) -> job_rows.JobRow:
     """Insert a job and its audit row in the caller's transaction."""
     job = job_rows.insert(
@@ -42,7 +41,7 @@ def acknowledge(engine: EngineService, job: job_rows.JobRow) -> p.JobInfo:
 
 
 def process(engine: EngineService, req: p.ProcessDocument) -> p.JobInfo:
-    session = engine.require("document.submit")
+    session = engine.require(p.Permission.DOCUMENT_SUBMIT)
     # Links are resolved, checked and opened when the job runs (engine/documents/source):
     # the submitted path is kept as it was given, made absolute.
     path = Path(os.path.abspath(Path(req.path).expanduser()))
@@ -55,31 +54,31 @@ def process(engine: EngineService, req: p.ProcessDocument) -> p.JobInfo:
             records.require(conn, record_id)
         name = judge.source_name(path.name, documents.next_number(conn, record_id))
         job = submit_job(
-            session, conn, PROCESS_DOCUMENT,
+            session, conn, p.JobKind.PROCESS_DOCUMENT,
             {"path": str(path), "record_id": record_id, "source_name": name},
             req.priority, {"record_id": record_id})
     return acknowledge(engine, job)
 
 
 def showable_names(engine: EngineService, req: p.ShowableNames) -> list[str | None]:
-    session = engine.require("document.submit")
+    session = engine.require(p.Permission.DOCUMENT_SUBMIT)
     judge = NameJudge.build(site_lexicon_of(session.store))
     return [judge.shown(name) for name in req.names]
 
 
 def cancel(engine: EngineService, req: p.CancelJob) -> p.JobInfo:
-    session = engine.require("job.control", "job", req.job_id)
+    session = engine.require(p.Permission.JOB_CONTROL, "job", req.job_id)
     assert engine.runner is not None
     return job_info(engine.runner.cancel(req.job_id, session.username))
 
 
 def retry(engine: EngineService, req: p.RetryJob) -> p.JobInfo:
-    session = engine.require("job.control", "job", req.job_id)
+    session = engine.require(p.Permission.JOB_CONTROL, "job", req.job_id)
     with session.write() as conn:
         job = job_rows.get(conn, req.job_id)
-        if job.state not in ("failed", "cancelled"):
+        if job.state not in (p.JobState.FAILED, p.JobState.CANCELLED):
             raise InvalidRequest("only failed or cancelled jobs can be retried")
-        if job.kind == PROCESS_DOCUMENT and "path" not in job.payload:
+        if job.kind == p.JobKind.PROCESS_DOCUMENT and "path" not in job.payload:
             # Dropped when the file itself was refused (engine/jobs/runner.py): it may
             # name the patient.
             raise InvalidRequest("HNTAI does not keep where a refused file was: add the "
@@ -91,12 +90,12 @@ def retry(engine: EngineService, req: p.RetryJob) -> p.JobInfo:
 
 
 def get_job(engine: EngineService, req: p.GetJob) -> p.JobInfo:
-    with engine.require("job.view").read() as conn:
+    with engine.require(p.Permission.JOB_VIEW).read() as conn:
         return job_info(job_rows.get(conn, req.job_id))
 
 
 def list_jobs(engine: EngineService, req: p.ListJobs) -> list[p.JobInfo]:
-    with engine.require("job.view").read() as conn:
+    with engine.require(p.Permission.JOB_VIEW).read() as conn:
         return [job_info(j) for j in job_rows.list_recent(conn, req.limit, tuple(req.states))]
 
 

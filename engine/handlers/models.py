@@ -29,7 +29,7 @@ def list_models(engine: EngineService, _req: p.ListModels) -> list[dict[str, Any
 
 
 def load_model(engine: EngineService, req: p.LoadModel) -> dict[str, Any]:
-    engine.require("models.admin", "model", req.name)
+    engine.require(p.Permission.MODELS_ADMIN, "model", req.name)
     if req.name not in engine.models.config.models:
         raise InvalidRequest("no such model in models_config.json", {"model": req.name})
     return asdict(engine.models.load(req.name))
@@ -38,7 +38,7 @@ def load_model(engine: EngineService, req: p.LoadModel) -> dict[str, Any]:
 def import_models(engine: EngineService, req: p.ImportModels) -> dict[str, Any]:
     """The same verified import as ``hntai models import``, audited, and the new models
     usable at once (no restart, no file edited by hand)."""
-    session = engine.require("models.admin", "model_bundle")
+    session = engine.require(p.Permission.MODELS_ADMIN, "model_bundle")
     try:
         result = model_bundle.import_to_machine(Path(req.path))
     except HntaiError as exc:
@@ -52,7 +52,7 @@ def import_models(engine: EngineService, req: p.ImportModels) -> dict[str, Any]:
 
 
 def unload_model(engine: EngineService, req: p.UnloadModel) -> bool:
-    engine.require("models.admin", "model", req.name)
+    engine.require(p.Permission.MODELS_ADMIN, "model", req.name)
     return engine.models.unload(req.name)
 
 

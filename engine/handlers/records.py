@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
 
 def list_records(engine: EngineService, _req: p.ListRecords) -> list[dict[str, Any]]:
-    with engine.require("record.list").read() as conn:
+    with engine.require(p.Permission.RECORD_LIST).read() as conn:
         return [asdict(r) for r in records.list_all(conn)]
 
 
 def find_record(engine: EngineService, req: p.FindRecord) -> dict[str, Any] | None:
-    session = engine.require("record.find", "record")
+    session = engine.require(p.Permission.RECORD_FIND, "record")
     with session.write() as conn:
         found = records.find_by_mrn(conn, req.mrn)
         session.audit(conn, "record.find", "record", found.id if found else None,
@@ -35,11 +35,11 @@ def find_record(engine: EngineService, req: p.FindRecord) -> dict[str, Any] | No
 
 
 def set_record_mrn(engine: EngineService, req: p.SetRecordMrn) -> dict[str, Any]:
-    session = engine.require("record.mrn", "record", req.record_id)
+    session = engine.require(p.Permission.RECORD_MRN, "record", req.record_id)
     with session.read() as conn:
         linked = records.info(conn, req.record_id).mrn_linked
     if linked:
-        session.require("record.mrn_change", "record", req.record_id)
+        session.require(p.Permission.RECORD_MRN_CHANGE, "record", req.record_id)
     try:
         with session.write() as conn:
             info = records.set_mrn(conn, req.record_id, req.mrn)
@@ -53,7 +53,7 @@ def set_record_mrn(engine: EngineService, req: p.SetRecordMrn) -> dict[str, Any]
 
 
 def set_record_label(engine: EngineService, req: p.SetRecordLabel) -> dict[str, Any]:
-    session = engine.require("record.label", "record", req.record_id)
+    session = engine.require(p.Permission.RECORD_LABEL, "record", req.record_id)
     label = records.clean_label(req.label)
     found = Scrubber(site=site_lexicon_of(session.store)).detect(label) if label else []
     if found:  # only the kinds found go back and into the audit, never the text
@@ -72,7 +72,7 @@ def set_record_label(engine: EngineService, req: p.SetRecordLabel) -> dict[str, 
 def get_record_facts(engine: EngineService, req: p.GetRecordFacts) -> dict[str, Any]:
     """Every document's facts in one reply and one audit entry (counts only): the record's
     clinical tables merge them."""
-    session = engine.require("document.read", "record", req.record_id)
+    session = engine.require(p.Permission.DOCUMENT_READ, "record", req.record_id)
     with session.write() as conn:
         records.get(conn, req.record_id)  # NOT_FOUND for no such record
         metas = sorted(documents.list_meta(conn, req.record_id), key=lambda m: m.created_at)

@@ -33,8 +33,8 @@ def entity_chunks(entities: list[dict[str, Any]]) -> dict[str, Any]:
 def job_info(job: job_rows.JobRow) -> p.JobInfo:
     error = p.ErrorInfo(job.error_code, job.error_message or "") if job.error_code else None
     return p.JobInfo(
-        id=job.id, kind=job.kind, state=job.state, priority=job.priority, attempts=job.attempts,
-        stage=job.stage, source_name=job.payload.get("source_name"), created_at=job.created_at,
-        finished_at=job.finished_at, result=job.result, error=error,
+        id=job.id, kind=p.JobKind(job.kind), state=job.state, priority=job.priority,
+        attempts=job.attempts, stage=job.stage, source_name=job.payload.get("source_name"),
+        created_at=job.created_at, finished_at=job.finished_at, result=job.result, error=error,
         record_id=job.payload.get("record_id"),
     )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.clinical import extract_clinical
-from engine.phi import Scrubber, ScrubPolicy, ScrubResult, site_lexicon
+from engine.phi import Scrubber, ScrubResult, site_lexicon
 from engine.phi.site_lexicon import SiteLexicon
+from engine.protocol import ScrubPolicy
 from engine.store import Store, users
 from engine.store import settings as store_settings
 

@@ -10,6 +10,7 @@ from typing import Any
 from engine.errors import HntaiError, PermissionDenied
 from engine.handlers.replies import shallow_dict
 from engine.permissions import require
+from engine.protocol import Permission
 from engine.store import Store, audit
 
 
@@ -21,13 +22,14 @@ class Session:
     def username(self) -> str:
         return self.store.session.username
 
-    def require(self, permission: str, resource_type: str | None = None,
+    def require(self, permission: Permission, resource_type: str | None = None,
                 resource_id: str | None = None) -> Session:
         """Go on only with the permission; a refusal goes on record."""
+        permission = Permission(permission)  # a caller's plain value works too
         try:
             require(self.store.session.role, permission)
         except PermissionDenied as exc:
-            self.audit_denied(permission, resource_type, resource_id, exc)
+            self.audit_denied(permission.value, resource_type, resource_id, exc)
             raise
         return self
 

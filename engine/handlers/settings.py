@@ -26,7 +26,7 @@ def get_site_lexicon(engine: EngineService, _req: p.GetSiteLexicon) -> p.SiteLex
 
 
 def put_setting(engine: EngineService, req: p.PutSetting) -> None:
-    session = engine.require("settings.write", "setting", req.key)
+    session = engine.require(p.Permission.SETTINGS_WRITE, "setting", req.key)
     try:
         with session.audited("settings.change", "setting", req.key,
                              request_data={"value": req.value}) as conn:

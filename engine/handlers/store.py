@@ -44,7 +44,7 @@ def _adopt(engine: EngineService, store: Store) -> p.UserInfo:
         engine.store.session = store.session
         store.close()
     assert engine.store is not None
-    return p.UserInfo(engine.store.session.username, engine.store.session.role.value, False)
+    return p.UserInfo(engine.store.session.username, engine.store.session.role, False)
 
 
 def lock(engine: EngineService, _req: Any) -> None:
@@ -56,7 +56,7 @@ def shutdown(engine: EngineService, _req: Any) -> None:
 
 
 def backup_store(engine: EngineService, req: p.BackupStore) -> dict[str, Any]:
-    session = engine.require("user.admin", "store")
+    session = engine.require(p.Permission.USER_ADMIN, "store")
     store = session.store
     try:
         manifest = backup.write_backup(store.db, store.data_dir, Path(req.path))
@@ -72,7 +72,7 @@ def backup_store(engine: EngineService, req: p.BackupStore) -> dict[str, Any]:
 def restore_store(engine: EngineService, req: p.RestoreStore) -> dict[str, Any]:
     """Only a backup that passed every check replaces the store (admin of the backup, and
     of the open store if one is open); the replaced files are kept aside."""
-    live = engine.require("user.admin", "store") if engine.store is not None else None
+    live = engine.require(p.Permission.USER_ADMIN, "store") if engine.store is not None else None
     replaced = None
     try:
         with backup.checked_backup(engine.data_dir, Path(req.path), req.username,

@@ -12,8 +12,6 @@ from engine.models import ModelManager
 from engine.pipeline import ClinicalFn, DocumentPipeline, ScrubFn
 from engine.store import Store
 
-PROCESS_DOCUMENT = "process_document"
-
 
 def document_job(store: Store, scrub: ScrubFn, clinical: ClinicalFn,
                  models: ModelManager) -> DocumentPipeline:

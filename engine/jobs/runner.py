@@ -31,7 +31,7 @@ from engine.errors import (
     JobTimeout,
     WorkerCrashed,
 )
-from engine.protocol import ErrorInfo, Event, JobFailed, JobFinished, JobProgress
+from engine.protocol import ErrorInfo, Event, JobFailed, JobFinished, JobProgress, JobState
 from engine.store import Store, audit, job_rows
 from engine.store.database import storage_failure
 
@@ -196,7 +196,7 @@ class JobRunner:
     def recover(self) -> None:
         """Jobs left ``running`` by a dead engine are retried, or failed once out of tries."""
         with self.store.db.transaction() as conn:
-            for job in job_rows.list_recent(conn, limit=1_000_000, states=("running",)):
+            for job in job_rows.list_recent(conn, limit=1_000_000, states=(JobState.RUNNING,)):
                 if job.cancel_requested:
                     self._finish_failed(conn, job, Cancelled("the job was cancelled"))
                 elif job.attempts >= job.max_attempts:
@@ -216,9 +216,9 @@ class JobRunner:
     def cancel(self, job_id: str, user: str | None) -> job_rows.JobRow:
         with self.store.db.transaction() as conn:
             job = job_rows.request_cancel(conn, job_id)
-            if job.state == "queued":
+            if job.state is JobState.QUEUED:
                 self._finish_failed(conn, job, Cancelled("the job was cancelled"), user)
-            elif job.state == "running":
+            elif job.state is JobState.RUNNING:
                 audit.append(conn, audit.AuditEvent(
                     "job.cancel_request", user_id=user, resource_type="job", resource_id=job_id,
                 ))
@@ -267,11 +267,12 @@ class JobRunner:
                 raise ctx.stop_reason() or JobTimeout("the job was stopped") from None
             ctx.checkpoint()
             with self.store.db.transaction() as conn:
-                if job_rows.get(conn, job.id).state != "running":  # given up by the watchdog
+                # Not running any more: given up by the watchdog.
+                if job_rows.get(conn, job.id).state is not JobState.RUNNING:
                     log.info("job_outcome_dropped", extra={"job_id": job.id})
                     return
                 result = dict(writer(conn))
-                if job_rows.finish(conn, job.id, "succeeded", result=result):
+                if job_rows.finish(conn, job.id, JobState.SUCCEEDED, result=result):
                     _forget_source(conn, job)
                     audit.append(conn, audit.AuditEvent(
                         "job.finish", user_id=job.submitted_by, resource_type="job",
@@ -368,13 +369,13 @@ class JobRunner:
 
     def _finish_failed(self, conn, job: job_rows.JobRow, exc: HntaiError,
                        user: str | None = None, announce: bool = True) -> None:
-        state = "cancelled" if isinstance(exc, Cancelled) else "failed"
+        state = JobState.CANCELLED if isinstance(exc, Cancelled) else JobState.FAILED
         if job_rows.finish(conn, job.id, state, error_code=exc.code.value,
                            error_message=exc.message):
             if exc.code in _FILE_FAULTS:
                 _forget_source(conn, job)
             # A cancel is what was asked for: audited as done, not as a failure.
-            cancelled = state == "cancelled"
+            cancelled = state is JobState.CANCELLED
             audit.append(conn, audit.AuditEvent(
                 "job.cancel" if cancelled else "job.fail",
                 user_id=user or job.submitted_by, resource_type="job", resource_id=job.id,

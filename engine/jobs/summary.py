@@ -14,7 +14,6 @@ from engine.protocol import JobProgress, JobText
 from engine.store import Store, audit, documents, job_rows, records, summaries
 from engine.summary import ModelChoice, SummaryDocument, SummaryOptions, cache_key, summarize
 
-SUMMARIZE = "summarize"
 CACHE_SIZE = 500
 
 

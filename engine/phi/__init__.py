@@ -6,6 +6,6 @@
 """
 
 from engine.phi.scrubber import Scrubber, scrub
-from engine.phi.types import PhiSpan, PhiType, ScrubPolicy, ScrubResult
+from engine.phi.types import PhiSpan, PhiType, ScrubResult
 
-__all__ = ["PhiSpan", "PhiType", "ScrubPolicy", "ScrubResult", "Scrubber", "scrub"]
+__all__ = ["PhiSpan", "PhiType", "ScrubResult", "Scrubber", "scrub"]

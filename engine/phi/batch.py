@@ -15,7 +15,8 @@ from typing import Literal, TextIO
 from engine.jsonl import stream_jsonl
 from engine.phi.scrubber import Scrubber
 from engine.phi.site_lexicon import SiteLexicon
-from engine.phi.types import ScrubPolicy, ScrubResult
+from engine.phi.types import ScrubResult
+from engine.protocol import ScrubPolicy
 
 
 def spans_json(result: ScrubResult) -> list[dict]:

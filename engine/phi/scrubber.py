@@ -26,7 +26,8 @@ from engine.phi.recognizer import Recognizer
 from engine.phi.signatures import SignatureOrganizations
 from engine.phi.site_lexicon import SiteLexicon
 from engine.phi.surrogates import Replacer
-from engine.phi.types import Detection, PhiSpan, ScrubPolicy, ScrubResult
+from engine.phi.types import Detection, PhiSpan, ScrubResult
+from engine.protocol import ScrubPolicy
 
 
 class Scrubber:

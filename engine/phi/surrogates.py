@@ -17,7 +17,8 @@ from engine.phi import dates
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.names import NAME_PARTS
 from engine.phi.places import POSTCODE, STREET_TYPES
-from engine.phi.types import PhiType, ScrubPolicy
+from engine.phi.types import PhiType
+from engine.protocol import ScrubPolicy
 
 # HHS: three-digit ZIP prefixes of areas with 20,000 people or fewer become 000.
 RESTRICTED_ZIP3 = frozenset({"036", "059", "063", "102", "203", "556", "692", "790", "821",

@@ -6,11 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 
-
-class ScrubPolicy(str, Enum):
-    SURROGATE = "surrogate"  # realistic fakes, consistent within a record, dates shifted
-    REDACT = "redact"  # typed tags such as [NAME]
-    SAFE_HARBOR = "safe_harbor"  # dates to the year, ZIP to 3 digits, ages over 89 to 90+
+from engine.protocol import ScrubPolicy
 
 
 class PhiType(str, Enum):

@@ -42,6 +42,7 @@ from engine.errors import (
     FileNotFound,
     StorageUnavailable,
 )
+from engine.protocol import Role
 from engine.store import audit, users
 from engine.store.database import DB_FILE, Database, map_storage_error
 from engine.store.keyslots import SLOTS_FILE, KeySlotFile, unwrap_key, user_slot_name
@@ -209,7 +210,7 @@ def _check_copy(folder: Path, manifest: BackupManifest, username: str, password:
         with db.lock:
             conn = db.conn
             user = users.get(conn, username)
-            if user.role is not users.Role.ADMIN or user.disabled:
+            if user.role is not Role.ADMIN or user.disabled:
                 raise AuthFailed("only an enabled admin account of the backup can restore it")
             if not db.integrity_ok():
                 raise StorageUnavailable("the backup failed its encryption check")

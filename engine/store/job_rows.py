@@ -10,8 +10,9 @@ from typing import Any
 
 from engine.clock import utc_now_iso
 from engine.errors import NotFound
+from engine.protocol import JobState
 
-TERMINAL_STATES = frozenset({"succeeded", "failed", "cancelled"})
+_TERMINAL = tuple(state for state in JobState if state.terminal)
 _COLS = (
     "id, kind, state, priority, payload, attempts, max_attempts, timeout_s, cancel_requested, "
     "stage, submitted_by, created_at, started_at, finished_at, result, error_code, error_message"
@@ -21,8 +22,8 @@ _COLS = (
 @dataclass(frozen=True)
 class JobRow:
     id: str
-    kind: str
-    state: str
+    kind: str  # a protocol.JobKind value; the runner itself runs any kind it has a handler for
+    state: JobState
     priority: int
     payload: Mapping[str, Any]
     attempts: int
@@ -41,6 +42,7 @@ class JobRow:
 
 def _from_row(row: tuple) -> JobRow:
     values = list(row)
+    values[2] = JobState(values[2])
     values[4] = json.loads(values[4])
     values[8] = bool(values[8])
     values[14] = json.loads(values[14]) if values[14] else None
@@ -54,9 +56,9 @@ def insert(
     job_id = "J-" + secrets.token_hex(8)
     conn.execute(
         "INSERT INTO jobs (id, kind, state, priority, payload, max_attempts, timeout_s, "
-        "submitted_by, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
-        (job_id, kind, priority, json.dumps(payload), max_attempts, timeout_s, submitted_by,
-         utc_now_iso()),
+        "submitted_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (job_id, kind, JobState.QUEUED, priority, json.dumps(payload), max_attempts, timeout_s,
+         submitted_by, utc_now_iso()),
     )
     return get(conn, job_id)
 
@@ -68,7 +70,7 @@ def get(conn, job_id: str) -> JobRow:
     return _from_row(row)
 
 
-def list_recent(conn, limit: int = 200, states: tuple[str, ...] = ()) -> list[JobRow]:
+def list_recent(conn, limit: int = 200, states: tuple[JobState, ...] = ()) -> list[JobRow]:
     where = f"WHERE state IN ({', '.join('?' * len(states))})" if states else ""
     rows = conn.execute(
         f"SELECT {_COLS} FROM jobs {where} ORDER BY created_at DESC LIMIT ?", (*states, limit)
@@ -79,14 +81,15 @@ def list_recent(conn, limit: int = 200, states: tuple[str, ...] = ()) -> list[Jo
 def claim_next(conn) -> JobRow | None:
     """Move the most urgent queued job to running (inside the caller's transaction)."""
     row = conn.execute(
-        "SELECT id FROM jobs WHERE state = 'queued' ORDER BY priority DESC, created_at LIMIT 1"
+        "SELECT id FROM jobs WHERE state = ? ORDER BY priority DESC, created_at LIMIT 1",
+        (JobState.QUEUED,),
     ).fetchone()
     if row is None:
         return None
     conn.execute(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, stage = NULL "
+        "UPDATE jobs SET state = ?, attempts = attempts + 1, started_at = ?, stage = NULL "
         "WHERE id = ?",
-        (utc_now_iso(), row[0]),
+        (JobState.RUNNING, utc_now_iso(), row[0]),
     )
     return get(conn, row[0])
 
@@ -96,15 +99,15 @@ def set_stage(conn, job_id: str, stage: str) -> None:
 
 
 def finish(
-    conn, job_id: str, state: str, *, result: Mapping[str, Any] | None = None,
+    conn, job_id: str, state: JobState, *, result: Mapping[str, Any] | None = None,
     error_code: str | None = None, error_message: str | None = None,
 ) -> bool:
     """Write the outcome once; a job already terminal is left as it is (idempotent)."""
     cur = conn.execute(
         "UPDATE jobs SET state = ?, finished_at = ?, result = ?, error_code = ?, "
-        "error_message = ? WHERE id = ? AND state NOT IN ('succeeded', 'failed', 'cancelled')",
+        f"error_message = ? WHERE id = ? AND state NOT IN ({', '.join('?' * len(_TERMINAL))})",
         (state, utc_now_iso(), json.dumps(result) if result is not None else None, error_code,
-         error_message, job_id),
+         error_message, job_id, *_TERMINAL),
     )
     return cur.rowcount == 1
 
@@ -123,18 +126,18 @@ def request_cancel(conn, job_id: str) -> JobRow:
 
 def requeue(conn, job_id: str) -> None:
     conn.execute(
-        "UPDATE jobs SET state = 'queued', stage = NULL, started_at = NULL WHERE id = ?",
-        (job_id,),
+        "UPDATE jobs SET state = ?, stage = NULL, started_at = NULL WHERE id = ?",
+        (JobState.QUEUED, job_id),
     )
 
 
 def retry_failed(conn, job_id: str) -> None:
     """A user's retry of a failed or cancelled job starts it afresh."""
     conn.execute(
-        "UPDATE jobs SET state = 'queued', attempts = 0, cancel_requested = 0, stage = NULL, "
+        "UPDATE jobs SET state = ?, attempts = 0, cancel_requested = 0, stage = NULL, "
         "started_at = NULL, finished_at = NULL, result = NULL, error_code = NULL, "
         "error_message = NULL WHERE id = ?",
-        (job_id,),
+        (JobState.QUEUED, job_id),
     )
 
 

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from engine.clock import utc_now_iso
 from engine.errors import AlreadyExists, InvalidRequest, NotFound
-
-
-class Role(str, Enum):
-    ADMIN = "admin"
-    CLINICIAN = "clinician"
-    CLERK = "clerk"
+from engine.protocol import Role
 
 
 @dataclass(frozen=True)

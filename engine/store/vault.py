@@ -12,6 +12,7 @@ from engine.errors import (
     HntaiError,
     StoreNotInitialized,
 )
+from engine.protocol import Role
 from engine.store import audit, users
 from engine.store.database import DB_FILE, Database, map_storage_error
 from engine.store.keyslots import (
@@ -31,7 +32,7 @@ from engine.store.login_guard import LoginGuard
 @dataclass(frozen=True)
 class Session:
     username: str
-    role: users.Role
+    role: Role
 
 
 class Store:
@@ -93,12 +94,12 @@ def create(
                                                 params=kdf))
     db = Database(data_dir / DB_FILE, key)
     with db.transaction() as conn:
-        users.insert(conn, admin, users.Role.ADMIN)
+        users.insert(conn, admin, Role.ADMIN)
         audit.append(conn, audit.AuditEvent(
             "store.create", user_id=admin, resource_type="store",
             request_data={"kdf": "scrypt", "n": kdf.n, "r": kdf.r, "p": kdf.p},
         ))
-    return Store(data_dir, db, key, Session(admin, users.Role.ADMIN), kdf), recovery_text
+    return Store(data_dir, db, key, Session(admin, Role.ADMIN), kdf), recovery_text
 
 
 def unlock(data_dir: Path, username: str, password: str, *,
@@ -130,7 +131,7 @@ def unlock_with_recovery(data_dir: Path, recovery_key: str, username: str) -> St
         guard.record(username, exc.message)
         raise
     store = _open(data_dir, key, username, guard, "login.recovery", ScryptParams())
-    if store.session.role is not users.Role.ADMIN:
+    if store.session.role is not Role.ADMIN:
         store.close()
         raise AuthFailed("the recovery key can only be used with an admin account")
     return store

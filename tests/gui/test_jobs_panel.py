@@ -13,7 +13,8 @@ from engine.errors import ErrorCode
 
 
 def _job(state: str, error: p.ErrorInfo | None = None, stage: str | None = None) -> p.JobInfo:
-    return p.JobInfo(id="J-1", kind="process_document", state=state, priority=0, attempts=1,
+    return p.JobInfo(id="J-1", kind=p.JobKind.PROCESS_DOCUMENT, state=p.JobState(state),
+                     priority=0, attempts=1,
                      stage=stage, source_name="document 2 (PDF)", created_at="2026-12-04",
                      finished_at=None, result=None, error=error, record_id="R-1")
 

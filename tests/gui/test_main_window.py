@@ -9,6 +9,7 @@ import pytest
 
 from desktop.qt import Qt, QtCore, QtGui
 from desktop.views.drop_zone import sort_paths
+from engine import protocol as p
 
 # The GUI thread's CPU time in one reply or event handler: measured ≤ 1.2 ms on CI's machine
 # kind during the 400-page job; a handler doing blocking work holds it for seconds.
@@ -164,6 +165,15 @@ def test_an_engine_crash_is_shown_the_engine_restarts_and_the_job_finishes(
     qtbot.waitUntil(lambda: window.records.tree.topLevelItemCount() == 1, timeout=30_000)
 
 
+def test_a_client_that_gave_up_restarting_leaves_the_window_without_an_engine(make_window):
+    """The window reads the client's flag, not the wording of its reason."""
+    window = make_window()
+    window.link.engine_restarted.emit(p.EngineRestarted("engine exited with code -9", 1))
+    assert window.status.engine_ok and "restarted" in window.status.engine.text()
+    window.link.engine_restarted.emit(p.EngineRestarted("gone", 20, gave_up=True))
+    assert not window.status.engine_ok and "restart HNTAI" in window.status.engine.text()
+
+
 @pytest.mark.slow
 def test_no_blocking_call_runs_on_the_gui_thread_during_a_heavy_job(make_window, qtbot, tmp_path,
                                                                     samples_dir, sign_in):
@@ -190,8 +200,6 @@ def test_no_blocking_call_runs_on_the_gui_thread_during_a_heavy_job(make_window,
 
 
 def test_a_blocking_engine_call_on_the_gui_thread_is_caught(link, qtbot):
-    from engine import protocol as p
-
     link.client.request(p.GetStatus())  # what a window must never do
     assert link.blocking_calls == ["GetStatus"]
 

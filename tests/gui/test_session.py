@@ -136,6 +136,20 @@ def test_a_clerk_adds_documents_but_reads_nothing_and_the_engine_refuses_too(
     assert window.admin is None
 
 
+def test_the_window_offers_what_the_users_permissions_allow(make_window):
+    """Administration and reading follow ``UserInfo.permissions`` (the engine's table)."""
+    window = make_window()
+    for role in p.Role:
+        window.enter_workspace(p.UserInfo(f"{role}-user", role, False))
+        allowed = p.ROLE_PERMISSIONS[role]
+        assert window.admin_action.isVisible() == (p.Permission.USER_ADMIN in allowed)
+        readable = p.Permission.DOCUMENT_READ in allowed
+        assert window.document.tabs.isEnabled() == readable
+        window.open_document("D-unknown")
+        assert ("clinicians" in window.document.heading.text()) == (not readable)
+        window.lock()
+
+
 def test_window_state_is_remembered(make_window, settings, qtbot):
     window = make_window()
     window.resize(760, 560)  # within the offscreen screen: restoring clamps to the screen

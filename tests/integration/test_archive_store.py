@@ -21,7 +21,8 @@ from engine.archive import keys
 from engine.archive import manifest as manifests
 from engine.archive.into_store import ACTION, load_run, record_id
 from engine.client import EngineClient
-from engine.phi import Scrubber, ScrubPolicy, site_lexicon
+from engine.phi import Scrubber, site_lexicon
+from engine.protocol import ScrubPolicy
 from engine.store import unlock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -69,7 +69,8 @@ def test_second_engine_is_refused_and_a_killed_holder_frees_the_store(tmp_path: 
 
         killed_pid = first.pid
         first.kill()  # SIGKILL: the engine gets no chance to let go of anything
-        assert "not restarted" in _wait_death(first).reason
+        notice = _wait_death(first)
+        assert notice.gave_up and "not restarted" in notice.reason
     finally:
         first.close()
 
@@ -87,11 +88,21 @@ def test_a_restarted_engine_takes_the_store_over_and_still_keeps_others_out(tmp_
         dead = engine.pid
         engine.kill()
         restarted = _wait_death(engine)
-        assert restarted.restarts == 1 and engine.pid != dead
+        assert restarted.restarts == 1 and not restarted.gave_up and engine.pid != dead
         assert engine.request(p.GetStatus()).unlocked  # the login was replayed
         with pytest.raises(StoreBusy) as refused:
             EngineClient(data_dir).start()
         assert refused.value.details["holder_pid"] == engine.pid
+
+
+def test_past_its_restart_limit_the_client_gives_up_and_says_so(tmp_path: Path):
+    with EngineClient(tmp_path / "data", max_restarts=1) as engine:
+        engine.kill()
+        restarted = _wait_death(engine)
+        assert restarted.restarts == 1 and not restarted.gave_up and engine.alive()
+        engine.kill()
+        last = _wait_death(engine)
+        assert last.gave_up and last.restarts == 1 and not engine.alive()
 
 
 def test_a_restart_refused_because_another_took_the_store_is_reported_not_retried(
@@ -107,7 +118,7 @@ def test_a_restart_refused_because_another_took_the_store_is_reported_not_retrie
         try:
             engine.kill()
             notice = _wait_death(engine)
-            assert "not restarted" in notice.reason and "already open" in notice.reason
+            assert notice.gave_up and "already open" in notice.reason
             assert engine.restarts == 1 and not engine.alive()  # one refused try, no loop
             waiter.join()  # it is the other process that holds the store now
         finally:

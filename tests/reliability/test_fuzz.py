@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from engine.documents import ExtractionLimits, extract_document
 from engine.documents.audio import transcribe
 from engine.errors import HntaiError
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber
+from engine.protocol import ScrubPolicy
 
 LIMITS = ExtractionLimits(max_file_bytes=8 << 20, max_pages=50, max_image_pixels=4_000_000,
                           max_docx_uncompressed_bytes=16 << 20, ocr_timeout_s=30)

@@ -6,11 +6,11 @@ from desktop.engine_link import EngineLink
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.widgets import MARGINS, StatusLine
 from engine import protocol as p
-from engine.policy import ROLES  # a plain list; importing it loads no store
+from engine.protocol import Role
 
-ROLE_TIPS = {"admin": "Everything, including users, audit log and settings",
-             "clinician": "Reads documents and summaries, dictates",
-             "clerk": "Adds documents; cannot read their content"}
+ROLE_TIPS = {Role.ADMIN: "Everything, including users, audit log and settings",
+             Role.CLINICIAN: "Reads documents and summaries, dictates",
+             Role.CLERK: "Adds documents; cannot read their content"}
 
 
 
@@ -32,11 +32,11 @@ class UserDialog(QtWidgets.QDialog):
         self.name.setAccessibleName("User name")
         self.name.setToolTip("Letters, digits, '.', '_' or '-'")
         self.role = QtWidgets.QComboBox()
-        for role in ROLES:
-            self.role.addItem(role.capitalize(), role)
-            self.role.setItemData(self.role.count() - 1, ROLE_TIPS.get(role, ""),
+        for role in Role:
+            self.role.addItem(role.capitalize(), role.value)
+            self.role.setItemData(self.role.count() - 1, ROLE_TIPS[role],
                                   Qt.ItemDataRole.ToolTipRole)
-        self.role.setCurrentIndex(self.role.findData("clinician"))
+        self.role.setCurrentIndex(self.role.findData(Role.CLINICIAN.value))
         self.role.setAccessibleName("Role")
         self.role.setToolTip("What this user may do")
         self.password = self._password_field("New password", "Password")
@@ -93,7 +93,7 @@ class UserDialog(QtWidgets.QDialog):
         self.ok_button.setEnabled(False)
         name, password = self.name.text(), self.password.text()
         if self.adding:
-            role = self.role.currentData()
+            role = Role(self.role.currentData())
             request: p.Request = p.AddUser(username=name, role=role, password=password)
             self.summary = f"Added {name} as {role}."
         else:

@@ -24,8 +24,6 @@ EXCEPTIONS = {
         "run or sign-in (engine.paths reads engine.policy)",
     ("desktop/app.py", "engine"):
         "the package version for --version, which starts no engine",
-    ("desktop/views/admin/user_dialog.py", "engine.policy"):
-        "the role list (a plain list, loads no store) until protocol owns Role",
     ("desktop/views/clinical.py", "engine.clinical.sections"):
         "the section names' display labels, kept beside the names the engine assigns, until "
         "protocol owns the section vocabulary",

@@ -13,7 +13,8 @@ from engine.documents import ExtractionLimits, detect_kind, extract_document
 from engine.documents.structured import merge_coded
 from engine.documents.vocabulary import keep_vocabulary
 from engine.errors import CorruptFile, FileTooLarge
-from engine.phi.types import PhiSpan, PhiType, ScrubPolicy, ScrubResult
+from engine.phi.types import PhiSpan, PhiType, ScrubResult
+from engine.protocol import ScrubPolicy
 
 SNOMED, LOINC = "2.16.840.1.113883.6.96", "2.16.840.1.113883.6.1"
 

@@ -13,7 +13,7 @@ from engine.cli.commands import COMMANDS
 from engine.cli.documents import PROCESS
 from engine.cli.speech import TRANSCRIBE
 from engine.cli.table import Group
-from engine.policy import ROLES, SCRUB_POLICIES
+from engine.protocol import Role, ScrubPolicy
 
 
 def parse(*argv: str):
@@ -47,12 +47,12 @@ def test_json_may_come_before_or_after_an_action_name():
     assert parse("user", "list", "--json").json is True
 
 
-def test_roles_and_scrub_policies_are_the_policy_module_s():
-    for role in ROLES:
-        assert parse("user", "add", "ann", "--role", role).role == role
-    for policy in SCRUB_POLICIES:
-        assert parse("scrub", "--policy", policy).policy == policy
-    assert parse("archive", "in", "--out", "o", "--policy", SCRUB_POLICIES[-1]).policy
+def test_roles_and_scrub_policies_are_the_protocol_s():
+    for role in Role:
+        assert parse("user", "add", "ann", "--role", role.value).role == role
+    for policy in ScrubPolicy:
+        assert parse("scrub", "--policy", policy.value).policy == policy
+        assert parse("archive", "in", "--out", "o", "--policy", policy.value).policy == policy
     with pytest.raises(SystemExit):
         parse("user", "add", "ann", "--role", "nurse")
 

@@ -13,15 +13,14 @@ from engine.errors import ErrorCode, HntaiError, InvalidConfig, PermissionDenied
 from engine.models import load_config
 from engine.permissions import require
 from engine.policy import (
-    ROLES,
     SCRUB_POLICIES,
     MachinePolicy,
     load_policy,
     machine_policy,
     parse_policy,
 )
+from engine.protocol import ROLE_PERMISSIONS, Permission, Role, UserInfo
 from engine.store import settings
-from engine.store.users import Role
 
 ROOT = Path(__file__).resolve().parents[3]
 FULL = """
@@ -139,8 +138,33 @@ def test_a_changed_file_is_read_again(policy_file):
 
 
 def test_the_value_lists_match_the_engine():
-    assert set(ROLES) == {r.value for r in Role}
     assert tuple(protocol.SETTINGS_SCHEMA["scrub.policy"].choices) == SCRUB_POLICIES
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_engine_enforces_the_table_front_ends_read(policy_file, role):
+    """One table on both sides: what ``UserInfo.permissions`` offers is exactly what
+    ``require`` lets through."""
+    offered = UserInfo("someone", role, False).permissions
+    assert offered == ROLE_PERMISSIONS[role]
+    for permission in Permission:
+        if permission in offered:
+            require(role, permission)
+        else:
+            with pytest.raises(PermissionDenied) as err:
+                require(role, permission)
+            assert err.value.details == {"permission": permission.value, "role": role.value}
+
+
+def test_a_clerk_files_documents_but_reads_none_and_only_an_admin_administers():
+    clerk, clinician, admin = (ROLE_PERMISSIONS[r] for r in (Role.CLERK, Role.CLINICIAN,
+                                                             Role.ADMIN))
+    assert Permission.DOCUMENT_SUBMIT in clerk and Permission.RECORD_MRN in clerk
+    assert not clerk & {Permission.DOCUMENT_READ, Permission.EXPORT, Permission.SUMMARY_CREATE,
+                        Permission.RECORD_MRN_CHANGE}
+    assert clerk < clinician < admin == frozenset(Permission)
+    assert not clinician & {Permission.USER_ADMIN, Permission.AUDIT_READ,
+                            Permission.SETTINGS_WRITE, Permission.MODELS_ADMIN}
 
 
 def test_policy_settings_win_and_cannot_be_changed(store, policy_file):
@@ -162,11 +186,11 @@ def test_policy_settings_win_and_cannot_be_changed(store, policy_file):
 
 
 def test_roles_outside_the_policy_are_denied_every_action(policy_file):
-    require(Role.CLERK, "document.submit")
+    require(Role.CLERK, Permission.DOCUMENT_SUBMIT)
     policy_file("[security]\nallowed_roles = ['admin', 'clinician']")
-    require(Role.CLINICIAN, "document.submit")
+    require(Role.CLINICIAN, Permission.DOCUMENT_SUBMIT)
     with pytest.raises(PermissionDenied) as err:
-        require(Role.CLERK, "document.submit")
+        require(Role.CLERK, Permission.DOCUMENT_SUBMIT)
     assert err.value.details["key"] == "security.allowed_roles"
 
 

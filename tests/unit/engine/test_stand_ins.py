@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from engine.clinical import extract_clinical
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber
 from engine.phi.types import PhiSpan, PhiType
 from engine.pipeline import without_stand_ins
+from engine.protocol import ScrubPolicy
 
 # scrubbed: "Seen by Allegra Wu. Taking Allegra 180 mg daily."
 #            0       8      15 18  ...

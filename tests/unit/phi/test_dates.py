@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber
 from engine.phi.dates import find_dates, shifted, shifted_month, shifted_weekday
+from engine.protocol import ScrubPolicy
 
 
 @pytest.mark.parametrize(

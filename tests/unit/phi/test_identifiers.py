@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.phi import PhiType, Scrubber, ScrubPolicy
+from engine.phi import PhiType, Scrubber
+from engine.protocol import ScrubPolicy
 
 SCRUBBER = Scrubber(ScrubPolicy.REDACT, record_secret=b"k" * 32)
 

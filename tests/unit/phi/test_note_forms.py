@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.phi import Scrubber, ScrubPolicy
+from engine.phi import Scrubber
+from engine.protocol import ScrubPolicy
 
 SCRUBBER = Scrubber(ScrubPolicy.REDACT)
 

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from engine.phi import PhiType, Scrubber, ScrubPolicy
+from engine.phi import PhiType, Scrubber
 from engine.phi.batch import run_scrub_stream
 from engine.phi.site_lexicon import SiteLexicon, parse
+from engine.protocol import ScrubPolicy
 
 NOTE = ("Patient: Margaret Thornbury  DOB: 04/17/1948  MRN: 00482913\n"
         "Mrs. Thornbury lives at 1184 Willow Creek Road, Dayton, OH 45419. "

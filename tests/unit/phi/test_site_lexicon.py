@@ -10,7 +10,7 @@ import pytest
 
 from engine.errors import ErrorCode, FileNotFound, InvalidRequest, PermissionDenied
 from engine.handlers.scrubbing import scrub_with_site, site_lexicon_of
-from engine.phi import PhiType, Scrubber, ScrubPolicy, site_lexicon
+from engine.phi import PhiType, Scrubber, site_lexicon
 from engine.phi.clinical_filter import ClinicalFilter
 from engine.phi.enhancers import Each, Extend, StrongNames
 from engine.phi.lexicons import load
@@ -18,8 +18,8 @@ from engine.phi.merge import Merge
 from engine.phi.names import NameRecognizer
 from engine.phi.site_lexicon import SiteLexicon, SiteTerm, parse, read, roster
 from engine.phi.types import Detection
+from engine.protocol import Role, ScrubPolicy
 from engine.store import settings, users
-from engine.store.users import Role
 
 GOOD = ("\ufeff# Riverside site lexicon\n"
         "\n"

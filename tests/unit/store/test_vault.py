@@ -8,6 +8,7 @@ import pytest
 import sqlcipher3
 
 from engine.errors import AlreadyExists, AuthFailed, InvalidRequest, StoreNotInitialized
+from engine.protocol import Role
 from engine.store import audit, create, unlock, unlock_with_recovery, users
 from engine.store.database import DB_FILE
 from engine.store.keyslots import KeySlotFile, ScryptParams, unwrap_key, user_slot_name
@@ -68,7 +69,7 @@ def test_throttle_after_repeated_failures(store, data_dir, admin_password):
 def test_one_users_login_keeps_another_users_lockout_and_audits_each_failure_once(
         store, data_dir, admin_password):
     with store.db.transaction() as conn:
-        users.insert(conn, "bob", users.Role.CLINICIAN)
+        users.insert(conn, "bob", Role.CLINICIAN)
     store.set_password("bob", "bob password 1")
     store.close()
     now = [1000.0]
@@ -108,7 +109,7 @@ def test_recovery_key_unlocks_and_password_change_rewraps(data_dir, admin_passwo
 
 def test_disabled_user_cannot_unlock(store, data_dir):
     with store.db.transaction() as conn:
-        users.insert(conn, "clerk1", users.Role.CLERK)
+        users.insert(conn, "clerk1", Role.CLERK)
     store.set_password("clerk1", "clerk password")
     unlock(data_dir, "clerk1", "clerk password").close()
     with store.db.transaction() as conn:
@@ -123,7 +124,7 @@ def test_disabled_user_cannot_unlock(store, data_dir):
 
 def test_a_removed_password_unwraps_nothing_until_a_new_one_is_set(store, data_dir):
     with store.db.transaction() as conn:
-        users.insert(conn, "clerk2", users.Role.CLERK)
+        users.insert(conn, "clerk2", Role.CLERK)
     store.set_password("clerk2", "clerk2 password")
     slot = KeySlotFile(data_dir).get(user_slot_name("clerk2"))
     assert unwrap_key(slot, b"clerk2 password")  # the slot opened the store ...
