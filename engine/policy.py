@@ -45,8 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InvalidConfig, PermissionDenied
-from engine.protocol import Role, ScrubPolicy
+from engine.errors import InvalidConfig, InvalidRequest, PermissionDenied
+from engine.protocol import SETTINGS_SCHEMA, Role, ScrubPolicy
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -142,6 +142,12 @@ def load_policy(path: Path) -> MachinePolicy:
     return parse_policy(raw, path)
 
 
+# Policy keys that fix a store setting (MachinePolicy.fixed_settings), checked by its schema.
+_FIXES_SETTING = {"storage.retention_days": "retention.days",
+                  "privacy.scrub_policy": "scrub.policy",
+                  "security.idle_lock_minutes": "security.idle_lock_minutes"}
+
+
 def _bad(key: str, why: str, path: Path | None) -> InvalidConfig:
     return InvalidConfig(f"policy key {key} {why}", {"key": key, "path": str(path)})
 
@@ -171,12 +177,14 @@ def _checked(name: str, value: Any, source: Path | None) -> Any:
         if not Path(value).is_absolute():
             raise _bad(name, "must be an absolute path", source)
         return Path(value)
-    if name == "storage.retention_days" and value < 0:
-        raise _bad(name, "must be 0 (keep) or more days", source)
-    if name == "privacy.scrub_policy" and value not in SCRUB_POLICIES:
-        raise _bad(name, f"must be one of {', '.join(SCRUB_POLICIES)}", source)
-    if name == "security.idle_lock_minutes" and not 1 <= value <= 24 * 60:
-        raise _bad(name, "must be between 1 and 1440 minutes", source)
+    if name in _FIXES_SETTING:  # what a user may not store, the policy may not fix either
+        spec = SETTINGS_SCHEMA[_FIXES_SETTING[name]]
+        try:
+            spec.check(value)
+        except InvalidRequest:
+            allowed = (f"one of {', '.join(spec.choices)}" if spec.choices else
+                       f"from {spec.minimum:,} to {spec.maximum:,}{spec.suffix}")
+            raise _bad(name, f"must be {allowed}", source) from None
     if name == "security.allowed_roles":
         if not value or any(role not in ROLES for role in value):
             raise _bad(name, f"must list some of {', '.join(ROLES)}", source)

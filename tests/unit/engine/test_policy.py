@@ -91,11 +91,13 @@ def test_an_empty_policy_fixes_nothing():
     ("[storage]\ndata_dir = 'relative/dir'", "storage.data_dir"),
     ("[storage]\nretention_days = -1", "storage.retention_days"),
     ("[storage]\nretention_days = '30'", "storage.retention_days"),
+    ("[storage]\nretention_days = 40000", "storage.retention_days"),  # past the setting's range
     ("[privacy]\nscrub_policy = 'none'", "privacy.scrub_policy"),
     ("[phi]\nsite_lexicon = 'site.tsv'", "phi.site_lexicon"),
     ("[phi]\nsite_lexicon = ['/etc/a.tsv']", "phi.site_lexicon"),
     ("[phi]\nsite_list = '/etc/a.tsv'", "phi.site_list"),
     ("[security]\nidle_lock_minutes = 0", "security.idle_lock_minutes"),
+    ("[security]\nidle_lock_minutes = 1441", "security.idle_lock_minutes"),
     ("[security]\nidle_lock_minutes = true", "security.idle_lock_minutes"),
     ("[security]\nallowed_roles = ['admin', 'root']", "security.allowed_roles"),
     ("[security]\nallowed_roles = []", "security.allowed_roles"),
