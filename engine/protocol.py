@@ -8,6 +8,7 @@ handshake).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -159,6 +160,8 @@ class SettingSpec:
     choices: Mapping[str, str] = field(default_factory=dict)  # value -> its label, in order
     suffix: str = ""  # the unit shown after a number, e.g. " MB"
     zero_text: str = ""  # shown instead of 0 when 0 has a meaning of its own
+    pattern: str = ""  # a text value must match it whole (what the engine can use)
+    pattern_text: str = ""  # the pattern said for people, in the refusal
 
     @property
     def section(self) -> str:
@@ -173,6 +176,8 @@ class SettingSpec:
         if self.choices and value not in self.choices:
             raise InvalidRequest("setting value is not one of the choices",
                                  {"key": self.key, "choices": list(self.choices)})
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            raise InvalidRequest(f"setting must be {self.pattern_text}", {"key": self.key})
         if self.minimum is not None and self.maximum is not None \
                 and not self.minimum <= value <= self.maximum:
             raise InvalidRequest(
@@ -216,7 +221,9 @@ SETTINGS_SCHEMA: Mapping[str, SettingSpec] = {spec.key: spec for spec in (
         "Resolution pages are rendered at for text recognition",
         minimum=72, maximum=1200, suffix=" dpi"),
     SettingSpec(
-        "ocr.lang", str, "eng", "Languages", "Tesseract language codes, e.g. eng or eng+deu"),
+        "ocr.lang", str, "eng", "Languages", "Tesseract language codes, e.g. eng or eng+deu",
+        pattern=r"[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z][A-Za-z0-9_]*)*",
+        pattern_text="Tesseract language names joined by +"),
     SettingSpec(
         "jobs.timeout_s", int, 1800, "Job time limit", "A job running longer is stopped",
         minimum=5, maximum=86_400, suffix=" s"),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine.errors import InvalidConfig
+from engine.protocol import SETTINGS_SCHEMA
 
 if TYPE_CHECKING:
     from engine.clinical.schema import ClinicalEntity
@@ -28,7 +29,7 @@ _INVISIBLE = (r"\s\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
               r"\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff")
 _VISIBLE = re.compile(f"[^{_INVISIBLE}]")
 
-_OCR_LANG = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z][A-Za-z0-9_]*)*")
+_OCR_LANG = re.compile(SETTINGS_SCHEMA["ocr.lang"].pattern)
 
 
 @dataclass(frozen=True)

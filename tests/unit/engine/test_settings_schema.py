@@ -77,3 +77,13 @@ def test_an_unknown_key_is_refused_by_name():
         p.setting_spec("scrub.polcy")
     assert err.value.details == {"key": "scrub.polcy"}
     assert p.setting_spec("ocr.dpi") is p.SETTINGS_SCHEMA["ocr.dpi"]
+
+
+@pytest.mark.parametrize("typed", ["eng deu", "eng,deu", "+eng", "eng+", "", "../eng"])
+def test_an_ocr_language_tesseract_cannot_use_is_refused_when_saved(typed):
+    """Not at the next document: a typo here would fail every scan from then on."""
+    spec = p.SETTINGS_SCHEMA["ocr.lang"]
+    for good in ("eng", "eng+deu", "chi_sim"):
+        spec.check(good)
+    error = _refusal(spec, typed)
+    assert error.details == {"key": "ocr.lang"} and "joined by +" in error.message
