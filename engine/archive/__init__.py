@@ -4,5 +4,5 @@ The driver lists the inputs (paths and ids, never contents), Ray actors read, sc
 extract each document, and the driver writes Parquet shards and ``manifest.json``. Ray and
 pyarrow load only with the modules of a run (cluster, run, worker, shards, manifest,
 into_store), which ``command`` imports when a run starts: the CLI's parser, the desktop
-path and the engine's normal imports never load them (tests/unit/engine/test_archive_cluster.py).
+path and the engine's normal imports never load them (tests/unit/archive/test_cluster.py).
 """
