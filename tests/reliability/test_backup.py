@@ -54,13 +54,13 @@ def test_online_backup_then_checked_restore(harness, tmp_path, eval_dir, tally):
 
     checked = harness.request(p.RestoreStore(path=str(out), username=ADMIN, password=PASSWORD,
                                              check_only=True))
-    assert checked["audit_entries"] == manifest["audit_entries"] and not checked["restored"]
+    assert checked.backup.audit_entries == manifest.audit_entries and not checked.restored
     data_dir = harness.data_dir
     before_restore = _doc_ids(harness)
     assert kept < before_restore
 
     restored = harness.request(p.RestoreStore(path=str(out), username=ADMIN, password=PASSWORD))
-    assert restored["restored"] and restored["replaced"]
+    assert restored.restored and restored.replaced
     # The copy holds the jobs that were still open when it was taken: they are durable, so
     # the restored store runs them again (as new documents). Let them finish first.
     harness.wait(busy)
