@@ -74,7 +74,7 @@ def test_online_backup_then_checked_restore(harness, tmp_path, eval_dir, tally):
     # replaced store, with its store.backup and store.restore_check rows, is kept aside.
     assert [e["action"] for e in trail if e["action"].startswith("store.")] == [
         "store.create", "store.restore"]
-    assert (data_dir / restored["replaced"] / "hntai.db").is_file()  # kept aside, not deleted
+    assert (data_dir / restored.replaced / "hntai.db").is_file()  # kept aside, not deleted
     # The key slots came with it: the recovery key printed at init opens the restored store.
     harness.request(p.Lock())
     harness.request(p.UnlockWithRecovery(username=ADMIN, recovery_key=harness.recovery_key))
@@ -83,7 +83,7 @@ def test_online_backup_then_checked_restore(harness, tmp_path, eval_dir, tally):
     check = check_store(data_dir)
     assert check.integrity_ok and check.audit_ok
     tally.record("backup", backup_bytes=out.stat().st_size, jobs=len(first) + len(busy),
-                 documents_in_backup=len(after), audit_entries=manifest["audit_entries"],
+                 documents_in_backup=len(after), audit_entries=manifest.audit_entries,
                  jobs_unfinished_at_backup=unfinished, restore_checked=True,
                  recovery_key_opens_restore=True)
 
