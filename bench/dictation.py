@@ -75,7 +75,7 @@ def _stream(engine: EngineClient, pcm: bytes, paced: bool) -> tuple[str, list[fl
         collect(0)
         if paced:
             time.sleep(max(0.0, start + (i + BYTES_PER_FRAME) / (2 * RATE) - time.monotonic()))
-    return engine.request(p.StopDictation(session_id=session))["text"], finals
+    return engine.request(p.StopDictation(session_id=session)).text, finals
 
 
 def latency(engine: EngineClient) -> dict:

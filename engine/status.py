@@ -12,7 +12,7 @@ from importlib import metadata
 import psutil
 
 from engine import __version__
-from engine.protocol import PROTOCOL_VERSION, EngineStatus
+from engine.protocol import PROTOCOL_VERSION, EngineStatus, MemoryInfo, ModelStatus
 from engine.secrets_env import child_env
 from engine.store import Store, job_rows
 
@@ -45,17 +45,14 @@ def _tesseract_version() -> str:
     return first[0].split()[-1] if first else "unknown"
 
 
-def memory_snapshot() -> dict[str, int | float]:
+def memory_snapshot() -> MemoryInfo:
     vm = psutil.virtual_memory()
-    return {
-        "total_bytes": vm.total,
-        "available_bytes": vm.available,
-        "used_percent": vm.percent,
-        "engine_rss_bytes": psutil.Process(os.getpid()).memory_info().rss,
-    }
+    return MemoryInfo(total_bytes=vm.total, available_bytes=vm.available,
+                      used_percent=vm.percent,
+                      engine_rss_bytes=psutil.Process(os.getpid()).memory_info().rss)
 
 
-def collect_status(store: Store | None, models: tuple[dict, ...] = (),
+def collect_status(store: Store | None, models: tuple[ModelStatus, ...] = (),
                    metrics: str = "") -> EngineStatus:
     store_ok: bool | None = None
     jobs: dict[str, int] = {}

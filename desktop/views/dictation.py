@@ -302,9 +302,9 @@ class DictationPanel(QtWidgets.QWidget):
             source.deleteLater()
         self.meter.setValue(0)
 
-    def _on_stopped(self, result: dict[str, Any]) -> None:
+    def _on_stopped(self, result: p.DictationResult) -> None:
         self._session = None
-        self._final = result["text"]
+        self._final = result.text
         self.editor.reset(_joined(self._base, self._final))
         self._set_state("idle")
         if self._problem is None:

@@ -8,23 +8,22 @@ from engine import protocol as p
 GIB = 1024 ** 3
 
 
-def device_text(memory: dict) -> str:
-    if memory.get("device") == "cuda":
-        total = memory.get("vram_total_bytes") or 0
-        return f"GPU (CUDA, {total / GIB:.0f} GiB)"
+def device_text(memory: p.MemoryInfo) -> str:
+    if memory.device == "cuda":
+        return f"GPU (CUDA, {(memory.vram_total_bytes or 0) / GIB:.0f} GiB)"
     return "CPU"
 
 
-def models_text(models: tuple, generating: str = "") -> str:
+def models_text(models: tuple[p.ModelStatus, ...], generating: str = "") -> str:
     """Loaded models, the one held by a job marked; the model writing a summary is named
     even before the next status poll lists it as loaded."""
     parts = []
-    if generating and not any(m["name"] == generating for m in models):
+    if generating and not any(m.name == generating for m in models):
         parts.append(f"{generating} (writing a summary)")
     for m in models:
-        doing = (", writing a summary" if m["name"] == generating else
-                 ", in use" if m.get("leases") else "")
-        parts.append(f"{m['name']} ({m['device']}{doing})")
+        doing = (", writing a summary" if m.name == generating else
+                 ", in use" if m.leases else "")
+        parts.append(f"{m.name} ({m.device}{doing})")
     return ", ".join(parts) or "no model loaded"
 
 
@@ -42,7 +41,7 @@ class EngineStatusBar(QtWidgets.QStatusBar):
             label.setAccessibleName(name)
             self.addPermanentWidget(label)
         self.engine_ok = False
-        self._loaded: tuple = ()  # the models of the last status poll
+        self._loaded: tuple[p.ModelStatus, ...] = ()  # the models of the last status poll
         self._generating = ""
 
     def set_engine(self, text: str, ok: bool) -> None:
@@ -55,13 +54,12 @@ class EngineStatusBar(QtWidgets.QStatusBar):
         self.set_engine(f"Engine ready (pid {status.pid})" if status.store_ok is not False
                         else "Engine running, store unhealthy", status.store_ok is not False)
         self.user.setText(f"{status.user} · {status.role}" if status.user else "signed out")
-        self.device.setText(device_text(dict(status.memory)))
-        self._loaded = tuple(status.models)
+        self.device.setText(device_text(status.memory))
+        self._loaded = status.models
         self._show_models()
         memory = status.memory
-        used = memory.get("used_percent", 0)
-        rss = memory.get("engine_rss_bytes", 0) / GIB
-        self.memory.setText(f"RAM {used:.0f}% used · engine {rss:.1f} GiB")
+        self.memory.setText(f"RAM {memory.used_percent:.0f}% used · "
+                            f"engine {memory.engine_rss_bytes / GIB:.1f} GiB")
 
     def show_generating(self, model: str) -> None:
         """The summary view says which model writes now ("" once it stopped)."""

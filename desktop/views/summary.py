@@ -10,7 +10,6 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
@@ -26,8 +25,8 @@ EXTRACTIVE = "__extractive__"
 EXTRACTIVE_MODEL = "extractive"  # the engine's name for "no model wrote"
 
 
-def citation_href(cite: Mapping[str, Any]) -> str:
-    return f"cite:{cite['document_id']}:{cite['start']}:{cite['end']}"
+def citation_href(cite: p.Citation) -> str:
+    return f"cite:{cite.document_id}:{cite.start}:{cite.end}"
 
 
 def parse_citation(href: str) -> tuple[str, int, int] | None:
@@ -47,26 +46,26 @@ FACTS_ONLY = "Built from the extracted facts only; no model writes."
 _STOPPED = {"CANCELLED": "Summary cancelled", "TIMEOUT": "The summary ran past its time limit"}
 
 
-def planned_text(models: list[Mapping[str, Any]], choice: str) -> str:
+def planned_text(models: Sequence[p.ModelInfo], choice: str) -> str:
     """Before Generate: the model that will write, as the engine's chain will pick it (the
     chosen model, then the chain in order, skipping any whose file is missing)."""
     if choice == EXTRACTIVE:
         return FACTS_ONLY
-    summary = {m["name"]: m for m in models if m.get("task") == "summary"}
+    summary = {m.name: m for m in models if m.task == "summary"}
     if not summary:
         return ""  # the list has not arrived yet
-    chain = sorted((m for m in summary.values() if m.get("chain") is not None),
-                   key=lambda m: m["chain"])
+    chain = sorted((m for m in summary.values() if m.chain is not None),
+                   key=lambda m: m.chain or 0)
     first = [summary[choice]] if choice in summary else []
     missing = []
-    for model in [*first, *(m for m in chain if m["name"] != choice)]:
-        if not model.get("installed", True):
-            missing.append(f"{model['name']} is not installed")
-        elif model.get("backend") == "fallback":
+    for model in [*first, *(m for m in chain if m.name != choice)]:
+        if not model.installed:
+            missing.append(f"{model.name} is not installed")
+        elif model.backend == "fallback":
             return "; ".join([*missing, "the summary will be built from the extracted "
                               "facts only."]) if missing else FACTS_ONLY
         else:
-            will = f"the overview will be written by {model['name']}."
+            will = f"the overview will be written by {model.name}."
             return "; ".join([*missing, will]) if missing else will[:1].upper() + will[1:]
     return "; ".join([*missing, "the summary will be built from the extracted facts only."])
 
@@ -86,9 +85,8 @@ class StandInMarker:
     dark: bool
 
     @classmethod
-    def of(cls, stand_ins: Sequence[Mapping[str, str]], mode: str, dark: bool
-           ) -> StandInMarker:
-        types = {s["text"]: s["type"] for s in stand_ins if len(s["text"]) >= _SHORTEST}
+    def of(cls, stand_ins: Sequence[p.StandIn], mode: str, dark: bool) -> StandInMarker:
+        types = {s.text: s.type for s in stand_ins if len(s.text) >= _SHORTEST}
         values = sorted(types, key=len, reverse=True)  # the longest value wins an overlap
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, values)) + r")(?!\w)"
                              ) if values else None
@@ -144,29 +142,28 @@ class StandInMarker:
         return "".join(out)
 
 
-def _item_html(item: Mapping[str, Any], marker: StandInMarker) -> str:
+def _item_html(item: p.SummaryItem, marker: StandInMarker) -> str:
     links = " ".join(
         f"<a href='{citation_href(c)}' title='Show the source'>[{n}]</a>"
-        for n, c in enumerate(item.get("citations") or (), start=1))
-    text = marker.html(str(item.get("text", "")))
-    if item.get("source"):  # a guideline check: the facts it used and where the rule is from
-        uses = "; ".join(marker.html(str(u)) for u in item.get("uses") or ())
-        text += (f"<br><small>Based on: {uses}.<br>Source: "
-                 f"{html.escape(str(item['source']))}</small>")
+        for n, c in enumerate(item.citations, start=1))
+    text = marker.html(item.text)
+    if item.source:  # a guideline check: the facts it used and where the rule is from
+        uses = "; ".join(marker.html(u) for u in item.uses)
+        text += f"<br><small>Based on: {uses}.<br>Source: {html.escape(item.source)}</small>"
     return f"<li>{text} <small>{links}</small></li>"
 
 
-def summary_html(stored: Mapping[str, Any], mode: str = TAGS, dark: bool = False) -> str:
+def summary_html(stored: p.StoredSummary, mode: str = TAGS, dark: bool = False) -> str:
     """Sections in display order; each item with numbered links to where it came from, and
     its replaced values marked (``mode``: TAGS or STAND_INS, as in the document view)."""
-    content = stored.get("content") or {}
-    sections: Mapping[str, list[Mapping[str, Any]]] = content.get("sections") or {}
-    marker = StandInMarker.of(stored.get("stand_ins") or (), mode, dark)
+    content = stored.content
+    sections = content.sections
+    marker = StandInMarker.of(stored.stand_ins, mode, dark)
     out = ["<html><body>"]
     if mode == STAND_INS:
         out.append(f"<p><b>{html.escape(STAND_IN_LEGEND)}</b></p>")
     for name, title in p.SUMMARY_SECTIONS.items():
-        items = sections.get(name) or []
+        items = sections.get(name, ())
         if not items and name in OPTIONAL_SECTIONS:
             continue
         out.append(f"<h3>{html.escape(title)}</h3>")
@@ -174,14 +171,13 @@ def summary_html(stored: Mapping[str, Any], mode: str = TAGS, dark: bool = False
             out.append("<p class='hint'>None recorded.</p>")
             continue
         out.append("<ul>" + "".join(_item_html(item, marker) for item in items) + "</ul>")
-    grounding = content.get("grounding") or {}
-    model = stored.get("model", "")
+    model = stored.model
     # The engine states what happened to the overview; summaries stored before it did
     # only counted what was left out.
-    note = html.escape(content.get("footer") or (
+    note = html.escape(content.footer or (
         "Built from the extracted data only." if model == "extractive" else
         f"Overview written by {model}; "
-        f"{grounding.get('dropped', 0)} unsupported statement(s) left out."))
+        f"{content.grounding.dropped} unsupported statement(s) left out."))
     out.append(f"<p class='hint'><i>{note}</i></p></body></html>")
     return "".join(out)
 
@@ -197,8 +193,8 @@ class SummaryView(QtWidgets.QWidget):
         self.record_id: str | None = None
         self.job_id: str | None = None
         self.mode = TAGS
-        self._stored: Mapping[str, Any] | None = None  # the summary on screen
-        self.models: list[Mapping[str, Any]] = []
+        self._stored: p.StoredSummary | None = None  # the summary on screen
+        self.models: list[p.ModelInfo] = []
         self.with_model = False  # whether the running job asked for a model
         self.model = QtWidgets.QComboBox()
         self.model.setAccessibleName("Summary model")
@@ -260,15 +256,15 @@ class SummaryView(QtWidgets.QWidget):
         link.job_finished.connect(self._finished)
         link.job_failed.connect(self._failed)
 
-    def set_models(self, models: list[Mapping[str, Any]]) -> None:
+    def set_models(self, models: Sequence[p.ModelInfo]) -> None:
         """Offer each configured summary model by name, after the chain and before none."""
         self.models = list(models)
         while self.model.count() > 2:
             self.model.removeItem(1)
-        for offset, m in enumerate(x for x in models if x.get("task") == "summary"
-                                   and x.get("backend") != "fallback"):
-            label = m["name"] if m.get("installed", True) else f"{m['name']} (not installed)"
-            self.model.insertItem(1 + offset, label, m["name"])
+        for offset, m in enumerate(x for x in models if x.task == "summary"
+                                   and x.backend != "fallback"):
+            label = m.name if m.installed else f"{m.name} (not installed)"
+            self.model.insertItem(1 + offset, label, m.name)
         self._show_plan()
 
     def _show_plan(self) -> None:
@@ -341,7 +337,7 @@ class SummaryView(QtWidgets.QWidget):
         if not self._stream_soon.isActive():
             self._stream_soon.start()
 
-    def mark_stream(self, stand_ins: Sequence[Mapping[str, str]]) -> None:
+    def mark_stream(self, stand_ins: Sequence[p.StandIn]) -> None:
         """The record's replaced values: the stream is shown from now on, marked with them."""
         self._stream_marker = StandInMarker.of(
             stand_ins, self.mode, is_dark(QtWidgets.QApplication.instance()))
@@ -391,15 +387,14 @@ class SummaryView(QtWidgets.QWidget):
         self.cancel.setEnabled(False)
         self.generate.setEnabled(self.record_id is not None)
 
-    def show_summary(self, stored: Mapping[str, Any]) -> None:
+    def show_summary(self, stored: p.StoredSummary) -> None:
         self._drop_model_text()
         self._stored = stored
-        outcome = ((stored.get("content") or {}).get("grounding") or {}).get("outcome")
-        cut = (f"{stored.get('model', 'The model')} did not finish in time; its text was "
-               "removed and the summary shows the extracted facts only. "
-               if outcome == "timeout" else "")
-        self.state.setText(f"{cut}Summary of {len(stored.get('document_ids', ()))} "
-                           f"document(s), {local_time(stored.get('created_at'))}. Click a "
+        cut = (f"{stored.model} did not finish in time; its text was removed and the "
+               "summary shows the extracted facts only. "
+               if stored.content.grounding.outcome == "timeout" else "")
+        self.state.setText(f"{cut}Summary of {len(stored.document_ids)} "
+                           f"document(s), {local_time(stored.created_at)}. Click a "
                            "[number] to see its source.")
         self.result.setHtml(summary_html(stored, self.mode,
                                          is_dark(QtWidgets.QApplication.instance())))

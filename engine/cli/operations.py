@@ -44,12 +44,12 @@ def _status_text(reply: _Status) -> None:
     print(f"store      {'unlocked as ' + str(status.user) if status.unlocked else 'locked'}"
           f"{'' if status.store_ok in (None, True) else ' - NOT OK'}")
     print(f"jobs       {dict(status.jobs) or '-'}")
-    print(f"memory     {mem['available_bytes'] / 2**30:.1f} GiB free of "
-          f"{mem['total_bytes'] / 2**30:.1f} GiB")
+    print(f"memory     {mem.available_bytes / 2**30:.1f} GiB free of "
+          f"{mem.total_bytes / 2**30:.1f} GiB")
     print(f"ocr        {'available' if status.ocr_available else 'MISSING'}")
     print("versions   " + ", ".join(f"{k} {v}" for k, v in status.versions.items()))
     for model in status.models:
-        print(f"model      {model}")
+        print(f"model      {asdict(model)}")
 
 
 def _status_arguments(cmd: argparse.ArgumentParser) -> None:

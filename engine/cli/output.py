@@ -10,6 +10,8 @@ from typing import Any, TextIO
 
 
 def plain(value: Any) -> Any:
+    if hasattr(value, "to_plain"):  # a reply whose printed form is not just its fields
+        return value.to_plain()
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     if isinstance(value, (list, tuple)):

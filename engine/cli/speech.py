@@ -102,10 +102,10 @@ def _dictation(s: Session) -> Iterator[dict[str, Any]]:
     result = s.client.request(p.StopDictation(session_id=session, save=s.args.save))
     yield from rows(s.client.events(timeout=0.2))
     saved = None
-    if result["job"] is not None:
-        done = s.client.wait_jobs([result["job"].id])[result["job"].id]
+    if result.job is not None:
+        done = s.client.wait_jobs([result.job.id])[result.job.id]
         saved = (done.result or {}).get("document_id")
-    yield {"text": result["text"], "document_id": saved}
+    yield {"text": result.text, "document_id": saved}
 
 
 def _dictation_text(row: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from engine.errors import InvalidRequest, error_from_code
 
 @dataclass(frozen=True)
 class _Summary:
-    summary: dict[str, Any]
+    summary: p.StoredSummary
     cached: Any
 
 
@@ -44,8 +44,8 @@ def _summarize(s: Session) -> _Summary:
 
 def _summary_json(reply: _Summary) -> None:
     summary = reply.summary
-    print_json({"summary_id": summary["id"], "record_id": summary["record_id"],
-                "model": summary["model"], "cached": reply.cached, **summary["content"]})
+    print_json({"summary_id": summary.id, "record_id": summary.record_id,
+                "model": summary.model, "cached": reply.cached, **summary.content.to_plain()})
 
 
 def _summarize_arguments(cmd: argparse.ArgumentParser) -> None:
@@ -59,5 +59,5 @@ def _summarize_arguments(cmd: argparse.ArgumentParser) -> None:
 
 
 SUMMARIZE = Command("summarize", _summarize,
-                    View(text=lambda reply: print(reply.summary["markdown"]), json=_summary_json),
+                    View(text=lambda reply: print(reply.summary.markdown), json=_summary_json),
                     help="write a patient summary (clinician)", arguments=_summarize_arguments)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine import protocol as p
 from engine.errors import InvalidRequest
@@ -20,11 +19,11 @@ def audit_verify(engine: EngineService, _req: p.AuditVerify) -> p.AuditVerifyInf
     return p.AuditVerifyInfo(result.ok, result.entries, result.first_broken_id, result.reason)
 
 
-def list_audit(engine: EngineService, req: p.ListAudit) -> list[dict[str, Any]]:
+def list_audit(engine: EngineService, req: p.ListAudit) -> list[p.AuditEntry]:
     session = engine.require(p.Permission.AUDIT_READ, "audit_log")
     query = audit.AuditQuery(req.user_id, req.action, req.since, req.until, req.limit)
     with session.read() as conn:
-        return [asdict(e) for e in audit.search(conn, query)]
+        return audit.search(conn, query)
 
 
 def audit_export(engine: EngineService, req: p.AuditExport) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine import protocol as p
 from engine.dictation import DictationSession, DictationWorker
@@ -46,16 +46,15 @@ def dictation_audio(engine: EngineService, req: p.DictationAudio) -> None:
     _dictation(engine, req.session_id)[0].feed(req.pcm16)
 
 
-def stop_dictation(engine: EngineService, req: p.StopDictation) -> dict[str, Any]:
+def stop_dictation(engine: EngineService, req: p.StopDictation) -> p.DictationResult:
     worker, stack = _dictation(engine, req.session_id)
     try:
         text = worker.stop()
     finally:
         del engine.dictations[req.session_id]
         stack.close()
-    if not req.save:
-        return {"text": text, "job": None}
-    return {"text": text, "job": _store_dictation(engine, text, req.record_id)}
+    return p.DictationResult(
+        text, _store_dictation(engine, text, req.record_id) if req.save else None)
 
 
 def save_dictation(engine: EngineService, req: p.SaveDictation) -> p.JobInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine import protocol as p
 from engine.errors import HntaiError, InvalidRequest
@@ -17,25 +17,22 @@ if TYPE_CHECKING:
     from engine.service import EngineService
 
 
-def list_models(engine: EngineService, _req: p.ListModels) -> list[dict[str, Any]]:
-    loaded = {s.name: asdict(s) for s in engine.models.status()}
+def list_models(engine: EngineService, _req: p.ListModels) -> list[p.ModelInfo]:
+    loaded = {s.name: s for s in engine.models.status()}
     config, dirs = engine.models.config, engine.models.model_dirs
-    return [{"name": m.name, "task": m.task, "backend": m.backend,
-             "is_default": m.is_default, "loaded": m.name in loaded,
-             "installed": is_installed(m, dirs),
-             # its place in its task's fallback chain; None when the chain skips it
-             "chain": {n: i for i, n in enumerate(config.chain(m.task))}.get(m.name),
-             **loaded.get(m.name, {})} for m in config.models.values()]
+    return [p.ModelInfo(m.name, m.task, m.backend, m.is_default, is_installed(m, dirs),
+                        {n: i for i, n in enumerate(config.chain(m.task))}.get(m.name),
+                        loaded.get(m.name)) for m in config.models.values()]
 
 
-def load_model(engine: EngineService, req: p.LoadModel) -> dict[str, Any]:
+def load_model(engine: EngineService, req: p.LoadModel) -> p.ModelStatus:
     engine.require(p.Permission.MODELS_ADMIN, "model", req.name)
     if req.name not in engine.models.config.models:
         raise InvalidRequest("no such model in models_config.json", {"model": req.name})
-    return asdict(engine.models.load(req.name))
+    return engine.models.load(req.name)
 
 
-def import_models(engine: EngineService, req: p.ImportModels) -> dict[str, Any]:
+def import_models(engine: EngineService, req: p.ImportModels) -> p.ModelImport:
     """The same verified import as ``hntai models import``, audited, and the new models
     usable at once (no restart, no file edited by hand)."""
     session = engine.require(p.Permission.MODELS_ADMIN, "model_bundle")
@@ -45,10 +42,10 @@ def import_models(engine: EngineService, req: p.ImportModels) -> dict[str, Any]:
         session.audit_outcome("models.import", exc, resource_type="model_bundle")
         raise
     engine.models.reload_config(load_config(models_config_path()))
-    summary = {"models": list(result.models), "files": result.files, "bytes": result.bytes}
-    session.audit_outcome("models.import", None, summary, resource_type="model_bundle",
+    imported = p.ModelImport(tuple(result.models), result.files, result.bytes)
+    session.audit_outcome("models.import", None, asdict(imported), resource_type="model_bundle",
                           resource_id=result.bundle_sha256[:16])
-    return summary
+    return imported
 
 
 def unload_model(engine: EngineService, req: p.UnloadModel) -> bool:

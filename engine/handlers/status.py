@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engine import protocol as p
@@ -15,11 +15,10 @@ if TYPE_CHECKING:
 
 def status(engine: EngineService, _req: p.GetStatus) -> p.EngineStatus:
     models = engine.models
-    found = collect_status(engine.store, tuple(asdict(m) for m in models.status()),
-                           models.metrics_text())
+    found = collect_status(engine.store, tuple(models.status()), models.metrics_text())
     probe = models.probe()  # the device the manager would place models on
-    memory = {**found.memory, "device": "cuda" if probe.vram_total else "cpu",
-              "vram_total_bytes": probe.vram_total, "vram_free_bytes": probe.vram_free}
+    memory = replace(found.memory, device="cuda" if probe.vram_total else "cpu",
+                     vram_total_bytes=probe.vram_total, vram_free_bytes=probe.vram_free)
     return replace(found, memory=memory, initialized=store_exists(engine.data_dir))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +54,7 @@ def shutdown(engine: EngineService, _req: Any) -> None:
     engine.shutdown()
 
 
-def backup_store(engine: EngineService, req: p.BackupStore) -> dict[str, Any]:
+def backup_store(engine: EngineService, req: p.BackupStore) -> p.BackupManifest:
     session = engine.require(p.Permission.USER_ADMIN, "store")
     store = session.store
     try:
@@ -66,10 +65,10 @@ def backup_store(engine: EngineService, req: p.BackupStore) -> dict[str, Any]:
         raise
     session.audit_outcome("store.backup", None, {
         "audit_entries": manifest.audit_entries, "db_bytes": manifest.db_bytes})
-    return asdict(manifest)
+    return manifest
 
 
-def restore_store(engine: EngineService, req: p.RestoreStore) -> dict[str, Any]:
+def restore_store(engine: EngineService, req: p.RestoreStore) -> p.RestoreResult:
     """Only a backup that passed every check replaces the store (admin of the backup, and
     of the open store if one is open); the replaced files are kept aside."""
     live = engine.require(p.Permission.USER_ADMIN, "store") if engine.store is not None else None
@@ -85,7 +84,7 @@ def restore_store(engine: EngineService, req: p.RestoreStore) -> dict[str, Any]:
             with contextlib.suppress(HntaiError):
                 live.audit_outcome("store.restore", exc)
         raise
-    info = {**asdict(checked.manifest), "restored": not req.check_only, "replaced": replaced}
+    info = p.RestoreResult(checked.manifest, not req.check_only, replaced)
     if req.check_only:
         if live is not None:
             live.audit_outcome("store.restore_check", None,

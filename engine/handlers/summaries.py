@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine import protocol as p
 from engine.errors import InvalidRequest
@@ -27,13 +26,14 @@ def summarize(engine: EngineService, req: p.Summarize) -> p.JobInfo:
     return acknowledge(engine, job)
 
 
-def get_summary(engine: EngineService, req: p.GetSummary) -> dict[str, Any]:
+def get_summary(engine: EngineService, req: p.GetSummary) -> p.StoredSummary:
     session = engine.require(p.Permission.SUMMARY_CREATE, "summary", req.summary_id)
-    value = session.audited_read("summary", req.summary_id, summaries.get)
-    with session.read() as conn:  # so that the view can tag stand-ins in the summary's text
-        value["stand_ins"] = [asdict(s) for s in stand_ins.of_documents(
-            conn, value["document_ids"])]
-    return value
+    with session.audited("summary.read", "summary", req.summary_id, phi_accessed=True) as conn:
+        s = summaries.get(conn, req.summary_id)
+        replaced = stand_ins.of_documents(conn, s.document_ids)  # the view tags them
+    return p.StoredSummary(s.id, s.record_id, s.document_ids, s.model, s.markdown,
+                           p.SummaryContent.from_plain(s.content), s.created_at,
+                           tuple(replaced))
 
 
 HANDLERS = {p.Summarize: summarize, p.GetSummary: get_summary}

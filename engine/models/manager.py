@@ -38,6 +38,7 @@ from engine.models.config import ModelsConfig, ModelSpec, load_config
 from engine.models.footprint import estimate_bytes
 from engine.models.memory import MemoryProbe, MemoryState, system_memory
 from engine.models.registry import locate, verify
+from engine.protocol import ModelStatus  # the status reply carries it as it is
 
 log = logging.getLogger("hntai.models")
 _RECOVERABLE = (ModelNotFound, ModelLoadFailed, ModelChecksumMismatch, InsufficientMemory)
@@ -63,18 +64,6 @@ class _Slot:
     loaded_at: float
     last_used: float
     leases: int = 0
-
-
-@dataclass(frozen=True)
-class ModelStatus:
-    name: str
-    task: str
-    backend: str
-    device: str
-    memory_bytes: int
-    leases: int
-    idle_s: float
-    loaded_s: float  # seconds since it was loaded
 
 
 class ModelManager:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from engine.clock import utc_now_iso
+from engine.protocol import AuditEntry  # the audit viewer's reply carries it as it is
 
 GENESIS_HASH = "0" * 64
 _HEAD_KEY = "audit.head"
@@ -24,23 +25,6 @@ _COLUMNS = (
     "id", "timestamp", "user_id", "action", "resource_type", "resource_id", "phi_accessed",
     "workstation", "request_data", "response_status", "error_message", "prev_hash", "hash",
 )
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    timestamp: str
-    user_id: str | None
-    action: str
-    resource_type: str | None
-    resource_id: str | None
-    phi_accessed: bool
-    workstation: str
-    request_data: str  # JSON; never PHI
-    response_status: str
-    error_message: str | None
-    prev_hash: str
-    hash: str
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from engine.errors import (
     FileNotFound,
     StorageUnavailable,
 )
-from engine.protocol import Role
+from engine.protocol import BackupManifest, Role  # the backup reply carries the manifest as it is
 from engine.store import audit, users
 from engine.store.database import DB_FILE, Database, map_storage_error
 from engine.store.keyslots import SLOTS_FILE, KeySlotFile, unwrap_key, user_slot_name
@@ -52,18 +52,6 @@ MANIFEST = "manifest.json"
 _MEMBERS = (MANIFEST, SLOTS_FILE, DB_FILE)
 _SIDE_FILES = (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", SLOTS_FILE)
 _CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class BackupManifest:
-    format: int
-    created_at: str
-    schema_version: int
-    audit_entries: int
-    audit_head: str
-    db_bytes: int
-    db_sha256: str
-    keyslots_sha256: str
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,9 @@ def test_audit_filtered_by_action_shows_the_login(admin, call, qtbot):
     tab.refresh()
     qtbot.waitUntil(lambda: "entries" in tab.count.text(), timeout=WAIT_MS)
     entries = tab.model.entries
-    assert entries and all(e["action"].startswith("login") for e in entries)
-    assert any(e["user_id"] == ADMIN for e in entries)
-    assert tab.model.data(tab.model.index(0, 2)) == entries[0]["action"]
+    assert entries and all(e.action.startswith("login") for e in entries)
+    assert any(e.user_id == ADMIN for e in entries)
+    assert tab.model.data(tab.model.index(0, 2)) == entries[0].action
 
     today = QtCore.QDate.currentDate()  # the filter days are local, as the times shown
     tab.since.set_value(today)
@@ -154,7 +154,7 @@ def test_selecting_an_entry_shows_all_its_fields(admin, qtbot):
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=WAIT_MS)
     tab.view.selectRow(0)
     text = tab.detail.toPlainText()
-    assert f"hash: {tab.model.entries[0]['hash']}" in text and "prev_hash:" in text
+    assert f"hash: {tab.model.entries[0].hash}" in text and "prev_hash:" in text
 
 
 def test_verify_shows_an_intact_chain(admin, qtbot):
@@ -182,11 +182,12 @@ def test_export_writes_the_audit_columns(admin, qtbot, tmp_path, fmt):
 
 
 def test_audit_model_sorts_ten_thousand_rows_by_column():
-    entries = [{"id": i, "timestamp": f"2026-01-01T00:00:{i % 60:02d}", "user_id": f"u{i % 7}",
-                "action": "job.submit", "resource_type": "job", "resource_id": f"J-{i}",
-                "phi_accessed": i % 2 == 0, "workstation": "ws", "request_data": "{}",
-                "response_status": "success", "error_message": None, "prev_hash": "0",
-                "hash": "1"} for i in range(10_000)]
+    entries = [p.AuditEntry(id=i, timestamp=f"2026-01-01T00:00:{i % 60:02d}",
+                            user_id=f"u{i % 7}", action="job.submit", resource_type="job",
+                            resource_id=f"J-{i}", phi_accessed=i % 2 == 0, workstation="ws",
+                            request_data="{}", response_status="success",
+                            error_message=None, prev_hash="0", hash="1")
+               for i in range(10_000)]
     model = AuditModel()
     model.set_entries(entries)
     assert model.rowCount() == 10_000
@@ -377,13 +378,13 @@ def test_a_tampered_bundle_is_refused_and_a_valid_one_becomes_usable(
     tampered.write_bytes(bytes(data))
     tab.import_bundle(tampered)
     qtbot.waitUntil(lambda: "MODEL_CHECKSUM_MISMATCH" in tab.status.text(), timeout=120_000)
-    assert "clinic-summary" not in {m["name"] for m in call(p.ListModels())}
+    assert "clinic-summary" not in {m.name for m in call(p.ListModels())}
 
     tab.import_bundle(provisioned_bundle)
     qtbot.waitUntil(lambda: "Imported clinic-summary" in tab.status.text(), timeout=120_000)
     qtbot.waitUntil(lambda: any(tab.table.item(r, 0).text() == "clinic-summary"
                                 for r in range(tab.table.rowCount())), timeout=WAIT_MS)
     loaded = call(p.LoadModel(name="clinic-summary"), timeout_ms=120_000)
-    assert loaded["device"] == "cpu"
-    actions = [e["action"] for e in call(p.ListAudit(action="models.import"))]
+    assert loaded.device == "cpu"
+    actions = [e.action for e in call(p.ListAudit(action="models.import"))]
     assert actions == ["models.import", "models.import"]  # the refusal is audited too

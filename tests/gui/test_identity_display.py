@@ -66,11 +66,11 @@ def test_document_text_shows_tags_and_stand_ins_get_a_badge_and_legend(qtbot):
 
 
 def test_the_summary_marks_the_records_stand_ins():
-    stored = {"model": "extractive", "stand_ins": [
-        {"type": "NAME", "text": "Latoya Piazza"}, {"type": "DATE", "text": "2023-08-22"},
-        {"type": "DATE", "text": "08/22/2023"}],
-        "content": {"sections": {"timeline": [
-            {"text": "2023-08-22 — visit: Latoya Piazza seen", "citations": []}]}}}
+    content = p.SummaryContent("extractive", sections={"timeline": (
+        p.SummaryItem("2023-08-22 — visit: Latoya Piazza seen"),)})
+    stored = p.StoredSummary("S-1", None, ("d",), "extractive", "", content, "", stand_ins=(
+        p.StandIn("NAME", "Latoya Piazza"), p.StandIn("DATE", "2023-08-22"),
+        p.StandIn("DATE", "08/22/2023")))
     tags = summary_html(stored)
     assert "[DATE shifted: 2023-08-22]" in tags and "[NAME]" in tags
     assert "Latoya" not in tags

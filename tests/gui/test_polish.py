@@ -83,8 +83,9 @@ def test_summary_notes_are_drawn_in_the_hint_colour(themed, qtbot, tmp_path):
 
     view = SummaryView(EngineLink(tmp_path / "data"))
     qtbot.addWidget(view)
-    view.show_summary({"model": "extractive", "document_ids": ["d"], "created_at": "",
-                       "content": {"sections": {}, "footer": "Built from the facts."}})
+    view.show_summary(p.StoredSummary(
+        "S-1", None, ("d",), "extractive", "",
+        p.SummaryContent("extractive", footer="Built from the facts."), ""))
     for note in ("None recorded.", "Built from the facts."):
         found = view.result.document().find(note)
         assert not found.isNull(), note
@@ -171,12 +172,16 @@ def test_the_recovery_key_prints(qtbot, tmp_path: Path):
     assert "ABCD-EFGH-0O0O-1lI1" in text and "HNTAI recovery key" in text
 
 
+def _loaded(name: str, leases: int) -> p.ModelStatus:
+    return p.ModelStatus(name, "summary", "gguf", "cpu", 2 ** 20, leases, 0.0, 1.0)
+
+
 @pytest.mark.parametrize(("loaded", "generating", "text"), [
     ((), "", "no model loaded"),
     ((), "m", "m (writing a summary)"),  # before the next poll lists it
-    (({"name": "m", "device": "cpu", "leases": 1},), "m", "m (cpu, writing a summary)"),
-    (({"name": "m", "device": "cpu", "leases": 1},), "", "m (cpu, in use)"),
-    (({"name": "w", "device": "cpu", "leases": 0},), "m", "m (writing a summary), w (cpu)"),
+    ((_loaded("m", leases=1),), "m", "m (cpu, writing a summary)"),
+    ((_loaded("m", leases=1),), "", "m (cpu, in use)"),
+    ((_loaded("w", leases=0),), "m", "m (writing a summary), w (cpu)"),
 ])
 def test_the_status_bar_names_the_writing_model(loaded, generating, text):
     assert models_text(loaded, generating) == text
@@ -186,7 +191,9 @@ def test_a_status_poll_does_not_hide_the_writing_model(qtbot):
     bar = EngineStatusBar()
     qtbot.addWidget(bar)
     bar.show_generating("m")
-    status = p.EngineStatus("0", 1, 1, True, "admin", "admin", True, {}, {}, {}, (), True)
+    memory = p.MemoryInfo(total_bytes=2 ** 34, available_bytes=2 ** 33, used_percent=50.0,
+                          engine_rss_bytes=2 ** 28)
+    status = p.EngineStatus("0", 1, 1, True, "admin", "admin", True, {}, memory, {}, (), True)
     bar.show_status(status)  # polled while the model was still loading: nothing loaded
     assert bar.models.text() == "m (writing a summary)"
     bar.show_generating("")

@@ -171,8 +171,7 @@ def test_the_stream_marks_replaced_values_and_holds_back_half_a_one(streaming, q
         return stream.toPlainText()
 
     assert shown_after("Seen by Lato") == ""  # the record's replaced values are not known yet
-    streaming.mark_stream([{"type": "NAME", "text": "Latoya Piazza"},
-                           {"type": "DATE", "text": "08/22/2023"}])
+    streaming.mark_stream([p.StandIn("NAME", "Latoya Piazza"), p.StandIn("DATE", "08/22/2023")])
     assert stream.toPlainText() == "Seen by "  # "Lato" may be the name's start
     assert shown_after("ya Piazza on 08/22") == "Seen by [NAME] on "
     assert shown_after("/2023 for hypertension.") == ("Seen by [NAME] on [DATE shifted: "
@@ -228,8 +227,8 @@ def test_record_tables_merge_documents_audit_once_and_open_the_mention(
     assert _cell(problems, denied, "Sources") == "follow_up.txt: History of present illness"
 
     facts = call(p.ListAudit(action="record.facts"))
-    assert len(facts) == 1 and facts[0]["resource_id"] == record_id
-    assert facts[0]["phi_accessed"]
+    assert len(facts) == 1 and facts[0].resource_id == record_id
+    assert facts[0].phi_accessed
     assert len(call(p.ListAudit(action="document.read", limit=10_000))) == reads_before
     document.tabs.setCurrentIndex(TEXT_TAB)
     document.tabs.setCurrentIndex(CLINICAL_TAB)  # shown again: not read again

@@ -4,6 +4,8 @@ text on screen after Cancel or a time limit. Real engine, real llama.cpp (SmolLM
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop.views.summary import EXTRACTIVE, FACTS_ONLY, SummaryView, planned_text
@@ -111,8 +113,9 @@ def test_a_failed_extractive_job_offers_nothing_it_already_was(idle_view):
 
 
 def test_an_overview_cut_by_its_time_limit_is_said_so(idle_view):
-    idle_view.show_summary({"model": SMOLLM2, "document_ids": ["d"], "created_at": "",
-                            "content": {"grounding": {"outcome": "timeout"}, "sections": {}}})
+    idle_view.show_summary(p.StoredSummary(
+        "S-1", None, ("d",), SMOLLM2, "",
+        p.SummaryContent(SMOLLM2, grounding=p.Grounding(outcome="timeout")), ""))
     assert idle_view.state.text().startswith(
         f"{SMOLLM2} did not finish in time; its text was removed and the summary shows the "
         "extracted facts only.")
@@ -129,12 +132,12 @@ def test_other_jobs_progress_does_not_rename_the_model(idle_view):
 
 
 MODELS = [
-    {"name": PHI3, "task": "summary", "backend": "gguf", "installed": False, "chain": 0},
-    {"name": SMOLLM2, "task": "summary", "backend": "gguf", "installed": True, "chain": None},
-    {"name": "extractive", "task": "summary", "backend": "fallback", "installed": True,
-     "chain": 1},
-    {"name": "whisper-base", "task": "transcription", "backend": "whisper",
-     "installed": True, "chain": 0},
+    p.ModelInfo(PHI3, "summary", "gguf", is_default=True, installed=False, chain=0),
+    p.ModelInfo(SMOLLM2, "summary", "gguf", is_default=False, installed=True, chain=None),
+    p.ModelInfo("extractive", "summary", "fallback", is_default=False, installed=True,
+                chain=1),
+    p.ModelInfo("whisper-base", "transcription", "whisper", is_default=True, installed=True,
+                chain=0),
 ]
 
 
@@ -145,7 +148,7 @@ MODELS = [
     (MODELS, PHI3, f"{PHI3} is not installed; the summary will be built from the extracted "
                    "facts only."),
     (MODELS, EXTRACTIVE, FACTS_ONLY),
-    ([{**m, "installed": True} for m in MODELS], "__chain__",
+    ([replace(m, installed=True) for m in MODELS], "__chain__",
      f"The overview will be written by {PHI3}."),
     ([], "__chain__", ""),  # the list has not arrived
 ])

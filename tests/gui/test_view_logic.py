@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from desktop.views.clinical import attribute, code_text
@@ -54,12 +56,12 @@ def test_citation_links(href, target):
 
 
 def test_summary_lists_sections_in_order_with_escaped_numbered_citations():
-    stored = {"model": "smollm2", "content": {"grounding": {"dropped": 2}, "sections": {
-        "medications": [{"text": "metformin <500 mg>", "citations": [
-            {"document_id": "D-1", "start": 3, "end": 12},
-            {"document_id": "D-2", "start": 0, "end": 9}]}],
-        "overview": [{"text": "A patient.", "citations": []}]}}}
-    html = summary_html(stored)
+    content = p.SummaryContent(grounding=p.Grounding(dropped=2), sections={
+        "medications": (p.SummaryItem("metformin <500 mg>", (
+            p.Citation("D-1", 3, 12), p.Citation("D-2", 0, 9))),),
+        "overview": (p.SummaryItem("A patient."),)})
+    html = summary_html(p.StoredSummary("S-1", None, ("D-1", "D-2"), "smollm2", "", content,
+                                        ""))
     assert html.index("Overview") < html.index("Medications") < html.index("Plan and follow-up")
     assert "metformin &lt;500 mg&gt;" in html
     assert "href='cite:D-1:3:12'" in html and ">[2]</a>" in html
@@ -70,8 +72,11 @@ def test_summary_lists_sections_in_order_with_escaped_numbered_citations():
 
 
 def test_status_texts():
-    assert device_text({"device": "cuda", "vram_total_bytes": 16 * 1024 ** 3}) == \
+    memory = p.MemoryInfo(total_bytes=2 ** 34, available_bytes=2 ** 33, used_percent=50.0,
+                          engine_rss_bytes=2 ** 28)
+    assert device_text(replace(memory, device="cuda", vram_total_bytes=16 * 1024 ** 3)) == \
         "GPU (CUDA, 16 GiB)"
-    assert device_text({"device": "cpu"}) == "CPU"
+    assert device_text(memory) == "CPU"
     assert models_text(()) == "no model loaded"
-    assert models_text(({"name": "a", "device": "cpu"},)) == "a (cpu)"
+    assert models_text((p.ModelStatus("a", "summary", "gguf", "cpu", 2 ** 20, 0, 1.0, 2.0),)
+                       ) == "a (cpu)"

@@ -58,7 +58,7 @@ def test_partial_text_arrives_while_speaking(engine, eval_dir):
     result, events, first_partial = _stream(engine, pcm, pace=1.0)
     assert first_partial is not None and first_partial < len(pcm) - 32000
     assert any(isinstance(e, p.DictationFinal) for e in events)
-    assert "fellow americans" in normal(result["text"])
+    assert "fellow americans" in normal(result.text)
 
 
 def test_a_stream_fed_faster_than_real_time_is_cut_into_finals(engine, eval_dir):
@@ -69,7 +69,7 @@ def test_a_stream_fed_faster_than_real_time_is_cut_into_finals(engine, eval_dir)
     result, events, _ = _stream(engine, _pcm(wav), pace=None)
     finals = [e for e in events if isinstance(e, p.DictationFinal)]
     assert len(finals) >= 2
-    assert result["text"] == finals[-1].text
+    assert result.text == finals[-1].text
 
 
 def test_streamed_dictation_matches_file_transcription(eval_dir, manager):

@@ -196,7 +196,7 @@ def test_a_setting_refused_by_policy_is_audited(fixed_scrub_policy, engine):
         engine.request(p.PutSetting(key="scrub.policy", value="redact"))
     engine.request(p.PutSetting(key="ocr.dpi", value=300))
     rows = engine.request(p.ListAudit(action="settings.change"))
-    assert [(r["resource_id"], r["response_status"]) for r in rows] == \
+    assert [(r.resource_id, r.response_status) for r in rows] == \
         [("ocr.dpi", "success"), ("scrub.policy", "denied")]
     settings = engine.request(p.GetSettings())
     assert settings.values["scrub.policy"] == "safe_harbor" and settings.fixed == {"scrub.policy"}
@@ -253,4 +253,4 @@ def test_retention_deletes_old_documents_in_a_running_engine(engine, tmp_path, c
     # the job that made it goes too: its payload holds the file's path
     assert {j.id for j in engine.request(p.ListJobs())} == {jobs[1].id}
     [row] = engine.request(p.ListAudit(action="retention."))
-    assert json.loads(row["request_data"])["document_ids"] == [old]
+    assert json.loads(row.request_data)["document_ids"] == [old]

@@ -5,6 +5,7 @@ change what is enforced by the engine."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -47,15 +48,15 @@ def test_mrn_and_label_round_trip_without_a_trace(engine, credentials, tmp_path)
     assert listed[first]["mrn_linked"] and not listed[second]["mrn_linked"]
 
     entries = engine.request(p.ListAudit(action="record."))
-    actions = [e["action"] for e in entries]
+    actions = [e.action for e in entries]
     assert actions.count("record.find") == 2 and "record.mrn" in actions
     assert "record.label" in actions
-    dumped = json.dumps(entries)
+    dumped = json.dumps([asdict(e) for e in entries])
     # parts of the MRN long enough that no hash, id or timestamp holds them by chance
     for secret in ("HX-558", "558 2207", "5582207", "Knee clinic", "Tuesday", "Thornbury"):
         assert secret not in dumped, secret
-    label_rows = [e for e in entries if e["action"] == "record.label"]
-    assert {e["response_status"] for e in label_rows} == {"success", "failure"}
+    label_rows = [e for e in entries if e.action == "record.label"]
+    assert {e.response_status for e in label_rows} == {"success", "failure"}
 
     engine.close()
     data_dir = tmp_path / "data"

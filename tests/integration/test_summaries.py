@@ -45,14 +45,14 @@ def test_summary_with_embedded_model_streams_caches_and_audits(engine, eval_dir)
     assert done.result["model"] == SMOLLM2 and not done.result["cached"]
     assert texts  # the statements' words arrived while the job ran
     summary = engine.request(p.GetSummary(summary_id=done.result["summary_id"]))
-    sections = summary["content"]["sections"]
+    sections = summary.content.sections
     assert sections["medications"] and sections["active_problems"]
-    assert summary["content"]["grounding"]["outcome"] == "checked"
-    assert "each checked against the facts it cites" in summary["markdown"]
+    assert summary.content.grounding.outcome == "checked"
+    assert "each checked against the facts it cites" in summary.markdown
     again, _ = _summarize(engine, record, model=SMOLLM2)
     assert again.result["cached"] and again.result["summary_id"] == done.result["summary_id"]
     status = engine.request(p.GetStatus())
-    assert [m["name"] for m in status.models] == [SMOLLM2]
+    assert [m.name for m in status.models] == [SMOLLM2]
     assert "hntai_model_loaded" in status.metrics
     trail = [json.loads(x) for x in engine.request(p.AuditExport(fmt="jsonl")).splitlines()]
     actions = [t["action"] for t in trail]
@@ -78,7 +78,7 @@ def test_fallback_when_the_model_file_is_removed(tmp_path, eval_dir, monkeypatch
         done, texts = _summarize(engine, record, model=SMOLLM2)
         assert done.result["model"] == "extractive" and texts == []
         summary = engine.request(p.GetSummary(summary_id=done.result["summary_id"]))
-        assert "## Active problems" in summary["markdown"]
+        assert "## Active problems" in summary.markdown
         trail = engine.request(p.AuditExport(fmt="jsonl"))
         assert "MODEL_NOT_FOUND" in trail  # each skipped model is on record
 
@@ -100,10 +100,10 @@ def test_one_model_limit_evicts_the_first_in_a_real_engine(tmp_path, monkeypatch
     with EngineClient(tmp_path / "data") as engine:
         engine.request(p.InitStore(admin="admin", password="limit pass 12"))
         engine.request(p.LoadModel(name="smollm2-135m-instruct-q4"))
-        assert [m["name"] for m in engine.request(p.GetStatus()).models] == [
+        assert [m.name for m in engine.request(p.GetStatus()).models] == [
             "smollm2-135m-instruct-q4"]
         engine.request(p.LoadModel(name="whisper-tiny-en"))
-        assert [m["name"] for m in engine.request(p.GetStatus()).models] == ["whisper-tiny-en"]
+        assert [m.name for m in engine.request(p.GetStatus()).models] == ["whisper-tiny-en"]
         trail = [json.loads(x) for x in engine.request(p.AuditExport(fmt="jsonl")).splitlines()]
         evicted = [t for t in trail if t["action"] == "model.evict"]
         assert [t["resource_id"] for t in evicted] == ["smollm2-135m-instruct-q4"]

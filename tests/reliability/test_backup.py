@@ -54,13 +54,13 @@ def test_online_backup_then_checked_restore(harness, tmp_path, eval_dir, tally):
 
     checked = harness.request(p.RestoreStore(path=str(out), username=ADMIN, password=PASSWORD,
                                              check_only=True))
-    assert checked["audit_entries"] == manifest["audit_entries"] and not checked["restored"]
+    assert checked.backup.audit_entries == manifest.audit_entries and not checked.restored
     data_dir = harness.data_dir
     before_restore = _doc_ids(harness)
     assert kept < before_restore
 
     restored = harness.request(p.RestoreStore(path=str(out), username=ADMIN, password=PASSWORD))
-    assert restored["restored"] and restored["replaced"]
+    assert restored.restored and restored.replaced
     # The copy holds the jobs that were still open when it was taken: they are durable, so
     # the restored store runs them again (as new documents). Let them finish first.
     harness.wait(busy)
@@ -74,7 +74,7 @@ def test_online_backup_then_checked_restore(harness, tmp_path, eval_dir, tally):
     # replaced store, with its store.backup and store.restore_check rows, is kept aside.
     assert [e["action"] for e in trail if e["action"].startswith("store.")] == [
         "store.create", "store.restore"]
-    assert (data_dir / restored["replaced"] / "hntai.db").is_file()  # kept aside, not deleted
+    assert (data_dir / restored.replaced / "hntai.db").is_file()  # kept aside, not deleted
     # The key slots came with it: the recovery key printed at init opens the restored store.
     harness.request(p.Lock())
     harness.request(p.UnlockWithRecovery(username=ADMIN, recovery_key=harness.recovery_key))
@@ -83,7 +83,7 @@ def test_online_backup_then_checked_restore(harness, tmp_path, eval_dir, tally):
     check = check_store(data_dir)
     assert check.integrity_ok and check.audit_ok
     tally.record("backup", backup_bytes=out.stat().st_size, jobs=len(first) + len(busy),
-                 documents_in_backup=len(after), audit_entries=manifest["audit_entries"],
+                 documents_in_backup=len(after), audit_entries=manifest.audit_entries,
                  jobs_unfinished_at_backup=unfinished, restore_checked=True,
                  recovery_key_opens_restore=True)
 

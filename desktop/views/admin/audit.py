@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from desktop.engine_link import EngineLink
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
@@ -168,7 +167,7 @@ class AuditTab(QtWidgets.QWidget):
         self.link.call(self.query()).success(self._show) \
             .failure(lambda e: self.count.failed("Searching the audit log", e)).run()
 
-    def _show(self, entries: list[dict[str, Any]]) -> None:
+    def _show(self, entries: list[p.AuditEntry]) -> None:
         self.model.set_entries(entries)
         self.detail.clear()
         full = " (the limit: narrow the filters to see older ones)" \

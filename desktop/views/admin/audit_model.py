@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
 from desktop.qt import Qt, QtCore, QtGui
 from desktop.time_format import local_time
+from engine import protocol as p
 
 
 @dataclass(frozen=True)
 class _Column:
     title: str
-    key: str
+    cell: Callable[[p.AuditEntry], str]
     width: int
+    # What the column sorts by, when not its text: the stored UTC time, not its local
+    # rendering (a DST change repeats an hour).
+    order: Callable[[p.AuditEntry], str] | None = None
 
 
 AUDIT_COLUMNS = (
-    _Column("Time (local)", "timestamp", 150), _Column("User", "user_id", 100),
-    _Column("Action", "action", 150), _Column("Resource", "resource", 170),
-    _Column("PHI", "phi_accessed", 50), _Column("Status", "response_status", 80),
-    _Column("Workstation", "workstation", 110), _Column("Error", "error_message", 80),
+    _Column("Time (local)", lambda e: local_time(e.timestamp, seconds=True), 150,
+            lambda e: e.timestamp),
+    _Column("User", lambda e: e.user_id or "", 100),
+    _Column("Action", lambda e: e.action, 150),
+    _Column("Resource", lambda e: " ".join(v for v in (e.resource_type, e.resource_id) if v),
+            170),
+    _Column("PHI", lambda e: "yes" if e.phi_accessed else "", 50),
+    _Column("Status", lambda e: e.response_status, 80),
+    _Column("Workstation", lambda e: e.workstation, 110),
+    _Column("Error", lambda e: e.error_message or "", 80),
 )
 
 
@@ -31,10 +41,10 @@ class AuditModel(QtCore.QAbstractTableModel):
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[dict[str, Any]] = []
+        self.entries: list[p.AuditEntry] = []
         self._order = (0, Qt.SortOrder.DescendingOrder)
 
-    def set_entries(self, entries: list[dict[str, Any]]) -> None:
+    def set_entries(self, entries: list[p.AuditEntry]) -> None:
         self.beginResetModel()
         self.entries = entries
         self._sort_entries()
@@ -50,10 +60,9 @@ class AuditModel(QtCore.QAbstractTableModel):
 
     def _sort_entries(self) -> None:
         column, order = self._order
-        key = AUDIT_COLUMNS[column].key
-        # by the stored UTC time, not its local rendering (a DST change repeats an hour)
-        self.entries.sort(key=lambda e: (e[key] if key == "timestamp" else self.cell(e, key),
-                                         e["id"]),
+        spec = AUDIT_COLUMNS[column]
+        by = spec.order or spec.cell
+        self.entries.sort(key=lambda e: (by(e), e.id),
                           reverse=order == Qt.SortOrder.DescendingOrder)
 
     def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -72,28 +81,18 @@ class AuditModel(QtCore.QAbstractTableModel):
             return None
         entry = self.entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(entry, AUDIT_COLUMNS[index.column()].key)
-        if role == Qt.ItemDataRole.ForegroundRole and entry["response_status"] != "success":
+            return AUDIT_COLUMNS[index.column()].cell(entry)
+        if role == Qt.ItemDataRole.ForegroundRole and entry.response_status != "success":
             return QtGui.QBrush(QtGui.QColor("#c0392b"))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 4:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    @staticmethod
-    def cell(entry: dict[str, Any], key: str) -> str:
-        if key == "timestamp":
-            return local_time(entry["timestamp"], seconds=True)
-        if key == "resource":
-            return " ".join(str(v) for v in (entry["resource_type"], entry["resource_id"]) if v)
-        if key == "phi_accessed":
-            return "yes" if entry["phi_accessed"] else ""
-        return str(entry.get(key) or "")
 
-
-def entry_text(entry: dict[str, Any]) -> str:
+def entry_text(entry: p.AuditEntry) -> str:
     """Every field of one entry, for the detail pane."""
     lines = []
-    for key, value in entry.items():
+    for key, value in asdict(entry).items():
         if key == "request_data" and value:
             with contextlib.suppress(ValueError):  # not JSON after all: show it as it is
                 value = json.dumps(json.loads(value), indent=2, sort_keys=True)

@@ -18,7 +18,7 @@ class ModelsTab(QtWidgets.QWidget):
     def __init__(self, link: EngineLink) -> None:
         super().__init__()
         self.link = link
-        self.models: list[dict[str, Any]] = []
+        self.models: list[p.ModelInfo] = []
         self.table = table(self.HEADERS, (220, 110, 90, 70, 90, 70, 90), "Models")
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.load_button = button("&Load", "Load the selected model into memory now",
@@ -50,50 +50,48 @@ class ModelsTab(QtWidgets.QWidget):
             .failure(lambda e: self.status.failed("Loading the model list", e)).run()
 
     @staticmethod
-    def state(model: dict[str, Any]) -> str:
+    def state(model: p.ModelInfo) -> str:
         """A missing file is not a model waiting to be loaded: IT must provision it."""
-        if model.get("loaded", False):
+        if model.loaded:
             return "Loaded"
-        return "Not loaded" if model.get("installed", True) else "Not installed"
+        return "Not loaded" if model.installed else "Not installed"
 
     @classmethod
-    def cells(cls, model: dict[str, Any]) -> tuple[str, ...]:
-        loaded = model.get("loaded", False)
-        memory = f"{model['memory_bytes'] / 2**20:,.0f} MB" if loaded and "memory_bytes" in model \
-            else ""
-        return (model["name"], model["task"], model["backend"],
-                "✓" if model.get("is_default") else "", cls.state(model),
-                str(model.get("device", "")) if loaded else "", memory,
-                str(model.get("leases", "")) if loaded else "")
+    def cells(cls, model: p.ModelInfo) -> tuple[str, ...]:
+        loaded = model.loaded
+        return (model.name, model.task, model.backend, "✓" if model.is_default else "",
+                cls.state(model), loaded.device if loaded else "",
+                f"{loaded.memory_bytes / 2**20:,.0f} MB" if loaded else "",
+                str(loaded.leases) if loaded else "")
 
-    def _show(self, models: list[dict[str, Any]]) -> None:
+    def _show(self, models: list[p.ModelInfo]) -> None:
         selected = self.selected()
         self.models = models
         self.table.setRowCount(len(models))
         for row, model in enumerate(models):
             for column, text in enumerate(self.cells(model)):
                 self.table.setItem(row, column, QtWidgets.QTableWidgetItem(text))
-            if not model.get("installed", True):
+            if not model.installed:
                 self.table.item(row, 4).setToolTip(
                     "The model's file is not on this workstation; IT provisions it "
                     "(Import bundle…).")
-            if selected is not None and model["name"] == selected["name"]:
+            if selected is not None and model.name == selected.name:
                 self.table.selectRow(row)
         self._update_buttons()
 
-    def selected(self) -> dict[str, Any] | None:
+    def selected(self) -> p.ModelInfo | None:
         rows = self.table.selectionModel().selectedRows()
         return self.models[rows[0].row()] if rows else None
 
     def select(self, name: str) -> None:
         for row, model in enumerate(self.models):
-            if model["name"] == name:
+            if model.name == name:
                 self.table.selectRow(row)
 
     def _update_buttons(self) -> None:
         model = self.selected()
-        loaded = bool(model and model.get("loaded"))
-        installed = bool(model and model.get("installed", True))
+        loaded = bool(model and model.loaded)
+        installed = bool(model and model.installed)
         self.load_button.setEnabled(not self._working and installed and not loaded)
         self.unload_button.setEnabled(not self._working and loaded)
         self.import_button.setEnabled(not self._working)
@@ -101,15 +99,15 @@ class ModelsTab(QtWidgets.QWidget):
     def load_selected(self) -> None:
         model = self.selected()
         if model is not None:
-            self._run(p.LoadModel(name=model["name"]), f"Loading {model['name']}",
-                      lambda info: f"Loaded {model['name']} on {info.get('device', '?')}.")
+            self._run(p.LoadModel(name=model.name), f"Loading {model.name}",
+                      lambda info: f"Loaded {model.name} on {info.device}.")
 
     def unload_selected(self) -> None:
         model = self.selected()
         if model is not None:
-            self._run(p.UnloadModel(name=model["name"]), f"Unloading {model['name']}",
-                      lambda done: f"Unloaded {model['name']}." if done
-                      else f"{model['name']} was not loaded.")
+            self._run(p.UnloadModel(name=model.name), f"Unloading {model.name}",
+                      lambda done: f"Unloaded {model.name}." if done
+                      else f"{model.name} was not loaded.")
 
     def choose_bundle(self) -> None:
         name, _ = QtWidgets.QFileDialog.getOpenFileName(
@@ -121,7 +119,7 @@ class ModelsTab(QtWidgets.QWidget):
         """Every file is checked against the bundle's SHA-256 manifest before anything is
         registered; a tampered bundle is refused with the failing file named."""
         self._run(p.ImportModels(path=str(bundle)), "Importing the model bundle",
-                  lambda r: f"Imported {', '.join(r['models'])} ({r['files']} file(s)).")
+                  lambda r: f"Imported {', '.join(r.models)} ({r.files} file(s)).")
 
     def _run(self, request: p.Request, doing: str, said: Callable[[Any], str]) -> None:
         """Loads take seconds: show that work is going on, keep the window responsive."""
