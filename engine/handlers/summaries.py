@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engine import protocol as p
@@ -31,9 +32,7 @@ def get_summary(engine: EngineService, req: p.GetSummary) -> p.StoredSummary:
     with session.audited("summary.read", "summary", req.summary_id, phi_accessed=True) as conn:
         s = summaries.get(conn, req.summary_id)
         replaced = stand_ins.of_documents(conn, s.document_ids)  # the view tags them
-    return p.StoredSummary(s.id, s.record_id, s.document_ids, s.model, s.markdown,
-                           p.SummaryContent.from_plain(s.content), s.created_at,
-                           tuple(replaced))
+    return replace(s, stand_ins=tuple(replaced))
 
 
 HANDLERS = {p.Summarize: summarize, p.GetSummary: get_summary}

@@ -6,30 +6,18 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from engine.clock import utc_now_iso
 from engine.errors import NotFound
-
-
-@dataclass(frozen=True)
-class StoredSummary:
-    id: str
-    record_id: str | None
-    document_ids: tuple[str, ...]
-    model: str
-    markdown: str
-    content: Mapping[str, Any]
-    created_at: str
-
+from engine.protocol import StoredSummary, SummaryContent
 
 _COLS = "id, record_id, document_ids, model, markdown, content, created_at"
 
 
 def _from_row(row: tuple) -> StoredSummary:
     return StoredSummary(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4],
-                         json.loads(row[5]), row[6])
+                         SummaryContent.from_plain(json.loads(row[5])), row[6])
 
 
 def insert(conn, *, record_id: str | None, document_ids: Sequence[str], cache_key: str,
