@@ -86,9 +86,8 @@ class StandInMarker:
     dark: bool
 
     @classmethod
-    def of(cls, stand_ins: Sequence[Mapping[str, str]], mode: str, dark: bool
-           ) -> StandInMarker:
-        types = {s["text"]: s["type"] for s in stand_ins if len(s["text"]) >= _SHORTEST}
+    def of(cls, stand_ins: Sequence[p.StandIn], mode: str, dark: bool) -> StandInMarker:
+        types = {s.text: s.type for s in stand_ins if len(s.text) >= _SHORTEST}
         values = sorted(types, key=len, reverse=True)  # the longest value wins an overlap
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, values)) + r")(?!\w)"
                              ) if values else None
@@ -305,7 +304,7 @@ class SummaryView(QtWidgets.QWidget):
         if self.with_model:
             record_id = self.record_id
             self.link.call(p.GetRecordFacts(record_id=record_id, entities=False)) \
-                .success(lambda facts: self.mark_stream(facts["stand_ins"])
+                .success(lambda facts: self.mark_stream(facts.stand_ins)
                          if record_id == self.record_id else None) \
                 .failure(lambda _e: None).run()  # the stream stays hidden; the summary comes
 
@@ -341,7 +340,7 @@ class SummaryView(QtWidgets.QWidget):
         if not self._stream_soon.isActive():
             self._stream_soon.start()
 
-    def mark_stream(self, stand_ins: Sequence[Mapping[str, str]]) -> None:
+    def mark_stream(self, stand_ins: Sequence[p.StandIn]) -> None:
         """The record's replaced values: the stream is shown from now on, marked with them."""
         self._stream_marker = StandInMarker.of(
             stand_ins, self.mode, is_dark(QtWidgets.QApplication.instance()))
