@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from engine import protocol as p
@@ -32,8 +31,7 @@ def get_summary(engine: EngineService, req: p.GetSummary) -> dict[str, Any]:
     session = engine.require("summary.create", "summary", req.summary_id)
     value = session.audited_read("summary", req.summary_id, summaries.get)
     with session.read() as conn:  # so that the view can tag stand-ins in the summary's text
-        value["stand_ins"] = [asdict(s) for s in stand_ins.of_documents(
-            conn, value["document_ids"])]
+        value["stand_ins"] = tuple(stand_ins.of_documents(conn, value["document_ids"]))
     return value
 
 
