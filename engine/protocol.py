@@ -9,10 +9,13 @@ handshake).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, NamedTuple
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, NamedTuple, overload
 
 from engine.errors import HntaiError, error_from_code
 
@@ -500,16 +503,59 @@ class DocumentInfo:
 
 
 class PhiSpan(NamedTuple):
-    """A replaced value's place in the scrubbed text (never the original value). A tuple: a
-    long document has tens of thousands, and they cross and are read as rows."""
+    """A replaced value's place in the scrubbed text (never the original value)."""
 
     type: str
     start: int
     end: int
 
+
+_BY_START = itemgetter(1)
+
+
+@dataclass(frozen=True)
+class PhiSpans(Sequence[PhiSpan]):
+    """A document's PHI spans in text order, kept as rows of plain values ``(type, start,
+    end)`` and read as ``PhiSpan``. Rows, not an object each: a long document has tens of
+    thousands, which as objects outlive the garbage collector's young passes in the window
+    that keeps them and bring on full passes over its heap (each stalled it 100 ms and
+    more); plain tuples drop out of its sight, and unpickle faster than dicts."""
+
+    rows: tuple[tuple[str, int, int], ...] = ()
+
     @classmethod
-    def from_plain(cls, row: Mapping[str, Any]) -> PhiSpan:
-        return cls(row["type"], row["start"], row["end"])
+    def of(cls, spans: Iterable[tuple[str, int, int]]) -> PhiSpans:
+        return cls(tuple(sorted(map(tuple, spans), key=_BY_START)))
+
+    @classmethod
+    def from_plain(cls, rows: Iterable[Mapping[str, Any]]) -> PhiSpans:
+        """From the rows the store keeps (``{"type", "start", "end"}``)."""
+        return cls.of((row["type"], row["start"], row["end"]) for row in rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> PhiSpan: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> PhiSpans: ...
+
+    def __getitem__(self, index: int | slice) -> PhiSpan | PhiSpans:
+        if isinstance(index, slice):
+            return PhiSpans(self.rows[index])
+        return PhiSpan(*self.rows[index])
+
+    def __iter__(self) -> Iterator[PhiSpan]:
+        return map(PhiSpan._make, self.rows)
+
+    @property
+    def starts(self) -> list[int]:
+        return [row[1] for row in self.rows]
+
+    def counts(self) -> dict[str, int]:
+        """How many spans of each PHI type."""
+        return dict(Counter(row[0] for row in self.rows))
 
 
 @dataclass(frozen=True)
@@ -526,14 +572,16 @@ class Page:
         return cls(row["number"], row["start"], row["end"], bool(row.get("ocr")))
 
 
-@dataclass(frozen=True)
+# Slots: a long document's tens of thousands of entities are half as many objects for the
+# window's garbage collector to walk (each pass over them held its event loop).
+@dataclass(frozen=True, slots=True)
 class Code:
     system: str  # a FHIR system URI
     code: str
     display: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClinicalEntity:
     """One mention of a clinical fact, as engine.clinical found it in the scrubbed text;
     in a record's facts also the document it is in."""
@@ -554,8 +602,15 @@ class ClinicalEntity:
         code = row.get("code")
         return cls(row["type"], row["text"], row["start"], row["end"],
                    row.get("assertion", "present"),
-                   Code(code["system"], code["code"], code.get("display")) if code else None,
+                   _code(code["system"], code["code"], code.get("display")) if code else None,
                    row.get("attributes") or {}, row.get("section"), row.get("document_id"))
+
+
+@lru_cache(maxsize=4096)
+def _code(system: str, code: str, display: str | None) -> Code:
+    """One object per distinct code: a long document names the same few codes thousands of
+    times, and each object more is more for the window's garbage collector to walk."""
+    return Code(system, code, display)
 
 
 ENTITY_CHUNK = 1000
@@ -616,7 +671,7 @@ class DocumentContent:
 
     meta: DocumentInfo
     scrubbed_text: str | None = None  # None also when its text was withheld
-    phi_spans: tuple[PhiSpan, ...] = ()
+    phi_spans: PhiSpans = PhiSpans()
     pages: tuple[Page, ...] = ()
     extraction: Extraction | None = None
     stand_ins: tuple[StandIn, ...] = ()  # part "facts": its replaced values, to mark them

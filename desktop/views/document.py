@@ -167,7 +167,8 @@ class DocumentView(QtWidgets.QWidget):
         self.facts.setText(f"{meta.kind.upper()} · {meta.page_count} page(s){ocr} · "
                            f"record {meta.record_id} · added {local_time(meta.created_at)}")
         if content.scrubbed_text is None:
-            self.pages.set_document("The text of this document was withheld.", (), ())
+            self.pages.set_document("The text of this document was withheld.", p.PhiSpans(),
+                                    ())
             self.legend.show_counts(self._counts)
         else:
             self._counts = self.pages.set_document(content.scrubbed_text, content.phi_spans,

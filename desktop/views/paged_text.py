@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
-from desktop.views.phi_text import BY_START, PhiTextView
+from desktop.views.phi_text import PhiTextView
 from engine import protocol as p
 
 # A source page longer than this (a text file without form feeds is one page) is cut into
@@ -47,7 +47,7 @@ def _source_pages(length: int, pages: Sequence[p.Page]) -> list[tuple[int, int, 
     return bounds
 
 
-def _cuts(text: str, start: int, end: int, spans: Sequence[p.PhiSpan],
+def _cuts(text: str, start: int, end: int, spans: p.PhiSpans,
           span_starts: Sequence[int]) -> list[int]:
     """Where to cut ``text[start:end]`` into parts of at most about MAX_PAGE_CHARS: after a
     line end when there is one, never inside a PHI span (the highlight stays whole)."""
@@ -63,11 +63,9 @@ def _cuts(text: str, start: int, end: int, spans: Sequence[p.PhiSpan],
     return [*cuts, end]
 
 
-def view_pages(text: str, pages: Sequence[p.Page], spans: Sequence[p.PhiSpan]
-               ) -> list[ViewPage]:
-    """The source pages, each cut into parts when it is too long to format at once.
-    ``spans`` are sorted by start."""
-    span_starts = [span.start for span in spans]
+def view_pages(text: str, pages: Sequence[p.Page], spans: p.PhiSpans) -> list[ViewPage]:
+    """The source pages, each cut into parts when it is too long to format at once."""
+    span_starts = spans.starts
     out: list[ViewPage] = []
     for number, start, end in _source_pages(len(text), pages):
         cuts = _cuts(text, start, end, spans, span_starts)
@@ -83,7 +81,7 @@ class PagedPhiText(QtWidgets.QWidget):
         super().__init__(parent)
         self.view = PhiTextView()
         self._text = ""
-        self._spans: list[p.PhiSpan] = []
+        self._spans = p.PhiSpans()
         self._span_starts: list[int] = []
         self._pages: list[ViewPage] = []
         self._page_starts: list[int] = []
@@ -149,14 +147,15 @@ class PagedPhiText(QtWidgets.QWidget):
 
     def clear(self) -> None:
         """Nothing shown and nothing kept: no earlier text can appear under a new heading."""
-        self.set_document("", (), ())
+        self.set_document("", p.PhiSpans(), ())
 
-    def set_document(self, text: str, spans: Sequence[p.PhiSpan],
+    def set_document(self, text: str, spans: p.PhiSpans,
                      pages: Sequence[p.Page]) -> dict[str, int]:
-        """Keep the text, show its first page; returns the count per PHI type (whole text)."""
+        """Keep the text, show its first page; returns the count per PHI type (whole text).
+        The spans stay rows (``PhiSpans``): only a page's are made objects, when shown."""
         self._text = text
-        self._spans = sorted(spans, key=BY_START)
-        self._span_starts = [s.start for s in self._spans]
+        self._spans = spans
+        self._span_starts = spans.starts
         self._pages = view_pages(text, pages, self._spans) if text else []
         self._page_starts = [page.start for page in self._pages]
         self._source_count = len({page.number for page in self._pages})
@@ -166,9 +165,7 @@ class PagedPhiText(QtWidgets.QWidget):
         self.number.blockSignals(False)
         self.of.setText(f"of {len(self._pages)}")
         self.navigation.setVisible(len(self._pages) > 1)
-        counts: dict[str, int] = {}
-        for span in self._spans:
-            counts[span.type] = counts.get(span.type, 0) + 1
+        counts = spans.counts()
         if self._pages:
             self.show_page(0)
         else:

@@ -101,7 +101,7 @@ class Shown:
         return s.span.end + shown - s.end
 
 
-BY_START = attrgetter("start")
+_BY_START = attrgetter("start")
 
 
 def render(text: str, spans: Sequence[p.PhiSpan], mode: str) -> Shown:
@@ -109,7 +109,7 @@ def render(text: str, spans: Sequence[p.PhiSpan], mode: str) -> Shown:
     out: list[str] = []
     shown: list[ShownSpan] = []
     cursor = length = 0
-    for span in sorted(spans, key=BY_START):
+    for span in sorted(spans, key=_BY_START):
         out.append(text[cursor:span.start])
         length += span.start - cursor
         value = shown_value(span.type, text[span.start:span.end], mode)
@@ -198,7 +198,7 @@ class PhiTextView(QtWidgets.QTextBrowser):
     def show_text(self, text: str, spans: Sequence[p.PhiSpan]) -> dict[str, int]:
         """Show the text and highlight the spans; returns the count per PHI type."""
         self._text = text
-        self._spans = sorted(spans, key=BY_START)
+        self._spans = sorted(spans, key=_BY_START)
         self._starts = [s.start for s in self._spans]
         self.shown = render(text, self._spans, self.mode)
         self.setPlainText(self.shown.text)

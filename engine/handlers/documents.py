@@ -31,7 +31,7 @@ def get_document(engine: EngineService, req: p.GetDocument) -> p.DocumentContent
         with session.read() as conn:
             replaced = tuple(stand_ins.of_documents(conn, [req.document_id]))
     return p.DocumentContent(
-        stored.meta, stored.scrubbed_text, tuple(map(p.PhiSpan.from_plain, stored.phi_spans)),
+        stored.meta, stored.scrubbed_text, p.PhiSpans.from_plain(stored.phi_spans),
         tuple(map(p.Page.from_plain, stored.pages)),
         None if stored.extraction is None else p.Extraction.from_plain(stored.extraction),
         replaced)

@@ -53,7 +53,7 @@ def test_a_long_page_is_cut_at_line_ends_and_never_inside_a_span():
     text = line * (3 * MAX_PAGE_CHARS // len(line))
     # A span across the place the first cut would take.
     cut = text.rfind("\n", 0, MAX_PAGE_CHARS) + 1
-    spans = [p.PhiSpan("NAME", cut - 5, cut + 5)]
+    spans = p.PhiSpans.of([p.PhiSpan("NAME", cut - 5, cut + 5)])
     pages = view_pages(text, [p.Page(1, 0, len(text))], spans)
     assert len(pages) >= 3
     assert [page.part for page in pages] == list(range(1, len(pages) + 1))
@@ -65,8 +65,9 @@ def test_a_long_page_is_cut_at_line_ends_and_never_inside_a_span():
 
 
 def test_pages_that_do_not_fit_the_text_become_one_page():
-    assert [(v.start, v.end) for v in view_pages("abc", [p.Page(1, 0, 9)], [])] == [(0, 3)]
-    assert len(view_pages("abcdef", [], [])) == 1
+    assert [(v.start, v.end) for v in view_pages("abc", [p.Page(1, 0, 9)], p.PhiSpans())] == [
+        (0, 3)]
+    assert len(view_pages("abcdef", [], p.PhiSpans())) == 1
 
 
 def test_a_page_gets_its_own_spans_at_page_offsets(qtbot):
@@ -75,7 +76,7 @@ def test_a_page_gets_its_own_spans_at_page_offsets(qtbot):
     text = "Seen by Ann Lee.\n\f\nCall 555-0100 today."
     second = text.index("Call")
     phone = p.PhiSpan("PHONE", second + 5, second + 13)
-    counts = pages.set_document(text, [p.PhiSpan("NAME", 8, 15), phone],
+    counts = pages.set_document(text, p.PhiSpans.of([phone, p.PhiSpan("NAME", 8, 15)]),
                                 [p.Page(1, 0, 16), p.Page(2, second, len(text))])
     assert counts == {"NAME": 1, "PHONE": 1}
     assert pages.view.toPlainText() == "Seen by [NAME]."  # replaced values shown as tags

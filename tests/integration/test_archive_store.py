@@ -128,7 +128,7 @@ def test_documents_read_back_as_the_output_has_them(loaded):
     for row_id, row in rows.items():
         content = contents[record_id(key, row_id)]
         assert content.scrubbed_text == row["scrubbed_text"]
-        assert content.phi_spans == tuple(map(p.PhiSpan.from_plain, row["phi_spans"]))
+        assert content.phi_spans == p.PhiSpans.from_plain(row["phi_spans"])
         assert content.pages == tuple(map(p.Page.from_plain, json.loads(row["pages"])))
         assert content.extraction == p.Extraction.from_plain(json.loads(row["entities"]))
         assert (content.meta.mime, content.meta.size_bytes) == (row["mime"], row["size_bytes"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 from types import SimpleNamespace
 
 import pytest
@@ -90,12 +91,19 @@ def test_extraction_from_plain(stored):
 
 
 def test_phi_spans_and_pages_round_trip():
-    found = [SimpleNamespace(type="NAME", start=8, end=15),
-             SimpleNamespace(type="PHONE", start=30, end=42)]
+    found = [SimpleNamespace(type="PHONE", start=30, end=42),
+             SimpleNamespace(type="NAME", start=8, end=15),
+             SimpleNamespace(type="NAME", start=50, end=57)]
     rows = span_rows(found)  # the stored form
-    spans = tuple(map(p.PhiSpan.from_plain, rows))
-    assert [s._asdict() for s in spans] == rows
-    assert spans[1] == p.PhiSpan("PHONE", 30, 42) and spans[1].end == 42
+    spans = p.PhiSpans.from_plain(rows)
+    in_order = sorted(rows, key=lambda row: row["start"])
+    assert [s._asdict() for s in spans] == in_order  # read as PhiSpan, in text order
+    assert len(spans) == 3 and spans[0] == p.PhiSpan("NAME", 8, 15) and spans[1].end == 42
+    assert spans.starts == [8, 30, 50] and spans.counts() == {"NAME": 2, "PHONE": 1}
+    assert spans[1:] == p.PhiSpans.of([p.PhiSpan("NAME", 50, 57), p.PhiSpan("PHONE", 30, 42)])
+    # rows of plain values: what the window's garbage collector does not keep track of
+    assert all(type(row) is tuple for row in spans.rows)
+    assert pickle.loads(pickle.dumps(spans)) == spans
     pages = [{"number": 1, "start": 0, "end": 20, "ocr": False},
              {"number": 2, "start": 20, "end": 42, "ocr": True}]
     assert [dataclasses.asdict(p.Page.from_plain(row)) for row in pages] == pages
