@@ -106,11 +106,11 @@ def whole_text_peer(app, pages: int) -> float:
     """The earlier review view: the whole text laid out and highlighted at once, on the
     first ``pages`` pages of BIG_PAGE only (at 1,000 pages it takes minutes)."""
     from desktop.views.phi_text import PhiTextView
+    from engine import protocol as p
 
     text = "\n\f\n".join(BIG_PAGE.format(n=n) for n in range(1, pages + 1))
-    spans = sorted(({"type": kind, "start": m.start(), "end": m.end()}
-                    for kind, value in BIG_PAGE_PHI
-                    for m in re.finditer(re.escape(value), text)), key=lambda s: s["start"])
+    spans = sorted((p.PhiSpan(kind, m.start(), m.end()) for kind, value in BIG_PAGE_PHI
+                    for m in re.finditer(re.escape(value), text)), key=lambda s: s.start)
     view = PhiTextView()
     view.resize(900, 600)
     view.show()
@@ -223,7 +223,7 @@ def clinical_tab(drive, window, sampler) -> dict:
     mentions = [m for model in tables.models.values() for row in model.rows
                 for m in row.mentions]
     one_step = time.perf_counter()
-    rows = sum(len(merge_mentions([m for m in mentions if m.get("type") == kind], columns))
+    rows = sum(len(merge_mentions([m for m in mentions if m.type == kind], columns))
                for kind, _title, columns in _TABLES)
     one_step_ms = (time.perf_counter() - one_step) * 1000
     window.document.tabs.setCurrentIndex(0)

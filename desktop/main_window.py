@@ -349,11 +349,12 @@ class MainWindow(QtWidgets.QMainWindow):
             self._submit(paths[0], record_id,
                          lambda job: self._submit_chain(paths[1:], job.record_id))
 
-    def _submit_for_patient(self, paths: list[Path], found: dict | None, mrn: str) -> None:
+    def _submit_for_patient(self, paths: list[Path], found: p.RecordInfo | None,
+                            mrn: str) -> None:
         """Into the record linked to the MRN, else into a new one the first file makes,
         which is linked to it when its first document is stored (_job_succeeded)."""
         if found is not None:
-            self._submit_chain(paths, found["id"])
+            self._submit_chain(paths, found.id)
         elif paths:
             def link_then_rest(job: p.JobInfo) -> None:
                 self._mrn_to_link[job.record_id] = mrn

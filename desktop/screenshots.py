@@ -65,6 +65,111 @@ class Driver:
         self.until(lambda: time.monotonic() >= end, seconds + 5, "the window to settle")
 
 
+class _Tour:
+    """The steps of the screenshot tour, each leaving the window where the next begins."""
+
+    def __init__(self, drive: Driver, out_dir: Path, link) -> None:
+        self.drive, self.out_dir, self.link = drive, out_dir, link
+        self.window = None  # the main window, made after the first-run wizard's picture
+        self.written: list[str] = []
+
+    def shot(self, widget, name: str) -> None:
+        self.drive.settle()
+        widget.grab().save(str(self.out_dir / f"{name}.png"))
+        self.written.append(name)
+
+    def sign_in(self) -> None:
+        from engine import protocol as p
+
+        drive, window, link = self.drive, self.window, self.link
+        link.start()
+        drive.until(lambda: link.running, 120, "the engine to start")
+        created: list[object] = []
+        link.call(p.InitStore(admin=ADMIN, password=PASSWORD)).success(created.append).run()
+        drive.until(lambda: bool(created), 60, "the store to be created")
+        link.forget_credentials()
+        window.login.set_engine_ready(True)
+        window.login.username.setText(ADMIN)
+        self.shot(window, "login")
+        window.login.password.setText(PASSWORD)
+        window.login.submit()
+        drive.until(lambda: window.user is not None, 60, "sign-in")
+
+    def process(self, samples: Path | None) -> None:
+        drive, window = self.drive, self.window
+        patient, others = sample_files(samples)
+        window.home.one_record.setChecked(True)
+        window.home.drop_zone.take(patient)
+        drive.until(lambda: len(window.jobs.job_ids()) >= len(patient), 60, "the jobs to queue")
+        window.home.one_record.setChecked(False)
+        window.home.drop_zone.take(others)
+        total = len(patient) + len(others)
+        drive.until(lambda: len(window.jobs.job_ids()) >= total, 60, "the jobs to queue")
+        self.shot(window, "main_jobs")
+        drive.until(lambda: not window.jobs.open_job_ids(), 600, "the jobs to finish")
+        window.refresh()  # the list as it stands after the last job, not a moment before
+        drive.settle(1)
+        drive.until(lambda: window.records.tree.topLevelItemCount() > 0, 30, "the records")
+
+    def patient_record(self) -> None:
+        drive, window = self.drive, self.window
+        tree = window.records.tree
+        record = max((tree.topLevelItem(i) for i in range(tree.topLevelItemCount())),
+                     key=lambda item: item.childCount())  # the patient's record
+        record.setExpanded(True)
+        note = next((record.child(i) for i in range(record.childCount())
+                     if record.child(i).text(0).endswith("clinic_note.txt")), record.child(0))
+        tree.setCurrentItem(note)
+        drive.until(lambda: window.document.legend.layout().count() > 1, 60, "the document")
+        self.shot(window, "document_phi")
+        window.document.tabs.setCurrentIndex(1)  # the extraction is read with its tab
+        drive.until(lambda: window.document.clinical.tables["problem"].rowCount() > 0, 60,
+                    "the clinical data")
+        self.shot(window, "clinical_data")
+        window.document.tabs.setCurrentIndex(3)
+        summary = window.document.summary
+        summary.start()
+        drive.until(lambda: summary.job_id is not None, 60, "the summary job")
+        drive.until(lambda: summary.job_id is None, 600, "the summary")
+        drive.until(lambda: bool(summary.result.toPlainText()), 60,
+                    "the summary text: " + summary.state.text())
+        self.shot(window, "summary")
+
+    def dictation(self) -> None:
+        from desktop.qt import Qt
+
+        drive, window = self.drive, self.window
+        window.resize(1800, 860)
+        window.dictation_dock.show()
+        window.resizeDocks([window.dictation_dock], [620], Qt.Orientation.Horizontal)
+        window.splitter.setSizes([330, 850])
+        panel = window.dictation
+        panel.start_recording()
+        drive.until(lambda: len(panel.editor.toPlainText().split()) > 40, 180, "dictated text")
+        self.shot(window, "dictation")
+        panel.stop_recording()
+        drive.until(lambda: not panel.is_recording, 60, "dictation to stop")
+        window.dictation_dock.hide()
+
+    def administration(self) -> None:
+        drive = self.drive
+        self.window.open_admin()
+        admin = self.window.admin
+        admin.resize(1100, 680)
+        admin.tabs.setCurrentWidget(admin.audit_tab)
+        admin.audit_tab.verify()
+        drive.until(lambda: admin.audit_tab.model.rowCount() > 0, 60, "audit entries")
+        drive.settle(1)
+        self.shot(admin, "audit")
+        admin.tabs.setCurrentWidget(admin.models_tab)
+        drive.until(lambda: admin.models_tab.table.rowCount() > 0, 60, "the model list")
+        self.shot(admin, "models")
+        admin.tabs.setCurrentWidget(admin.settings_tab)
+        drive.until(lambda: admin.settings_tab.fields != {}, 60, "the settings")
+        self.shot(admin, "settings")
+        admin.close()
+
+
 def render_all(out_dir: Path, samples: Path | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop import theme
@@ -72,8 +177,7 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
     from desktop.engine_link import EngineLink
     from desktop.first_run import FirstRunWizard
     from desktop.main_window import MainWindow
-    from desktop.qt import Qt, QtCore, QtWidgets
-    from engine import protocol as p
+    from desktop.qt import QtCore, QtWidgets
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
@@ -83,108 +187,29 @@ def render_all(out_dir: Path, samples: Path | None = None) -> int:
     settings = QtCore.QSettings(str(work / "desktop.ini"), QtCore.QSettings.Format.IniFormat)
     wav = dictation_wav()
     link = EngineLink(work / "data")
-    written: list[str] = []
-
-    def shot(widget, name: str) -> None:
-        drive.settle()
-        widget.grab().save(str(out_dir / f"{name}.png"))
-        written.append(name)
-
     try:
+        tour = _Tour(drive, out_dir, link)
         wizard = FirstRunWizard(work / "data", lambda _d: link)
         wizard.resize(720, 480)
         wizard.show()
         wizard.next()
         wizard.admin.name.setText(ADMIN)
-        shot(wizard, "first_run")
+        tour.shot(wizard, "first_run")
         wizard.close()
-
-        window = MainWindow(link, settings, dictation_source=(
+        tour.window = window = MainWindow(link, settings, dictation_source=(
             (lambda _device: WavFileSource(wav, speed=1.0)) if wav else None))
         window.resize(1366, 860)
         window.show()
-        link.start()
-        drive.until(lambda: link.running, 120, "the engine to start")
-        created: list[object] = []
-        link.call(p.InitStore(admin=ADMIN, password=PASSWORD)).success(created.append).run()
-        drive.until(lambda: bool(created), 60, "the store to be created")
-        link.forget_credentials()
-        window.login.set_engine_ready(True)
-        window.login.username.setText(ADMIN)
-        shot(window, "login")
-
-        window.login.password.setText(PASSWORD)
-        window.login.submit()
-        drive.until(lambda: window.user is not None, 60, "sign-in")
-        patient, others = sample_files(samples)
-        window.home.one_record.setChecked(True)
-        window.home.drop_zone.take(patient)
-        drive.until(lambda: len(window.jobs.job_ids()) >= len(patient), 60, "the jobs to queue")
-        window.home.one_record.setChecked(False)
-        window.home.drop_zone.take(others)
-        total = len(patient) + len(others)
-        drive.until(lambda: len(window.jobs.job_ids()) >= total, 60, "the jobs to queue")
-        shot(window, "main_jobs")
-        drive.until(lambda: not window.jobs.open_job_ids(), 600, "the jobs to finish")
-        window.refresh()  # the list as it stands after the last job, not a moment before
-        drive.settle(1)
-        drive.until(lambda: window.records.tree.topLevelItemCount() > 0, 30, "the records")
-
-        tree = window.records.tree
-        record = max((tree.topLevelItem(i) for i in range(tree.topLevelItemCount())),
-                     key=lambda item: item.childCount())  # the patient's record
-        record.setExpanded(True)
-        note = next((record.child(i) for i in range(record.childCount())
-                     if record.child(i).text(0).endswith("clinic_note.txt")), record.child(0))
-        tree.setCurrentItem(note)
-        drive.until(lambda: window.document.legend.layout().count() > 1, 60, "the document")
-        shot(window, "document_phi")
-        window.document.tabs.setCurrentIndex(1)  # the extraction is read with its tab
-        drive.until(lambda: window.document.clinical.tables["problem"].rowCount() > 0, 60,
-                    "the clinical data")
-        shot(window, "clinical_data")
-
-        window.document.tabs.setCurrentIndex(3)
-        window.document.summary.start()
-        drive.until(lambda: window.document.summary.job_id is not None, 60, "the summary job")
-        drive.until(lambda: window.document.summary.job_id is None, 600, "the summary")
-        drive.until(lambda: bool(window.document.summary.result.toPlainText()), 60,
-                    "the summary text: " + window.document.summary.state.text())
-        shot(window, "summary")
-
+        tour.sign_in()
+        tour.process(samples)
+        tour.patient_record()
         if wav is not None:
-            window.resize(1800, 860)
-            window.dictation_dock.show()
-            window.resizeDocks([window.dictation_dock], [620], Qt.Orientation.Horizontal)
-            window.splitter.setSizes([330, 850])
-            panel = window.dictation
-            panel.start_recording()
-            drive.until(lambda: len(panel.editor.toPlainText().split()) > 40, 180,
-                        "dictated text")
-            shot(window, "dictation")
-            panel.stop_recording()
-            drive.until(lambda: not panel.is_recording, 60, "dictation to stop")
-            window.dictation_dock.hide()
-
-        window.open_admin()
-        admin = window.admin
-        admin.resize(1100, 680)
-        admin.tabs.setCurrentWidget(admin.audit_tab)
-        admin.audit_tab.verify()
-        drive.until(lambda: admin.audit_tab.model.rowCount() > 0, 60, "audit entries")
-        drive.settle(1)
-        shot(admin, "audit")
-        admin.tabs.setCurrentWidget(admin.models_tab)
-        drive.until(lambda: admin.models_tab.table.rowCount() > 0, 60, "the model list")
-        shot(admin, "models")
-        admin.tabs.setCurrentWidget(admin.settings_tab)
-        drive.until(lambda: admin.settings_tab.fields != {}, 60, "the settings")
-        shot(admin, "settings")
-        admin.close()
+            tour.dictation()
+        tour.administration()
         window.close_quietly()
     finally:
         link.stop()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"wrote {len(written)} screenshots to {out_dir}: {', '.join(written)}",
+    print(f"wrote {len(tour.written)} screenshots to {out_dir}: {', '.join(tour.written)}",
           file=sys.stderr)
     return 0

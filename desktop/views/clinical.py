@@ -5,9 +5,8 @@ cell (a moved date) are marked as in the document view."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from desktop.theme import hint_colour, is_dark, phi_colour
 from desktop.views.phi_text import STAND_INS, TAGS, type_name
 from desktop.views.summary import StandInMarker
 from desktop.widgets import fixed_rows, rows_view
+from engine import protocol as p
 from engine.clinical.sections import LABELS
 
 # (entity type, tab title, attribute columns) in the order a clinician reads a chart.
@@ -59,13 +59,12 @@ def section_label(name: str | None) -> str:
     return LABELS.get(name, name.replace("_", " ").capitalize()) if name else "Before any heading"
 
 
-def _name_key(entity: Mapping[str, Any]) -> tuple[str, ...]:
+def _name_key(entity: p.ClinicalEntity) -> tuple[str, ...]:
     """One fact's identity: its code, else its words (case, spacing and end punctuation
     aside)."""
-    code = entity.get("code")
-    if code:
-        return (str(code.get("system", "")), str(code.get("code", "")))
-    return (re.sub(r"\s+", " ", str(entity.get("text", ""))).strip(" .,;:").lower(),)
+    if entity.code:
+        return (entity.code.system, entity.code.code)
+    return (re.sub(r"\s+", " ", entity.text).strip(" .,;:").lower(),)
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,10 @@ class FactRow:
     """Mentions of one fact: the same name (or code), the same assertion, the same values."""
 
     cells: tuple[str, ...]  # the attribute cells shown
-    mentions: tuple[Mapping[str, Any], ...]  # in reading order; the first names the row
+    mentions: tuple[p.ClinicalEntity, ...]  # in reading order; the first names the row
 
     @property
-    def entity(self) -> Mapping[str, Any]:
+    def entity(self) -> p.ClinicalEntity:
         return self.mentions[0]
 
     def sources(self, documents: Mapping[str, str] | None = None) -> str:
@@ -85,8 +84,8 @@ class FactRow:
         "document 2 (PDF): Medications ×2, Assessment and plan; document 3: Assessment"."""
         by_document: dict[str | None, dict[str, int]] = {}
         for mention in self.mentions:
-            counts = by_document.setdefault(mention.get("document_id"), {})
-            label = section_label(mention.get("section"))
+            counts = by_document.setdefault(mention.document_id, {})
+            label = section_label(mention.section)
             counts[label] = counts.get(label, 0) + 1
         within = ", " if documents else "; "
         parts = []
@@ -98,11 +97,11 @@ class FactRow:
         return "; ".join(parts)
 
     def spellings(self) -> list[str]:
-        return list(dict.fromkeys(str(m.get("text", "")) for m in self.mentions))
+        return list(dict.fromkeys(m.text for m in self.mentions))
 
     def places(self) -> list[tuple[str | None, int, int]]:
         """Where each mention is: its document (None: the one shown), start, end."""
-        return [(m.get("document_id"), m["start"], m["end"]) for m in self.mentions]
+        return [(m.document_id, m.start, m.end) for m in self.mentions]
 
 
 class FactMerger:
@@ -120,17 +119,16 @@ class FactMerger:
         self.columns = columns
         self._rank = {document_id: i for i, document_id in enumerate(documents)}
         # (assertion, name) → the values shown → the mentions, in reading order
-        self._groups: dict[tuple, dict[tuple[str, ...], list[Mapping[str, Any]]]] = {}
+        self._groups: dict[tuple, dict[tuple[str, ...], list[p.ClinicalEntity]]] = {}
         self.mentions = 0
 
-    def place(self, entity: Mapping[str, Any]) -> tuple[int, int]:
-        return self._rank.get(entity.get("document_id"), 0), entity.get("start", 0)
+    def place(self, entity: p.ClinicalEntity) -> tuple[int, int]:
+        return self._rank.get(entity.document_id, 0), entity.start
 
-    def add(self, entities: Sequence[Mapping[str, Any]]) -> FactMerger:
+    def add(self, entities: Sequence[p.ClinicalEntity]) -> FactMerger:
         for entity in entities:
-            attributes = entity.get("attributes") or {}
-            cells = tuple(attribute(attributes, k) for k, _ in self.columns)
-            self._groups.setdefault((entity.get("assertion", "present"), _name_key(entity)),
+            cells = tuple(attribute(entity.attributes, k) for k, _ in self.columns)
+            self._groups.setdefault((entity.assertion, _name_key(entity)),
                                     {}).setdefault(cells, []).append(entity)
         self.mentions += len(entities)
         return self
@@ -148,7 +146,7 @@ class FactMerger:
         return sorted(rows, key=lambda r: self.place(r.entity))
 
 
-def merge_mentions(entities: Sequence[Mapping[str, Any]],
+def merge_mentions(entities: Sequence[p.ClinicalEntity],
                    columns: tuple[tuple[str, str], ...],
                    documents: Sequence[str] = ()) -> list[FactRow]:
     """One row per fact (FactMerger's rules), all at once."""
@@ -156,13 +154,13 @@ def merge_mentions(entities: Sequence[Mapping[str, Any]],
     return merger.add(sorted(entities, key=merger.place)).rows()
 
 
-def code_text(code: Mapping[str, Any] | None) -> str:
+def code_text(code: p.Code | None) -> str:
     if not code:
         return "unmapped"
-    system = str(code.get("system", "")).rstrip("/").rsplit("/", 1)[-1]
+    system = code.system.rstrip("/").rsplit("/", 1)[-1]
     names = {"rxnorm": "RxNorm", "icd-10-cm": "ICD-10-CM", "loinc.org": "LOINC",
              "sct": "SNOMED CT"}
-    return f"{names.get(system.lower(), system)} {code.get('code', '')}"
+    return f"{names.get(system.lower(), system)} {code.code}"
 
 
 # Mentions merged per turn of the event loop (about 30 ms of a slow machine's time).
@@ -225,9 +223,8 @@ class FactModel(QtCore.QAbstractTableModel):
         if row not in self._shown:
             fact = self.rows[row]
             entity = fact.entity
-            assertion = entity.get("assertion", "present")
-            texts = [str(entity.get("text", "")), _ASSERTION_TEXT.get(assertion, assertion),
-                     *fact.cells, code_text(entity.get("code")), fact.sources(self.documents)]
+            texts = [entity.text, _ASSERTION_TEXT.get(entity.assertion, entity.assertion),
+                     *fact.cells, code_text(entity.code), fact.sources(self.documents)]
             self._shown[row] = [
                 self.marker.plain(text) if self.marker and column in self.attribute_columns
                 else (text, ()) for column, text in enumerate(texts)]
@@ -257,7 +254,7 @@ class FactModel(QtCore.QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and replaced and self.marker is not None:
             return QtGui.QBrush(phi_colour(replaced[0], self.marker.dark))
         if role == Qt.ItemDataRole.ForegroundRole and \
-                fact.entity.get("assertion", "present") in _SET_ASIDE:
+                fact.entity.assertion in _SET_ASIDE:
             parent = QtCore.QObject.parent(self)
             if isinstance(parent, QtWidgets.QWidget):
                 return QtGui.QBrush(hint_colour(parent))  # set aside, legible
@@ -296,7 +293,7 @@ class ClinicalTables(QtWidgets.QTabWidget):
         self.tables: dict[str, FactTable] = {}
         self.models: dict[str, FactModel] = {}
         self.mode = TAGS
-        self._stand_ins: Sequence[Mapping[str, str]] = ()
+        self._stand_ins: Sequence[p.StandIn] = ()
         self._shown_marker: StandInMarker | None = None
         self._work: Iterator[None] = iter(())
         self.slices = 0  # turns of the event loop the last long fill took
@@ -314,32 +311,28 @@ class ClinicalTables(QtWidgets.QTabWidget):
             self.models[entity_type] = model
             self.addTab(table, title)
 
-    def show_extraction(self, extraction: Mapping[str, Any] | None,
-                        stand_ins: Sequence[Mapping[str, str]] = ()) -> None:
+    def show_extraction(self, extraction: p.Extraction | None,
+                        stand_ins: Sequence[p.StandIn] = ()) -> None:
         """One document's facts (``stand_ins``: its replaced values, to mark them)."""
-        self._fill(extraction or {}, stand_ins, (), {})
+        extraction = extraction or p.Extraction()
+        self._fill(extraction.entities, extraction.no_known_allergies, stand_ins, (), {})
 
-    def show_record_facts(self, facts: Mapping[str, Any]) -> None:
-        """A record's facts (engine reply to GetRecordFacts): one row per fact across its
-        documents, its sources naming each document."""
-        documents = facts.get("documents") or ()
-        self._fill(facts, facts.get("stand_ins") or (), [d["id"] for d in documents],
-                   {d["id"]: d["source_name"] for d in documents})
+    def show_record_facts(self, facts: p.RecordFacts) -> None:
+        """A record's facts: one row per fact across its documents, its sources naming each
+        document."""
+        self._fill(facts.entities, facts.no_known_allergies, facts.stand_ins,
+                   [d.id for d in facts.documents], {d.id: d.source_name for d in facts.documents})
 
-    def _fill(self, facts: Mapping[str, Any], stand_ins: Sequence[Mapping[str, str]],
+    def _fill(self, entities: p.EntityChunks, nkda: bool, stand_ins: Sequence[p.StandIn],
               order: Sequence[str], names: Mapping[str, str]) -> None:
         """Merged and shown at once when short; a long extraction a slice of mentions per
-        turn of the event loop, so that the window never stalls on it. The entities come as
-        objects (``entities``) or, from the engine, as JSON text in chunks
-        (``entity_chunks``), each decoded in a turn of its own."""
+        turn of the event loop, so that the window never stalls on it. The entities come
+        from the engine as JSON text in chunks, each decoded in a turn of its own."""
         self._filling.stop()
         self._stand_ins = stand_ins
         self._shown_marker = self._marker()
-        chunks: Sequence[str | Sequence[Mapping[str, Any]]] = facts.get(
-            "entity_chunks", [facts.get("entities", ())])
-        count = facts.get("entity_count", sum(len(c) for c in chunks if not isinstance(c, str)))
-        work = self._merge(chunks, bool(facts.get("no_known_allergies")), order, names)
-        if count <= FILL_SLICE:
+        work = self._merge(entities.decoded(), nkda, order, names)
+        if entities.count <= FILL_SLICE:
             for _ in work:
                 pass
             return
@@ -350,14 +343,14 @@ class ClinicalTables(QtWidgets.QTabWidget):
             self.setTabText(index, f"{title} (…)")
         self._filling.start()
 
-    def _merge(self, chunks: Sequence[str | Sequence[Mapping[str, Any]]], nkda: bool,
+    def _merge(self, chunks: Iterable[Sequence[p.ClinicalEntity]], nkda: bool,
                order: Sequence[str], names: Mapping[str, str]) -> Iterator[None]:
         """The fill as steps: each decodes one chunk, merges at most FILL_SLICE mentions or
         fills one table."""
-        by_type: dict[str, list[Mapping[str, Any]]] = {}
+        by_type: dict[str, list[p.ClinicalEntity]] = {}
         for chunk in chunks:
-            for entity in json.loads(chunk) if isinstance(chunk, str) else chunk:
-                by_type.setdefault(entity.get("type", ""), []).append(entity)
+            for entity in chunk:
+                by_type.setdefault(entity.type, []).append(entity)
             yield
         for index, (entity_type, title, columns) in enumerate(_TABLES):
             merger = FactMerger(columns, order)

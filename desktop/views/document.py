@@ -63,9 +63,9 @@ class FhirPanel(QtWidgets.QWidget):
             .success(self._built).failure(self._refused) \
             .always(lambda: self.show_button.setEnabled(True)).run()
 
-    def _built(self, bundle: Mapping[str, Any]) -> None:
-        self.text.setPlainText(json.dumps(bundle, indent=2))
-        self.state.setText(f"{len(bundle.get('entry', ()))} resources, FHIR R4 Bundle")
+    def _built(self, bundle: p.ExportResult) -> None:
+        self.text.setPlainText(json.dumps(bundle.content, indent=2))
+        self.state.setText(f"{bundle.entries} resources, FHIR R4 Bundle")
         self.save_button.setEnabled(True)
 
     def _refused(self, error: p.ErrorInfo) -> None:
@@ -158,29 +158,28 @@ class DocumentView(QtWidgets.QWidget):
         self.summary.set_record(record_id)
         self.tabs.setCurrentIndex(SUMMARY_TAB)
 
-    def _show(self, content: Mapping[str, Any]) -> None:
-        meta = content["meta"]
-        if meta["id"] != self.document_id:
+    def _show(self, content: p.DocumentContent) -> None:
+        meta = content.meta
+        if meta.id != self.document_id:
             return  # the user moved on while it loaded
-        self.heading.setText(meta["source_name"])
-        ocr = f", {meta['ocr_pages']} read by OCR" if meta["ocr_pages"] else ""
-        self.facts.setText(f"{meta['kind'].upper()} · {meta['page_count']} page(s){ocr} · "
-                           f"record {meta['record_id']} · added "
-                           f"{local_time(meta['created_at'])}")
-        text = content.get("scrubbed_text")
-        if text is None:
-            self.pages.set_document("The text of this document was withheld.", [], [])
+        self.heading.setText(meta.source_name)
+        ocr = f", {meta.ocr_pages} read by OCR" if meta.ocr_pages else ""
+        self.facts.setText(f"{meta.kind.upper()} · {meta.page_count} page(s){ocr} · "
+                           f"record {meta.record_id} · added {local_time(meta.created_at)}")
+        if content.scrubbed_text is None:
+            self.pages.set_document("The text of this document was withheld.", p.PhiSpans(),
+                                    ())
             self.legend.show_counts(self._counts)
         else:
-            self._counts = self.pages.set_document(
-                text, content.get("phi_spans") or [], content.get("pages") or [])
+            self._counts = self.pages.set_document(content.scrubbed_text, content.phi_spans,
+                                                   content.pages)
             self.legend.show_counts(self._counts, self.text.mode)
         self.legend.show()
-        self._shown = meta["id"]
+        self._shown = meta.id
         self._tab_shown(self.tabs.currentIndex())
-        self.fhir.set_target(meta["id"])
-        self.summary.set_record(meta["record_id"])
-        if self._pending_jump is not None and self._pending_jump[0] == meta["id"]:
+        self.fhir.set_target(meta.id)
+        self.summary.set_record(meta.record_id)
+        if self._pending_jump is not None and self._pending_jump[0] == meta.id:
             self.show_span(*self._pending_jump[1:])
         self._pending_jump = None
 
@@ -235,13 +234,12 @@ class DocumentView(QtWidgets.QWidget):
         self.link.call(p.GetDocument(document_id=target, part="facts")) \
             .success(self._show_extraction).failure(self._extraction_refused).run()
 
-    def _show_extraction(self, content: Mapping[str, Any]) -> None:
-        if content["meta"]["id"] == self._clinical_for:
-            self.clinical.show_extraction(content.get("extraction"),
-                                          content.get("stand_ins") or ())
+    def _show_extraction(self, content: p.DocumentContent) -> None:
+        if content.meta.id == self._clinical_for:
+            self.clinical.show_extraction(content.extraction, content.stand_ins)
 
-    def _show_record_facts(self, facts: Mapping[str, Any]) -> None:
-        if facts["record_id"] == self._clinical_for:
+    def _show_record_facts(self, facts: p.RecordFacts) -> None:
+        if facts.record_id == self._clinical_for:
             self.clinical.show_record_facts(facts)
 
     def _extraction_refused(self, error: p.ErrorInfo) -> None:

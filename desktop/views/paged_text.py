@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.views.phi_text import PhiTextView
+from engine import protocol as p
 
 # A source page longer than this (a text file without form feeds is one page) is cut into
 # parts at line ends, so that formatting one view page stays far below a frame's time.
@@ -36,10 +36,10 @@ class ViewPage:
         return where if self.parts == 1 else f"{where} (part {self.part} of {self.parts})"
 
 
-def _source_pages(length: int, pages: Sequence[Mapping[str, Any]]) -> list[tuple[int, int, int]]:
+def _source_pages(length: int, pages: Sequence[p.Page]) -> list[tuple[int, int, int]]:
     """The engine's pages as ``(number, start, end)``; one page when they are missing or do
     not describe this text (then nothing of the text can be hidden between pages)."""
-    bounds = [(int(p["number"]), int(p["start"]), int(p["end"])) for p in pages]
+    bounds = [(page.number, page.start, page.end) for page in pages]
     ordered = all(0 <= s <= e <= length for _, s, e in bounds) and all(
         a[2] <= b[1] for a, b in itertools.pairwise(bounds))
     if not bounds or not ordered:
@@ -47,7 +47,7 @@ def _source_pages(length: int, pages: Sequence[Mapping[str, Any]]) -> list[tuple
     return bounds
 
 
-def _cuts(text: str, start: int, end: int, spans: Sequence[Mapping[str, Any]],
+def _cuts(text: str, start: int, end: int, spans: p.PhiSpans,
           span_starts: Sequence[int]) -> list[int]:
     """Where to cut ``text[start:end]`` into parts of at most about MAX_PAGE_CHARS: after a
     line end when there is one, never inside a PHI span (the highlight stays whole)."""
@@ -57,17 +57,15 @@ def _cuts(text: str, start: int, end: int, spans: Sequence[Mapping[str, Any]],
         cut = text.rfind("\n", at + MAX_PAGE_CHARS // 2, at + MAX_PAGE_CHARS) + 1 or \
             at + MAX_PAGE_CHARS
         i = bisect.bisect_right(span_starts, cut - 1) - 1
-        if i >= 0 and spans[i]["start"] < cut < spans[i]["end"]:
-            cut = spans[i]["end"]
+        if i >= 0 and spans[i].start < cut < spans[i].end:
+            cut = spans[i].end
         cuts.append(min(cut, end))
     return [*cuts, end]
 
 
-def view_pages(text: str, pages: Sequence[Mapping[str, Any]],
-               spans: Sequence[Mapping[str, Any]]) -> list[ViewPage]:
-    """The source pages, each cut into parts when it is too long to format at once.
-    ``spans`` are sorted by start."""
-    span_starts = [span["start"] for span in spans]
+def view_pages(text: str, pages: Sequence[p.Page], spans: p.PhiSpans) -> list[ViewPage]:
+    """The source pages, each cut into parts when it is too long to format at once."""
+    span_starts = spans.starts
     out: list[ViewPage] = []
     for number, start, end in _source_pages(len(text), pages):
         cuts = _cuts(text, start, end, spans, span_starts)
@@ -83,7 +81,7 @@ class PagedPhiText(QtWidgets.QWidget):
         super().__init__(parent)
         self.view = PhiTextView()
         self._text = ""
-        self._spans: list[Mapping[str, Any]] = []
+        self._spans = p.PhiSpans()
         self._span_starts: list[int] = []
         self._pages: list[ViewPage] = []
         self._page_starts: list[int] = []
@@ -149,14 +147,15 @@ class PagedPhiText(QtWidgets.QWidget):
 
     def clear(self) -> None:
         """Nothing shown and nothing kept: no earlier text can appear under a new heading."""
-        self.set_document("", [], [])
+        self.set_document("", p.PhiSpans(), ())
 
-    def set_document(self, text: str, spans: Sequence[Mapping[str, Any]],
-                     pages: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-        """Keep the text, show its first page; returns the count per PHI type (whole text)."""
+    def set_document(self, text: str, spans: p.PhiSpans,
+                     pages: Sequence[p.Page]) -> dict[str, int]:
+        """Keep the text, show its first page; returns the count per PHI type (whole text).
+        The spans stay rows (``PhiSpans``): only a page's are made objects, when shown."""
         self._text = text
-        self._spans = sorted(spans, key=lambda s: s["start"])
-        self._span_starts = [s["start"] for s in self._spans]
+        self._spans = spans
+        self._span_starts = spans.starts
         self._pages = view_pages(text, pages, self._spans) if text else []
         self._page_starts = [page.start for page in self._pages]
         self._source_count = len({page.number for page in self._pages})
@@ -166,9 +165,7 @@ class PagedPhiText(QtWidgets.QWidget):
         self.number.blockSignals(False)
         self.of.setText(f"of {len(self._pages)}")
         self.navigation.setVisible(len(self._pages) > 1)
-        counts: dict[str, int] = {}
-        for span in self._spans:
-            counts[span["type"]] = counts.get(span["type"], 0) + 1
+        counts = spans.counts()
         if self._pages:
             self.show_page(0)
         else:
@@ -193,14 +190,14 @@ class PagedPhiText(QtWidgets.QWidget):
         self.next.setEnabled(index < len(self._pages) - 1)
         self.where.setText(page.label(self._source_count))
 
-    def _page_spans(self, page: ViewPage) -> list[Mapping[str, Any]]:
+    def _page_spans(self, page: ViewPage) -> list[p.PhiSpan]:
         # Spans never overlap, so those reaching into the page start at most one span early.
         first = max(0, bisect.bisect_left(self._span_starts, page.start) - 1)
         last = bisect.bisect_left(self._span_starts, page.end)
-        return [{**span, "start": max(span["start"], page.start) - page.start,
-                 "end": min(span["end"], page.end) - page.start}
+        return [p.PhiSpan(span.type, max(span.start, page.start) - page.start,
+                          min(span.end, page.end) - page.start)
                 for span in self._spans[first:last]
-                if span["end"] > page.start and span["start"] < page.end]
+                if span.end > page.start and span.start < page.end]
 
     def page_of(self, offset: int) -> int:
         """The index of the page holding ``offset`` of the document's text."""

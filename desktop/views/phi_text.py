@@ -13,10 +13,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from operator import attrgetter
 
 from desktop.qt import Qt, QtCore, QtGui, QtWidgets
 from desktop.theme import PHI_COLOURS, is_dark, phi_colour
+from engine import protocol as p
 
 _TYPE_NAMES = {"NAME": "Name", "DATE": "Date", "LOCATION": "Place or address",
                "PHONE": "Phone", "FAX": "Fax", "EMAIL": "E-mail", "SSN": "Social Security no.",
@@ -61,7 +62,7 @@ def shown_value(phi_type: str, value: str, mode: str) -> str:
 class ShownSpan:
     """One replaced value: where it is in the stored text and where in the shown text."""
 
-    span: Mapping[str, Any]
+    span: p.PhiSpan
     start: int
     end: int
 
@@ -73,7 +74,7 @@ class Shown:
 
     @cached_property
     def _stored_starts(self) -> list[int]:
-        return [s.span["start"] for s in self.spans]
+        return [s.span.start for s in self.spans]
 
     @cached_property
     def _shown_starts(self) -> list[int]:
@@ -86,9 +87,9 @@ class Shown:
         if i < 0:
             return stored
         s = self.spans[i]
-        if stored < s.span["end"]:
-            return s.start if stored == s.span["start"] else s.end
-        return s.end + stored - s.span["end"]
+        if stored < s.span.end:
+            return s.start if stored == s.span.start else s.end
+        return s.end + stored - s.span.end
 
     def stored_position(self, shown: int) -> int:
         i = bisect.bisect_right(self._shown_starts, shown) - 1
@@ -96,23 +97,26 @@ class Shown:
             return shown
         s = self.spans[i]
         if shown < s.end:
-            return s.span["start"]
-        return s.span["end"] + shown - s.end
+            return s.span.start
+        return s.span.end + shown - s.end
 
 
-def render(text: str, spans: Sequence[Mapping[str, Any]], mode: str) -> Shown:
+_BY_START = attrgetter("start")
+
+
+def render(text: str, spans: Sequence[p.PhiSpan], mode: str) -> Shown:
     """The text as shown in ``mode``, with where each span went (spans must not overlap)."""
     out: list[str] = []
     shown: list[ShownSpan] = []
     cursor = length = 0
-    for span in sorted(spans, key=lambda s: s["start"]):
-        out.append(text[cursor:span["start"]])
-        length += span["start"] - cursor
-        value = shown_value(span["type"], text[span["start"]:span["end"]], mode)
+    for span in sorted(spans, key=_BY_START):
+        out.append(text[cursor:span.start])
+        length += span.start - cursor
+        value = shown_value(span.type, text[span.start:span.end], mode)
         shown.append(ShownSpan(span, length, length + len(value)))
         out.append(value)
         length += len(value)
-        cursor = span["end"]
+        cursor = span.end
     out.append(text[cursor:])
     return Shown("".join(out), tuple(shown))
 
@@ -188,20 +192,20 @@ class PhiTextView(QtWidgets.QTextBrowser):
         self.mode = TAGS
         self._text = ""
         self._starts: list[int] = []
-        self._spans: list[Mapping[str, Any]] = []
+        self._spans: list[p.PhiSpan] = []
         self.shown = Shown("", ())
 
-    def show_text(self, text: str, spans: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    def show_text(self, text: str, spans: Sequence[p.PhiSpan]) -> dict[str, int]:
         """Show the text and highlight the spans; returns the count per PHI type."""
         self._text = text
-        self._spans = sorted(spans, key=lambda s: s["start"])
-        self._starts = [s["start"] for s in self._spans]
+        self._spans = sorted(spans, key=_BY_START)
+        self._starts = [s.start for s in self._spans]
         self.shown = render(text, self._spans, self.mode)
         self.setPlainText(self.shown.text)
         dark = is_dark(QtWidgets.QApplication.instance())
         counts: dict[str, int] = {}
         for placed in self.shown.spans:
-            phi_type = placed.span["type"]
+            phi_type = placed.span.type
             counts[phi_type] = counts.get(phi_type, 0) + 1
             cursor = QtGui.QTextCursor(self.document())
             cursor.setPosition(placed.start)
@@ -215,9 +219,9 @@ class PhiTextView(QtWidgets.QTextBrowser):
         self.mode = mode if mode in (TAGS, STAND_INS) else TAGS
         return self.show_text(self._text, self._spans)
 
-    def span_at(self, position: int) -> Mapping[str, Any] | None:
+    def span_at(self, position: int) -> p.PhiSpan | None:
         i = bisect.bisect_right(self._starts, position) - 1
-        if i >= 0 and self._spans[i]["start"] <= position < self._spans[i]["end"]:
+        if i >= 0 and self._spans[i].start <= position < self._spans[i].end:
             return self._spans[i]
         return None
 
@@ -239,7 +243,7 @@ class PhiTextView(QtWidgets.QTextBrowser):
             position = self.cursorForPosition(help_event.pos()).position()
             span = self.span_at(self.shown.stored_position(position))
             if span is not None:
-                name = type_name(span["type"])
+                name = type_name(span.type)
                 QtWidgets.QToolTip.showText(
                     help_event.globalPos(),
                     f"Stand-in {name.lower()}, invented: not the patient's" if (

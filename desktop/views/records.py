@@ -3,8 +3,7 @@ patient's MRN (the engine keeps only a keyed hash of it) and named by a free lab
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from desktop.engine_link import EngineLink
 from desktop.messages import describe
@@ -34,9 +33,9 @@ def mrn_field(placeholder: str, name: str, tip: str) -> QtWidgets.QLineEdit:
     return line
 
 
-def record_title(record: Mapping[str, Any]) -> str:
+def record_title(record: p.RecordInfo) -> str:
     """A record's name in lists: its label when one is set, else its pseudonym."""
-    return record.get("label") or record.get("pseudonym") or record["id"]
+    return record.label or record.pseudonym or record.id
 
 
 class RecordsPanel(QtWidgets.QWidget):
@@ -102,46 +101,46 @@ class RecordsPanel(QtWidgets.QWidget):
                                               "MRN, to find it again", self.ask_mrn)
         self.mrn.returnPressed.connect(self.find_mrn)
         self._records: dict[str, QtWidgets.QTreeWidgetItem] = {}
-        self._titles: dict[str, Mapping[str, Any]] = {}
+        self._titles: dict[str, p.RecordInfo] = {}
         self._select_next: str | None = None  # found by MRN before the list had it
 
-    def populate(self, records: Sequence[Mapping[str, Any]],
-                 docs: Sequence[Mapping[str, Any]]) -> None:
+    def populate(self, records: Sequence[p.RecordInfo],
+                 docs: Sequence[p.DocumentInfo]) -> None:
         """Rebuild from the engine's lists, keeping the selection and expanded records."""
         current, self._select_next = self._select_next or self.current_id(), None
         expanded = {rid for rid, item in self._records.items() if item.isExpanded()}
         self.tree.blockSignals(True)
         self.tree.clear()
         self._records, self._titles = {}, {}
-        by_record: dict[str, list[Mapping[str, Any]]] = {}
+        by_record: dict[str, list[p.DocumentInfo]] = {}
         for doc in docs:
-            by_record.setdefault(doc["record_id"], []).append(doc)
+            by_record.setdefault(doc.record_id, []).append(doc)
         for record in records:
             item = QtWidgets.QTreeWidgetItem(self.tree)
-            count = record.get("document_count", 0)
+            count = record.document_count
             item.setText(0, record_title(record))
-            linked = " · MRN linked" if record.get("mrn_linked") else ""
-            item.setToolTip(0, f"{record['pseudonym']} · record {record['id']} · "
+            linked = " · MRN linked" if record.mrn_linked else ""
+            item.setToolTip(0, f"{record.pseudonym} · record {record.id} · "
                                f"{count} document(s){linked}")
             item.setText(1, f"{count} doc{'s' if count != 1 else ''}")
-            item.setText(2, local_time(record["created_at"]))
+            item.setText(2, local_time(record.created_at))
             item.setIcon(0, icon("record_folder"))
-            item.setData(0, Qt.ItemDataRole.UserRole, record["id"])
+            item.setData(0, Qt.ItemDataRole.UserRole, record.id)
             item.setData(0, _ROLE_KIND, RECORD)
-            self._records[record["id"]] = item
-            self._titles[record["id"]] = record
-            for doc in by_record.get(record["id"], ()):
+            self._records[record.id] = item
+            self._titles[record.id] = record
+            for doc in by_record.get(record.id, ()):
                 child = QtWidgets.QTreeWidgetItem(item)
-                child.setText(0, doc["source_name"])
-                child.setToolTip(0, f"{doc['source_name']} · {doc['page_count']} page(s), "
-                                    f"{doc['ocr_pages']} read by OCR · {doc['id']}")
-                child.setText(1, _KIND_NAMES.get(doc["kind"], doc["kind"]))
-                child.setData(1, Qt.ItemDataRole.UserRole, doc["kind"])
-                child.setText(2, local_time(doc["created_at"]))
+                child.setText(0, doc.source_name)
+                child.setToolTip(0, f"{doc.source_name} · {doc.page_count} page(s), "
+                                    f"{doc.ocr_pages} read by OCR · {doc.id}")
+                child.setText(1, _KIND_NAMES.get(doc.kind, doc.kind))
+                child.setData(1, Qt.ItemDataRole.UserRole, doc.kind)
+                child.setText(2, local_time(doc.created_at))
                 child.setIcon(0, icon("document"))
-                child.setData(0, Qt.ItemDataRole.UserRole, doc["id"])
+                child.setData(0, Qt.ItemDataRole.UserRole, doc.id)
                 child.setData(0, _ROLE_KIND, DOCUMENT)
-            item.setExpanded(record["id"] in expanded or len(records) <= 8)
+            item.setExpanded(record.id in expanded or len(records) <= 8)
         self.tree.blockSignals(False)
         self.empty.setVisible(not records)
         self._filter()
@@ -225,13 +224,13 @@ class RecordsPanel(QtWidgets.QWidget):
         self.link.call(p.FindRecord(mrn=mrn)).success(self._found) \
             .failure(lambda e: self._say(describe(e))).run()
 
-    def _found(self, record: Mapping[str, Any] | None) -> None:
+    def _found(self, record: p.RecordInfo | None) -> None:
         if record is None:
             self._say("No record is linked to this MRN. Select a record and choose "
                       "“Link MRN…” to link one.")
             return
-        if not self.select(record["id"]):
-            self._select_next = record["id"]  # added since the list was loaded
+        if not self.select(record.id):
+            self._select_next = record.id  # added since the list was loaded
             self.changed.emit()
         self._say(f"Found: {record_title(record)}.")
 
@@ -239,7 +238,8 @@ class RecordsPanel(QtWidgets.QWidget):
         record_id = self.current_record_id()
         if record_id is None:
             return
-        current = self._titles.get(record_id, {}).get("label") or ""
+        shown = self._titles.get(record_id)
+        current = (shown.label or "") if shown else ""
         label, ok = QtWidgets.QInputDialog.getText(
             self, "Record label", f"{LABEL_WARNING}\n\nLabel (empty to remove):",
             text=current)
@@ -262,7 +262,7 @@ class RecordsPanel(QtWidgets.QWidget):
 
     def link_mrn(self, record_id: str, mrn: str) -> None:
         self.link.call(p.SetRecordMrn(record_id=record_id, mrn=mrn)) \
-            .success(lambda r: self._changed("MRN linked." if r["mrn_linked"] else
+            .success(lambda r: self._changed("MRN linked." if r.mrn_linked else
                                              "MRN unlinked.")) \
             .failure(lambda e: self._say(describe(e))).run()
 

@@ -301,7 +301,7 @@ class SummaryView(QtWidgets.QWidget):
         if self.with_model:
             record_id = self.record_id
             self.link.call(p.GetRecordFacts(record_id=record_id, entities=False)) \
-                .success(lambda facts: self.mark_stream(facts["stand_ins"])
+                .success(lambda facts: self.mark_stream(facts.stand_ins)
                          if record_id == self.record_id else None) \
                 .failure(lambda _e: None).run()  # the stream stays hidden; the summary comes
 

@@ -131,8 +131,9 @@ JOBS = Command("jobs", lambda s: s.ask(p.ListJobs(limit=s.args.limit)),
 
 def _export(s: Session) -> int:
     s.login()
-    data = s.client.request(p.Export(target_id=s.args.target, fmt=s.args.format))
-    text = json.dumps(data, indent=2)
+    result: p.ExportResult = s.client.request(p.Export(target_id=s.args.target,
+                                                       fmt=s.args.format))
+    text = json.dumps(result.content, indent=2)
     if s.args.output:
         write_private(s.args.output, text + "\n")
     else:

@@ -2,42 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from engine import protocol as p
 from engine.clinical import ClinicalExtraction, to_fhir_bundle
 from engine.errors import InvalidRequest
-from engine.handlers.replies import entity_chunks
 from engine.store import documents, records, stand_ins
 
 if TYPE_CHECKING:
     from engine.service import EngineService
 
 
-def list_documents(engine: EngineService, req: p.ListDocuments) -> list[dict[str, Any]]:
+def list_documents(engine: EngineService, req: p.ListDocuments) -> list[p.DocumentInfo]:
     with engine.require(p.Permission.DOCUMENT_LIST).read() as conn:
-        return [asdict(m) for m in documents.list_meta(conn, req.record_id)]
+        return documents.list_meta(conn, req.record_id)
 
 
-def get_document(engine: EngineService, req: p.GetDocument) -> dict[str, Any]:
+def get_document(engine: EngineService, req: p.GetDocument) -> p.DocumentContent:
     facts = req.part == "facts"
     if req.part not in documents.CONTENT_PARTS and not facts:
         raise InvalidRequest("part must be all, text, extraction or facts")
-    part = "extraction" if facts else req.part
     session = engine.require(p.Permission.DOCUMENT_READ, "document", req.document_id)
-    value = session.audited_read("document", req.document_id,
-                                 lambda conn, doc_id: documents.get_content(conn, doc_id, part))
+    with session.audited("document.read", "document", req.document_id,
+                         phi_accessed=True) as conn:
+        stored = documents.get_content(conn, req.document_id, "extraction" if facts else req.part)
+    replaced = ()
     if facts:  # for tables that mark replaced values (a moved date)
-        extraction = dict(value["extraction"] or {})
-        value["extraction"] = {**extraction, **entity_chunks(extraction.pop("entities", ()))}
         with session.read() as conn:
-            value["stand_ins"] = [asdict(s) for s in stand_ins.of_documents(
-                conn, [req.document_id])]
-    return value
+            replaced = tuple(stand_ins.of_documents(conn, [req.document_id]))
+    return p.DocumentContent(
+        stored.meta, stored.scrubbed_text, p.PhiSpans.from_plain(stored.phi_spans),
+        tuple(map(p.Page.from_plain, stored.pages)),
+        None if stored.extraction is None else p.Extraction.from_plain(stored.extraction),
+        replaced)
 
 
-def export(engine: EngineService, req: p.Export) -> dict[str, Any]:
+def export(engine: EngineService, req: p.Export) -> p.ExportResult:
     """A document's or record's extracted data as FHIR R4 or JSON (audited, PHI-free:
     everything in it comes from scrubbed text)."""
     if req.fmt not in ("fhir", "json"):
@@ -53,15 +53,17 @@ def export(engine: EngineService, req: p.Export) -> dict[str, Any]:
         session.audit(conn, "export", "export", req.target_id, phi_accessed=True,
                       request_data={"format": req.fmt, "documents": len(doc_ids)})
     if req.fmt == "json":
-        return {"documents": [{"document_id": c.meta.id, "record_id": c.meta.record_id,
-                               "extraction": c.extraction} for c in contents]}
+        return p.ExportResult(req.fmt, {"documents": [
+            {"document_id": c.meta.id, "record_id": c.meta.record_id,
+             "extraction": c.extraction} for c in contents]}, len(contents))
     entries: list[dict[str, Any]] = []
     for content in contents:
         extraction = ClinicalExtraction.from_dict(content.extraction or {})
         bundle = to_fhir_bundle(extraction, patient_id=content.meta.record_id,
                                 document_id=content.meta.id)
         entries += bundle["entry"] if not entries else bundle["entry"][1:]
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    return p.ExportResult(req.fmt, {"resourceType": "Bundle", "type": "collection",
+                                    "entry": entries}, len(entries))
 
 
 HANDLERS = {p.ListDocuments: list_documents, p.GetDocument: get_document, p.Export: export}

@@ -6,12 +6,10 @@ label is typed by a person and may hold PHI despite the warning).
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from engine import protocol as p
 from engine.errors import AlreadyExists, InvalidRequest
-from engine.handlers.replies import entity_chunks
 from engine.handlers.scrubbing import site_lexicon_of
 from engine.phi import Scrubber
 from engine.store import documents, records, stand_ins
@@ -20,21 +18,21 @@ if TYPE_CHECKING:
     from engine.service import EngineService
 
 
-def list_records(engine: EngineService, _req: p.ListRecords) -> list[dict[str, Any]]:
+def list_records(engine: EngineService, _req: p.ListRecords) -> list[p.RecordInfo]:
     with engine.require(p.Permission.RECORD_LIST).read() as conn:
-        return [asdict(r) for r in records.list_all(conn)]
+        return records.list_all(conn)
 
 
-def find_record(engine: EngineService, req: p.FindRecord) -> dict[str, Any] | None:
+def find_record(engine: EngineService, req: p.FindRecord) -> p.RecordInfo | None:
     session = engine.require(p.Permission.RECORD_FIND, "record")
     with session.write() as conn:
         found = records.find_by_mrn(conn, req.mrn)
         session.audit(conn, "record.find", "record", found.id if found else None,
                       request_data={"by": "mrn", "found": found is not None})
-    return asdict(found) if found else None
+    return found
 
 
-def set_record_mrn(engine: EngineService, req: p.SetRecordMrn) -> dict[str, Any]:
+def set_record_mrn(engine: EngineService, req: p.SetRecordMrn) -> p.RecordInfo:
     session = engine.require(p.Permission.RECORD_MRN, "record", req.record_id)
     with session.read() as conn:
         linked = records.info(conn, req.record_id).mrn_linked
@@ -49,10 +47,10 @@ def set_record_mrn(engine: EngineService, req: p.SetRecordMrn) -> dict[str, Any]
         session.audit_outcome("record.mrn", exc, resource_type="record",
                               resource_id=req.record_id)
         raise
-    return asdict(info)
+    return info
 
 
-def set_record_label(engine: EngineService, req: p.SetRecordLabel) -> dict[str, Any]:
+def set_record_label(engine: EngineService, req: p.SetRecordLabel) -> p.RecordInfo:
     session = engine.require(p.Permission.RECORD_LABEL, "record", req.record_id)
     label = records.clean_label(req.label)
     found = Scrubber(site=site_lexicon_of(session.store)).detect(label) if label else []
@@ -66,10 +64,10 @@ def set_record_label(engine: EngineService, req: p.SetRecordLabel) -> dict[str, 
         info = records.set_label(conn, req.record_id, label or "")
         session.audit(conn, "record.label", "record", req.record_id,
                       request_data={"labelled": info.label is not None})
-    return asdict(info)
+    return info
 
 
-def get_record_facts(engine: EngineService, req: p.GetRecordFacts) -> dict[str, Any]:
+def get_record_facts(engine: EngineService, req: p.GetRecordFacts) -> p.RecordFacts:
     """Every document's facts in one reply and one audit entry (counts only): the record's
     clinical tables merge them."""
     session = engine.require(p.Permission.DOCUMENT_READ, "record", req.record_id)
@@ -85,11 +83,8 @@ def get_record_facts(engine: EngineService, req: p.GetRecordFacts) -> dict[str, 
         replaced = stand_ins.of_documents(conn, [m.id for m in metas])
         session.audit(conn, "record.facts", "record", req.record_id, phi_accessed=True,
                       request_data={"documents": len(metas), "entities": len(entities)})
-    return {"record_id": req.record_id, **entity_chunks(entities),
-            "no_known_allergies": no_known_allergies,
-            "documents": [{"id": m.id, "source_name": m.source_name, "kind": m.kind,
-                           "created_at": m.created_at} for m in metas],
-            "stand_ins": [asdict(s) for s in replaced]}
+    return p.RecordFacts(req.record_id, p.EntityChunks.of(entities), no_known_allergies,
+                         tuple(metas), tuple(replaced))
 
 
 HANDLERS = {p.ListRecords: list_records, p.FindRecord: find_record,

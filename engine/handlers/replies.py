@@ -2,32 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import fields, is_dataclass
-from typing import Any
-
 from engine import protocol as p
 from engine.store import job_rows
-
-
-def shallow_dict(value: Any) -> dict[str, Any]:
-    """A stored item as a reply: nested dataclasses become dicts, the lists and dicts just
-    read from the store are passed as they are (``asdict`` copies them deeply, which for a
-    long document's 15,000 PHI spans took longer than the read itself)."""
-    return {f.name: shallow_dict(v) if is_dataclass(v := getattr(value, f.name)) else v
-            for f in fields(value)}
-
-
-ENTITY_CHUNK = 1000
-
-
-def entity_chunks(entities: list[dict[str, Any]]) -> dict[str, Any]:
-    """Entities as JSON text, ENTITY_CHUNK to a string: a window decodes one string per
-    turn of its event loop. Tens of thousands of them as objects would be decoded at once by
-    the client's reader thread, holding the window's interpreter for as long (0.4 s)."""
-    return {"entity_count": len(entities),
-            "entity_chunks": [json.dumps(entities[at:at + ENTITY_CHUNK])
-                              for at in range(0, len(entities), ENTITY_CHUNK)]}
 
 
 def job_info(job: job_rows.JobRow) -> p.JobInfo:

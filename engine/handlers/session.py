@@ -4,11 +4,10 @@ audit row that goes with each change (written in the change's own transaction)."
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.errors import HntaiError, PermissionDenied
-from engine.handlers.replies import shallow_dict
 from engine.permissions import require
 from engine.protocol import Permission
 from engine.store import Store, audit
@@ -54,14 +53,6 @@ class Session:
         with self.write() as conn:
             yield conn
             self.audit(conn, action, resource_type, resource_id, **fields)
-
-    def audited_read(self, resource_type: str, resource_id: str,
-                     fetch: Callable[[Any, str], Any]) -> dict[str, Any]:
-        """Read PHI-bearing content and record the read in the same transaction."""
-        with self.audited(f"{resource_type}.read", resource_type, resource_id,
-                          phi_accessed=True) as conn:
-            value = fetch(conn, resource_id)
-        return shallow_dict(value)
 
     def audit_denied(self, action: str, resource_type: str | None, resource_id: str | None,
                      exc: PermissionDenied) -> None:

@@ -10,27 +10,14 @@ from typing import Any
 
 from engine.clock import utc_now_iso
 from engine.errors import NotFound
+from engine.protocol import DocumentInfo
 
 
 @dataclass(frozen=True)
-class DocumentMeta:
-    id: str
-    record_id: str
-    job_id: str | None
-    source_name: str
-    sha256: str
-    kind: str
-    mime: str
-    size_bytes: int
-    page_count: int
-    ocr_pages: int
-    status: str
-    created_at: str
+class StoredContent:
+    """A document's content as stored (JSON rows); a reply is protocol.DocumentContent."""
 
-
-@dataclass(frozen=True)
-class DocumentContent:
-    meta: DocumentMeta
+    meta: DocumentInfo
     scrubbed_text: str | None
     phi_spans: Sequence[Mapping[str, Any]]
     pages: Sequence[Mapping[str, Any]]
@@ -79,11 +66,11 @@ def insert(conn, doc: NewDocument) -> str:
     return doc_id
 
 
-def get_meta(conn, doc_id: str) -> DocumentMeta:
+def get_meta(conn, doc_id: str) -> DocumentInfo:
     row = conn.execute(f"SELECT {_META} FROM documents WHERE id = ?", (doc_id,)).fetchone()
     if row is None:
         raise NotFound("no such document", {"document_id": doc_id})
-    return DocumentMeta(*row)
+    return DocumentInfo(*row)
 
 
 # What each part of a document's content reads; the others come back empty.
@@ -94,24 +81,24 @@ CONTENT_PARTS = {
 }
 
 
-def get_content(conn, doc_id: str, part: str = "all") -> DocumentContent:
+def get_content(conn, doc_id: str, part: str = "all") -> StoredContent:
     meta = get_meta(conn, doc_id)
     text, spans, pages, extraction = conn.execute(
         f"SELECT {CONTENT_PARTS[part]} FROM documents WHERE id = ?", (doc_id,),
     ).fetchone()
-    return DocumentContent(
+    return StoredContent(
         meta, text, json.loads(spans or "[]"), json.loads(pages or "[]"),
         json.loads(extraction) if extraction else None,
     )
 
 
-def list_meta(conn, record_id: str | None = None, limit: int = 500) -> list[DocumentMeta]:
+def list_meta(conn, record_id: str | None = None, limit: int = 500) -> list[DocumentInfo]:
     where, params = ("WHERE record_id = ?", (record_id,)) if record_id else ("", ())
     rows = conn.execute(
         f"SELECT {_META} FROM documents {where} ORDER BY created_at DESC LIMIT ?",
         (*params, limit),
     ).fetchall()
-    return [DocumentMeta(*r) for r in rows]
+    return [DocumentInfo(*r) for r in rows]
 
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from engine.clock import utc_now_iso
 from engine.errors import AlreadyExists, InvalidRequest, NotFound
+from engine.protocol import RecordInfo
 
 MRN_KEY = "records.mrn_hmac_key"
 MAX_MRN = 40
@@ -35,18 +36,6 @@ class Record:
     pseudonym: str
     secret: bytes
     created_at: str
-
-
-@dataclass(frozen=True)
-class RecordInfo:
-    """What lists show of a record: never its secret, never an identifier."""
-
-    id: str
-    pseudonym: str
-    label: str | None
-    mrn_linked: bool
-    created_at: str
-    document_count: int
 
 
 def new_id() -> str:

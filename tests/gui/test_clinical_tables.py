@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.views.clinical import ClinicalTables, merge_mentions, section_label
+from engine import protocol as p
 from engine.clinical import extract_clinical
 from engine.clinical.sections import CANONICAL, LABELS
 
@@ -21,8 +22,8 @@ NOTE = (
 
 
 @pytest.fixture(scope="module")
-def extraction() -> dict:
-    return extract_clinical(NOTE).to_dict()
+def extraction() -> p.Extraction:
+    return p.Extraction.from_plain(extract_clinical(NOTE).to_dict())
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def _rows(tables: ClinicalTables, kind: str) -> list[dict[str, str]]:
 
 def test_each_problem_is_one_row_with_its_sources(tables, extraction):
     rows = _rows(tables, "problem")
-    mentions = [e for e in extraction["entities"] if e["type"] == "problem"]
+    mentions = [e for e in extraction.entities.all() if e.type == "problem"]
     assert len(rows) < len(mentions)  # repeated mentions were merged
     present = [r for r in rows if r["Assertion"] == ""]
     assert [(r["Found as"], r["Sources"]) for r in present] == [
@@ -84,9 +85,9 @@ def test_every_section_the_engine_knows_has_plain_words():
 
 
 def test_double_click_walks_through_the_mentions(tables, qtbot, extraction):
-    spans = [(e["start"], e["end"]) for e in extraction["entities"]
-             if e["type"] == "problem" and e["assertion"] == "present"
-             and e["code"] and e["code"]["code"] == "I10"]
+    spans = [(e.start, e.end) for e in extraction.entities.all()
+             if e.type == "problem" and e.assertion == "present"
+             and e.code and e.code.code == "I10"]
     assert len(spans) == 2
     table = tables.tables["problem"]
     row = next(r for r in range(table.rowCount()) if table.text(r, 0) == "hypertension")
@@ -97,19 +98,20 @@ def test_double_click_walks_through_the_mentions(tables, qtbot, extraction):
     assert shown == [*spans, spans[0]]
 
 
+def drug(text: str, start: int, strength: str | None = None,
+         assertion: str = "present") -> p.ClinicalEntity:
+    return p.ClinicalEntity("medication", text, start, start + len(text), assertion,
+                            attributes={"strength": strength} if strength else {})
+
+
 @pytest.mark.parametrize(("entities", "rows"), [
     # a bare mention joins the one dose its drug has ...
-    ([{"text": "Aspirin", "start": 0, "attributes": {"strength": "81 mg"}},
-      {"text": "aspirin.", "start": 50, "attributes": {}}], [("81 mg", 2)]),
+    ([drug("Aspirin", 0, "81 mg"), drug("aspirin.", 50)], [("81 mg", 2)]),
     # ... and stands alone when there are two (which one it meant is unknown)
-    ([{"text": "aspirin", "start": 0, "attributes": {"strength": "81 mg"}},
-      {"text": "aspirin", "start": 20, "attributes": {"strength": "325 mg"}},
-      {"text": "aspirin", "start": 50, "attributes": {}}],
+    ([drug("aspirin", 0, "81 mg"), drug("aspirin", 20, "325 mg"), drug("aspirin", 50)],
      [("81 mg", 1), ("325 mg", 1), ("", 1)]),
     # a negated mention never joins a present one
-    ([{"text": "aspirin", "start": 0, "attributes": {}},
-      {"text": "aspirin", "start": 9, "attributes": {}, "assertion": "negated"}],
-     [("", 1), ("", 1)]),
+    ([drug("aspirin", 0), drug("aspirin", 9, assertion="negated")], [("", 1), ("", 1)]),
 ])
 def test_merging_rules(entities, rows):
     merged = merge_mentions(entities, (("strength", "Strength"),))

@@ -231,7 +231,7 @@ def test_dictation_streams_edits_and_saves_as_a_document(link, call, qtbot, dict
     qtbot.waitUntil(lambda: any(f.job_id == job.id for f in finished), timeout=WAIT_MS)
     assert call(p.GetJob(job_id=job.id)).state == "succeeded"
     documents = call(p.ListDocuments(record_id=job.record_id))
-    assert [d["source_name"] for d in documents] == ["dictation"]
+    assert [d.source_name for d in documents] == ["dictation"]
 
 
 def test_partial_text_is_grey_until_its_final_replaces_it(link, qtbot, tmp_path):

@@ -53,8 +53,8 @@ def test_a_long_page_is_cut_at_line_ends_and_never_inside_a_span():
     text = line * (3 * MAX_PAGE_CHARS // len(line))
     # A span across the place the first cut would take.
     cut = text.rfind("\n", 0, MAX_PAGE_CHARS) + 1
-    spans = [{"type": "NAME", "start": cut - 5, "end": cut + 5}]
-    pages = view_pages(text, [{"number": 1, "start": 0, "end": len(text)}], spans)
+    spans = p.PhiSpans.of([p.PhiSpan("NAME", cut - 5, cut + 5)])
+    pages = view_pages(text, [p.Page(1, 0, len(text))], spans)
     assert len(pages) >= 3
     assert [page.part for page in pages] == list(range(1, len(pages) + 1))
     assert pages[0].end == cut + 5  # moved to the span's end
@@ -65,9 +65,9 @@ def test_a_long_page_is_cut_at_line_ends_and_never_inside_a_span():
 
 
 def test_pages_that_do_not_fit_the_text_become_one_page():
-    assert [(v.start, v.end) for v in view_pages("abc", [
-        {"number": 1, "start": 0, "end": 9}], [])] == [(0, 3)]
-    assert len(view_pages("abcdef", [], [])) == 1
+    assert [(v.start, v.end) for v in view_pages("abc", [p.Page(1, 0, 9)], p.PhiSpans())] == [
+        (0, 3)]
+    assert len(view_pages("abcdef", [], p.PhiSpans())) == 1
 
 
 def test_a_page_gets_its_own_spans_at_page_offsets(qtbot):
@@ -75,14 +75,14 @@ def test_a_page_gets_its_own_spans_at_page_offsets(qtbot):
     qtbot.addWidget(pages)
     text = "Seen by Ann Lee.\n\f\nCall 555-0100 today."
     second = text.index("Call")
-    phone = {"type": "PHONE", "start": second + 5, "end": second + 13}
-    counts = pages.set_document(text, [{"type": "NAME", "start": 8, "end": 15}, phone], [
-        {"number": 1, "start": 0, "end": 16}, {"number": 2, "start": second, "end": len(text)}])
+    phone = p.PhiSpan("PHONE", second + 5, second + 13)
+    counts = pages.set_document(text, p.PhiSpans.of([phone, p.PhiSpan("NAME", 8, 15)]),
+                                [p.Page(1, 0, 16), p.Page(2, second, len(text))])
     assert counts == {"NAME": 1, "PHONE": 1}
     assert pages.view.toPlainText() == "Seen by [NAME]."  # replaced values shown as tags
     pages.next.click()
     assert pages.view.toPlainText() == "Call [PHONE] today."
-    assert pages.view.span_at(6)["type"] == "PHONE"
+    assert pages.view.span_at(6).type == "PHONE"
     assert pages.where.text() == "Page 2 of 2"
     pages.jump_to(8, 15)
     assert pages.current_page == 0 and pages.selection() == (8, 15)
@@ -108,9 +108,8 @@ def test_a_long_document_opens_on_page_one_and_turns_to_any_page(make_window, qt
     assert "Quenby" not in shown  # the name was replaced; its highlight is there instead
     dark = is_dark(QtWidgets.QApplication.instance())
     for span in window.document.text._spans:
-        shown_at = window.document.text.shown.shown_position(span["start"])
-        assert background(window.document.text, shown_at) == \
-            phi_colour(span["type"], dark).name()
+        shown_at = window.document.text.shown.shown_position(span.start)
+        assert background(window.document.text, shown_at) == phi_colour(span.type, dark).name()
 
     pages.number.setValue(PAGES - 3)
     assert pages.current_page == PAGES - 4

@@ -18,9 +18,8 @@ from desktop.views.summary import summary_html
 from engine import protocol as p
 
 TEXT = "Seen by Latoya Piazza on 08/22/2023 (aged 91); call 555-201-3344 or [NAME]. In 2019."
-SPANS = [{"type": "NAME", "start": 8, "end": 21}, {"type": "DATE", "start": 25, "end": 35},
-         {"type": "AGE", "start": 42, "end": 44}, {"type": "PHONE", "start": 52, "end": 64},
-         {"type": "NAME", "start": 68, "end": 74}, {"type": "DATE", "start": 79, "end": 83}]
+SPANS = [p.PhiSpan("NAME", 8, 21), p.PhiSpan("DATE", 25, 35), p.PhiSpan("AGE", 42, 44),
+         p.PhiSpan("PHONE", 52, 64), p.PhiSpan("NAME", 68, 74), p.PhiSpan("DATE", 79, 83)]
 NOTE = ("VISIT NOTE\nPatient: Rosalind Featherstonehaugh. Visit date 03/14/2024.\n"
         "Phone (614) 555-0199.\nAssessment: Type 2 diabetes mellitus, stable on metformin "
         "500 mg twice daily.\nPlan: recheck HbA1c in three months.\n")
@@ -47,21 +46,21 @@ def test_document_text_shows_tags_and_stand_ins_get_a_badge_and_legend(qtbot):
     qtbot.addWidget(legend)
     counts = view.show_text(TEXT, SPANS)
     assert "[NAME]" in view.toPlainText() and "Latoya" not in view.toPlainText()
-    assert view.span_at(SPANS[0]["start"]) == SPANS[0]  # spans stay in stored offsets
-    view.jump_to(SPANS[3]["start"], SPANS[3]["end"])
+    assert view.span_at(SPANS[0].start) == SPANS[0]  # spans stay in stored offsets
+    view.jump_to(SPANS[3].start, SPANS[3].end)
     assert view.textCursor().selectedText() == "[PHONE]"
 
     legend.show_counts(view.set_mode(STAND_INS), STAND_INS)
     assert view.toPlainText() == TEXT
     cursor = QtGui.QTextCursor(view.document())
-    cursor.setPosition(SPANS[0]["start"] + 1)
+    cursor.setPosition(SPANS[0].start + 1)
     fmt = cursor.charFormat()
     assert fmt.underlineStyle() == QtGui.QTextCharFormat.UnderlineStyle.DashUnderline
     assert fmt.fontWeight() == QtGui.QFont.Weight.Bold
     heading = legend.layout().itemAt(0).widget()
     assert "stand-in" in heading.text() and "not the patient's" in heading.text()
     assert counts == {"NAME": 2, "DATE": 2, "AGE": 1, "PHONE": 1}
-    view.jump_to(SPANS[3]["start"], SPANS[3]["end"])
+    view.jump_to(SPANS[3].start, SPANS[3].end)
     assert view.textCursor().selectedText() == "555-201-3344"
 
 
@@ -114,8 +113,8 @@ def test_review_window_tags_banner_setting_label_and_find_by_mrn(make_window, qt
     assert document.banner.isVisible() and document.banner.text() == BANNER_TEXT
     assert "[PHONE]" in document.text.toPlainText()
     assert "[DATE shifted: " in document.text.toPlainText()
-    stored_name = next(document.text._text[s["start"]:s["end"]] for s in document.text._spans
-                       if s["type"] == "NAME")
+    stored_name = next(document.text._text[s.start:s.end] for s in document.text._spans
+                       if s.type == "NAME")
     assert stored_name not in document.text.toPlainText()
     assert "Featherstonehaugh" not in document.text.toPlainText()
     assert re.search(r"added \d{4}-\d{2}-\d{2} \d{2}:\d{2}", document.facts.text())
@@ -172,4 +171,4 @@ def test_review_window_tags_banner_setting_label_and_find_by_mrn(make_window, qt
     qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2 and sorted(
         tree.topLevelItem(i).childCount() for i in range(2)) == [1, 2], timeout=180_000)
     found = call(p.FindRecord(mrn="new0001"))
-    assert found["document_count"] == 1 and found["id"] != record_id
+    assert found.document_count == 1 and found.id != record_id

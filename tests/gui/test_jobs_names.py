@@ -46,7 +46,7 @@ def test_a_drop_names_only_what_identifies_nobody(make_window, qtbot, tmp_path, 
     # The damaged file left no record behind; the stored document has its own, and the
     # record tree shows it under its kept name.
     records = call(p.ListRecords())
-    assert [r["document_count"] for r in records] == [1]
+    assert [r.document_count for r in records] == [1]
     tree = window.records.tree
     qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1
                     and tree.topLevelItem(0).childCount() == 1, timeout=30_000)

@@ -83,10 +83,10 @@ def test_dropped_files_are_processed_reviewed_and_exported(make_window, qtbot, s
     text = window.document.text.toPlainText()
     assert "Thornbury" not in text  # the patient's name never reaches the window
     spans = window.document.text._spans
-    assert any(s["type"] == "NAME" for s in spans)
+    assert any(s.type == "NAME" for s in spans)
     span = spans[0]
-    assert window.document.text.span_at(span["start"]) == span
-    fmt = window.document.text.document().findBlock(span["start"])
+    assert window.document.text.span_at(span.start) == span
+    fmt = window.document.text.document().findBlock(span.start)
     assert fmt.isValid()
     window.document.tabs.setCurrentIndex(1)  # the tables are read when first shown
     problems = window.document.clinical.tables["problem"]

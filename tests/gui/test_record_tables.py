@@ -22,7 +22,6 @@ from desktop.views.document import CLINICAL_TAB, TEXT_TAB
 from desktop.views.phi_text import STAND_INS
 from desktop.views.summary import STREAM_SHOW_MS, SummaryView
 from engine import protocol as p
-from engine.handlers.replies import ENTITY_CHUNK, entity_chunks
 
 VISIT = ("ASSESSMENT: Chest pain on exertion. Hypertension.\n"
          "MEDICATIONS: Lisinopril 10 mg daily.\n")
@@ -46,24 +45,25 @@ def _cell(table, row: int, header: str) -> str:
 # --- merging across documents, without an engine -----------------------------------------
 
 def test_a_record_merges_one_fact_across_documents_and_names_them():
+    ten_mg = {"strength": "10 mg"}
     entities = [
-        {"type": "medication", "text": "Lisinopril", "start": 60, "end": 70,
-         "section": "medications", "attributes": {"strength": "10 mg"}, "document_id": "D-b"},
-        {"type": "medication", "text": "lisinopril", "start": 5, "end": 15,
-         "section": "assessment_plan", "attributes": {}, "document_id": "D-a"},
-        {"type": "medication", "text": "Lisinopril", "start": 84, "end": 94,
-         "section": "medications", "attributes": {"strength": "10 mg"}, "document_id": "D-b"},
-        {"type": "medication", "text": "lisinopril", "start": 30, "end": 40, "section": "hpi",
-         "assertion": "negated", "attributes": {}, "document_id": "D-b"},
+        p.ClinicalEntity("medication", "Lisinopril", 60, 70, section="medications",
+                         attributes=ten_mg, document_id="D-b"),
+        p.ClinicalEntity("medication", "lisinopril", 5, 15, section="assessment_plan",
+                         document_id="D-a"),
+        p.ClinicalEntity("medication", "Lisinopril", 84, 94, section="medications",
+                         attributes=ten_mg, document_id="D-b"),
+        p.ClinicalEntity("medication", "lisinopril", 30, 40, "negated", section="hpi",
+                         document_id="D-b"),
     ]
     rows = merge_mentions(entities, (("strength", "Strength"),), ["D-a", "D-b"])
     assert len(rows) == 2  # the denied mention stands apart
     present = rows[0]
-    assert [m["document_id"] for m in present.mentions] == ["D-a", "D-b", "D-b"]  # oldest first
+    assert [m.document_id for m in present.mentions] == ["D-a", "D-b", "D-b"]  # oldest first
     names = {"D-a": "document 1 (PDF)", "D-b": "visit.txt"}
     assert present.sources(names) == ("document 1 (PDF): Assessment and plan; "
                                       "visit.txt: Medications ×2")
-    assert rows[1].entity["assertion"] == "negated"
+    assert rows[1].entity.assertion == "negated"
     assert rows[1].places() == [("D-b", 30, 40)]
 
 
@@ -79,7 +79,7 @@ def test_a_long_extraction_is_merged_in_slices_into_a_model(qtbot):
     tables = ClinicalTables()
     qtbot.addWidget(tables)
     tables.show()
-    tables.show_extraction({"entities": entities})
+    tables.show_extraction(p.Extraction(p.EntityChunks.of(entities)))
     table, model = tables.tables["problem"], tables.models["problem"]
     assert tables.filling and table.rowCount() == 0  # nothing was merged in the call itself
     qtbot.waitUntil(lambda: not tables.filling, timeout=60_000)
@@ -97,13 +97,13 @@ def test_the_engines_chunks_are_decoded_one_per_turn(qtbot):
     entities = [{"type": "vital", "text": "BP", "start": n * 9, "end": n * 9 + 2,
                  "section": "vitals", "attributes": {"systolic": 120 + n % 3,
                                                      "diastolic": 80}}
-                for n in range(3 * ENTITY_CHUNK + 10)]
-    facts = entity_chunks(entities)
-    assert facts["entity_count"] == len(entities) and len(facts["entity_chunks"]) == 4
-    assert all(isinstance(chunk, str) for chunk in facts["entity_chunks"])
+                for n in range(3 * p.ENTITY_CHUNK + 10)]
+    chunked = p.EntityChunks.of(entities)
+    assert chunked.count == len(entities) and len(chunked.chunks) == 4
+    assert all(isinstance(chunk, str) for chunk in chunked.chunks)
     tables = ClinicalTables()
     qtbot.addWidget(tables)
-    tables.show_extraction(facts)
+    tables.show_extraction(p.Extraction(chunked))
     assert tables.filling and tables.tables["vital"].rowCount() == 0
     qtbot.waitUntil(lambda: not tables.filling, timeout=60_000)
     assert tables.slices >= 4 + len(entities) // FILL_SLICE
@@ -117,8 +117,8 @@ def test_a_new_document_stops_the_fill_of_the_last(qtbot):
     qtbot.addWidget(tables)
     many = [{"type": "problem", "text": f"c{n}", "start": n, "end": n + 1, "attributes": {}}
             for n in range(5 * FILL_SLICE)]
-    tables.show_extraction({"entities": many})
-    tables.show_extraction({"entities": many[:3]})  # short: shown at once
+    tables.show_extraction(p.Extraction(p.EntityChunks.of(many)))
+    tables.show_extraction(p.Extraction(p.EntityChunks.of(many[:3])))  # short: shown at once
     assert not tables.filling and tables.tables["problem"].rowCount() == 3
     qtbot.wait(50)
     assert tables.tables["problem"].rowCount() == 3
@@ -133,8 +133,8 @@ def test_a_moved_date_in_a_cell_is_marked_like_the_document_view(qtbot):
                  "attributes": {"value": 7.2, "unit": "%", "date": "03/14/2024"}},
                 {"type": "lab", "text": "LDL", "start": 20, "end": 23, "section": "labs",
                  "attributes": {"value": 99, "unit": "mg/dL", "date": "2019"}}]
-    stand_ins = [{"type": "DATE", "text": "03/14/2024"}, {"type": "NAME", "text": "Latoya"}]
-    tables.show_extraction({"entities": entities}, stand_ins)
+    stand_ins = [p.StandIn("DATE", "03/14/2024"), p.StandIn("NAME", "Latoya")]
+    tables.show_extraction(p.Extraction(p.EntityChunks.of(entities)), stand_ins)
     table, model = tables.tables["lab"], tables.models["lab"]
     hba1c, ldl = _row(table, "hba1c"), _row(table, "ldl")
     assert _cell(table, hba1c, "Date") == "[DATE shifted: 03/14/2024]"
@@ -201,8 +201,7 @@ def test_record_tables_merge_documents_audit_once_and_open_the_mention(
     second = _stored(call, qtbot, call(p.ProcessDocument(path=str(follow_up),
                                                          record_id=first.record_id)))
     record_id = first.record_id
-    docs = {d["source_name"]: d["id"]
-            for d in call(p.ListDocuments(record_id=record_id))}
+    docs = {d.source_name: d.id for d in call(p.ListDocuments(record_id=record_id))}
     assert len(docs) == 2
     first_id = docs["visit.txt"]
     assert second.result["document_id"] == docs["follow_up.txt"]

@@ -37,9 +37,9 @@ def test_clinical_cells(attributes, key, cell):
 
 
 @pytest.mark.parametrize(("code", "text"), [
-    ({"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "6809"}, "RxNorm 6809"),
-    ({"system": "http://loinc.org", "code": "4548-4"}, "LOINC 4548-4"),
-    ({"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E11.9"}, "ICD-10-CM E11.9"),
+    (p.Code("http://www.nlm.nih.gov/research/umls/rxnorm", "6809"), "RxNorm 6809"),
+    (p.Code("http://loinc.org", "4548-4"), "LOINC 4548-4"),
+    (p.Code("http://hl7.org/fhir/sid/icd-10-cm", "E11.9"), "ICD-10-CM E11.9"),
     (None, "unmapped"),
 ])
 def test_codes_are_named_by_their_system(code, text):

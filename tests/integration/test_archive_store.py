@@ -119,22 +119,20 @@ def test_documents_read_back_as_the_output_has_them(loaded):
         engine.request(p.Unlock(username="admin", password=PASSWORD))
         listed = engine.request(p.ListRecords())
         docs = engine.request(p.ListDocuments())
-        contents = {d["record_id"]: engine.request(p.GetDocument(document_id=d["id"]))
-                    for d in docs}
+        contents = {d.record_id: engine.request(p.GetDocument(document_id=d.id)) for d in docs}
     run_id = first["run_id"]
     assert len(listed) == len(docs) == 3  # one record per document, none from the bad file
-    assert all(r["document_count"] == 1 and r["label"] == f"archive {run_id}" for r in listed)
-    assert {d["source_name"] for d in docs} == {"document 1 (text)"}
-    assert {d["sha256"] for d in docs} == file_hashes
+    assert all(r.document_count == 1 and r.label == f"archive {run_id}" for r in listed)
+    assert {d.source_name for d in docs} == {"document 1 (text)"}
+    assert {d.sha256 for d in docs} == file_hashes
     key = _stored(loaded["data_dir"], run_id).key
     for row_id, row in rows.items():
         content = contents[record_id(key, row_id)]
-        assert content["scrubbed_text"] == row["scrubbed_text"]
-        assert content["phi_spans"] == row["phi_spans"]
-        assert content["pages"] == json.loads(row["pages"])
-        assert content["extraction"] == json.loads(row["entities"])
-        meta = content["meta"]
-        assert (meta["mime"], meta["size_bytes"]) == (row["mime"], row["size_bytes"])
+        assert content.scrubbed_text == row["scrubbed_text"]
+        assert content.phi_spans == p.PhiSpans.from_plain(row["phi_spans"])
+        assert content.pages == tuple(map(p.Page.from_plain, json.loads(row["pages"])))
+        assert content.extraction == p.Extraction.from_plain(json.loads(row["entities"]))
+        assert (content.meta.mime, content.meta.size_bytes) == (row["mime"], row["size_bytes"])
 
 
 

@@ -120,4 +120,4 @@ def test_edited_dictation_text_is_saved_and_empty_text_refused(engine):
     done = engine.wait_jobs([job.id], timeout=120)[job.id]
     assert done.state == "succeeded" and done.kind == "dictation"
     doc = engine.request(p.GetDocument(document_id=done.result["document_id"]))
-    assert "albuterol" in doc["scrubbed_text"]
+    assert "albuterol" in doc.scrubbed_text

@@ -78,7 +78,7 @@ def test_store_bytes_hold_no_plaintext(engine, eval_dir, tmp_path):
         jobs.append(engine.request(p.ProcessDocument(path=str(path))).id)
     done = engine.wait_jobs(jobs, timeout=300)
     assert all(info.state == "succeeded" for info in done.values())
-    names = [d["source_name"] for d in engine.request(p.ListDocuments())]
+    names = [d.source_name for d in engine.request(p.ListDocuments())]
     assert len(names) == len(markers)  # readable through the key…
     assert all(n in {f"{m}.txt" for m in markers} or n.startswith("document ") for n in names)
     engine.close()  # the engine checkpoints the WAL as it closes the store
@@ -151,9 +151,10 @@ def test_known_phi_is_nowhere_in_the_store_logs_or_audit(engine, samples_dir, tm
     info = engine.wait_jobs([job.id], timeout=120)[job.id]
     assert info.state == "succeeded" and info.result["phi_counts"]["NAME"] >= 3
     content = engine.request(p.GetDocument(document_id=info.result["document_id"]))
-    assert "metformin" in content["scrubbed_text"]  # clinical content is kept
-    assert content["phi_spans"] and all(set(s) == {"type", "start", "end"}
-                                        for s in content["phi_spans"])
+    assert "metformin" in content.scrubbed_text  # clinical content is kept
+    # a span is its type and place only: no original value crosses
+    assert content.phi_spans and all(len(row) == 3 for row in content.phi_spans.rows)
+    assert p.PhiSpan._fields == ("type", "start", "end")
     audit_text = engine.request(p.AuditExport(fmt="jsonl"))
     data_dir = engine.data_dir
     engine.close()
@@ -178,9 +179,9 @@ def test_audio_becomes_a_scrubbed_document(engine, eval_dir):
     info = engine.wait_jobs([job.id], timeout=300)[job.id]
     assert info.state == "succeeded", info.error
     content = engine.request(p.GetDocument(document_id=info.result["document_id"]))
-    assert content["meta"]["kind"] == "audio"
-    assert len(content["scrubbed_text"].split()) > 50
-    assert content["extraction"]["entities"]
+    assert content.meta.kind == "audio"
+    assert len(content.scrubbed_text.split()) > 50
+    assert content.extraction.entities.count
 
 
 @pytest.fixture
@@ -249,7 +250,7 @@ def test_retention_deletes_old_documents_in_a_running_engine(engine, tmp_path, c
         store.close()
     engine.request(p.PutSetting(key="retention.days", value=365))
     # a changed retention is swept before the engine takes its next request
-    assert {d["id"] for d in engine.request(p.ListDocuments())} == {new}
+    assert {d.id for d in engine.request(p.ListDocuments())} == {new}
     # the job that made it goes too: its payload holds the file's path
     assert {j.id for j in engine.request(p.ListJobs())} == {jobs[1].id}
     [row] = engine.request(p.ListAudit(action="retention."))

@@ -84,11 +84,11 @@ def test_identifying_file_names_are_kept_nowhere_by_the_service(engine, tmp_path
     assert by_name[good[0].name].source_name == "document 1 (text)"
     assert by_name[bad[0].name].source_name == "document 1"  # never read: no kind
     assert by_name["operative_note.txt"].source_name == "operative_note.txt"
-    shown = {d["source_name"] for d in engine.request(p.ListDocuments())}
+    shown = {d.source_name for d in engine.request(p.ListDocuments())}
     assert shown == {"document 1 (text)", "document 1 (PDF)", "operative_note.txt"}
     # A refused file leaves no empty record: one record per stored document.
     listed = engine.request(p.ListRecords())
-    assert len(listed) == len(good) + 1 and all(r["document_count"] == 1 for r in listed)
+    assert len(listed) == len(good) + 1 and all(r.document_count == 1 for r in listed)
     audit_text = engine.request(p.AuditExport(fmt="jsonl"))
     data_dir = engine.data_dir
     engine.close()

@@ -32,20 +32,20 @@ def test_mrn_and_label_round_trip_without_a_trace(engine, credentials, tmp_path)
     second = _record(engine, tmp_path, "b.txt")
     assert engine.request(p.FindRecord(mrn=MRN)) is None
     linked = engine.request(p.SetRecordMrn(record_id=first, mrn=MRN))
-    assert linked["mrn_linked"] and linked["document_count"] == 1
+    assert linked.mrn_linked and linked.document_count == 1
     found = engine.request(p.FindRecord(mrn="hx5582207"))
-    assert found["id"] == first
+    assert found.id == first
     with pytest.raises(AlreadyExists):
         engine.request(p.SetRecordMrn(record_id=second, mrn=MRN))
 
-    assert engine.request(p.SetRecordLabel(record_id=first, label=LABEL))["label"] == LABEL
+    assert engine.request(p.SetRecordLabel(record_id=first, label=LABEL)).label == LABEL
     with pytest.raises(InvalidRequest) as refused:  # a name in a label is refused, by type
         engine.request(p.SetRecordLabel(record_id=second, label="Margaret Thornbury knee"))
     assert refused.value.details["types"] == ["NAME"]
     assert "Thornbury" not in str(refused.value)
-    listed = {r["id"]: r for r in engine.request(p.ListRecords())}
-    assert listed[first]["label"] == LABEL and listed[second]["label"] is None
-    assert listed[first]["mrn_linked"] and not listed[second]["mrn_linked"]
+    listed = {r.id: r for r in engine.request(p.ListRecords())}
+    assert listed[first].label == LABEL and listed[second].label is None
+    assert listed[first].mrn_linked and not listed[second].mrn_linked
 
     entries = engine.request(p.ListAudit(action="record."))
     actions = [e.action for e in entries]
@@ -83,10 +83,10 @@ def test_a_clerk_links_an_mrn_but_cannot_move_it(engine, tmp_path):
     engine.request(p.AddUser(username="desk", role="clerk", password="front desk pass 1"))
     engine.request(p.Unlock(username="desk", password="front desk pass 1"))
     engine.request(p.SetRecordMrn(record_id=record, mrn=MRN))
-    assert engine.request(p.FindRecord(mrn=MRN))["id"] == record
+    assert engine.request(p.FindRecord(mrn=MRN)).id == record
     engine.request(p.SetRecordLabel(record_id=record, label="Front desk batch 3"))
     with pytest.raises(PermissionDenied):
         engine.request(p.SetRecordMrn(record_id=record, mrn="HX5582208"))
     with pytest.raises(PermissionDenied):
         engine.request(p.SetRecordMrn(record_id=record, mrn=""))
-    assert engine.request(p.FindRecord(mrn=MRN))["id"] == record
+    assert engine.request(p.FindRecord(mrn=MRN)).id == record

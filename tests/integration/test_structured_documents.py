@@ -15,16 +15,16 @@ V3 = {"v3": "urn:hl7-org:v3"}
 TAG = re.compile(r"</?[A-Za-z][\w:.-]*[\s/>]")  # markup ("<130 mg/dL" is a range, not one)
 
 
-def _process(engine, path: Path) -> dict:
+def _process(engine, path: Path) -> p.DocumentContent:
     job = engine.request(p.ProcessDocument(path=str(path)))
     info = engine.wait_jobs([job.id], timeout=300)[job.id]
     assert info.state == "succeeded", info.error
     return engine.request(p.GetDocument(document_id=info.result["document_id"]))
 
 
-def _coded(content: dict, kind: str) -> list[dict]:
-    return [e for e in content["extraction"]["entities"]
-            if e["type"] == kind and e["attributes"].get("source") == "coded"]
+def _coded(content: p.DocumentContent, kind: str) -> list[p.ClinicalEntity]:
+    return [e for e in content.extraction.entities.all()
+            if e.type == kind and e.attributes.get("source") == "coded"]
 
 
 def test_ccda_is_stored_as_scrubbed_narrative_with_coded_entries(engine, eval_dir):
@@ -33,19 +33,19 @@ def test_ccda_is_stored_as_scrubbed_narrative_with_coded_entries(engine, eval_di
         "v3:recordTarget/v3:patientRole/v3:patient/v3:name", V3)
     names = [part.text.strip() for part in patient if part.text and part.text.strip()]
     content = _process(engine, path)
-    text = content["scrubbed_text"]
-    assert content["meta"]["kind"] == "ccda"
+    text = content.scrubbed_text
+    assert content.meta.kind == "ccda"
     assert not TAG.search(text) and "ClinicalDocument" not in text
     assert names and not any(name in text for name in names)
     allergies = _coded(content, "allergy")
-    reactions = [a["attributes"]["reaction"] for a in allergies if a["attributes"]["reaction"]]
+    reactions = [a.attributes["reaction"] for a in allergies if a.attributes["reaction"]]
     assert reactions and all(reaction in text for reaction in reactions)  # not scrubbed
-    for entity in content["extraction"]["entities"]:
-        assert 0 <= entity["start"] < entity["end"] <= len(text)
+    for entity in content.extraction.entities.all():
+        assert 0 <= entity.start < entity.end <= len(text)
     for allergy in allergies:  # each points at the narrative row naming its substance
-        row = text[allergy["start"]:allergy["end"]].lower()
-        assert allergy["attributes"]["reaction"].lower() in row
-    assert any(allergy["code"] for allergy in allergies)
+        row = text[allergy.start:allergy.end].lower()
+        assert allergy.attributes["reaction"].lower() in row
+    assert any(allergy.code for allergy in allergies)
 
 
 def test_fhir_bundle_is_stored_as_narrative_with_coded_entries(engine, eval_dir):
@@ -55,19 +55,19 @@ def test_fhir_bundle_is_stored_as_narrative_with_coded_entries(engine, eval_dir)
                    if e["resource"]["resourceType"] == "Patient")
     family = patient["name"][0]["family"]
     content = _process(engine, path)
-    text = content["scrubbed_text"]
-    assert content["meta"]["kind"] == "fhir"
+    text = content.scrubbed_text
+    assert content.meta.kind == "fhir"
     assert '"resourceType"' not in text and not text.startswith("{")
     assert family not in text
     conditions = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Condition"]
     assert len(_coded(content, "problem")) == len(conditions)
     for entity in _coded(content, "problem"):
-        assert entity["code"]["system"] == "http://snomed.info/sct"
-        assert text[entity["start"]:entity["end"]] == entity["text"]
+        assert entity.code.system == "http://snomed.info/sct"
+        assert text[entity.start:entity.end] == entity.text
     # Dates are PHI: the onsets are stored shifted in the narrative, never as they were.
     onsets = {c["resource"]["onsetDateTime"][:10] for c in conditions
               if c["resource"].get("onsetDateTime")}
-    stored = json.dumps(content["extraction"]) + text
+    stored = str(content.extraction) + text  # its entities' JSON text and sections too
     assert onsets and not any(onset in stored for onset in onsets)
 
 

@@ -31,7 +31,7 @@ def _sha(path: Path) -> str:
 
 
 def _doc_ids(h: Harness) -> set[str]:
-    return {d["id"] for d in h.request(p.ListDocuments())}
+    return {d.id for d in h.request(p.ListDocuments())}
 
 
 def test_online_backup_then_checked_restore(harness, tmp_path, eval_dir, tally):

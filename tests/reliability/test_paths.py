@@ -57,7 +57,7 @@ def test_links_and_names_through_the_engine(tmp_path, monkeypatch, tally):
         done = h.wait(jobs.values(), timeout=300)
         outcomes = {name: done[job].state if done[job].state == "succeeded"
                     else done[job].error.code for name, job in jobs.items()}
-        stored = {d["source_name"] for d in h.request(p.ListDocuments())}
+        stored = {d.source_name for d in h.request(p.ListDocuments())}
         names = {done[jobs[f"name {raw!r}"]].source_name for raw in odd}
         audit_ok = h.request(p.AuditVerify()).ok
         restarts = h.client.restarts
