@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from engine.phi.cues import memo
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.types import Detection, PhiType
@@ -159,13 +160,22 @@ _REGION = re.compile(
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER_CHAR, _UPPER_CHAR = re.compile(r"[a-z]"), re.compile(r"[A-Z]")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_CASE_WINDOW = 150  # characters each side of a place whose case is judged
 
 
 def text_case(text: str, pos: int) -> str:
     """"upper", "lower" or "mixed": how the text around ``pos`` is typed — in capitals, in
     lower case (acronyms aside), or in sentences whose first words and names are capitalised
     (one word in fifty or more)."""
-    window = text[max(0, pos - 150):pos + 150]
+    window = (max(0, pos - _CASE_WINDOW), min(len(text), pos + _CASE_WINDOW))
+    known = memo(text)  # a short text is one window, asked about at each of its places
+    case = known.get(window)
+    if case is None:
+        case = known[window] = _case(text[window[0]:window[1]])
+    return case  # type: ignore[return-value]
+
+
+def _case(window: str) -> str:
     if len(_LOWER_CHAR.findall(window)) <= len(_UPPER_CHAR.findall(window)) // 4:
         return "upper"
     titled = len(_TITLE_WORD.findall(window))
