@@ -235,7 +235,10 @@ def _matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int]
 
 
 def _leading(items: _Items) -> list[str] | None:
-    while items and items[0][0] is sre.AT:  # \b, ^: they hold no characters
+    # \b, ^ and a lookbehind hold no characters (a lookbehind still reads the text before
+    # a cue: a match tried at a cue's start sees it)
+    while items and (items[0][0] is sre.AT or (
+            items[0][0] in (sre.ASSERT, sre.ASSERT_NOT) and items[0][1][0] < 0)):  # type: ignore[index]
         items = items[1:]
     if not items:
         return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from engine.phi.cues import memo
+from engine.phi.cues import finditer, fold, memo
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.types import Detection, PhiType
@@ -222,7 +222,7 @@ class FacilityRecognizer:
     def _before_noun(self, text: str) -> Iterator[Detection]:
         """The name before what the place is: "CALVERT HOSPITAL", "holy cross hospital",
         "Baltimore Rehab", "Warren Grant EW", "KEELEY HOUSE"."""
-        for noun in _NOUN.finditer(text):
+        for noun in finditer(_NOUN, text, fold(text)):
             case = text_case(text, noun.start())
             ward = noun.group(0).lower() in _WARDS
             if ward and case == "mixed" and not noun.group(0).isupper():
@@ -282,7 +282,7 @@ class FacilityRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
 
     def _faith(self, text: str) -> Iterator[Detection]:
-        for m in _FAITH_PHRASE.finditer(text):
+        for m in finditer(_FAITH_PHRASE, text, fold(text)):
             if text_case(text, m.start()) != "mixed" or m.group(0)[0].isupper():
                 yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
@@ -394,7 +394,7 @@ class FacilityRecognizer:
         """Wards by a compass point or a name before their number ("to WEST 4", "transfer to
         ellison 10"; an eponym is a ward's name too; the number is no identifier), "the
         general", a state's region."""
-        for m in _WARD.finditer(text):
+        for m in finditer(_WARD, text, fold(text)):
             plain = self._plain(m.group("w"))
             # (or a word no vocabulary holds: "awaiting bed on felworthy 4")
             unlisted = len(plain) >= 6 and not self.lex.known(plain)
@@ -405,11 +405,11 @@ class FacilityRecognizer:
                 # judged whole: its number makes an eponym a ward's name ("ellison 10")
                 yield Detection(PhiType.LOCATION, m.start("w"), m.end("w"), 0.75, WARD_SOURCE)
         for regex in (_THE_GENERAL, _REGION):
-            for m in regex.finditer(text):
+            for m in finditer(regex, text, fold(text)):
                 yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
 
     def _saints(self, text: str) -> Iterator[Detection]:
-        for m in _SAINT.finditer(text):
+        for m in finditer(_SAINT, text, fold(text)):
             plain = m.group("n").lower()
             if (plain in self.lex.given_names or self.lex.place(plain)) and not self._generic(
                     plain) and (m.group("n")[0].isupper() or text_case(text, m.start()) != "mixed"):
