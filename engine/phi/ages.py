@@ -13,7 +13,7 @@ _OVER_89 = r"(?P<a>9\d|1[0-1]\d)"
 AGES = PatternRecognizer("ages", (
     Pattern(PhiType.AGE, re.compile(
         rf"\b{_OVER_89}(?:\s*|-)(?:years?|yrs?\.?|y/?o|yo|y\.o\.?)(?!\w)(?:[\s-]*old)?", re.I),
-        0.9, group="a", digits=2),
+        0.9, group="a", digits=2, leads=""),
     Pattern(PhiType.AGE, re.compile(rf"\b(?:aged?|age:|age\s+of)\s*{_OVER_89}\b", re.I),
             0.9, group="a"),
     # "when he was 103", "she turned 95" — not "she was 98.6", "he is 95 kg" or "was 96%".

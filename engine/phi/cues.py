@@ -127,6 +127,26 @@ def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Matc
     return _matches_at(regex, text, starts)
 
 
+# Where a number starts: a digit with none before it.
+_NUMBER = re.compile(r"(?<!\d)\d")
+
+
+def at_numbers(regex: re.Pattern[str], text: str, leads: str = "") -> Iterator[re.Match[str]]:
+    """The matches of ``regex.finditer(text)`` for a regex whose every match starts at a
+    number's first digit or at one of the characters ``leads`` ("+", "(" of a phone): tried
+    only there (a long note is not scanned with it at every character)."""
+    known = memo(text)
+    starts = known.get((_NUMBER, leads))
+    if starts is None:
+        found = [m.start() for m in _NUMBER.finditer(text)]
+        for char in leads:
+            found += _indices(char, text)
+        starts = known[(_NUMBER, leads)] = sorted(found) if leads else found
+    if len(starts) * _DENSE > len(text):  # type: ignore[arg-type]
+        return regex.finditer(text)
+    return _matches_at(regex, text, starts)  # type: ignore[arg-type]
+
+
 def positions(words: tuple[str, ...], folded: str) -> Sequence[int]:
     """Every index of ``folded`` where one of the words starts, in order (an index twice
     where two words start there)."""

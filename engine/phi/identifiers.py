@@ -69,12 +69,12 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", I), 0.9),
     # not a run of lab values ("80/48/7.45.34.7")
     Pattern(PhiType.IP, re.compile(r"(?<![\w./])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)"), 0.85,
-            validate=valid_ip, digits=4),
+            validate=valid_ip, digits=4, leads=""),
     Pattern(PhiType.IP, re.compile(
         r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b",
         I), 0.8, validate=valid_ip, needs=(":",)),
     Pattern(PhiType.SSN, re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), 0.9, validate=valid_ssn,
-            digits=9),
+            digits=9, leads=""),
     Pattern(PhiType.SSN, re.compile(
         r"\b(?:SSN|social security(?: number| no\.?)?|SS#)\s*[:#]?\s*"
         r"(?P<id>\d{3}[- ]?\d{2}[- ]?\d{4})\b", I), 0.95, group="id"),
@@ -87,7 +87,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"(?:(?<![\w/.\-])|(?<=--)(?<![\d/.]--))(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-/])"
         r"\d{3}[\s.\-]\d{4}"
         r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
-        0.7, validate=_phone, digits=10),
+        0.7, validate=_phone, digits=10, leads="+("),
     # International shapes: "+46 (0)8 928 571 38", "0490 75 40 81", "03.93.92.16.85",
     # "(37) 788-063", "60-56-85-91", "0961-7596216" — a plus, parentheses, a leading zero
     # (an area code, then groups or one hyphenated subscriber number) or three dashed/dotted
@@ -96,7 +96,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"(?<![\w.+\-/])(?:\+\d{1,3}[\s.\-]?(?:\(0\)\s?)?(?:\(\d{1,4}\)\s?)?\d{1,5}(?:[\s.\-]\d{2,5}){1,4}"
         r"|\(\d{1,4}\)\s?\d{2,5}(?:[\s.\-]\d{2,5}){1,3}|0\d{1,4}(?:[\s.\-]\d{2,5}){2,4}"
         r"|0\d{2,4}-\d{6,8}|\d{2,4}(?:([.\-])\d{2,4})(?:\1\d{2,4}){2,3})(?![\w/]|[\-.]\d)"),
-        0.6, validate=_intl_phone, digits=7),
+        0.6, validate=_intl_phone, digits=7, leads="+("),
     # After a cue, perhaps through whose and what kind of line: "on my registered 668 5702",
     # "reach her cell 0412 555 019".
     Pattern(PhiType.PHONE, re.compile(
@@ -109,7 +109,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.PHONE, re.compile(
         r"(?<![\w.+\-/])(?P<id>\+?\d[\d \-.()]{5,18}\d)(?=[ \t]*-?[ \t]*(?:office|fax|mobile|"
         r"cell|home|work|desk|phone)\b)", I), 0.65, group="id", validate=_intl_phone,
-            digits=7),
+            digits=7, leads="+"),
     # A pager or an extension: "Pager #54321", "PG 33445", "beeper number 55037", "x4417".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:pager|beeper|pgr|pg|page|paged|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?"
@@ -150,7 +150,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         0.8, group="id", digits=7),
     # An area code before a seven-digit run: "410-5550142".
     Pattern(PhiType.PHONE, re.compile(r"(?<![\w/.\-])\(?\d{3}\)?[ \t.\-]\d{7}(?![\w/]|[.\-]\d)"),
-            0.7, digits=10),
+            0.7, digits=10, leads="("),
     # Ten or eleven digits in brackets, however grouped: "(301 273 4516", "(240444-1243)".
     Pattern(PhiType.PHONE, re.compile(
         r"\((?P<id>\d{3,6}(?:[ \-]\d{2,5}){1,2})(?=\)|[ \t]|$)(?![ \t]*(?:mg|mcg|ml|cc|%))"),
@@ -173,7 +173,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.ACCOUNT, _labelled(r"claim|encounter|visit", strict=True), 0.85,
             group="id"),
     Pattern(PhiType.ACCOUNT, re.compile(r"\b\d(?:[ -]?\d){12,18}\b"), 0.8, validate=luhn_ok,
-            digits=13),
+            digits=13, leads=""),
     Pattern(PhiType.LICENSE, _labelled(
         r"licen[cs]e|DEA|NPI|certificate|cert|driver'?s licen[cs]e"), 0.9, group="id"),
     Pattern(PhiType.LICENSE, _labelled(r"DL|registration", strict=True), 0.85, group="id"),
@@ -211,7 +211,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b(?![ \t]+(?i:vent|ventilator|"
         r"pump|monitor|bed|mattress)\b)"), 0.7, digits=4),
     Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65,
-            digits=9),
+            digits=9, leads=""),
     # Long bare digit runs are identifiers; clinical values do not run to seven digits.
-    Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75, digits=7),
+    Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75, digits=7, leads=""),
 ))

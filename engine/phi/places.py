@@ -80,12 +80,12 @@ ADDRESSES = PatternRecognizer("addresses", (
         rf"(?P<o>{_SITE})"), 0.75, group="o", validate=lambda site: site.lower() not in SETTINGS),
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:\d{{1,6}}\s+)?\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:{WORD}|\d+(?:st|nd|rd|th))\s+){{1,4}}"
-        rf"(?:{STREET_TYPES})\b\.?{_UNIT}"), 0.9, digits=1),
+        rf"(?:{STREET_TYPES})\b\.?{_UNIT}"), 0.9, digits=1, leads=""),
     # A street typed in lower case, only with the words no phrase of care ends in, and no
     # sentence word in its name ("2 blocks down the street").
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+(?:[a-z]+[ \t]+){1,3}(?:street|avenue|boulevard)\b"),
-        0.8, validate=lambda value: _no_sentence_word(value.split()[1:-1]), digits=1),
+        0.8, validate=lambda value: _no_sentence_word(value.split()[1:-1]), digits=1, leads=""),
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:\d{1,6}\s+)?(?:P\.?\s?O\.?\s+Box|Post(?:box|boks|fach))\s+\d+\b", re.I),
             0.9, digits=1),

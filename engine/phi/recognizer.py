@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from engine.phi.cues import finditer, fold, present
+from engine.phi.cues import at_numbers, finditer, fold, present
 from engine.phi.types import Detection, PhiType
 
 
@@ -34,6 +34,9 @@ class Pattern:
     validate: Callable[[str], bool] | None = None
     digits: int = 0
     needs: tuple[str, ...] = ()
+    # Every match starts at a number's first digit or at one of these characters ("+(" of
+    # a phone): tried only there. None: anywhere (or at the pattern's cue words).
+    leads: str | None = None
 
 
 def digit_count(text: str) -> int:
@@ -56,7 +59,9 @@ class PatternRecognizer:
             if pattern.digits > digits or (pattern.needs and not present(pattern.needs, folded)):
                 continue
             # nothing when the text holds none of the words the pattern starts with
-            for match in finditer(pattern.regex, text, folded):
+            matches = finditer(pattern.regex, text, folded) if pattern.leads is None else (
+                at_numbers(pattern.regex, text, pattern.leads))
+            for match in matches:
                 start, end = match.span(pattern.group)
                 if start < 0 or start == end:
                     continue

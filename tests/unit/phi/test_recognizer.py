@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from engine.phi.ages import AGES
-from engine.phi.cues import forget
+from engine.phi.cues import at_numbers, forget
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.places import ADDRESSES
 from engine.phi.recognizer import PatternRecognizer, digit_count
@@ -75,3 +75,28 @@ def test_every_accepted_match_on_real_text_passes_its_gates(eval_dir):
 @pytest.mark.parametrize(("text", "count"), [("", 0), ("a1b22", 3), ("٣٤x5", 3), ("½ ²", 0)])
 def test_digits_are_counted_as_the_regex_reads_them(text, count):
     assert digit_count(text) == count
+
+
+def test_patterns_led_by_a_number_find_the_same_tried_where_numbers_start(eval_dir):
+    """A pattern (or date form) said to start at a number's first digit or at one of its
+    lead characters finds, tried only there, what a scan of the whole text finds."""
+    from engine.phi import dates
+
+    with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
+        texts = [row["transcription"] for row in csv.DictReader(fh)][:80]
+    texts += (eval_dir / "phi" / "asq_phi" / "synthetic_clinical_queries.txt").read_text(
+        "utf-8").split("===QUERY===")
+    texts += ["call +1 (410) 555-0142 or 410-555-0199--ext; on10/12/84 REPAIR-3/4/91 psv-10/5/40 "
+              "treatments 10/03/10/04, LBM 11/5, 3-12, 12 Mar, 9/2021, 7/81, 1234567890 "
+              "4111-1111-1111-1111 192.168.0.1 (301 273 4516 ٣٤٥-٦٧٨٩"]
+    regexes = [(p.regex, p.leads) for r in RECOGNIZERS for p in r.patterns
+               if p.leads is not None]
+    regexes += [(dates.FORMS[f], "") for f in dates._AT_NUMBERS] + [(dates._DAY_PAIR, "")]
+    try:
+        for regex, leads in regexes:
+            for text in texts:
+                assert [m.span() for m in at_numbers(regex, text, leads)] == [
+                    m.span() for m in regex.finditer(text)], regex.pattern[:60]
+                forget()
+    finally:
+        forget()
