@@ -20,6 +20,7 @@ from engine.phi.cues import finditer, fold, memo
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import plain as lexicon_form
 
 
 def _facility_words() -> dict[str, frozenset[str]]:
@@ -188,9 +189,6 @@ class FacilityRecognizer:
     def __init__(self, lexicons: Lexicons | None = None) -> None:
         self.lex = lexicons or load()
 
-    def _plain(self, word: str) -> str:
-        return word.lower().replace("’", "'").rstrip(".").removesuffix("'s")
-
     def _generic(self, plain: str) -> bool:
         """A kind of place, a describing word, a clinical or function word, shorthand, a month."""
         return (plain in SETTINGS or plain in DESCRIPTORS or plain in self.lex.clinical_words
@@ -203,7 +201,7 @@ class FacilityRecognizer:
         """A word of a facility's name: any word but a generic one or a contraction
         ("con't"); in sentence case, a capitalised one — or, where ``unknown`` allows, one
         no vocabulary holds ("transfer to quartermain 2", not "post-stroke")."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return not self._generic(plain) and "'" not in plain and (
             case != "mixed" or word[0].isupper() or (unknown and not any(
                 self.lex.known(part) for part in plain.split("-"))))
@@ -215,7 +213,7 @@ class FacilityRecognizer:
 
     def _acronym(self, word: str, case: str) -> bool:
         """A short name of letters ("GH", "gbmc"), neither generic nor an everyday word."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return (2 <= len(plain) <= 5 and plain.isalpha() and (word.isupper() or case != "mixed")
                 and not self._generic(plain) and self._distinct(plain))
 
@@ -236,13 +234,13 @@ class FacilityRecognizer:
                 ends.append(m.end("w"))
             # a town's state after it says where, not which ("this towson maryland's
             # facility")
-            if len(ends) > 1 and self._plain(text[ends[1]:ends[0]].strip()) in (
+            if len(ends) > 1 and lexicon_form(text[ends[1]:ends[0]].strip()) in (
                     self.lex.state_names):
                 ends.pop(0)
             if not ends:
                 continue
             end, count = ends[0], len(ends)
-            words = [self._plain(w) for w in text[start:end].split()]
+            words = [lexicon_form(w) for w in text[start:end].split()]
             # before a ward, a short name alone ("GH ER", "kernan ew"), not "Cardiac ER"
             if ward and not (count == 1 and (self._acronym(text[start:end], case)
                                              or self._distinct(words[0]))):
@@ -261,7 +259,7 @@ class FacilityRecognizer:
         "Dr. XYZ ICU team")."""
         for m in _BEFORE_UNIT.finditer(text):
             word, case = m.group("a"), text_case(text, m.start())
-            plain = self._plain(word)
+            plain = lexicon_form(word)
             if self._acronym(word, case) and self._rare(plain) and (
                     len(plain) <= 3 or not self.lex.known(plain)) and (
                     word.upper() not in self.lex.state_codes) and (
@@ -274,7 +272,7 @@ class FacilityRecognizer:
         for m in _OUTSIDE_NAMED.finditer(text):
             case = text_case(text, m.start())
             words = m.group("n").split()
-            plains = [self._plain(w) for w in words]
+            plains = [lexicon_form(w) for w in words]
             if all(self._name_word(w, case, unknown=True) for w in words) and any(
                     not self.lex.known(p) or self.lex.place(p) or self._acronym(w, case)
                     or (self.lex.named(p) and self._distinct(p))
@@ -291,7 +289,7 @@ class FacilityRecognizer:
         "sent to QUARTERMAIN 2", "seen by GBMC nurse", "transplant at Holy Cross"."""
         for cue in _SENT.finditer(text):
             run = _RUN.match(text, cue.end())
-            if run is None or self._generic(self._plain(run.group("w"))):
+            if run is None or self._generic(lexicon_form(run.group("w"))):
                 continue
             case = text_case(text, cue.end())
             words = [w for w in (run.group("w"), run.group("w2"), run.group("w3")) if w]
@@ -316,7 +314,7 @@ class FacilityRecognizer:
         ("kernan hosp", "QUARTERMAIN 2"), or a capitalised name of two or three words in
         sentence-case text ("at Holy Cross"). After "by", only a short name (a person is seen
         by a person); after a bare "from" or "at", only a town or a capitalised name."""
-        plains = [self._plain(w) for w in name]
+        plains = [lexicon_form(w) for w in name]
         # capitalised words, no person's full name ("go to Grace Wojciechowska"), and one
         # of them naming, or no article before them, as an institution's name has none
         # ("at Holy Cross"; "from the West Coast" names no site)
@@ -370,7 +368,7 @@ class FacilityRecognizer:
         what was done or found there, not more of a name ("to KH asymptomatic")."""
         m = _NEXT_WORD.match(text, end)
         return m is not None and ((m.group(1).islower() and text_case(text, end) == "mixed")
-                                  or self._plain(m.group(1)) in self.lex.clinical_words)
+                                  or lexicon_form(m.group(1)) in self.lex.clinical_words)
 
     @staticmethod
     def without_ward_number(text: str, det: Detection) -> Detection:
@@ -395,7 +393,7 @@ class FacilityRecognizer:
         ellison 10"; an eponym is a ward's name too; the number is no identifier), "the
         general", a state's region."""
         for m in finditer(_WARD, text, fold(text)):
-            plain = self._plain(m.group("w"))
+            plain = lexicon_form(m.group("w"))
             # (or a word no vocabulary holds: "awaiting bed on felworthy 4")
             unlisted = len(plain) >= 6 and not self.lex.known(plain)
             if plain in _COMPASS or unlisted or (
@@ -430,7 +428,7 @@ class FacilityRecognizer:
         names of several words, and single words that name by themselves (not "General")."""
         names = set()
         for det in found:
-            plain = " ".join(self._plain(w) for w in text[det.start:det.end].split())
+            plain = " ".join(lexicon_form(w) for w in text[det.start:det.end].split())
             if " " in plain or self._distinct(plain):
                 names.add(plain)
         if not names:

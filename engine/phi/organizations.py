@@ -16,8 +16,8 @@ from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import CALENDAR as NAMES_CALENDAR
 from engine.phi.names import WORD, NameRecognizer
-from engine.phi.text_pieces import folded_word
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import plain as lexicon_form
 
 _CAP = rf"(?:{WORD}|[A-Z]{{2,6}})"
 # Company endings ("Inc" and the hospital words live in the address patterns).
@@ -127,13 +127,10 @@ class OrganizationRecognizer:
         self.lex = lexicons or load()
         self.names = NameRecognizer(self.lex)
 
-    def _plain(self, word: str) -> str:
-        return folded_word(word).removesuffix("'s").strip(".")
-
     def _namelike(self, word: str, acronyms: bool = False) -> bool:
         """A name or place, or a word no vocabulary knows — not a clinical or common word.
         Acronyms count where a hospital word follows ("UCLA Health", not "GI clinic")."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         if word.isupper() and len(word) <= 6:
             return acronyms and len(word) >= 2 and plain not in self.lex.clinical_words
         if plain in self.lex.clinical_words or plain in self.lex.vocabulary:
@@ -145,13 +142,13 @@ class OrganizationRecognizer:
 
     def _after_person(self, text: str, index: int) -> bool:
         person = _PERSON_BEFORE.search(text, max(0, index - 60), index)
-        return person is not None and self.lex.given(self._plain(person["g"]))
+        return person is not None and self.lex.given(lexicon_form(person["g"]))
 
     def _cued(self, word: str, acronyms: bool = False) -> bool:
         """Where the context says "organisation", any word no vocabulary knows is its name,
         however it is built ("Predilytics", "Guidestar")."""
         return self._namelike(word, acronyms) or not (
-            self.lex.known(self._plain(word)) or self.names.is_weak(word))
+            self.lex.known(lexicon_form(word)) or self.names.is_weak(word))
 
     def _unknown(self, word: str, acronyms: bool = False) -> bool:
         """A word of a name or none of any vocabulary, but no acronym ("joined AA")."""
@@ -160,21 +157,21 @@ class OrganizationRecognizer:
     def _capitalised(self, word: str, acronyms: bool = False) -> bool:
         """After a cue said only of organisations, any capitalised word but one of the
         calendar ("worked at Christmas", "works for May and June")."""
-        return self._plain(word) not in CALENDAR
+        return lexicon_form(word) not in CALENDAR
 
     def _owner(self, word: str, acronyms: bool = False) -> bool:
         """Before "Ltd" or "and Sons" any surname names a company, even "Hickman" or "Young"."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return self.lex.named(plain) or self._namelike(word, acronyms)
 
     def _not_clinical(self, word: str, acronyms: bool = False) -> bool:
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return plain not in self.lex.clinical_words and plain not in ("the", "a", "an", "our")
 
     def _people(self, words: list[str], minimum: int) -> bool:
         """Words on the name lists, at least ``minimum`` of them no common word, and not
         all of them eponyms ("Crohn and Parkinson" are diseases)."""
-        plains = [self._plain(w) for w in words]
+        plains = [lexicon_form(w) for w in words]
         return (all(self.lex.named(p) for p in plains)
                 and sum(not self.names.is_weak(p) for p in plains) >= minimum
                 and not all(p in self.lex.clinical_words for p in plains))
@@ -214,10 +211,10 @@ class OrganizationRecognizer:
         for m, namelike, several, score in cued:
             group = "n" if m.group("n") else "o"
             words = m.group(group).replace("-", " ").split()
-            capitals = [w for w in words if w[0].isupper() and self._plain(w) not in JOINERS]
+            capitals = [w for w in words if w[0].isupper() and lexicon_form(w) not in JOINERS]
             named = any(namelike(w, acronyms=True) for w in words) or (
                 several and len(capitals) > 1)
-            if named and not any(self._plain(w) in self.lex.clinical_words for w in words):
+            if named and not any(lexicon_form(w) in self.lex.clinical_words for w in words):
                 yield Detection(PhiType.ORGANIZATION, m.start(group),
                                 possessive_end(m, group), score, self.name)
         joined = _AND.search(text) is not None  # a firm and a pair need "and" or "&"
