@@ -109,6 +109,7 @@ _LW = r"[a-z][a-z'’]+"
 # ("inc" is also shorthand for "increase": "irrigant inc. to 300cc", "inc by 2")
 _LOWER_LEGAL = re.compile(r"(?<=[a-z'’])[ \t]+(?:inc|llc|ltd|corp|plc|gmbh)\b"
                           r"(?!\.?[ \t]*(?:to|by|from|of|\d))\.?")
+_LOWER_LEGAL_FORMS = ("inc", "llc", "ltd", "corp", "plc", "gmbh")
 _LOWER_OWNER = re.compile(rf"(?<![\w'’\-])(?P<n>{_LW}(?:[ \t]+{_LW}){{0,3}})$")  # before it
 _LOWER_FIRM = re.compile(rf"(?<![\w'’\-])(?P<a>{_LW}),[ \t]+(?P<b>{_LW}),?[ \t]+and[ \t]+"
                          rf"(?P<c>{_LW})(?![\w'’\-])")
@@ -239,7 +240,8 @@ class OrganizationRecognizer:
         that lead to them ("is from stillwater supercomputing inc."); surnames in the shape of
         a firm or a double-barrelled name, all but one rare in English ("hubbard, fox and
         gillespie", "rosales-mcguire")."""
-        for legal in _LOWER_LEGAL.finditer(text):
+        legal_forms = any(map(text.__contains__, _LOWER_LEGAL_FORMS))
+        for legal in _LOWER_LEGAL.finditer(text) if legal_forms else ():
             m = _LOWER_OWNER.search(text, max(0, legal.start() - 80), legal.start())
             words = list(re.finditer(r"\S+", m.group("n"))) if m else []
             while words and self.lex.english_rank.get(words[0].group(0), RARE_RANK) < COMMON_RANK:
@@ -248,6 +250,8 @@ class OrganizationRecognizer:
                 yield Detection(PhiType.ORGANIZATION, m.start("n") + words[0].start(),
                                 legal.end(), 0.75, self.name)
         for regex, kind in ((_LOWER_FIRM, PhiType.ORGANIZATION), (_LOWER_BARREL, PhiType.NAME)):
+            if ("," if regex is _LOWER_FIRM else "-") not in text:
+                continue  # a firm's list has commas, a double-barrelled name its hyphen
             for m in regex.finditer(text):
                 names = [g for g in m.groups() if g]
                 rare = sum(self.lex.english_rank.get(n, RARE_RANK) >= RARE_RANK for n in names)

@@ -89,6 +89,7 @@ class WordJudge:
         self._clinical = sorted(lexicons.vocabulary | lexicons.clinical_words
                                 | lexicons.shorthand)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one judge per process, words repeat
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
         w = plain(word)
