@@ -47,6 +47,10 @@ def fold(text: str) -> str:
     if last[0] is text:
         return last[1]
     folded = text.casefold()
+    if not folded.isascii() and ("ı" in folded or "i\u0307" in folded):
+        # a case-blind regex reads the Turkish "ı" and "İ" (folded "i" and a dot) as "i":
+        # so must the cues and gates sought in the folded text
+        folded = folded.replace("ı", "i").replace("i\u0307", "i")
     _last = (text, folded)
     return folded
 

@@ -257,7 +257,8 @@ class FacilityRecognizer:
         """A short name of letters before a unit or its records: "GH ICU nurse", "per GBMC
         records", "KH cath lab" (not "per PCP records", "MICU team", and not a person's,
         "Dr. XYZ ICU team")."""
-        for m in _BEFORE_UNIT.finditer(text):
+        units = any(map(fold(text).__contains__, ("icu", "ccu", "csru", "cath", "records")))
+        for m in _BEFORE_UNIT.finditer(text) if units else ():
             word, case = m.group("a"), text_case(text, m.start())
             plain = lexicon_form(word)
             if self._acronym(word, case) and self._rare(plain) and (
@@ -269,7 +270,8 @@ class FacilityRecognizer:
     def _outside_named(self, text: str) -> Iterator[Detection]:
         """The outside hospital's name in brackets or dashes after it: "from OSH (westvale)",
         "outside hospital - Brackmoor -" (not "OSH (intubated)", "OSH (2 days)")."""
-        for m in _OUTSIDE_NAMED.finditer(text):
+        outside = "osh" in fold(text) or "outside" in fold(text)
+        for m in _OUTSIDE_NAMED.finditer(text) if outside else ():
             case = text_case(text, m.start())
             words = m.group("n").split()
             plains = [lexicon_form(w) for w in words]

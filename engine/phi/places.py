@@ -302,7 +302,7 @@ class PlaceRecognizer:
         yield from self._streets(text)
         yield from self._town_postcodes(text)
         lex = self.lex
-        for m in self._CITY_STATE.finditer(text):
+        for m in self._CITY_STATE.finditer(text) if "," in text else ():
             city = m.group("city")
             # "Arthur Peppler, MD" is a doctor: a credential's letters need a known town
             credential = m.group(0)[-2:] in _CREDENTIAL_STATES
@@ -311,7 +311,8 @@ class PlaceRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("city"), m.end(), 0.9,
                                 "places.city_state")
         residences = finditer(self._RESIDENCE, text, fold(text))
-        for m in (*self._CUED.finditer(text), *self._AFTER_INSTITUTION.finditer(text),
+        institution = self._AFTER_INSTITUTION.finditer(text) if "," in text else ()
+        for m in (*self._CUED.finditer(text), *institution,
                   *residences):
             if m.re is self._RESIDENCE and m.group("place").split()[0] == "DC":
                 start = m.start("place")  # "lives in DC": the District is a city
@@ -333,7 +334,7 @@ class PlaceRecognizer:
                     yield Detection(PhiType.LOCATION, start, start + len(candidate), 0.8,
                                     "places.cued")
                     break
-        for m in self._AREA.finditer(text):
+        for m in self._AREA.finditer(text) if "area" in fold(text) else ():
             plain = m.group("place").lower()
             # (an unlisted word shaped as an adjective is anatomy: "from the retrocardiac area")
             if self.lex.place(plain) or (self._unlisted(plain) and not plain.endswith(

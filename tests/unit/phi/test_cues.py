@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from engine.phi.cues import cues, finditer, forget, present
+from engine.phi.cues import cues, finditer, fold, forget, present
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.places import ADDRESSES
 
@@ -125,3 +125,12 @@ def test_regexes_led_by_a_lookbehind_find_the_same_tried_at_their_cues(eval_dir)
                     regex.finditer(text)), regex.pattern[:60]
     finally:
         forget()
+
+
+def test_a_turkish_dotless_or_dotted_i_is_an_i_to_the_cues_as_to_a_case_blind_regex():
+    regex = re.compile(r"\b(?i:visit)\s+#?(?P<id>\d+)")
+    for text in ("vısıt 42", "VİSİT 42"):
+        try:
+            assert _spans(finditer(regex, text, fold(text))) == _spans(regex.finditer(text))
+        finally:
+            forget()
