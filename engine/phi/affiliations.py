@@ -12,6 +12,7 @@ from engine.phi.names import INSTITUTION_WORDS, TITLE_BEFORE
 from engine.phi.organizations import CALENDAR, JOINERS, RUN, possessive_end
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import WordJudge, judge
+from engine.phi.words import plain as lexicon_form
 
 # After a person: "of" or "from" and a capitalised name; not "of the clinic".
 _MEMBER = re.compile(rf"[ \t]+(?:of|from)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
@@ -61,7 +62,7 @@ class Affiliations:
         acronym ("from ID", "of GI"), no time ("at Christmas, 12 Elm Street"), no public
         programme ("from Medicare"), nothing found as another kind (a date, a number)."""
         words = m.group("n").split()
-        plains = [w.lower().replace("’", "'").removesuffix("'s").strip(".") for w in words]
+        plains = [lexicon_form(w) for w in words]
         if (len(words) == 1 and words[0].isupper() and len(words[0]) <= 3) or any(
                 p in CALENDAR or p in _PROGRAMMES for p in plains):
             return False

@@ -11,7 +11,7 @@ lookbehind) has no cues and is always run over the whole text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 try:  # the regex parser of the standard library: public as sre_parse until 3.11
@@ -47,15 +47,34 @@ def fold(text: str) -> str:
     if last[0] is text:
         return last[1]
     folded = text.casefold()
+    if not folded.isascii() and ("ı" in folded or "i\u0307" in folded):
+        # a case-blind regex reads the Turkish "ı" and "İ" (folded "i" and a dot) as "i":
+        # so must the cues and gates sought in the folded text
+        folded = folded.replace("ı", "i").replace("i\u0307", "i")
     _last = (text, folded)
     return folded
 
 
 def forget() -> None:
     """Drop the text folded last: it is the original, PHI and all, and outlives its scrub."""
-    global _last, _found
+    global _last, _found, _memo
     _last = ("", "")
     _found = ("", None)
+    _memo = ("", {})
+
+
+# What the recognizers work out once per text (the case of the lines around a place …).
+_memo: tuple[str, dict[object, object]] = ("", {})
+
+
+def memo(text: str) -> dict[object, object]:
+    """A dict for what is worked out about this text, kept while the text is the one asked
+    about (a new text starts an empty one; forget() drops it with the text)."""
+    global _memo
+    held = _memo  # one read, as in fold()
+    if held[0] is not text:
+        held = _memo = (text, {})
+    return held[1]
 
 
 def present(words: tuple[str, ...], folded: str) -> bool:
@@ -94,9 +113,14 @@ def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Matc
     """The matches of ``regex.finditer(text)``: none at once when ``folded`` (the text
     case-folded) holds none of the regex's cues, else those found by trying the regex only
     where a cue starts."""
-    words = cues_of(regex)
+    held = _KNOWN.get(id(regex))  # cues_of(), inlined: asked a hundred times a text
+    words = held[1] if held is not None and held[0] is regex else cues_of(regex)
     if words is None:
         return regex.finditer(text)
+    found = _found
+    if found[0] is folded and found[1] is not None and found[1].covered.issuperset(
+            words) and found[1].at.keys().isdisjoint(words):
+        return iter(())  # most patterns, once the text is indexed: none of their cues
     if len(folded) != len(text):  # a letter folds to two ("ß"): no position maps back
         return regex.finditer(text) if present(words, folded) else iter(())
     starts = positions(words, folded)
@@ -107,7 +131,27 @@ def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Matc
     return _matches_at(regex, text, starts)
 
 
-def positions(words: tuple[str, ...], folded: str) -> list[int]:
+# Where a number starts: a digit with none before it.
+_NUMBER = re.compile(r"(?<!\d)\d")
+
+
+def at_numbers(regex: re.Pattern[str], text: str, leads: str = "") -> Iterator[re.Match[str]]:
+    """The matches of ``regex.finditer(text)`` for a regex whose every match starts at a
+    number's first digit or at one of the characters ``leads`` ("+", "(" of a phone): tried
+    only there (a long note is not scanned with it at every character)."""
+    known = memo(text)
+    starts = known.get((_NUMBER, leads))
+    if starts is None:
+        found = [m.start() for m in _NUMBER.finditer(text)]
+        for char in leads:
+            found += _indices(char, text)
+        starts = known[(_NUMBER, leads)] = sorted(found) if leads else found
+    if len(starts) * _DENSE > len(text):  # type: ignore[arg-type]
+        return regex.finditer(text)
+    return _matches_at(regex, text, starts)  # type: ignore[arg-type]
+
+
+def positions(words: tuple[str, ...], folded: str) -> Sequence[int]:
     """Every index of ``folded`` where one of the words starts, in order (an index twice
     where two words start there)."""
     global _found
@@ -122,8 +166,13 @@ def positions(words: tuple[str, ...], folded: str) -> list[int]:
         for word in words:
             if word not in index.covered and word not in at:
                 at[word] = _indices(word, folded)
+    elif at.keys().isdisjoint(words):  # most patterns: none of their cues in the text
+        return []
+    present = at.keys() & words  # the cues present, at C speed
+    if len(present) == 1:
+        return at[present.pop()]  # in order already (read, never changed, by the caller)
     starts: list[int] = []
-    for word in at.keys() & words:  # the cues present, at C speed
+    for word in present:
         starts += at[word]
     starts.sort()
     return starts
@@ -194,7 +243,7 @@ def _indices(word: str, folded: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]
+def _matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int]
                 ) -> Iterator[re.Match[str]]:
     """What ``regex.finditer(text)`` yields when every match must start at one of
     ``starts``: the first start from the last match's end where the regex matches. (A cue
@@ -210,7 +259,10 @@ def _matches_at(regex: re.Pattern[str], text: str, starts: list[int]
 
 
 def _leading(items: _Items) -> list[str] | None:
-    while items and items[0][0] is sre.AT:  # \b, ^: they hold no characters
+    # \b, ^ and a lookbehind hold no characters (a lookbehind still reads the text before
+    # a cue: a match tried at a cue's start sees it)
+    while items and (items[0][0] is sre.AT or (
+            items[0][0] in (sre.ASSERT, sre.ASSERT_NOT) and items[0][1][0] < 0)):  # type: ignore[index]
         items = items[1:]
     if not items:
         return None

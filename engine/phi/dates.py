@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from engine.phi.cues import finditer, fold
+from engine.phi.cues import at_numbers, finditer, fold
 from engine.phi.lexicons import RESOURCES
 from engine.phi.types import Detection, PhiType
 
@@ -63,6 +63,9 @@ FORMS: dict[str, re.Pattern[str]] = {
 # Order matters for overlaps: longer, more specific forms first.
 _ORDER = ("iso", "numeric", "the_of", "day_month", "month_day", "month_year",
           "num_month_year", "month_short_year", "bare_month_day", "dash_month_day")
+# Forms whose every match starts at a number's first digit: tried only there.
+_AT_NUMBERS = frozenset({"numeric", "day_month", "num_month_year", "month_short_year",
+                         "bare_month_day", "dash_month_day"})
 # Forms without a year or a month name: a date only where the context says so.
 BARE = frozenset({"month_short_year", "bare_month_day", "dash_month_day"})
 _MONTH_INDEX = {name[:3]: i for i, name in enumerate(calendar.month_name) if name}
@@ -113,7 +116,9 @@ def find_dates(text: str, folded: str | None = None) -> Iterator[ParsedDate]:
     taken: list[tuple[int, int]] = []
     folded = text.casefold() if folded is None else folded
     for form in _ORDER:
-        for match in finditer(FORMS[form], text, folded):
+        regex = FORMS[form]
+        for match in at_numbers(regex, text) if form in _AT_NUMBERS else finditer(
+                regex, text, folded):
             span = match.span()
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
@@ -284,7 +289,7 @@ class DateRecognizer:
         for m in (*finditer(_CUED_MONTH, text, folded), *finditer(_ORDINAL_DAY, text, folded)):
             group = "m" if m.re is _CUED_MONTH else "d"
             yield Detection(PhiType.DATE, m.start(group), m.end(group), 0.75, self.name)
-        for m in _DAY_PAIR.finditer(text) if text.count("/") > 2 else ():
+        for m in at_numbers(_DAY_PAIR, text) if text.count("/") > 2 else ():
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.8, self.name)
         dates, fractions = [], []
         for parsed in find_dates(text, folded):

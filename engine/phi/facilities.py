@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from engine.phi.cues import finditer, fold, memo
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import plain as lexicon_form
 
 
 def _facility_words() -> dict[str, frozenset[str]]:
@@ -159,13 +161,22 @@ _REGION = re.compile(
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER_CHAR, _UPPER_CHAR = re.compile(r"[a-z]"), re.compile(r"[A-Z]")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_CASE_WINDOW = 150  # characters each side of a place whose case is judged
 
 
 def text_case(text: str, pos: int) -> str:
     """"upper", "lower" or "mixed": how the text around ``pos`` is typed — in capitals, in
     lower case (acronyms aside), or in sentences whose first words and names are capitalised
     (one word in fifty or more)."""
-    window = text[max(0, pos - 150):pos + 150]
+    window = (max(0, pos - _CASE_WINDOW), min(len(text), pos + _CASE_WINDOW))
+    known = memo(text)  # a short text is one window, asked about at each of its places
+    case = known.get(window)
+    if case is None:
+        case = known[window] = _case(text[window[0]:window[1]])
+    return case  # type: ignore[return-value]
+
+
+def _case(window: str) -> str:
     if len(_LOWER_CHAR.findall(window)) <= len(_UPPER_CHAR.findall(window)) // 4:
         return "upper"
     titled = len(_TITLE_WORD.findall(window))
@@ -177,9 +188,6 @@ class FacilityRecognizer:
 
     def __init__(self, lexicons: Lexicons | None = None) -> None:
         self.lex = lexicons or load()
-
-    def _plain(self, word: str) -> str:
-        return word.lower().replace("’", "'").rstrip(".").removesuffix("'s")
 
     def _generic(self, plain: str) -> bool:
         """A kind of place, a describing word, a clinical or function word, shorthand, a month."""
@@ -193,7 +201,7 @@ class FacilityRecognizer:
         """A word of a facility's name: any word but a generic one or a contraction
         ("con't"); in sentence case, a capitalised one — or, where ``unknown`` allows, one
         no vocabulary holds ("transfer to quartermain 2", not "post-stroke")."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return not self._generic(plain) and "'" not in plain and (
             case != "mixed" or word[0].isupper() or (unknown and not any(
                 self.lex.known(part) for part in plain.split("-"))))
@@ -205,14 +213,14 @@ class FacilityRecognizer:
 
     def _acronym(self, word: str, case: str) -> bool:
         """A short name of letters ("GH", "gbmc"), neither generic nor an everyday word."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return (2 <= len(plain) <= 5 and plain.isalpha() and (word.isupper() or case != "mixed")
                 and not self._generic(plain) and self._distinct(plain))
 
     def _before_noun(self, text: str) -> Iterator[Detection]:
         """The name before what the place is: "CALVERT HOSPITAL", "holy cross hospital",
         "Baltimore Rehab", "Warren Grant EW", "KEELEY HOUSE"."""
-        for noun in _NOUN.finditer(text):
+        for noun in finditer(_NOUN, text, fold(text)):
             case = text_case(text, noun.start())
             ward = noun.group(0).lower() in _WARDS
             if ward and case == "mixed" and not noun.group(0).isupper():
@@ -226,13 +234,13 @@ class FacilityRecognizer:
                 ends.append(m.end("w"))
             # a town's state after it says where, not which ("this towson maryland's
             # facility")
-            if len(ends) > 1 and self._plain(text[ends[1]:ends[0]].strip()) in (
+            if len(ends) > 1 and lexicon_form(text[ends[1]:ends[0]].strip()) in (
                     self.lex.state_names):
                 ends.pop(0)
             if not ends:
                 continue
             end, count = ends[0], len(ends)
-            words = [self._plain(w) for w in text[start:end].split()]
+            words = [lexicon_form(w) for w in text[start:end].split()]
             # before a ward, a short name alone ("GH ER", "kernan ew"), not "Cardiac ER"
             if ward and not (count == 1 and (self._acronym(text[start:end], case)
                                              or self._distinct(words[0]))):
@@ -249,9 +257,10 @@ class FacilityRecognizer:
         """A short name of letters before a unit or its records: "GH ICU nurse", "per GBMC
         records", "KH cath lab" (not "per PCP records", "MICU team", and not a person's,
         "Dr. XYZ ICU team")."""
-        for m in _BEFORE_UNIT.finditer(text):
+        units = any(map(fold(text).__contains__, ("icu", "ccu", "csru", "cath", "records")))
+        for m in _BEFORE_UNIT.finditer(text) if units else ():
             word, case = m.group("a"), text_case(text, m.start())
-            plain = self._plain(word)
+            plain = lexicon_form(word)
             if self._acronym(word, case) and self._rare(plain) and (
                     len(plain) <= 3 or not self.lex.known(plain)) and (
                     word.upper() not in self.lex.state_codes) and (
@@ -261,10 +270,11 @@ class FacilityRecognizer:
     def _outside_named(self, text: str) -> Iterator[Detection]:
         """The outside hospital's name in brackets or dashes after it: "from OSH (westvale)",
         "outside hospital - Brackmoor -" (not "OSH (intubated)", "OSH (2 days)")."""
-        for m in _OUTSIDE_NAMED.finditer(text):
+        outside = "osh" in fold(text) or "outside" in fold(text)
+        for m in _OUTSIDE_NAMED.finditer(text) if outside else ():
             case = text_case(text, m.start())
             words = m.group("n").split()
-            plains = [self._plain(w) for w in words]
+            plains = [lexicon_form(w) for w in words]
             if all(self._name_word(w, case, unknown=True) for w in words) and any(
                     not self.lex.known(p) or self.lex.place(p) or self._acronym(w, case)
                     or (self.lex.named(p) and self._distinct(p))
@@ -272,7 +282,7 @@ class FacilityRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
 
     def _faith(self, text: str) -> Iterator[Detection]:
-        for m in _FAITH_PHRASE.finditer(text):
+        for m in finditer(_FAITH_PHRASE, text, fold(text)):
             if text_case(text, m.start()) != "mixed" or m.group(0)[0].isupper():
                 yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
@@ -281,7 +291,7 @@ class FacilityRecognizer:
         "sent to QUARTERMAIN 2", "seen by GBMC nurse", "transplant at Holy Cross"."""
         for cue in _SENT.finditer(text):
             run = _RUN.match(text, cue.end())
-            if run is None or self._generic(self._plain(run.group("w"))):
+            if run is None or self._generic(lexicon_form(run.group("w"))):
                 continue
             case = text_case(text, cue.end())
             words = [w for w in (run.group("w"), run.group("w2"), run.group("w3")) if w]
@@ -306,7 +316,7 @@ class FacilityRecognizer:
         ("kernan hosp", "QUARTERMAIN 2"), or a capitalised name of two or three words in
         sentence-case text ("at Holy Cross"). After "by", only a short name (a person is seen
         by a person); after a bare "from" or "at", only a town or a capitalised name."""
-        plains = [self._plain(w) for w in name]
+        plains = [lexicon_form(w) for w in name]
         # capitalised words, no person's full name ("go to Grace Wojciechowska"), and one
         # of them naming, or no article before them, as an institution's name has none
         # ("at Holy Cross"; "from the West Coast" names no site)
@@ -360,7 +370,7 @@ class FacilityRecognizer:
         what was done or found there, not more of a name ("to KH asymptomatic")."""
         m = _NEXT_WORD.match(text, end)
         return m is not None and ((m.group(1).islower() and text_case(text, end) == "mixed")
-                                  or self._plain(m.group(1)) in self.lex.clinical_words)
+                                  or lexicon_form(m.group(1)) in self.lex.clinical_words)
 
     @staticmethod
     def without_ward_number(text: str, det: Detection) -> Detection:
@@ -384,8 +394,8 @@ class FacilityRecognizer:
         """Wards by a compass point or a name before their number ("to WEST 4", "transfer to
         ellison 10"; an eponym is a ward's name too; the number is no identifier), "the
         general", a state's region."""
-        for m in _WARD.finditer(text):
-            plain = self._plain(m.group("w"))
+        for m in finditer(_WARD, text, fold(text)):
+            plain = lexicon_form(m.group("w"))
             # (or a word no vocabulary holds: "awaiting bed on felworthy 4")
             unlisted = len(plain) >= 6 and not self.lex.known(plain)
             if plain in _COMPASS or unlisted or (
@@ -395,11 +405,11 @@ class FacilityRecognizer:
                 # judged whole: its number makes an eponym a ward's name ("ellison 10")
                 yield Detection(PhiType.LOCATION, m.start("w"), m.end("w"), 0.75, WARD_SOURCE)
         for regex in (_THE_GENERAL, _REGION):
-            for m in regex.finditer(text):
+            for m in finditer(regex, text, fold(text)):
                 yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
 
     def _saints(self, text: str) -> Iterator[Detection]:
-        for m in _SAINT.finditer(text):
+        for m in finditer(_SAINT, text, fold(text)):
             plain = m.group("n").lower()
             if (plain in self.lex.given_names or self.lex.place(plain)) and not self._generic(
                     plain) and (m.group("n")[0].isupper() or text_case(text, m.start()) != "mixed"):
@@ -420,7 +430,7 @@ class FacilityRecognizer:
         names of several words, and single words that name by themselves (not "General")."""
         names = set()
         for det in found:
-            plain = " ".join(self._plain(w) for w in text[det.start:det.end].split())
+            plain = " ".join(lexicon_form(w) for w in text[det.start:det.end].split())
             if " " in plain or self._distinct(plain):
                 names.add(plain)
         if not names:

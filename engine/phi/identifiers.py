@@ -63,16 +63,18 @@ def _intl_phone(value: str) -> bool:
 
 IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.EMAIL, re.compile(
-        r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,}\b"), 0.95),
+        r"\b[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}\.[A-Za-z]{2,}\b"), 0.95,
+            needs=("@",)),
     Pattern(PhiType.URL, re.compile(
         r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", I), 0.9),
     # not a run of lab values ("80/48/7.45.34.7")
     Pattern(PhiType.IP, re.compile(r"(?<![\w./])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)"), 0.85,
-            validate=valid_ip),
+            validate=valid_ip, digits=4, leads=""),
     Pattern(PhiType.IP, re.compile(
         r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b",
-        I), 0.8, validate=valid_ip),
-    Pattern(PhiType.SSN, re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), 0.9, validate=valid_ssn),
+        I), 0.8, validate=valid_ip, needs=(":",)),
+    Pattern(PhiType.SSN, re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), 0.9, validate=valid_ssn,
+            digits=9, leads=""),
     Pattern(PhiType.SSN, re.compile(
         r"\b(?:SSN|social security(?: number| no\.?)?|SS#)\s*[:#]?\s*"
         r"(?P<id>\d{3}[- ]?\d{2}[- ]?\d{4})\b", I), 0.95, group="id"),
@@ -85,7 +87,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"(?:(?<![\w/.\-])|(?<=--)(?<![\d/.]--))(?:(?:\+|00)?1[\s.\-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-/])"
         r"\d{3}[\s.\-]\d{4}"
         r"(?:\s*(?:x|ext\.?)\s*\d{1,5})?\b|(?<![\w/.\-])\d{10}\b(?=\s*(?:\(|$|[,.;]|\s))"),
-        0.7, validate=_phone),
+        0.7, validate=_phone, digits=10, leads="+("),
     # International shapes: "+46 (0)8 928 571 38", "0490 75 40 81", "03.93.92.16.85",
     # "(37) 788-063", "60-56-85-91", "0961-7596216" — a plus, parentheses, a leading zero
     # (an area code, then groups or one hyphenated subscriber number) or three dashed/dotted
@@ -94,7 +96,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"(?<![\w.+\-/])(?:\+\d{1,3}[\s.\-]?(?:\(0\)\s?)?(?:\(\d{1,4}\)\s?)?\d{1,5}(?:[\s.\-]\d{2,5}){1,4}"
         r"|\(\d{1,4}\)\s?\d{2,5}(?:[\s.\-]\d{2,5}){1,3}|0\d{1,4}(?:[\s.\-]\d{2,5}){2,4}"
         r"|0\d{2,4}-\d{6,8}|\d{2,4}(?:([.\-])\d{2,4})(?:\1\d{2,4}){2,3})(?![\w/]|[\-.]\d)"),
-        0.6, validate=_intl_phone),
+        0.6, validate=_intl_phone, digits=7, leads="+("),
     # After a cue, perhaps through whose and what kind of line: "on my registered 668 5702",
     # "reach her cell 0412 555 019".
     Pattern(PhiType.PHONE, re.compile(
@@ -106,7 +108,8 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     # A number labelled after it: "416 60 039 office", "3660170548-Fax".
     Pattern(PhiType.PHONE, re.compile(
         r"(?<![\w.+\-/])(?P<id>\+?\d[\d \-.()]{5,18}\d)(?=[ \t]*-?[ \t]*(?:office|fax|mobile|"
-        r"cell|home|work|desk|phone)\b)", I), 0.65, group="id", validate=_intl_phone),
+        r"cell|home|work|desk|phone)\b)", I), 0.65, group="id", validate=_intl_phone,
+            digits=7, leads="+"),
     # A pager or an extension: "Pager #54321", "PG 33445", "beeper number 55037", "x4417".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:pager|beeper|pgr|pg|page|paged|ext(?:ension)?)\b\.?[ \t]*(?:number|no\.?|#)?"
@@ -138,19 +141,21 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     # An extension: "x4417", "x5-6789", and in capitals only in the dashed shape ("X5-6789";
     # "X 2", "X1000" count times).
     Pattern(PhiType.PHONE, re.compile(
-        r"(?<![\w.])(?:x|X(?=\d-\d{4}\b))(?P<id>\d{4,5}|\d-\d{4})\b"), 0.7, group="id"),
+        r"(?<![\w.])(?:x|X(?=\d-\d{4}\b))(?P<id>\d{4,5}|\d-\d{4})\b"), 0.7, group="id",
+            digits=4),
     # A local number after whose line it is: "home# 555-0142", "wk 555 0198", "cell#5550142".
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:(?:home|hm|work|wk|cell|cel|mobile|ph|phone|tel)[ \t]*(?:#|no\.?|number|:)?|"
         r"(?:h|w|c)[ \t]*(?:#|:))[ \t]*(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/]|[.\-]\d)", I),
-        0.8, group="id"),
+        0.8, group="id", digits=7),
     # An area code before a seven-digit run: "410-5550142".
     Pattern(PhiType.PHONE, re.compile(r"(?<![\w/.\-])\(?\d{3}\)?[ \t.\-]\d{7}(?![\w/]|[.\-]\d)"),
-            0.7),
+            0.7, digits=10, leads="("),
     # Ten or eleven digits in brackets, however grouped: "(301 273 4516", "(240444-1243)".
     Pattern(PhiType.PHONE, re.compile(
         r"\((?P<id>\d{3,6}(?:[ \-]\d{2,5}){1,2})(?=\)|[ \t]|$)(?![ \t]*(?:mg|mcg|ml|cc|%))"),
-        0.75, group="id", validate=lambda v: 10 <= sum(c.isdigit() for c in v) <= 11),
+        0.75, group="id", validate=lambda v: 10 <= sum(c.isdigit() for c in v) <= 11,
+        digits=10),
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:phone|tel|telephone|cell|mobile|pager|call)\b\.?\s*(?:number|no\.?|#)?\s*[:#]?\s*"
         r"(?P<id>\d{3}[\s.\-]\d{4}|\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4})\b", I),
@@ -167,11 +172,12 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
             group="id"),
     Pattern(PhiType.ACCOUNT, _labelled(r"claim|encounter|visit", strict=True), 0.85,
             group="id"),
-    Pattern(PhiType.ACCOUNT, re.compile(r"\b\d(?:[ -]?\d){12,18}\b"), 0.8, validate=luhn_ok),
+    Pattern(PhiType.ACCOUNT, re.compile(r"\b\d(?:[ -]?\d){12,18}\b"), 0.8, validate=luhn_ok,
+            digits=13, leads=""),
     Pattern(PhiType.LICENSE, _labelled(
         r"licen[cs]e|DEA|NPI|certificate|cert|driver'?s licen[cs]e"), 0.9, group="id"),
     Pattern(PhiType.LICENSE, _labelled(r"DL|registration", strict=True), 0.85, group="id"),
-    Pattern(PhiType.LICENSE, re.compile(r"\b[A-Z]{2}\d{7}\b"), 0.6),  # DEA number shape
+    Pattern(PhiType.LICENSE, re.compile(r"\b[A-Z]{2}\d{7}\b"), 0.6, digits=7),  # DEA shape
     # Plates and licences written in groups: "license number is 6GQ H02", "plate ABC 1234".
     Pattern(PhiType.LICENSE, re.compile(
         r"\b(?:licen[cs]e|plate|DL)\b(?:\s+(?:number|no\.?|#))?\s*(?:is|[:#])?\s*"
@@ -179,7 +185,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         I),
         0.85, group="id"),
     Pattern(PhiType.VEHICLE, re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-Z])"
-                                        r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85),
+                                        r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85, digits=1),
     Pattern(PhiType.VEHICLE, re.compile(
         r"\b(?:VIN|license plate|plate(?: number| no\.?)?|tag|registration plate)\b\s*[:#]?\s*"
         r"(?P<id>(?=[A-Z0-9\- ]{0,8}\d)[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
@@ -193,7 +199,8 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.PHOTO, re.compile(
         r"\b(?:photo(?:graph)?|picture|image|headshot|portrait)\s*(?:id|file|on file)?\s*[:#]?"
         r"\s*(?P<id>[\w\-]+\.(?:jpe?g|png|gif|bmp|tiff?|heic))\b", I), 0.9, group="id"),
-    Pattern(PhiType.PHOTO, re.compile(r"\b[\w\-]{1,100}\.(?:jpe?g|png|heic)\b", I), 0.7),
+    Pattern(PhiType.PHOTO, re.compile(r"\b[\w\-]{1,100}\.(?:jpe?g|png|heic)\b", I), 0.7,
+            needs=(".jp", ".png", ".heic")),
     Pattern(PhiType.ID, _labelled(r"ID|identifier|accession|requisition"), 0.8, group="id"),
     Pattern(PhiType.ID, _labelled(r"case|ref(?:erence)?|specimen|order|sample", strict=True),
             0.75, group="id"),
@@ -202,8 +209,9 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     # (A model before the device it names is no one's: "via PB7200 vent".)
     Pattern(PhiType.ID, re.compile(
         r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b(?![ \t]+(?i:vent|ventilator|"
-        r"pump|monitor|bed|mattress)\b)"), 0.7),
-    Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65),
+        r"pump|monitor|bed|mattress)\b)"), 0.7, digits=4),
+    Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65,
+            digits=9, leads=""),
     # Long bare digit runs are identifiers; clinical values do not run to seven digits.
-    Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75),
+    Pattern(PhiType.ID, re.compile(r"(?<![\d.,])\d{7,}(?![\d.,]\d)"), 0.75, digits=7, leads=""),
 ))

@@ -140,7 +140,7 @@ class LowerCaseNames:
 
     def _initial_pairs(self, text: str) -> Iterator[Detection]:
         """Both surnames on a name list (no everyday word) or known to no vocabulary."""
-        for m in _INITIAL_PAIR.finditer(text):
+        for m in _INITIAL_PAIR.finditer(text) if "." in text else ():
             # the lists write "o'brien" as "obrien"
             surnames = [folded_word(m.group(g)).removesuffix("'s").replace("'", "")
                         for g in ("f", "f2")]
@@ -166,7 +166,7 @@ class LowerCaseNames:
             plain, RARE_RANK) >= COMMON_RANK
 
     def _lists(self, text: str) -> Iterator[Detection]:
-        for m in _LIST.finditer(text):
+        for m in _LIST.finditer(text) if "," in text else ():
             members = [w for w in _MEMBER.finditer(m.group(0)) if w.group(0) != "and"]
             plains = [w.group(0).lower() for w in members]
             rare = sum(self.lex.english_rank.get(p, RARE_RANK) >= RARE_RANK for p in plains)
@@ -209,8 +209,9 @@ class LowerCaseNames:
 
     def _roles(self, text: str) -> Iterator[Detection]:
         """A rare given name that speaks, opens a sentence before its verb, or owns."""
-        for m in (*_SPEAKER.finditer(text), *_SUBJECT.finditer(text),
-                  *_POSSESSOR.finditer(text)):
+        owned = "'" in text or "’" in text  # (a label's colon, an owner's "'s")
+        for m in (*(_SPEAKER.finditer(text) if ":" in text else ()), *_SUBJECT.finditer(text),
+                  *(_POSSESSOR.finditer(text) if owned else ())):
             plain = m.group("g").lower()
             if plain in self.lex.shorthand:
                 continue  # "pvc's noted", "neo weaned"

@@ -55,6 +55,9 @@ _VERBS = (
 )
 _CREDENTIALS = r"(?:M\.?D|D\.?O|RN|NP|PA(?:-C)?|PhD|DDS|DMD|MBBS|FACP|FACS|CNM|LPN|APRN|DPM|MSN)"
 _CREDENTIAL_WORD = re.compile(rf"{_CREDENTIALS}\.?,?")
+# What every credential holds as written (in capitals, as _CREDENTIALED reads them).
+_CREDENTIAL_MARKS = ("MD", "M.D", "DO", "D.O", "RN", "NP", "PA", "PhD", "DDS", "DMD", "MBBS",
+                     "FAC", "CNM", "LPN", "DPM", "MSN")
 # The legal form of a company: "Microbilt Corporation", "Acme Inc".
 LEGAL_FORMS = frozenset({"corporation", "corp", "inc", "incorporated", "llc", "ltd", "plc",
                          "company", "co", "gmbh", "limited"})
@@ -122,6 +125,7 @@ ADDRESS_OPENERS = (r"(?:can|could|would|will|do|does|did|are|is|have|has|how|wha
                    r"stop|sit|stand|lie|breathe|hold|you|you['’]re|thanks|thank)\b")
 # Who speaks a quoted line of a transcript: 'Rose: "I'm Ian's daughter."'
 _SPEAKER = re.compile(rf"^[ \t]*(?P<n>{WORD})[ \t]*:[ \t]*[\"“]", re.M)
+_QUOTES = ('"', "”", "’")  # one of which closes every quotation _QUOTED reads
 _VOCATIVE = re.compile(
     rf"(?P<g>\b{GREETING},?[ \t]+|,[ \t]+)(?P<end>{WORD})(?=[ \t]*(?P<p>[?!]|[.,](?:\s|$)))"
     rf"|(?:^|(?<=[.!?:\]\"“]))[ \t]{{0,2}}(?P<start>{WORD}),[ \t]+(?=(?i:{ADDRESS_OPENERS}))",
@@ -323,6 +327,8 @@ class NameRecognizer:
                                      (_CREDENTIALED, 0.95, "credential")):
             if regex is _GIVER and not given_to:
                 continue  # the giver stands before a verb of giving: none, no giver
+            if regex is _CREDENTIALED and not any(map(text.__contains__, _CREDENTIAL_MARKS)):
+                continue  # no credential written: no name before one
             for m in given_to if regex is _GIVEN_TO else finditer(regex, text, folded):
                 span = self._trim(text, *m.span("n"))
                 if span is not None and source == "label" and text[span[0]:span[1]].isupper():
@@ -361,7 +367,7 @@ class NameRecognizer:
 
     def _quoted(self, text: str) -> Iterator[Detection]:
         """Who spoke a quotation: any word but an everyday or clinical one."""
-        for m in _QUOTED.finditer(text):
+        for m in _QUOTED.finditer(text) if any(map(text.__contains__, _QUOTES)) else ():
             group = "n" if m.group("n") else "m"
             words = list(re.finditer(r"\S+", m.group(group)))
             while words and self._everyday(words[0].group(0)):
@@ -387,7 +393,8 @@ class NameRecognizer:
             group = "start" if m.group("start") else "end"
             if self.words.spoken_to(m.group(group), *vocative_shape(m)):
                 yield Detection(PhiType.NAME, m.start(group), m.end(group), 0.8, "names.spoken")
-        for m in _SPEAKER.finditer(text):  # a speaker's label is a given name or a role
+        # a speaker's label is a given name or a role
+        for m in _SPEAKER.finditer(text) if ":" in text else ():
             if self.words.spoken_to(m.group("n"), False, ""):
                 yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.8, "names.spoken")
 
@@ -404,7 +411,7 @@ class NameRecognizer:
         """Someone's: a capitalised word on a name list before "'s", mid-sentence and no
         eponym ("Taylor's address", "Price's song"; not "Crohn's", "Bell's palsy")."""
         lex = self.lex
-        for m in _POSSESSOR.finditer(text):
+        for m in _POSSESSOR.finditer(text) if "'" in text or "’" in text else ():
             plain = folded_word(m.group("w"))
             # whose kin or things: no eponym has a son ("Kelly's kid" — though "Kelly clamp")
             kin = _KIN_AFTER.match(text, m.end()) is not None
@@ -532,7 +539,7 @@ class NameRecognizer:
                     # a given name that is no common word is a name ("Kevin had given...").
                     yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
                 i = j
-        for m in _INVERTED.finditer(text):
+        for m in _INVERTED.finditer(text) if "," in text else ():
             surname = m.group("s").lower()
             if (surname in lex.surnames and surname not in ROLE_WORDS
                     and lex.given(m.group("g").lower())

@@ -16,8 +16,8 @@ from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import CALENDAR as NAMES_CALENDAR
 from engine.phi.names import WORD, NameRecognizer
-from engine.phi.text_pieces import folded_word
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import plain as lexicon_form
 
 _CAP = rf"(?:{WORD}|[A-Z]{{2,6}})"
 # Company endings ("Inc" and the hospital words live in the address patterns).
@@ -109,6 +109,7 @@ _LW = r"[a-z][a-z'’]+"
 # ("inc" is also shorthand for "increase": "irrigant inc. to 300cc", "inc by 2")
 _LOWER_LEGAL = re.compile(r"(?<=[a-z'’])[ \t]+(?:inc|llc|ltd|corp|plc|gmbh)\b"
                           r"(?!\.?[ \t]*(?:to|by|from|of|\d))\.?")
+_LOWER_LEGAL_FORMS = ("inc", "llc", "ltd", "corp", "plc", "gmbh")
 _LOWER_OWNER = re.compile(rf"(?<![\w'’\-])(?P<n>{_LW}(?:[ \t]+{_LW}){{0,3}})$")  # before it
 _LOWER_FIRM = re.compile(rf"(?<![\w'’\-])(?P<a>{_LW}),[ \t]+(?P<b>{_LW}),?[ \t]+and[ \t]+"
                          rf"(?P<c>{_LW})(?![\w'’\-])")
@@ -127,13 +128,10 @@ class OrganizationRecognizer:
         self.lex = lexicons or load()
         self.names = NameRecognizer(self.lex)
 
-    def _plain(self, word: str) -> str:
-        return folded_word(word).removesuffix("'s").strip(".")
-
     def _namelike(self, word: str, acronyms: bool = False) -> bool:
         """A name or place, or a word no vocabulary knows — not a clinical or common word.
         Acronyms count where a hospital word follows ("UCLA Health", not "GI clinic")."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         if word.isupper() and len(word) <= 6:
             return acronyms and len(word) >= 2 and plain not in self.lex.clinical_words
         if plain in self.lex.clinical_words or plain in self.lex.vocabulary:
@@ -145,13 +143,13 @@ class OrganizationRecognizer:
 
     def _after_person(self, text: str, index: int) -> bool:
         person = _PERSON_BEFORE.search(text, max(0, index - 60), index)
-        return person is not None and self.lex.given(self._plain(person["g"]))
+        return person is not None and self.lex.given(lexicon_form(person["g"]))
 
     def _cued(self, word: str, acronyms: bool = False) -> bool:
         """Where the context says "organisation", any word no vocabulary knows is its name,
         however it is built ("Predilytics", "Guidestar")."""
         return self._namelike(word, acronyms) or not (
-            self.lex.known(self._plain(word)) or self.names.is_weak(word))
+            self.lex.known(lexicon_form(word)) or self.names.is_weak(word))
 
     def _unknown(self, word: str, acronyms: bool = False) -> bool:
         """A word of a name or none of any vocabulary, but no acronym ("joined AA")."""
@@ -160,21 +158,21 @@ class OrganizationRecognizer:
     def _capitalised(self, word: str, acronyms: bool = False) -> bool:
         """After a cue said only of organisations, any capitalised word but one of the
         calendar ("worked at Christmas", "works for May and June")."""
-        return self._plain(word) not in CALENDAR
+        return lexicon_form(word) not in CALENDAR
 
     def _owner(self, word: str, acronyms: bool = False) -> bool:
         """Before "Ltd" or "and Sons" any surname names a company, even "Hickman" or "Young"."""
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return self.lex.named(plain) or self._namelike(word, acronyms)
 
     def _not_clinical(self, word: str, acronyms: bool = False) -> bool:
-        plain = self._plain(word)
+        plain = lexicon_form(word)
         return plain not in self.lex.clinical_words and plain not in ("the", "a", "an", "our")
 
     def _people(self, words: list[str], minimum: int) -> bool:
         """Words on the name lists, at least ``minimum`` of them no common word, and not
         all of them eponyms ("Crohn and Parkinson" are diseases)."""
-        plains = [self._plain(w) for w in words]
+        plains = [lexicon_form(w) for w in words]
         return (all(self.lex.named(p) for p in plains)
                 and sum(not self.names.is_weak(p) for p in plains) >= minimum
                 and not all(p in self.lex.clinical_words for p in plains))
@@ -214,10 +212,10 @@ class OrganizationRecognizer:
         for m, namelike, several, score in cued:
             group = "n" if m.group("n") else "o"
             words = m.group(group).replace("-", " ").split()
-            capitals = [w for w in words if w[0].isupper() and self._plain(w) not in JOINERS]
+            capitals = [w for w in words if w[0].isupper() and lexicon_form(w) not in JOINERS]
             named = any(namelike(w, acronyms=True) for w in words) or (
                 several and len(capitals) > 1)
-            if named and not any(self._plain(w) in self.lex.clinical_words for w in words):
+            if named and not any(lexicon_form(w) in self.lex.clinical_words for w in words):
                 yield Detection(PhiType.ORGANIZATION, m.start(group),
                                 possessive_end(m, group), score, self.name)
         joined = _AND.search(text) is not None  # a firm and a pair need "and" or "&"
@@ -242,7 +240,8 @@ class OrganizationRecognizer:
         that lead to them ("is from stillwater supercomputing inc."); surnames in the shape of
         a firm or a double-barrelled name, all but one rare in English ("hubbard, fox and
         gillespie", "rosales-mcguire")."""
-        for legal in _LOWER_LEGAL.finditer(text):
+        legal_forms = any(map(text.__contains__, _LOWER_LEGAL_FORMS))
+        for legal in _LOWER_LEGAL.finditer(text) if legal_forms else ():
             m = _LOWER_OWNER.search(text, max(0, legal.start() - 80), legal.start())
             words = list(re.finditer(r"\S+", m.group("n"))) if m else []
             while words and self.lex.english_rank.get(words[0].group(0), RARE_RANK) < COMMON_RANK:
@@ -251,6 +250,8 @@ class OrganizationRecognizer:
                 yield Detection(PhiType.ORGANIZATION, m.start("n") + words[0].start(),
                                 legal.end(), 0.75, self.name)
         for regex, kind in ((_LOWER_FIRM, PhiType.ORGANIZATION), (_LOWER_BARREL, PhiType.NAME)):
+            if ("," if regex is _LOWER_FIRM else "-") not in text:
+                continue  # a firm's list has commas, a double-barrelled name its hyphen
             for m in regex.finditer(text):
                 names = [g for g in m.groups() if g]
                 rare = sum(self.lex.english_rank.get(n, RARE_RANK) >= RARE_RANK for n in names)

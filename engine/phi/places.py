@@ -80,15 +80,15 @@ ADDRESSES = PatternRecognizer("addresses", (
         rf"(?P<o>{_SITE})"), 0.75, group="o", validate=lambda site: site.lower() not in SETTINGS),
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:\d{{1,6}}\s+)?\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:{WORD}|\d+(?:st|nd|rd|th))\s+){{1,4}}"
-        rf"(?:{STREET_TYPES})\b\.?{_UNIT}"), 0.9),
+        rf"(?:{STREET_TYPES})\b\.?{_UNIT}"), 0.9, digits=1, leads=""),
     # A street typed in lower case, only with the words no phrase of care ends in, and no
     # sentence word in its name ("2 blocks down the street").
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:\d{1,6}[ \t]+)?\d{1,6}[ \t]+(?:[a-z]+[ \t]+){1,3}(?:street|avenue|boulevard)\b"),
-        0.8, validate=lambda value: _no_sentence_word(value.split()[1:-1])),
+        0.8, validate=lambda value: _no_sentence_word(value.split()[1:-1]), digits=1, leads=""),
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:\d{1,6}\s+)?(?:P\.?\s?O\.?\s+Box|Post(?:box|boks|fach))\s+\d+\b", re.I),
-            0.9),
+            0.9, digits=1),
     # Military mail: "APO AE 09012", "USNS Comfort", "PSC 3294, Box 9168".
     Pattern(PhiType.LOCATION, re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I),
             0.9),
@@ -104,17 +104,17 @@ ADDRESSES = PatternRecognizer("addresses", (
     # (Not after a preposition: "given at 23000," is a time.)
     Pattern(PhiType.LOCATION, re.compile(
         r"(?<=[A-Za-z])(?<!\b(?i:at|to|of|in|on|by))[ \t]{1,5}(?P<zip>\d{5}(?:-\d{4})?)"
-        r"(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M), 0.6, group="zip"),
+        r"(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M), 0.6, group="zip", digits=5),
     Pattern(PhiType.LOCATION, re.compile(
-        rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip"),
+        rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip", digits=5),
     # A labelled postcode of any country: "ZIP: 394 13", "zip code is 90010-170", "B0J 2H0".
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:zip|postcode|post\s+code|postal(?:\s+code)?)(?:\s+code)?\s*(?:is|[:#])?\s*"
         r"(?P<zip>\d{3,6}(?:[ \-]\d{2,4})?|[A-Z]\d[A-Z][ \-]?\d[A-Z]\d)\b", re.I),
         0.95, group="zip"),
-    Pattern(PhiType.LOCATION, re.compile(rf"\b{_CANADA}\b"), 0.8),
+    Pattern(PhiType.LOCATION, re.compile(rf"\b{_CANADA}\b"), 0.8, digits=3),
     Pattern(PhiType.LOCATION, re.compile(rf"\b(?P<c>{WORD}(?:\s+{WORD})?)\s+(?:County|Parish)\b"),
-            0.85),
+            0.85, needs=("county", "parish")),
     Pattern(PhiType.ORGANIZATION, re.compile(
         rf"\b(?:(?:St|Mt|Saint|Mount)\.?\s+)?(?:{WORD}\s+(?:(?:&|of|the|and)\s+)?){{0,4}}?"
         # the word before the suffix ends no sentence ("in June.  Hospital course was …"),
@@ -302,7 +302,7 @@ class PlaceRecognizer:
         yield from self._streets(text)
         yield from self._town_postcodes(text)
         lex = self.lex
-        for m in self._CITY_STATE.finditer(text):
+        for m in self._CITY_STATE.finditer(text) if "," in text else ():
             city = m.group("city")
             # "Arthur Peppler, MD" is a doctor: a credential's letters need a known town
             credential = m.group(0)[-2:] in _CREDENTIAL_STATES
@@ -311,7 +311,8 @@ class PlaceRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("city"), m.end(), 0.9,
                                 "places.city_state")
         residences = finditer(self._RESIDENCE, text, fold(text))
-        for m in (*self._CUED.finditer(text), *self._AFTER_INSTITUTION.finditer(text),
+        institution = self._AFTER_INSTITUTION.finditer(text) if "," in text else ()
+        for m in (*self._CUED.finditer(text), *institution,
                   *residences):
             if m.re is self._RESIDENCE and m.group("place").split()[0] == "DC":
                 start = m.start("place")  # "lives in DC": the District is a city
@@ -333,7 +334,7 @@ class PlaceRecognizer:
                     yield Detection(PhiType.LOCATION, start, start + len(candidate), 0.8,
                                     "places.cued")
                     break
-        for m in self._AREA.finditer(text):
+        for m in self._AREA.finditer(text) if "area" in fold(text) else ():
             plain = m.group("place").lower()
             # (an unlisted word shaped as an adjective is anatomy: "from the retrocardiac area")
             if self.lex.place(plain) or (self._unlisted(plain) and not plain.endswith(

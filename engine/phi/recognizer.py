@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from engine.phi.cues import finditer, fold
+from engine.phi.cues import at_numbers, finditer, fold, present
 from engine.phi.types import Detection, PhiType
 
 
@@ -20,25 +20,48 @@ class Recognizer(Protocol):
 @dataclass(frozen=True)
 class Pattern:
     """One regex for one PHI type. ``group`` picks the part that is PHI (a label such as
-    "MRN:" before it stays); ``validate`` rejects look-alikes (e.g. impossible SSNs)."""
+    "MRN:" before it stays); ``validate`` rejects look-alikes (e.g. impossible SSNs).
+
+    Two gates skip a text that no match can come from, so that a pattern with no cue word
+    (cues.py) is not scanned over every text: ``digits``, the fewest digits an accepted
+    match holds (a phone's ten), and ``needs``, strings one of which every match holds in
+    lower case ("@" of an e-mail)."""
 
     type: PhiType
     regex: re.Pattern[str]
     score: float
     group: int | str = 0
     validate: Callable[[str], bool] | None = None
+    digits: int = 0
+    needs: tuple[str, ...] = ()
+    # Every match starts at a number's first digit or at one of these characters ("+(" of
+    # a phone): tried only there. None: anywhere (or at the pattern's cue words).
+    leads: str | None = None
+
+
+def digit_count(text: str) -> int:
+    """How many characters of the text ``\\d`` matches (Unicode decimal digits)."""
+    if text.isascii():
+        return sum(map(text.count, "0123456789"))
+    return sum(map(str.isdecimal, text))
 
 
 class PatternRecognizer:
     def __init__(self, name: str, patterns: tuple[Pattern, ...]) -> None:
         self.name = name
         self.patterns = patterns
+        self._counted = any(p.digits for p in patterns)
 
     def analyze(self, text: str) -> Iterator[Detection]:
         folded = fold(text)
+        digits = digit_count(text) if self._counted else 0
         for pattern in self.patterns:
+            if pattern.digits > digits or (pattern.needs and not present(pattern.needs, folded)):
+                continue
             # nothing when the text holds none of the words the pattern starts with
-            for match in finditer(pattern.regex, text, folded):
+            matches = finditer(pattern.regex, text, folded) if pattern.leads is None else (
+                at_numbers(pattern.regex, text, pattern.leads))
+            for match in matches:
                 start, end = match.span(pattern.group)
                 if start < 0 or start == end:
                     continue

@@ -89,6 +89,7 @@ class WordJudge:
         self._clinical = sorted(lexicons.vocabulary | lexicons.clinical_words
                                 | lexicons.shorthand)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one judge per process, words repeat
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
         w = plain(word)
@@ -105,6 +106,7 @@ class WordJudge:
         return (lex.english_rank.get(word, RARE_RANK) >= RARE_RANK and word not in lex.vocabulary
                 and word not in lex.clinical_words and word not in lex.common_words)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one judge per process, words repeat
     def unfamiliar(self, word: str) -> bool:
         """No vocabulary knows it, and it is not shaped like a medical word, nor a plural of
         one ("Tympanograms"), nor an adjective of a known word ("Streaky")."""
@@ -133,6 +135,7 @@ class WordJudge:
         return any(known(word[:i]) and (known(word[i:]) or self.misspelt(word[i:]))
                    for i in range(_COMPOUND_PART - 1, len(word) - _COMPOUND_PART + 1))
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - as misspelt(): a costly judgement
     def near_clinical(self, word: str) -> bool:
         """Two slips at most from a drug's, a device's or a shorthand word of six letters or
         more that is no English word, the first letter kept ("Levofed" → levophed,

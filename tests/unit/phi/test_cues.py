@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from engine.phi.cues import cues, finditer, forget, present
+from engine.phi.cues import cues, finditer, fold, forget, present
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.places import ADDRESSES
 
@@ -20,7 +20,8 @@ from engine.phi.places import ADDRESSES
         (r"\b(?i:fax)\s*\d", ("fax",)),
         (r"(?:telephone|tel)\b", ("tel",)),  # the parser's shared prefix is a cue too
         (r"\b\d{3}-\d{2}-\d{4}\b", None),  # digits, no word
-        (r"(?<!\w)MRN", None),  # a lookbehind first: no cue is read
+        (r"(?<!\w)MRN", ("mrn",)),  # a lookbehind holds no characters: the word is next
+        (r"(?=\w)MRN", None),  # a lookahead is no lookbehind
         (r"(?:MRN|\d+)", None),  # one way in without a word
         (r"(?:MRN)?\d+", None),  # the word may be absent
     ],
@@ -101,3 +102,35 @@ def test_the_folded_original_does_not_outlive_its_scrub():
 
     REDACT.scrub("Margaret Thornbury, MRN 00482913")
     assert "thornbury" not in repr(vars(module)).casefold()
+
+
+def test_regexes_led_by_a_lookbehind_find_the_same_tried_at_their_cues(eval_dir):
+    """The facility and organisation rules that start with a lookbehind are tried where their
+    words start; on clinical notes and the PHI queries they find what a scan finds."""
+    from engine.phi import facilities, organizations
+
+    with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
+        texts = [row["transcription"] for row in csv.DictReader(fh)][:60]
+    texts += (eval_dir / "phi" / "asq_phi" / "synthetic_clinical_queries.txt").read_text(
+        "utf-8").split("===QUERY===")[:300]
+    texts += ["transferred to the general for cath, then TO WEST 4 and from St. Mary's to "
+              "sacred heart hosp; his wife's colleague from Acme Widgets at the eastern shore"]
+    regexes = (facilities._NOUN, facilities._FAITH_PHRASE, facilities._WARD,
+               facilities._THE_GENERAL, facilities._REGION, facilities._SAINT,
+               organizations._MEMBER)
+    try:
+        for regex in regexes:
+            for text in texts:
+                assert _spans(finditer(regex, text, text.casefold())) == _spans(
+                    regex.finditer(text)), regex.pattern[:60]
+    finally:
+        forget()
+
+
+def test_a_turkish_dotless_or_dotted_i_is_an_i_to_the_cues_as_to_a_case_blind_regex():
+    regex = re.compile(r"\b(?i:visit)\s+#?(?P<id>\d+)")
+    for text in ("vısıt 42", "VİSİT 42"):
+        try:
+            assert _spans(finditer(regex, text, fold(text))) == _spans(regex.finditer(text))
+        finally:
+            forget()

@@ -128,3 +128,13 @@ def test_lower_case_words_that_stay(text, kept):
 )
 def test_everyday_name_words_in_a_name_place(text, expected):
     assert redacted(text) == expected
+
+
+@pytest.mark.parametrize("credential", ["MD", "M.D", "DO", "D.O", "RN", "NP", "PA", "PA-C",
+                                        "PhD", "DDS", "DMD", "MBBS", "FACP", "FACS", "CNM",
+                                        "LPN", "APRN", "DPM", "MSN"])
+def test_every_credential_holds_a_mark_the_name_rule_is_gated_by(credential):
+    from engine.phi.names import _CREDENTIAL_MARKS, _CREDENTIAL_WORD
+
+    assert _CREDENTIAL_WORD.fullmatch(credential)
+    assert any(mark in credential for mark in _CREDENTIAL_MARKS)
