@@ -81,12 +81,28 @@ PROVIDERS = {"person": "name", "ip_address": "ipv4", "organization": "company",
 _NOT_PHI_DATE = re.compile(r"\s*(?:(?:19|20)\d{2}|monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday)\s*", re.I)
 _TOKEN = re.compile(r"\w+")
+_TITLE = re.compile(r"(?:dr|mr|mrs|ms|miss|mx|prof)\b\.?\s+", re.I)
 
 
 @dataclass
 class Example:
     text: str
     gold: list[tuple[int, int, str | None]]  # (start, end, category or None = ignore)
+
+    def __post_init__(self) -> None:
+        self.gold = [part for span in self.gold for part in _untitled(self.text, *span)]
+
+
+def _untitled(text: str, start: int, end: int,
+              category: str | None) -> list[tuple[int, int, str | None]]:
+    """A gold name less its leading title, which is ignored: a title is no identifier (nor
+    is a job title), and the sets disagree — ASQ-PHI marks it in 91 of its 203 titled names,
+    Faker's names carry one now and then, PhysioNet's gold never marks one (a removed title
+    is a false positive there)."""
+    title = _TITLE.match(text, start, end) if category == "NAME" else None
+    if title is None or title.end() == end:
+        return [(start, end, category)]
+    return [(start, title.end(), None), (title.end(), end, category)]
 
 
 @dataclass

@@ -36,7 +36,7 @@ class Extend:
 
 @dataclass(frozen=True)
 class Each:
-    """Reshapes every detection alone (a name's span widened over its title)."""
+    """Reshapes every detection alone (a name's span widened over its initial)."""
 
     name: str
     step: Callable[[str, Detection], Detection]

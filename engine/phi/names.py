@@ -434,19 +434,18 @@ class NameRecognizer:
                 yield Detection(PhiType.NAME, m.start(), m.end("f"), 0.65, "names.lower")
 
     def widen(self, text: str, det: Detection) -> Detection:
-        """A name's span with its title, initial and generational suffix ("Jr."), without
-        a possessive "'s". A credential after it is no identifier and stays out ("Okafor,
-        MD" → "Okafor"): the surrogate keeps it as written."""
+        """A name's span with its initial and generational suffix ("Jr."), without a
+        possessive "'s". A title before it and a credential after it are no identifiers and
+        stay out ("Dr. Okafor, MD" → "Okafor"): the surrogate keeps them as written, and a
+        reader keeps the role ("Dr. [NAME]")."""
         if det.type is not PhiType.NAME:
             return det
         start, end = det.start, det.end
         if _POSSESSIVE.search(text, start, end):
             end -= 2
-        title = TITLE_BEFORE.search(text, max(0, start - 12), start)
         initial = _INITIAL_AFTER.match(text, end)
         end = initial.end() if initial else end
         suffix = _GENERATION_AFTER.match(text, end)
-        start = title.start() if title else start
         end = suffix.end() if suffix else end
         if (start, end) == (det.start, det.end):
             return det

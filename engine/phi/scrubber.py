@@ -1,7 +1,7 @@
 """The pipeline, in a declared order: recognizers (and the site lexicon, when a site has one)
 → enhancers: extend by context (a strong name everywhere, words beside names, place prefixes,
 address blocks, the organisation line of a signature, a person's or an address's
-organisation) → filter by score and clinical words → widen names over titles, take a ward's
+organisation) → filter by score and clinical words → widen names over initials, take a ward's
 number off its name → merge overlapping spans; then replace."""
 
 from __future__ import annotations

@@ -93,3 +93,14 @@ def test_the_dev_half_is_scored_whole_and_by_part_with_its_errors(monkeypatch):
     assert out["physionet_dev/all"]["all"]["notes"] == 2
     assert "notes_per_s_one_core" in out["physionet_dev/all"]["names"]
     assert "notes_per_s_one_core" not in tune["names"]
+
+
+def test_a_title_inside_a_gold_name_is_neither_gold_nor_a_false_positive():
+    text = "Seen by Dr. Okafor and Mrs Brandauer; Dr. was out."
+    ex = phi_eval.Example(text, [(8, 18, "NAME"), (23, 36, "NAME"), (38, 41, "NAME")])
+    assert [(text[s:e], c) for s, e, c in ex.gold] == [
+        ("Dr. ", None), ("Okafor", "NAME"), ("Mrs ", None), ("Brandauer", "NAME"),
+        ("Dr.", "NAME")]  # a title alone is left as marked
+    score = phi_eval.Score()
+    score.add(ex, [(12, 18), (27, 36)])  # the names, not their titles
+    assert score.table()["recall"] == round(2 / 3, 4) and score.table()["precision"] == 1.0

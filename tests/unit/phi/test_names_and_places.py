@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from redaction import redacted
+from redaction import REDACT, redacted
 
 
 @pytest.mark.parametrize(
@@ -117,6 +117,22 @@ def test_names_in_more_contexts(text, leak):
 def test_name_spans_end_where_the_name_does(text, leak, kept):
     out = redacted(text)
     assert leak not in out and kept in out, out
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Plan discussed with Dr. Quarrington, MD today.", "Quarrington"),
+        ("MRS HALVERSTROM AT BEDSIDE.", "HALVERSTROM"),
+        ("rectal tube placed per dr. brown's order", "brown"),
+        ("Spoke with Mr Tobias Wrenfield Jr. about the plan.", "Tobias Wrenfield Jr."),
+    ],
+)
+def test_a_name_span_leaves_its_title_and_credential_out(text, name):
+    """Titles and credentials are no identifiers (and de-identification gold never marks
+    them): the span is the name alone, so a reviewer's count of removed words is true."""
+    spans = REDACT.scrub(text).spans
+    assert [text[s.orig_start:s.orig_end] for s in spans] == [name]
 
 
 @pytest.mark.parametrize(
