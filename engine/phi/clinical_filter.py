@@ -17,7 +17,7 @@ from engine.phi.types import Detection, PhiType
 THRESHOLD = 0.5
 # What follows an eponym or a maker's name: "Chaddock reflex", "McIsaac score",
 # "Framingham Risk Score", "Gerota's fascia", "Blake drain", "Pentax video colonoscope".
-_EPONYM_HEAD = re.compile(
+EPONYM_HEAD = re.compile(
     r"(?:['’]s?)?(?:[ \t]+(?:[A-Z][a-z]+|risk|heart|pain|coma|stool|bleeding|depression|"
     r"anxiety|severity|performance|status|frailty|video|pressure|flat|fluted|compression|"
     r"suction)){0,2}[ \t]+"
@@ -81,7 +81,7 @@ class ClinicalFilter:
         if det.type is PhiType.ORGANIZATION and service and all(
                 w in self.lex.clinical_words for w in service.split()):
             return True  # "Dr. Anna Berg of Hematology Oncology": a person and her service
-        if " " not in value and _EPONYM_HEAD.match(text, det.end):
+        if " " not in value and EPONYM_HEAD.match(text, det.end):
             return True  # "Chaddock reflex", "Framingham Risk Score": an eponym, not a person
         if det.source in _GUESSES and _product_key(text, det) in products:
             return True  # "Vioxx 25 mg daily", "circle of Willis": a drug, an eponym

