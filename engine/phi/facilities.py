@@ -67,6 +67,13 @@ _NOUN = re.compile(
     # not a word that only qualifies another: "hospital course", "facility policy"
     r"(?![ \t]+(?:course|stay|admission|admissions|days?|policy|policies|bed|beds|records?|"
     r"visits?|discharge|staff|acquired|setting|based|floor|team|physician|pharmacy))", re.I)
+# The word after a facility's name that is part of that name, not what kind of place it is:
+# "LAUREL REGIONAL", "Sacred Heart memorial", "Westvale General." — and "Rehab" written as a
+# name ("Kernan Rehab", "KERNAN REHAB"; not "kernan rehab" in a lower-case note, a kind).
+_NAMING_NOUN = re.compile(
+    r"[ \t]+(?P<n>memorial|rehab(?:ilitation)?|(?:regional|general)(?=[ \t]*(?:[.,;:)\n]|$|"
+    r"(?:where|for|and|on|at|in|via|with|er|ed|ew|hosp\w*|medical|today|tomorrow)\b)))"
+    r"(?![\w\-])", re.I)
 # The emergency wards are named by a short name only ("GH ER", "kernan ew"): "the ER".
 _WARDS = frozenset({"er", "ew", "ed"})
 _NAME_BEFORE = re.compile(r"(?:(?<=[\s(/>])|^)(?P<w>[A-Za-z][A-Za-z'’\-]*)[ \t]+$")
@@ -79,6 +86,9 @@ _SENT = re.compile(
     # whom, and back or over: "sent pt back to", "took her over to", "transfer back to"
     r"(?:[ \t]+(?:him|her|them|pt|patient|back|over|home)){0,2}"
     r"(?:[ \t]+in[ \t]+transfer)?[ \t]+(?P<p>to|from|at)|"
+    # an arrival into a place ("came into GH"; not "went into afib": no arrival verb)
+    r"(?:came|come|coming|brought|arrived|admitted|readmitted|presented|taken)"
+    r"(?:[ \t]+(?:him|her|them|pt|patient|back)){0,2}[ \t]+into|"
     # a discharge in shorthand, which is also "discontinued": only where to ("d/c'd to")
     r"(?:d/c(?:'?d|ed)?|dc'?d)[ \t]+to|(?:en[ \t]*)?route[ \t]+to|"
     # a place of care where a bed is: "rehab at keswick", "snf placement at X", "bed at X"
@@ -441,9 +451,18 @@ class FacilityRecognizer:
         for m in pattern.finditer(text):
             yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
+    @staticmethod
+    def _with_naming_noun(text: str, det: Detection) -> Detection:
+        noun = _NAMING_NOUN.match(text, det.end)
+        if noun is None or (noun.group("n")[:1].islower() and noun.group("n").lower().startswith(
+                "rehab")):
+            return det
+        return Detection(det.type, det.start, noun.end(), det.score, det.source)
+
     def analyze(self, text: str) -> Iterator[Detection]:
-        found = [*self._before_noun(text), *self._sent(text), *self._universities(text),
-                 *self._before_unit(text), *self._faith(text), *self._outside_named(text)]
+        found = [self._with_naming_noun(text, d) for d in (
+            *self._before_noun(text), *self._sent(text), *self._universities(text),
+            *self._before_unit(text), *self._faith(text), *self._outside_named(text))]
         yield from found
         yield from self._saints(text)
         yield from self._local(text)

@@ -21,7 +21,7 @@ def found(text: str) -> set[str]:
         # a short name before what the place is
         ("ADMITTED IN TRANSFER FROM LINDQUIST HOSPITAL WITH SEPSIS", {"LINDQUIST"}),
         ("pt was taken to brennock hosp. by ems", {"brennock"}),
-        ("Plan is discharge to Harwich Rehab tomorrow.", {"Harwich"}),
+        ("Plan is discharge to Harwich Rehab tomorrow.", {"Harwich Rehab"}),
         ("SENT TO ORTEGA EW WHERE EKG WAS DONE", {"ORTEGA"}),
         ("LIVES AT FENWICK HOUSE SINCE HER STROKE", {"FENWICK"}),
         # where a patient is sent, taken or seen
@@ -38,7 +38,7 @@ def found(text: str) -> set[str]:
         ("Pt remains on Osler 7 awaiting a bed.", {"Osler"}),
         ("Her valve was replaced at Hopkins last spring.", {"Hopkins"}),
         ("Cath done at JHMC on Monday, two stents.", {"JHMC"}),
-        ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK"}),
+        ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK MEMORIAL"}),
         # a ward by a compass point or a name (an eponym too) and its number after a move
         ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
         ("transfer to ellison 10 this am", {"ellison"}),
@@ -60,7 +60,7 @@ def found(text: str) -> set[str]:
         ("resides at ardwick multicare center since her fall", {"ardwick"}),
         ("LIVES AT THORNBURY RETIREMENT COMMUNITY WITH WIFE", {"THORNBURY"}),
         ("came in from Larkmead Senior Living by ambulance", {"Larkmead"}),
-        ("was taken to pemberton general, then sent here", {"pemberton"}),
+        ("was taken to pemberton general, then sent here", {"pemberton general"}),
         # a town's state before the noun says where, not which
         ("a brief overview of this laurelton maryland's facility", {"laurelton"}),
         # a short name before a unit, its staff or its records
@@ -83,6 +83,14 @@ def found(text: str) -> set[str]:
         # the outside hospital's name in brackets or dashes
         ("transferred from osh (westvale) with sepsis", {"westvale"}),
         ("OUTSIDE HOSPITAL - FELWORTHY - RECORDS SENT", {"FELWORTHY"}),
+        # a word after the name that is part of it, not the kind of place
+        ("TAKEN TO EASTON REGIONAL WHERE CK POS.", {"EASTON REGIONAL"}),
+        ("the coordinator from Holy Family memorial called", {"Holy Family memorial"}),
+        ("discharge to Kernan Rehab tomorrow", {"Kernan Rehab"}),
+        ("plan transfer to kernan rehab in am", {"kernan"}),
+        # an arrival into a place
+        ("63 yo man came into GH on 3/4 with SOB", {"GH"}),
+        ("PT WAS BROUGHT INTO KH VIA EMS.", {"KH"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -135,7 +143,8 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "placed in bed at 1400", "REHABILITATION IN PROGRESS", "bed in low position",
         "she was started on hepat 1 pm", "going to titrate 2 drips",
         "transferred from OSH (intubated) on levo", "at osh (2 days) with fever",
-        "OSH (CT HEAD NEG) REVIEWED",
+        "OSH (CT HEAD NEG) REVIEWED", "pt went into SVT at 0300", "came into DKA overnight",
+        "Pt admitted into MICU from ED.", "regional anesthesia used", "to rehab today",
         "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
     ],
 )
