@@ -276,8 +276,10 @@ class CuedNames:
                 not upper and len(word) > 2 and not lex.known(word))
         if word in lex.given_names:
             return rank >= FUNCTION_RANK
-        if gate == "kin" and word in lex.widely_given:
-            return True  # "my kid oskar": a given name of many languages
+        if gate == "kin" and word in lex.world_given and len(word) > 3:
+            # "my kid oskar", "BROTHER VITO": a given name somewhere, rare in English (not
+            # a clipped word of three letters, "RN FEM")
+            return True
         if word in lex.surnames:
             return rank >= RARE_RANK or (initial and rank >= COMMON_RANK)
         return words.evidence(word, upper and not initial) or (

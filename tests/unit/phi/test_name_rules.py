@@ -65,6 +65,9 @@ def test_every_rule_is_compiled_for_every_shape():
         ("hcp: marisol (daughter) aware of plan.", "marisol", "kin"),
         # shorthand that is also a given name, after kinship ("quinton" is a catheter too)
         ("SOCIAL: SON QUINTON CALLED FOR UPDATE.", "QUINTON", "kin"),
+        # a given name of another country after kinship, though English has the word
+        ("SOCIAL: BROTHER HORATIO CALLED FOR UPDATE.", "HORATIO", "kin"),
+        ("Son Bolivar to bring glasses tomorrow.", "Bolivar", "kin"),
         ("CARE HANDED OVER TO ROSALEEN RN AT 1900.", "ROSALEEN", "credential"),
         ("DRS OKONKWO, KEVORKIAN AND HALVERSTROM AT BEDSIDE.", "HALVERSTROM", "title"),
         # a name or an initial before "aware", "notified"
@@ -111,6 +114,7 @@ def test_a_kin_name_stands_for_the_same_word_elsewhere():
         "Discharged home with her family.\nSpain\n",
         "resident (paged) re low uo. MD AWARE (SEE FLOWSHEET). md notified (k 3.1).",
         "ATTENDING IS AWARE. resident was in to see pt. nurse (agency) here.",
+        "SHEATH PULLED BY RN. RN FEM SITE CHECKED. MD EPI GIVEN X1.",  # clipped words
     ],
 )
 def test_clinical_words_after_cues_are_no_names(text):
