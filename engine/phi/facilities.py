@@ -74,6 +74,7 @@ _NAMING_NOUN = re.compile(
     r"[ \t]+(?P<n>memorial|rehab(?:ilitation)?|(?:regional|general)(?=[ \t]*(?:[.,;:)\n]|$|"
     r"(?:where|for|and|on|at|in|via|with|er|ed|ew|hosp\w*|medical|today|tomorrow)\b)))"
     r"(?![\w\-])", re.I)
+_HOSPITAL_AFTER = re.compile(r"[ \t]+(?:hosp(?:ital)?s?|medical[ \t]+cent(?:er|re))\b", re.I)
 # The emergency wards are named by a short name only ("GH ER", "kernan ew"): "the ER".
 _WARDS = frozenset({"er", "ew", "ed"})
 _NAME_BEFORE = re.compile(r"(?:(?<=[\s(/>])|^)(?P<w>[A-Za-z][A-Za-z'’\-]*)[ \t]+$")
@@ -292,8 +293,11 @@ class FacilityRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("n"), m.end("n"), 0.75, self.name)
 
     def _faith(self, text: str) -> Iterator[Detection]:
+        """"Sacred Heart", "good samaritan": capitalised where the writer capitalises, or
+        in lower case before what names a facility ("sacred heart Memorial")."""
         for m in finditer(_FAITH_PHRASE, text, fold(text)):
-            if text_case(text, m.start()) != "mixed" or m.group(0)[0].isupper():
+            if text_case(text, m.start()) != "mixed" or m.group(0)[0].isupper() or (
+                    _NAMING_NOUN.match(text, m.end()) or _HOSPITAL_AFTER.match(text, m.end())):
                 yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
 
     def _sent(self, text: str) -> Iterator[Detection]:

@@ -88,6 +88,9 @@ def found(text: str) -> set[str]:
         ("the coordinator from Holy Family memorial called", {"Holy Family memorial"}),
         ("discharge to Kernan Rehab tomorrow", {"Kernan Rehab"}),
         ("plan transfer to kernan rehab in am", {"kernan"}),
+        # a hospital of faith in lower case in a sentence-case note, before what it is
+        ("Pt slated to go to rehab(good samaritan Memorial) today.", {"good samaritan Memorial"}),
+        ("Family asks for transfer to holy cross hospital in am.", {"holy cross"}),
         # an arrival into a place
         ("63 yo man came into GH on 3/4 with SOB", {"GH"}),
         ("PT WAS BROUGHT INTO KH VIA EMS.", {"KH"}),
