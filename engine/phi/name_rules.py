@@ -282,8 +282,12 @@ class CuedNames:
             return True
         if word in lex.surnames:
             return rank >= RARE_RANK or (initial and rank >= COMMON_RANK)
+        # after an initial ("reported to D. Phyl") or kinship or a role ("NP DJURIC"), a
+        # word no vocabulary knows even if shaped like a clinical one — not a slip
+        vouching = initial or (gate == "kin" and len(word) > 3 and "-" not in word
+                               and not words.slip(word))
         return words.evidence(word, upper and not initial) or (
-            initial and len(word) > 2 and not lex.known(word))  # "reported to D. Phyl"
+            vouching and len(word) > 2 and not upper and not lex.known(word))
 
     def _surname(self, word: str, shape: str, acronyms: bool) -> bool:
         """A surname after a given name: on the list and no function word, or with a

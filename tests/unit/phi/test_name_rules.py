@@ -68,6 +68,8 @@ def test_every_rule_is_compiled_for_every_shape():
         # a given name of another country after kinship, though English has the word
         ("SOCIAL: BROTHER HORATIO CALLED FOR UPDATE.", "HORATIO", "kin"),
         ("Son Bolivar to bring glasses tomorrow.", "Bolivar", "kin"),
+        # after a role, a word no vocabulary knows though shaped like a clinical one
+        ("BP DROPPED TO 80S. NP PAVLIC MADE AWARE, BOLUS GIVEN.", "PAVLIC", "role"),
         ("CARE HANDED OVER TO ROSALEEN RN AT 1900.", "ROSALEEN", "credential"),
         ("DRS OKONKWO, KEVORKIAN AND HALVERSTROM AT BEDSIDE.", "HALVERSTROM", "title"),
         # a name or an initial before "aware", "notified"
@@ -115,6 +117,7 @@ def test_a_kin_name_stands_for_the_same_word_elsewhere():
         "resident (paged) re low uo. MD AWARE (SEE FLOWSHEET). md notified (k 3.1).",
         "ATTENDING IS AWARE. resident was in to see pt. nurse (agency) here.",
         "SHEATH PULLED BY RN. RN FEM SITE CHECKED. MD EPI GIVEN X1.",  # clipped words
+        "DNR ORDER NEEDS ATTENDING CO-SIGNATURE. SON CALLED-UPDATE GIVEN.",
     ],
 )
 def test_clinical_words_after_cues_are_no_names(text):
