@@ -101,6 +101,11 @@ _EMPLOYER = re.compile(
     r"(?:employed|hired)[ \t]+(?:by|at)|employee[ \t]+(?:of|at)|retired[ \t]+from|"
     r"co-?founders?[ \t]+of|founders?[ \t]+of|founded|employer[ \t]*(?:is|:))"
     rf"[ \t]+(?:the[ \t]+)?(?P<n>(?:\d+[ \t]+)?{RUN})")
+# Whom one heads: "HUSBAND CEO OF ZENTRA", "president of Halvorsen Freight" (not "director
+# of nursing" or "owner of a dog": roles said of more than firms).
+_EXECUTIVE = re.compile(
+    r"\b(?i:ceo|cfo|coo|cto|president|vice[ \t]+president|vp|chairman|chairwoman)[ \t]+"
+    rf"(?i:of|at)[ \t]+(?:the[ \t]+)?(?P<n>(?:\d+[ \t]+)?{RUN})")
 # A weaker cue, for a name no vocabulary knows ("joined Nautilytics", not "joined AA").
 _JOINED = re.compile(rf"\b(?i:joined)[ \t]+(?:the[ \t]+)?(?P<n>{RUN})")
 # The same shapes typed in lower case: "stillwater supercomputing inc.", "hubbard, fox and
@@ -160,6 +165,16 @@ class OrganizationRecognizer:
         calendar ("worked at Christmas", "works for May and June")."""
         return lexicon_form(word) not in CALENDAR
 
+    def _headed(self, word: str, acronyms: bool = False) -> bool:
+        """After "CEO of": a capitalised word, or in capitals an acronym or a rare word —
+        not an everyday one ("VP OF SALES", "PRESIDENT OF THE CLUB")."""
+        plain = lexicon_form(word)
+        if not word.isupper():
+            return self._capitalised(word)
+        rank = self.lex.english_rank.get(plain, RARE_RANK)
+        acronym = len(plain) <= 5 and plain not in self.lex.clinical_words and rank >= COMMON_RANK
+        return plain not in self.lex.shorthand and (acronym or rank >= RARE_RANK)
+
     def _owner(self, word: str, acronyms: bool = False) -> bool:
         """Before "Ltd" or "and Sons" any surname names a company, even "Hickman" or "Young"."""
         plain = lexicon_form(word)
@@ -208,7 +223,8 @@ class OrganizationRecognizer:
             (m, self._cued, True, 0.7) for m in (*finditer(_OFFICE, text, folded), *described)] + [
             (m, self._unknown, False, 0.7) for m in finditer(_JOINED, text, folded)] + [
             (m, self._capitalised, False, 0.7) for m in finditer(_SITED, text, folded)] + [
-            (m, self._capitalised, False, 0.85) for m in finditer(_EMPLOYER, text, folded)]
+            (m, self._capitalised, False, 0.85) for m in finditer(_EMPLOYER, text, folded)] + [
+            (m, self._headed, False, 0.8) for m in finditer(_EXECUTIVE, text, folded)]
         for m, namelike, several, score in cued:
             group = "n" if m.group("n") else "o"
             words = m.group(group).replace("-", " ").split()

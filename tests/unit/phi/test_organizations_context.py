@@ -65,6 +65,9 @@ def test_form_labels_units_and_job_titles_in_a_block_survive(text):
         ("We met at Blue Door, 220 Lyme Road.", ["Blue Door"]),
         ("Employer: Harrow Glassworks", ["Harrow Glassworks"]),
         ("He works for 3 Round Stones Inc now.", ["3 Round", "Stones"]),
+        # whom one heads, in capitals too
+        ("SOCIAL: HUSBAND CEO OF ZENTRA. SMOKER.", ["ZENTRA"]),
+        ("Her father was president of Halvorsen Freight until 2019.", ["Halvorsen Freight"]),
         # a place of care of one word, before the when
         ("Knee replacement at Cedars-Sinai on 05/15/2022.", ["Cedars", "Sinai"]),
         # an institution named by what it is of
@@ -117,3 +120,12 @@ def test_a_capital_the_inside_a_sentence_belongs_to_the_name():
     assert redacted("Her insurer since 2019 is The Hartwell Group, per her card.") == (
         "Her insurer since 2019 is [ORGANIZATION], per her card.")
     assert redacted("The Hartwell Group called.") == "The [ORGANIZATION] called."
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["DIRECTOR OF NURSING AWARE. OWNER OF DOG AT HOME.", "SON IS VP OF SALES.",
+     "WIFE PRESIDENT OF THE CLUB.", "Husband is CEO of the hospital."],
+)
+def test_what_an_executive_heads_is_no_firm_when_it_is_an_everyday_word(text):
+    assert redacted(text) == text
