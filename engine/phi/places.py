@@ -155,6 +155,7 @@ _DEVICE_AFTER = re.compile(
     r"[ \t]+(?i:beds?|boots?|chairs?|mattress|frame|pumps?|catheter|tubes?|drains?|dressings?|"
     r"collar|brace|lift|stockings?|splints?|monitor)\b")
 _RARE_WORD = 10000  # English words rarer than this are no words of notes
+_LETTERS = re.compile(r"[a-z]+")
 _CREDENTIAL_STATES = frozenset({"MD", "PA"})  # Maryland, Pennsylvania — and MD, PA
 _PLACE_PREFIX = re.compile(r"(?<![\w.])(?:North|South|East|West|New|Port|Lake|Fort|Mount|Mt\.?|"
                            r"Saint|St\.|Glen|Upper|Lower)[ \t]$")
@@ -204,15 +205,23 @@ class PlaceRecognizer:
 
     def __init__(self, lexicons: Lexicons | None = None) -> None:
         self.lex = lexicons or load()
-        self._city = re.compile(r"(?<![\w\-])(?:" + "|".join(
-            re.escape(c).replace(r"\ ", r"[ \t]+")
-            for c in sorted(self.lex.cities, key=len, reverse=True)) + r")(?![\w\-])", re.I)
+        # each city's regex under its rarest word ("york" of "new york"): a text holding none
+        # of those words is not scanned, and one that does is scanned for its cities only
+        rank = self.lex.english_rank
+        by_word: dict[str, list[str]] = {}
+        for city in self.lex.cities:
+            rarest = max(_LETTERS.findall(city), key=lambda w: rank.get(w, len(rank)))
+            by_word.setdefault(rarest, []).append(city)
+        self._cities_by_word = {word: re.compile(r"(?<![\w\-])(?:" + "|".join(
+            re.escape(c).replace(r"\ ", r"[ \t]+") for c in sorted(names, key=len, reverse=True))
+            + r")(?![\w\-])", re.I) for word, names in by_word.items()}
 
     def _cities(self, text: str) -> Iterator[Detection]:
         """A large US city is a place without a cue, in any case ("BROTHER DRIVING UP FROM
         CINCINNATI", "flew in from Tulsa"); in sentence case only capitalised, and not where
         it names a disease or a test ("Boston exanthem" is no city of these)."""
-        for m in finditer(self._city, text, fold(text)):
+        rare = self._cities_by_word.keys() & set(_LETTERS.findall(fold(text)))
+        for m in (m for r in sorted(rare) for m in self._cities_by_word[r].finditer(text)):
             if text_case(text, m.start()) == "mixed" and not all(
                     w[0].isupper() for w in m.group(0).split()):
                 continue
