@@ -59,6 +59,10 @@ _SPOKEN = (r"\b(?i:spoke|spoken|speaking|speak|talked|talk|met|meet|discussed|re
 # Who called or visited: "social: bill called once", "bob visited during the evening".
 _VISITOR = r"[ \t]\b(?i:called|visited|phoned|came[ \t]+in|in[ \t]+to[ \t]+visit)\b"
 _AWARE = r"\b(?i:aware|notified|paged|informed)\b"
+# Who came from a service: "KAREN FROM SOCIAL WORK IN TO SEE", "ellen kowalski from speech".
+_FROM_SERVICE = (r"[ \t]\b(?i:from)[ \t]+(?:the[ \t]+)?(?i:speech|pt|ot|social[ \t]+work|sw|"
+                 r"case[ \t]+management|nutrition|dietary|pastoral[ \t]+care|chaplaincy|"
+                 r"ethics|palliative[ \t]+care|pain[ \t]+service|hospice|ems)\b")
 # A family by its surname: "KEEP HADLEY FAMILY AWARE", "the Okafor family".
 _FAMILY = r"[ \t]\b(?i:family|families|household)\b"
 # Who was told, in brackets after it: "MD AWARE (TRASK)", "resident paged (b. oyelaran)".
@@ -73,6 +77,7 @@ _SIGNATURE = re.compile(rf"^[ \t\-–~/]*{_NAME_WORDS}")
 # A name signed after the last sentence of a note: "… NOT 1400U/HR. SUSAN".
 _SIGNED_AFTER = re.compile(rf"[.!?][ \t]+{_NAME_WORDS}")
 _INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
+_WORD_BACK = re.compile(r"(?<![\w'’.])(?P<w>[A-Za-z]{2,})[ \t]{1,2}$")
 _TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
 _CONTINUE = re.compile(
     r"(?P<gap>[ \t]*(?i:and|&)[ \t]+|,[ \t]*|[ \t]{1,2})(?P<w>[A-Za-z](?:[\w\-]|['’](?=\w))*)\.?")
@@ -99,6 +104,7 @@ RULES = (
     Rule("aware", _AWARE, 0.85, "aware", after=False),
     Rule("aware_who", _AWARE_WHO, 0.85, "kin"),
     Rule("visitor", _VISITOR, 0.8, "given", after=False),
+    Rule("from_service", _FROM_SERVICE, 0.8, "given", after=False),
     Rule("family", _FAMILY, 0.8, "named", after=False),
     Rule("credential", _CREDENTIAL_AFTER, 0.85, "kin", after=False),
 )
@@ -222,8 +228,20 @@ class CuedNames:
             return []
         else:
             start = m.start("g")  # "JOHN SMITH VISITED"
+        if given and start == m.start("g"):
+            start = self._middle_name(text, offset + start, shape) - offset
         return [Detection(PhiType.NAME, offset + start, offset + m.end("n"), rule.score,
                           f"names.{rule.name}")]
+
+    def _middle_name(self, text: str, start: int, shape: str) -> int:
+        """Where a name of given, middle and family name starts, found by its last two
+        ("ellen marie kowalski from speech"): a given name of the same shape before them."""
+        before = _WORD_BACK.search(text, max(0, start - 30), start)
+        word = plain(before.group("w")) if before else ""
+        if before and shape_of(before.group("w")) == shape and word in self.lex.given_names and (
+                self.words.evidence(word)):
+            return before.start("w")
+        return start
 
     def _aware(self, word: str, upper: bool, initial: bool) -> bool:
         """A name before "aware", "notified", "paged": after an initial any word with a

@@ -56,6 +56,11 @@ def test_every_rule_is_compiled_for_every_shape():
         # who called or visited
         ("social: bob visited during the evening.", "bob", "visitor"),
         ("SOCIAL: WALTER PRZYBYSZ VISITED THIS AM.", "WALTER PRZYBYSZ", "visitor"),
+        ("SOCIAL: WALTER JOHN PRZYBYSZ VISITED THIS AM.", "WALTER JOHN PRZYBYSZ", "visitor"),
+        # who came from a service
+        ("KAREN FROM SOCIAL WORK IN TO SEE FAMILY.", "KAREN", "from_service"),
+        ("pt alert. ellen marie kowalski from speech in to eval.", "ellen marie kowalski",
+         "from_service"),
         ("PT'S WIFE (MARGARET) AT BEDSIDE.", "MARGARET", "kin"),
         ("ETT RETAPED. RT GWENDOLYN AWARE OF ABG.", "GWENDOLYN", "role"),
         ("sats stable.\n-- r. pellegrino\n", "r. pellegrino", "signature"),
@@ -118,6 +123,7 @@ def test_a_kin_name_stands_for_the_same_word_elsewhere():
         "ATTENDING IS AWARE. resident was in to see pt. nurse (agency) here.",
         "SHEATH PULLED BY RN. RN FEM SITE CHECKED. MD EPI GIVEN X1.",  # clipped words
         "DNR ORDER NEEDS ATTENDING CO-SIGNATURE. SON CALLED-UPDATE GIVEN.",
+        "orders from pharmacy reviewed. transferred from EMS. relief from pt positioning.",
     ],
 )
 def test_clinical_words_after_cues_are_no_names(text):
