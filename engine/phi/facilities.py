@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from engine.phi.cues import finditer, fold, memo
-from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
+from engine.phi.lexicons import COMMON_RANK, RARE_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import plain as lexicon_form
@@ -222,6 +222,15 @@ class FacilityRecognizer:
         return not self.lex.known(plain) or self.lex.english_rank.get(
             plain, COMMON_RANK) >= COMMON_RANK
 
+    def _naming(self, plain: str) -> bool:
+        """A word that names a place by itself where case says nothing: one no vocabulary
+        knows, a town or a state, a word hospitals are named by, or a name rarer than
+        everyday English ("calvert", not "begin" or "awaiting")."""
+        lex = self.lex
+        return (not lex.known(plain) or lex.place(plain) or plain in lex.state_names
+                or plain in ("memorial", "regional")  # "MEMORIAL HOSPITAL"
+                or (lex.named(plain) and lex.english_rank.get(plain, RARE_RANK) >= RARE_RANK))
+
     def _acronym(self, word: str, case: str) -> bool:
         """A short name of letters ("GH", "gbmc"), neither generic nor an everyday word."""
         plain = lexicon_form(word)
@@ -256,11 +265,12 @@ class FacilityRecognizer:
             if ward and not (count == 1 and (self._acronym(text[start:end], case)
                                              or self._distinct(words[0]))):
                 continue
-            # in capitals or lower case, a name or a rare word among them ("holy cross
-            # hospital"), not "indicated per hospital policy"
+            # in capitals or lower case, a word that names by itself before the noun ("holy
+            # cross hospital", "KERNAN HOSP"), not "indicated per hospital policy", "PT
+            # AWAITING REHAB", "BEGIN REHAB"
             last = words[-1]
-            if case != "mixed" and not (self._distinct(last) or self.lex.named(last)
-                                        or " ".join(words[-2:]) in FAITH or last in FAITH):
+            if case != "mixed" and not (self._naming(last) or " ".join(words[-2:]) in FAITH
+                                        or last in FAITH):
                 continue
             yield Detection(PhiType.LOCATION, start, end, 0.8, self.name)
 

@@ -94,6 +94,7 @@ def found(text: str) -> set[str]:
         # an arrival into a place
         ("63 yo man came into GH on 3/4 with SOB", {"GH"}),
         ("PT WAS BROUGHT INTO KH VIA EMS.", {"KH"}),
+        ("63 YO MALE TRANSFERED FROM MEMORIAL HOSPITAL W CHF", {"MEMORIAL"}),
     ],
 )
 def test_facilities_by_context(text, names):
@@ -148,6 +149,7 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "transferred from OSH (intubated) on levo", "at osh (2 days) with fever",
         "OSH (CT HEAD NEG) REVIEWED", "pt went into SVT at 0300", "came into DKA overnight",
         "Pt admitted into MICU from ED.", "regional anesthesia used", "to rehab today",
+        "PT AWAITING REHAB PLACEMENT.", "P: MONITOR RESP STATUS, BEGIN REHAB.",
         "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
     ],
 )
