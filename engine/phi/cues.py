@@ -11,6 +11,7 @@ lookbehind) has no cues and is always run over the whole text.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
@@ -100,7 +101,8 @@ def cues_of(regex: re.Pattern[str]) -> tuple[str, ...] | None:
             keys = sorted({w[:_KEY] for w in words})
             words = tuple(k for k in keys if not any(
                 k.startswith(other) for other in keys if other != k))
-            _SEEN.update(words)
+            with _LOCK:  # another thread may be copying the set
+                _SEEN.update(words)
         held = _KNOWN[id(regex)] = (regex, words)
     return held[1]
 
@@ -190,32 +192,39 @@ class _Index:
     """Where every cue key of the patterns seen so far starts in one text, found in one scan
     (a trie of the keys, tried at every index) rather than one search per key."""
 
-    keys: ClassVar[frozenset[str]] = frozenset()
-    regex: ClassVar[re.Pattern[str] | None] = None
-    within: ClassVar[dict[str, tuple[str, ...]]] = {}  # a key → the keys it starts with
+    # (the keys sought, their trie, each key → the keys it starts with): one tuple, replaced
+    # whole under _LOCK, so that a thread never reads a trie with another one's keys (the
+    # engine scrubs a document on a job thread while it judges a file name on another)
+    EMPTY: ClassVar[tuple[frozenset[str], re.Pattern[str] | None, dict[str, tuple[str, ...]]]] = (
+        frozenset(), None, {})
+    state: ClassVar[tuple[frozenset[str], re.Pattern[str] | None,
+                          dict[str, tuple[str, ...]]]] = EMPTY
 
     def __init__(self, folded: str) -> None:
-        self.covered = _Index.keys  # the keys the scan sought
+        keys, regex, within = _Index.state  # one read
+        self.covered = keys  # the keys the scan sought
         self.at: dict[str, list[int] | tuple[int, ...]] = {}
-        if _Index.regex is None:
+        if regex is None:
             return
-        at, within = self.at, _Index.within
-        for m in _Index.regex.finditer(folded):
+        at = self.at
+        for m in regex.finditer(folded):
             for key in within[m.group(1)]:
                 at.setdefault(key, []).append(m.start())  # type: ignore[union-attr]
 
     @staticmethod
     def of(folded: str) -> _Index:
         """The index of this text, the trie first rebuilt if patterns brought new keys."""
-        if len(_Index.keys) != len(_SEEN):
-            keys = frozenset(_SEEN)
-            _Index.regex = re.compile(f"(?=({_trie(sorted(keys))}))")
-            _Index.within = {k: tuple(p for p in keys if k.startswith(p)) for k in keys}
-            _Index.keys = keys
+        if len(_Index.state[0]) != len(_SEEN):
+            with _LOCK:
+                keys = frozenset(_SEEN)
+                if keys != _Index.state[0]:
+                    _Index.state = (keys, re.compile(f"(?=({_trie(sorted(keys))}))"),
+                                    {k: tuple(p for p in keys if k.startswith(p)) for k in keys})
         return _Index(folded)
 
 
 _SEEN: set[str] = set()  # every cue key of the patterns read so far
+_LOCK = threading.Lock()  # guards _SEEN and the rebuild of _Index.state
 
 
 def _trie(keys: list[str]) -> str:
