@@ -140,10 +140,10 @@ def load() -> Lexicons:
                             COMMON_RANK)
     # a city of one word that clinical text also writes as a word ("Orange", "Mesquite",
     # "Philadelphia chromosome") or that names a country ("Jamaica") is left to the cued rules
-    plain_words = known | set(_lines("clinical_shorthand.txt")) | _ORDINARY_CITY_NAMES | {
-        c.lower() for c in _lines("countries.txt")}
-    cities = {c.lower() for c in _lines("us_cities.txt")}
-    cities = {c for c in cities if " " in c or (
+    shorthand = frozenset(_lines("clinical_shorthand.txt"))
+    countries = frozenset(c.lower() for c in _lines("countries.txt"))
+    plain_words = known | shorthand | countries | _ORDINARY_CITY_NAMES
+    cities = {c for c in (c.lower() for c in _lines("us_cities.txt")) if " " in c or (
         c not in plain_words and rank.get(c, COMMON_RANK) >= COMMON_RANK)}
     return Lexicons(
         given_names=frozenset(g.lower() for g in given),
@@ -165,7 +165,7 @@ def load() -> Lexicons:
         widely_given=frozenset(n for n in world_given if int(languages[n]) >= WIDE_USE),
         world_places=frozenset(world_places),
         cities=frozenset(cities),
-        countries=frozenset(c.lower() for c in _lines("countries.txt")),
-        shorthand=frozenset(_lines("clinical_shorthand.txt")),
+        countries=countries,
+        shorthand=shorthand,
         lexicon_words=frozenset(lexicon),
     )
