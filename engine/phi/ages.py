@@ -26,5 +26,6 @@ AGES = PatternRecognizer("ages", (
     # "101 yo gentleman" — at a line's start, before what is said of a patient.
     Pattern(PhiType.AGE, re.compile(
         rf"^[ \t]*{_OVER_89}[ \t]+(?=s/p\b|w/|with\b|h/o\b|(?:male|female|man|woman|"
-        r"gentleman|gent|lady)\b)", re.I | re.M), 0.8, group="a", digits=2),
+        r"gentleman|gent|lady)\b)", re.I | re.M), 0.8, group="a", digits=2,
+        gate=re.compile(r"(?:9\d|1[01]\d)[ \t]")),
 ))

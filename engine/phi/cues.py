@@ -278,6 +278,13 @@ def _leading(items: _Items) -> list[str] | None:
     op, av = items[0]
     if op is sre.LITERAL:
         prefix = _literal_prefix(items)
+        rest = items[len(prefix):]
+        if len(prefix) < _KEY and rest and rest[0][0] in (sre.BRANCH, sre.SUBPATTERN):
+            # a start the parser factored out of an alternation ("d" of "d/c|dc"): the
+            # words go on into the group's ways in
+            more = _leading(rest)
+            if more:
+                return [prefix + word for word in more]
         return [prefix] if prefix else None
     if op is sre.SUBPATTERN:  # a group, or a flag group such as (?i:…)
         inner = _leading(list(av[-1]))  # type: ignore[index]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from engine.phi.lexicons import Lexicons
+from engine.phi.text_pieces import find_phrases, whole_word
 from engine.phi.types import Detection, PhiType
 
 # A name found by its context ("Mr. Okafor", "Dr Healey") rather than by the word alone.
@@ -66,8 +67,6 @@ class StrongNames:
                         tokens.add(word)
         if not tokens:
             return found
-        pattern = re.compile(
-            r"\b(" + "|".join(sorted((re.escape(t) for t in tokens), key=len, reverse=True))
-            + r")\b", re.IGNORECASE)
-        return found + [Detection(PhiType.NAME, m.start(), m.end(), STRONG, self.name)
-                        for m in pattern.finditer(text) if m.group(0)[0].isupper()]
+        return found + [Detection(PhiType.NAME, start, end, STRONG, self.name)
+                        for start, end in find_phrases(text, tokens, whole_word)
+                        if text[start].isupper()]

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from engine.phi.cues import finditer, fold, memo
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import CALENDAR, FUNCTION_RANK
+from engine.phi.text_pieces import apart, find_phrases
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import plain as lexicon_form
 
@@ -91,7 +92,7 @@ _SENT = re.compile(
     r"(?:came|come|coming|brought|arrived|admitted|readmitted|presented|taken)"
     r"(?:[ \t]+(?:him|her|them|pt|patient|back)){0,2}[ \t]+into|"
     # a discharge in shorthand, which is also "discontinued": only where to ("d/c'd to")
-    r"(?:d/c(?:'?d|ed)?|dc'?d)[ \t]+to|(?:en[ \t]*)?route[ \t]+to|"
+    r"(?:d/c(?:'?d|ed)?|dc'?d)[ \t]+to|(?:en[ \t]*route|route)[ \t]+to|"
     # a place of care where a bed is: "rehab at keswick", "snf placement at X", "bed at X"
     r"(?:rehab(?:ilitation)?|snf|ltach?|placement|bed|hospice|facility)[ \t]+(?:at|in)|"
     r"(?P<by>seen|evaluated|w/u|worked[ \t]+up)[ \t]+by|followed[ \t]+at|"
@@ -313,7 +314,7 @@ class FacilityRecognizer:
     def _sent(self, text: str) -> Iterator[Detection]:
         """Where a patient is sent, taken or seen: "transferred to GH", "taken to kernan",
         "sent to QUARTERMAIN 2", "seen by GBMC nurse", "transplant at Holy Cross"."""
-        for cue in _SENT.finditer(text):
+        for cue in finditer(_SENT, text, fold(text)):
             run = _RUN.match(text, cue.end())
             if run is None or self._generic(lexicon_form(run.group("w"))):
                 continue
@@ -459,11 +460,8 @@ class FacilityRecognizer:
                 names.add(plain)
         if not names:
             return
-        pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(
-            re.escape(n).replace(r"\ ", r"[ \t]+") for n in sorted(names, key=len, reverse=True))
-            + r")(?!\w|-\w)", re.I)
-        for m in pattern.finditer(text):
-            yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
+        for start, end in find_phrases(text, names, apart):
+            yield Detection(PhiType.LOCATION, start, end, 0.75, self.name)
 
     @staticmethod
     def _with_naming_noun(text: str, det: Detection) -> Detection:

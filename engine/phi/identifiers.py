@@ -72,7 +72,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
             validate=valid_ip, digits=4, leads=""),
     Pattern(PhiType.IP, re.compile(
         r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b",
-        I), 0.8, validate=valid_ip, needs=(":",)),
+        I), 0.8, validate=valid_ip, needs=(":",), gate=re.compile(r"[0-9A-Fa-f]::?[0-9A-Fa-f]")),
     Pattern(PhiType.SSN, re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), 0.9, validate=valid_ssn,
             digits=9, leads=""),
     Pattern(PhiType.SSN, re.compile(
@@ -147,7 +147,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.PHONE, re.compile(
         r"\b(?:(?:home|hm|work|wk|cell|cel|mobile|ph|phone|tel)[ \t]*(?:#|no\.?|number|:)?|"
         r"(?:h|w|c)[ \t]*(?:#|:))[ \t]*(?P<id>\d{3}[ \t.\-]?\d{4})(?![\w/]|[.\-]\d)", I),
-        0.8, group="id", digits=7),
+        0.8, group="id", digits=7, gate=re.compile(r"\d{3}[ \t.\-]?\d{4}")),
     # An area code before a seven-digit run: "410-5550142".
     Pattern(PhiType.PHONE, re.compile(r"(?<![\w/.\-])\(?\d{3}\)?[ \t.\-]\d{7}(?![\w/]|[.\-]\d)"),
             0.7, digits=10, leads="("),
@@ -177,7 +177,8 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.LICENSE, _labelled(
         r"licen[cs]e|DEA|NPI|certificate|cert|driver'?s licen[cs]e"), 0.9, group="id"),
     Pattern(PhiType.LICENSE, _labelled(r"DL|registration", strict=True), 0.85, group="id"),
-    Pattern(PhiType.LICENSE, re.compile(r"\b[A-Z]{2}\d{7}\b"), 0.6, digits=7),  # DEA shape
+    Pattern(PhiType.LICENSE, re.compile(r"\b[A-Z]{2}\d{7}\b"), 0.6, digits=7,  # DEA shape
+            gate=re.compile(r"[A-Z]\d{7}")),
     # Plates and licences written in groups: "license number is 6GQ H02", "plate ABC 1234".
     Pattern(PhiType.LICENSE, re.compile(
         r"\b(?:licen[cs]e|plate|DL)\b(?:\s+(?:number|no\.?|#))?\s*(?:is|[:#])?\s*"
@@ -185,7 +186,8 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         I),
         0.85, group="id"),
     Pattern(PhiType.VEHICLE, re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-Z])"
-                                        r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85, digits=1),
+                                        r"[A-HJ-NPR-Z0-9]{17}\b"), 0.85, digits=1,
+            gate=re.compile(r"[A-HJ-NPR-Z0-9]{17}")),
     Pattern(PhiType.VEHICLE, re.compile(
         r"\b(?:VIN|license plate|plate(?: number| no\.?)?|tag|registration plate)\b\s*[:#]?\s*"
         r"(?P<id>(?=[A-Z0-9\- ]{0,8}\d)[A-Z0-9][A-Z0-9\- ]{2,8}[A-Z0-9])\b", I), 0.9, group="id"),
@@ -209,7 +211,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     # (A model before the device it names is no one's: "via PB7200 vent".)
     Pattern(PhiType.ID, re.compile(
         r"\b(?!NDA|ANDA|BLA|NDC)[A-Z]{1,5}-?\d{4,}[A-Z]{0,3}\b(?![ \t]+(?i:vent|ventilator|"
-        r"pump|monitor|bed|mattress)\b)"), 0.7, digits=4),
+        r"pump|monitor|bed|mattress)\b)"), 0.7, digits=4, gate=re.compile(r"[A-Z]-?\d{4}")),
     Pattern(PhiType.ID, re.compile(r"(?<![\w-])\d{3}-\d{3,4}-\d{3,4}(?![\w-])"), 0.65,
             digits=9, leads=""),
     # Long bare digit runs are identifiers; clinical values do not run to seven digits.

@@ -89,7 +89,7 @@ ADDRESSES = PatternRecognizer("addresses", (
         0.8, validate=lambda value: _no_sentence_word(value.split()[1:-1]), digits=1, leads=""),
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:\d{1,6}\s+)?(?:P\.?\s?O\.?\s+Box|Post(?:box|boks|fach))\s+\d+\b", re.I),
-            0.9, digits=1),
+            0.9, digits=1, needs=("box", "post")),
     # Military mail: "APO AE 09012", "USNS Comfort", "PSC 3294, Box 9168".
     Pattern(PhiType.LOCATION, re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I),
             0.9),
@@ -105,7 +105,8 @@ ADDRESSES = PatternRecognizer("addresses", (
     # (Not after a preposition: "given at 23000," is a time.)
     Pattern(PhiType.LOCATION, re.compile(
         r"(?<=[A-Za-z])(?<!\b(?i:at|to|of|in|on|by))[ \t]{1,5}(?P<zip>\d{5}(?:-\d{4})?)"
-        r"(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M), 0.6, group="zip", digits=5),
+        r"(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M), 0.6, group="zip", digits=5,
+        gate=re.compile(r"[ \t]\d{5}")),
     Pattern(PhiType.LOCATION, re.compile(
         rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip", digits=5),
     # A labelled postcode of any country: "ZIP: 394 13", "zip code is 90010-170", "B0J 2H0".
@@ -113,7 +114,8 @@ ADDRESSES = PatternRecognizer("addresses", (
         r"\b(?:zip|postcode|post\s+code|postal(?:\s+code)?)(?:\s+code)?\s*(?:is|[:#])?\s*"
         r"(?P<zip>\d{3,6}(?:[ \-]\d{2,4})?|[A-Z]\d[A-Z][ \-]?\d[A-Z]\d)\b", re.I),
         0.95, group="zip"),
-    Pattern(PhiType.LOCATION, re.compile(rf"\b{_CANADA}\b"), 0.8, digits=3),
+    Pattern(PhiType.LOCATION, re.compile(rf"\b{_CANADA}\b"), 0.8, digits=3,
+            gate=re.compile(r"[A-Z]\d[A-Z][ \t]\d")),
     Pattern(PhiType.LOCATION, re.compile(rf"\b(?P<c>{WORD}(?:\s+{WORD})?)\s+(?:County|Parish)\b"),
             0.85, needs=("county", "parish")),
     Pattern(PhiType.ORGANIZATION, re.compile(
@@ -121,7 +123,7 @@ ADDRESSES = PatternRecognizer("addresses", (
         # the word before the suffix ends no sentence ("in June.  Hospital course was …"),
         # though it may be a short abbreviation ("Elm St. Clinic")
         rf"(?:[A-Z][\w'’.\-]{{0,40}}(?<!\.)\s+|[A-Z][a-z]{{0,2}}\.[ \t])(?:{_ORG_SUFFIX})"
-        rf"(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85),
+        rf"(?:\s+(?:{_ORG_SUFFIX}))*\b"), 0.85, gate=re.compile(rf"(?:{_ORG_SUFFIX})\b")),
     Pattern(PhiType.ORGANIZATION, re.compile(r"\b(?:St|Mt|Saint|Mount)\.?\s+[A-Z][a-z]+(?:['’]s)?"),
             0.8),
     # An institution named by what it is of: "Hospital of the University of Pennsylvania",

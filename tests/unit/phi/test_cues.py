@@ -19,6 +19,8 @@ from engine.phi.places import ADDRESSES
         (r"\b(?:MRN|medical record|med(?:ical)? rec)\s*\d+", ("med", "medical record", "mrn")),
         (r"\b(?i:fax)\s*\d", ("fax",)),
         (r"(?:telephone|tel)\b", ("tel",)),  # the parser's shared prefix is a cue too
+        # a start the parser factors out goes on into the alternation after it
+        (r"(?:d/c(?:'?d|ed)?|dc'?d)\s+to", ("d/c", "dc")),
         (r"\b\d{3}-\d{2}-\d{4}\b", None),  # digits, no word
         (r"(?<!\w)MRN", ("mrn",)),  # a lookbehind holds no characters: the word is next
         (r"(?=\w)MRN", None),  # a lookahead is no lookbehind

@@ -1,4 +1,5 @@
-"""The gates of a pattern (the fewest digits a match holds, a string every match holds) skip
+"""The gates of a pattern (the fewest digits a match holds, a string every match holds, a
+plainer regex every match holds a match of) skip
 a text only when no match could come from it: gated and ungated, a recognizer finds the same."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ RECOGNIZERS = (IDENTIFIERS, ADDRESSES, AGES)
 
 def _ungated(recognizer: PatternRecognizer) -> PatternRecognizer:
     return PatternRecognizer(recognizer.name, tuple(
-        replace(p, digits=0, needs=()) for p in recognizer.patterns))
+        replace(p, digits=0, needs=(), gate=None) for p in recognizer.patterns))
 
 
 def _found(recognizer: PatternRecognizer, text: str) -> list:
@@ -38,6 +39,8 @@ def _found(recognizer: PatternRecognizer, text: str) -> list:
         "Lives at 12 Elm Street, Apt 4, Towson, MD 21204; PO Box 77; Baltimore County.",
         "A 92-year-old, aged 101, she turned 95.\n98 s/p left hip fracture",
         "No numbers here at all, only Dr. Okafor and the Hopkins Hospital.",
+        "Seen at Mercy Medical Center Inc and Elm St. Clinic, M5V 3L9, CA 90210.",
+        "Lives off Main  78901\n 95 w/ h/o CHF\nID AB-12345, LK1234567, cell 555.0142",
         "Ünïcode digits ٣٤٥-٦٧٨٩ and ١٢٣٤٥٦٧ beside 555 0142.",
         "",
     ],
@@ -49,7 +52,8 @@ def test_a_gated_recognizer_finds_what_an_ungated_one_finds(text):
 
 def test_every_accepted_match_on_real_text_passes_its_gates(eval_dir):
     """On clinical notes and the PHI query set, each accepted match holds at least its
-    pattern's digits and one of its strings: the gates are never what rejects a match."""
+    pattern's digits, one of its strings and a match of its gate regex: the gates are never
+    what rejects a match."""
     with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
         texts = [row["transcription"] for row in csv.DictReader(fh)]
     texts += (eval_dir / "phi" / "asq_phi" / "synthetic_clinical_queries.txt").read_text(
@@ -57,7 +61,7 @@ def test_every_accepted_match_on_real_text_passes_its_gates(eval_dir):
     checked = 0
     for recognizer in RECOGNIZERS:
         for pattern in recognizer.patterns:
-            if not (pattern.digits or pattern.needs):
+            if not (pattern.digits or pattern.needs or pattern.gate):
                 continue
             for text in texts:
                 for match in pattern.regex.finditer(text):
@@ -68,6 +72,8 @@ def test_every_accepted_match_on_real_text_passes_its_gates(eval_dir):
                     assert digit_count(match.group(0)) >= pattern.digits, match.group(0)
                     assert not pattern.needs or any(
                         n in match.group(0).casefold() for n in pattern.needs), match.group(0)
+                    assert pattern.gate is None or pattern.gate.search(
+                        match.group(0)), match.group(0)
                     checked += 1
     assert checked > 200
 
