@@ -33,8 +33,11 @@ from engine.phi.words import (
 )
 
 # A capitalised word; at most four hyphenated parts, so that a match never runs on along an
-# endless hyphen chain (that would make every search quadratic).
-WORD = rf"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][{LOWER}]+(?:[-'’][A-Z]?[{LOWER}]+){{0,3}}|[A-Z]\.)"
+# endless hyphen chain (that would make every search quadratic). Its "Mc", "Mac", "O'", "D'"
+# are read after the capital: a regex led by a capital skips to capitals at C speed, one led
+# by an optional prefix is tried at every character.
+WORD = (rf"(?:[A-Z](?:(?<=M)a?c[A-Z]|(?<=[OD])['’][A-Z])?[{LOWER}]+(?:[-'’][A-Z]?[{LOWER}]+)"
+        r"{0,3}|[A-Z]\.)")
 CAPS = r"(?:[A-Z]{2,}(?:[-'][A-Z]+){0,3}|[A-Z]\.)"
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Sister|Rev|Professor|Mister)"
 _LABELS = (
@@ -133,8 +136,9 @@ _VOCATIVE = re.compile(
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{LOWER}]+),\s+(?P<g>[A-Z][{LOWER}]+)\b")
-# Any word in any script (not inside an e-mail, URL, path or identifier).
-_ANY_WORD = re.compile(r"(?<![\w@/\\.\-])[^\W\d_]+(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
+# Any word in any script (not inside an e-mail, URL, path or identifier: checked behind its
+# first letter, so that the scan skips to letters as with WORD).
+_ANY_WORD = re.compile(r"[^\W\d_](?<![\w@/\\.\-].)[^\W\d_]*(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
 _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "semi", "self",
                             "multi", "sub", "over", "under", "mid", "de"})
@@ -155,7 +159,7 @@ _GENERATION_AFTER = re.compile(r"(?:,?[ \t](?:Jr|Sr|II|III|IV)\b\.?)+")
 NAME_PARTS = re.compile(rf"(?P<title>{_TITLE}\.?[ \t]{{1,2}})?(?P<core>.+?)(?P<suffix>{_SUFFIX})?",
                         re.S)
 _POSSESSIVE = re.compile(r"['’]s$")
-_LOWER_PAIR = re.compile(r"(?<![\w@./\-])(?P<g>[a-zà-ÿ]{3,})(?=[ \t](?:[a-z]\.?[ \t])?"
+_LOWER_PAIR = re.compile(r"(?P<g>[a-zà-ÿ](?<![\w@./\-].)[a-zà-ÿ]{2,})(?=[ \t](?:[a-z]\.?[ \t])?"
                          r"(?P<f>[a-zà-ÿ]{3,}(?:-[a-zà-ÿ]+)?)(?![\w@/\-]))")
 # What links two names: "and", a comma in a list, an initial without its full stop, a
 # particle ("Willemine ten Pas", "Dyan van Gijn").
