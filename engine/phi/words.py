@@ -210,9 +210,9 @@ class WordJudge:
         everyday word."""
         w = folded_word(word)
         lex = self.lex
-        if (not lex.given(w) or w in CALENDAR or w in ADDRESS_WORDS
+        if (not lex.given(w) or w in CALENDAR or w in ADDRESS_WORDS or w in ROLE_WORDS
                 or lex.english_rank.get(w, RARE_RANK) < FUNCTION_RANK):
-            return False  # "April", "May", "Will", "Ok, let me…"
+            return False  # "April", "May", "Will", "Ok, let me…", "Son, who is HCP, …"
         if after_comma and (lex.place(w) or w in lex.state_names
                             or w in lex.shorthand):
             return False  # "Richmond, Virginia?", "A+OX3, Mae, following commands"

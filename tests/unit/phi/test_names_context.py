@@ -52,6 +52,9 @@ def test_names_by_their_place_in_speech(text, leak):
         ('"It hurts here," the patient said.', "patient"),
         ("Nurse told Kelly her results.", "Nurse told"),
         ('Mother: "Since Monday, May said."', "Mother"),
+        # kin before a relative clause is spoken of, not to ("Son, who …", "Sister, what …")
+        ("Pt seen in ED, then sent to CCU. Son, who is HCP, called.", "Son, who"),
+        ("Family meeting held. Sister, when asked, agreed with the plan.", "Sister, when"),
     ],
 )
 def test_everyday_words_in_the_same_shapes_stay(text, kept):
