@@ -140,6 +140,12 @@ def shape_of(word: str) -> str:
     return "capitalised" if word[:1].isupper() else "lower"
 
 
+# A capitalised word's start (a capital before a small letter, no letter before it), and the
+# most characters a text whose writer capitalises has per such word (a sentence's at least).
+_CAPITALISED = re.compile(r"[A-ZÀ-Þ](?<![^\W\d_].)[a-zß-ÿ]")
+_PER_CAPITALISED = 200
+
+
 class CuedNames:
     """The cue rules (RULES), the signature at a note's end, and the echoes of what they
     find; NameRecognizer yields their detections with its own."""
@@ -155,9 +161,12 @@ class CuedNames:
     def analyze(self, text: str) -> Iterator[Detection]:
         capitals, small = count(CAPITALS, text), count(SMALLS, text)
         # In mixed text an unknown word in capitals is an acronym ("per NSICU"); where the
-        # writer capitalises, a word in lower case is no name ("Dr. Y prior to").
+        # writer capitalises words, one in lower case is no name ("Dr. Y prior to") — a note
+        # in lower case with acronyms in it ("pt's daughter marisol called, HCP is …") is no
+        # such writer's: capitalised words, not capitals, tell one.
         acronyms = small * 10 > capitals + small
-        capitalising = acronyms and capitals * 100 >= len(text)
+        capitalising = acronyms and len(_CAPITALISED.findall(text)) * _PER_CAPITALISED >= len(
+            text)
         folded = fold(text)
         # cues are sought in the text in lower case, where no case-blind match is needed
         lowered = text.lower()

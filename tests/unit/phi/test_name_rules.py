@@ -46,6 +46,8 @@ def test_every_rule_is_compiled_for_every_shape():
         ("social: son bill called twice for an update.", "bill", "kin"),
         ("SOCIAL: DAUGHTER MARGARET LINDQVIST IN TO VISIT.", "MARGARET LINDQVIST", "kin"),
         ("social: pt's son, dave, visited this evening.", "dave", "kin"),
+        # a note in lower case is one though acronyms stand in it in capitals
+        ("pt's daughter marisol called x2, HCP is son dwayne. CCU team aware.", "marisol", "kin"),
         ("PT VERY ANXIOUS. NP ROSALIND AWARE OF K 3.1.", "ROSALIND", "role"),
         ("met w/ caseworker ingrid hallorann re: placement.", "ingrid hallorann", "role"),
         # per, spoke with, seen by
