@@ -144,6 +144,9 @@ def shape_of(word: str) -> str:
 # most characters a text whose writer capitalises has per such word (a sentence's at least).
 _CAPITALISED = re.compile(r"[A-ZÀ-Þ](?<![^\W\d_].)[a-zß-ÿ]")
 _PER_CAPITALISED = 200
+# A capitalised word after kinship rarer in English than this is a name ("Brother Ignatius";
+# not "Son Visited", "Wife Aware").
+_RARE_KIN_WORD = 20000
 
 
 class CuedNames:
@@ -307,6 +310,10 @@ class CuedNames:
             # "my kid oskar", "BROTHER VITO": a given name somewhere, rare in English (not
             # a clipped word of three letters, "RN FEM")
             return True
+        if gate == "kin" and shape == "capitalised" and acronyms and rank >= _RARE_KIN_WORD and (
+                word not in lex.vocabulary and word not in lex.clinical_words
+                and not lex.place(word)):
+            return True  # "Brother Ignatius": capitalised where shorthand is in capitals
         if word in lex.surnames:
             return rank >= RARE_RANK or (initial and rank >= COMMON_RANK)
         # after an initial ("reported to D. Phyl") or kinship or a role ("NP DJURIC"), a

@@ -48,6 +48,8 @@ def test_every_rule_is_compiled_for_every_shape():
         ("social: pt's son, dave, visited this evening.", "dave", "kin"),
         # a note in lower case is one though acronyms stand in it in capitals
         ("pt's daughter marisol called x2, HCP is son dwayne. CCU team aware.", "marisol", "kin"),
+        # capitalised after kinship where shorthand is in capitals, a word rare in English
+        ("MVC in CA, medflighted to BI. Brother Ignatius flying in.", "Ignatius", "kin"),
         ("PT VERY ANXIOUS. NP ROSALIND AWARE OF K 3.1.", "ROSALIND", "role"),
         ("met w/ caseworker ingrid hallorann re: placement.", "ingrid hallorann", "role"),
         # per, spoke with, seen by
@@ -126,6 +128,7 @@ def test_a_kin_name_stands_for_the_same_word_elsewhere():
         "SHEATH PULLED BY RN. RN FEM SITE CHECKED. MD EPI GIVEN X1.",  # clipped words
         "DNR ORDER NEEDS ATTENDING CO-SIGNATURE. SON CALLED-UPDATE GIVEN.",
         "orders from pharmacy reviewed. transferred from EMS. relief from pt positioning.",
+        "Son Visited today. Wife Aware of plan. Daughter Updated by RN. Husband Concerned.",
     ],
 )
 def test_clinical_words_after_cues_are_no_names(text):
