@@ -361,9 +361,11 @@ class FacilityRecognizer:
             # and in any case a rare short name of letters after what was done or where one
             # was cared for ("cath at GH 7/2", "CATH DONE AT UMD."; not "at HS", "AT NOON",
             # "sats 97% at RA", "edema at BLE", "pain at LUQ")
-            short = cue.group("bare").lower() == "at" and len(name) == 1 and _ARRIVED.match(
-                text, end) is not None and ((
+            # (after what was done there, wherever its sentence goes on: "CT done at BMC
+            # showed no bleed")
+            short = cue.group("bare").lower() == "at" and len(name) == 1 and ((
                     case == "mixed" and name[0].isupper() and 3 <= len(plains[0]) <= 5
+                    and _ARRIVED.match(text, end) is not None
                     and not self.lex.known(plains[0]) and plains[0] not in SETTINGS) or (
                     self._acronym(name[0], case) and self._rare(plains[0])
                     and (len(plains[0]) <= 3 or not self.lex.known(plains[0]))

@@ -38,6 +38,9 @@ def found(text: str) -> set[str]:
         ("Pt remains on Osler 7 awaiting a bed.", {"Osler"}),
         ("Her valve was replaced at Hopkins last spring.", {"Hopkins"}),
         ("Cath done at JHMC on Monday, two stents.", {"JHMC"}),
+        # after what was done there, wherever its sentence goes on
+        ("CT done 4/2 at BMC showed no bleed.", {"BMC"}),
+        ("CATH DONE AT UMD SHOWED 3VD.", {"UMD"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK MEMORIAL"}),
         # a ward by a compass point or a name (an eponym too) and its number after a move
         ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
@@ -151,6 +154,8 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "Pt admitted into MICU from ED.", "regional anesthesia used", "to rehab today",
         "PT AWAITING REHAB PLACEMENT.", "P: MONITOR RESP STATUS, BEGIN REHAB.",
         "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
+        "Stent placed at LAD showed good flow.", "CT done at HS showed nothing new.",
+        "ECHO DONE AT BEDSIDE SHOWED EF 30%.",
     ],
 )
 def test_no_facility(text):
