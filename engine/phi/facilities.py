@@ -50,10 +50,10 @@ _NOUN = re.compile(
     r"(?<![\w\-])(?:hosp(?:ital|iatal|itol)?s?\.?|rehab(?:ilitation)?|nursing[ \t]+home|"
     r"house(?![ \t]+(?:staff|officers?|diet|md|mds|calls?|physicians?|doctors?))|manor|campus|"
     r"facility|hospice|infirmary|snf|er|ew|ed|"
-    # a centre of care ("keswick multicare center"), a home for the old ("X retirement
-    # community", "X senior living", "X assisted living")
-    r"(?:medical|nursing|health|care|multi-?care|multi-?medical|extended[ \t]+care|"
-    r"convalescent|rehab(?:ilitation)?|senior)[ \t]+cent(?:er|re)|"
+    # a centre of care ("keswick multicare center", "NORTHSHORE MED CTR"), a home for the
+    # old ("X retirement community", "X senior living", "X assisted living")
+    r"(?:medical|med\.?|nursing|health|care|multi-?care|multi-?medical|extended[ \t]+care|"
+    r"convalescent|rehab(?:ilitation)?|senior)[ \t]+(?:cent(?:er|re)|ctr\.?)|"
     r"retirement[ \t]+(?:community|home|village)|senior[ \t]+living|assisted[ \t]+living|"
     r"(?-i:General|MEMORIAL|Memorial)"
     # "the westvale VA": a veterans' hospital by its town, where a destination ends

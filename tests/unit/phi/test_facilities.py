@@ -41,6 +41,9 @@ def found(text: str) -> set[str]:
         # after what was done there, wherever its sentence goes on
         ("CT done 4/2 at BMC showed no bleed.", {"BMC"}),
         ("CATH DONE AT UMD SHOWED 3VD.", {"UMD"}),
+        # a centre of care in shorthand
+        ("PT TRANSFERRED FROM NORTHSHORE MEDICAL CTR 11/3 FOR CABG EVAL.", {"NORTHSHORE"}),
+        ("Imaging reviewed at Quillfeather Med Ctr. last week.", {"Quillfeather"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK MEMORIAL"}),
         # a ward by a compass point or a name (an eponym too) and its number after a move
         ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
@@ -156,6 +159,7 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "lives in Richmond with wife", "Lives with wife. Vets see him at the VA clinic",
         "Stent placed at LAD showed good flow.", "CT done at HS showed nothing new.",
         "ECHO DONE AT BEDSIDE SHOWED EF 30%.",
+        "Pt was sent to the med ctr lab.", "K+ per med center protocol",
     ],
 )
 def test_no_facility(text):
