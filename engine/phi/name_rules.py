@@ -41,7 +41,7 @@ _KIN = (r"\b(?i:sons?|daughters?|dtrs?|kid|child|wife|husband|spouse|partner|bro
         r"sister|mother|father|mom|mum|dad|boyfriend|girlfriend|fianc[eé]e?|niece|nephew|"
         r"cousin|aunt|uncle|grandson|grand-?d?daughter|grandmother|grandfather|grandma|"
         r"grandpa|stepson|stepdaughter|friend|neighbou?r|roommate|caregiver|proxy|hcp)"
-        r"(?:[ \t]*[,(:][ \t]*|[ \t]{1,2})")
+        r"(?i:-in-law)?(?:[ \t]*[,(:][ \t]*|[ \t]{1,2})")  # "SISTER-IN-LAW CARMELA"
 # Roles ("PA" is left out: in a nursing note it is the pulmonary artery, "PA line").
 _ROLE = (r"\b(?i:np|rn|rrt|rt|md|ho|sw|attending|resident|fellow|intern|case[ \t]?worker|"
          r"case[ \t]+manager|social[ \t]+worker|chaplain|house[ \t]+(?:staff|officer)|nurse|"

@@ -50,6 +50,7 @@ def test_every_rule_is_compiled_for_every_shape():
         ("pt's daughter marisol called x2, HCP is son dwayne. CCU team aware.", "marisol", "kin"),
         # capitalised after kinship where shorthand is in capitals, a word rare in English
         ("MVC in CA, medflighted to BI. Brother Ignatius flying in.", "Ignatius", "kin"),
+        ("PT'S SISTER-IN-LAW CARMELA VISITING.", "CARMELA", "kin"),
         ("PT VERY ANXIOUS. NP ROSALIND AWARE OF K 3.1.", "ROSALIND", "role"),
         ("met w/ caseworker ingrid hallorann re: placement.", "ingrid hallorann", "role"),
         # per, spoke with, seen by
