@@ -238,6 +238,11 @@ def _later_date(text: str, parsed: ParsedDate) -> bool:
         month == parsed.month % 12 + 1 and day < parsed.day)
 
 
+# A pair that a change starts from, right before another: "5/5 to 8/5", "10/5 -> 12/5".
+_CHANGED_FROM = re.compile(
+    r"(?<![\w/.])(?P<m>\d{1,3})/(?P<d>\d{1,3})(?![\w/])[ \t]*(?:to|->|→)[ \t]*$", re.I)
+
+
 class Verdict(str, Enum):
     DATE = "date"
     MEASURE = "measure"  # a setting, a pressure, a score, a dose: never a date
@@ -249,6 +254,12 @@ def _judge(text: str, parsed: ParsedDate) -> Verdict:
     start, end = parsed.match.span()
     line_start = text.rfind("\n", 0, start) + 1
     before_text = text[max(line_start, start - 60):start]
+    # a pair a change ends at is what the pair it starts from is ("PEEP changed 5/5 to 8/5",
+    # "PS 10/35 -> 12/5"): a setting's, however far back its label stands
+    if (change := _CHANGED_FROM.search(text, max(line_start, start - 16), start)) is not None:
+        earlier = parse("bare_month_day", change)
+        if earlier is None or _judge(text, earlier) is Verdict.MEASURE:
+            return Verdict.MEASURE
     after_text = text[end:end + 40].split("\n", 1)[0]
     before = _CONTEXT_WORD.findall(before_text.lower())[-3:]
     # what it measures, in the two words after it ("1/2 NS", "2/6 harsh systolic murmur")

@@ -72,7 +72,8 @@ def test_not_dates(text):
      ("ZOSYN 3/4-3/6 THEN PO", "3/4"), ("zosyn 3/4-3/6 then po", "3/6"),
      ("lasix 40 iv given am of 2/3", "2/3"), ("FEBRILE THE NIGHT OF 1/2", "1/2"),
      ("afebrile since 12/2", "12/2"), ("CXR DATED 3/14 WITH RLL INFILTRATE", "3/14"),
-     ("HCT 27 POST 2/2 TX OF PRBC", "2/2"), ("afib s/p 1/4 cardioversion", "1/4")],
+     ("HCT 27 POST 2/2 TX OF PRBC", "2/2"), ("afib s/p 1/4 cardioversion", "1/4"),
+     ("Cath planned 6/12 to 6/14 pending beds", "6/14"), ("abx 7/2 -> 7/9", "7/9")],
 )
 def test_bare_month_day(text, value):
     assert value in _dates(text)
@@ -92,7 +93,9 @@ def test_bare_month_day(text, value):
      "cxs up 1/3-1/2 bilaterally", "pressures 5-6/3-4 after the bolus", "HR ranged 4-6 pvc/min",
      "LBM 3/12. 4/4 pupils reactive", "adenocarcinoma in 1/5 lymph nodes, on 1/9 seen",
      "overbreathing the vent by 2-6 breaths", "abg acceptable on 5/5", "PT MAY GO HOME",
-     "pupils 4/4-2/3 sluggish", "strength 3/5-5/5 on the right", "2 of 1/2 tabs taken"],
+     "pupils 4/4-2/3 sluggish", "strength 3/5-5/5 on the right", "2 of 1/2 tabs taken",
+     # the pair a change ends at is what the pair it starts from is
+     "PEEP changed 5/5 to 8/5", "PS turned down 10/35 -> 12/5"],
 )
 def test_bare_pairs_that_measure_are_no_dates(text):
     assert not {"1/3", "1/2", "6/3", "4-6", "4/4", "1/5"} & set(_dates(text)), _dates(text)
