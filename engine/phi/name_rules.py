@@ -140,6 +140,8 @@ def shape_of(word: str) -> str:
     return "capitalised" if word[:1].isupper() else "lower"
 
 
+# Kin of more than one, whose names follow joined: "PT'S SONS GORDON AND PHIL".
+_PLURAL_KIN = re.compile(r"(?i:sons|daughters|dtrs)\b")
 # A capitalised word's start (a capital before a small letter, no letter before it), and the
 # most characters a text whose writer capitalises has per such word (a sentence's at least).
 _CAPITALISED = re.compile(r"[A-ZÀ-Þ](?<![^\W\d_].)[a-zß-ÿ]")
@@ -220,7 +222,8 @@ class CuedNames:
                 m.start("j") if groups.get("j") else m.start("n"))
             return [Detection(PhiType.NAME, *part, rule.score, f"names.{rule.name}")
                     for part in self._extend(text, start, m.end("n"), shape, acronyms,
-                                             coordinate=gate == "title")]
+                                             coordinate=gate == "title" or (
+                                                 _PLURAL_KIN.match(cue.group(0)) is not None))]
         upper = acronyms and shape == "upper"
         start = m.start("n")
         if gate == "aware":
@@ -334,8 +337,9 @@ class CuedNames:
     def _extend(self, text: str, start: int, end: int, shape: str, acronyms: bool,
                 coordinate: bool) -> list[tuple[int, int]]:
         """The name with its further words: initials, and words of its shape with a name's
-        evidence that are no everyday words ("LISA ROSSETTI", "L. RUUSKA"); after a title
-        also a second name across "and" ("DR CAMARDA AND CLIFFORD"), as a name of its own."""
+        evidence that are no everyday words ("LISA ROSSETTI", "L. RUUSKA"); after a title or
+        kin of more than one also a second name across "and" ("DR CAMARDA AND CLIFFORD",
+        "SONS GORDON AND PHIL"), as a name of its own."""
         parts: list[tuple[int, int]] = []
         for _ in range(3):
             if text[end - 1:end] == ".":

@@ -51,6 +51,9 @@ def test_every_rule_is_compiled_for_every_shape():
         # capitalised after kinship where shorthand is in capitals, a word rare in English
         ("MVC in CA, medflighted to BI. Brother Ignatius flying in.", "Ignatius", "kin"),
         ("PT'S SISTER-IN-LAW CARMELA VISITING.", "CARMELA", "kin"),
+        # kin of more than one: the second name after "and"
+        ("FAMILY MEETING WITH PT'S SONS GORDON AND PHIL.", "PHIL", "kin"),
+        ("her daughters sue and kathy called.", "kathy", "kin"),
         ("PT VERY ANXIOUS. NP ROSALIND AWARE OF K 3.1.", "ROSALIND", "role"),
         ("met w/ caseworker ingrid hallorann re: placement.", "ingrid hallorann", "role"),
         # per, spoke with, seen by
@@ -130,6 +133,7 @@ def test_a_kin_name_stands_for_the_same_word_elsewhere():
         "DNR ORDER NEEDS ATTENDING CO-SIGNATURE. SON CALLED-UPDATE GIVEN.",
         "orders from pharmacy reviewed. transferred from EMS. relief from pt positioning.",
         "Son Visited today. Wife Aware of plan. Daughter Updated by RN. Husband Concerned.",
+        "SONS AND DAUGHTERS AT BEDSIDE. sons aware and supportive.",
     ],
 )
 def test_clinical_words_after_cues_are_no_names(text):
