@@ -21,6 +21,7 @@ from engine.phi.lexicons import COMMON_RANK, RARE_RANK, RESOURCES, Lexicons, loa
 from engine.phi.names import CALENDAR, FUNCTION_RANK
 from engine.phi.text_pieces import apart, find_phrases
 from engine.phi.types import Detection, PhiType
+from engine.phi.words import judge
 from engine.phi.words import plain as lexicon_form
 
 
@@ -113,7 +114,7 @@ _OUTSIDE_NAMED = re.compile(
     r"(?=[ \t]*(?:\)|-|[ \t]+hosp))", re.I)
 # What was done or where one was cared for, a few words before "at" and a short name.
 _CARE_BEFORE = re.compile(
-    r"\b(?:cath(?:ed|eteri[sz]ation)?|stent(?:s|ed)?|ptca|pci|cabg|angio\w*|surgery|surg|"
+    r"\b(?:cath(?:ed|eteri[sz]ation)?|stent(?:s|ed)?|ptca|pci|cabg|angio\w*|surgery|surg|followed|"
     r"operation|op|procedure|seen|treated|admitted|admission|hospitali[sz](?:ed|ation)|"
     r"intubated|dx|dx'd|diagnosed|done|performed|w/u|work-?up|evaluated|eval|stay|stayed|"
     r"inpatient|outpatient|care|visit|appt|appointment|records?|transplant|dialysis|dialyzed|"
@@ -200,6 +201,7 @@ class FacilityRecognizer:
 
     def __init__(self, lexicons: Lexicons | None = None) -> None:
         self.lex = lexicons or load()
+        self.words = judge(self.lex)
 
     def _generic(self, plain: str) -> bool:
         """A kind of place, a describing word, a clinical or function word, shorthand, a month."""
@@ -372,7 +374,14 @@ class FacilityRecognizer:
                     and name[0].upper() not in self.lex.state_codes
                     and _TIME_AFTER.match(text, end) is None
                     and _CARE_BEFORE.search(text, max(0, cue.start() - 30), cue.start())))
-            return several or rare_name or short or (town and capital)
+            # in any case, a word no vocabulary knows and no slip of one, after what was
+            # done or where one was cared for ("SEEN AT BAYSTATE.", "seen at baystate last
+            # week"; not "SEEN AT BEDSID")
+            unheard = cue.group("bare").lower() == "at" and len(name) == 1 and (
+                len(plains[0]) >= 5 and plains[0].isalpha() and not self.lex.known(plains[0])
+                and not self.words.slip(plains[0]) and not self.words.near_clinical(plains[0])
+                and _CARE_BEFORE.search(text, max(0, cue.start() - 30), cue.start()))
+            return several or rare_name or short or bool(unheard) or (town and capital)
         ward = _WARD_NUMBER.match(text, end) is not None
         if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"
             return ward and len(name) == 1 and len(plains[0]) > 3 and all(

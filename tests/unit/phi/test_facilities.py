@@ -44,6 +44,9 @@ def found(text: str) -> set[str]:
         # a centre of care in shorthand
         ("PT TRANSFERRED FROM NORTHSHORE MEDICAL CTR 11/3 FOR CABG EVAL.", {"NORTHSHORE"}),
         ("Imaging reviewed at Quillfeather Med Ctr. last week.", {"Quillfeather"}),
+        # in any case, a word no vocabulary knows after what was done or where one was cared for
+        ("FOLLOWED BY DR SADOWSKI AT BAYSTATE.", {"BAYSTATE"}),
+        ("pt seen at wexcombe last week for a fall.", {"wexcombe"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK MEMORIAL"}),
         # a ward by a compass point or a name (an eponym too) and its number after a move
         ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
@@ -160,6 +163,7 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "Stent placed at LAD showed good flow.", "CT done at HS showed nothing new.",
         "ECHO DONE AT BEDSIDE SHOWED EF 30%.",
         "Pt was sent to the med ctr lab.", "K+ per med center protocol",
+        "CATH DONE AT BEDSID. seen at presnt for the same.",
     ],
 )
 def test_no_facility(text):
