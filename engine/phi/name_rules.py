@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
-from engine.phi.text_pieces import CAPITALS, LOWER, SMALLS, count
+from engine.phi.text_pieces import CAPITALS, LOWER, SMALLS, count, find_phrases, is_word_char
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import CALENDAR, FUNCTION_RANK, ROLE_WORDS, WordJudge, judge, plain
 
@@ -75,7 +75,7 @@ _NAME_WORDS = (r"(?P<n>(?:[A-Za-z]\.[ \t]*)?[A-Za-z][A-Za-z'’\-]+(?:[ \t]+(?:[
                rf"(?:[ \t]*,?[ \t]*(?P<c>{_CREDENTIALS})\.?)?[ \t|]*$")
 _SIGNATURE = re.compile(rf"^[ \t\-–~/]*{_NAME_WORDS}")
 # A name signed after the last sentence of a note: "… NOT 1400U/HR. SUSAN".
-_SIGNED_AFTER = re.compile(rf"[.!?][ \t]+{_NAME_WORDS}")
+_SIGNED_AFTER = re.compile(rf"[.!?](?:[ \t]+|[ \t]*[-–~]{{2,}}[ \t]*){_NAME_WORDS}")  # ". ---lisa"
 _INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
 _WORD_BACK = re.compile(r"(?<![\w'’.])(?P<w>[A-Za-z]{2,})[ \t]{1,2}$")
 _TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
@@ -418,10 +418,17 @@ class CuedNames:
                     names.add(word)
         if not names:
             return
-        pattern = re.compile(r"(?<![\w'’@./\-])(?:" + "|".join(map(re.escape, sorted(names)))
-                             + r")(?![\w@/\-])", re.I)
-        for m in pattern.finditer(text):
-            yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.echo")
+        for start, end in find_phrases(text, names, _standalone):
+            yield Detection(PhiType.NAME, start, end, 0.8, "names.echo")
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """A name's word standing alone: not inside a word, an address, a path or a hyphenated
+    word, and not after an apostrophe or a full stop ("o'neil", "j.smith")."""
+    before, after = text[start - 1:start], text[end:end + 1]
+    # ("" is in every string: the text's start and end are asked apart)
+    return (before == "" or not (is_word_char(before) or before in "'’@./-")) and (
+        after == "" or not (is_word_char(after) or after in "@/-"))
 
 
 _CLINICAL_CAPS = re.compile(r"(?:MS|MR|MRS)\b")

@@ -93,6 +93,8 @@ def test_every_rule_is_compiled_for_every_shape():
          "signature"),
         ("Sats stable on 2L.\nQ. Lanterman RRT\n", "Q. Lanterman", "credential"),
         ("HEPARIN AT 850 UNITS/HR, NOT 1400. SUSAN\n", "SUSAN", "signature"),
+        ("nursing progress note 0700-1900: see carevue for details. ---lisa", "lisa",
+         "signature"),
         ("continue to monitor.\nw.\n", "w", "signature"),
         # a role then "is" or a bracket; who was told, in brackets after it
         ("ATTENDING IS PELLEGRINO, AWARE OF PLAN.", "PELLEGRINO", "role"),
