@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from engine.phi.cues import at_numbers, finditer, fold, present
+from engine.phi.text_pieces import count
 from engine.phi.types import Detection, PhiType
 
 
@@ -46,7 +47,7 @@ class Pattern:
 def digit_count(text: str) -> int:
     """How many characters of the text ``\\d`` matches (Unicode decimal digits)."""
     if text.isascii():
-        return sum(map(text.count, "0123456789"))
+        return count("0123456789", text)
     return sum(map(str.isdecimal, text))
 
 
