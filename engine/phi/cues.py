@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, KeysView, Sequence
 from typing import ClassVar
 
 try:  # the regex parser of the standard library: public as sre_parse until 3.11
@@ -155,6 +155,21 @@ def at_numbers(regex: re.Pattern[str], text: str, leads: str = "") -> Iterator[r
     if len(starts) * _DENSE > len(text):  # type: ignore[arg-type]
         return regex.finditer(text)
     return _matches_at(regex, text, starts)  # type: ignore[arg-type]
+
+
+def held_cues(folded: str) -> KeysView[str] | None:
+    """The cue keys, of every pattern read so far, that the folded text holds: asked once a
+    text, so that a recognizer skips the patterns none of whose cues stand in it without a
+    finditer() call each (most of them, most texts). None where no index of the text
+    serves (a text fold() does not hold; a pattern read since the text was indexed)."""
+    global _found
+    found = _found  # one read, as in fold()
+    if found[0] is not folded or found[1] is None:
+        if _last[1] is not folded:
+            return None
+        found = _found = (folded, _Index.of(folded))
+    index = found[1]
+    return index.at.keys() if len(index.covered) == len(_SEEN) else None
 
 
 def positions(words: tuple[str, ...], folded: str) -> Sequence[int]:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.phi.cues import finditer, fold
+from engine.phi.cues import cues_of, finditer, fold, held_cues
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.text_pieces import CAPITALS, LOWER, SMALLS, count, find_phrases, is_word_char
 from engine.phi.types import Detection, PhiType
@@ -162,6 +162,7 @@ class CuedNames:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.rules = compile_rules()
+        self._cues = tuple(cues_of(rule.lowered) for rule in self.rules)
 
     def analyze(self, text: str) -> Iterator[Detection]:
         capitals, small = count(CAPITALS, text), count(SMALLS, text)
@@ -178,7 +179,10 @@ class CuedNames:
         if len(lowered) != len(text):  # a letter whose lower case is longer ("İ")
             lowered = folded = ""
         found: list[Detection] = []
-        cues = [(rule, cue) for rule in self.rules for cue in (
+        held = held_cues(folded) if lowered else None  # skip the rules none of whose cues stand
+        rules = [rule for rule, words in zip(self.rules, self._cues, strict=True)
+                 if held is None or words is None or not held.isdisjoint(words)]
+        cues = [(rule, cue) for rule in rules for cue in (
             finditer(rule.lowered, lowered, folded) if lowered else rule.cue.finditer(text))]
         for rule, cue in cues:
             for shape, regex in rule.names.items():

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from engine.phi.cues import at_numbers, finditer, fold, present
+from engine.phi.cues import at_numbers, cues_of, finditer, fold, held_cues, present
 from engine.phi.text_pieces import count
 from engine.phi.types import Detection, PhiType
 
@@ -56,16 +56,19 @@ class PatternRecognizer:
         self.name = name
         self.patterns = patterns
         self._counted = any(p.digits for p in patterns)
+        self._cues = tuple(None if p.leads is not None else cues_of(p.regex) for p in patterns)
 
     def analyze(self, text: str) -> Iterator[Detection]:
         folded = fold(text)
         digits = digit_count(text) if self._counted else 0
-        for pattern in self.patterns:
-            if pattern.digits > digits or (
+        held = held_cues(folded)
+        for pattern, words in zip(self.patterns, self._cues, strict=True):
+            # skipped: none of its cue words in the text, or a gate shut
+            if (held is not None and words is not None and held.isdisjoint(words)) or (
+                    pattern.digits > digits) or (
                     pattern.needs and not present(pattern.needs, folded)) or (
                     pattern.gate is not None and pattern.gate.search(text) is None):
                 continue
-            # nothing when the text holds none of the words the pattern starts with
             matches = finditer(pattern.regex, text, folded) if pattern.leads is None else (
                 at_numbers(pattern.regex, text, pattern.leads))
             for match in matches:

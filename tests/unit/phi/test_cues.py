@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from engine.phi.cues import cues, finditer, fold, forget, present
+from engine.phi.cues import cues, cues_of, finditer, fold, forget, held_cues, present
 from engine.phi.identifiers import IDENTIFIERS
 from engine.phi.places import ADDRESSES
 
@@ -136,3 +136,25 @@ def test_a_turkish_dotless_or_dotted_i_is_an_i_to_the_cues_as_to_a_case_blind_re
             assert _spans(finditer(regex, text, fold(text))) == _spans(regex.finditer(text))
         finally:
             forget()
+
+
+def test_a_pattern_none_of_whose_cues_a_text_holds_finds_nothing_in_it(eval_dir):
+    """held_cues(): what recognizers skip patterns by, once a text, is sound on real text."""
+    with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
+        texts = [row["transcription"] for row in csv.DictReader(fh)][:60]
+    texts += ["Pager #54321, MRN 00123, seen at GH. Fax: 410 555 0199", "no cue here", ""]
+    skipped = 0
+    try:
+        for text in texts:
+            held = held_cues(fold(text))
+            assert held is not None
+            for pattern in (*IDENTIFIERS.patterns, *ADDRESSES.patterns):
+                words = cues_of(pattern.regex)
+                if words is not None and held.isdisjoint(words):
+                    assert not list(pattern.regex.finditer(text)), pattern.regex.pattern
+                    skipped += 1
+            forget()
+        assert held_cues("a text fold() was never asked about".casefold()) is None
+    finally:
+        forget()
+    assert skipped > 100
