@@ -381,9 +381,7 @@ class CuedNames:
         """The signature on a note's last lines: a name with a credential ("MURIELE WILLIAM
         RN", "Q. LANDER RRT"), or, on the very last line, a name alone ("SUSAN", "d. renna"),
         after the last sentence ("… 1400U/HR. SUSAN"), or an initial ("W.")."""
-        lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)
-                 if m.group(0).strip(" \t|")]
-        for k, (offset, line) in enumerate(lines[-2:][::-1]):
+        for k, (offset, line) in enumerate(_last_lines(text, 2)):
             last = k == 0
             if last and (m := _INITIAL_LINE.match(line)):
                 yield Detection(PhiType.NAME, offset + m.start("n"), offset + m.end("n"), 0.8,
@@ -424,6 +422,19 @@ class CuedNames:
             return
         for start, end in find_phrases(text, names, _standalone):
             yield Detection(PhiType.NAME, start, end, 0.8, "names.echo")
+
+
+def _last_lines(text: str, count: int) -> list[tuple[int, str]]:
+    """The last ``count`` lines that hold more than blanks and bars, the last first, each
+    with where it starts (read from the end: a long note is not split for its signature)."""
+    lines: list[tuple[int, str]] = []
+    end = len(text)
+    while len(lines) < count and end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip(" \t|"):
+            lines.append((start, text[start:end]))
+        end = start - 1
+    return lines
 
 
 def _standalone(text: str, start: int, end: int) -> bool:

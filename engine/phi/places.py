@@ -194,12 +194,11 @@ class PlaceRecognizer:
     _WORDS_BEFORE = re.compile(r"(?P<place>[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*)?)$")
 
     _RUN = re.compile(rf"{WORD}(?:[ \t]{WORD})+")
-    _STREETS = (
-        # any script's capitals after the cue ("on Miletić Dale"), checked in _streets
-        re.compile(rf"\b(?:on|of|off|along|near)\s+(?:the\s+)?"
-                   rf"(?P<s>(?P<w>[^\W\d_]+(?:['’\-][^\W\d_]+){{0,3}})\s+(?:{STREET_TYPES}))\b"),
-        re.compile(rf"\b(?P<s>(?P<w>{WORD})\s+(?:{STREET_TYPES}))\s+street\b"),
-    )
+    # any script's capitals after the cue ("on Miletić Dale"), checked in _streets
+    _ON_STREET = re.compile(
+        rf"\b(?:on|of|off|along|near)\s+(?:the\s+)?"
+        rf"(?P<s>(?P<w>[^\W\d_]+(?:['’\-][^\W\d_]+){{0,3}})\s+(?:{STREET_TYPES}))\b")
+    _STREET_STREET = re.compile(rf"\b(?P<s>(?P<w>{WORD})\s+(?:{STREET_TYPES}))\s+street\b")
     # The town after an institution: "Johns Hopkins Hospital, Baltimore".
     _AFTER_INSTITUTION = re.compile(
         r"\b(?:Hospital|Hosp\.?|Clinic|Center|Centre|Health|General|Institute|University|"
@@ -287,7 +286,9 @@ class PlaceRecognizer:
     def _streets(self, text: str) -> Iterator[Detection]:
         """A street named without its number: "lives on Jones Unions street", "the north side
         of Haas Bridge" — the name must be a person's or unknown, so "at Cancer Center" stays."""
-        for m in (m for regex in self._STREETS for m in regex.finditer(text)):
+        folded = fold(text)  # each tried only where its words stand
+        doubled = self._STREET_STREET.finditer(text) if "street" in folded else ()
+        for m in (*finditer(self._ON_STREET, text, folded), *doubled):
             plain = m.group("w").lower()
             if m.group("w")[0].isupper() and (
                     (self.lex.named(plain) and plain not in self.lex.clinical_words)

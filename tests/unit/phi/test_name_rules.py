@@ -4,11 +4,13 @@ these tests; every name in them is made up."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from redaction import redacted
 
 from engine.phi.lexicons import load
-from engine.phi.name_rules import RULES, SHAPES, CuedNames, compile_rules
+from engine.phi.name_rules import RULES, SHAPES, CuedNames, _last_lines, compile_rules
 from engine.phi.words import judge
 
 CUED = CuedNames(load(), judge(load()))
@@ -157,3 +159,11 @@ def test_titles_in_capitals_before_clinical_words_are_abbreviations():
 def test_the_scrubber_removes_the_name_and_keeps_the_cue(text, leak, kept):
     out = redacted(text)
     assert leak not in out and kept in out, out
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "one line", "a\nb\n\n | \nc\n", "x\r\ny |\n\t\n",
+                                  "NOTE\n\nplan as above.\nSUSAN RN\n"])
+def test_the_last_lines_are_those_a_split_into_lines_ends_with(text):
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)
+             if m.group(0).strip(" \t|")]
+    assert _last_lines(text, 2) == lines[-2:][::-1]
