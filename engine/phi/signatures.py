@@ -42,7 +42,7 @@ class SignatureOrganizations:
             lines.append((pos, pos + len(line)))
             pos += len(line) + 1
         starts = [s + len(text[s:e]) - len(text[s:e].lstrip(_MARKERS)) for s, e in lines]
-        ends = [len(text[:e].rstrip()) for _, e in lines]
+        ends = _content_ends(text, lines)
         # The detections on each line, so that a long text is not searched once per line.
         heads = [s for s, _ in lines]
         on_line: dict[int, list[Detection]] = {}
@@ -128,3 +128,16 @@ class SignatureOrganizations:
                  for p in w.lower().strip(".,").removesuffix("'s").split("-") if p]
         return any(not self.words.is_weak(p) and (
             self.lex.named(p) or self.lex.place(p) or not self.lex.known(p)) for p in parts)
+
+
+def _content_ends(text: str, lines: list[tuple[int, int]]) -> list[int]:
+    """Where the text before each line's end stops being blank: the line's own last word,
+    or for a blank line the last one before it (what ``len(text[:end].rstrip())`` is, in
+    one pass: that copied the text's whole head for every line of a long document)."""
+    ends, last = [], 0
+    for start, end in lines:
+        content = text[start:end].rstrip()
+        if content:
+            last = start + len(content)
+        ends.append(last)
+    return ends
