@@ -351,7 +351,8 @@ class AddressBlocks:
                 elif closing := self._closing(tokens, own_line=True):
                     end = self._token_end(text, start, closing)
                 break
-            end = len(text[:end].rstrip(" \t,."))
+            while end > 0 and text[end - 1] in " \t,.":  # (not a copy of the text's head)
+                end -= 1
             first = self._street_before(text, anchor.start) if _UNIT.match(
                 text, anchor.start) else anchor.start
             if end > anchor.end or first < anchor.start:
