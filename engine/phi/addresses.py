@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
+from engine.phi.cues import at_numbers, at_starts
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, NameRecognizer
 from engine.phi.places import NOT_AMOUNT, POSTCODE_RE, STREET_TYPE, line_tail
@@ -50,6 +51,9 @@ def _numbered(word: str, lead_required: bool) -> re.Pattern[str]:
 
 
 _NUMBERED = _numbered(_CAPWORD, lead_required=False)
+# Where such a street can start: its house number, its street word ("Rua", "ul.") or its
+# name's capital, with no word or number before it.
+_NUMBERED_START = re.compile(rf"(?:\d|{_UP}|u)(?<![\w.,/\-].)")
 # The same in lower case ("74678 midtvollen 130"), only with a number on both sides.
 _LOWER_NUMBERED = _numbered(r"[^\W\d_A-ZÀ-ÞΑ-ΩА-Я][^\W_]*", lead_required=True)
 # Hungarian and Estonian street words, none an English word, and the house number after
@@ -186,13 +190,13 @@ class NumberedStreetRecognizer:
     def analyze(self, text: str) -> Iterator[Detection]:
         yield from self._number_first(text)
         yield from self._native(text)
-        for m in _NUMBERED.finditer(text):
+        for m in at_starts(_NUMBERED, text, _NUMBERED_START):
             evidence = m.group("lead") is not None or _CUE_BEFORE.search(
                 text, max(0, m.start() - 12), m.start()) is not None
             if self._street_like(m.group("words").split(), m.group("prefix") is not None,
                                  evidence):
                 yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.75, self.name)
-        for m in _LOWER_NUMBERED.finditer(text):
+        for m in at_numbers(_LOWER_NUMBERED, text):  # its house number first
             words = m.group("words").split()
             if any(len(w) >= _LONG_WORD for w in words) and self._street_like(
                     words, m.group("prefix") is not None, evidence=True):
