@@ -28,6 +28,7 @@ EPONYM_HEAD = re.compile(
     r"duct|gland|cells?|bod(?:y|ies)|virus|protein|method|technique|block|valve|shunt|"
     r"catheter|tube|line|needle|splint|nodules?|an(?:a)?emia|disorder|diverticulum|"
     r"aneurysm|hernia|contracture|deformity|dystrophy|encephalopathy|neuralgia|neuroma|"
+    r"chromosome|translocation|"
     # devices in the singular where the plural is also a verb ("John braces", "Kim drains")
     r"operation|procedure|repair|position|stage|fascia|phenomen(?:on|a)|drain|trocars?|"
     r"scalpels?|implants?|[a-z]*scopes?|wrap|dressings?|blades?|retractors?|suture|"

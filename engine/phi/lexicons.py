@@ -52,6 +52,10 @@ class Lexicons:
     # US cities of 100,000 or more, lower case, none an everyday, clinical or shorthand word:
     # notes name them without a cue ("daughter flew in from Cincinnati")
     cities: frozenset[str] = frozenset()
+    # The others of one word but those clinical, shorthand, common or ordinary words: words
+    # too (a vocabulary's "Philadelphia chromosome", English's "Boston", "Chicago"), so places
+    # only where case says so, capitalised mid-sentence ("a retired Boston firefighter")
+    proper_cities: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()  # lower case; no Safe Harbor identifier
     # Nursing and ICU shorthand ("afeb", "tmax", "dsg", "neo"): clinical text, never a name
     # by itself, though a few are names too ("Mae", "Foley")
@@ -143,8 +147,12 @@ def load() -> Lexicons:
     shorthand = frozenset(_lines("clinical_shorthand.txt"))
     countries = frozenset(c.lower() for c in _lines("countries.txt"))
     plain_words = known | shorthand | countries | _ORDINARY_CITY_NAMES
-    cities = {c for c in (c.lower() for c in _lines("us_cities.txt")) if " " in c or (
+    us_cities = [c.lower() for c in _lines("us_cities.txt")]
+    cities = {c for c in us_cities if " " in c or (
         c not in plain_words and rank.get(c, COMMON_RANK) >= COMMON_RANK)}
+    proper_cities = {c for c in us_cities if c not in cities
+                     and c.isalpha() and c not in words | common | shorthand | countries
+                     | _ORDINARY_CITY_NAMES}
     return Lexicons(
         given_names=frozenset(g.lower() for g in given),
         surnames=frozenset(s.lower() for s in surnames),
@@ -165,6 +173,7 @@ def load() -> Lexicons:
         widely_given=frozenset(n for n in world_given if int(languages[n]) >= WIDE_USE),
         world_places=frozenset(world_places),
         cities=frozenset(cities),
+        proper_cities=frozenset(proper_cities),
         countries=countries,
         shorthand=shorthand,
         lexicon_words=frozenset(lexicon),

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.name_rules import CuedNames
-from engine.phi.text_pieces import LOWER, folded_word
+from engine.phi.text_pieces import LOWER, folded_word, starts_sentence
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import (
     ADDRESS_WORDS,
@@ -173,7 +173,7 @@ _WORD_AFTER = re.compile(rf"(?:{_LINK}|[ \t]{{1,2}})(?P<w>{WORD})(?![\w'’\-])"
 SUBJECT_VERB = (r"(?:is|was|has|had|will|would|can|could|says|said|spent|began|went|came|"
                 r"took|gave|made|told|got|left|felt|knew|saw|wrote|ran|met|became|kept|held|"
                 r"lost|paid|sent|[a-z]{3,}ed)\b")
-# Where a sentence starts (as _starts_sentence() judges), so that only those words are tried.
+# Where a sentence starts (as starts_sentence() judges), so that only those words are tried.
 SENTENCE_START = r"(?:^|(?<=[.!?:\f•\-*#>]))[ \t]{0,2}"
 _SUBJECT = re.compile(rf"{SENTENCE_START}(?P<w>{WORD})(?=[ \t]+{SUBJECT_VERB})", re.M)
 _VERB_AFTER = re.compile(rf"[ \t]+{SUBJECT_VERB}")
@@ -420,7 +420,7 @@ class NameRecognizer:
             # whose kin or things: no eponym has a son ("Kelly's kid" — though "Kelly clamp")
             kin = _KIN_AFTER.match(text, m.end()) is not None
             if (lex.named(plain) and (kin or plain not in lex.clinical_words)
-                    and plain not in INSTITUTION_WORDS and not _starts_sentence(text, m.start())):
+                    and plain not in INSTITUTION_WORDS and not starts_sentence(text, m.start())):
                 yield (Detection(PhiType.NAME, m.start(), m.end("w"), 0.8, "names.spoken") if kin
                        else Detection(PhiType.NAME, m.start(), m.end("w"), 0.65,
                                       "names.possessive"))
@@ -559,7 +559,7 @@ class NameRecognizer:
         end = start + len(given) + 1 + len(surname)
         if not (lex.given(g) and s in lex.surnames) or lex.english_rank.get(
                 g, RARE_RANK) < FUNCTION_RANK or (
-                _starts_sentence(text, start) and not _VERB_AFTER.match(text, end)):
+                starts_sentence(text, start) and not _VERB_AFTER.match(text, end)):
             return False  # at a sentence start only as the subject: "Jack Taylor was seen"
         if any(w in lex.clinical_words or w in INSTITUTION_WORDS or w in CALENDAR
                or w in _PLACE_WORDS for w in (g, s)):
@@ -646,14 +646,14 @@ class NameRecognizer:
                      if len(p) > 1 and p not in _WORD_PREFIXES]  # "V-Tach": no initial
             # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
             # unless a name list holds them.
-            opens = _starts_sentence(text, m.start())  # where a capital says nothing
+            opens = starts_sentence(text, m.start())  # where a capital says nothing
             if not word.isupper() and any(self.unfamiliar(p) and not (
                     (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True)
                     or self.words.near_clinical(p))
                     for p in parts):
                 score = _UNKNOWN
             elif (len(word) > 4 or not word.isupper()) and any(
-                    self._rare_name(p) for p in parts) and not _starts_sentence(
+                    self._rare_name(p) for p in parts) and not starts_sentence(
                     text, m.start()):
                 score = 0.65
             else:
@@ -677,14 +677,3 @@ def vocative_shape(m: re.Match[str]) -> tuple[bool, str]:
 _PLACE_WORDS = INSTITUTION_WORDS | {
     "street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "way", "boulevard",
     "blvd", "court", "place", "school", "park", "church", "hall", "house", "hill", "river"}
-
-
-def _starts_sentence(text: str, index: int) -> bool:
-    if _LINE_BREAK_COMMA.search(text, max(0, index - 5), index):
-        return True  # "NECK: , Supple", "normal.,Extremities" (not "Inc., Bridgewater")
-    before = text[max(0, index - 3):index].rstrip(" \t")
-    return not before or before[-1] in ".!?:\n\f•-*#>"
-
-
-# A line break some exports write as a comma: after a heading's colon, or glued to a stop.
-_LINE_BREAK_COMMA = re.compile(r"(?::[ \t]*,[ \t]*|\.,)$")

@@ -11,6 +11,7 @@ from engine.phi.facilities import SETTINGS, text_case
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, WORD
 from engine.phi.recognizer import Pattern, PatternRecognizer
+from engine.phi.text_pieces import starts_sentence
 from engine.phi.types import Detection, PhiType
 
 STREET_TYPES = (
@@ -216,17 +217,29 @@ class PlaceRecognizer:
         self._cities_by_word = {word: re.compile(r"(?<![\w\-])(?:" + "|".join(
             re.escape(c).replace(r"\ ", r"[ \t]+") for c in sorted(names, key=len, reverse=True))
             + r")(?![\w\-])", re.I) for word, names in by_word.items()}
+        self._proper_cities = re.compile(
+            r"(?<![\w\-])(?:" + "|".join(sorted(self.lex.proper_cities)) + r")(?![\w\-])", re.I)
 
     def _cities(self, text: str) -> Iterator[Detection]:
         """A large US city is a place without a cue, in any case ("BROTHER DRIVING UP FROM
         CINCINNATI", "flew in from Tulsa"); in sentence case only capitalised, and not where
-        it names a disease or a test ("Boston exanthem" is no city of these)."""
-        rare = self._cities_by_word.keys() & set(_LETTERS.findall(fold(text)))
+        it names a disease or a test ("Denver shunt")."""
+        words = set(_LETTERS.findall(fold(text)))
+        rare = self._cities_by_word.keys() & words
         for m in (m for r in sorted(rare) for m in self._cities_by_word[r].finditer(text)):
             if text_case(text, m.start()) == "mixed" and not all(
                     w[0].isupper() for w in m.group(0).split()):
                 continue
             if EPONYM_HEAD.match(text, m.end()) is None:
+                yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.7, "places.city")
+        # a city whose name is a word too, where case says it is a name: capitalised in
+        # sentence case, mid-sentence ("a retired Boston firefighter"; not "Orange urine.",
+        # "BOSTON" in capitals, "Philadelphia chromosome")
+        for m in self._proper_cities.finditer(text) if self.lex.proper_cities & words else ():
+            name = m.group(0)
+            if name[0].isupper() and name[1:].islower() and text_case(
+                    text, m.start()) == "mixed" and not starts_sentence(text, m.start()) and (
+                    EPONYM_HEAD.match(text, m.end()) is None):
                 yield Detection(PhiType.LOCATION, m.start(), m.end(), 0.7, "places.city")
 
     def _multiword(self, text: str) -> Iterator[Detection]:

@@ -3,6 +3,7 @@ text's case, the regex pieces several rule modules share, and a search for a tex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 # Lower-case letters as the name and place rules write them (Latin-1 included).
@@ -36,6 +37,18 @@ def folded_word(word: str) -> str:
     """A word in lower case with a straight apostrophe: what every lexicon look-up starts
     from (each caller then trims what it must: a full stop, a possessive)."""
     return word.lower().replace("’", "'")
+
+
+def starts_sentence(text: str, index: int) -> bool:
+    """Whether a sentence starts at ``index``, where a capital says nothing."""
+    if _LINE_BREAK_COMMA.search(text, max(0, index - 5), index):
+        return True  # "NECK: , Supple", "normal.,Extremities" (not "Inc., Bridgewater")
+    before = text[max(0, index - 3):index].rstrip(" \t")
+    return not before or before[-1] in ".!?:\n\f•-*#>"
+
+
+# A line break some exports write as a comma: after a heading's colon, or glued to a stop.
+_LINE_BREAK_COMMA = re.compile(r"(?::[ \t]*,[ \t]*|\.,)$")
 
 
 def is_word_char(char: str) -> bool:

@@ -214,6 +214,9 @@ def test_times_and_credentials_are_no_places(text):
         ("daughter will return to tulsa tomorrow", "tulsa"),
         ("Wife works for the city of Sacramento.", "Sacramento"),
         ("SON IN SALT LAKE CITY, WILL CALL TONIGHT.", "SALT LAKE"),
+        # a city whose name is a word too, where case says it is a name
+        ("He is a retired Boston firefighter, lives alone.", "Boston"),
+        ("Her daughter moved to Chicago last year.", "Chicago"),
     ],
 )
 def test_a_large_city_is_a_place_without_a_cue(text, leak):
@@ -228,6 +231,8 @@ def test_a_large_city_is_a_place_without_a_cue(text, leak):
         "Independence with transfers, min assist of 1.",  # a city named by a plain word
         "Orange drainage from JP, Jamaica ginger denied.",  # clinical words, a country
         "Denver shunt revised last year, patent on imaging.",  # a device's eponym
+        "CML positive for the Philadelphia chromosome; uses a Boston brace at night.",
+        "Had the Norwalk virus. Orange urine noted. Washington is the capital.",
     ],
 )
 def test_a_city_named_by_a_word_of_notes_stays(text):
