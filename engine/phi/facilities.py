@@ -112,13 +112,15 @@ _OUTSIDE_NAMED = re.compile(
     r"(?<![\w/])(?:osh|outside[ \t]+hosp(?:ital)?\.?)[ \t]*(?:\(|-{1,2})[ \t]*"
     r"(?P<n>[A-Za-z][A-Za-z'’\-]*(?:[ \t]+[A-Za-z][A-Za-z'’\-]*){0,2}?)"
     r"(?=[ \t]*(?:\)|-|[ \t]+hosp))", re.I)
-# What was done or where one was cared for, a few words before "at" and a short name.
+# What was done or where one was cared for or works, a few words before "at" and a short
+# name ("cath at GH", "SON IS A NURSE AT MGH").
 _CARE_BEFORE = re.compile(
     r"\b(?:cath(?:ed|eteri[sz]ation)?|stent(?:s|ed)?|ptca|pci|cabg|angio\w*|surgery|surg|followed|"
     r"operation|op|procedure|seen|treated|admitted|admission|hospitali[sz](?:ed|ation)|"
     r"intubated|dx|dx'd|diagnosed|done|performed|w/u|work-?up|evaluated|eval|stay|stayed|"
     r"inpatient|outpatient|care|visit|appt|appointment|records?|transplant|dialysis|dialyzed|"
-    r"hd|rehab|s/p|ed|er|icu|ccu)\b[^.;:\n]{0,20}$", re.I)
+    r"hd|rehab|s/p|ed|er|icu|ccu|works?|worked|working|employed|nurse|job)\b[^.;:\n]{0,20}$",
+    re.I)
 # A title before a short name makes it a person's ("Dr. XYZ nurse", "DR KH ICU").
 _TITLE_BEFORE = re.compile(r"\b(?:dr|drs|mr|mrs|ms)\.?[ \t]+$", re.I)
 # A time after "at …": "extubated at aprox 2030" says when, not where.

@@ -47,6 +47,8 @@ def found(text: str) -> set[str]:
         # in any case, a word no vocabulary knows after what was done or where one was cared for
         ("FOLLOWED BY DR SADOWSKI AT BAYSTATE.", {"BAYSTATE"}),
         ("pt seen at wexcombe last week for a fall.", {"wexcombe"}),
+        # where one works
+        ("SON IS A NURSE AT MGH. WILL VISIT.", {"MGH"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK MEMORIAL"}),
         # a ward by a compass point or a name (an eponym too) and its number after a move
         ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
@@ -164,6 +166,7 @@ def test_a_facility_is_that_facility_wherever_the_note_names_it_again():
         "ECHO DONE AT BEDSIDE SHOWED EF 30%.",
         "Pt was sent to the med ctr lab.", "K+ per med center protocol",
         "CATH DONE AT BEDSID. seen at presnt for the same.",
+        "Nurse at bedside. Works at night. NURSE AT HS CHECKED. nurse at RA.",
     ],
 )
 def test_no_facility(text):
