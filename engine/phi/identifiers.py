@@ -13,10 +13,11 @@ I = re.IGNORECASE  # noqa: E741  (the regex flag, as the re module spells it)
 
 # An identifier: at least one digit, letters/digits/dashes, 4+ characters.
 _ID = r"(?=[A-Za-z0-9\-]{0,40}\d)[A-Za-z0-9][A-Za-z0-9\-]{2,40}[A-Za-z0-9]"
-_SEP = r"(?:\s*(?:number|num|no\.?|nbr|#|id)\b\.?)?\s*(?:is|[:=#-])?\s*"
+# ("#" has no word's end after it: "MRN#: 2245781")
+_SEP = r"(?:\s*(?:(?:number|num|no\.?|nbr|id)\b\.?|#))?\s*(?:is|[:=#-])?\s*"
 # Words that are ordinary in notes ("visit", "order") name an identifier only when a
 # number word or a colon follows them.
-_STRICT_SEP = r"\s*(?:(?:number|num|no\.?|nbr|#|id)\b\.?\s*[:=#-]?|[:=#])\s*"
+_STRICT_SEP = r"\s*(?:(?:(?:number|num|no\.?|nbr|id)\b\.?|#)\s*[:=#-]?|[:=#])\s*"
 
 
 def _labelled(labels: str, strict: bool = False) -> re.Pattern[str]:
@@ -163,7 +164,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
     Pattern(PhiType.MRN, _labelled(
         r"MRN|medical record|med(?:ical)? rec(?:ord)?|patient id|pt id|hospital number|"
         r"unit number"), 0.95, group="id"),
-    Pattern(PhiType.MRN, _labelled(r"MR|chart|record", strict=True), 0.9, group="id"),
+    Pattern(PhiType.MRN, _labelled(r"MR|chart|record|unit", strict=True), 0.9, group="id"),
     Pattern(PhiType.HEALTH_PLAN, _labelled(
         r"member(?: id)?|subscriber|policy|insurance(?: id)?|health plan(?: id)?|plan id|"
         r"beneficiary|medicare|medicaid|HICN|MBI"), 0.9, group="id"),

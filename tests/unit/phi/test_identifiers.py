@@ -30,6 +30,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("MRN: 00482913", "MRN", "00482913"),
         ("medical record number 7730015", "MRN", "7730015"),
         ("(MRN #SF-998877)", "MRN", "SF-998877"),
+        ("MRN#: 2245781  Unit #: 4483019", "MRN", "2245781"),  # "#" then ":"
+        ("Unit #: 4483019", "MRN", "4483019"), ("Acct#: 88812345", "ACCOUNT", "88812345"),
         ("Member ID: XJH123456789", "HEALTH_PLAN", "XJH123456789"),
         ("Medicare MBI 1EG4-TE5-MK73", "HEALTH_PLAN", "1EG4-TE5-MK73"),
         ("Account: 55120934", "ACCOUNT", "55120934"),
