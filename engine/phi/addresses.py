@@ -17,6 +17,7 @@ from engine.phi.cues import at_numbers, at_starts
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, NameRecognizer
 from engine.phi.places import NOT_AMOUNT, POSTCODE_RE, STREET_TYPE, line_tail
+from engine.phi.text_pieces import NON_SPACE
 from engine.phi.types import Detection, PhiType
 
 # Upper-case letters of the Latin, Greek and Cyrillic scripts (and their accented forms).
@@ -167,7 +168,7 @@ class NumberedStreetRecognizer:
         house number before them too ("518 Árpád fejedelem útja 62.")."""
         for m in _NATIVE_TYPE.finditer(text):
             line = line_tail(text, m.start())
-            tokens = list(re.finditer(r"\S+", text[line:m.start()]))
+            tokens = list(NON_SPACE.finditer(text[line:m.start()]))
             keep = len(tokens)
             while keep and len(tokens) - keep < MAX_NAME_WORDS and self._native_word(
                     tokens[keep - 1].group(0)):

@@ -39,6 +39,7 @@ _GUESSES = frozenset({"names.unknown", "names.given", "names.possessive", "names
 _JUDGED_WHOLE = frozenset({"organizations", "names.neighbour", "names.spoken", WARD_SOURCE})
 _FILTERED_TYPES = frozenset({PhiType.NAME, PhiType.LOCATION, PhiType.ORGANIZATION})
 _LEADING_WORD = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"[a-z]+")
 
 
 class ClinicalFilter:
@@ -86,7 +87,7 @@ class ClinicalFilter:
             return True  # "Chaddock reflex", "Framingham Risk Score": an eponym, not a person
         if det.source in _GUESSES and _product_key(text, det) in products:
             return True  # "Vioxx 25 mg daily", "circle of Willis": a drug, an eponym
-        words = re.findall(r"[a-z]+", value.replace("'s", ""))
+        words = _LETTERS.findall(value.replace("'s", ""))
         # A company's name by its shape is judged whole ("Blood Group" is a term, "Jones
         # Group" not), and so is a name by its context ("Szczepanik and Murphy", "name is
         # Johnson"); any other guess made only of clinical words is clinical ("Murphy").

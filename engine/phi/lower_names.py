@@ -25,7 +25,7 @@ from engine.phi.names import (
     SUBJECT_VERB,
     vocative_shape,
 )
-from engine.phi.text_pieces import CAPITALS, count, folded_word
+from engine.phi.text_pieces import CAPITALS, NON_SPACE, count, folded_word
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import ROLE_WORDS, WordJudge, judge
 
@@ -91,7 +91,7 @@ class LowerCaseNames:
         kinship are rows of engine.phi.name_rules, for every word shape."""
         for m in finditer(_CUE, text, fold(text)):
             end = None
-            for word in re.finditer(r"\S+", m.group("n")):
+            for word in NON_SPACE.finditer(m.group("n")):
                 token = word.group(0)
                 initial = end is not None and token not in ("a", "i") and re.fullmatch(
                     _INITIAL, token) is not None  # "my son sean i think"

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.name_rules import CuedNames
-from engine.phi.text_pieces import LOWER, folded_word, starts_sentence
+from engine.phi.text_pieces import LOWER, NON_SPACE, folded_word, starts_sentence
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import (
     ADDRESS_WORDS,
@@ -138,6 +138,9 @@ _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{LOWER}]+),\s+(?P<g>[A-Z][{LOWER}]+)\b")
 # Any word in any script (not inside an e-mail, URL, path or identifier: checked behind its
 # first letter, so that the scan skips to letters as with WORD).
+_NON_SPACE_OR_COMMA = re.compile(r"[^\s,]+")
+_INITIAL = re.compile(r"[A-Z]\.")
+_WORD_JOINS = re.compile(r"['’\-]")  # of a word's parts: "O'Brien", "V-Tach"
 _ANY_WORD = re.compile(r"[^\W\d_](?<![\w@/\\.\-].)[^\W\d_]*(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
 _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "semi", "self",
@@ -301,7 +304,7 @@ class NameRecognizer:
 
     def _trim(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Drop trailing non-name words ("Dr. Okafor, MD" → "Okafor")."""
-        words = list(re.finditer(r"\S+", text[start:end]))
+        words = list(NON_SPACE.finditer(text[start:end]))
         while len(words) > 1 and (self._not_name(words[-1].group(0)) or (
                 words[-2].group(0).endswith(".") and self._opens_sentence(
                     words[-1].group(0), text[start + words[-2].end():start + words[-1].start()]))):
@@ -315,7 +318,7 @@ class NameRecognizer:
         """The words of a name in capitals after a label, those with a name's evidence
         ("PATIENT: JOHN SMITH"; not "NP- DROPPING TO HIGH", "PT - EXPLAINING COURSE")."""
         end = None
-        for word in re.finditer(r"[^\s,]+", text[span[0]:span[1]]):
+        for word in _NON_SPACE_OR_COMMA.finditer(text[span[0]:span[1]]):
             if not self.words.evidence(plain(word.group(0))):
                 break
             end = span[0] + word.end()
@@ -373,7 +376,7 @@ class NameRecognizer:
         """Who spoke a quotation: any word but an everyday or clinical one."""
         for m in _QUOTED.finditer(text) if any(map(text.__contains__, _QUOTES)) else ():
             group = "n" if m.group("n") else "m"
-            words = list(re.finditer(r"\S+", m.group(group)))
+            words = list(NON_SPACE.finditer(m.group(group)))
             while words and self._everyday(words[0].group(0)):
                 words.pop(0)  # '," Then Okafor said'
             if words and not any(self._everyday(w.group(0)) for w in words):
@@ -513,7 +516,7 @@ class NameRecognizer:
     def _lexicon(self, text: str) -> Iterator[Detection]:
         lex = self.lex
         for m in _SEQUENCE.finditer(text):
-            words = [(w.start() + m.start(), w.group(0)) for w in re.finditer(r"\S+", m.group(0))]
+            words = [(w.start() + m.start(), w.group(0)) for w in NON_SPACE.finditer(m.group(0))]
             i = 0
             while i < len(words):
                 start, word = words[i]
@@ -523,7 +526,7 @@ class NameRecognizer:
                     continue
                 j = i + 1
                 nxt = words[i + 1][1] if i + 1 < len(words) else ""
-                initial_next = bool(re.fullmatch(r"[A-Z]\.", nxt))
+                initial_next = _INITIAL.fullmatch(nxt) is not None
                 if lex.given(plain) and (not self.is_weak(word) or initial_next or (
                         folded_word(nxt).removesuffix("'s") in lex.surnames
                         and not self.is_weak(nxt))):
@@ -642,7 +645,7 @@ class NameRecognizer:
                 continue
             if "-" in word and self.lex.known(folded_word(word)):
                 continue  # "Non-contributory", "Anti-inflammatory": known as a whole
-            parts = [p for p in re.split(r"['’\-]", folded_word(word))
+            parts = [p for p in _WORD_JOINS.split(folded_word(word))
                      if len(p) > 1 and p not in _WORD_PREFIXES]  # "V-Tach": no initial
             # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
             # unless a name list holds them.

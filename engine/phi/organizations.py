@@ -16,6 +16,7 @@ from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import CALENDAR as NAMES_CALENDAR
 from engine.phi.names import WORD, NameRecognizer
+from engine.phi.text_pieces import NON_SPACE
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import plain as lexicon_form
 
@@ -30,6 +31,7 @@ _COMPANY = (r"Technologies|Solutions|Partners|Insights|Markets|Analytics|Softwar
 _BUSINESS_NAME = re.compile(
     rf"\b(?P<n>{_CAP}(?:[ \t]+{_CAP}){{0,3}})[ \t]+(?:(?:and|&)[ \t]+Sons|(?:{_BUSINESS})\b\.?)")
 _COMPANY_NAME = re.compile(rf"\b(?P<n>{_CAP}(?:[ \t]+{_CAP}){{0,3}})[ \t]+(?:{_COMPANY})\b")
+_WHOLE_WORD = re.compile(rf"\b{WORD}\b")  # a capitalised word, whole
 # "Carr, Moore and Jones", "Kónya, Becker and Vasquez": three names in the way of a firm.
 _FIRM = re.compile(rf"\b(?P<a>{WORD}),[ \t]+(?P<b>{WORD}),?[ \t]+(?:and|&)[ \t]+(?P<c>{WORD})")
 # "Crystal, Matthew, Mark, Elizabeth and Jeremy": a list of people.
@@ -259,7 +261,7 @@ class OrganizationRecognizer:
         legal_forms = any(map(text.__contains__, _LOWER_LEGAL_FORMS))
         for legal in _LOWER_LEGAL.finditer(text) if legal_forms else ():
             m = _LOWER_OWNER.search(text, max(0, legal.start() - 80), legal.start())
-            words = list(re.finditer(r"\S+", m.group("n"))) if m else []
+            words = list(NON_SPACE.finditer(m.group("n"))) if m else []
             while words and self.lex.english_rank.get(words[0].group(0), RARE_RANK) < COMMON_RANK:
                 words.pop(0)
             if words and not any(w.group(0) in self.lex.clinical_words for w in words):
@@ -277,7 +279,7 @@ class OrganizationRecognizer:
 
     def _double_barrelled(self, text: str) -> Iterator[Detection]:
         """"Ward-Powers", "Cain-Garcia": two surnames joined by a hyphen."""
-        for m in re.finditer(rf"\b{WORD}\b", text) if "-" in text else ():
+        for m in _WHOLE_WORD.finditer(text) if "-" in text else ():
             parts = m.group(0).split("-")
             # not a prefixed word written with a hyphen ("Re-start", "On-going")
             if len(parts) == 2 and self._people(parts, minimum=1) and not self.lex.known(

@@ -11,7 +11,7 @@ from engine.phi.facilities import SETTINGS, text_case
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import FUNCTION_RANK, WORD
 from engine.phi.recognizer import Pattern, PatternRecognizer
-from engine.phi.text_pieces import starts_sentence
+from engine.phi.text_pieces import NON_SPACE, starts_sentence
 from engine.phi.types import Detection, PhiType
 
 STREET_TYPES = (
@@ -245,7 +245,7 @@ class PlaceRecognizer:
     def _multiword(self, text: str) -> Iterator[Detection]:
         """Place names of two or three capitalised words are places anywhere ("New York")."""
         for m in self._RUN.finditer(text):
-            words = list(re.finditer(r"\S+", m.group(0)))
+            words = list(NON_SPACE.finditer(m.group(0)))
             i = 0
             while i < len(words) - 1:
                 for n in (3, 2):
@@ -318,7 +318,7 @@ class PlaceRecognizer:
         spans = [(m, False) for m in self._CASELESS.finditer(text)] + [
             (m, True) for m in before_states if m]
         for m, ends_there in spans:  # after a cue the town comes first; before a state, last
-            words = list(re.finditer(r"\S+", m.group("place")))
+            words = list(NON_SPACE.finditer(m.group("place")))
             for n in range(len(words), 0, -1):
                 chunk = words[-n:] if ends_there else words[:n]
                 start, end = m.start("place") + chunk[0].start(), m.start("place") + chunk[-1].end()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.names import INSTITUTION_WORDS, TITLE_BEFORE
 from engine.phi.organizations import JOINERS
+from engine.phi.text_pieces import NON_SPACE
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import WordJudge, judge
 
@@ -55,7 +56,7 @@ class SignatureOrganizations:
             """Every word of the line but its initials is inside a detection of that kind
             ("Gyala" + "Antall", "Stephan" + "M" + "Urner")."""
             spans = [(d.start, d.end) for d in on_line.get(i, ()) if d.type is kind]
-            words = [w for w in re.finditer(r"\S+", text[starts[i]:ends[i]])
+            words = [w for w in NON_SPACE.finditer(text[starts[i]:ends[i]])
                      if len(w.group(0).rstrip(".")) > 1]
             return bool(words) and all(any(
                 s <= starts[i] + w.start() and starts[i] + w.end() <= e for s, e in spans)

@@ -47,6 +47,8 @@ def starts_sentence(text: str, index: int) -> bool:
     return not before or before[-1] in ".!?:\n\f•-*#>"
 
 
+# A run of characters between blanks: a word as notes write it, with its stops and marks.
+NON_SPACE = re.compile(r"\S+")
 # A line break some exports write as a comma: after a heading's colon, or glued to a stop.
 _LINE_BREAK_COMMA = re.compile(r"(?::[ \t]*,[ \t]*|\.,)$")
 
