@@ -21,7 +21,8 @@ AGES = PatternRecognizer("ages", (
         r"\b(?:I|I'll|he|she|they|patient|pt|brother|sister|mother|father|wife|husband|son|"
         r"daughter)\s+(?:just\s+|will\s+)?(?:is|was|am|turned|turns|turn|is\s+now)\s+"
         rf"{_OVER_89}\b(?![.,]\d)(?!\s*(?:%|/|°|kg|lbs?|pounds|cm|mm|mg|bpm|beats|"
-        r"degrees|percent|F\b|C\b))", re.I), 0.8, group="a", digits=2),
+        r"degrees|percent|F\b|C\b))", re.I), 0.8, group="a", digits=2,
+        gate=re.compile(r"(?:9\d|1[01]\d)\b")),  # ("I", "he" stand in most texts)
     # A note's opening line gives the age first: "98 s/p left hip fx", "94 w/ h/o CHF",
     # "101 yo gentleman" — at a line's start, before what is said of a patient.
     Pattern(PhiType.AGE, re.compile(

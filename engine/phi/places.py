@@ -108,8 +108,11 @@ ADDRESSES = PatternRecognizer("addresses", (
         r"(?<=[A-Za-z])(?<!\b(?i:at|to|of|in|on|by))[ \t]{1,5}(?P<zip>\d{5}(?:-\d{4})?)"
         r"(?=[ \t]*(?:$|\n|[,.?!;)]))", re.M), 0.6, group="zip", digits=5,
         gate=re.compile(r"[ \t]\d{5}")),
+    # (gated, so its cue words stay out of the cue index: a state's two letters, case-folded,
+    # stand inside most words)
     Pattern(PhiType.LOCATION, re.compile(
-        rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip", digits=5),
+        rf"\b(?:{_STATE_CODES})\s+(?P<zip>\d{{5}}(?:-\d{{4}})?)\b"), 0.95, group="zip", digits=5,
+        gate=re.compile(r"[A-Z]{2}\s+\d{5}")),
     # A labelled postcode of any country: "ZIP: 394 13", "zip code is 90010-170", "B0J 2H0".
     Pattern(PhiType.LOCATION, re.compile(
         r"\b(?:zip|postcode|post\s+code|postal(?:\s+code)?)(?:\s+code)?\s*(?:is|[:#])?\s*"

@@ -29,7 +29,9 @@ class Pattern:
     lower case ("@" of an e-mail); and ``gate``, a plainer regex that every match holds a
     match of. A gate starts with letters or a character class, which the regex engine skips
     to at C speed; a pattern starting with ``\\b`` or a lookbehind is tried at every
-    character (an organisation's pattern, 15 µs a short text; its suffix words, 1 µs)."""
+    character (an organisation's pattern, 15 µs a short text; its suffix words, 1 µs). A
+    gated pattern is scanned whole where its gate opens: its cue words, if it has any, stay
+    out of the cue index (cues.py), which words found inside most words would crowd."""
 
     type: PhiType
     regex: re.Pattern[str]
@@ -56,7 +58,8 @@ class PatternRecognizer:
         self.name = name
         self.patterns = patterns
         self._counted = any(p.digits for p in patterns)
-        self._cues = tuple(None if p.leads is not None else cues_of(p.regex) for p in patterns)
+        self._cues = tuple(None if p.leads is not None or p.gate is not None else cues_of(p.regex)
+                           for p in patterns)
 
     def analyze(self, text: str) -> Iterator[Detection]:
         folded = fold(text)
@@ -69,8 +72,9 @@ class PatternRecognizer:
                     pattern.needs and not present(pattern.needs, folded)) or (
                     pattern.gate is not None and pattern.gate.search(text) is None):
                 continue
-            matches = finditer(pattern.regex, text, folded) if pattern.leads is None else (
-                at_numbers(pattern.regex, text, pattern.leads))
+            matches = (at_numbers(pattern.regex, text, pattern.leads) if pattern.leads is not None
+                       else pattern.regex.finditer(text) if pattern.gate is not None
+                       else finditer(pattern.regex, text, folded))
             for match in matches:
                 start, end = match.span(pattern.group)
                 if start < 0 or start == end:
