@@ -93,7 +93,7 @@ _SENT = re.compile(
     r"(?:came|come|coming|brought|arrived|admitted|readmitted|presented|taken)"
     r"(?:[ \t]+(?:him|her|them|pt|patient|back)){0,2}[ \t]+into|"
     # a discharge in shorthand, which is also "discontinued": only where to ("d/c'd to")
-    r"(?:d/c(?:'?d|ed)?|dc'?d)[ \t]+to|(?:en[ \t]*route|route)[ \t]+to|"
+    r"(?:d/c(?:'?d|ed)?|dc'?d)[ \t]+to|(?:enroute|route)[ \t]+to|"  # ("en route": at "route")
     # a place of care where a bed is: "rehab at keswick", "snf placement at X", "bed at X"
     r"(?:rehab(?:ilitation)?|snf|ltach?|placement|bed|hospice|facility)[ \t]+(?:at|in)|"
     r"(?P<by>seen|evaluated|w/u|worked[ \t]+up)[ \t]+by|followed[ \t]+at|"

@@ -49,6 +49,7 @@ def found(text: str) -> set[str]:
         ("pt seen at wexcombe last week for a fall.", {"wexcombe"}),
         # where one works
         ("SON IS A NURSE AT MGH. WILL VISIT.", {"MGH"}),
+        ("Pt en route to Wexcombe Rehab. PT ENROUTE TO KERNAN.", {"Wexcombe Rehab", "KERNAN"}),
         ("ADMITTED FROM FENWICK MEMORIAL 2 DAYS AGO", {"FENWICK MEMORIAL"}),
         # a ward by a compass point or a name (an eponym too) and its number after a move
         ("TO GO TO WEST 4 WHEN BED AVAILABLE", {"WEST"}),
