@@ -126,8 +126,13 @@ def finditer(regex: re.Pattern[str], text: str, folded: str) -> Iterator[re.Matc
     if len(folded) != len(text):  # a letter folds to two ("ß"): no position maps back
         return regex.finditer(text) if present(words, folded) else iter(())
     starts = positions(words, folded)
-    if not starts:
-        return iter(())
+    return _tried_at(regex, text, starts) if starts else iter(())
+
+
+def _tried_at(regex: re.Pattern[str], text: str, starts: Sequence[int]
+              ) -> Iterator[re.Match[str]]:
+    """The matches of ``regex.finditer(text)``, every one starting at one of ``starts``:
+    tried there, or the whole text scanned where starts are too many to be worth it."""
     if len(starts) * _DENSE > len(text):
         return regex.finditer(text)
     return _matches_at(regex, text, starts)
@@ -145,16 +150,11 @@ def at_numbers(regex: re.Pattern[str], text: str, leads: str = "") -> Iterator[r
     known = memo(text)
     starts = known.get((_NUMBER, leads))
     if starts is None:
-        numbers = known.get((_NUMBER, ""))
-        if numbers is None:
-            numbers = known[(_NUMBER, "")] = [m.start() for m in _NUMBER.finditer(text)]
-        found = list(numbers)  # type: ignore[call-overload]
+        found = list(_starts(text, _NUMBER))
         for char in leads:
             found += _indices(char, text)
         starts = known[(_NUMBER, leads)] = sorted(found)
-    if len(starts) * _DENSE > len(text):  # type: ignore[arg-type]
-        return regex.finditer(text)
-    return _matches_at(regex, text, starts)  # type: ignore[arg-type]
+    return _tried_at(regex, text, starts)  # type: ignore[arg-type]
 
 
 def at_starts(regex: re.Pattern[str], text: str, starts: re.Pattern[str]
@@ -162,13 +162,16 @@ def at_starts(regex: re.Pattern[str], text: str, starts: re.Pattern[str]
     """The matches of ``regex.finditer(text)`` for a regex whose every match starts where
     ``starts`` (a regex led by a character class, which a scan skips to at C speed) matches:
     tried only there, the places found once a text."""
+    return _tried_at(regex, text, _starts(text, starts))
+
+
+def _starts(text: str, starts: re.Pattern[str]) -> list[int]:
+    """Where ``starts`` matches in the text, found once a text (memo())."""
     known = memo(text)
     found = known.get(starts)
     if found is None:
         found = known[starts] = [m.start() for m in starts.finditer(text)]
-    if len(found) * _DENSE > len(text):  # type: ignore[arg-type]
-        return regex.finditer(text)
-    return _matches_at(regex, text, found)  # type: ignore[arg-type]
+    return found  # type: ignore[return-value]
 
 
 def held_cues(folded: str) -> KeysView[str] | None:
@@ -176,26 +179,28 @@ def held_cues(folded: str) -> KeysView[str] | None:
     text, so that a recognizer skips the patterns none of whose cues stand in it without a
     finditer() call each (most of them, most texts). None where no index of the text
     serves (a text fold() does not hold; a pattern read since the text was indexed)."""
+    index = _index_of(folded)
+    return index.at.keys() if index is not None and len(index.covered) == len(_SEEN) else None
+
+
+def _index_of(folded: str) -> _Index | None:
+    """The cue index of the text fold() holds, built on first asking; None for another text
+    (an index is kept only for that one, and forgotten with it)."""
     global _found
     found = _found  # one read, as in fold()
     if found[0] is not folded or found[1] is None:
         if _last[1] is not folded:
             return None
         found = _found = (folded, _Index.of(folded))
-    index = found[1]
-    return index.at.keys() if len(index.covered) == len(_SEEN) else None
+    return found[1]
 
 
 def positions(words: tuple[str, ...], folded: str) -> Sequence[int]:
     """Every index of ``folded`` where one of the words starts, in order (an index twice
     where two words start there)."""
-    global _found
-    found = _found  # one read, as in fold()
-    if found[0] is not folded or found[1] is None:
-        if _last[1] is not folded:  # kept only for the text fold() holds, forgotten with it
-            return _sought(words, folded)
-        found = _found = (folded, _Index.of(folded))
-    index = found[1]
+    index = _index_of(folded)
+    if index is None:
+        return _sought(words, folded)
     at = index.at
     if not index.covered.issuperset(words):  # a pattern new since the scan: its own search
         for word in words:

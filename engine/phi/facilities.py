@@ -367,23 +367,24 @@ class FacilityRecognizer:
             # "sats 97% at RA", "edema at BLE", "pain at LUQ")
             # (after what was done there, wherever its sentence goes on: "CT done at BMC
             # showed no bleed")
-            short = cue.group("bare").lower() == "at" and len(name) == 1 and ((
+            at_one = cue.group("bare").lower() == "at" and len(name) == 1
+            cared = at_one and _CARE_BEFORE.search(
+                text, max(0, cue.start() - 30), cue.start()) is not None
+            short = at_one and ((
                     case == "mixed" and name[0].isupper() and 3 <= len(plains[0]) <= 5
                     and _ARRIVED.match(text, end) is not None
                     and not self.lex.known(plains[0]) and plains[0] not in SETTINGS) or (
                     self._acronym(name[0], case) and self._rare(plains[0])
                     and (len(plains[0]) <= 3 or not self.lex.known(plains[0]))
                     and name[0].upper() not in self.lex.state_codes
-                    and _TIME_AFTER.match(text, end) is None
-                    and _CARE_BEFORE.search(text, max(0, cue.start() - 30), cue.start())))
+                    and _TIME_AFTER.match(text, end) is None and cared))
             # in any case, a word no vocabulary knows and no slip of one, after what was
             # done or where one was cared for ("SEEN AT BAYSTATE.", "seen at baystate last
             # week"; not "SEEN AT BEDSID")
-            unheard = cue.group("bare").lower() == "at" and len(name) == 1 and (
-                len(plains[0]) >= 5 and plains[0].isalpha() and not self.lex.known(plains[0])
-                and not self.words.slip(plains[0]) and not self.words.near_clinical(plains[0])
-                and _CARE_BEFORE.search(text, max(0, cue.start() - 30), cue.start()))
-            return several or rare_name or short or bool(unheard) or (town and capital)
+            unheard = cared and len(plains[0]) >= 5 and plains[0].isalpha() and not (
+                self.lex.known(plains[0]) or self.words.slip(plains[0])
+                or self.words.near_clinical(plains[0]))
+            return several or rare_name or short or unheard or (town and capital)
         ward = _WARD_NUMBER.match(text, end) is not None
         if cue.group("on"):  # a ward and its number: "on Osler 5", not "on lasix 40"
             return ward and len(name) == 1 and len(plains[0]) > 3 and all(

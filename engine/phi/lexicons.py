@@ -81,6 +81,11 @@ class Lexicons:
                 or plain in self.common_words or plain in self.clinical_words
                 or plain in self.state_names or plain in self.shorthand)
 
+    def listed_words(self) -> set[str]:
+        """Every word listed() holds, as one set (built anew: asked once by a WordJudge)."""
+        return (set(self.english_rank) | self.vocabulary | self.common_words
+                | self.clinical_words | self.state_names | self.shorthand)
+
     def named(self, plain: str) -> bool:
         """On a given-name or surname list."""
         return plain in self.surnames or self.given(plain)
@@ -146,13 +151,13 @@ def load() -> Lexicons:
     # "Philadelphia chromosome") or that names a country ("Jamaica") is left to the cued rules
     shorthand = frozenset(_lines("clinical_shorthand.txt"))
     countries = frozenset(c.lower() for c in _lines("countries.txt"))
-    plain_words = known | shorthand | countries | _ORDINARY_CITY_NAMES
+    ordinary = words | common | shorthand | countries | _ORDINARY_CITY_NAMES
+    plain_words = ordinary | vocabulary
     us_cities = [c.lower() for c in _lines("us_cities.txt")]
     cities = {c for c in us_cities if " " in c or (
         c not in plain_words and rank.get(c, COMMON_RANK) >= COMMON_RANK)}
-    proper_cities = {c for c in us_cities if c not in cities
-                     and c.isalpha() and c not in words | common | shorthand | countries
-                     | _ORDINARY_CITY_NAMES}
+    proper_cities = {c for c in us_cities if c not in cities and c.isalpha()
+                     and c not in ordinary}
     return Lexicons(
         given_names=frozenset(g.lower() for g in given),
         surnames=frozenset(s.lower() for s in surnames),

@@ -201,10 +201,7 @@ class WordJudge:
     @functools.cached_property
     def _plain_words(self) -> frozenset[str]:
         """Every word _word() holds: listed, and no name."""
-        lex = self.lex
-        listed = (set(lex.english_rank) | lex.vocabulary | lex.common_words | lex.clinical_words
-                  | lex.state_names | lex.shorthand)
-        return frozenset(w for w in listed if not lex.named(w))
+        return frozenset(w for w in self.lex.listed_words() if not self.lex.named(w))
 
     @functools.cached_property
     def _clinical_words(self) -> frozenset[str]:

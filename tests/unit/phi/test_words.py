@@ -95,3 +95,12 @@ def test_evidence_of_a_name(word, acronyms, expected):
                                   "aline", "wean", "titrate", "tol", "neo", "trach", "abg"])
 def test_nursing_shorthand_is_known(word):
     assert WORDS.shorthand(word) and WORDS.lex.known(word)
+
+
+def test_the_listed_words_are_those_listed_holds():
+    """listed_words() is listed() as one set: what misspelt() tests its candidates against."""
+    lex = load()
+    words = lex.listed_words()
+    assert all(lex.listed(w) for w in words)
+    assert {"appetite", "afeb", "maryland", "the"} <= words
+    assert not lex.listed("szczepanik") and "szczepanik" not in words
