@@ -189,7 +189,8 @@ TIME_TAIL = re.compile(r"(?:[ T]|,? at )\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
 # 12/5 peep"), a pressure ("PA 12/8", "CO/CI 5/3"), a lab pair ("BUN/Cr 12/1"), a strength
 # or pulse grade ("5/5 strength"), an IV fluid ("D5 1/2 NS"), a mixed number ("1 1/2 hrs").
 # Its label stands within three words before it on its line; what it measures, right after.
-_SETTING_PERCENT = re.compile(r"[ \t,]+(?:[a-z]{1,2}[ \t]+)?\d+(?:\.\d+)?[ \t]*%", re.I)
+# (An ejection fraction after it is a study's finding, not an oxygen setting: "Echo 4/1 EF 35%".)
+_SETTING_PERCENT = re.compile(r"[ \t,]+(?:(?!ef\b)[a-z]{1,2}[ \t]+)?\d+(?:\.\d+)?[ \t]*%", re.I)
 
 
 def _context_words() -> dict[str, frozenset[str]]:

@@ -70,7 +70,7 @@ IDENTIFIERS = PatternRecognizer("identifiers", (
         r"\b(?:https?://|ftp://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:]", I), 0.9),
     # not a run of lab values ("80/48/7.45.34.7")
     Pattern(PhiType.IP, re.compile(r"(?<![\w./])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)"), 0.85,
-            validate=valid_ip, digits=4, leads=""),
+            validate=valid_ip, digits=4, leads="", gate=re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d")),
     Pattern(PhiType.IP, re.compile(
         r"\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}\b",
         I), 0.8, validate=valid_ip, needs=(":",), gate=re.compile(r"[0-9A-Fa-f]::?[0-9A-Fa-f]")),

@@ -136,12 +136,18 @@ _VOCATIVE = re.compile(
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
 _SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
 _INVERTED = re.compile(rf"\b(?P<s>[A-Z][{LOWER}]+),\s+(?P<g>[A-Z][{LOWER}]+)\b")
-# Any word in any script (not inside an e-mail, URL, path or identifier: checked behind its
-# first letter, so that the scan skips to letters as with WORD).
 _NON_SPACE_OR_COMMA = re.compile(r"[^\s,]+")
 _INITIAL = re.compile(r"[A-Z]\.")
 _WORD_JOINS = re.compile(r"['’\-]")  # of a word's parts: "O'Brien", "V-Tach"
-_ANY_WORD = re.compile(r"[^\W\d_](?<![\w@/\\.\-].)[^\W\d_]*(?:['’\-][^\W\d_]+){0,3}(?![\w@/])")
+# Any word in any script (not inside an e-mail, URL, path or identifier: checked behind its
+# first letter, so that the scan skips to letters as with WORD).
+_WORD_REST = r"(?<![\w@/\\.\-].)[^\W\d_]*(?:['’\-][^\W\d_]+){0,3}(?![\w@/])"
+_ANY_WORD = re.compile(rf"[^\W\d_]{_WORD_REST}")
+# The same words but those led by an ASCII small letter (no capital), skipped at C speed:
+# _ANY_WORD's matches, save those, wherever no apostrophe stands before such a letter (there
+# one could start inside a word _ANY_WORD reads whole: "O'Brien").
+_UNLESS_SMALL = re.compile(rf"[^\W\d_a-z]{_WORD_REST}")
+_JOINED = re.compile(r"['’][^\W\d_a-z]")
 # Prefixes written with a hyphen: "Non-contributory", "Anti-tipper", "Re-evaluated".
 _WORD_PREFIXES = frozenset({"non", "anti", "pre", "post", "re", "un", "co", "semi", "self",
                             "multi", "sub", "over", "under", "mid", "de"})
@@ -369,7 +375,7 @@ class NameRecognizer:
         yield from self._lower_case(text)
         yield from self._possessive(text)
         yield from self._subject(text)
-        for m in _TITLED_INITIAL.finditer(text):
+        for m in finditer(_TITLED_INITIAL, text, folded):
             yield Detection(PhiType.NAME, m.start("n"), m.end("n"), 0.85, "names.title")
 
     def _quoted(self, text: str) -> Iterator[Detection]:
@@ -639,7 +645,7 @@ class NameRecognizer:
             yield last
 
     def _unknown_words(self, text: str) -> Iterator[Detection]:
-        for m in _ANY_WORD.finditer(text):
+        for m in (_ANY_WORD if _JOINED.search(text) else _UNLESS_SMALL).finditer(text):
             word = m.group(0)
             if not word[0].isupper() or len(word) < 2 or _ABBREVIATION.fullmatch(word):
                 continue

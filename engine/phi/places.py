@@ -318,7 +318,7 @@ class PlaceRecognizer:
         with ("in pain", "to bed", "from Maryland" name none)."""
         before_states = (self._WORDS_BEFORE.search(text, max(0, m.start() - 40), m.start())
                          for m in self._STATE_AFTER.finditer(text))
-        spans = [(m, False) for m in self._CASELESS.finditer(text)] + [
+        spans = [(m, False) for m in finditer(self._CASELESS, text, fold(text))] + [
             (m, True) for m in before_states if m]
         for m, ends_there in spans:  # after a cue the town comes first; before a state, last
             words = list(NON_SPACE.finditer(m.group("place")))
@@ -356,8 +356,8 @@ class PlaceRecognizer:
                 yield Detection(PhiType.LOCATION, m.start("city"), m.end(), 0.9,
                                 "places.city_state")
         residences = finditer(self._RESIDENCE, text, fold(text))
-        institution = self._AFTER_INSTITUTION.finditer(text) if "," in text else ()
-        for m in (*self._CUED.finditer(text), *institution,
+        institution = finditer(self._AFTER_INSTITUTION, text, fold(text)) if "," in text else ()
+        for m in (*finditer(self._CUED, text, fold(text)), *institution,
                   *residences):
             if m.re is self._RESIDENCE and m.group("place").split()[0] == "DC":
                 start = m.start("place")  # "lives in DC": the District is a city

@@ -30,8 +30,9 @@ class Pattern:
     match of. A gate starts with letters or a character class, which the regex engine skips
     to at C speed; a pattern starting with ``\\b`` or a lookbehind is tried at every
     character (an organisation's name before its suffix word: gated by the suffix words). A
-    gated pattern is scanned whole where its gate opens: its cue words, if it has any, stay
-    out of the cue index (cues.py), which words found inside most words would crowd."""
+    gated pattern is scanned whole (or at its leads) where its gate opens: its cue words, if
+    it has any, stay out of the cue index (cues.py), which words found inside most words
+    would crowd."""
 
     type: PhiType
     regex: re.Pattern[str]

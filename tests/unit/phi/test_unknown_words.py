@@ -71,3 +71,34 @@ def test_surrogate_keeps_the_time_of_day():
     result = Scrubber(record_secret=b"k" * 32).scrub("Seen 2000-04-16 11:34:35.")
     assert "11:34:35" in result.text
     assert "2000-04-16" not in result.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seen by Dr. Szöllösy-Kovács and éva Lindqvist at 3pm; e-mail a.b@Mail.org.",
+        'path /Users/Ana/x.txt, "Quoted" words, V-Tach and non-Hodgkin, ÉCOLE Élan.',
+        "lower case only, with a-b-c-d-e-f hyphens and x.Y dots",
+        "",
+    ],
+)
+def test_the_scan_that_skips_small_letters_finds_the_same_words(text):
+    """Where no apostrophe stands before a capital, skipping words led by a small ASCII letter
+    loses none of the others and adds none (the unknown-word rule asks only for those)."""
+    from string import ascii_lowercase
+
+    from engine.phi.names import _ANY_WORD, _JOINED, _UNLESS_SMALL
+
+    assert _JOINED.search(text) is None
+    every = [m.span() for m in _ANY_WORD.finditer(text) if m.group(0)[0] not in ascii_lowercase]
+    assert [m.span() for m in _UNLESS_SMALL.finditer(text)] == every
+
+
+def test_a_capital_after_an_apostrophe_is_read_inside_its_word():
+    """ "O'Brien": the skipping scan would start a word at "B"; such texts use the full scan."""
+    from engine.phi.names import _ANY_WORD, _JOINED, _UNLESS_SMALL
+
+    text = "per o'Brien"
+    assert _JOINED.search(text) is not None
+    assert "Brien" in [m.group(0) for m in _UNLESS_SMALL.finditer(text)]
+    assert "Brien" not in [m.group(0) for m in _ANY_WORD.finditer(text)]
