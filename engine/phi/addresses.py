@@ -134,7 +134,7 @@ class NumberedStreetRecognizer:
             and plain not in self.lex.vocabulary and plain not in self.lex.clinical_words)
 
     def _number_first(self, text: str) -> Iterator[Detection]:
-        for m in _NUMBER_FIRST.finditer(text):
+        for m in at_numbers(_NUMBER_FIRST, text):  # its house number first
             end, words, named = m.end(), 0, False
             for token in _NAME_TOKEN.finditer(text, m.end()):
                 word = token.group(1)

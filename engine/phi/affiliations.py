@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.names import INSTITUTION_WORDS, TITLE_BEFORE
 from engine.phi.organizations import CALENDAR, JOINERS, RUN, possessive_end
@@ -44,7 +45,7 @@ class Affiliations:
                 yield self._detection(m)
         streets = {d.start for d in found if d.type is PhiType.LOCATION
                    and text[d.start:d.start + 1].isdigit()}
-        for m in _VENUE.finditer(text):
+        for m in finditer(_VENUE, text, fold(text)):  # tried where "at" stands
             if m.end() in streets and self._organisation(m, found):
                 yield self._detection(m)
 

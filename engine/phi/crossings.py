@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import Lexicons, load
 from engine.phi.names import FUNCTION_RANK
 from engine.phi.places import STREET_TYPE
@@ -65,7 +66,7 @@ class CrossingRecognizer:
         return end
 
     def analyze(self, text: str) -> Iterator[Detection]:
-        for cue in _CUE.finditer(text):
+        for cue in finditer(_CUE, text, fold(text)):  # tried where its words stand
             first = self._street(text, cue.end(), stop_at_and=True)
             link = _LINK.match(text, first) if first is not None else None
             if link is None:

@@ -327,6 +327,13 @@ def _leading(items: _Items) -> list[str] | None:
     if op is sre.SUBPATTERN:  # a group, or a flag group such as (?i:…)
         inner = _leading(list(av[-1]))  # type: ignore[index]
         return inner
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):  # a group repeated, or optional
+        low, _high, body = av  # type: ignore[misc]
+        inner = _leading(list(body))
+        if low or not inner:
+            return inner if low else None
+        after = _leading(items[1:])  # optional ("(?:the )?patient"): its words or the next
+        return inner + after if after else None
     if op is sre.BRANCH:
         out: list[str] = []
         for branch in av[1]:  # type: ignore[index]

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from string import ascii_lowercase, ascii_uppercase
 
 from engine.phi.cues import finditer, fold, memo
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, RESOURCES, Lexicons, load
 from engine.phi.names import CALENDAR, FUNCTION_RANK
-from engine.phi.text_pieces import apart, find_phrases
+from engine.phi.text_pieces import apart, count, find_phrases
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import judge
 from engine.phi.words import plain as lexicon_form
@@ -174,7 +175,6 @@ _REGION = re.compile(
 
 
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
-_LOWER_CHAR, _UPPER_CHAR = re.compile(r"[a-z]"), re.compile(r"[A-Z]")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _CASE_WINDOW = 150  # characters each side of a place whose case is judged
 
@@ -192,7 +192,7 @@ def text_case(text: str, pos: int) -> str:
 
 
 def _case(window: str) -> str:
-    if len(_LOWER_CHAR.findall(window)) <= len(_UPPER_CHAR.findall(window)) // 4:
+    if count(ascii_lowercase, window) <= count(ascii_uppercase, window) // 4:
         return "upper"
     titled = len(_TITLE_WORD.findall(window))
     return "mixed" if titled * 50 >= titled + len(_LOWER_WORD.findall(window)) else "lower"

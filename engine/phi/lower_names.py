@@ -166,7 +166,7 @@ class LowerCaseNames:
             plain, RARE_RANK) >= COMMON_RANK
 
     def _lists(self, text: str) -> Iterator[Detection]:
-        for m in _LIST.finditer(text) if "," in text else ():
+        for m in _LIST.finditer(text) if text.count(",") > 1 and "and" in text else ():
             members = [w for w in _MEMBER.finditer(m.group(0)) if w.group(0) != "and"]
             plains = [w.group(0).lower() for w in members]
             rare = sum(self.lex.english_rank.get(p, RARE_RANK) >= RARE_RANK for p in plains)

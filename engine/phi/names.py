@@ -36,8 +36,21 @@ from engine.phi.words import (
 # endless hyphen chain (that would make every search quadratic). Its "Mc", "Mac", "O'", "D'"
 # are read after the capital: a regex led by a capital skips to capitals at C speed, one led
 # by an optional prefix is tried at every character.
-WORD = (rf"(?:[A-Z](?:(?<=M)a?c[A-Z]|(?<=[OD])['’][A-Z])?[{LOWER}]+(?:[-'’][A-Z]?[{LOWER}]+)"
-        r"{0,3}|[A-Z]\.)")
+
+
+def _word(not_after: str = "") -> str:
+    """WORD; with ``not_after``, a character class, only where no such character stands
+    before it (``(?<!\\w)`` is ``\\b`` before a capital). That lookbehind is read after the
+    capital, so that the scan still skips to capitals: one in front of it is tried at every
+    character."""
+    lead = rf"[A-Z](?<!{not_after}.)" if not_after else "[A-Z]"
+    return (rf"(?:{lead}(?:(?<=M)a?c[A-Z]|(?<=[OD])['’][A-Z])?[{LOWER}]+"
+            rf"(?:[-'’][A-Z]?[{LOWER}]+){{0,3}}|{lead}\.)")
+
+
+WORD = _word()
+WORD_AT_BREAK = _word(r"\w")  # \b{WORD}
+WORD_UNJOINED = _word(r"[\w'’\-]")  # no word, apostrophe or hyphen before it
 CAPS = r"(?:[A-Z]{2,}(?:[-'][A-Z]+){0,3}|[A-Z]\.)"
 _TITLE = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Sister|Rev|Professor|Mister)"
 _LABELS = (
@@ -134,8 +147,8 @@ _VOCATIVE = re.compile(
     rf"|(?:^|(?<=[.!?:\]\"“]))[ \t]{{0,2}}(?P<start>{WORD}),[ \t]+(?=(?i:{ADDRESS_OPENERS}))",
     re.M)
 _CREDENTIALED = re.compile(rf"(?P<n>{WORD}(?:{_GAP}{WORD}){{1,3}}),?[ \t]+{_CREDENTIALS}\b")
-_SEQUENCE = re.compile(rf"(?<![\w'’\-]){WORD}(?:{_GAP}{WORD})*(?![\w'’])")
-_INVERTED = re.compile(rf"\b(?P<s>[A-Z][{LOWER}]+),\s+(?P<g>[A-Z][{LOWER}]+)\b")
+_SEQUENCE = re.compile(rf"{WORD_UNJOINED}(?:{_GAP}{WORD})*(?![\w'’])")
+_INVERTED = re.compile(rf"(?P<s>[A-Z](?<!\w.)[{LOWER}]+),\s+(?P<g>[A-Z][{LOWER}]+)\b")
 _NON_SPACE_OR_COMMA = re.compile(r"[^\s,]+")
 _INITIAL = re.compile(r"[A-Z]\.")
 _WORD_JOINS = re.compile(r"['’\-]")  # of a word's parts: "O'Brien", "V-Tach"
@@ -176,7 +189,7 @@ _LINK = (r"(?P<link>,?[ \t]+(?:and|&)[ \t]+|,[ \t]+|[ \t][A-ZÀ-Þ]\.?[ \t]|[ \t
          r"der|den|ten|ter|da|di|du|le|la|del|della|dos|das)(?:[ \t](?:de|der|den|la))?[ \t])")
 _INITIAL_LINK = re.compile(r"[ \t][A-ZÀ-Þ]\.?[ \t]")
 _POSSESSOR = re.compile(rf"(?<![\w'’\-])(?P<w>[A-Z][{LOWER}]+)['’]s\b")
-_WORD_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<w>{WORD})(?:{_LINK}|[ \t]{{1,2}})$")
+_WORD_BEFORE = re.compile(rf"(?P<w>{WORD_UNJOINED})(?:{_LINK}|[ \t]{{1,2}})$")
 _WORD_AFTER = re.compile(rf"(?:{_LINK}|[ \t]{{1,2}})(?P<w>{WORD})(?![\w'’\-])")
 # A name opening a sentence as its subject: "Enrico shouted at Gary", "Jens spent a year".
 SUBJECT_VERB = (r"(?:is|was|has|had|will|would|can|could|says|said|spent|began|went|came|"

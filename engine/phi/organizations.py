@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from engine.phi.cues import finditer, fold
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.names import CALENDAR as NAMES_CALENDAR
-from engine.phi.names import WORD, NameRecognizer
+from engine.phi.names import WORD, WORD_AT_BREAK, WORD_UNJOINED, NameRecognizer
 from engine.phi.text_pieces import NON_SPACE
 from engine.phi.types import Detection, PhiType
 from engine.phi.words import plain as lexicon_form
@@ -31,13 +31,14 @@ _COMPANY = (r"Technologies|Solutions|Partners|Insights|Markets|Analytics|Softwar
 _BUSINESS_NAME = re.compile(
     rf"\b(?P<n>{_CAP}(?:[ \t]+{_CAP}){{0,3}})[ \t]+(?:(?:and|&)[ \t]+Sons|(?:{_BUSINESS})\b\.?)")
 _COMPANY_NAME = re.compile(rf"\b(?P<n>{_CAP}(?:[ \t]+{_CAP}){{0,3}})[ \t]+(?:{_COMPANY})\b")
-_WHOLE_WORD = re.compile(rf"\b{WORD}\b")  # a capitalised word, whole
+_WHOLE_WORD = re.compile(rf"{WORD_AT_BREAK}\b")  # a capitalised word, whole
 # "Carr, Moore and Jones", "Kónya, Becker and Vasquez": three names in the way of a firm.
-_FIRM = re.compile(rf"\b(?P<a>{WORD}),[ \t]+(?P<b>{WORD}),?[ \t]+(?:and|&)[ \t]+(?P<c>{WORD})")
+_FIRM = re.compile(
+    rf"(?P<a>{WORD_AT_BREAK}),[ \t]+(?P<b>{WORD}),?[ \t]+(?:and|&)[ \t]+(?P<c>{WORD})")
 # "Crystal, Matthew, Mark, Elizabeth and Jeremy": a list of people.
-_LIST = re.compile(rf"\b{WORD}(?:,[ \t]+{WORD}){{2,}}(?:,?[ \t]+(?:and|&)[ \t]+{WORD})?")
+_LIST = re.compile(rf"{WORD_AT_BREAK}(?:,[ \t]+{WORD}){{2,}}(?:,?[ \t]+(?:and|&)[ \t]+{WORD})?")
 # "Hudson and Campbell", "Ward-Powers": two people, or a firm of two.
-_PAIR = re.compile(rf"\b(?P<a>{WORD})[ \t]+(?:and|&)[ \t]+(?P<b>{WORD})\b")
+_PAIR = re.compile(rf"(?P<a>{WORD_AT_BREAK})[ \t]+(?:and|&)[ \t]+(?P<b>{WORD})\b")
 # Hospital nick-names: a place or name and a word that says "hospital" ("Mass General").
 _HOSPITAL_WORD = (r"General|Health|Med(?:\.|ical)?(?:[ \t]+(?:Ctr|Center|Centre)\.?)?|Hosp\.?|"
                   r"Presbyterian|Langone|Permanente|Kettering|Children['’]s")
@@ -79,7 +80,7 @@ _IS_A_FIRM = re.compile(
     r"501\(c\)\(?3\)?)(?!\w)")
 _NAME_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<n>{_CAP}(?:[ \t]+(?:{_CAP}|&|of))*)$")
 # Searched only before a match of _MEMBER: scanning every word for a person is slow.
-_PERSON_BEFORE = re.compile(rf"(?<![\w'’\-])(?P<g>{WORD})(?:[ \t]+[A-Z]\.)?[ \t]+{WORD}[ \t]+$")
+_PERSON_BEFORE = re.compile(rf"(?P<g>{WORD_UNJOINED})(?:[ \t]+[A-Z]\.)?[ \t]+{WORD}[ \t]+$")
 _NO_TITLE = r"(?!(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof)\b)"  # "works for Dr. Lee" names a person
 JOINERS = frozenset({"and", "&", "of", "for", "the"})  # words inside a name, not of it
 _MID_SENTENCE = re.compile(r"[\w,;][ \t]+$")

@@ -9,7 +9,7 @@ from engine.phi.clinical_filter import EPONYM_HEAD
 from engine.phi.cues import finditer, fold
 from engine.phi.facilities import SETTINGS, text_case
 from engine.phi.lexicons import COMMON_RANK, RESOURCES, Lexicons, load
-from engine.phi.names import FUNCTION_RANK, WORD
+from engine.phi.names import FUNCTION_RANK, WORD, WORD_AT_BREAK
 from engine.phi.recognizer import Pattern, PatternRecognizer
 from engine.phi.text_pieces import NON_SPACE, starts_sentence
 from engine.phi.types import Detection, PhiType
@@ -120,8 +120,9 @@ ADDRESSES = PatternRecognizer("addresses", (
         0.95, group="zip"),
     Pattern(PhiType.LOCATION, re.compile(rf"\b{_CANADA}\b"), 0.8, digits=3,
             gate=re.compile(r"[A-Z]\d[A-Z][ \t]\d")),
-    Pattern(PhiType.LOCATION, re.compile(rf"\b(?P<c>{WORD}(?:\s+{WORD})?)\s+(?:County|Parish)\b"),
-            0.85, needs=("county", "parish")),
+    Pattern(PhiType.LOCATION, re.compile(
+        rf"(?P<c>{WORD_AT_BREAK}(?:\s+{WORD})?)\s+(?:County|Parish)\b"), 0.85,
+        needs=("county", "parish")),
     Pattern(PhiType.ORGANIZATION, re.compile(
         rf"\b(?:(?:St|Mt|Saint|Mount)\.?\s+)?(?:{WORD}\s+(?:(?:&|of|the|and)\s+)?){{0,4}}?"
         # the word before the suffix ends no sentence ("in June.  Hospital course was …"),
@@ -141,7 +142,8 @@ ADDRESSES = PatternRecognizer("addresses", (
 POSTCODE_RE = re.compile(POSTCODE)
 _ZIP_AFTER = re.compile(rf"[ \t]+{POSTCODE}")
 # A postcode after a word on its line ("ARENDAL 4844"), and the number a place ends in.
-_AFTER_WORD = re.compile(rf"(?<=[^\W\d_])[ \t]+(?P<code>{POSTCODE})")
+# (the letter before the blanks looked for behind the first blank: the scan skips to blanks)
+_AFTER_WORD = re.compile(rf"[ \t](?<=[^\W\d_][ \t])[ \t]*(?P<code>{POSTCODE})")
 _LAST_NUMBER = re.compile(r"\d+$")
 MAX_TOWN_WORDS = 4
 _TOWN_WORD = re.compile(r"[^\s,;:()]+")
@@ -172,7 +174,8 @@ class PlaceRecognizer:
 
     name = "places"
     _CITY_STATE = re.compile(
-        rf"\b(?P<city>{WORD}(?:[ \t]{WORD}){{0,2}}),[ \t]*(?:{_STATE_CODES}|{_STATE_NAMES})\b")
+        rf"(?P<city>{WORD_AT_BREAK}(?:[ \t]{WORD}){{0,2}}),[ \t]*"
+        rf"(?:{_STATE_CODES}|{_STATE_NAMES})\b")
     _CUED = re.compile(
         rf"\b(?:lives|living|resides|residing|moved|relocated|born|raised|grew\s+up|located|"
         rf"traveled|travelled|visiting|visited|from|near|in|at|to|resident\s+of|native\s+of)"

@@ -26,6 +26,11 @@ from engine.phi.places import ADDRESSES
         (r"(?=\w)MRN", None),  # a lookahead is no lookbehind
         (r"(?:MRN|\d+)", None),  # one way in without a word
         (r"(?:MRN)?\d+", None),  # the word may be absent
+        # an optional start: its words, or those of what follows it
+        (r"\b(?:the\s+)?patient's\s+son", ("patient's", "the")),
+        (r"(?:Dr\.?\s+)?(?:MRN|ID)\b", ("dr", "id", "mrn")),
+        (r"(?:MRN\s+)+\d", ("mrn",)),  # repeated at least once: its words
+        (r"(?:\d\s+)?MRN", None),  # an optional start without a word
     ],
 )
 def test_cues_are_the_literal_words_a_pattern_starts_with(regex, expected):
