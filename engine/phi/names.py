@@ -169,6 +169,7 @@ _ABBREVIATION = re.compile(r"[A-Z]{2,}s|.+[A-Z]|.*[A-Z]{2}.*")
 # A capitalised word beside a name, rarer than this, is part of it ("Tilly Nicholson").
 NEIGHBOUR_RANK = 8000
 _UNKNOWN = 0.7  # the score of a word no vocabulary knows
+_VERDICTS = 8192  # capitalised words whose verdict is kept (words repeat from note to note)
 _NAME_GAP = re.compile(r"[ \t]")
 _JOINING_RANK = 20  # "and", "of", "the": what joins names, no part of one ("Dr X And Dr Y")
 
@@ -271,6 +272,8 @@ class NameRecognizer:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.cued = CuedNames(self.lex, self.words)
+        # the unknown-word rule's verdicts by (word, at a sentence start): at most _VERDICTS
+        self._verdicts: dict[tuple[str, bool], tuple[PhiType, float | None]] = {}
 
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
@@ -658,33 +661,45 @@ class NameRecognizer:
             yield last
 
     def _unknown_words(self, text: str) -> Iterator[Detection]:
+        verdicts = self._verdicts
         for m in (_ANY_WORD if _JOINED.search(text) else _UNLESS_SMALL).finditer(text):
             word = m.group(0)
-            if not word[0].isupper() or len(word) < 2 or _ABBREVIATION.fullmatch(word):
+            if not word[0].isupper() or len(word) < 2:
                 continue
-            if "-" in word and self.lex.known(folded_word(word)):
-                continue  # "Non-contributory", "Anti-inflammatory": known as a whole
-            parts = [p for p in _WORD_JOINS.split(folded_word(word))
-                     if len(p) > 1 and p not in _WORD_PREFIXES]  # "V-Tach": no initial
-            # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
-            # unless a name list holds them.
-            opens = starts_sentence(text, m.start())  # where a capital says nothing
-            if not word.isupper() and any(self.unfamiliar(p) and not (
-                    (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True)
-                    or self.words.near_clinical(p))
-                    for p in parts):
-                score = _UNKNOWN
-            elif (len(word) > 4 or not word.isupper()) and any(
-                    self._rare_name(p) for p in parts) and not starts_sentence(
-                    text, m.start()):
-                score = 0.65
-            else:
-                continue
-            kind = PhiType.LOCATION if (
-                folded_word(word) in self.lex.places and not any(
-                    self.lex.named(p) for p in parts)
-            ) else PhiType.NAME
-            yield Detection(kind, m.start(), m.end(), score, "names.unknown")
+            key = (word, starts_sentence(text, m.start()))  # where a capital says nothing
+            verdict = verdicts.get(key)
+            if verdict is None:
+                if len(verdicts) >= _VERDICTS:
+                    verdicts.clear()
+                verdict = verdicts[key] = self._verdict(*key)
+            if verdict[1] is not None:
+                yield Detection(verdict[0], m.start(), m.end(), verdict[1], "names.unknown")
+
+    def _verdict(self, word: str, opens: bool) -> tuple[PhiType, float | None]:
+        """What the unknown-word rule makes of a capitalised word, at a sentence start or
+        not: its type and score, or no score. The same words come note after note, so the
+        verdicts are kept (_verdicts)."""
+        if _ABBREVIATION.fullmatch(word) or ("-" in word and self.lex.known(folded_word(word))):
+            return PhiType.NAME, None  # "Non-contributory", "Anti-inflammatory": known whole
+        parts = [p for p in _WORD_JOINS.split(folded_word(word))
+                 if len(p) > 1 and p not in _WORD_PREFIXES]  # "V-Tach": no initial
+        # Words in capitals are headings and abbreviations ("NEUROLOGIC", "PERRLA")
+        # unless a name list holds them.
+        if not word.isupper() and any(self.unfamiliar(p) and not (
+                (opens and self.words.slip(p)) or self.words.misspelt(p, clinical=True)
+                or self.words.near_clinical(p))
+                for p in parts):
+            score = _UNKNOWN
+        elif (len(word) > 4 or not word.isupper()) and any(
+                self._rare_name(p) for p in parts) and not opens:
+            score = 0.65
+        else:
+            return PhiType.NAME, None
+        kind = PhiType.LOCATION if (
+            folded_word(word) in self.lex.places and not any(
+                self.lex.named(p) for p in parts)
+        ) else PhiType.NAME
+        return kind, score
 
 
 def vocative_shape(m: re.Match[str]) -> tuple[bool, str]:

@@ -102,3 +102,15 @@ def test_a_capital_after_an_apostrophe_is_read_inside_its_word():
     assert _JOINED.search(text) is not None
     assert "Brien" in [m.group(0) for m in _UNLESS_SMALL.finditer(text)]
     assert "Brien" not in [m.group(0) for m in _ANY_WORD.finditer(text)]
+
+
+def test_a_kept_verdict_is_that_of_where_the_word_stands():
+    """The unknown-word rule keeps its verdict on a word for the notes after, apart for a
+    sentence start, where a rare name is no evidence ("Jensen novel" opening a sentence)."""
+    from engine.phi.names import NameRecognizer
+
+    names = NameRecognizer()
+    inside, opening = "Unlike the Jensen novel, it is short.", "Jensen novel, it is short."
+    for text in (inside, opening, inside, opening):
+        found = [(d.start, d.end) for d in names._unknown(text)]
+        assert found == ([(11, 17)] if text is inside else [])
