@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from engine.phi.cues import at_numbers, finditer, fold
+from engine.phi.cues import at_numbers, finditer, fold, present
 from engine.phi.lexicons import RESOURCES
 from engine.phi.types import Detection, PhiType
 
@@ -68,6 +68,15 @@ _AT_NUMBERS = frozenset({"numeric", "day_month", "num_month_year", "month_short_
                          "bare_month_day", "dash_month_day"})
 # Forms without a year or a month name: a date only where the context says so.
 BARE = frozenset({"month_short_year", "bare_month_day", "dash_month_day"})
+# What every match of a form holds, sought once a text, so that a form is not tried at each
+# number of a text without it: two numbers and a separator ("7/23", "3-12", "3.4.91"), or
+# a month's name (its first three letters, in the text case-folded).
+_SEPARATED = re.compile(r"\d[/\-.]\d")
+_SEPARATED_FORMS = frozenset({"numeric", "num_month_year", "month_short_year",
+                              "bare_month_day", "dash_month_day"})
+_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                 "dec")
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)")  # in the text case-folded
 _MONTH_INDEX = {name[:3]: i for i, name in enumerate(calendar.month_name) if name}
 
 
@@ -115,7 +124,11 @@ def find_dates(text: str, folded: str | None = None) -> Iterator[ParsedDate]:
     """Every date, longer forms first; ``folded`` is the text case-folded, if at hand."""
     taken: list[tuple[int, int]] = []
     folded = text.casefold() if folded is None else folded
+    separated = _SEPARATED.search(text) is not None
+    named = present(_MONTH_STARTS, folded)
     for form in _ORDER:
+        if (form in _SEPARATED_FORMS and not separated) or (form == "day_month" and not named):
+            continue  # no match of it can stand in this text
         regex = FORMS[form]
         for match in at_numbers(regex, text) if form in _AT_NUMBERS else finditer(
                 regex, text, folded):
@@ -298,7 +311,9 @@ class DateRecognizer:
         folded = fold(text)
         for m in finditer(_RELATIVE, text, folded):
             yield Detection(PhiType.DATE, m.start(), m.end(), 0.75, self.name)
-        for m in (*finditer(_CUED_MONTH, text, folded), *finditer(_ORDINAL_DAY, text, folded)):
+        cued = (*(finditer(_CUED_MONTH, text, folded) if present(_MONTH_STARTS, folded) else ()),
+                *(finditer(_ORDINAL_DAY, text, folded) if _ORDINAL.search(folded) else ()))
+        for m in cued:
             group = "m" if m.re is _CUED_MONTH else "d"
             yield Detection(PhiType.DATE, m.start(group), m.end(group), 0.75, self.name)
         for m in at_numbers(_DAY_PAIR, text) if text.count("/") > 2 else ():

@@ -195,3 +195,40 @@ def test_the_weekday_of_a_date_moves_with_it():
         assert dt.datetime.strptime(date, form).strftime("%A") == weekday, out
     assert Scrubber(ScrubPolicy.SAFE_HARBOR).scrub(text).text == "Seen on 2019 and 2019."
     assert Scrubber(ScrubPolicy.REDACT).scrub(text).text == "Seen on [DATE] and [DATE]."
+
+
+def test_every_match_holds_what_its_form_is_gated_on(eval_dir):
+    """A text without two numbers around a separator, a month's name or an ordinal is not
+    tried with the forms that need them: on clinical notes and the PHI queries, every match
+    of those forms holds what its gate seeks."""
+    import csv
+
+    from engine.phi.cues import present
+    from engine.phi.dates import (
+        _CUED_MONTH,
+        _MONTH_STARTS,
+        _ORDINAL,
+        _ORDINAL_DAY,
+        _SEPARATED,
+        _SEPARATED_FORMS,
+        FORMS,
+    )
+
+    with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
+        texts = [row["transcription"] for row in csv.DictReader(fh)]
+    texts.append((eval_dir / "phi" / "asq_phi" / "synthetic_clinical_queries.txt").read_text())
+    texts.append("seen 4th of Jan, on the 2nd. since NOV. 3-12 7/81 in sept. 1/2019 12.3.91")
+    checked = 0
+    for text in texts:
+        for form in _SEPARATED_FORMS:
+            for m in FORMS[form].finditer(text):
+                assert _SEPARATED.search(m.group(0)), (form, m.group(0))
+                checked += 1
+        for regex in (FORMS["day_month"], _CUED_MONTH):
+            for m in regex.finditer(text):
+                assert present(_MONTH_STARTS, m.group(0).casefold()), m.group(0)
+                checked += 1
+        for m in _ORDINAL_DAY.finditer(text):
+            assert _ORDINAL.search(m.group(0).casefold()), m.group(0)
+            checked += 1
+    assert checked > 300
