@@ -97,14 +97,37 @@ def cues_of(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     held = _KNOWN.get(id(regex))
     if held is None or held[0] is not regex:
         words = cues(regex)
-        if words is not None:
-            keys = sorted({w[:_KEY] for w in words})
-            words = tuple(k for k in keys if not any(
-                k.startswith(other) for other in keys if other != k))
-            with _LOCK:  # another thread may be copying the set
-                _SEEN.update(words)
-        held = _KNOWN[id(regex)] = (regex, words)
+        held = _KNOWN[id(regex)] = (regex, None if words is None else _indexed(words))
     return held[1]
+
+
+def _indexed(words: Sequence[str]) -> tuple[str, ...]:
+    """The starts of the (case-folded) words, none the start of another, added to the keys
+    every text is indexed for."""
+    keys = sorted({w[:_KEY] for w in words})
+    starts = tuple(k for k in keys if not any(k.startswith(other) for other in keys if other != k))
+    with _LOCK:  # another thread may be copying the set
+        _SEEN.update(starts)
+    return starts
+
+
+def needed(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """cues_of(regex); for a pattern led by a blank before its words ("[ \\t]\\b(?:called|…)",
+    which has no cues: a match starts at the blank), the keys of those words, one of which
+    every match holds, so that a text holding none of them is skipped (and one holding some
+    scanned whole)."""
+    words = cues_of(regex)
+    if words is not None:
+        return words
+    try:
+        items = list(sre_parse.parse(regex.pattern, regex.flags))
+    except (re.error, RecursionError):  # pragma: no cover - compiled already, so it parses
+        return None
+    if not items or items[0][0] is not sre.IN or not all(
+            op is sre.LITERAL and chr(av) in " \t" for op, av in items[0][1]):  # type: ignore[union-attr]
+        return None
+    after = _leading(items[1:])
+    return _indexed([w.casefold() for w in after]) if after else None
 
 
 # Above one candidate start in this many characters, one scan of the text is cheaper.

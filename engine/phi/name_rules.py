@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.phi.cues import cues_of, finditer, fold, held_cues
+from engine.phi.cues import finditer, fold, held_cues, needed
 from engine.phi.lexicons import COMMON_RANK, RARE_RANK, Lexicons, load
 from engine.phi.text_pieces import CAPITALS, LOWER, SMALLS, count, find_phrases, is_word_char
 from engine.phi.types import Detection, PhiType
@@ -162,7 +162,7 @@ class CuedNames:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.rules = compile_rules()
-        self._cues = tuple(cues_of(rule.lowered) for rule in self.rules)
+        self._cues = tuple(needed(rule.lowered) for rule in self.rules)
 
     def analyze(self, text: str) -> Iterator[Detection]:
         capitals, small = count(CAPITALS, text), count(SMALLS, text)

@@ -163,3 +163,29 @@ def test_a_pattern_none_of_whose_cues_a_text_holds_finds_nothing_in_it(eval_dir)
     finally:
         forget()
     assert skipped > 100
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"\b(?:MRN|ID)\b", ("id", "mrn")),  # its cues
+        (r"[ \t]\b(?:called|visited|came[ \t]+in)\b", ("call", "came", "visi")),
+        (r"[ \t]\b(?:family|household)\b", ("fami", "hous")),
+        (r"[ \tx]\bcalled", None),  # led by more than blanks
+        (r"[ \t]\d+", None),  # no word after the blank
+    ],
+)
+def test_a_pattern_led_by_a_blank_needs_the_words_after_it(regex, expected):
+    from engine.phi.cues import needed
+
+    assert needed(re.compile(regex)) == expected
+
+
+def test_a_text_without_the_words_after_the_blank_holds_no_match():
+    from engine.phi.cues import needed
+
+    regex = re.compile(r"[ \t]\b(?:called|visited)\b")
+    words = needed(regex)
+    for text in ("bill called at noon", "sue VISITED", "no one came", "recalled it"):
+        has = present(words, text.casefold())
+        assert has or not regex.search(text.lower()), text
