@@ -13,6 +13,7 @@ vocabulary — and in mixed text an unknown word in capitals is an acronym ("per
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -77,6 +78,11 @@ _SIGNATURE = re.compile(rf"^[ \t\-–~/]*{_NAME_WORDS}")
 # A name signed after the last sentence of a note: "… NOT 1400U/HR. SUSAN".
 _SIGNED_AFTER = re.compile(rf"[.!?](?:[ \t]+|[ \t]*[-–~]{{2,}}[ \t]*){_NAME_WORDS}")  # ". ---lisa"
 _INITIAL_LINE = re.compile(r"^[ \t]*(?P<n>[A-Za-z])\.?[ \t|]*$")
+# Every character _NAME_WORDS can read (with "İ", "ı" and "ſ", which its case-blind
+# credential reads as "i" and "s"): a signature after the last sentence stands in the run of
+# them a line ends with, and a signature line holds nothing else (but slashes before the
+# name) — so neither regex is tried along a whole line of other text.
+_SIGNED_CHARS = string.ascii_letters + "'’-. \t,|–~İıſ"
 _WORD_BACK = re.compile(r"(?<![\w'’.])(?P<w>[A-Za-z]{2,})[ \t]{1,2}$")
 _TOKEN = re.compile(r"[A-Za-zà-öø-ÿÀ-Ö'’\-]+\.?")
 _CONTINUE = re.compile(
@@ -387,7 +393,9 @@ class CuedNames:
                 yield Detection(PhiType.NAME, offset + m.start("n"), offset + m.end("n"), 0.8,
                                 "names.signature")
                 continue
-            m = _SIGNATURE.match(line) or (_SIGNED_AFTER.search(line) if last else None)
+            tail = len(line.rstrip(_SIGNED_CHARS))  # where the run of such characters starts
+            m = (_SIGNATURE.match(line) if not line.rstrip(_SIGNED_CHARS + "/") else None) or (
+                _SIGNED_AFTER.search(line, max(0, tail - 1)) if last else None)
             if m is None or not (m.group("c") or last):
                 continue
             words = [plain(t.group(0)) for t in _TOKEN.finditer(m.group("n"))

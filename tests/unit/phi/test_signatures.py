@@ -30,3 +30,28 @@ def test_the_line_under_a_name_over_an_address_is_its_organisation():
     found = {text[d.start:d.end] for d in SCRUBBER.detect(text)}
     assert "Innography" in found
 
+
+
+def test_a_signature_stands_in_the_characters_its_guard_allows(eval_dir):
+    """_signature tries its regexes only where _SIGNED_CHARS allow a match: on every line of
+    the notes and queries (and lines of ours), each match lies where the guard looks."""
+    import csv
+
+    from engine.phi.name_rules import _SIGNATURE, _SIGNED_AFTER, _SIGNED_CHARS
+
+    with open(eval_dir / "notes" / "mtsamples_subset_200.csv", encoding="utf-8") as fh:
+        lines = [line for row in csv.DictReader(fh) for line in row["transcription"].split("\n")]
+    lines += (eval_dir / "phi" / "asq_phi" / "synthetic_clinical_queries.txt").read_text(
+        ).split("\n")
+    lines += ["-- Q. LANDER RRT", "/ mary ſmith, ſn", "given 1400U/HR. SUSAN", "ok. ---lisa |",
+              "BP 120/80.  J. Doe, RN.", "seen by team! bob", "W."]
+    found = 0
+    for line in lines:
+        if _SIGNATURE.match(line):
+            assert not line.rstrip(_SIGNED_CHARS + "/"), line
+            found += 1
+        m = _SIGNED_AFTER.search(line)
+        if m:
+            assert m.start() >= len(line.rstrip(_SIGNED_CHARS)) - 1, line
+            found += 1
+    assert found >= 6  # (our lines; the notes rarely end in one)
