@@ -272,8 +272,10 @@ class NameRecognizer:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.cued = CuedNames(self.lex, self.words)
-        # the unknown-word rule's verdicts by (word, at a sentence start): at most _VERDICTS
+        # the unknown-word rule's verdicts by (word, at a sentence start), and the names in a
+        # run of capitalised words by the run (when they are its own): at most _VERDICTS each
         self._verdicts: dict[tuple[str, bool], tuple[PhiType, float | None]] = {}
+        self._sequences: dict[str, list[tuple[int, int, float, str]]] = {}
 
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
@@ -537,36 +539,20 @@ class NameRecognizer:
 
     def _lexicon(self, text: str) -> Iterator[Detection]:
         lex = self.lex
+        kept = self._sequences
         for m in _SEQUENCE.finditer(text):
-            words = [(w.start() + m.start(), w.group(0)) for w in NON_SPACE.finditer(m.group(0))]
-            i = 0
-            while i < len(words):
-                start, word = words[i]
-                plain = folded_word(word).rstrip(".").removesuffix("'s")
-                if plain in ROLE_WORDS:  # "Son David", "Drs Ferullo": the cue, not the name
-                    i += 1
-                    continue
-                j = i + 1
-                nxt = words[i + 1][1] if i + 1 < len(words) else ""
-                initial_next = _INITIAL.fullmatch(nxt) is not None
-                if lex.given(plain) and (not self.is_weak(word) or initial_next or (
-                        folded_word(nxt).removesuffix("'s") in lex.surnames
-                        and not self.is_weak(nxt))):
-                    while j < len(words) and self._namelike(words[j][1]):
-                        j += 1
-                elif i == 0 and len(words) == 2 and self._plain_pair(text, start, word, nxt):
-                    j += 1  # "disorder, Jack Taylor, who": two everyday name words
-                elif plain in lex.surnames and initial_next:  # "Smith J."
-                    j = i + 2
-                if j - i >= 2:  # a given name and what follows it: "Mary Poppins", "Anna S."
-                    end = words[j - 1][0] + len(words[j - 1][1])
-                    yield Detection(PhiType.NAME, start, end, 0.85, "names.lexicon")
-                elif (not self.is_weak(word) and plain in lex.given_names
-                      and plain not in lex.shorthand):  # "Aline placed", "Echo revealed"
-                    # A lone common surname is too often an ordinary word ("Body Weight");
-                    # a given name that is no common word is a name ("Kevin had given...").
-                    yield Detection(PhiType.NAME, start, start + len(word), 0.6, "names.given")
-                i = j
+            sequence = m.group(0)
+            found = kept.get(sequence)
+            if found is None:
+                found = self._in_sequence(sequence)
+                if found is None:  # its judgement looks around it: not kept
+                    found = self._in_sequence(sequence, text, m.start())  # type: ignore[assignment]
+                else:
+                    if len(kept) >= _VERDICTS:
+                        kept.clear()
+                    kept[sequence] = found
+            for start, end, score, source in found:
+                yield Detection(PhiType.NAME, m.start() + start, m.start() + end, score, source)
         for m in _INVERTED.finditer(text) if "," in text else ():
             surname = m.group("s").lower()
             if (surname in lex.surnames and surname not in ROLE_WORDS
@@ -575,20 +561,65 @@ class NameRecognizer:
                 yield Detection(PhiType.NAME, m.start(), m.end(), 0.8, "names.inverted")
 
 
-    def _plain_pair(self, text: str, start: int, given: str, surname: str) -> bool:
-        """A given name and a surname that are both everyday words ("Jack Taylor", "Bill
-        Baker") are a name inside a sentence, alone as its capitalised words, and not before
-        an institution's or a street's word ("Grace Hospital", "Rose Street" are not)."""
+    def _in_sequence(self, sequence: str, text: str | None = None, at: int = 0
+                     ) -> list[tuple[int, int, float, str]] | None:
+        """The names in a run of capitalised words, as (start, end, score, source) within
+        it. Two everyday name words are judged by the text around them (_plain_pair: the run
+        stands in ``text`` at ``at``); without the text, None where that is asked, as the
+        verdict is then not the run's own."""
+        lex = self.lex
+        words = [(w.start(), w.group(0)) for w in NON_SPACE.finditer(sequence)]
+        found: list[tuple[int, int, float, str]] = []
+        i = 0
+        while i < len(words):
+            start, word = words[i]
+            plain = folded_word(word).rstrip(".").removesuffix("'s")
+            if plain in ROLE_WORDS:  # "Son David", "Drs Ferullo": the cue, not the name
+                i += 1
+                continue
+            j = i + 1
+            nxt = words[i + 1][1] if i + 1 < len(words) else ""
+            initial_next = _INITIAL.fullmatch(nxt) is not None
+            if lex.given(plain) and (not self.is_weak(word) or initial_next or (
+                    folded_word(nxt).removesuffix("'s") in lex.surnames
+                    and not self.is_weak(nxt))):
+                while j < len(words) and self._namelike(words[j][1]):
+                    j += 1
+            elif i == 0 and len(words) == 2 and self._pair_words(word, nxt) and (
+                    text is None or self._plain_pair(text, at + start, word, nxt)):
+                if text is None:
+                    return None
+                j += 1  # "disorder, Jack Taylor, who": two everyday name words
+            elif plain in lex.surnames and initial_next:  # "Smith J."
+                j = i + 2
+            if j - i >= 2:  # a given name and what follows it: "Mary Poppins", "Anna S."
+                found.append((start, words[j - 1][0] + len(words[j - 1][1]), 0.85,
+                              "names.lexicon"))
+            elif (not self.is_weak(word) and plain in lex.given_names
+                  and plain not in lex.shorthand):  # "Aline placed", "Echo revealed"
+                # A lone common surname is too often an ordinary word ("Body Weight");
+                # a given name that is no common word is a name ("Kevin had given...").
+                found.append((start, start + len(word), 0.6, "names.given"))
+            i = j
+        return found
+
+    def _pair_words(self, given: str, surname: str) -> bool:
+        """A given name and a surname, both everyday words ("Jack Taylor", "Bill Baker"),
+        that may be a name: no function, clinical, institutional, calendar or place word."""
         g, s = folded_word(given), folded_word(surname).removesuffix("'s")
         lex = self.lex
+        return lex.given(g) and s in lex.surnames and lex.english_rank.get(
+            g, RARE_RANK) >= FUNCTION_RANK and not any(
+            w in lex.clinical_words or w in INSTITUTION_WORDS or w in CALENDAR
+            or w in _PLACE_WORDS for w in (g, s))
+
+    def _plain_pair(self, text: str, start: int, given: str, surname: str) -> bool:
+        """Such a pair (_pair_words) is a name inside a sentence, alone as its capitalised
+        words, and not before an institution's or a street's word ("Grace Hospital", "Rose
+        Street" are not)."""
         end = start + len(given) + 1 + len(surname)
-        if not (lex.given(g) and s in lex.surnames) or lex.english_rank.get(
-                g, RARE_RANK) < FUNCTION_RANK or (
-                starts_sentence(text, start) and not _VERB_AFTER.match(text, end)):
+        if starts_sentence(text, start) and not _VERB_AFTER.match(text, end):
             return False  # at a sentence start only as the subject: "Jack Taylor was seen"
-        if any(w in lex.clinical_words or w in INSTITUTION_WORDS or w in CALENDAR
-               or w in _PLACE_WORDS for w in (g, s)):
-            return False
         after = _WORD_AFTER.match(text, end)
         return not (after and folded_word(after.group("w")) in _PLACE_WORDS)
 

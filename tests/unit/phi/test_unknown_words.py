@@ -114,3 +114,17 @@ def test_a_kept_verdict_is_that_of_where_the_word_stands():
     for text in (inside, opening, inside, opening):
         found = [(d.start, d.end) for d in names._unknown(text)]
         assert found == ([(11, 17)] if text is inside else [])
+
+
+def test_a_kept_run_of_name_words_is_judged_again_where_its_context_decides():
+    """The names of a run of capitalised words are kept for the notes after, unless the run
+    is two everyday name words, which the text around them judges each time: a name inside
+    a sentence or as a sentence's subject, not alone before a full stop."""
+    from engine.phi.names import NameRecognizer
+
+    names = NameRecognizer()
+    inside = "We discussed the disorder, Jack Taylor, who called."
+    subject, alone = "Jack Taylor was seen.", "Jack Taylor. Nothing else."
+    for text, expected in ((inside, [(27, 38)]), (alone, []), (subject, [(0, 11)]),
+                           (inside, [(27, 38)]), (alone, [])):
+        assert [(d.start, d.end) for d in names._lexicon(text)] == expected, text
