@@ -32,12 +32,11 @@ from engine.phi.words import (
     plain,
 )
 
+
 # A capitalised word; at most four hyphenated parts, so that a match never runs on along an
 # endless hyphen chain (that would make every search quadratic). Its "Mc", "Mac", "O'", "D'"
 # are read after the capital: a regex led by a capital skips to capitals at C speed, one led
 # by an optional prefix is tried at every character.
-
-
 def _word(not_after: str = "") -> str:
     """WORD; with ``not_after``, a character class, only where no such character stands
     before it (``(?<!\\w)`` is ``\\b`` before a capital). That lookbehind is read after the
