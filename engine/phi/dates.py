@@ -68,16 +68,15 @@ _AT_NUMBERS = frozenset({"numeric", "day_month", "num_month_year", "month_short_
                          "bare_month_day", "dash_month_day"})
 # Forms without a year or a month name: a date only where the context says so.
 BARE = frozenset({"month_short_year", "bare_month_day", "dash_month_day"})
+_MONTH_INDEX = {name[:3]: i for i, name in enumerate(calendar.month_name) if name}
 # What every match of a form holds, sought once a text, so that a form is not tried at each
 # number of a text without it: two numbers and a separator ("7/23", "3-12", "3.4.91"), or
 # a month's name (its first three letters, in the text case-folded).
 _SEPARATED = re.compile(r"\d[/\-.]\d")
 _SEPARATED_FORMS = frozenset({"numeric", "num_month_year", "month_short_year",
                               "bare_month_day", "dash_month_day"})
-_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                 "dec")
+_MONTH_STARTS = tuple(start.lower() for start in _MONTH_INDEX)
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)")  # in the text case-folded
-_MONTH_INDEX = {name[:3]: i for i, name in enumerate(calendar.month_name) if name}
 
 
 @dataclass(frozen=True)

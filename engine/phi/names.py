@@ -12,6 +12,7 @@ guessed a name that stands where drugs, devices and eponyms stand ("Vioxx 25 mg 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -271,10 +272,11 @@ class NameRecognizer:
         self.lex = lexicons or load()
         self.words = words or judge(self.lex)
         self.cued = CuedNames(self.lex, self.words)
-        # the unknown-word rule's verdicts by (word, at a sentence start), and the names in a
-        # run of capitalised words by the run (when they are its own): at most _VERDICTS each
-        self._verdicts: dict[tuple[str, bool], tuple[PhiType, float | None]] = {}
-        self._sequences: dict[str, list[tuple[int, int, float, str]]] = {}
+        # kept for the notes after, as the same words come note after note (at most
+        # _VERDICTS each): the unknown-word rule's verdict by (word, at a sentence start),
+        # and the names in a run of capitalised words by the run (None where not its own)
+        self._verdicts = functools.lru_cache(maxsize=_VERDICTS)(self._verdict)
+        self._runs = functools.lru_cache(maxsize=_VERDICTS)(self._in_sequence)
 
     def is_weak(self, word: str) -> bool:
         """A word that may be ordinary English, clinical or institutional vocabulary."""
@@ -538,19 +540,11 @@ class NameRecognizer:
 
     def _lexicon(self, text: str) -> Iterator[Detection]:
         lex = self.lex
-        kept = self._sequences
         for m in _SEQUENCE.finditer(text):
-            sequence = m.group(0)
-            found = kept.get(sequence)
-            if found is None:
-                found = self._in_sequence(sequence)
-                if found is None:  # its judgement looks around it: not kept
-                    found = self._in_sequence(sequence, text, m.start())  # type: ignore[assignment]
-                else:
-                    if len(kept) >= _VERDICTS:
-                        kept.clear()
-                    kept[sequence] = found
-            for start, end, score, source in found:
+            found = self._runs(m.group(0))
+            if found is None:  # its judgement looks around it: judged here
+                found = self._in_sequence(m.group(0), text, m.start())
+            for start, end, score, source in found or ():
                 yield Detection(PhiType.NAME, m.start() + start, m.start() + end, score, source)
         for m in _INVERTED.finditer(text) if "," in text else ():
             surname = m.group("s").lower()
@@ -561,7 +555,7 @@ class NameRecognizer:
 
 
     def _in_sequence(self, sequence: str, text: str | None = None, at: int = 0
-                     ) -> list[tuple[int, int, float, str]] | None:
+                     ) -> tuple[tuple[int, int, float, str], ...] | None:
         """The names in a run of capitalised words, as (start, end, score, source) within
         it. Two everyday name words are judged by the text around them (_plain_pair: the run
         stands in ``text`` at ``at``); without the text, None where that is asked, as the
@@ -600,7 +594,7 @@ class NameRecognizer:
                 # a given name that is no common word is a name ("Kevin had given...").
                 found.append((start, start + len(word), 0.6, "names.given"))
             i = j
-        return found
+        return tuple(found)
 
     def _pair_words(self, given: str, surname: str) -> bool:
         """A given name and a surname, both everyday words ("Jack Taylor", "Bill Baker"),
@@ -691,24 +685,18 @@ class NameRecognizer:
             yield last
 
     def _unknown_words(self, text: str) -> Iterator[Detection]:
-        verdicts = self._verdicts
         for m in (_ANY_WORD if _JOINED.search(text) else _UNLESS_SMALL).finditer(text):
             word = m.group(0)
             if not word[0].isupper() or len(word) < 2:
                 continue
-            key = (word, starts_sentence(text, m.start()))  # where a capital says nothing
-            verdict = verdicts.get(key)
-            if verdict is None:
-                if len(verdicts) >= _VERDICTS:
-                    verdicts.clear()
-                verdict = verdicts[key] = self._verdict(*key)
-            if verdict[1] is not None:
-                yield Detection(verdict[0], m.start(), m.end(), verdict[1], "names.unknown")
+            # (at a sentence start, where a capital says nothing)
+            kind, score = self._verdicts(word, starts_sentence(text, m.start()))
+            if score is not None:
+                yield Detection(kind, m.start(), m.end(), score, "names.unknown")
 
     def _verdict(self, word: str, opens: bool) -> tuple[PhiType, float | None]:
         """What the unknown-word rule makes of a capitalised word, at a sentence start or
-        not: its type and score, or no score. The same words come note after note, so the
-        verdicts are kept (_verdicts)."""
+        not: its type and score, or no score (kept: _verdicts)."""
         if _ABBREVIATION.fullmatch(word) or ("-" in word and self.lex.known(folded_word(word))):
             return PhiType.NAME, None  # "Non-contributory", "Anti-inflammatory": known whole
         parts = [p for p in _WORD_JOINS.split(folded_word(word))

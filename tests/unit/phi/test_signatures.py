@@ -31,7 +31,6 @@ def test_the_line_under_a_name_over_an_address_is_its_organisation():
     assert "Innography" in found
 
 
-
 def test_a_signature_stands_in_the_characters_its_guard_allows(eval_dir):
     """_signature tries its regexes only where _SIGNED_CHARS allow a match: on every line of
     the notes and queries (and lines of ours), each match lies where the guard looks."""
