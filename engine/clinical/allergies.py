@@ -24,8 +24,18 @@ NKA = re.compile(
     r"\b(?:NKDA|NKA|NKFA|no\s+known\s+(?:drug\s+|food\s+|medication\s+)?allerg(?:y|ies)|"
     r"no\s+(?:drug\s+)?allergies|allerg(?:y|ies)\s*(?:[:\-–]|were|are)?\s*"
     r"(?:none|nil|nka|nkda|denied)(?:\s+known|\s+reported|\s+recorded)?)\b", re.I)
-_CUE = re.compile(r"\b(?:allergic\s+to|allerg(?:y|ies)\s+to|intoleran(?:t|ce)\s+(?:of|to)|"
-                  r"sensitiv(?:e|ity)\s+to)\s+", re.I)
+_CUE = re.compile(r"\b(?:allergic\s+to|allerg(?:y|ies)\s+to)\s+", re.I)
+# Weaker cues name an allergy only when a drug or substance follows: "intolerance to heat",
+# "fetal intolerance to labor" do not. "Sensitive to" is no cue at all: in notes it is far
+# more often a culture's susceptibility ("sensitive to ceftazidime") or light sensitivity.
+_WEAK_CUE = re.compile(r"\bintoleran(?:t|ce)\s+(?:of|to)\s+", re.I)
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+# A negation a few words before the cue ("not allergic to", "denies any allergy to", "is not
+# known to be allergic to"); one further back negates something else ("not started d/t ?
+# allergies to betablockers", "not on any medication, allergic to").
+_DENIED = re.compile(r"\b(?:no|not|never|denies|denied|deny|without|negative\s+for)"
+                     r"(?:\s+[\w'-]+){0,3}?\s+(?:allergic|allerg(?:y|ies)|intoleran(?:t|ce))"
+                     r"\s+(?:to|of)\s+$", re.I)
 _CUE_REACH = 160  # an "allergic to" list ends at its sentence, and within this many characters
 _HEADER_WORD = re.compile(
     r"(?:substance|allergen|allerg(?:y|ies)|agent|reactions?|manifestations?|severity|"
@@ -55,7 +65,10 @@ _PREFIX = re.compile(r"^(?:allergy|allergic|allergies|intolerance|sensitivity)\s
                      re.I)
 _REACTION_AFTER = re.compile(
     r"\s*(?:\((?P<r1>[^)]{2,40})\)|[-–:,]\s*(?P<r2>" + _REACTION_WORD.pattern +
-    r"(?:(?!\s+(?:and|or)\b)[^,.;\n|])*))",
+    r"(?:(?!\s+(?:and|or)\b)[^,.;\n|])*)|"
+    # "methylprednisolone causes itching", "peanuts gave him hives"
+    r"\s(?:causes?|caused|gives?|gave)\s+(?:(?:a|an|him|her|them|me)\s+)?"
+    r"(?P<r3>[^,.;\n|()]{2,40}))",
     re.I)
 _REACTION_LABEL = re.compile(r"\breaction\s*:\s*(?P<r>[^|\n;]*?)(?=\s+\w+:|\s*\||\s*$|;)",
                              re.I)
@@ -74,9 +87,11 @@ class Allergy:
     code: Code | None = None
 
 
-def spans(view: str, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
+def spans(view: str, sections: tuple[Section, ...], known: Callable[[str], bool]
+          ) -> list[tuple[int, int]]:
     """Where allergies are written: allergy sections, tables that are allergy lists by their
-    header or their cells, and the words after "allergic to" up to the sentence end."""
+    header or their cells, and the words after "allergic to" (or "intolerant of" a name
+    ``known`` tells a drug or substance) up to the sentence end."""
     out = [(heading_end(view, s), s.end) for s in sections if s.name == "allergies"]
     for start, end in _table_blocks(view) if "|" in view else ():
         if not any(a <= start < b for a, b in out) and _is_allergy_table(view, start, end):
@@ -89,7 +104,32 @@ def spans(view: str, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
         stops = [i for i in (view.find(".", m.end(), bound), view.find("\n", m.end(), bound))
                  if i >= 0]
         out.append((m.end(), min(stops) if stops else bound))
+    for m in _WEAK_CUE.finditer(view):  # the known name after it, nothing more
+        if not any(a <= m.start() < b for a, b in read_whole) and \
+                (name := _known_name(view, m.end(), known)):
+            out.append((m.end(), m.end() + len(name)))
     return out
+
+
+def denied(view: str, start: int) -> bool:
+    """Whether the cue leading into the allergy list at ``start`` is denied: "not allergic
+    to", "denies allergy to"; a heading never is."""
+    return bool(_DENIED.search(view, max(0, start - 80), start))
+
+
+def _known_name(view: str, start: int, known: Callable[[str], bool]) -> str | None:
+    words: list[re.Match[str]] = []
+    for w in _WORD.finditer(view, start, start + 80):
+        if len(words) == 3 or view[words[-1].end() if words else start:w.start()].strip():
+            break
+        words.append(w)
+    n = _longest_known([w.group(0) for w in words], known)
+    return view[start:words[n - 1].end()] if n else None
+
+
+def _longest_known(words: list[str], known: Callable[[str], bool]) -> int:
+    """How many of ``words``, from the first, make the longest name ``known`` tells."""
+    return next((n for n in range(len(words), 0, -1) if known(" ".join(words[:n]))), 0)
 
 
 def _table_blocks(view: str) -> Iterator[tuple[int, int]]:
@@ -129,7 +169,7 @@ def read(view: str, span: tuple[int, int], known: Callable[[str], bool]
     table: list[tuple[int, str]] = []
     offset = start
     written = table_seen = False
-    for line in view[start:end].split("\n"):
+    for index, line in enumerate(view[start:end].split("\n")):
         if written and not line.strip():
             break  # a list ends at a blank line: what follows is not the allergy list
         written = written or bool(line.strip())
@@ -142,7 +182,12 @@ def read(view: str, span: tuple[int, int], known: Callable[[str], bool]
                 table = []
             if table_seen:
                 break  # prose after an allergy table is the next part of the note
-            yield from _prose(view, offset, offset + len(line), known)
+            said = list(_prose(view, offset, offset + len(line), known))
+            yield from said
+            # "Allergies: latex allergy" beside its heading is the whole list unless the
+            # line runs on ("penicillin, sulfa,"): the next line is the note's next part
+            if index == 0 and (said or NKA.search(line)) and not _RUNS_ON.search(line):
+                break
         offset += len(line) + 1
     if table:
         yield from _table(table)
@@ -223,16 +268,36 @@ def _first(rx: re.Pattern[str], line: str, exclude: str) -> str | None:
     return m.group(0) if m else None
 
 
+_RUNS_ON = re.compile(r"(?:[,;:&/]|\b(?:and|or|including))\s*$", re.I)
 _ITEM_WORDS = 4  # a list item names a substance in a few words; a longer one is a sentence
 
 
 _ITEM = re.compile(r"\.(?=\s|$)|[^,;\n]+?(?=\s*(?:[,;\n]|\.(?:\s|$)|\band\b|\bor\b|$))|"
-                   r"(?:\band\b|\bor\b)")
+                   r"(?:\band\b|\bor\b)", re.I)
 _LABEL = re.compile(r"\s*[A-Za-z][\w ]{0,30}:\s*")  # "Drug allergies: ", "Code: "
 # the name of a list item: words up to its reaction ("(hives)", "- rash", ": nausea")
-_NAME = re.compile(r"\s*(?:(?:and|or)\s+)?(?P<w>[A-Za-z][\w'-]*(?:\s+[A-Za-z0-9][\w'-]*)*)")
-
-
+_NAME = re.compile(r"\s*(?:(?:and|or)\s+)?(?P<w>[A-Za-z][\w'-]*(?:\s+[A-Za-z0-9][\w'-]*)*)",
+                   re.I)
+_NAME_WORD = re.compile(r"\S+")
+# An unknown item opening with one of these is a statement, not a substance: negated ("no FH
+# of note", "denies seasonal allergies"), unnamed ("any medications", "multiple drugs") or
+# about the list ("reviewed", "see below").
+_NOT_A_NAME = re.compile(
+    r"(?:no|not|non|none|nor|neither|never|denies|denied|deny|negative|without|any|all|some|"
+    r"several|multiple|various|different|other|many|few|unknown|possible|questionable|"
+    r"reviewed|verified|updated|confirmed|unchanged|see|as|listed|following|patient|pt)$",
+    re.I)
+# A substance's name ends before these: "peanuts cause a", "light may increase".
+_FUNCTION_WORD = re.compile(
+    r"(?:a|an|the|is|are|was|were|be|been|being|does|do|did|has|have|had|may|might|can|could|"
+    r"will|would|should|now|of|with|to|from|in|on|at|for|by|as|like|when|after|before|"
+    r"because|but|if|then|than|since|per|causes?|caused|causing|gives?|gave|makes?|made|"
+    r"leads?|led|results?|resulted)$", re.I)
+_ALLERGY_WORD = re.compile(r"allerg(?:y|ies|ic)|intoleran(?:ce|t)|sensitivity", re.I)
+# Words that say what kind an allergy is, never which substance: "seasonal environmental".
+_QUALIFIER = re.compile(
+    r"(?:seasonal|environmental|food|foods|drugs?|medications?|medicines?|meds|known|"
+    r"contact|skin|nasal|mild|moderate|severe|reported|documented)$", re.I)
 # An item opening with one of these words is a clause about the item before it ("penicillin,
 # which causes hives"), never a substance: its reaction word belongs to that allergy.
 _CLAUSE_WORD = re.compile(
@@ -245,7 +310,9 @@ def _prose(view: str, start: int, end: int, known: Callable[[str], bool]
            ) -> Iterator[Allergy]:
     """"Penicillin (hives), sulfa drugs (rash) and latex": one substance a list item, a
     name the vocabulary knows or an item of a few words; a labelled item ("Code: 1234") is
-    no substance, nor is a clause opening with a function word."""
+    no substance, nor is a clause opening with a function word, nor a statement ("denies
+    seasonal allergies"); an item that is a reaction ("anaphylactic reaction") is the last
+    allergy's."""
     last: Allergy | None = None
     for found in _prose_items(view, start, end, known):
         if isinstance(found, str):  # a clause's reaction, for the allergy before it
@@ -265,7 +332,7 @@ def _prose_items(view: str, start: int, end: int, known: Callable[[str], bool]
     none_known = [m.span() for m in NKA.finditer(view, start, end)]
     for part in _ITEM.finditer(view, start, end):
         chunk = part.group(0)
-        if chunk in ("and", "or", ".") or (_LABEL.match(chunk) and ":" in chunk) or any(
+        if chunk.lower() in ("and", "or", ".") or (_LABEL.match(chunk) and ":" in chunk) or any(
                 a < part.end() and part.start() < b for a, b in none_known):
             continue
         prefix = _PREFIX.match(chunk.lstrip())
@@ -273,26 +340,54 @@ def _prose_items(view: str, start: int, end: int, known: Callable[[str], bool]
         name = _NAME.match(chunk, lead)
         if name is None:
             continue
-        words = name.group("w").split()
+        placed = list(_NAME_WORD.finditer(chunk, name.start("w"), name.end("w")))
+        words = [w.group(0) for w in placed]
         if _CLAUSE_WORD.fullmatch(words[0]) and not known(words[0]):
             reaction = _REACTION_WORD.search(chunk)
             if reaction:  # "which causes hives"
                 yield reaction.group(0)
             continue
         # the longest name the vocabulary knows ("penicillin" of "penicillin causes hives"),
-        # else the item's first words ("iodinated contrast")
-        substance = next((" ".join(words[:n]) for n in range(len(words), 0, -1)
-                          if known(" ".join(words[:n]))), " ".join(words[:_ITEM_WORDS - 1]))
-        if _NOT_SUBSTANCE.fullmatch(substance) or not (
-                known(substance) or len(chunk.split()) <= _ITEM_WORDS):
+        # else, in a short item, the words that can name a substance ("iodinated contrast")
+        count = _longest_known(words, known)
+        if not count:
+            if len(chunk.split()) > _ITEM_WORDS:
+                continue
+            if _REACTION_WORD.fullmatch(words[0]) or _SEVERITY.fullmatch(words[0]):
+                # "Peanuts cause a severe, anaphylactic reaction": the reaction of the last
+                yield " ".join(words[:_plain_words(words)])
+                continue
+            count = _unknown_name(words)
+        substance = " ".join(words[:count])
+        if not count or _NOT_SUBSTANCE.fullmatch(substance):
             continue
-        s = part.start() + name.start("w")
-        e = s + len(substance)
+        s, e = part.start() + placed[0].start(), part.start() + placed[count - 1].end()
         reaction = _REACTION_AFTER.match(view, e, min(len(view), e + 60))
+        said = next((g for g in reaction.groups() if g), "").strip() if reaction else ""
+        if reaction and reaction.group("r3") and _SEVERITY.fullmatch(said):
+            said = ""  # "cause a severe, anaphylactic reaction": the next item says which
         severity = _SEVERITY.search(chunk)
         yield Allergy(s, e, {
             "substance": substance,
-            "reaction": (reaction.group("r1") or reaction.group("r2")).strip()
-            if reaction else None,
+            "reaction": said or None,
             "severity": severity.group(1).lower() if severity else None,
         })
+
+
+def _plain_words(words: list[str]) -> int:
+    """How many of ``words`` come before the first function word or verb."""
+    return next((i for i, w in enumerate(words) if _FUNCTION_WORD.fullmatch(w)), len(words))
+
+
+def _unknown_name(words: list[str]) -> int:
+    """How many of a short item's words name a substance no vocabulary knows: "latex" of
+    "latex allergy", "peanuts" of "peanuts cause a"; none of a statement ("no FH of note",
+    "any medications", "seasonal allergies", "denies ...")."""
+    if _NOT_A_NAME.fullmatch(words[0]):
+        return 0
+    count = _plain_words(words)
+    while count and _ALLERGY_WORD.fullmatch(words[count - 1]):
+        count -= 1
+    if all(_QUALIFIER.fullmatch(w) for w in words[:count]):
+        return 0
+    return min(count, _ITEM_WORDS - 1)

@@ -17,6 +17,12 @@ from engine.clinical.sections import find_sections, heading_end, section_at
 from engine.clinical.tables import RowValue, pipe_view, row_values
 from engine.clinical.vocabulary import Term, load
 
+# An allergy is the patient's, now, unless the clause leading into its list denies it ("not
+# allergic to"), or its sentence doubts it, gives it to a relative or supposes it. A negation
+# further back does not reach it ("not on any medication, allergic to peanuts"), and "history
+# of" or a past-history section does not make it historical.
+_ALLERGY_ASSERTIONS = ("possible", "family", "hypothetical")
+
 
 def extract_clinical(text: str) -> ClinicalExtraction:
     # Tab- and space-aligned tables read as " | " ones: the view has the text's offsets.
@@ -48,14 +54,18 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             {"name": vital["name"], **vital["attributes"]}, "present")
     for start, end, attrs in social.find(view, sections):
         add("social_history", start, end, None, attrs)
-    allergy_spans = sorted(allergies.spans(view, sections))
+    vocabulary = load()
+
+    def known_substance(name: str) -> bool:
+        return any(vocabulary.get_typed(name, kind) for kind in ("medication", "substance"))
+
+    allergy_spans = sorted(allergies.spans(view, sections, known_substance))
     allergy_starts = [s for s, _e in allergy_spans]
 
     def in_allergy(offset: int) -> bool:
         i = bisect.bisect_right(allergy_starts, offset) - 1
         return any(s <= offset < e for s, e in allergy_spans[max(0, i - 3):i + 1])
 
-    vocabulary = load()
     rows = row_values(view) if "|" in view else {}
     drugs = resolve_drugs(view, abbreviations.expand(view, list(vocabulary.find(view))))
     matches = drugs.matches
@@ -108,20 +118,20 @@ def extract_clinical(text: str) -> ClinicalExtraction:
     for start, end in disease_shapes.find(view):  # after every listed term: they come first
         if not in_allergy(start):
             add("problem", start, end, None, {"by_shape": True})
-    def known_substance(name: str) -> bool:
-        return any(vocabulary.get_typed(name, kind) for kind in ("medication", "substance"))
-
     for span in allergy_spans:
+        denied = allergies.denied(view, span[0])
         for found in allergies.read(view, span, known_substance):
             attrs = dict(found.attributes)
             drug = vocabulary.get_typed(attrs["substance"], "medication")
             attrs["normalized"] = drug.extra if drug else None
+            said = assertion_for(view, found.start, found.end, section_name(found.start))
             add("allergy", found.start, found.end, found.code or (drug.code if drug else None),
-                attrs, "present")
+                attrs, "negated" if denied else said if said in _ALLERGY_ASSERTIONS
+                else "present")
     entities.sort(key=lambda e: e.start)
     # "no known allergies" only when the text says so and lists none
     none_known = bool(allergies.NKA.search(view)) and not any(
-        e.type == "allergy" for e in entities)
+        e.type == "allergy" and e.assertion != "negated" for e in entities)
     return ClinicalExtraction(tuple(entities), sections, none_known)
 
 

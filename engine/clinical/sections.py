@@ -56,6 +56,13 @@ LABELS: dict[str, str] = {
 _HEADER = re.compile(
     r"^[ \t]*(?P<title>(?:" + "|".join(p for _, p in CANONICAL) + r"))[ \t]*(?:\([^)\n]*\))?"
     r"[ \t]*(?::|-(?=[ \t])|$)", re.IGNORECASE | re.MULTILINE)
+# A letter's complimentary close or a signature line ends the section before it: "Sincerely,
+# Dr. …" after "Allergies: sulfa (rash)." is the writer, not another allergy.
+_CLOSE = re.compile(
+    r"^[ \t]*(?P<title>(?:yours\s+)?(?:sincerely|faithfully|truly|respectfully|cordially)"
+    r"(?:\s+yours)?|(?:with\s+)?(?:kind|best|warm)(?:est)?\s+regards|regards|"
+    r"(?:electronically\s+)?signed(?:\s+by)?|dictated\s+by)[ \t]*(?:[,:]|$)",
+    re.IGNORECASE | re.MULTILINE)
 
 
 def canonical(title: str) -> str:
@@ -66,11 +73,12 @@ def canonical(title: str) -> str:
 
 
 def find_sections(text: str) -> tuple[Section, ...]:
-    heads = list(_HEADER.finditer(text))
+    heads = sorted([*_HEADER.finditer(text), *_CLOSE.finditer(text)], key=lambda m: m.start())
     out = []
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        out.append(Section(canonical(m.group("title")), m.group("title"), m.start(), end))
+        name = "other" if m.re is _CLOSE else canonical(m.group("title"))
+        out.append(Section(name, m.group("title"), m.start(), end))
     return tuple(out)
 
 

@@ -6,6 +6,7 @@ The sections, the overview prompt, the overview check and the guideline checks a
 this table, never the raw text. Statuses:
 - problem: active | possible | resolved | negated | family | past
 - medication: current | new | changed | stopped
+- allergy: recorded | possible
 - everything else: recorded
 """
 
@@ -79,7 +80,9 @@ class Fact:
                 note = f"changed from {a['previous']}"
             return " ".join(parts) + (f" ({note})" if note else "")
         if self.kind == "allergy":
-            return name + (f" ({a['reaction']})" if a.get("reaction") else "")
+            notes = [a["reaction"]] if a.get("reaction") else []
+            notes += ["possible"] if self.status == "possible" else []
+            return name + (f" ({', '.join(notes)})" if notes else "")
         if self.kind in ("lab", "vital"):
             value = (f"{a['systolic']}/{a['diastolic']}" if "systolic" in a
                      else _number(self.value))
@@ -241,12 +244,17 @@ class _Builder:
 
     def allergies(self, doc: SummaryDocument, entities: list[Mapping[str, Any]]) -> None:
         for e in entities:
-            if e["type"] != "allergy" or e.get("assertion") == "negated":
+            # a denied allergy, a relative's or a supposed one is not the patient's
+            if e["type"] != "allergy" or e.get("assertion") in ("negated", "family",
+                                                                 "hypothetical"):
                 continue
             a = e.get("attributes") or {}
             substance = a.get("substance") or e["text"]
-            fact = self.fact("allergy", term_key(substance), substance, "recorded",
-                             code=e.get("code"))
+            doubted = e.get("assertion") == "possible"
+            fact = self.fact("allergy", term_key(substance), substance,
+                             "possible" if doubted else "recorded", code=e.get("code"))
+            if not doubted:
+                fact.status = "recorded"  # one firm mention outweighs a doubtful one
             if a.get("reaction"):
                 fact.attributes["reaction"] = " ".join(str(a["reaction"]).split())
             fact.citations.append(self.cite(doc, e))

@@ -31,6 +31,7 @@ _LABELS = {
     ("problem", "resolved"): "resolved problem", ("medication", "current"): "medication",
     ("medication", "new"): "new medication", ("medication", "changed"): "medication",
     ("medication", "stopped"): "stopped medication", ("allergy", "recorded"): "allergy",
+    ("allergy", "possible"): "possible allergy",
     ("lab", "recorded"): "result", ("vital", "recorded"): "vital sign",
     ("procedure", "recorded"): "procedure", ("plan", "recorded"): "plan",
     ("age", "recorded"): "age",

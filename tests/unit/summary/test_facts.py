@@ -88,3 +88,15 @@ def test_a_past_condition_that_is_not_chronic_is_not_active_nor_is_the_allergy_w
     doc = _doc("p", "2024-02-02", "HISTORY OF PRESENT ILLNESS: His allergies are seasonal.\n"
                                   "PAST MEDICAL HISTORY: Pneumonia, asthma, gout.\n")
     assert _texts(summarize([doc], None), "active_problems") == ["asthma", "gout"]
+
+
+def test_only_the_patients_allergies_are_listed_and_a_doubtful_one_says_so():
+    doc = _doc("a", "2024-02-02", "HPI: She is not allergic to latex. Her mother is allergic "
+                                  "to sulfa. Possible allergy to amoxicillin.\n"
+                                  "Allergies: penicillin (hives).\n")
+    assert _texts(summarize([doc], None), "allergies") == [
+        "amoxicillin (possible)", "penicillin (hives)"]
+    # one firm mention outweighs a doubtful one, in either order
+    firm = _doc("b", "2024-03-03", "Allergies: amoxicillin (rash).\n")
+    for docs in ([doc, firm], [firm, doc]):
+        assert "amoxicillin (rash)" in _texts(summarize(docs, None), "allergies")
