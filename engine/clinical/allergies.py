@@ -111,6 +111,11 @@ def spans(view: str, sections: tuple[Section, ...], known: Callable[[str], bool]
     return out
 
 
+def opens_list(view: str, start: int) -> bool:
+    """Whether "allergy to …" starts at ``start``: the word is the list's cue, no problem."""
+    return _CUE.match(view, start) is not None
+
+
 def denied(view: str, start: int) -> bool:
     """Whether the cue leading into the allergy list at ``start`` is denied: "not allergic
     to", "denies allergy to"; a heading never is."""

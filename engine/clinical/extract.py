@@ -96,6 +96,8 @@ def extract_clinical(text: str) -> ClinicalExtraction:
         if term.type in ("medication", "problem", "substance", "finding", "allergy") and \
                 in_allergy(start):
             continue  # recorded as the allergy's substance (or its reaction) below
+        if term.type == "problem" and allergies.opens_list(view, start):
+            continue  # "allergy to penicillin": an allergy below, not a problem
         if term.type == "allergy":
             add("allergy", start, end, term.code, {"substance": text[start:end],
                                                    "reaction": None, "severity": None})

@@ -11,6 +11,10 @@ from engine.clinical.schema import ClinicalEntity, ClinicalExtraction
 _CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 _CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 _VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+_ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
+_ALLERGY_VERIFICATION = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification"
+# A relative's condition or allergy, or a supposed one, is no resource of the patient's.
+_NOT_THE_PATIENTS = ("family", "hypothetical")
 
 
 def _concept(entity: ClinicalEntity) -> dict[str, Any]:
@@ -26,18 +30,23 @@ def _quantity(value: float, unit: str) -> dict[str, Any]:
     return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
 
 
+def _coded(system: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code}]}
+
+
 def _resource(entity: ClinicalEntity, subject: dict[str, str]) -> dict[str, Any] | None:
     a = entity.attributes
+    if entity.type in ("problem", "allergy") and entity.assertion in _NOT_THE_PATIENTS:
+        return None
     if entity.type == "problem":
         verification = {"negated": "refuted", "possible": "provisional"}.get(entity.assertion,
                                                                             "confirmed")
         clinical = "resolved" if entity.assertion in ("historical", "resolved") else "active"
         return {"resourceType": "Condition", "subject": subject, "code": _concept(entity),
-                "clinicalStatus": {"coding": [{"system": _CLINICAL_STATUS, "code": clinical}]},
-                "verificationStatus": {"coding": [{"system": _VERIFICATION,
-                                                   "code": verification}]}}
+                "clinicalStatus": _coded(_CLINICAL_STATUS, clinical),
+                "verificationStatus": _coded(_VERIFICATION, verification)}
     if entity.type == "medication":
-        status = {"stopped": "stopped", "negated": "not-taken"}.get(
+        status = {"stopped": "stopped", "given": "completed", "negated": "not-taken"}.get(
             a.get("status") if entity.assertion != "negated" else "negated", "active")
         med: dict[str, Any] = {"resourceType": "MedicationStatement", "status": status,
                                "subject": subject, "medicationCodeableConcept": _concept(entity)}
@@ -47,8 +56,14 @@ def _resource(entity: ClinicalEntity, subject: dict[str, str]) -> dict[str, Any]
                               **({"asNeededBoolean": True} if a.get("prn") else {})}]
         return med
     if entity.type == "allergy":
-        out: dict[str, Any] = {"resourceType": "AllergyIntolerance", "patient": subject,
-                               "code": {"text": a.get("substance") or entity.text}}
+        verification = {"negated": "refuted", "possible": "unconfirmed"}.get(
+            entity.assertion, "confirmed")
+        out: dict[str, Any] = {
+            "resourceType": "AllergyIntolerance", "patient": subject,
+            "clinicalStatus": _coded(_ALLERGY_CLINICAL,
+                                     "inactive" if verification == "refuted" else "active"),
+            "verificationStatus": _coded(_ALLERGY_VERIFICATION, verification),
+            "code": {"text": a.get("substance") or entity.text}}
         if a.get("reaction"):
             out["reaction"] = [{"manifestation": [{"text": a["reaction"]}]}]
         if a.get("severity") in ("mild", "moderate", "severe"):

@@ -29,7 +29,11 @@ _STATUS = re.compile(
     r"(?P<started>start(?:ed)?|add(?:ed)?|begin|began|initiate[d]?|new)|"
     r"(?P<changed>increase[d]?|decrease[d]?|change[d]?|adjust(?:ed)?|titrate[d]?|"
     r"switch(?:ed)?|reduce[d]?)|"
-    r"(?P<active>continue[ds]?|cont|resume[ds]?|remain(?:s|ed)?\s+on|keep|maintain))\b", re.I)
+    r"(?P<active>continue[ds]?|cont|resume[ds]?|remain(?:s|ed)?\s+on|keep|maintain)|"
+    # given in the past, as during a stay ("was treated with ceftriaxone IV"): not a drug
+    # the patient goes on taking, unless a list or a later sentence says so
+    r"(?P<given>(?:was|were)\s+(?:treated|managed)\s+with|(?:was|were)\s+"
+    r"(?:given|administered)))\b", re.I)
 # A status verb governs its clause: a sentence end or a semicolon closes it.
 _CLAUSE_END = re.compile(r"[.;](?:\s|$)")
 # A change written as not done keeps the drug as it was ("Increase metformin is not possible",
@@ -50,6 +54,9 @@ _FUTURE_BEFORE = re.compile(
 _FUTURE_AFTER = re.compile(r"\b(?:after|once|when|if|before|until|prior\s+to|"
                            r"in\s+\d+\s+(?:days?|weeks?|months?)|next\s+(?:week|month))\b",
                            re.I)
+# What is given to take from now on, not given there and then.
+_GIVEN_TO_TAKE = re.compile(r"\s+(?:an?\s+|some\s+)?(?:samples?|prescriptions?|trial|supply|"
+                            r"script|refills?)\b", re.I)
 _PAST = re.compile(r"(?:ed|held|off|d/c)$", re.I)
 # a stop in the past tense is still to come only after "will be", "to be", "needs to be" …
 _FUTURE_PASSIVE = re.compile(r"\b(?:will|to|would|shall|should|must|may|can|could)\s+be\s+"
@@ -69,6 +76,8 @@ def _status(before: str, after: str) -> tuple[str, bool]:
     else:
         return "active", False
     kind = cue.lastgroup or "active"
+    if kind == "given" and cues and _GIVEN_TO_TAKE.match(clause, cue.end()):
+        return "started", False  # "was given a prescription for lisinopril"
     if kind == "active" or _NOT_DONE_BEFORE.search(lead) or _NOT_DONE_AFTER.search(tail[:60]):
         return "active", False
     if kind == "stopped":

@@ -217,8 +217,9 @@ class _Builder:
             key = term_key(a.get("normalized") or e["text"])
             said = "stopped" if e.get("assertion") == "negated" else a.get("status", "active")
             existing = self.facts.get(("medication", key))
-            if existing is None and said == "stopped" and e.get("assertion") == "negated":
-                continue  # "not on aspirin": nothing the patient takes
+            if said == "given" or (existing is None and said == "stopped" and
+                                   e.get("assertion") == "negated"):
+                continue  # "was treated with ceftriaxone", "not on aspirin": not taken now
             fact = self.fact("medication", key, e["text"], "current", code=e.get("code"))
             fact.citations.append(self.cite(doc, e))
             dosed = bool(a.get("strength"))

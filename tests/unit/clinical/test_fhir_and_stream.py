@@ -46,3 +46,21 @@ def test_extract_jsonl_stream():
     assert by_text["Metformin"]["code"] == {"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
                                              "code": "6809"}
     assert second["error"]["code"] == "INVALID_REQUEST"
+
+
+def test_statuses_and_assertions_reach_the_bundle():
+    text = ("HPI: Her mother has breast cancer. She is not allergic to latex. Possible allergy "
+            "to amoxicillin. Her sister is allergic to sulfa. She was treated with ceftriaxone "
+            "1 g IV daily.\nAllergies: penicillin (hives).\n")
+    bundle = Bundle.model_validate(to_fhir_bundle(extract_clinical(text), patient_id="R-3"))
+    resources = [e.resource for e in bundle.entry]
+    allergies = {r.code.text: (r.verificationStatus.coding[0].code,
+                               r.clinicalStatus.coding[0].code)
+                 for r in resources if r.__resource_type__ == "AllergyIntolerance"}
+    assert allergies == {"latex": ("refuted", "inactive"),
+                         "amoxicillin": ("unconfirmed", "active"),
+                         "penicillin": ("confirmed", "active")}  # not the sister's sulfa
+    # the mother's cancer is no condition of the patient's
+    assert not [r for r in resources if r.__resource_type__ == "Condition"]
+    (given,) = [r for r in resources if r.__resource_type__ == "MedicationStatement"]
+    assert given.status == "completed"

@@ -35,6 +35,15 @@ STATUS = [
     ("Increase metformin - not possible.", "metformin", "active"),
     ("Stop lisinopril, which was not tolerated.", "lisinopril", "stopped"),
     ("Discontinue ibuprofen as contraindicated in CKD.", "ibuprofen", "stopped"),
+    # given in the past (as during a stay) is not a drug taken now; an ongoing one is
+    ("He was treated with ceftriaxone 1 g IV daily and azithromycin 500 mg IV daily.",
+     "azithromycin", "given"),
+    ("Ceftriaxone was given in the emergency department.", "ceftriaxone", "given"),
+    ("She has been treated with metformin for years.", "metformin", "active"),
+    ("She received a prescription for lisinopril.", "lisinopril", "active"),
+    ("Given his renal function, continue metformin.", "metformin", "active"),
+    ("She was given a sample of valsartan 80 mg daily.", "valsartan", "started"),
+    ("He was given a prescription for amoxicillin.", "amoxicillin", "started"),
 ]
 
 

@@ -100,3 +100,13 @@ def test_only_the_patients_allergies_are_listed_and_a_doubtful_one_says_so():
     firm = _doc("b", "2024-03-03", "Allergies: amoxicillin (rash).\n")
     for docs in ([doc, firm], [firm, doc]):
         assert "amoxicillin (rash)" in _texts(summarize(docs, None), "allergies")
+
+
+def test_a_drug_given_during_the_stay_is_not_a_current_medication():
+    doc = _doc("d", "2024-02-02", "HOSPITAL COURSE: He was treated with ceftriaxone 1 g IV "
+                                  "daily, then switched to oral amoxicillin.\n"
+                                  "DISCHARGE MEDICATIONS:\n1. Amoxicillin 500 mg by mouth three "
+                                  "times daily for 5 days.\n")
+    result = summarize([doc], None)
+    assert _texts(result, "medications") == ["amoxicillin 500 mg by mouth three times daily"]
+    assert _texts(result, "stopped_medications") == []
