@@ -173,7 +173,7 @@ def read(view: str, span: tuple[int, int], known: Callable[[str], bool]
     start, end = span
     table: list[tuple[int, str]] = []
     offset = start
-    written = table_seen = False
+    written = table_seen = beside_heading = False
     for index, line in enumerate(view[start:end].split("\n")):
         if written and not line.strip():
             break  # a list ends at a blank line: what follows is not the allergy list
@@ -188,14 +188,27 @@ def read(view: str, span: tuple[int, int], known: Callable[[str], bool]
             if table_seen:
                 break  # prose after an allergy table is the next part of the note
             said = list(_prose(view, offset, offset + len(line), known))
-            yield from said
-            # "Allergies: latex allergy" beside its heading is the whole list unless the
-            # line runs on ("penicillin, sulfa,"): the next line is the note's next part
-            if index == 0 and (said or NKA.search(line)) and not _RUNS_ON.search(line):
+            if beside_heading and not _one_sure_item(said, line, known):
                 break
+            yield from said
+            if index == 0 and NKA.search(line) and not said:
+                break
+            # "Allergies: latex allergy" beside its heading is the whole list unless the
+            # line runs on ("penicillin, sulfa,"): below it, only a line that is one drug
+            # or one allergen with its reaction ("Codeine", "Latex - hives") goes on with
+            # it; "No FH of note", "Sincerely, Dr. …" are the note's next part
+            beside_heading = beside_heading or (
+                index == 0 and bool(said) and not _RUNS_ON.search(line))
         offset += len(line) + 1
     if table:
         yield from _table(table)
+
+
+def _one_sure_item(said: list[Allergy], line: str, known: Callable[[str], bool]) -> bool:
+    if len(said) != 1 or len(line.split()) > _ITEM_WORDS + 2:
+        return False
+    attributes = said[0].attributes
+    return known(attributes["substance"]) or bool(attributes["reaction"])
 
 
 def _column(header: list[str], *patterns: str) -> int | None:

@@ -23,7 +23,12 @@ def _allergies(text: str) -> list[tuple[str, str | None, str]]:
      [("latex", None, "present")]),
     ("ALLERGIES: Penicillin. \nFollow up with Dr. Lee in two weeks.",
      [("Penicillin", None, "present")]),
-    # ... unless the line runs on
+    # ... save the lines under it that are each one drug, or an allergen with its reaction
+    ("Allergies: Penicillin\nCodeine\nLatex - hives\nOtherwise well\nSH: lives alone",
+     [("Penicillin", None, "present"), ("Codeine", None, "present"),
+      ("Latex", "hives", "present")]),
+    ("Allergies: NKDA\nMeds reviewed", []),
+    # ... or the line runs on
     ("ALLERGIES: penicillin, sulfa,\ncodeine\n", [("penicillin", None, "present"),
                                                   ("sulfa", None, "present"),
                                                   ("codeine", None, "present")]),
