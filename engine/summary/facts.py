@@ -43,6 +43,15 @@ _HEDGE_AFTER = re.compile(r"\s*(?:is|are|was|were)\s+(?:(?:still|also)\s+)?(?:su
 _AGE = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\bage[ds]?:?\s+(\d{1,3})\b", re.I)
 _LIST_MARK = re.compile(r"^(?:\d+[.)]|[-•*])\s+")
 _TITLE = re.compile(r"^[A-Z][A-Z /&-]{1,40}:\s*")  # "PLAN:", not "Cellulitis:"
+# A hospital stay's narrative, and how it says what the patient came in with: in a discharge
+# summary, those symptoms are the stay's start ("presented with fever, productive cough and
+# hypoxia"), not problems still active at discharge; the diagnoses say what remains.
+_STAY_TITLE = re.compile(r"\b(?:hospital|ed|emergency\s+department)\s+course\b", re.I)
+_PRESENTED = re.compile(
+    r"\b(?:presented|was\s+admitted|came\s+in|arrived)\s+(?:with|for)\b"
+    # the problem is in the list that follows, not after a verb of what was found
+    r"(?:(?!\b(?:was|were|is|found|diagnosed|developed|showed|revealed|had|has|which|that|"
+    r"due|secondary|from|after|but)\b)[^.;])*$", re.I)
 _PLAN_TITLE = re.compile(r"\b(?:plan|instructions|disposition|follow[\s-]?up|recommendations?)\b",
                          re.I)
 _SIGNATURE = re.compile(r"(?:electronically\s+)?signed\b|dictated\b|transcribed\b|cc:", re.I)
@@ -181,12 +190,16 @@ class _Builder:
 
     def problems(self, doc: SummaryDocument, entities: list[Mapping[str, Any]]) -> None:
         unwrapped = _unwrapped(doc.text)
+        stays = list(_titled_spans(doc, _STAY_TITLE))
         per_key: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
         for e in entities:
             if e["type"] != "problem" or e.get("section") in _NOT_A_PROBLEM_LIST or \
                     term_key(e["text"]) in _NOT_PROBLEMS:
                 continue
             status = _problem_status(unwrapped, e)
+            if status == "active" and any(a <= e["start"] < b for a, b in stays) and \
+                    _PRESENTED.search(_clause_before(unwrapped, e["start"])):
+                status = "past"  # what the stay began with, not what it ended with
             if status is not None:
                 per_key.setdefault(term_key(e["text"]), []).append((status, e))
         for key, mentions in per_key.items():
@@ -322,12 +335,23 @@ def _dose_key(strength: str) -> str:
 def plan_spans(doc: SummaryDocument) -> Iterator[tuple[int, int]]:
     """The assessment-and-plan sections, and sections whose title names a plan
     ("Discharge instructions", "Disposition")."""
+    yield from _titled_spans(doc, _PLAN_TITLE, "assessment_plan")
+
+
+def _titled_spans(doc: SummaryDocument, title: re.Pattern[str], name: str | None = None
+                  ) -> Iterator[tuple[int, int]]:
+    """The sections whose title ``title`` finds, or whose canonical name is ``name``."""
     sections = (doc.clinical or {}).get("sections") or [
         {"name": s.name, "title": s.title, "start": s.start, "end": s.end}
         for s in find_sections(doc.text)]
     for sec in sections:
-        if sec["name"] == "assessment_plan" or _PLAN_TITLE.search(sec.get("title", "")):
+        if sec["name"] == name or title.search(sec.get("title", "")):
             yield sec["start"], sec["end"]
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The words of ``start``'s sentence before it."""
+    return text[max(text.rfind(c, 0, start) for c in ".;\n") + 1:start]
 
 
 def plan_sentences(doc: SummaryDocument) -> list[tuple[int, int]]:

@@ -110,3 +110,20 @@ def test_a_drug_given_during_the_stay_is_not_a_current_medication():
     result = summarize([doc], None)
     assert _texts(result, "medications") == ["amoxicillin 500 mg by mouth three times daily"]
     assert _texts(result, "stopped_medications") == []
+
+
+@pytest.mark.parametrize(("course", "active"), [
+    ("He presented with fever, productive cough and hypoxia. He improved on antibiotics.",
+     ["pneumonia"]),
+    # what was found after the presentation is still the patient's
+    ("She presented with chest pain and was found to have pulmonary embolism.",
+     ["pneumonia", "pulmonary embolism"]),
+])
+def test_what_a_stay_began_with_is_not_active_at_discharge(course, active):
+    doc = _doc("s", "2024-02-02", f"ADMISSION DIAGNOSIS: Pneumonia.\nHOSPITAL COURSE: {course}\n")
+    assert _texts(summarize([doc], None), "active_problems") == active
+
+
+def test_a_presentation_outside_a_stay_is_still_active():
+    doc = _doc("c", "2024-02-02", "HPI: She presented with fever and cough.\n")
+    assert _texts(summarize([doc], None), "active_problems") == ["fever", "cough"]
