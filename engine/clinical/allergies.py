@@ -10,15 +10,18 @@ times are never substances.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from engine.clinical.schema import Code, Section
 from engine.clinical.sections import heading_end
 from engine.clinical.tables import is_row, row_cells
 
+ALLERGENS = Path(__file__).resolve().parents[2] / "resources" / "clinical" / "allergens.txt"
 # "No known allergies" in its usual forms: NKA, NKDA, "ALLERGIES - NONE.", "Allergies: nil".
 NKA = re.compile(
     r"\b(?:NKDA|NKA|NKFA|no\s+known\s+(?:drug\s+|food\s+|medication\s+)?allerg(?:y|ies)|"
@@ -109,6 +112,17 @@ def spans(view: str, sections: tuple[Section, ...], known: Callable[[str], bool]
                 (name := _known_name(view, m.end(), known)):
             out.append((m.end(), m.end() + len(name)))
     return out
+
+
+@functools.cache
+def _allergens() -> frozenset[str]:
+    lines = (ALLERGENS.read_text("utf-8")).splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def is_allergen(name: str) -> bool:
+    """Whether ``name`` is an allergen that is no medicine ("latex", "peanuts", "sulfa")."""
+    return " ".join(name.lower().split()) in _allergens()
 
 
 def opens_list(view: str, start: int) -> bool:

@@ -57,7 +57,8 @@ def extract_clinical(text: str) -> ClinicalExtraction:
     vocabulary = load()
 
     def known_substance(name: str) -> bool:
-        return any(vocabulary.get_typed(name, kind) for kind in ("medication", "substance"))
+        return any(vocabulary.get_typed(name, kind) for kind in ("medication", "substance")) \
+            or allergies.is_allergen(name)
 
     allergy_spans = sorted(allergies.spans(view, sections, known_substance))
     allergy_starts = [s for s, _e in allergy_spans]

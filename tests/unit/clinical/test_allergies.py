@@ -28,6 +28,12 @@ def _allergies(text: str) -> list[tuple[str, str | None, str]]:
      [("Penicillin", None, "present"), ("Codeine", None, "present"),
       ("Latex", "hives", "present")]),
     ("Allergies: NKDA\nMeds reviewed", []),
+    ("ALLERGIES: Penicillin\nSulfa\nShellfish\nLooks well", [("Penicillin", None, "present"),
+                                                           ("Sulfa", None, "present"),
+                                                           ("Shellfish", None, "present")]),
+    # an allergen no drug list holds is named in a longer item too
+    ("She has an allergy to sulfa drugs according to her son.",
+     [("sulfa drugs", None, "present")]),
     # ... or the line runs on
     ("ALLERGIES: penicillin, sulfa,\ncodeine\n", [("penicillin", None, "present"),
                                                   ("sulfa", None, "present"),
