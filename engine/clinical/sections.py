@@ -59,9 +59,9 @@ _HEADER = re.compile(
 # A letter's complimentary close or a signature line ends the section before it: "Sincerely,
 # Dr. …" after "Allergies: sulfa (rash)." is the writer, not another allergy.
 _CLOSE = re.compile(
-    r"^[ \t]*(?P<title>(?:yours\s+)?(?:sincerely|faithfully|truly|respectfully|cordially)"
-    r"(?:\s+yours)?|(?:with\s+)?(?:kind|best|warm)(?:est)?\s+regards|regards|"
-    r"(?:electronically\s+)?signed(?:\s+by)?|dictated\s+by)[ \t]*(?:[,:]|$)",
+    r"^[ \t]*(?:(?P<title>(?:yours\s+)?(?:sincerely|faithfully|truly|respectfully|cordially)"
+    r"(?:\s+yours)?|(?:with\s+)?(?:kind|best|warm)(?:est)?\s+regards|regards|signed)"
+    r"[ \t]*(?:[,:]|$)|(?P<signed>electronically\s+signed|(?:signed|dictated)\s+by)\b)",
     re.IGNORECASE | re.MULTILINE)
 
 
@@ -77,8 +77,9 @@ def find_sections(text: str) -> tuple[Section, ...]:
     out = []
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        name = "other" if m.re is _CLOSE else canonical(m.group("title"))
-        out.append(Section(name, m.group("title"), m.start(), end))
+        title = m.group("title") or m.group("signed")
+        out.append(Section("other" if m.re is _CLOSE else canonical(title), title, m.start(),
+                           end))
     return tuple(out)
 
 

@@ -118,7 +118,8 @@ def test_a_denied_allergy_is_kept_as_negated_and_none_known_still_holds():
 
 @pytest.mark.parametrize("close", ["Sincerely,", "Kind regards,", "Best regards", "Regards,",
                                    "Respectfully,", "Yours truly,", "Dictated by: A. Lee",
-                                   "Electronically signed by: A. Lee"])
+                                   "Electronically signed by: A. Lee",
+                                   "Electronically signed by Ann Lee, MD on 03/02/2024."])
 def test_a_letters_close_ends_the_section_before_it(close):
     text = f"Medications: aspirin 81 mg daily.\n{close}\nDr. Ann Lee"
     sections = find_sections(text)
