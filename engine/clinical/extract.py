@@ -17,10 +17,10 @@ from engine.clinical.sections import find_sections, heading_end, section_at
 from engine.clinical.tables import RowValue, pipe_view, row_values
 from engine.clinical.vocabulary import Term, load
 
-# An allergy is the patient's, now, unless the clause leading into its list denies it ("not
-# allergic to"), or its sentence doubts it, gives it to a relative or supposes it. A negation
-# further back does not reach it ("not on any medication, allergic to peanuts"), and "history
-# of" or a past-history section does not make it historical.
+# An allergy is the patient's, now, unless a negation a few words before its cue denies it
+# ("not allergic to"), or its sentence doubts it, gives it to a relative or supposes it. A
+# negation further back does not reach it ("not on any medication, allergic to peanuts"), and
+# "history of" or a past-history section does not make it historical.
 _ALLERGY_ASSERTIONS = ("possible", "family", "hypothetical")
 
 

@@ -25,6 +25,7 @@ from engine.errors import EmptyDocument, InvalidRequest
 from engine.utterance_asr import UtteranceRecognizer
 
 FRAME = 3200 * 2  # 200 ms of 16 kHz 16-bit mono
+DICTATIONS = ("dictation_1315", "dictation_3914", "dictation_4141")
 
 
 def _pcm(path) -> bytes:
@@ -74,25 +75,35 @@ def test_a_stream_fed_faster_than_real_time_is_cut_into_finals(engine, eval_dir)
 
 def test_streamed_dictation_matches_file_transcription(eval_dir, manager):
     """The engine's session and recognizer, fed frame by frame (each frame recognised before
-    the next is sent): the same decisions on any machine."""
-    wav = eval_dir / "audio" / "synthetic_dictation" / "dictation_3914.wav"
-    reference = normal(json.loads((wav.parent / "references.json").read_text())[wav.stem])
-    finals: list[str] = []
+    the next is sent, so the machine's speed does not matter), against whole-file
+    transcription of the same recordings. Which words each gets wrong also depends on the
+    CPU's arithmetic (one recording's streamed error was 0.055 above its file error on an
+    AVX2-only machine, within 0.05 on the machines before), so the error is compared over
+    all three recordings."""
+    folder = eval_dir / "audio" / "synthetic_dictation"
+    references = json.loads((folder / "references.json").read_text())
+    words = streamed_errors = file_errors = 0.0
     with manager.lease("transcription") as whisper:
         recognize = UtteranceRecognizer(whisper.whisper, hotwords(), language(whisper.whisper))
-        session = DictationSession(recognize, lambda _text: None,
-                                   lambda utterance, _text: finals.append(utterance))
-        pcm = _pcm(wav)
-        for i in range(0, len(pcm), FRAME):
-            session.feed(pcm[i:i + FRAME])
-        streamed = session.stop()
-        whole = transcribe(whisper.whisper, wav).text
-    assert len(finals) >= 2  # cut into utterances at its pauses
-    # Streaming must not cost accuracy: its error against the reference stays within 0.05
+        for name in DICTATIONS:
+            finals: list[str] = []
+            session = DictationSession(recognize, lambda _text: None,
+                                       lambda utterance, _text, out=finals: out.append(utterance))
+            pcm = _pcm(folder / f"{name}.wav")
+            for i in range(0, len(pcm), FRAME):
+                session.feed(pcm[i:i + FRAME])
+            streamed = session.stop()
+            whole = transcribe(whisper.whisper, folder / f"{name}.wav").text
+            assert len(finals) >= 2, name  # cut into utterances at its pauses
+            reference = normal(references[name])
+            count = len(reference.split())
+            words += count
+            streamed_errors += jiwer.wer(reference, normal(streamed)) * count
+            file_errors += jiwer.wer(reference, normal(whole)) * count
+    # Streaming must not cost accuracy: its error against the references stays within 0.03
     # of the whole-file transcription's (the two make different mistakes of their own).
-    streamed_wer = jiwer.wer(reference, normal(streamed))
-    file_wer = jiwer.wer(reference, normal(whole))
-    assert streamed_wer <= file_wer + 0.05, (streamed_wer, file_wer)
+    streamed_wer, file_wer = streamed_errors / words, file_errors / words
+    assert streamed_wer <= file_wer + 0.03, (streamed_wer, file_wer)
 
 
 def test_stop_unknown_session_is_refused(engine):
