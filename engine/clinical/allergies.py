@@ -116,7 +116,7 @@ def spans(view: str, sections: tuple[Section, ...], known: Callable[[str], bool]
 
 @functools.cache
 def _allergens() -> frozenset[str]:
-    lines = (ALLERGENS.read_text("utf-8")).splitlines()
+    lines = ALLERGENS.read_text("utf-8").splitlines()
     return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
 
 

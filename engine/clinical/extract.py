@@ -127,10 +127,13 @@ def extract_clinical(text: str) -> ClinicalExtraction:
             attrs = dict(found.attributes)
             drug = vocabulary.get_typed(attrs["substance"], "medication")
             attrs["normalized"] = drug.extra if drug else None
-            said = assertion_for(view, found.start, found.end, section_name(found.start))
+            if denied:
+                assertion = "negated"
+            else:
+                said = assertion_for(view, found.start, found.end, section_name(found.start))
+                assertion = said if said in _ALLERGY_ASSERTIONS else "present"
             add("allergy", found.start, found.end, found.code or (drug.code if drug else None),
-                attrs, "negated" if denied else said if said in _ALLERGY_ASSERTIONS
-                else "present")
+                attrs, assertion)
     entities.sort(key=lambda e: e.start)
     # "no known allergies" only when the text says so and lists none
     none_known = bool(allergies.NKA.search(view)) and not any(
